@@ -13,7 +13,8 @@ def cli() -> None:
 def _register() -> None:
     from catalog.cli import catalog_group
     from db.cli import check_command, migrate_command
-    from stack.cli import run_command, stack_group, web_command
+    from stack.cli import stack_group
+    from stack.run import run_command, web_command
     from workflows.worker import worker_command
 
     cli.add_command(stack_group)

@@ -1,0 +1,38 @@
+# The two set-up commands of the README: `make run` and `make test`.
+# Both bootstrap .venv on a fresh machine; nothing is installed by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install lint check bench-search bench-checkout clean-var
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the whole store on the embedded stack (Ctrl-C stops it; data stays in ./var).
+run: $(STAMP)
+	$(BIN)/shopflow run
+
+## The whole suite against real services started by the test session.
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## Invariants I1-I3 over the running store's database.
+check: $(STAMP)
+	$(BIN)/shopflow check
+
+bench-search: $(STAMP)
+	$(BIN)/python -m bench.search
+
+clean-var:
+	rm -rf var

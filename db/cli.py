@@ -1,0 +1,46 @@
+"""`shopflow migrate` and `shopflow check`."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+import click
+
+from settings import Settings
+
+
+def _database_url() -> str:
+    from stack.run import running_settings
+
+    return running_settings(Settings.from_env()).database_url
+
+
+@click.command("migrate")
+def migrate_command() -> None:
+    """Apply database migrations up to head."""
+    from db.migrate import upgrade
+
+    upgrade(_database_url())
+    click.echo("database migrated to head")
+
+
+@click.command("check")
+@click.option("--limit", default=50, show_default=True, help="Most violations listed per check.")
+def check_command(limit: int) -> None:
+    """Verify stock invariants I1-I3 over the whole database (exit 1 when broken)."""
+    from db.engine import make_engine
+    from db.invariants import check_invariants
+
+    engine = make_engine(_database_url(), pool_size=1)
+    try:
+        report = check_invariants(engine, now=datetime.now(UTC), limit=limit)
+    finally:
+        engine.dispose()
+    if report.ok:
+        click.echo(report.summary())
+        return
+    for violation in report.violations:
+        click.echo(f"{violation.invariant}: {violation.detail}", err=True)
+    click.echo(report.summary(), err=True)
+    sys.exit(1)
