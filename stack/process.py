@@ -43,9 +43,7 @@ def _reap(pid: int) -> None:
     with _children_lock:
         proc = _children.get(pid)
     if proc is not None:
-        if proc.poll() is not None:
-            with _children_lock:
-                _children.pop(pid, None)
+        proc.poll()  # reaps it; the Popen keeps the exit code for exit_code()
         return
     try:
         os.waitpid(pid, os.WNOHANG)
@@ -82,8 +80,9 @@ def process_is(pid: int, names: Iterable[str]) -> bool:
             # /proc/<pid>/comm is truncated to 15 characters.
             if have == want or (len(have) == 15 and want.startswith(have)):
                 return True
+            # Processes that rewrite their title, e.g. "redis-server 127.0.0.1:6390".
             if have.startswith(want + " ") or have.startswith(want + ":"):
-                return True  # processes that rewrite their title, e.g. "redis-server 127.0.0.1:6390"
+                return True
     return False
 
 
@@ -107,7 +106,9 @@ def spawn(
         entry = pwd.getpwnam(user)
         kwargs.update(user=entry.pw_uid, group=entry.pw_gid, extra_groups=[])
     with open(log_path, "ab", buffering=0) as log:
-        log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(argv)}\n".encode())
+        log.write(
+            f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(argv)}\n".encode()
+        )
         proc = subprocess.Popen(
             list(argv),
             stdin=subprocess.DEVNULL,

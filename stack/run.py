@@ -131,7 +131,8 @@ def run_command(no_demo: bool) -> None:
     signal.signal(signal.SIGTERM, _raise_stop)
     try:
         click.echo("starting the stack ...")
-        settings = stack.up().as_settings(base)
+        endpoints = stack.up()
+        settings = endpoints.as_settings(base)
         upgrade(settings.database_url)
         click.echo("database: migrated to head")
         if not no_demo:
@@ -139,11 +140,10 @@ def run_command(no_demo: bool) -> None:
         env = _child_env(settings)
         children.start("worker", [_bin("shopflow"), "worker"], env)
         children.start("web", gunicorn_args(settings), env)
-        ui_port = settings.temporal_ui_port
         click.echo("")
         click.echo(f"  storefront:       http://{settings.host}:{settings.port}")
-        if base.temporal_address is None:
-            click.echo(f"  Temporal Web UI:  http://127.0.0.1:{ui_port}")
+        if endpoints.temporal_ui_url:
+            click.echo(f"  Temporal Web UI:  {endpoints.temporal_ui_url}")
         click.echo("  Ctrl-C stops everything; data stays under ./var/")
         click.echo("")
         while True:

@@ -106,8 +106,16 @@ class Service:
     def prepare(self) -> None:
         """Create directories and config before a start (may be slow on the first start)."""
 
+    # Environment variables the server would read as its own configuration; dropped from
+    # its environment so only our command line configures it.
+    env_prefixes: tuple[str, ...] = ()
+
+    def child_env(self) -> dict[str, str]:
+        drop = self.env_prefixes
+        return {k: v for k, v in os.environ.items() if not (drop and k.startswith(drop))}
+
     def spawn_kwargs(self) -> dict:
-        return {}
+        return {"env": self.child_env()}
 
     def healthy(self) -> bool:
         raise NotImplementedError
@@ -229,6 +237,7 @@ def _open_tree(root: Path, file_bits: int) -> None:
 class Postgres(Service):
     name = "postgres"
     program_names = ("postgres",)
+    env_prefixes = ("PG",)  # PGDATA, PGPORT, ...
     # SIGTERM is a "smart" shutdown that waits for every client to disconnect; SIGINT is
     # pg_ctl's "fast" mode; SIGQUIT is "immediate".
     stop_signal = signal.SIGINT
@@ -262,7 +271,9 @@ class Postgres(Service):
         return f"socket {self.socket_dir}"
 
     def url(self) -> str:
-        return f"postgresql+psycopg://postgres:@/postgres?host={quote(str(self.socket_dir), safe='/')}"
+        return (
+            f"postgresql+psycopg://postgres:@/postgres?host={quote(str(self.socket_dir), safe='/')}"
+        )
 
     def _bin(self, program: str) -> str:
         if self.install_dir is None:
@@ -295,7 +306,10 @@ class Postgres(Service):
             if not _pg_permissions_done:
                 _ensure_system_user(self.system_user)
                 _open_ancestors(self.install_dir)
-                _open_tree(self.install_dir / "bin", stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH)
+                _open_tree(
+                    self.install_dir / "bin",
+                    stat.S_IRGRP | stat.S_IROTH | stat.S_IXGRP | stat.S_IXOTH,
+                )
                 _open_tree(self.install_dir / "lib", stat.S_IRGRP | stat.S_IROTH)
                 _open_tree(self.install_dir / "share", stat.S_IRGRP | stat.S_IROTH)
                 _pg_permissions_done = True
@@ -339,7 +353,10 @@ class Postgres(Service):
             raise self.error(f"initdb failed with code {result.returncode}: {self.last_log_line()}")
 
     def spawn_kwargs(self) -> dict:
-        return {"user": self.system_user} if self.system_user else {}
+        kwargs: dict = {"env": self.child_env()}
+        if self.system_user:
+            kwargs["user"] = self.system_user
+        return kwargs
 
     def command(self) -> list[str]:
         return [
@@ -363,7 +380,11 @@ class Postgres(Service):
         import psycopg
 
         with psycopg.connect(
-            host=str(self.socket_dir), user="postgres", dbname="postgres", connect_timeout=3
+            host=str(self.socket_dir),
+            port=5432,
+            user="postgres",
+            dbname="postgres",
+            connect_timeout=3,
         ) as conn:
             return conn.execute("select 1").fetchone() == (1,)
 
@@ -494,6 +515,7 @@ def typesense_binary() -> Path:
 class Typesense(Service):
     name = "typesense"
     program_names = ("typesense-server",)
+    env_prefixes = ("TYPESENSE_",)  # it reads TYPESENSE_API_KEY etc. as flags
     stop_grace = 30.0
 
     @property
@@ -555,14 +577,10 @@ SEARCH_ATTRIBUTES = {
 }
 
 
-def _temporal_env() -> dict[str, str]:
-    """Our environment minus TEMPORAL_* (the CLI reads those as its own flags)."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("TEMPORAL_")}
-
-
 class Temporal(Service):
     name = "temporal"
     program_names = ("temporal",)
+    env_prefixes = ("TEMPORAL_",)  # the CLI reads TEMPORAL_ADDRESS etc. as its own flags
     stop_grace = 20.0
     poll_interval = 0.1
 
@@ -619,9 +637,6 @@ class Temporal(Service):
             argv += ["--search-attribute", f"{key}={kind}"]
         return argv
 
-    def spawn_kwargs(self) -> dict:
-        return {"env": _temporal_env()}
-
     def prepare(self) -> None:
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -633,7 +648,7 @@ class Temporal(Service):
             capture_output=True,
             text=True,
             timeout=10,
-            env=_temporal_env(),
+            env=self.child_env(),
         )
         if result.returncode != 0 or "SERVING" not in result.stdout:
             return False

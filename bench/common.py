@@ -1,0 +1,104 @@
+"""Shared benchmark plumbing: an isolated stack, a live app, concurrent timing, percentiles."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+
+from settings import PROJECT_ROOT, Settings
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    """Nearest-rank percentile of a list of seconds, returned in milliseconds."""
+    if not samples:
+        return float("nan")
+    ordered = sorted(samples)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank] * 1000
+
+
+def timed_concurrently(call: Callable[[object], None], tasks: Iterable[object], clients: int) -> list[float]:
+    """Run `call(task)` for every task on `clients` threads; the latency of each, in seconds."""
+
+    def one(task: object) -> float:
+        started = time.perf_counter()
+        call(task)
+        return time.perf_counter() - started
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        return list(pool.map(one, tasks))
+
+
+@contextmanager
+def bench_stack(keep_dir: str | None = None) -> Iterator[Settings]:
+    """A fresh embedded stack on free ports in a temporary folder, migrated."""
+    from db.migrate import upgrade
+    from stack import EmbeddedStack
+    from stack.ports import free_ports
+
+    with tempfile.TemporaryDirectory(prefix="shopflow-bench-", dir=keep_dir) as tmp:
+        redis, typesense, peering, temporal, temporal_ui, web = free_ports(6)
+        base = Settings(
+            var_dir=Path(tmp),
+            redis_port=redis,
+            typesense_port=typesense,
+            typesense_peering_port=peering,
+            temporal_port=temporal,
+            temporal_ui_port=temporal_ui,
+            secret_key="bench-secret",
+            port=web,
+        )
+        stack = EmbeddedStack(base)
+        try:
+            settings = stack.up().as_settings(base)
+            upgrade(settings.database_url)
+            yield settings
+        finally:
+            stack.down()
+
+
+@contextmanager
+def live_web(settings: Settings, *, workers: int = 2, **overrides) -> Iterator[str]:
+    """gunicorn serving the app against `settings`; yields its base URL."""
+    from stack.run import gunicorn_args
+
+    settings = replace(settings, web_workers=workers)
+    env = {**os.environ, **settings.service_env()}
+    env.update({k.upper(): str(v) for k, v in overrides.items()})
+    proc = subprocess.Popen(
+        gunicorn_args(settings) + ["--access-logfile", "/dev/null"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://{settings.host}:{settings.port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(base + "/api/v1/items?query=a&limit=1", timeout=2).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start: " + proc.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)

@@ -1,0 +1,65 @@
+"""`shopflow stack up|down|status`: the embedded servers, left running in the background."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from settings import Settings
+
+from .embedded import EmbeddedStack, Endpoints, redact
+from .errors import StackError
+
+
+def print_endpoints(endpoints: Endpoints) -> None:
+    click.echo(f"  database   {redact(endpoints.database_url)}")
+    click.echo(f"  redis      {redact(endpoints.redis_url)}")
+    click.echo(f"  typesense  {endpoints.typesense_url}")
+    click.echo(f"  temporal   {endpoints.temporal_address}")
+    if endpoints.temporal_ui_url:
+        click.echo(f"  temporal UI {endpoints.temporal_ui_url}")
+
+
+@click.group("stack")
+def stack_group() -> None:
+    """The embedded PostgreSQL, Redis, Typesense and Temporal under ./var/."""
+
+
+@stack_group.command("up")
+def up_command() -> None:
+    """Start the embedded servers (those not set by URL) and leave them running."""
+    settings = Settings.from_env()
+    stack = EmbeddedStack(settings)
+    began = time.monotonic()
+    try:
+        endpoints = stack.up()
+    except StackError as exc:
+        raise click.ClickException(str(exc)) from exc
+    reused = [s.name for s in stack.services if s.name not in stack.started]
+    click.echo(
+        f"stack up in {time.monotonic() - began:.1f} s "
+        f"(started: {', '.join(stack.started) or 'none'}; "
+        f"already running or external: {', '.join(reused) or 'none'})"
+    )
+    print_endpoints(endpoints)
+    click.echo("Stop with: shopflow stack down")
+
+
+@stack_group.command("down")
+def down_command() -> None:
+    """Stop the embedded servers started under ./var/ (data is kept)."""
+    stack = EmbeddedStack(Settings.from_env())
+    try:
+        stopped = stack.down()
+    except StackError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+
+
+@stack_group.command("status")
+def status_command() -> None:
+    """Show each service: running (pid, address), stopped, or external."""
+    stack = EmbeddedStack(Settings.from_env())
+    for name, state in stack.status():
+        click.echo(f"{name:<10} {state}")

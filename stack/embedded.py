@@ -1,0 +1,239 @@
+"""EmbeddedStack: start, reuse, report and stop the four servers under `settings.var_dir`."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import re
+import threading
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from settings import Settings
+
+from . import process
+from .errors import StackError
+from .services import ALL_SERVICES, Aborted, Postgres, Redis, Service, Temporal, Typesense
+
+# How long an already running server may take to answer before up() gives up on it.
+REUSE_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the running (embedded or external) servers are."""
+
+    database_url: str
+    redis_url: str
+    typesense_url: str
+    typesense_api_key: str
+    temporal_address: str
+    temporal_ui_url: str | None  # None when Temporal is external (we do not know its UI)
+
+    def as_settings(self, settings: Settings) -> Settings:
+        return settings.with_services(
+            database_url=self.database_url,
+            redis_url=self.redis_url,
+            typesense_url=self.typesense_url,
+            typesense_api_key=self.typesense_api_key,
+            temporal_address=self.temporal_address,
+        )
+
+
+def redact(url: str) -> str:
+    """Hide a password in a URL for display."""
+    return re.sub(r"(//[^:/@]*:)[^@/]+@", r"\1***@", url)
+
+
+class EmbeddedStack:
+    """The embedded PostgreSQL, Redis, Typesense and Temporal of one `var_dir`.
+
+    Services whose URL is set in settings are external: never started or stopped, only
+    reported. State lives in files (var/run/<service>.pid), so `down()` and `status()`
+    work from any process, not only the one that called `up()`.
+    """
+
+    def __init__(self, settings: Settings, *, timeout: float = 120.0) -> None:
+        self.settings = settings
+        self.timeout = timeout
+        self.var_dir = Path(settings.var_dir)
+        self.services: list[Service] = [cls(settings) for cls in ALL_SERVICES]
+        # Names of the services the last up() of this object started (not reused).
+        self.started: list[str] = []
+
+    # -- lookup ------------------------------------------------------------------------
+    def service(self, name: str) -> Service:
+        for service in self.services:
+            if service.name == name:
+                return service
+        raise KeyError(name)
+
+    @property
+    def embedded(self) -> list[Service]:
+        return [s for s in self.services if s.external_url is None]
+
+    def endpoints(self) -> Endpoints:
+        """The endpoints up() returns, computed without starting or probing anything."""
+        pg, rd, ts, tp = (self.service(n) for n in ("postgres", "redis", "typesense", "temporal"))
+        assert isinstance(pg, Postgres) and isinstance(rd, Redis)
+        assert isinstance(ts, Typesense) and isinstance(tp, Temporal)
+        return Endpoints(
+            database_url=pg.external_url or pg.url(),
+            redis_url=rd.external_url or rd.url(),
+            typesense_url=ts.external_url or ts.url(),
+            typesense_api_key=self.settings.typesense_api_key_or_default,
+            temporal_address=tp.external_url or tp.url(),
+            temporal_ui_url=None if tp.external_url else tp.ui_url(),
+        )
+
+    # -- up ------------------------------------------------------------------------------
+    def up(self) -> Endpoints:
+        """Start every embedded service that is not already running and wait until all
+        answer. Idempotent. On failure (or Ctrl-C) stops what this call started."""
+        with self._locked():
+            started: list[tuple[Service, int]] = []
+            started_lock = threading.Lock()
+            abort = threading.Event()
+            errors: list[StackError] = []
+
+            def on_started(service: Service, pid: int) -> None:
+                with started_lock:
+                    started.append((service, pid))
+
+            todo = self.embedded
+            # Fail before starting anything when a port we need is held by someone else.
+            for service in todo:
+                if service.running_pid() is None:
+                    service.check_ports_free()
+            pool = ThreadPoolExecutor(max_workers=max(1, len(todo)), thread_name_prefix="stack-up")
+            futures = {pool.submit(self._ensure, s, abort, on_started): s for s in todo}
+            try:
+                pending = set(futures)
+                while pending:
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        exc = future.exception()
+                        if exc is not None and not isinstance(exc, Aborted):
+                            errors.append(_as_stack_error(futures[future], exc))
+                            abort.set()
+            except BaseException:  # Ctrl-C while waiting: stop what we started, re-raise
+                abort.set()
+                pool.shutdown(wait=True)
+                self._stop_all(started)
+                raise
+            pool.shutdown(wait=True)
+            if errors:
+                try:
+                    self._stop_all(started)
+                except StackError:
+                    pass  # the first failure is the one to report
+                raise errors[0]
+            names = {s.name for s, _ in started}
+            self.started = [s.name for s in self.services if s.name in names]
+            return self.endpoints()
+
+    def _ensure(self, service: Service, abort: threading.Event, on_started) -> tuple[int, bool]:
+        pid = service.running_pid()
+        if pid is not None:
+            # Already running (an earlier up(), maybe from another process): it should
+            # answer at once, so do not wait the full start-up timeout for it.
+            try:
+                service.wait_healthy(pid, min(self.timeout, REUSE_TIMEOUT), abort)
+            except StackError:
+                if not process.pid_alive(pid):
+                    raise
+                raise service.error(
+                    f"pid {pid} (already running) does not answer on {service.location}; "
+                    "stop it with `shopflow stack down`"
+                ) from None
+            return pid, False
+        process.remove_file(service.pid_path)  # stale (process gone) or absent
+        service.clear_stale_state()
+        service.check_ports_free()
+        service.prepare()
+        if abort.is_set():
+            raise Aborted(service.name)
+        pid = service.start()
+        on_started(service, pid)
+        service.wait_healthy(pid, self.timeout, abort)
+        return pid, True
+
+    # -- down ----------------------------------------------------------------------------
+    def down(self) -> list[str]:
+        """Stop every embedded service running under var_dir (SIGTERM or the server's own
+        fast-shutdown signal, wait, then SIGKILL) and remove pid files. Returns the names
+        stopped."""
+        with self._locked():
+            running: list[tuple[Service, int]] = []
+            for service in self.embedded:
+                pid = service.running_pid()
+                if pid is None:
+                    process.remove_file(service.pid_path)
+                else:
+                    running.append((service, pid))
+            self._stop_all(running)
+            self.started = []
+            return [s.name for s, _ in running]
+
+    def _stop_all(self, running: list[tuple[Service, int]]) -> None:
+        """Stop services concurrently (each waits for its own clean shutdown)."""
+        failures: list[str] = []
+
+        def stop(service: Service, pid: int) -> None:
+            if not service.stop(pid):
+                failures.append(f"{service.name}: pid {pid} did not stop {service.log_hint}")
+
+        threads = [
+            threading.Thread(target=stop, args=(s, pid), name=f"stack-stop-{s.name}")
+            for s, pid in running
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if failures:
+            raise StackError(failures[0])
+
+    # -- status --------------------------------------------------------------------------
+    def status(self) -> list[tuple[str, str]]:
+        rows: list[tuple[str, str]] = []
+        for service in self.services:
+            if service.external_url is not None:
+                rows.append((service.name, f"external {redact(service.external_url)}"))
+                continue
+            pid = service.running_pid()
+            if pid is not None:
+                state = f"running pid {pid} on {service.location}"
+                try:
+                    ok = service.healthy()
+                except Exception:
+                    ok = False
+                rows.append((service.name, state if ok else state + " (not answering)"))
+            elif service.pid_path.exists():
+                rows.append((service.name, "stopped (stale pid file)"))
+            else:
+                rows.append((service.name, "stopped"))
+        return rows
+
+    # -- helpers -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One up()/down() at a time per var_dir, across processes."""
+        run_dir = self.var_dir / "run"
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "logs").mkdir(parents=True, exist_ok=True)
+        with open(run_dir / "stack.lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _as_stack_error(service: Service, exc: BaseException) -> StackError:
+    if isinstance(exc, StackError):
+        return exc
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    return service.error(detail[:300])
