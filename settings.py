@@ -101,6 +101,9 @@ class Settings:
             search_cache_ttl_seconds=_int(
                 env, "SEARCH_CACHE_TTL_SECONDS", default.search_cache_ttl_seconds
             ),
+            search_timeout_seconds=float(
+                _str(env, "SEARCH_TIMEOUT_SECONDS", str(default.search_timeout_seconds))
+            ),
             demo_items=_int(env, "DEMO_ITEMS", default.demo_items),
             demo_warehouses=_int(env, "DEMO_WAREHOUSES", default.demo_warehouses),
             demo_seed=_int(env, "DEMO_SEED", default.demo_seed),

@@ -1,0 +1,48 @@
+"""The storefront: a Flask app factory in the style of the Flask tutorial.
+
+`create_app(settings)` builds the service clients (PostgreSQL, Redis, Typesense)
+once, at start-up, and registers one blueprint per feature. Add a feature by
+writing `web/<feature>.py` with a `bp` and listing it in `_feature_blueprints`.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+from settings import PROJECT_ROOT, Settings
+from web.errors import register_error_handlers
+from web.formatting import register_filters
+from web.headers import register_security_headers
+from web.services import EXTENSION_KEY, Services
+
+
+def create_app(settings: Settings, *, services: Services | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
+    app.extensions[EXTENSION_KEY] = services or Services.build(settings)
+
+    for blueprint in _feature_blueprints():
+        app.register_blueprint(blueprint)
+
+    register_filters(app)
+    register_error_handlers(app)
+    register_security_headers(app)
+    app.jinja_env.globals["store_name"] = "shopflow"
+    return app
+
+
+def _feature_blueprints() -> list[Blueprint]:
+    # Imported here so that importing `web` alone (e.g. for Services) stays cheap.
+    from web import home, items, search
+    from web.api import bp as api
+
+    return [home.bp, search.bp, items.bp, api]

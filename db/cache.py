@@ -1,0 +1,81 @@
+"""Redis as a cache that is allowed to vanish.
+
+Every Redis failure is treated as a miss: the caller falls back to the source of
+truth (Typesense, PostgreSQL) instead of failing the request. After a failure the
+cache stays switched off for a few seconds so a dead or blackholed Redis costs one
+timeout per back-off window, not one per request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import redis
+
+log = logging.getLogger(__name__)
+
+BACKOFF_SECONDS = 5.0
+
+
+class JsonCache:
+    """JSON values under `<namespace>:<key>` with one TTL; misses and errors look the same."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        namespace: str,
+        ttl_seconds: int,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._namespace = namespace
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._off_until = 0.0
+
+    @property
+    def enabled(self) -> bool:
+        return self._ttl > 0 and self._clock() >= self._off_until
+
+    def get(self, key: str) -> Any | None:
+        if not self.enabled:
+            return None
+        try:
+            raw = self._client.get(self._full_key(key))
+        except redis.RedisError as exc:
+            self._back_off(exc)
+            return None
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            # Written by an older release or corrupted: recompute rather than fail.
+            return None
+
+    def set(self, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        try:
+            self._client.set(
+                self._full_key(key), json.dumps(value, separators=(",", ":")), ex=self._ttl
+            )
+        except redis.RedisError as exc:
+            self._back_off(exc)
+
+    def _full_key(self, key: str) -> str:
+        return f"{self._namespace}:{key}"
+
+    def _back_off(self, exc: Exception) -> None:
+        log.warning(
+            "Redis cache %r unavailable (%s); serving uncached for %.0f s",
+            self._namespace,
+            exc,
+            BACKOFF_SECONDS,
+        )
+        self._off_until = self._clock() + BACKOFF_SECONDS

@@ -1,0 +1,40 @@
+"""Search, the read side (the write side is db/search_index.py; the shape is db/search_schema.py).
+
+query.py             what was asked: validation, normalisation, fingerprint
+filters.py           filter_by expressions that user input cannot reshape
+cursor.py            signed cursors bound to one search
+typesense_request.py the Typesense multi_search body and the parsing of its answer
+catalog_version.py   the catalogue version in cache keys
+service.py           SearchService tying it together (cache, cursor, Typesense)
+"""
+
+from db.search.args import parse_search_args
+from db.search.catalog_version import CatalogVersion
+from db.search.cursor import CursorCodec, InvalidCursor
+from db.search.query import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    InvalidSearch,
+    SearchQuery,
+    SearchRequest,
+    SortOrder,
+)
+from db.search.service import FacetCount, SearchHit, SearchPage, SearchService, SearchUnavailable
+
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_LIMIT",
+    "CatalogVersion",
+    "CursorCodec",
+    "FacetCount",
+    "InvalidCursor",
+    "InvalidSearch",
+    "SearchHit",
+    "SearchPage",
+    "SearchQuery",
+    "SearchRequest",
+    "SearchService",
+    "SearchUnavailable",
+    "SortOrder",
+    "parse_search_args",
+]

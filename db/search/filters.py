@@ -1,0 +1,51 @@
+"""Typesense `filter_by` expressions built so that user input can never change their shape.
+
+String values are wrapped in backticks, which Typesense 0.24 reads as one literal
+value: `]`, `,`, `&&`, `||`, `:`, parentheses and quotes inside them are just
+characters (checked against the real server in tests/web). A backtick itself cannot
+be escaped, so `SearchQuery` refuses values containing one, and `quote` refuses them
+again here in case a future caller forgets. Numbers come only from validated ints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from db.search.query import SearchQuery
+
+# Facet fields whose filter is left out when counting their own facet, so the
+# sidebar still offers the other brands/categories after one is picked.
+DISJUNCTIVE_FACETS = ("category", "brand")
+
+
+def quote(value: str) -> str:
+    if "`" in value:
+        raise ValueError("a filter value cannot contain a backtick")
+    return f"`{value}`"
+
+
+def any_of(field: str, values: Iterable[str]) -> str:
+    return f"{field}:=[{','.join(quote(value) for value in values)}]"
+
+
+def filter_clauses(query: SearchQuery) -> dict[str, str]:
+    """One clause per constrained field, keyed by field name."""
+    clauses: dict[str, str] = {}
+    if query.category:
+        clauses["category"] = any_of("category", [query.category])
+    if query.brands:
+        clauses["brand"] = any_of("brand", query.brands)
+    if query.min_price is not None:
+        clauses["price_min"] = f"price:>={int(query.min_price)}"
+    if query.max_price is not None:
+        clauses["price_max"] = f"price:<={int(query.max_price)}"
+    if query.in_stock is not None:
+        clauses["in_stock"] = f"in_stock:={'true' if query.in_stock else 'false'}"
+    return clauses
+
+
+def filter_by(query: SearchQuery, *, leave_out: str | None = None) -> str:
+    """All clauses joined with AND; `leave_out` drops one field's clause (for its facet)."""
+    return " && ".join(
+        clause for field, clause in filter_clauses(query).items() if field != leave_out
+    )

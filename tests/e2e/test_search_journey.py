@@ -1,0 +1,31 @@
+"""A shopper finds wireless headphones despite a typo, without a page reload."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_typo_in_the_search_bar_shows_headphones_and_opens_an_item(live_store, page, output_dir):
+    page.goto(live_store + "/")
+    page.evaluate("window.__sameDocument = true")
+
+    search = page.get_by_role("searchbox").first
+    search.press_sequentially("wireles headphnes", delay=40)
+
+    first_result = page.locator("[data-test=result]").first
+    expect(first_result).to_be_visible(timeout=10_000)
+    expect(first_result).to_contain_text(re.compile("headphones", re.I))
+    # Still the same document: HTMX swapped the results in, no reload happened.
+    assert page.evaluate("window.__sameDocument") is True
+    page.screenshot(path=str(output_dir / "search-results.png"), full_page=True)
+
+    first_result.locator("a").first.click()
+    expect(page).to_have_url(re.compile(r"/items/\d+"))
+    expect(page.locator("[data-test=price]")).to_contain_text("$")
+    expect(page.locator("[data-test=stock]")).to_be_visible()
+    page.screenshot(path=str(output_dir / "item-page.png"), full_page=True)

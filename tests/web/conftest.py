@@ -1,0 +1,65 @@
+"""Fixtures for the storefront tests.
+
+* `web_settings`  - session: the shared stack's Settings (tests/conftest.py), on a
+                    database and search alias of their own ("web_tests"), so the
+                    hand-crafted catalogue below never meets the session's demo one.
+* `web_catalogue` - session: tests/web/catalogue.py loaded by the real loader.
+* `app`, `client` - a fresh app (and Flask test client) on those services.
+* `make_app`      - build an app from modified Settings (e.g. Typesense on a closed port).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from settings import Settings
+from tests.web import catalogue
+from web import create_app
+
+
+@pytest.fixture(scope="session")
+def web_settings(isolated_services) -> Settings:
+    return isolated_services("web_tests")
+
+
+@pytest.fixture(scope="session")
+def web_catalogue(web_settings: Settings) -> dict:
+    from catalog.loader import load_catalog
+
+    load_catalog(
+        web_settings,
+        catalogue.WAREHOUSES,
+        catalogue.ITEMS,
+        total=len(catalogue.ITEMS),
+        progress=False,
+    )
+    return catalogue.BY_ID
+
+
+@pytest.fixture
+def make_app(web_settings: Settings, web_catalogue: dict) -> Iterator[Callable[..., Flask]]:
+    apps: list[Flask] = []
+
+    def build(settings: Settings | None = None) -> Flask:
+        app = create_app(settings or web_settings)
+        app.config["TESTING"] = True
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["shopflow"].close()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

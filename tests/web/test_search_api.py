@@ -1,0 +1,230 @@
+"""GET /api/v1/items: shape, relevance, filters, sorts, facets and every way to ask badly."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.catalogue import BY_ID, ITEMS, WIRELESS_HEADPHONES
+
+pytestmark = [pytest.mark.web, pytest.mark.integration]
+
+
+def search(client, **params):
+    response = client.get("/api/v1/items", query_string=params)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def ids(body) -> list[int]:
+    return [item["itemID"] for item in body["items"]]
+
+
+def test_a_search_answers_items_with_a_cursor_facets_and_a_total(client):
+    response = client.get("/api/v1/items", query_string={"query": "kettle", "limit": 2})
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=30"
+    body = response.get_json()
+    assert set(body) == {"items", "nextCursor", "limit", "found", "facets"}
+    assert body["limit"] == 2
+    assert body["found"] == 4
+    assert isinstance(body["nextCursor"], str)
+    first = body["items"][0]
+    assert set(first) == {"itemID", "name", "price", "brand", "category", "rating", "inStock"}
+    record = BY_ID[first["itemID"]]
+    assert (first["name"], first["price"], first["brand"]) == (
+        record.name,
+        record.price,
+        record.brand,
+    )
+    assert set(body["facets"]) == {"category", "brand", "inStock"}
+
+
+def test_a_typo_still_finds_wireless_headphones(client):
+    body = search(client, query="wireles headphnes")
+
+    top = ids(body)[: len(WIRELESS_HEADPHONES)]
+    assert set(top) == WIRELESS_HEADPHONES
+
+
+def test_an_unfinished_last_word_already_finds_matches(client):
+    body = search(client, query="backp")
+
+    assert body["found"] >= 5
+    assert all("backp" in BY_ID[i].name.lower() for i in ids(body)[:5])
+
+
+def test_an_empty_query_browses_the_whole_catalogue_best_rated_first(client):
+    body = search(client, limit=100)
+
+    assert body["found"] == len(ITEMS)
+    ratings = [item["rating"] for item in body["items"]]
+    assert ratings == sorted(ratings, reverse=True)
+
+
+def test_filters_combine_category_brands_price_range_and_stock(client):
+    body = search(
+        client,
+        category="Audio",
+        brand=["SoundMax", "Acme"],
+        minPrice=5000,
+        maxPrice=20000,
+        inStock="true",
+        limit=100,
+    )
+
+    expected = {
+        item.id
+        for item in ITEMS
+        if item.category == "Audio"
+        and item.brand in {"SoundMax", "Acme"}
+        and 5000 <= item.price <= 20000
+        and item.total_stock > 0
+    }
+    assert expected and set(ids(body)) == expected
+    assert body["found"] == len(expected)
+
+
+def test_in_stock_false_shows_only_sold_out_items(client):
+    body = search(client, inStock="false", limit=100)
+
+    assert set(ids(body)) == {item.id for item in ITEMS if item.total_stock == 0}
+    assert all(not item["inStock"] for item in body["items"])
+
+
+def test_the_price_range_is_inclusive_at_both_ends(client):
+    body = search(client, minPrice=3999, maxPrice=3999, limit=100)
+
+    assert set(ids(body)) == {item.id for item in ITEMS if item.price == 3999}
+
+
+@pytest.mark.parametrize(
+    ("sort", "key", "descending"),
+    [("price_asc", "price", False), ("price_desc", "price", True), ("rating", "rating", True)],
+)
+def test_sorting_orders_the_results(client, sort, key, descending):
+    body = search(client, sort=sort, limit=100)
+
+    values = [item[key] for item in body["items"]]
+    assert len(values) == len(ITEMS)
+    assert values == sorted(values, reverse=descending)
+
+
+def test_sorting_by_price_also_applies_to_a_text_search(client):
+    body = search(client, query="backpack", sort="price_asc")
+
+    prices = [item["price"] for item in body["items"]]
+    assert len(prices) >= 5 and prices == sorted(prices)
+
+
+def test_category_facet_counts_add_up_to_the_number_found(client):
+    body = search(client, query="kids")
+
+    facets = body["facets"]
+    assert sum(f["count"] for f in facets["category"]) == body["found"]
+    assert sum(f["count"] for f in facets["brand"]) == body["found"]
+    assert sum(f["count"] for f in facets["inStock"]) == body["found"]
+
+
+def test_facet_counts_match_the_catalogue(client):
+    body = search(client)
+
+    by_category = {f["value"]: f["count"] for f in body["facets"]["category"]}
+    assert by_category == {
+        category: sum(1 for item in ITEMS if item.category == category)
+        for category in {item.category for item in ITEMS}
+    }
+
+
+def test_picking_a_brand_still_counts_the_other_brands_one_could_switch_to(client):
+    body = search(client, category="Kitchen", brand="Acme")
+
+    brands = {f["value"]: f["count"] for f in body["facets"]["brand"]}
+    kitchen = [item for item in ITEMS if item.category == "Kitchen"]
+    assert brands == {
+        b: sum(1 for i in kitchen if i.brand == b) for b in {i.brand for i in kitchen}
+    }
+    assert body["found"] == sum(1 for i in kitchen if i.brand == "Acme")
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"sort": "cheapest"}, "sort must be one of relevance, price_asc, price_desc, rating"),
+        ({"limit": "0"}, "limit must be a whole number from 1 to 100"),
+        ({"limit": "101"}, "limit must be a whole number from 1 to 100"),
+        ({"limit": "abc"}, "limit must be a whole number from 1 to 100, got 'abc'."),
+        ({"limit": "2.5"}, "limit must be a whole number from 1 to 100"),
+        ({"limit": "9" * 5000}, "limit must be a whole number from 1 to 100"),
+        (
+            {"minPrice": "500", "maxPrice": "100"},
+            "minimum price must not be greater than the maximum",
+        ),
+        ({"minPrice": "-1"}, "minPrice must not be negative"),
+        (
+            {"maxPrice": "12.99"},
+            "maxPrice must be a whole number of cents (e.g. 1999 for $19.99), got '12.99'.",
+        ),
+        ({"maxPrice": "99999999999"}, "maxPrice must be at most"),
+        ({"inStock": "yes"}, "inStock must be true or false"),
+        ({"query": "x" * 201}, "query must be at most 200 characters"),
+        ({"nextCursor": "not-a-cursor"}, "nextCursor is not valid"),
+        ({"brand": "bad`tick"}, "brand must not contain a backtick"),
+        ({"category": "c" * 101}, "category must be at most 100 characters"),
+        ({"limit": ["5", "6"]}, "limit was given 2 different values"),
+    ],
+)
+def test_bad_input_is_answered_400_with_a_readable_message(client, params, message):
+    response = client.get("/api/v1/items", query_string=params)
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request"
+    assert message.lower() in error["message"].lower()
+
+
+def test_a_query_of_exactly_200_characters_is_fine(client):
+    assert client.get("/api/v1/items", query_string={"query": "a" * 200}).status_code == 200
+
+
+def test_control_characters_and_odd_unicode_in_a_query_never_break_search(client):
+    for query in ["\x00\x01kettle\x7f", "kettle\u202e", "🎧 headphones", "*", "-kettle", '"kettle']:
+        assert client.get("/api/v1/items", query_string={"query": query}).status_code == 200
+
+
+def test_an_item_is_served_with_its_live_stock(client):
+    response = client.get("/api/v1/items/2")
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
+    body = response.get_json()
+    assert body["itemID"] == 2
+    assert body["name"] == BY_ID[2].name
+    assert body["price"] == BY_ID[2].price
+    assert body["stock"] == BY_ID[2].total_stock
+    assert body["inStock"] is True
+
+
+@pytest.mark.parametrize("item_id", ["999999", "0", "99999999999999999999999"])
+def test_an_unknown_item_is_a_json_404(client, item_id):
+    response = client.get(f"/api/v1/items/{item_id}")
+
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("item_id", ["abc", "-3", "1.5", "%20"])
+def test_a_non_numeric_item_id_is_a_400(client, item_id):
+    response = client.get(f"/api/v1/items/{item_id}")
+
+    assert response.status_code == 400
+    assert "itemID must be a positive whole number" in response.get_json()["error"]["message"]
+
+
+def test_unknown_api_routes_and_methods_answer_json(client):
+    missing = client.get("/api/v1/nothing-here")
+    wrong_method = client.post("/api/v1/items")
+
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    assert wrong_method.status_code == 405
+    assert wrong_method.get_json()["error"]["code"] == "method_not_allowed"

@@ -1,0 +1,199 @@
+"""The search rules on their own, without any server: parsing, fingerprints, filters, cursors, caching."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+from pydantic import ValidationError
+from werkzeug.datastructures import MultiDict
+
+from db.cache import JsonCache
+from db.search import (
+    CursorCodec,
+    InvalidCursor,
+    InvalidSearch,
+    SearchQuery,
+    SortOrder,
+    parse_search_args,
+)
+from db.search.args import cents_to_dollars_text
+from db.search.cursor import CursorPosition
+from db.search.filters import filter_by, quote
+from db.search.typesense_request import multi_search_body, sort_by
+from web.formatting import money, stars, stock_label
+
+pytestmark = pytest.mark.unit
+
+
+def parse(*pairs: tuple[str, str], prices_in: str = "cents"):
+    return parse_search_args(MultiDict(pairs), prices_in=prices_in)
+
+
+def test_two_spellings_of_the_same_search_share_one_fingerprint():
+    a = parse(
+        ("query", "  Wireless   HEADPHONES "),
+        ("brand", "Acme"),
+        ("brand", "Zeta"),
+        ("brand", "Acme"),
+    )
+    b = parse(
+        ("query", "wireless headphones"),
+        ("brand", "Zeta"),
+        ("brand", "Acme"),
+        ("sort", "relevance"),
+    )
+
+    assert a.query.fingerprint() == b.query.fingerprint()
+    assert a.query.brands == ("Acme", "Zeta")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("sort", "price_asc"),
+        ("brand", "Acme"),
+        ("category", "Books"),
+        ("minPrice", "1"),
+        ("maxPrice", "1"),
+        ("inStock", "false"),
+    ],
+)
+def test_any_change_of_filter_or_sort_changes_the_fingerprint(change):
+    assert (
+        parse(("query", "tent")).query.fingerprint()
+        != parse(("query", "tent"), change).query.fingerprint()
+    )
+
+
+def test_unknown_arguments_are_ignored_and_empty_ones_mean_no_filter():
+    request = parse(
+        ("utm_source", "mail"), ("category", ""), ("inStock", ""), ("minPrice", ""), ("sort", "")
+    )
+
+    assert request.query == SearchQuery()
+    assert request.limit is None and request.cursor is None
+
+
+def test_the_browser_form_speaks_dollars():
+    request = parse(("minDollars", "$12.5"), ("maxDollars", "40"), prices_in="dollars")
+
+    assert (request.query.min_price, request.query.max_price) == (1250, 4000)
+    assert cents_to_dollars_text(1250) == "12.50" and cents_to_dollars_text(4000) == "40"
+
+
+@pytest.mark.parametrize("value", ["-1", "12.345", "abc", "1e3"])
+def test_bad_dollar_amounts_are_rejected(value):
+    with pytest.raises(InvalidSearch, match="minDollars"):
+        parse(("minDollars", value), prices_in="dollars")
+
+
+def test_filters_quote_every_string_and_use_only_validated_numbers():
+    query = SearchQuery(
+        category="Kitchen",
+        brands=["a] || price:>0", "Acme"],
+        min_price="100",
+        max_price=200,
+        in_stock=True,
+    )
+
+    assert filter_by(query) == (
+        "category:=[`Kitchen`] && brand:=[`Acme`,`a] || price:>0`] "
+        "&& price:>=100 && price:<=200 && in_stock:=true"
+    )
+    assert filter_by(query, leave_out="brand") == (
+        "category:=[`Kitchen`] && price:>=100 && price:<=200 && in_stock:=true"
+    )
+
+
+def test_a_backtick_can_never_reach_a_filter():
+    with pytest.raises(ValidationError, match="backtick"):
+        SearchQuery(brands=["x` || price:>0 || brand:=`y"])
+    with pytest.raises(InvalidSearch, match="backtick"):
+        parse(("category", "`"))
+    with pytest.raises(ValueError, match="backtick"):
+        quote("`")
+
+
+def test_every_sort_ends_in_the_item_id_tie_break_and_has_at_most_three_fields():
+    for text in ("", "kettle"):
+        for order in SortOrder:
+            fields = sort_by(SearchQuery(text=text, sort=order)).split(",")
+            assert fields[-1] == "item_id:asc" and len(fields) <= 3
+
+
+def test_a_picked_brand_gets_its_own_facet_search_without_the_brand_filter():
+    body = multi_search_body(
+        "items", SearchQuery(text="tent", brands=["Acme"]), page=2, per_page=10
+    )
+
+    main, brand_facets = body["searches"]
+    assert (main["page"], main["per_page"], main["filter_by"]) == (2, 10, "brand:=[`Acme`]")
+    assert brand_facets["facet_by"] == "brand" and brand_facets["per_page"] == 0
+    assert "filter_by" not in brand_facets
+
+
+def test_a_cursor_round_trips_and_rejects_any_change():
+    codec = CursorCodec("secret")
+    cursor = codec.encode(CursorPosition("f" * 32, 40, 20))
+
+    assert codec.decode(cursor) == CursorPosition("f" * 32, 40, 20)
+    with pytest.raises(InvalidCursor):
+        CursorCodec("other secret").decode(cursor)
+    for index in range(len(cursor)):
+        changed = cursor[:index] + ("A" if cursor[index] != "A" else "B") + cursor[index + 1 :]
+        try:
+            position = codec.decode(changed)
+        except InvalidCursor:
+            continue
+        # base64 may decode a changed last character to the same bytes; anything else is caught.
+        assert position == CursorPosition("f" * 32, 40, 20)
+
+
+class BrokenRedis:
+    calls = 0
+
+    def get(self, key):
+        BrokenRedis.calls += 1
+        raise redis.ConnectionError("down")
+
+    def set(self, *args, **kwargs):
+        BrokenRedis.calls += 1
+        raise redis.ConnectionError("down")
+
+
+def test_a_failing_redis_is_a_miss_and_is_left_alone_for_a_while():
+    now = [100.0]
+    cache = JsonCache(BrokenRedis(), namespace="t", ttl_seconds=30, clock=lambda: now[0])
+
+    assert cache.get("k") is None
+    cache.set("k", {"a": 1})
+    assert cache.get("k") is None
+    assert BrokenRedis.calls == 1  # backed off after the first failure
+    now[0] += 10
+    assert cache.get("k") is None and BrokenRedis.calls == 2
+
+
+@pytest.mark.parametrize(
+    ("cents", "text"), [(0, "$0.00"), (5, "$0.05"), (1234, "$12.34"), (123456789, "$1,234,567.89")]
+)
+def test_prices_read_as_dollars_and_cents(cents, text):
+    assert money(cents) == text
+
+
+@pytest.mark.parametrize(
+    ("stock", "label"),
+    [
+        (0, "Out of stock"),
+        (None, "Out of stock"),
+        (1, "Only 1 left"),
+        (3, "Only 3 left"),
+        (5, "Only 5 left"),
+        (6, "In stock"),
+    ],
+)
+def test_stock_is_told_the_way_a_shopper_expects(stock, label):
+    assert stock_label(stock) == label
+
+
+def test_ratings_show_as_stars():
+    assert stars(4.4) == "★★★★☆" and stars(0) == "☆☆☆☆☆" and stars(5) == "★★★★★"

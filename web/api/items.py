@@ -1,0 +1,88 @@
+"""`GET /api/v1/items` (search) and `GET /api/v1/items/<itemID>` (one item with live stock).
+
+Prices are integer cents. Search arguments: query, category, brand (repeatable: any
+of them), minPrice, maxPrice (cents, inclusive), inStock (true|false), sort
+(relevance|price_asc|price_desc|rating), limit (1..100, default 20), nextCursor
+(from the previous page; keep the other arguments unchanged while following it).
+Facet counts for `category` and `brand` ignore the filter on that same field, so
+they show what the shopper could switch to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, jsonify, request
+
+from db.search import SearchHit, SearchPage, parse_search_args
+from web.api import bp
+from web.item_reads import ItemDetails, find_item, parse_item_id
+from web.services import services
+
+SEARCH_CACHE_CONTROL = "public, max-age=30"
+# Item data carries live stock, so shared caches may keep it only briefly.
+ITEM_CACHE_CONTROL = "public, max-age=5"
+
+
+@bp.get("/items")
+def search_items() -> Response:
+    page = services().search.search(parse_search_args(request.args))
+    response = jsonify(search_page_json(page))
+    response.headers["Cache-Control"] = SEARCH_CACHE_CONTROL
+    response.headers["X-Search-Cache"] = page.cache
+    return response
+
+
+@bp.get("/items/<item_id>")
+def get_item(item_id: str) -> Response:
+    item = find_item(services().sessions, parse_item_id(item_id))
+    if item is None:
+        abort(404, description=f"No item with itemID {item_id}.")
+    response = jsonify(item_json(item))
+    response.headers["Cache-Control"] = ITEM_CACHE_CONTROL
+    return response
+
+
+def search_page_json(page: SearchPage) -> dict[str, Any]:
+    return {
+        "items": [hit_json(hit) for hit in page.hits],
+        "nextCursor": page.next_cursor,
+        "limit": page.limit,
+        "found": page.found,
+        "facets": {
+            "category": _counts(page, "category"),
+            "brand": _counts(page, "brand"),
+            "inStock": _counts(page, "in_stock"),
+        },
+    }
+
+
+def _counts(page: SearchPage, field: str) -> list[dict[str, Any]]:
+    return [{"value": facet.value, "count": facet.count} for facet in page.facets.get(field, [])]
+
+
+def hit_json(hit: SearchHit) -> dict[str, Any]:
+    return {
+        "itemID": hit.item_id,
+        "name": hit.name,
+        "price": hit.price,
+        "brand": hit.brand,
+        "category": hit.category,
+        "rating": hit.rating,
+        "inStock": hit.in_stock,
+    }
+
+
+def item_json(item: ItemDetails) -> dict[str, Any]:
+    return {
+        "itemID": item.item_id,
+        "sku": item.sku,
+        "name": item.name,
+        "description": item.description,
+        "price": item.price,
+        "brand": item.brand,
+        "category": item.category,
+        "rating": item.rating,
+        "stock": item.stock,
+        "inStock": item.in_stock,
+    }

@@ -1,0 +1,112 @@
+"""The long-lived clients one web process shares: built once at start-up, never at import.
+
+`create_app(settings)` builds a `Services` from the settings; tests (or a later
+issue adding, say, a Temporal client) pass their own with `create_app(settings,
+services=...)`. Views reach it through `services()`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import redis
+import typesense
+from flask import current_app
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.cache import JsonCache
+from db.engine import make_engine, make_session_factory
+from db.search import CatalogVersion, CursorCodec, SearchService
+from settings import Settings
+
+EXTENSION_KEY = "shopflow"
+
+# Short socket timeouts: Redis only ever holds things we can do without for a
+# moment (caches), so waiting long for it is worse than skipping it.
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+@dataclass
+class Services:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    redis: redis.Redis
+    typesense: typesense.Client
+    search: SearchService
+
+    @classmethod
+    def build(cls, settings: Settings) -> Services:
+        _require_service_urls(settings)
+        engine = make_engine(settings.database_url)
+        sessions = make_session_factory(engine)
+        redis_client = redis.Redis.from_url(
+            settings.redis_url,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        )
+        typesense_client = make_typesense_client(settings)
+        search = SearchService(
+            typesense_client=typesense_client,
+            collection=settings.typesense_collection,
+            cache=JsonCache(
+                redis_client, namespace="search", ttl_seconds=settings.search_cache_ttl_seconds
+            ),
+            catalog_version=CatalogVersion(sessions),
+            cursors=CursorCodec(settings.secret_key),
+        )
+        return cls(settings, engine, sessions, redis_client, typesense_client, search)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.redis.close()
+
+
+def make_typesense_client(settings: Settings) -> typesense.Client:
+    url = urlsplit(settings.typesense_url)
+    node = {
+        "host": url.hostname,
+        "port": url.port or (443 if url.scheme == "https" else 80),
+        "protocol": url.scheme or "http",
+    }
+    if url.path.strip("/"):
+        node["path"] = url.path.rstrip("/")
+    with warnings.catch_warnings():
+        # The 2.x client warns about v30+ server features at construction; 0.24 has none of them.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return typesense.Client(
+            {
+                "nodes": [node],
+                "api_key": settings.typesense_api_key_or_default,
+                "connection_timeout_seconds": settings.search_timeout_seconds,
+                # A search is interactive: fail fast and say so rather than retry for seconds.
+                "num_retries": 0,
+            }
+        )
+
+
+def _require_service_urls(settings: Settings) -> None:
+    missing = [
+        env
+        for env, value in (
+            ("DATABASE_URL", settings.database_url),
+            ("REDIS_URL", settings.redis_url),
+            ("TYPESENSE_URL", settings.typesense_url),
+        )
+        if not value
+    ]
+    if missing:
+        raise ValueError(
+            "The web app needs concrete service URLs; missing "
+            + ", ".join(missing)
+            + ". Start it through `shopflow run` / `shopflow web`, which start the embedded"
+            " stack and pass them on, or set them in the environment."
+        )
+
+
+def services() -> Services:
+    """The current app's services (inside a request or app context)."""
+    return current_app.extensions[EXTENSION_KEY]
