@@ -77,8 +77,7 @@ def _load_demo_catalogue_if_empty(settings: Settings) -> None:
     items = generate_items(
         settings.demo_items, warehouse_ids=[w.id for w in warehouses], seed=settings.demo_seed
     )
-    report = load_catalog(settings, warehouses, items, total=settings.demo_items, progress=True)
-    click.echo(f"catalogue: {report.items:,} items at {report.items_per_s:,.0f} items/s")
+    load_catalog(settings, warehouses, items, total=settings.demo_items, progress=True)
 
 
 class _Children:

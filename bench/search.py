@@ -1,0 +1,211 @@
+"""Search benchmark: the app's API against Typesense itself and against an ILIKE scan.
+
+    python -m bench.search --items 100000 --clients 16
+
+Loads a synthetic catalogue into a fresh embedded stack, serves the app with gunicorn,
+then times the same fixed mix of realistic searches three ways, each under the same
+concurrency:
+
+  app       GET /api/v1/items with the Redis cache off (every request reaches Typesense)
+  cached    the same requests with the cache on, after one warm-up pass
+  typesense the identical multi_search body the app sends, posted straight to Typesense
+  ilike     the `ILIKE '%word%'` scan over name + description the design write-up warns about
+
+The last line printed is one JSON object with the figures and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from urllib.parse import urlencode
+
+import httpx
+import psycopg
+
+from bench.common import bench_stack, live_web, log, percentile, timed_concurrently
+from db.engine import normalise_url
+from db.search.query import SearchQuery, SortOrder
+from db.search.typesense_request import multi_search_body
+
+# (text, filters): two-word queries a shopper types, some with a filter or a sort.
+QUERY_MIX: list[tuple[str, dict[str, str]]] = [
+    ("wireless headphones", {}),
+    ("coffee maker", {}),
+    ("air fryer", {"sort": "price_asc"}),
+    ("bluetooth speaker", {"inStock": "true"}),
+    ("electric kettle", {}),
+    ("cordless drill", {"sort": "rating"}),
+    ("camping tent", {}),
+    ("hiking backpack", {"maxPrice": "15000"}),
+    ("board game", {}),
+    ("jigsaw puzzle", {"sort": "price_desc"}),
+    ("laser printer", {}),
+    ("dash cam", {"inStock": "true"}),
+    ("garden hose", {}),
+    ("hair dryer", {"minPrice": "2000", "maxPrice": "20000"}),
+    ("electric toothbrush", {}),
+    ("dumbbell set", {}),
+    ("fleece pullover", {"sort": "price_asc"}),
+    ("cookware set", {}),
+    ("lawn mower", {}),
+    ("jump starter", {"inStock": "true"}),
+]
+
+
+def _api_params(text: str, filters: dict[str, str]) -> dict[str, str]:
+    return {"query": text, "limit": "20", **filters}
+
+
+def _search_query(text: str, filters: dict[str, str]) -> SearchQuery:
+    return SearchQuery(
+        text=text,
+        sort=SortOrder(filters.get("sort", "relevance")),
+        min_price=int(filters["minPrice"]) if "minPrice" in filters else None,
+        max_price=int(filters["maxPrice"]) if "maxPrice" in filters else None,
+        in_stock=True if filters.get("inStock") == "true" else None,
+    )
+
+
+_ILIKE_ORDER = {
+    "relevance": "rating DESC, id",
+    "rating": "rating DESC, id",
+    "price_asc": "price, id",
+    "price_desc": "price DESC, id",
+}
+
+
+def _ilike_sql(text: str, filters: dict[str, str]) -> tuple[str, list]:
+    clauses, args = [], []
+    for word in text.split():
+        clauses.append("(i.name ILIKE %s OR i.description ILIKE %s)")
+        args += [f"%{word}%", f"%{word}%"]
+    if "minPrice" in filters:
+        clauses.append("i.price >= %s")
+        args.append(int(filters["minPrice"]))
+    if "maxPrice" in filters:
+        clauses.append("i.price <= %s")
+        args.append(int(filters["maxPrice"]))
+    if filters.get("inStock") == "true":
+        clauses.append("s.stock > 0")
+    order = _ILIKE_ORDER[filters.get("sort", "relevance")]
+    sql = (
+        "SELECT i.id, i.name, i.price FROM items i JOIN aggregated_stock s ON s.item_id = i.id "
+        f"WHERE {' AND '.join(clauses)} ORDER BY {order} LIMIT 20"
+    )
+    return sql, args
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
+    return {"p50": round(percentile(samples, 50), 2), "p99": round(percentile(samples, 99), 2)}
+
+
+def run(items: int, clients: int, rounds: int, ilike_rounds: int) -> dict:
+    from catalog.generator import generate_items, generate_warehouses
+    from catalog.loader import load_catalog
+
+    with bench_stack() as settings:
+        warehouses = generate_warehouses(8, 42)
+        log(f"loading {items:,} items ...")
+        report = load_catalog(
+            settings,
+            warehouses,
+            generate_items(items, warehouse_ids=[w.id for w in warehouses], seed=42),
+            total=items,
+            progress=True,
+        )
+        log(f"loaded at {report.items_per_s:,.0f} items/s")
+        tasks = QUERY_MIX * rounds
+
+        # Typesense directly: the same body the app sends, over HTTP from the same clients.
+        ts = httpx.Client(
+            base_url=settings.typesense_url,
+            headers={"X-TYPESENSE-API-KEY": settings.typesense_api_key},
+            limits=httpx.Limits(max_connections=clients),
+        )
+
+        def typesense_call(task) -> None:
+            body = multi_search_body(
+                settings.typesense_collection, _search_query(*task), page=1, per_page=20
+            )
+            ts.post("/multi_search", json=body).raise_for_status()
+
+        timed_concurrently(typesense_call, QUERY_MIX, clients)  # warm the engine
+        log("timing Typesense ...")
+        typesense_samples = timed_concurrently(typesense_call, tasks, clients)
+
+        def app_calls(base: str):
+            http = httpx.Client(base_url=base, limits=httpx.Limits(max_connections=clients))
+
+            def call(task) -> None:
+                response = http.get("/api/v1/items?" + urlencode(_api_params(*task)))
+                response.raise_for_status()
+
+            return call
+
+        with live_web(settings, workers=2, search_cache_ttl_seconds=0) as base:
+            call = app_calls(base)
+            timed_concurrently(call, QUERY_MIX, clients)
+            log("timing the app (cache off) ...")
+            app_samples = timed_concurrently(call, tasks, clients)
+
+        with live_web(settings, workers=2, search_cache_ttl_seconds=300) as base:
+            call = app_calls(base)
+            timed_concurrently(call, QUERY_MIX, clients)  # fills the cache
+            log("timing the app (cache on, warm) ...")
+            cached_samples = timed_concurrently(call, tasks, clients)
+
+        # The ILIKE scan: same concurrency, fewer rounds (each is a full table scan).
+        dsn = normalise_url(settings.database_url).replace("postgresql+psycopg://", "postgresql://")
+        pool = [psycopg.connect(dsn) for _ in range(clients)]
+        free = list(pool)
+
+        def ilike_call(task) -> None:
+            conn = free.pop()
+            try:
+                conn.execute(*_ilike_sql(*task)).fetchall()
+            finally:
+                free.append(conn)
+
+        log("timing the ILIKE scan ...")
+        ilike_samples = timed_concurrently(ilike_call, QUERY_MIX * ilike_rounds, clients)
+        for conn in pool:
+            conn.close()
+
+    app, cached, engine_, ilike = (
+        _summary(s) for s in (app_samples, cached_samples, typesense_samples, ilike_samples)
+    )
+    return {
+        "items": items,
+        "clients": clients,
+        "requests": len(tasks),
+        "load_items_per_s": round(report.items_per_s),
+        "app_p50_ms": app["p50"],
+        "app_p99_ms": app["p99"],
+        "app_cached_p50_ms": cached["p50"],
+        "app_cached_p99_ms": cached["p99"],
+        "typesense_p50_ms": engine_["p50"],
+        "typesense_p99_ms": engine_["p99"],
+        "ilike_p50_ms": ilike["p50"],
+        "ilike_p99_ms": ilike["p99"],
+        "ratio_app_vs_typesense": round(app["p99"] / engine_["p99"], 2),
+        "ratio_ilike_vs_app": round(ilike["p99"] / app["p99"], 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--rounds", type=int, default=10, help="passes over the query mix")
+    parser.add_argument("--ilike-rounds", type=int, default=2)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    result = run(args.items, args.clients, args.rounds, args.ilike_rounds)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""`shopflow catalog generate|reindex`: fill the store, rebuild its search index.
+
+Service URLs come from the environment (`Settings.from_env()`); `shopflow run` exports
+them for the embedded stack.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+
+import click
+
+from settings import Settings
+
+
+def _settings_with(*names: str) -> Settings:
+    settings = Settings.from_env()
+    values = {
+        "DATABASE_URL": settings.database_url,
+        "TYPESENSE_URL": settings.typesense_url,
+        "TEMPORAL_ADDRESS": settings.temporal_address,
+    }
+    missing = [name for name in names if not values[name]]
+    if missing:
+        click.echo(
+            f"{', '.join(missing)} not set: is the stack running? Start it with `make run` "
+            "(`shopflow run` exports these to its commands) or set them to your servers.",
+            err=True,
+        )
+        sys.exit(2)
+    return settings
+
+
+@click.group("catalog")
+def catalog_group() -> None:
+    """Generate, load and reindex the product catalogue."""
+
+
+@catalog_group.command("generate")
+@click.option(
+    "--items", "item_count", type=click.IntRange(min=1), help="Items (default: DEMO_ITEMS)."
+)
+@click.option(
+    "--warehouses",
+    "warehouse_count",
+    type=click.IntRange(min=1),
+    help="Warehouses (default: DEMO_WAREHOUSES).",
+)
+@click.option("--seed", type=int, help="Same seed, same catalogue (default: DEMO_SEED).")
+@click.option("--if-empty", is_flag=True, help="Do nothing if the catalogue already has items.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def generate_command(
+    item_count: int | None,
+    warehouse_count: int | None,
+    seed: int | None,
+    if_empty: bool,
+    batch_size: int,
+    progress: bool,
+) -> None:
+    """Generate a realistic catalogue and load it into PostgreSQL and Typesense.
+
+    Over an existing catalogue, items with the same ids are replaced.
+    """
+    from catalog.generator import generate_items, generate_warehouses
+    from catalog.loader import catalog_is_empty, load_catalog
+
+    settings = _settings_with("DATABASE_URL", "TYPESENSE_URL")
+    if if_empty and not catalog_is_empty(settings):
+        click.echo("The catalogue already has items; leaving it as it is.")
+        return
+    item_count = item_count or settings.demo_items
+    seed = settings.demo_seed if seed is None else seed
+    warehouses = generate_warehouses(warehouse_count or settings.demo_warehouses, seed)
+    items = generate_items(item_count, warehouse_ids=[w.id for w in warehouses], seed=seed)
+    click.echo(f"Generating {item_count:,} items across {len(warehouses)} warehouses (seed {seed})")
+    report = load_catalog(
+        settings, warehouses, items, total=item_count, batch_size=batch_size, progress=progress
+    )
+    if not progress:
+        click.echo(report.summary())
+
+
+@catalog_group.command("reindex")
+@click.option("--batch-size", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--parallelism", type=click.IntRange(min=1), default=2, show_default=True)
+@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the result.")
+@click.option(
+    "--without-temporal", is_flag=True, help="Rebuild in this process instead (no worker needed)."
+)
+def reindex_command(batch_size: int, parallelism: int, wait: bool, without_temporal: bool) -> None:
+    """Rebuild the search index from PostgreSQL with the ReindexCatalog workflow."""
+    if without_temporal:
+        from catalog.loader import reindex_from_database
+
+        settings = _settings_with("DATABASE_URL", "TYPESENSE_URL")
+        reindex_from_database(settings, batch_size=batch_size)
+        return
+    settings = _settings_with("TEMPORAL_ADDRESS")
+    asyncio.run(_start_reindex(settings, batch_size, parallelism, wait))
+
+
+async def _start_reindex(settings: Settings, batch_size: int, parallelism: int, wait: bool) -> None:
+    from temporalio.common import WorkflowIDConflictPolicy
+
+    from workflows.reindex import ReindexCatalogWorkflow
+    from workflows.reindex_messages import REINDEX_WORKFLOW_ID, ReindexInput
+    from workflows.worker import connect_temporal
+
+    client = await connect_temporal(settings)
+    handle = await client.start_workflow(
+        ReindexCatalogWorkflow.run,
+        ReindexInput(batch_size=batch_size, parallelism=parallelism),
+        id=REINDEX_WORKFLOW_ID,
+        task_queue=settings.task_queue,
+        # A reindex already running is joined, not duplicated.
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    click.echo(f"Reindex workflow id: {handle.id} (run {handle.result_run_id})")
+    click.echo(
+        f"Follow it in the Temporal Web UI under namespace {settings.temporal_namespace!r}, "
+        f"e.g. http://127.0.0.1:{settings.temporal_ui_port}/namespaces/"
+        f"{settings.temporal_namespace}/workflows/{handle.id} for the embedded stack."
+    )
+    if not wait:
+        return
+    click.echo(f"Waiting for a worker on task queue {settings.task_queue!r} (`shopflow worker`)...")
+    result = await handle.result()
+    click.echo(
+        f"Indexed {result.documents:,} items into {result.collection} "
+        f"(catalogue version {result.version}, {result.errors} rejected)."
+    )

@@ -1,0 +1,230 @@
+"""ReindexCatalogWorkflow: every item indexed once, the new index published only when clean."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from temporalio import activity
+from temporalio.client import WorkflowFailureError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer, Worker
+
+from tests.workflows.conftest import temporal_test_server_path
+from workflows.reindex import ReindexCatalogWorkflow
+from workflows.reindex_messages import (
+    CREATE_SEARCH_COLLECTION,
+    DROP_SEARCH_COLLECTION,
+    INDEX_ITEM_RANGE,
+    LIVE_SEARCH_COLLECTION,
+    PLAN_REINDEX,
+    PUBLISH_CATALOG_VERSION,
+    SWAP_SEARCH_ALIAS,
+    CollectionRef,
+    CollectionVersion,
+    IndexRangeInput,
+    IndexRangeResult,
+    LiveCollection,
+    PlanReindexInput,
+    PublishVersionInput,
+    ReindexInput,
+    ReindexPlan,
+)
+
+HISTORIES = Path(__file__).parent / "histories"
+
+
+@dataclass
+class FakeCatalog:
+    """Stands in for PostgreSQL + Typesense: ids 1..items, the alias on items_v3."""
+
+    items: int
+    rejected_ids: frozenset[int] = frozenset()
+    calls: list[tuple] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, *call) -> None:
+        with self.lock:
+            self.calls.append(call)
+
+    def names(self) -> list[str]:
+        return [call[0] for call in self.calls]
+
+    def indexed_ranges(self) -> list[tuple[int, int]]:
+        return sorted(call[1:] for call in self.calls if call[0] == "index")
+
+    def activities(self) -> list:
+        @activity.defn(name=PLAN_REINDEX)
+        def plan(_: PlanReindexInput) -> ReindexPlan:
+            self.record("plan")
+            return ReindexPlan(version=4, first_id=1, last_id=self.items, total_items=self.items)
+
+        @activity.defn(name=LIVE_SEARCH_COLLECTION)
+        def live(_: PlanReindexInput) -> LiveCollection:
+            return LiveCollection("items_v3")
+
+        @activity.defn(name=CREATE_SEARCH_COLLECTION)
+        def create(request: CollectionVersion) -> CollectionRef:
+            self.record("create", request.version)
+            return CollectionRef(f"items_v{request.version}")
+
+        @activity.defn(name=INDEX_ITEM_RANGE)
+        def index(request: IndexRangeInput) -> IndexRangeResult:
+            self.record("index", request.first_id, request.last_id)
+            ids = range(request.first_id, request.last_id + 1)
+            return IndexRangeResult(len(ids), sum(i in self.rejected_ids for i in ids))
+
+        @activity.defn(name=SWAP_SEARCH_ALIAS)
+        def swap(request: CollectionRef) -> None:
+            self.record("swap", request.name)
+
+        @activity.defn(name=PUBLISH_CATALOG_VERSION)
+        def publish(request: PublishVersionInput) -> CollectionVersion:
+            self.record("publish", request.version, request.collection)
+            return CollectionVersion(request.version)
+
+        @activity.defn(name=DROP_SEARCH_COLLECTION)
+        def drop(request: CollectionRef) -> None:
+            self.record("drop", request.name)
+
+        return [plan, live, create, index, swap, publish, drop]
+
+
+async def run_reindex(fake: FakeCatalog, request: ReindexInput, *, keep_history: str | None = None):
+    async with await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=temporal_test_server_path()
+    ) as env:
+        with ThreadPoolExecutor(max_workers=4) as executor:
+            async with Worker(
+                env.client,
+                task_queue="reindex-test",
+                workflows=[ReindexCatalogWorkflow],
+                activities=fake.activities(),
+                activity_executor=executor,
+            ):
+                handle = await env.client.start_workflow(
+                    ReindexCatalogWorkflow.run,
+                    request,
+                    id=f"reindex-{uuid.uuid4()}",
+                    task_queue="reindex-test",
+                )
+                try:
+                    return await handle.result()
+                finally:
+                    if keep_history:
+                        history = await handle.fetch_history()
+                        (HISTORIES / keep_history).write_text(history.to_json())
+
+
+@pytest.mark.workflow
+def test_a_reindex_indexes_every_item_once_then_publishes_the_new_collection():
+    fake = FakeCatalog(items=10_450)
+
+    result = asyncio.run(run_reindex(fake, ReindexInput(batch_size=1_000, parallelism=3)))
+
+    assert (result.collection, result.version, result.documents, result.errors) == (
+        "items_v4",
+        4,
+        10_450,
+        0,
+    )
+    ranges = fake.indexed_ranges()
+    assert ranges[0] == (1, 1_000) and ranges[-1] == (10_001, 10_450)
+    assert all(b[0] == a[1] + 1 for a, b in zip(ranges, ranges[1:], strict=False))
+    names = fake.names()
+    assert names.index("swap") > max(i for i, n in enumerate(names) if n == "index")
+    assert names[-3:] == ["swap", "publish", "drop"]
+    assert fake.calls[-1] == ("drop", "items_v3")  # the old collection, never the new one
+
+
+@pytest.mark.workflow
+def test_a_long_reindex_continues_as_new_and_still_counts_every_document():
+    fake = FakeCatalog(items=95)
+
+    result = asyncio.run(
+        run_reindex(fake, ReindexInput(batch_size=10, parallelism=2, ranges_per_run=4))
+    )
+
+    assert result.documents == 95
+    assert len(fake.indexed_ranges()) == 10
+    assert fake.names().count("create") == 1  # the new run resumes, it does not start over
+
+
+@pytest.mark.workflow
+def test_rejected_documents_drop_the_new_collection_and_leave_the_live_one_alone():
+    fake = FakeCatalog(items=3_000, rejected_ids=frozenset({42, 2_999}))
+
+    with pytest.raises(WorkflowFailureError) as failure:
+        asyncio.run(run_reindex(fake, ReindexInput(batch_size=1_000)))
+
+    assert "rejected 2 of 3000" in str(failure.value.cause)
+    assert "swap" not in fake.names() and "publish" not in fake.names()
+    assert fake.calls[-1] == ("drop", "items_v4")
+
+
+@pytest.mark.workflow
+def test_an_empty_catalogue_publishes_an_empty_index():
+    fake = FakeCatalog(items=0)
+
+    result = asyncio.run(run_reindex(fake, ReindexInput()))
+
+    assert result.documents == 0 and "index" not in fake.names()
+    assert "swap" in fake.names()
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("history", sorted(p.name for p in HISTORIES.glob("*.json")))
+def test_recorded_reindex_histories_still_replay(history):
+    from temporalio.client import WorkflowHistory
+
+    recorded = WorkflowHistory.from_json("reindex", (HISTORIES / history).read_text())
+    asyncio.run(Replayer(workflows=[ReindexCatalogWorkflow]).replay_workflow(recorded))
+
+
+@pytest.mark.integration
+def test_the_reindex_workflow_rebuilds_the_index_from_postgres(catalog_settings):
+    from catalog.generator import generate_items, generate_warehouses
+    from catalog.loader import load_catalog
+    from tests.catalog.conftest import search_index_for
+    from workflows.worker import build_resources, build_worker
+
+    warehouses = generate_warehouses(4, seed=5)
+    first = load_catalog(
+        catalog_settings,
+        warehouses,
+        generate_items(2_000, warehouse_ids=[w.id for w in warehouses], seed=5),
+        progress=False,
+    )
+
+    async def reindex():
+        resources = build_resources(catalog_settings, pool_size=4)
+        try:
+            async with await WorkflowEnvironment.start_time_skipping(
+                test_server_existing_path=temporal_test_server_path()
+            ) as env:
+                with ThreadPoolExecutor(max_workers=4) as executor:
+                    async with build_worker(
+                        env.client, resources, executor, task_queue="reindex-it", threads=4
+                    ):
+                        return await env.client.execute_workflow(
+                            ReindexCatalogWorkflow.run,
+                            # Small batches and runs: real activities across continue-as-new.
+                            ReindexInput(batch_size=300, parallelism=2, ranges_per_run=4),
+                            id=f"reindex-{uuid.uuid4()}",
+                            task_queue="reindex-it",
+                        )
+        finally:
+            resources.close()
+
+    result = asyncio.run(reindex())
+
+    index = search_index_for(catalog_settings)
+    assert (result.documents, result.errors, result.version) == (2_000, 0, first.version + 1)
+    assert index.current_collection() == result.collection
+    assert index.count_documents() == 2_000
+    assert not index.collection_exists(first.collection)

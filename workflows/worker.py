@@ -1,0 +1,122 @@
+"""`shopflow worker`: one process polling the task queue for every workflow and activity.
+
+Real clients (PostgreSQL pool, Typesense, Temporal) are built here and only here.
+Activities are synchronous (SQLAlchemy, Typesense client) and run on a thread pool;
+workflows run on the event loop in Temporal's sandbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import click
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from db.engine import make_engine
+from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
+from settings import Settings
+from workflows.registry import WORKFLOWS, WorkerResources, build_activities
+
+ACTIVITY_THREADS = 16
+# In-flight activities get this long to finish on SIGTERM before they are cancelled
+# (Temporal retries them elsewhere either way; they are idempotent).
+GRACEFUL_SHUTDOWN = timedelta(seconds=10)
+
+
+def missing_services(settings: Settings) -> list[str]:
+    wanted = {
+        "DATABASE_URL": settings.database_url,
+        "TYPESENSE_URL": settings.typesense_url,
+        "TEMPORAL_ADDRESS": settings.temporal_address,
+    }
+    return [name for name, value in wanted.items() if not value]
+
+
+def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) -> WorkerResources:
+    assert settings.database_url is not None
+    return WorkerResources(
+        settings=settings,
+        engine=make_engine(settings.database_url, pool_size=pool_size, max_overflow=4),
+        # Activities import thousands of documents per call: the 3 s default is too short.
+        search_index=SearchIndex(
+            make_typesense_client(settings, timeout=BULK_TIMEOUT_SECONDS),
+            settings.typesense_collection,
+        ),
+    )
+
+
+async def connect_temporal(settings: Settings) -> Client:
+    assert settings.temporal_address is not None
+    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+
+
+def build_worker(
+    client: Client,
+    resources: WorkerResources,
+    executor: ThreadPoolExecutor,
+    *,
+    task_queue: str,
+    threads: int = ACTIVITY_THREADS,
+) -> Worker:
+    """A worker with everything in the registry; `executor` must have `threads` threads."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=WORKFLOWS,
+        activities=build_activities(resources),
+        activity_executor=executor,
+        max_concurrent_activities=threads,
+        graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
+    )
+
+
+async def run_worker(
+    settings: Settings, stop: asyncio.Event, *, threads: int = ACTIVITY_THREADS
+) -> None:
+    """Poll until `stop` is set, then drain in-flight tasks and close every client."""
+    client = await connect_temporal(settings)
+    resources = build_resources(settings, pool_size=threads)
+    try:
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="activity") as executor:
+            worker = build_worker(
+                client, resources, executor, task_queue=settings.task_queue, threads=threads
+            )
+            async with worker:
+                click.echo(
+                    f"Worker polling task queue {settings.task_queue!r} on "
+                    f"{settings.temporal_address} ({len(WORKFLOWS)} workflows); Ctrl-C stops it"
+                )
+                await stop.wait()
+                click.echo("Worker stopping: finishing in-flight tasks...")
+    finally:
+        resources.close()
+    click.echo("Worker stopped.")
+
+
+@click.command("worker")
+@click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
+def worker_command(threads: int) -> None:
+    """Run the Temporal worker (all workflows and activities) until SIGINT/SIGTERM."""
+    settings = Settings.from_env()
+    missing = missing_services(settings)
+    if missing:
+        click.echo(
+            f"Cannot start the worker: {', '.join(missing)} not set. Start the stack "
+            "(`shopflow run` / `make run` export them) or set them to your servers.",
+            err=True,
+        )
+        sys.exit(2)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(settings, stop, threads=threads)
+
+    asyncio.run(main())
