@@ -1,13 +1,12 @@
 """`shopflow catalog generate|reindex`: fill the store, rebuild its search index.
 
-Service URLs come from the environment (`Settings.from_env()`); `shopflow run` exports
-them for the embedded stack.
+Service URLs come from the environment, or else are those of the embedded stack
+under ./var (see `stack.run.running_settings`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
 
 import click
 
@@ -15,21 +14,11 @@ from settings import Settings
 
 
 def _settings_with(*names: str) -> Settings:
-    settings = Settings.from_env()
-    values = {
-        "DATABASE_URL": settings.database_url,
-        "TYPESENSE_URL": settings.typesense_url,
-        "TEMPORAL_ADDRESS": settings.temporal_address,
-    }
-    missing = [name for name in names if not values[name]]
-    if missing:
-        click.echo(
-            f"{', '.join(missing)} not set: is the stack running? Start it with `make run` "
-            "(`shopflow run` exports these to its commands) or set them to your servers.",
-            err=True,
-        )
-        sys.exit(2)
-    return settings
+    """Settings with service URLs: the environment's, else the embedded stack's under var/."""
+    from stack.run import running_settings
+
+    del names  # every command here needs the database; the embedded stack provides all
+    return running_settings(Settings.from_env())
 
 
 @click.group("catalog")

@@ -127,7 +127,9 @@ def run_command(no_demo: bool) -> None:
     base = Settings.from_env()
     stack = EmbeddedStack(base)
     children = _Children()
+    # Explicit for both: a shell that starts us in the background ignores SIGINT.
     signal.signal(signal.SIGTERM, _raise_stop)
+    signal.signal(signal.SIGINT, _raise_stop)
     try:
         click.echo("starting the stack ...")
         endpoints = stack.up()

@@ -102,7 +102,9 @@ async def run_worker(
 @click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
 def worker_command(threads: int) -> None:
     """Run the Temporal worker (all workflows and activities) until SIGINT/SIGTERM."""
-    settings = Settings.from_env()
+    from stack.run import running_settings
+
+    settings = running_settings(Settings.from_env())
     missing = missing_services(settings)
     if missing:
         click.echo(
