@@ -72,6 +72,12 @@ class Settings:
     # Checkout (used from issue 3 on).
     reservation_ttl_seconds: int = 300
 
+    # Accounts: login attempts allowed per (client IP, email) in a window, and how long an
+    # API bearer token stays valid.
+    login_rate_limit_attempts: int = 10
+    login_rate_limit_window_seconds: int = 60
+    api_token_ttl_seconds: int = 86_400
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
@@ -110,6 +116,13 @@ class Settings:
             reservation_ttl_seconds=_int(
                 env, "RESERVATION_TTL_SECONDS", default.reservation_ttl_seconds
             ),
+            login_rate_limit_attempts=_int(
+                env, "LOGIN_RATE_LIMIT_ATTEMPTS", default.login_rate_limit_attempts
+            ),
+            login_rate_limit_window_seconds=_int(
+                env, "LOGIN_RATE_LIMIT_WINDOW_SECONDS", default.login_rate_limit_window_seconds
+            ),
+            api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", default.api_token_ttl_seconds),
         )
 
     def with_services(

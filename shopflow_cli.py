@@ -15,6 +15,7 @@ def _register() -> None:
     from db.cli import check_command, migrate_command
     from stack.cli import stack_group
     from stack.run import run_command, web_command
+    from web.auth.cli import users_group
     from workflows.worker import worker_command
 
     cli.add_command(stack_group)
@@ -24,6 +25,7 @@ def _register() -> None:
     cli.add_command(check_command)
     cli.add_command(catalog_group)
     cli.add_command(worker_command)
+    cli.add_command(users_group)
 
 
 def main() -> None:

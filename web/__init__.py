@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from settings import PROJECT_ROOT, Settings
+from web.csrf import init_csrf
 from web.errors import register_error_handlers
 from web.formatting import register_filters
 from web.headers import register_security_headers
@@ -26,9 +27,12 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        # Nothing the store accepts is anywhere near this; bigger bodies are refused (413).
+        MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
     app.extensions[EXTENSION_KEY] = services or Services.build(settings)
+    init_csrf(app)  # before the blueprints' own before_request hooks
 
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)
@@ -44,5 +48,7 @@ def _feature_blueprints() -> list[Blueprint]:
     # Imported here so that importing `web` alone (e.g. for Services) stays cheap.
     from web import home, items, search
     from web.api import bp as api
+    from web.auth.routes import bp as auth
+    from web.cart.routes import bp as cart
 
-    return [home.bp, search.bp, items.bp, api]
+    return [home.bp, search.bp, items.bp, auth, cart, api]

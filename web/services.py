@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import redis
@@ -21,6 +22,10 @@ from db.cache import JsonCache
 from db.engine import make_engine, make_session_factory
 from db.search import CatalogVersion, CursorCodec, SearchService
 from settings import Settings
+
+if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
+    from web.auth.rate_limit import LoginRateLimiter
+    from web.auth.tokens import ApiTokens
 
 EXTENSION_KEY = "shopflow"
 
@@ -37,6 +42,8 @@ class Services:
     redis: redis.Redis
     typesense: typesense.Client
     search: SearchService
+    tokens: ApiTokens
+    login_limiter: LoginRateLimiter
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -58,7 +65,25 @@ class Services:
             catalog_version=CatalogVersion(sessions),
             cursors=CursorCodec(settings.secret_key),
         )
-        return cls(settings, engine, sessions, redis_client, typesense_client, search)
+        from web.auth.rate_limit import LoginRateLimiter
+        from web.auth.tokens import ApiTokens
+
+        tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
+        login_limiter = LoginRateLimiter(
+            redis_client,
+            attempts=settings.login_rate_limit_attempts,
+            window_seconds=settings.login_rate_limit_window_seconds,
+        )
+        return cls(
+            settings,
+            engine,
+            sessions,
+            redis_client,
+            typesense_client,
+            search,
+            tokens,
+            login_limiter,
+        )
 
     def close(self) -> None:
         self.engine.dispose()

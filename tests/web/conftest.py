@@ -6,6 +6,8 @@
 * `web_catalogue` - session: tests/web/catalogue.py loaded by the real loader.
 * `app`, `client` - a fresh app (and Flask test client) on those services.
 * `make_app`      - build an app from modified Settings (e.g. Typesense on a closed port).
+* `shopper`       - a new account signed in on `client` (see tests/web/shoppers.py).
+* `api_headers`   - bearer-token headers for a new API account.
 """
 
 from __future__ import annotations
@@ -63,3 +65,19 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def shopper(client: FlaskClient):
+    """A freshly registered shopper, signed in on `client` (browser session + CSRF token)."""
+    from tests.web.shoppers import register_in_browser
+
+    return register_in_browser(client)
+
+
+@pytest.fixture
+def api_headers(client: FlaskClient) -> dict[str, str]:
+    """`Authorization: Bearer ...` for a freshly registered API shopper."""
+    from tests.web.shoppers import api_token
+
+    return api_token(client)[1]

@@ -11,4 +11,4 @@ from flask import Blueprint
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 # Resource modules register their routes on `bp` when imported.
-from web.api import items  # noqa: E402,F401
+from web.api import auth, cart, items  # noqa: E402,F401

@@ -1,0 +1,149 @@
+"""What a cart allows: quantity caps, stock checks and the words a shopper reads.
+
+Pure rules (standard library only), shared by the browser, the JSON API and the
+repository that applies them inside one transaction. The stock checked here is
+`aggregated_stock`, what shoppers can still reserve; a cart holds nothing, so the
+real guarantee comes later, when checkout reserves.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+# No shopper needs more of one thing than this in one order; more is a typo or a bot.
+MAX_QUANTITY_PER_LINE = 100
+# Distinct items in one cart: generous for people, a wall for scripts.
+MAX_LINES_PER_CART = 50
+
+
+class CartOp(enum.StrEnum):
+    ADD = "ADD"  # add `quantity` to the line (creating it)
+    REMOVE = "REMOVE"  # take `quantity` off the line; the line goes at 0
+    SET = "SET"  # make the line exactly `quantity`; 0 removes it
+
+
+class CartError(Exception):
+    """A change the cart refuses; `code` is stable for API clients, the text is for people."""
+
+    code = "cart_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def details(self) -> dict[str, int]:
+        """Extra numbers an API client can act on (e.g. how many are left)."""
+        return {}
+
+
+class InvalidQuantity(CartError):
+    code = "invalid_quantity"
+
+
+class InsufficientStock(CartError):
+    code = "insufficient_stock"
+
+    def __init__(self, left: int, in_cart: int) -> None:
+        super().__init__(shortage_message(left, in_cart))
+        self.left = left
+        self.in_cart = in_cart
+
+    def details(self) -> dict[str, int]:
+        return {"left": self.left, "inCart": self.in_cart}
+
+
+class LineLimitReached(CartError):
+    code = "line_limit"
+
+    def __init__(self, in_cart: int) -> None:
+        super().__init__(
+            f"You can have at most {MAX_QUANTITY_PER_LINE} of one item in your cart"
+            + (f" (you already have {in_cart})." if in_cart else ".")
+        )
+        self.in_cart = in_cart
+
+    def details(self) -> dict[str, int]:
+        return {"max": MAX_QUANTITY_PER_LINE, "inCart": self.in_cart}
+
+
+class CartFull(CartError):
+    code = "cart_full"
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"Your cart already holds {MAX_LINES_PER_CART} different items. "
+            "Check out or remove something first."
+        )
+
+    def details(self) -> dict[str, int]:
+        return {"maxLines": MAX_LINES_PER_CART}
+
+
+def shortage_message(left: int, in_cart: int = 0) -> str:
+    """'Only 3 left' - plus what is already in the cart when that explains the refusal."""
+    if left <= 0:
+        return "Sorry, this item is out of stock."
+    text = f"Only {left} left"
+    if in_cart:
+        text += f" and you already have {in_cart} in your cart"
+    return text + "."
+
+
+def check_requested_quantity(quantity: int, op: CartOp) -> int:
+    """The quantity a request asks for: a whole number from 1 (0 too for SET) up to the cap."""
+    lowest = 0 if op is CartOp.SET else 1
+    if quantity < lowest:
+        raise InvalidQuantity(
+            "quantity must be 0 or more (0 removes the line)."
+            if op is CartOp.SET
+            else "quantity must be at least 1."
+        )
+    if quantity > MAX_QUANTITY_PER_LINE:
+        raise InvalidQuantity(f"quantity must be at most {MAX_QUANTITY_PER_LINE}.")
+    return quantity
+
+
+def next_quantity(op: CartOp, current: int, requested: int) -> int:
+    """The line's quantity after the change (0 means no line)."""
+    if op is CartOp.ADD:
+        return current + requested
+    if op is CartOp.REMOVE:
+        return max(0, current - requested)
+    return requested
+
+
+def check_change(*, current: int, new: int, stock: int, lines_in_cart: int) -> None:
+    """Refuse a change that grows a line past the cap, the stock left, or the cart past its size.
+
+    Shrinking is always allowed, even below a stock that has since dropped: that is the
+    shopper fixing the problem, not making it worse.
+    """
+    if new <= current:
+        return
+    if current == 0 and lines_in_cart >= MAX_LINES_PER_CART:
+        raise CartFull()
+    if new > MAX_QUANTITY_PER_LINE:
+        raise LineLimitReached(current)
+    if new > stock:
+        raise InsufficientStock(left=max(stock, 0), in_cart=current)
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """How a line in the cart stands against today's stock (for warnings on the cart page)."""
+
+    quantity: int
+    stock: int
+
+    @property
+    def short(self) -> bool:
+        return self.quantity > self.stock
+
+    @property
+    def warning(self) -> str | None:
+        if not self.short:
+            return None
+        if self.stock <= 0:
+            return "Out of stock since you added it."
+        return f"Only {self.stock} left: lower the quantity to check out."

@@ -1,0 +1,55 @@
+"""A shopper registers, adds to the cart and changes it, all without a page reload:
+the header badge follows every change (htmx, the CSRF header from <body>, the CSP)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_register_add_to_cart_change_and_remove_with_a_live_badge(live_store, page, output_dir):
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    found = page.request.get(live_store + "/api/v1/items?inStock=true&sort=price_asc&limit=20")
+    item = next(i for i in found.json()["items"] if i["inStock"])
+    stock = page.request.get(f"{live_store}/api/v1/items/{item['itemID']}").json()["stock"]
+    if stock < 3:
+        pytest.skip("the demo catalogue's first in-stock items have fewer than 3 units")
+
+    page.goto(f"{live_store}/register?next=/items/{item['itemID']}")
+    page.get_by_label("Email").fill(f"e2e-{uuid.uuid4().hex[:10]}@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(f"{live_store}/items/{item['itemID']}")
+    badge = page.locator("[data-test=cart-count]")
+    expect(badge).to_have_text("0")
+
+    page.evaluate("window.__sameDocument = true")
+    page.get_by_label("Qty").fill("2")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("[data-test=cart-message]")).to_contain_text("Added 2 to your cart")
+    expect(badge).to_have_text("2")
+    assert page.evaluate("window.__sameDocument") is True
+    page.screenshot(path=str(output_dir / "added.png"), full_page=True)
+
+    page.locator("#cart-badge").click()
+    expect(page).to_have_url(f"{live_store}/cart")
+    page.evaluate("window.__sameDocument = true")
+    quantity = page.locator("[data-test=cart-line] input[name=quantity]")
+    quantity.fill("3")
+    quantity.dispatch_event("change")
+    expect(page.locator("#cart-badge [data-test=cart-count]")).to_have_text("3")
+    total = f"${item['price'] * 3 // 100:,}.{item['price'] * 3 % 100:02d}"
+    expect(page.locator("[data-test=cart-total]")).to_have_text(total)
+    page.screenshot(path=str(output_dir / "cart.png"), full_page=True)
+
+    page.get_by_role("button", name=re.compile("^Remove")).click()
+    expect(page.locator("[data-test=cart-empty]")).to_be_visible()
+    expect(page.locator("#cart-badge [data-test=cart-count]")).to_have_text("0")
+    assert page.evaluate("window.__sameDocument") is True
+    assert not [p for p in problems if "Content Security Policy" in p or "403" in p], problems

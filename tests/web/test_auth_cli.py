@@ -1,0 +1,117 @@
+"""`shopflow users create`: operators create staff (or shopper) accounts from the shell."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from settings import PROJECT_ROOT
+from tests.web.shoppers import PASSWORD, new_email, post_form
+from web.auth.cli import users_group
+
+pytestmark = [pytest.mark.web, pytest.mark.integration]
+
+
+def run_users(web_settings, *args: str):
+    return CliRunner().invoke(users_group, list(args), env=web_settings.service_env())
+
+
+def role_of(app, email: str) -> str | None:
+    from db.users import find_user_by_email
+
+    with app.extensions["shopflow"].sessions() as session:
+        user = find_user_by_email(session, email)
+    return user and user.role
+
+
+def test_an_operator_creates_a_staff_account_that_can_sign_in(app, client, web_settings):
+    email = new_email("staff")
+
+    result = run_users(
+        web_settings, "create", "--email", email, "--password", PASSWORD, "--role", "staff"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert f"created staff {email}" in result.output
+    assert role_of(app, email) == "staff"
+    assert post_form(client, "/login", {"email": email, "password": PASSWORD}).status_code == 303
+
+
+def test_accounts_are_shoppers_unless_said_otherwise(app, web_settings):
+    email = new_email()
+
+    result = run_users(web_settings, "create", "--email", email, "--password", PASSWORD)
+
+    assert result.exit_code == 0, result.output
+    assert role_of(app, email) == "shopper"
+
+
+def test_the_password_is_asked_for_when_left_out(app, web_settings):
+    email = new_email()
+
+    result = CliRunner().invoke(
+        users_group,
+        ["create", "--email", email],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+        env=web_settings.service_env(),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert PASSWORD not in result.output  # hidden input
+    assert role_of(app, email) == "shopper"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--email", "not-an-email", "--password", PASSWORD], "doesn't look like an email"),
+        (["--email", "NEW", "--password", "short"], "at least 8 characters"),
+        (
+            ["--email", "NEW", "--password", PASSWORD, "--role", "admin"],
+            "Invalid value for '--role'",
+        ),
+    ],
+)
+def test_bad_accounts_are_refused_with_a_message(web_settings, args, message):
+    args = [new_email() if a == "NEW" else a for a in args]
+
+    result = run_users(web_settings, "create", *args)
+
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_a_taken_email_is_refused(web_settings):
+    email = new_email()
+    run_users(web_settings, "create", "--email", email, "--password", PASSWORD)
+
+    result = run_users(web_settings, "create", "--email", email, "--password", PASSWORD)
+
+    assert result.exit_code == 1
+    assert "already exists" in result.output
+
+
+def test_the_shopflow_command_creates_users(app, web_settings):
+    import shopflow_cli
+
+    shopflow_cli._register()
+    if "users" not in shopflow_cli.cli.commands:
+        pytest.skip("`users` is not wired into shopflow_cli.py yet")
+    email = new_email("staff")
+
+    done = subprocess.run(
+        [sys.executable, "-m", "shopflow_cli", "users", "create", "--email", email,
+         "--password", PASSWORD, "--role", "staff"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **web_settings.service_env()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )  # fmt: skip
+
+    assert done.returncode == 0, done.stderr
+    assert role_of(app, email) == "staff"

@@ -1,0 +1,82 @@
+"""`GET /api/v1/cart` and `PATCH /api/v1/cart?op=ADD|REMOVE|SET {itemID, quantity}`.
+
+Always the bearer token's own cart. Both answer the whole cart:
+`{items: [{itemID, name, price, quantity, lineTotal, stock}], total, count}` (cents).
+ADD adds `quantity` to the line (at most 100 per line, and no more than is in stock:
+else 409 `insufficient_stock` with `left`); REMOVE takes `quantity` off (the line goes
+at 0; removing what isn't there changes nothing); SET makes the line exactly `quantity`
+(0 removes it). Bad input is a 400 with a message; an unknown item is a 404. A refused
+change writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+
+from db.carts import CartView, UnknownItem
+from domain.cart_rules import CartError, CartOp, InvalidQuantity
+from web.api import bp
+from web.api.json_io import api_error, private_json, read_json_object, require_int
+from web.auth import api_login_required, current_user
+from web.cart.operations import cart_of, change_cart
+from web.errors import BadRequest
+
+OPS = ", ".join(op.value for op in CartOp)
+
+
+@bp.get("/cart")
+@api_login_required
+def get_cart() -> Response:
+    return private_json(cart_json(cart_of(_user_id())))
+
+
+@bp.patch("/cart")
+@api_login_required
+def patch_cart() -> Response:
+    op = _parse_op(request.args.get("op"))
+    payload = read_json_object()
+    item_id, quantity = require_int(payload, "itemID"), require_int(payload, "quantity")
+    try:
+        _, cart = change_cart(_user_id(), item_id, op, quantity)
+    except UnknownItem as exc:
+        return api_error(404, "not_found", str(exc))
+    except InvalidQuantity as exc:
+        return api_error(400, exc.code, exc.message)
+    except CartError as exc:
+        return api_error(409, exc.code, exc.message, **exc.details())
+    return private_json(cart_json(cart))
+
+
+def cart_json(cart: CartView) -> dict[str, Any]:
+    return {
+        "items": [
+            {
+                "itemID": line.item_id,
+                "name": line.name,
+                "price": line.price,
+                "quantity": line.quantity,
+                "lineTotal": line.line_total,
+                "stock": line.stock,
+            }
+            for line in cart.lines
+        ],
+        "total": cart.total,
+        "count": cart.units,
+    }
+
+
+def _parse_op(raw: str | None) -> CartOp:
+    if not raw:
+        raise BadRequest(f"Say what to do with ?op= ({OPS}).")
+    try:
+        return CartOp(raw.upper())
+    except ValueError:
+        raise BadRequest(f"op must be one of {OPS}, got {raw[:20]!r}.") from None
+
+
+def _user_id() -> int:
+    user = current_user()
+    assert user is not None  # behind @api_login_required
+    return user.id

@@ -1,0 +1,128 @@
+"""Registering and signing in, shared by the browser, the JSON API and `shopflow users create`.
+
+Passwords are hashed with werkzeug's scrypt (a standard memory-hard KDF, salted,
+parameters stored in the hash). Emails are trimmed and lower-cased so that
+"Ann@Example.com" and "ann@example.com" are one account.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from functools import cache
+
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from db.users import SHOPPER, EmailTaken, UserRecord, create_user, find_user_by_email
+
+MIN_PASSWORD_LENGTH = 8
+# A cap keeps a megabyte "password" from becoming a CPU bill; no person types 128 characters.
+MAX_PASSWORD_LENGTH = 128
+MAX_EMAIL_LENGTH = 254
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+# The handful every breach list starts with; a full list belongs in a breached-password check.
+_TOO_COMMON = {
+    "password", "password1", "12345678", "123456789", "1234567890", "qwertyui",
+    "qwerty123", "11111111", "iloveyou", "abcdefgh", "letmein1", "welcome1",
+}  # fmt: skip
+
+
+class AccountError(ValueError):
+    """A registration the store refuses; `field` says which input to point at."""
+
+    code = "invalid_account"
+    field = "email"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidEmail(AccountError):
+    code = "invalid_email"
+
+
+class WeakPassword(AccountError):
+    code = "weak_password"
+    field = "password"
+
+
+class DuplicateEmail(AccountError):
+    code = "email_taken"
+
+    def __init__(self) -> None:
+        super().__init__("An account with that email already exists. Sign in instead?")
+
+
+def normalise_email(raw: str) -> str:
+    return raw.strip().lower()
+
+
+def check_email(raw: str) -> str:
+    email = normalise_email(raw)
+    if not email:
+        raise InvalidEmail("Enter your email address.")
+    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
+        raise InvalidEmail("That doesn't look like an email address (like ann@example.com).")
+    return email
+
+
+def check_password(password: str, *, email: str = "") -> str:
+    if not password:
+        raise WeakPassword("Enter a password.")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"Use at least {MIN_PASSWORD_LENGTH} characters for your password.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise WeakPassword(f"Use at most {MAX_PASSWORD_LENGTH} characters for your password.")
+    if password.lower() in _TOO_COMMON or password.lower() == email or len(set(password)) < 4:
+        raise WeakPassword("That password is too easy to guess. Try a few unrelated words.")
+    return password
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def password_fingerprint(password_hash: str, secret_key: str) -> str:
+    """A short keyed digest of the hash: sessions and tokens carry it, so a new password
+    (a new salted hash) signs out every session and token issued before."""
+    digest = hmac.new(secret_key.encode(), password_hash.encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
+
+
+def register(
+    sessions: sessionmaker[Session], *, email: str, password: str, role: str = SHOPPER
+) -> UserRecord:
+    """Create an account (committed) or raise InvalidEmail / WeakPassword / DuplicateEmail."""
+    email = check_email(email)
+    check_password(password, email=email)
+    with sessions.begin() as session:
+        try:
+            return create_user(
+                session, email=email, password_hash=hash_password(password), role=role
+            )
+        except EmailTaken:
+            raise DuplicateEmail() from None
+
+
+def authenticate(
+    sessions: sessionmaker[Session], *, email: str, password: str
+) -> UserRecord | None:
+    """The account if the password matches, else None (the same for an unknown email)."""
+    email = normalise_email(email)
+    if not email or not password or len(password) > MAX_PASSWORD_LENGTH:
+        return None
+    with sessions() as session:
+        user = find_user_by_email(session, email)
+    if user is None:
+        # Spend the same time as a real check, so response times don't reveal who has an account.
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None
+
+
+@cache
+def _dummy_hash() -> str:
+    return hash_password("not-anyone's-password")

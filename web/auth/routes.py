@@ -1,0 +1,111 @@
+"""Register, sign in, sign out in the browser. Forms work without JavaScript; with htmx
+they post in place (the form fragment comes back with its messages) and a success
+sends the browser on with HX-Redirect.
+
+Statuses: 422 for input the store can't accept, 409 for a taken email, 401 for a
+wrong email or password, 429 when sign-in attempts are throttled.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, make_response, redirect, request
+
+from web.auth.accounts import AccountError, authenticate, register
+from web.auth.current import (
+    CurrentUser,
+    current_user,
+    log_in,
+    log_out,
+    safe_next,
+    viewer_for_templates,
+)
+from web.rendering import render, wants_fragment
+from web.services import services
+
+bp = Blueprint("auth", __name__)
+
+WRONG_CREDENTIALS = "Wrong email or password."
+PRIVATE = "private, no-store"
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+@bp.app_template_global("viewer")
+def viewer() -> CurrentUser | None:
+    """Who the page header greets (never raises, even on a database-down error page)."""
+    return viewer_for_templates()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Response:
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        if current_user() is not None:
+            return redirect(next_url, code=303)
+        return _login_form(next_url=next_url)
+
+    email = request.form.get("email", "")
+    password = request.form.get("password", "")
+    if not email.strip() or not password:
+        return _login_form(
+            422, next_url=next_url, email=email, error="Enter your email and password."
+        )
+    verdict = services().login_limiter.hit(request.remote_addr or "?", email.strip().lower())
+    if not verdict.allowed:
+        response = _login_form(429, next_url=next_url, email=email, error=verdict.message)
+        response.headers["Retry-After"] = str(verdict.retry_after)
+        return response
+    user = authenticate(services().sessions, email=email, password=password)
+    if user is None:
+        return _login_form(401, next_url=next_url, email=email, error=WRONG_CREDENTIALS)
+    log_in(user)
+    return _go_to(next_url)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register_account() -> Response:
+    next_url = safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return _register_form(next_url=next_url)
+
+    email = request.form.get("email", "")
+    password = request.form.get("password", "")
+    try:
+        user = register(services().sessions, email=email, password=password)
+    except AccountError as exc:
+        status = 409 if exc.code == "email_taken" else 422
+        return _register_form(
+            status, next_url=next_url, email=email, errors={exc.field: exc.message}
+        )
+    log_in(user)
+    return _go_to(next_url)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    log_out()
+    return _go_to("/")
+
+
+def _login_form(status: int = 200, **context) -> Response:
+    return render("auth/login.html", "auth/partials/login_form.html", status=status, **context)
+
+
+def _register_form(status: int = 200, **context) -> Response:
+    context.setdefault("errors", {})
+    return render(
+        "auth/register.html", "auth/partials/register_form.html", status=status, **context
+    )
+
+
+def _go_to(url: str) -> Response:
+    """After signing in or out the whole page changes (header, CSRF token): a full navigation."""
+    if wants_fragment():
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
