@@ -13,6 +13,13 @@ from sqlalchemy import text
 from settings import Settings
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser journeys run last: Playwright's sync API keeps an event loop running in
+    the main thread while the browser is open, which would break `asyncio.run` in the
+    workflow tests."""
+    items.sort(key=lambda item: "e2e" in item.keywords)
+
+
 def _isolated_settings(var_dir) -> Settings:
     from stack.ports import free_ports
 

@@ -50,7 +50,7 @@ def live_store(services, demo_catalog):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     from playwright.sync_api import sync_playwright
 
