@@ -288,3 +288,53 @@ class CatalogState(Base):
     updated_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
 
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
+# --- Payment ledger of the sandbox gateway (payments/sandbox.py) -----------------------
+# A real processor keeps this on its side; the sandbox keeps it here so tests can prove
+# "never charged twice". Only brand and last four digits are stored, never a number.
+
+
+class ChargeStatus(enum.StrEnum):
+    AUTHORIZED = "AUTHORIZED"
+    DECLINED = "DECLINED"
+    CAPTURED = "CAPTURED"
+    VOIDED = "VOIDED"
+    REFUNDED = "REFUNDED"  # fully refunded; a partial refund leaves it CAPTURED
+
+
+class PaymentCharge(Base):
+    __tablename__ = "payment_charges"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # "ch_…", the authorization id
+    # A retried authorize with the same key finds this row instead of charging again.
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    reference: Mapped[str] = mapped_column(String(64), index=True)  # the checkout id
+    status: Mapped[ChargeStatus] = mapped_column(_enum(ChargeStatus, "charge_status"))
+    amount: Mapped[int] = mapped_column(Integer)  # cents
+    refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
+    card_brand: Mapped[str] = mapped_column(String(20))
+    card_last4: Mapped[str] = mapped_column(String(4))
+    decline_code: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+    captured_at: Mapped[datetime | None] = mapped_column(_now())
+    voided_at: Mapped[datetime | None] = mapped_column(_now())
+
+    __table_args__ = (
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+        CheckConstraint(
+            "refunded_amount >= 0 AND refunded_amount <= amount", name="refund_within_amount"
+        ),
+    )
+
+
+class PaymentRefund(Base):
+    __tablename__ = "payment_refunds"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # "re_…"
+    charge_id: Mapped[str] = mapped_column(ForeignKey("payment_charges.id"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    amount: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+
+    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)

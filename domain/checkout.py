@@ -1,0 +1,254 @@
+"""The life of one checkout: its states, the moves between them, and who may do what when.
+
+    RESERVING -> RESERVED -> AUTHORIZING -> PAYMENT_AUTHORIZED -> SUBMITTING -> SUBMITTED
+         |           |   ^------ declined --'        |                  |
+         |           +-> EXPIRED / CANCELLED <-------+                  +-> FAILED
+         +-> OUT_OF_STOCK / REJECTED / FAILED
+
+The workflow asks these functions; it never re-derives a rule itself. Every function
+takes `now` so the rules are the same in a workflow (workflow.now()), a test and the web.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+# A payment authorized right before the hold lapses still leaves the shopper this long
+# to press "Place order": they paid in time, the clock should not punish them.
+SUBMIT_GRACE_SECONDS = 60
+# A promise, not a plan: warehouse assignment (next step) refines it.
+DELIVERY_DAYS = 5
+
+
+class CheckoutStatus(enum.StrEnum):
+    RESERVING = "RESERVING"
+    RESERVED = "RESERVED"
+    AUTHORIZING = "AUTHORIZING"
+    PAYMENT_AUTHORIZED = "PAYMENT_AUTHORIZED"
+    SUBMITTING = "SUBMITTING"
+    SUBMITTED = "SUBMITTED"
+    EXPIRED = "EXPIRED"
+    CANCELLED = "CANCELLED"
+    OUT_OF_STOCK = "OUT_OF_STOCK"
+    REJECTED = "REJECTED"  # the cart itself was unacceptable (unknown item, bad quantity)
+    FAILED = "FAILED"  # the store could not finish; money and stock were given back
+
+    @property
+    def is_finished(self) -> bool:
+        return self in FINISHED
+
+    @property
+    def holds_stock(self) -> bool:
+        return self in HOLDING
+
+
+FINISHED = frozenset(
+    {
+        CheckoutStatus.SUBMITTED,
+        CheckoutStatus.EXPIRED,
+        CheckoutStatus.CANCELLED,
+        CheckoutStatus.OUT_OF_STOCK,
+        CheckoutStatus.REJECTED,
+        CheckoutStatus.FAILED,
+    }
+)
+HOLDING = frozenset(
+    {
+        CheckoutStatus.RESERVED,
+        CheckoutStatus.AUTHORIZING,
+        CheckoutStatus.PAYMENT_AUTHORIZED,
+        CheckoutStatus.SUBMITTING,
+    }
+)
+# States in which money is moving: the expiry timer must wait for the outcome.
+BUSY = frozenset({CheckoutStatus.AUTHORIZING, CheckoutStatus.SUBMITTING})
+# States a cancel can still stop (after SUBMITTING the order wins).
+CANCELLABLE = frozenset(
+    {
+        CheckoutStatus.RESERVING,
+        CheckoutStatus.RESERVED,
+        CheckoutStatus.AUTHORIZING,
+        CheckoutStatus.PAYMENT_AUTHORIZED,
+    }
+)
+
+_S = CheckoutStatus
+TRANSITIONS: Mapping[CheckoutStatus, frozenset[CheckoutStatus]] = {
+    _S.RESERVING: frozenset({_S.RESERVED, _S.OUT_OF_STOCK, _S.REJECTED, _S.FAILED}),
+    _S.RESERVED: frozenset({_S.AUTHORIZING, _S.EXPIRED, _S.CANCELLED}),
+    _S.AUTHORIZING: frozenset({_S.PAYMENT_AUTHORIZED, _S.RESERVED}),
+    _S.PAYMENT_AUTHORIZED: frozenset({_S.SUBMITTING, _S.EXPIRED, _S.CANCELLED}),
+    _S.SUBMITTING: frozenset({_S.SUBMITTED, _S.FAILED}),
+    **{finished: frozenset() for finished in FINISHED},
+}
+
+
+class IllegalTransition(RuntimeError):
+    pass
+
+
+def transition(current: CheckoutStatus, target: CheckoutStatus) -> CheckoutStatus:
+    """`target` if the move is allowed; a bug in the caller otherwise."""
+    if target not in TRANSITIONS[current]:
+        raise IllegalTransition(f"a checkout cannot go from {current} to {target}")
+    return target
+
+
+# States in which giving the stock back may discover that an order already exists.
+_MAY_HAVE_AN_ORDER = HOLDING | {CheckoutStatus.EXPIRED, CheckoutStatus.CANCELLED}
+
+
+def order_found(current: CheckoutStatus) -> CheckoutStatus:
+    """The database holds an order for this checkout although the workflow did not see it written.
+
+    That happens when a worker dies after the order transaction committed but before
+    the workflow recorded it, and the retried workflow task then took another path
+    (a cancel or the deadline arrived meanwhile). The order and its capture are real:
+    the checkout is SUBMITTED, and nothing may be refunded or released for it.
+    """
+    if current not in _MAY_HAVE_AN_ORDER:
+        raise IllegalTransition(f"a checkout that is {current} cannot turn out to be an order")
+    return CheckoutStatus.SUBMITTED
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a shopper's request is refused: `kind` is a stable name the web maps to a status code."""
+
+    kind: str
+    message: str
+
+
+NOT_YOURS = Refusal("NotYourCheckout", "This checkout belongs to another shopper.")
+
+
+def _finished_refusal(status: CheckoutStatus) -> Refusal:
+    if status is CheckoutStatus.EXPIRED:
+        return Refusal("CheckoutExpired", "Your hold on these items expired. Begin checkout again.")
+    if status is CheckoutStatus.CANCELLED:
+        return Refusal("CheckoutFinished", "This checkout was cancelled. Begin checkout again.")
+    if status is CheckoutStatus.SUBMITTED:
+        return Refusal("CheckoutFinished", "This checkout already became an order.")
+    return Refusal(
+        "CheckoutFinished", f"This checkout is over ({status.lower().replace('_', ' ')})."
+    )
+
+
+def _expired(now: datetime, deadline: datetime) -> Refusal:
+    return Refusal(
+        "CheckoutExpired",
+        f"Your hold on these items expired at {deadline:%H:%M:%S} UTC. Begin checkout again.",
+    )
+
+
+def payment_refusal(
+    status: CheckoutStatus, *, owner: int, caller: int, now: datetime, deadline: datetime
+) -> Refusal | None:
+    """Whether a payment may start now. Accepted => the hold waits for its outcome."""
+    if caller != owner:
+        return NOT_YOURS
+    if status.is_finished:
+        return _finished_refusal(status)
+    if status is CheckoutStatus.RESERVING:
+        return Refusal("CheckoutNotReady", "Your items are still being reserved; try again.")
+    if status is CheckoutStatus.AUTHORIZING:
+        return Refusal(
+            "PaymentInProgress", "A payment for this checkout is already being processed."
+        )
+    if status in (CheckoutStatus.PAYMENT_AUTHORIZED, CheckoutStatus.SUBMITTING):
+        return Refusal("AlreadyPaid", "This checkout is already paid; place the order.")
+    if now >= deadline:
+        return _expired(now, deadline)
+    return None
+
+
+def submit_refusal(
+    status: CheckoutStatus, *, owner: int, caller: int, now: datetime, deadline: datetime
+) -> Refusal | None:
+    """Whether the order may be placed now. A repeated submit is allowed: it returns the same order."""
+    if caller != owner:
+        return NOT_YOURS
+    if status in (CheckoutStatus.SUBMITTING, CheckoutStatus.SUBMITTED):
+        return None
+    if status.is_finished:
+        return _finished_refusal(status)
+    if status is CheckoutStatus.AUTHORIZING:
+        return Refusal("PaymentInProgress", "Your payment is still being processed; try again.")
+    if status is not CheckoutStatus.PAYMENT_AUTHORIZED:
+        return Refusal("PaymentRequired", "Enter your payment details before placing the order.")
+    if now >= deadline:
+        return _expired(now, deadline)
+    return None
+
+
+def cancel_refusal(status: CheckoutStatus, *, owner: int, caller: int) -> Refusal | None:
+    """Whether the shopper may cancel. Cancelling twice is fine; cancelling an order is not this."""
+    if caller != owner:
+        return NOT_YOURS
+    if status in (CheckoutStatus.SUBMITTING, CheckoutStatus.SUBMITTED):
+        return Refusal(
+            "AlreadySubmitted", "The order was already placed; cancel it from My orders."
+        )
+    if status.is_finished and status is not CheckoutStatus.CANCELLED:
+        return _finished_refusal(status)
+    return None
+
+
+def deadline_after_authorization(
+    deadline: datetime, authorized_at: datetime, grace_seconds: int = SUBMIT_GRACE_SECONDS
+) -> datetime:
+    """A payment accepted in time keeps the hold long enough to place the order."""
+    return max(deadline, authorized_at + timedelta(seconds=grace_seconds))
+
+
+def payment_key(checkout_id: str, attempt: int) -> str:
+    """Gateway idempotency key of the `attempt`-th payment try of a checkout.
+
+    A decline is final for its key (the gateway remembers it, so a retried activity
+    sees the same decline); the shopper's next try therefore gets the next number.
+    A transient error keeps the number, so a retry finds an authorization that did
+    go through instead of making a second one.
+    """
+    if attempt < 1:
+        raise ValueError("payment attempts count from 1")
+    return f"{checkout_id}:pay:{attempt}"
+
+
+def refund_key(checkout_id: str) -> str:
+    return f"{checkout_id}:refund"
+
+
+def estimated_arrival(ordered_at: datetime) -> date:
+    return (ordered_at + timedelta(days=DELIVERY_DAYS)).date()
+
+
+REQUIRED_ADDRESS_FIELDS = ("name", "line1", "city", "postal_code", "country")
+MAX_ADDRESS_FIELD = 200
+
+
+def address_problem(address: Mapping[str, str | None]) -> str | None:
+    """The first thing wrong with a shipping address, in words a shopper understands."""
+    for field in REQUIRED_ADDRESS_FIELDS:
+        if not (address.get(field) or "").strip():
+            return f"Shipping address: {field.replace('_', ' ')} is required."
+    for field, value in address.items():
+        if value is not None and len(value) > MAX_ADDRESS_FIELD:
+            return f"Shipping address: {field.replace('_', ' ')} is too long."
+    return None
+
+
+def to_iso(instant: datetime) -> str:
+    """Instants cross process boundaries as ISO-8601 strings with an offset."""
+    if instant.tzinfo is None:
+        raise ValueError("instants must be timezone-aware")
+    return instant.isoformat()
+
+
+def from_iso(text: str) -> datetime:
+    instant = datetime.fromisoformat(text)
+    if instant.tzinfo is None:
+        raise ValueError(f"instant without a timezone: {text!r}")
+    return instant

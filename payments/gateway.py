@@ -1,0 +1,101 @@
+"""The payment-gateway interface: authorize, capture, void, refund, each idempotent.
+
+The checkout only ever sees these types. A real processor adapter implements the
+same protocol; `payments.sandbox.SandboxGateway` is the bundled one (SPEC section 6).
+Amounts are integer cents. A card number and CVC live only in a `Card` in memory;
+every result carries the brand and last four digits at most.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Card:
+    # repr=False: a card must never end up in a log line or a traceback.
+    number: str = field(repr=False)
+    expiry: str  # "MM/YY"
+    cvc: str = field(repr=False)
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Authorization:
+    """The answer to an authorize call. `approved=False` is a decline, not an error."""
+
+    id: str  # the gateway's charge reference ("" when the card was refused before charging)
+    idempotency_key: str
+    approved: bool
+    amount: int
+    brand: str
+    last4: str
+    decline_code: str | None = None
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Capture:
+    authorization_id: str
+    amount: int
+    captured_at: datetime
+
+
+@dataclass(frozen=True)
+class Void:
+    authorization_id: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class Refund:
+    id: str
+    authorization_id: str
+    idempotency_key: str
+    amount: int
+
+
+class PaymentGatewayError(Exception):
+    """A request the gateway will never accept as it stands (retrying cannot help)."""
+
+
+class UnknownCharge(PaymentGatewayError):
+    pass
+
+
+class ChargeNotCapturable(PaymentGatewayError):
+    """Declined or voided: there is nothing to capture."""
+
+
+class ChargeAlreadyCaptured(PaymentGatewayError):
+    """Voiding is too late once money moved; refund instead."""
+
+
+class RefundExceedsCharge(PaymentGatewayError):
+    pass
+
+
+class IdempotencyConflict(PaymentGatewayError):
+    """The key was used before for a different request (another amount)."""
+
+
+class PaymentGateway(Protocol):
+    def authorize(
+        self, idempotency_key: str, amount: int, card: Card, *, reference: str = ""
+    ) -> Authorization:
+        """Hold `amount` on the card. The same key returns the first answer, never a second hold."""
+        ...
+
+    def capture(self, authorization_id: str) -> Capture:
+        """Take the held money. Capturing twice returns the first capture."""
+        ...
+
+    def void(self, authorization_id: str) -> Void:
+        """Drop the hold. Voiding twice is a no-op; raises ChargeAlreadyCaptured after capture."""
+        ...
+
+    def refund(self, idempotency_key: str, authorization_id: str, amount: int) -> Refund:
+        """Give captured money back. The same key returns the first refund."""
+        ...

@@ -1,0 +1,178 @@
+"""The sandbox gateway's ledger on real PostgreSQL: test cards, idempotency, never charged twice."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+from db.engine import make_session_factory
+from payments.gateway import (
+    Card,
+    ChargeAlreadyCaptured,
+    ChargeNotCapturable,
+    IdempotencyConflict,
+    RefundExceedsCharge,
+)
+from payments.sandbox import APPROVED_CARD, DECLINED_CARD, INSUFFICIENT_FUNDS_CARD, SandboxGateway
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def gateway(engine):
+    return SandboxGateway(make_session_factory(engine), clock=lambda: NOW)
+
+
+@pytest.fixture
+def key():
+    return f"test-{uuid.uuid4().hex}"
+
+
+def card(number=APPROVED_CARD, expiry="12/30", cvc="123"):
+    return Card(number, expiry, cvc, "Ada Shopper")
+
+
+def ledger(engine, key_prefix: str) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT row_to_json(c)::text AS raw, c.* FROM payment_charges c WHERE idempotency_key LIKE :k"
+            ),
+            {"k": key_prefix + "%"},
+        )
+        return [dict(row._mapping) for row in rows]
+
+
+def test_the_success_card_is_authorized_and_only_brand_and_last_four_are_stored(
+    gateway, engine, key
+):
+    auth = gateway.authorize(key, 2_599, card("4242 4242 4242 4242", cvc="987"), reference="co-1")
+
+    assert (
+        auth.approved and auth.id.startswith("ch_") and (auth.brand, auth.last4) == ("visa", "4242")
+    )
+    [row] = ledger(engine, key)
+    assert (row["status"], row["amount"], row["card_last4"], row["reference"]) == (
+        "AUTHORIZED",
+        2_599,
+        "4242",
+        "co-1",
+    )
+    assert APPROVED_CARD not in row["raw"] and "987" not in row["raw"]
+
+
+@pytest.mark.parametrize(
+    ("number", "code"),
+    [(DECLINED_CARD, "card_declined"), (INSUFFICIENT_FUNDS_CARD, "insufficient_funds")],
+)
+def test_the_decline_cards_are_declined_with_their_reason_and_recorded(
+    gateway, engine, key, number, code
+):
+    auth = gateway.authorize(key, 1_000, card(number))
+
+    assert not auth.approved and auth.decline_code == code and "Try another card" in auth.message
+    assert [r["status"] for r in ledger(engine, key)] == ["DECLINED"]
+    assert (
+        gateway.authorize(key, 1_000, card(APPROVED_CARD)) == auth
+    )  # the key remembers the decline
+
+
+def test_any_other_valid_card_is_authorized(gateway, key):
+    assert gateway.authorize(key, 1_000, card("5555 5555 5555 4444")).brand == "mastercard"
+
+
+@pytest.mark.parametrize(
+    ("details", "code"),
+    [
+        ({"number": "4242424242424241"}, "invalid_number"),
+        ({"expiry": "10/26"}, "expired_card"),
+        ({"expiry": "2030-12"}, "invalid_expiry"),
+        ({"cvc": "12"}, "invalid_cvc"),
+    ],
+)
+def test_details_that_can_never_be_charged_are_refused_before_a_charge_exists(
+    gateway, engine, key, details, code
+):
+    auth = gateway.authorize(key, 1_000, card(**details))
+
+    assert not auth.approved and auth.decline_code == code and auth.id == ""
+    assert ledger(engine, key) == []
+
+
+def test_authorizing_again_with_the_same_key_returns_the_first_answer(gateway, engine, key):
+    first = gateway.authorize(key, 1_000, card())
+    again = gateway.authorize(key, 1_000, card())
+
+    assert again == first and len(ledger(engine, key)) == 1
+
+
+def test_the_same_key_for_another_amount_is_a_conflict(gateway, key):
+    gateway.authorize(key, 1_000, card())
+    with pytest.raises(IdempotencyConflict):
+        gateway.authorize(key, 1_001, card())
+
+
+def test_eight_simultaneous_authorizations_with_one_key_make_one_charge(gateway, engine, key):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: gateway.authorize(key, 1_000, card()), range(8)))
+
+    assert len({a.id for a in answers}) == 1 and len(ledger(engine, key)) == 1
+
+
+def test_capturing_twice_captures_once(gateway, engine, key):
+    auth = gateway.authorize(key, 1_000, card())
+
+    first, second = gateway.capture(auth.id), gateway.capture(auth.id)
+
+    assert first == second and first.captured_at == NOW and first.amount == 1_000
+    assert [r["status"] for r in ledger(engine, key)] == ["CAPTURED"]
+
+
+def test_a_voided_authorization_cannot_be_captured_and_voiding_twice_is_harmless(
+    gateway, engine, key
+):
+    auth = gateway.authorize(key, 1_000, card())
+
+    assert gateway.void(auth.id) == gateway.void(auth.id)
+    with pytest.raises(ChargeNotCapturable):
+        gateway.capture(auth.id)
+    assert [r["status"] for r in ledger(engine, key)] == ["VOIDED"]
+
+
+def test_a_declined_charge_cannot_be_captured(gateway, key):
+    auth = gateway.authorize(key, 1_000, card(DECLINED_CARD))
+    with pytest.raises(ChargeNotCapturable):
+        gateway.capture(auth.id)
+
+
+def test_captured_money_is_refunded_not_voided_and_a_repeated_refund_pays_back_once(
+    gateway, engine, key
+):
+    auth = gateway.authorize(key, 1_000, card())
+    gateway.capture(auth.id)
+
+    with pytest.raises(ChargeAlreadyCaptured):
+        gateway.void(auth.id)
+    first = gateway.refund(f"{key}:refund", auth.id, 1_000)
+    again = gateway.refund(f"{key}:refund", auth.id, 1_000)
+
+    assert first == again
+    [row] = ledger(engine, key)
+    assert (row["status"], row["refunded_amount"]) == ("REFUNDED", 1_000)
+    with pytest.raises(RefundExceedsCharge):
+        gateway.refund(f"{key}:refund-2", auth.id, 1)
+
+
+def test_a_partial_refund_leaves_the_charge_captured(gateway, engine, key):
+    auth = gateway.authorize(key, 1_000, card())
+    gateway.capture(auth.id)
+
+    gateway.refund(f"{key}:r1", auth.id, 400)
+
+    [row] = ledger(engine, key)
+    assert (row["status"], row["refunded_amount"]) == ("CAPTURED", 400)

@@ -1,0 +1,275 @@
+"""Fakes for CheckoutWorkflow tests: the five checkout activities over an in-memory store.
+
+Same activity names and message types as activities/checkout.py, same business
+behaviour (all-or-nothing holds, idempotent by checkout / key, test cards), no
+database. `CheckoutHarness` runs the real workflow on the time-skipping server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio import activity
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.stock import Line, short_lines
+from payments.sandbox import APPROVED_CARD, DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
+from tests.workflows.conftest import temporal_test_server_path
+from workflows.checkout import CheckoutWorkflow
+from workflows.checkout_messages import (
+    AUTHORIZE_PAYMENT,
+    CHECKOUT_STATUS,
+    CUSTOMER_ID,
+    ORDER_ID,
+    OUT_OF_STOCK,
+    PAYMENT_DECLINED,
+    RELEASE,
+    RESERVE,
+    SUBMIT_ORDER,
+    VOID_PAYMENT,
+    AuthorizeRequest,
+    AuthorizeResult,
+    BeginRequest,
+    CheckoutInput,
+    CheckoutView,
+    PaymentDetails,
+    PayRequest,
+    PricedLine,
+    ReleaseRequest,
+    ReleaseResult,
+    ReserveRequest,
+    ReserveResult,
+    ShippingAddress,
+    SubmitOrderRequest,
+    SubmitOrderResult,
+    VoidPaymentRequest,
+    VoidPaymentResult,
+    checkout_workflow_id,
+)
+
+TASK_QUEUE = "checkout-test"
+PRICES = {1: 1_999, 2: 4_550, 3: 125_000}
+ADDRESS = ShippingAddress("Ada Shopper", "1 Main St", "Seattle", "98101", "US")
+DECLINES = {DECLINED_CARD: "card_declined", INSUFFICIENT_FUNDS_CARD: "insufficient_funds"}
+
+
+def card(number: str = APPROVED_CARD) -> PaymentDetails:
+    return PaymentDetails(number, "12/34", "123", "Ada Shopper")
+
+
+def pay_request(user_id: int, number: str = APPROVED_CARD) -> PayRequest:
+    return PayRequest(user_id, card(number), ADDRESS)
+
+
+@dataclass
+class FakeStore:
+    """Stock, holds, charges and orders the fake activities keep, plus switches to misbehave."""
+
+    stock: dict[int, int]
+    held: dict[str, dict[int, int]] = field(default_factory=dict)  # checkout -> item -> qty
+    released: dict[str, dict[int, int]] = field(default_factory=dict)
+    consumed: dict[str, dict[int, int]] = field(default_factory=dict)
+    charges: dict[str, dict] = field(default_factory=dict)  # idempotency key -> charge
+    orders: dict[str, str] = field(default_factory=dict)  # checkout -> order id
+    calls: list[str] = field(default_factory=list)
+    fail_first_reserve_after_commit: bool = False
+    fail_order_write: bool = False
+    authorize_gate: asyncio.Event | None = None
+    release_gate: asyncio.Event | None = None
+
+    def charge_statuses(self) -> list[str]:
+        return [c["status"] for c in self.charges.values()]
+
+    def activities(self) -> list:
+        @activity.defn(name=RESERVE)
+        async def reserve(request: ReserveRequest) -> ReserveResult:
+            self.calls.append("reserve")
+            lines = list(request.lines)
+            if request.checkout_id not in self.held:
+                short = short_lines(lines, self.stock)
+                if short:
+                    raise ApplicationError(
+                        "short",
+                        *[s.as_details() for s in short],
+                        type=OUT_OF_STOCK,
+                        non_retryable=True,
+                    )
+                for line in lines:
+                    self.stock[line.item_id] -= line.quantity
+                self.held[request.checkout_id] = {line.item_id: line.quantity for line in lines}
+                if self.fail_first_reserve_after_commit:
+                    self.fail_first_reserve_after_commit = False
+                    raise RuntimeError("connection lost after COMMIT")
+            held = self.held[request.checkout_id]
+            return ReserveResult(
+                request.checkout_id,
+                tuple(PricedLine(i, q, PRICES[i], f"Item {i}") for i, q in sorted(held.items())),
+            )
+
+        @activity.defn(name=RELEASE)
+        async def release(request: ReleaseRequest) -> ReleaseResult:
+            self.calls.append("release")
+            if self.release_gate is not None:
+                await self.release_gate.wait()
+            held = self.held.pop(request.checkout_id, {})
+            for item_id, quantity in held.items():
+                self.stock[item_id] += quantity
+            self.released.setdefault(request.checkout_id, {}).update(held)
+            return ReleaseResult(
+                tuple(Line(i, q) for i, q in sorted(held.items())),
+                self.orders.get(request.checkout_id),
+            )
+
+        @activity.defn(name=AUTHORIZE_PAYMENT)
+        async def authorize(request: AuthorizeRequest) -> AuthorizeResult:
+            self.calls.append("authorize")
+            if self.authorize_gate is not None:
+                await self.authorize_gate.wait()
+            key = f"{request.checkout_id}:pay:{request.attempt}"
+            number = request.payment.card_number
+            charge = self.charges.setdefault(
+                key,
+                {
+                    "id": f"ch_{uuid.uuid4().hex}",
+                    "status": "DECLINED" if number in DECLINES else "AUTHORIZED",
+                    "code": DECLINES.get(number),
+                    "amount": request.amount,
+                },
+            )
+            if charge["status"] == "DECLINED":
+                raise ApplicationError(
+                    "Your card was declined. Try another card.",
+                    {"code": charge["code"], "brand": "visa", "last4": number[-4:]},
+                    type=PAYMENT_DECLINED,
+                    non_retryable=True,
+                )
+            return AuthorizeResult(charge["id"], request.amount, "visa", number[-4:])
+
+        @activity.defn(name=SUBMIT_ORDER)
+        async def submit_order(request: SubmitOrderRequest) -> SubmitOrderResult:
+            self.calls.append("submit_order")
+            self._charge(request.authorization.authorization_id)["status"] = "CAPTURED"
+            if self.fail_order_write:
+                raise ApplicationError(
+                    "database is gone", type="OrderWriteFailed", non_retryable=True
+                )
+            if request.checkout_id not in self.orders:
+                self.consumed[request.checkout_id] = self.held.pop(request.checkout_id)
+                self.orders[request.checkout_id] = request.order_id
+            total = sum(line.unit_price * line.quantity for line in request.lines)
+            return SubmitOrderResult(self.orders[request.checkout_id], total, True)
+
+        @activity.defn(name=VOID_PAYMENT)
+        async def void_payment(request: VoidPaymentRequest) -> VoidPaymentResult:
+            self.calls.append("void_payment")
+            charge = self._charge(request.authorization_id)
+            charge["status"] = "REFUNDED" if charge["status"] == "CAPTURED" else "VOIDED"
+            return VoidPaymentResult(charge["status"])
+
+        return [reserve, release, authorize, submit_order, void_payment]
+
+    def _charge(self, charge_id: str) -> dict:
+        return next(c for c in self.charges.values() if c["id"] == charge_id)
+
+
+@dataclass
+class CheckoutHarness:
+    env: WorkflowEnvironment
+    store: FakeStore
+
+    @property
+    def client(self) -> Client:
+        return self.env.client
+
+    async def begin(
+        self,
+        user_id: int,
+        lines: dict[int, int],
+        *,
+        ttl_seconds: int = 300,
+        checkout_id: str | None = None,
+        task_timeout: timedelta | None = None,
+    ) -> CheckoutView:
+        """What the web layer's BEGIN does: update-with-start, USE_EXISTING."""
+        start = WithStartWorkflowOperation(
+            CheckoutWorkflow.run,
+            CheckoutInput(
+                checkout_id or uuid.uuid4().hex,
+                user_id,
+                tuple(Line(i, q) for i, q in lines.items()),
+                ttl_seconds,
+            ),
+            id=checkout_workflow_id(user_id),
+            task_queue=TASK_QUEUE,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            task_timeout=task_timeout,
+        )
+        return await self.client.execute_update_with_start_workflow(
+            CheckoutWorkflow.begin, BeginRequest(user_id), start_workflow_operation=start
+        )
+
+    def handle(self, user_id: int) -> WorkflowHandle[CheckoutWorkflow, CheckoutView]:
+        return self.client.get_workflow_handle_for(
+            CheckoutWorkflow.run, checkout_workflow_id(user_id)
+        )
+
+
+async def register_search_attributes(client: Client) -> None:
+    """The dev server gets these from `--search-attribute`; the test server needs asking."""
+    keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=client.namespace,
+            search_attributes={
+                name: keyword for name in ("CustomerId", "CheckoutStatus", "OrderId")
+            },
+        )
+    )
+
+
+async def start_environment(real_time: bool) -> WorkflowEnvironment:
+    if not real_time:
+        env = await WorkflowEnvironment.start_time_skipping(
+            test_server_existing_path=temporal_test_server_path()
+        )
+        await register_search_attributes(env.client)
+        return env
+    # The real dev server, for scenarios the time-skipping server mishandles (it
+    # rejects a workflow task that accepts an update while a timer fired during a
+    # local activity: "invalid history builder state for action").
+    return await WorkflowEnvironment.start_local(
+        dev_server_existing_path=dev_server_path(),
+        search_attributes=[CUSTOMER_ID, CHECKOUT_STATUS, ORDER_ID],
+    )
+
+
+def dev_server_path() -> str:
+    return shutil.which("temporal") or str(Path(sys.executable).with_name("temporal"))
+
+
+@asynccontextmanager
+async def checkout_harness(
+    store: FakeStore, *, real_time: bool = False
+) -> AsyncIterator[CheckoutHarness]:
+    async with await start_environment(real_time) as env:
+        async with Worker(
+            env.client,
+            task_queue=TASK_QUEUE,
+            workflows=[CheckoutWorkflow],
+            activities=store.activities(),
+        ):
+            yield CheckoutHarness(env, store)
