@@ -71,6 +71,9 @@ def build_worker(
         activities=build_activities(resources),
         activity_executor=executor,
         max_concurrent_activities=threads,
+        # Checkout steps are local activities on the same thread pool: admitting more
+        # than there are threads only queues them and eats into their timeouts.
+        max_concurrent_local_activities=threads,
         graceful_shutdown_timeout=GRACEFUL_SHUTDOWN,
     )
 
