@@ -126,3 +126,129 @@ def demo_catalog(services):
     items = list(generate_items(3000, warehouse_ids=[w.id for w in warehouses], seed=42))
     load_catalog(services, warehouses, items, total=len(items), progress=False)
     return items
+
+
+class CheckoutWorkers:
+    """Real Temporal workers (every workflow and activity of workflows/registry.py) on one
+    background thread with its own event loop, against the session's Temporal dev server.
+
+    The session's own database is served on `services.task_queue` from the start. Tests
+    on another database (tests/web's checkout tests have one of their own) call
+    `serve(settings)`: a second worker on that database, on a task queue of its own,
+    and Settings that point an app at it.
+    """
+
+    THREADS = 8
+
+    def __init__(self, settings: Settings) -> None:
+        import asyncio
+        import threading
+
+        self.settings = settings
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="checkout-worker", daemon=True
+        )
+        self._thread.start()
+        self._client = self.run(self._connect())
+        self._served: dict[str, tuple] = {}  # database url -> (settings, worker, run, ...)
+        self.serve(settings)
+
+    def run(self, coroutine, timeout: float = 60.0):
+        """Run a coroutine on the workers' loop (with their client) and wait for it."""
+        import asyncio
+
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    @property
+    def client(self):
+        return self._client
+
+    async def _connect(self):
+        from temporalio.client import Client
+
+        return await Client.connect(
+            self.settings.temporal_address, namespace=self.settings.temporal_namespace
+        )
+
+    def serve(self, settings: Settings) -> Settings:
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+        from dataclasses import replace
+
+        from sqlalchemy.engine import make_url
+
+        from workflows.worker import build_resources, build_worker
+
+        if settings.database_url in self._served:
+            return self._served[settings.database_url][0]
+        task_queue = self.settings.task_queue
+        if settings.database_url != self.settings.database_url:
+            task_queue += "-" + make_url(settings.database_url).database
+        served = replace(settings, task_queue=task_queue)
+        resources = build_resources(served, pool_size=self.THREADS)
+        executor = ThreadPoolExecutor(self.THREADS, thread_name_prefix=f"activity-{task_queue}")
+
+        async def start():
+            worker = build_worker(
+                self._client, resources, executor, task_queue=task_queue, threads=self.THREADS
+            )
+            return worker, asyncio.ensure_future(worker.run())
+
+        worker, running = self.run(start())
+        self._served[settings.database_url] = (served, worker, running, resources, executor)
+        return served
+
+    def end_checkouts(self, task_queue: str) -> None:
+        """Cancel every checkout still running on `task_queue` (stock back, nothing left held)."""
+        from temporalio.client import WorkflowUpdateFailedError
+        from temporalio.service import RPCError
+
+        from workflows.checkout import CheckoutWorkflow
+        from workflows.checkout_messages import CancelRequest
+
+        async def end_all():
+            query = (
+                f"WorkflowType = 'CheckoutWorkflow' AND TaskQueue = '{task_queue}' "
+                "AND ExecutionStatus = 'Running'"
+            )
+            async for execution in self._client.list_workflows(query):
+                handle = self._client.get_workflow_handle(execution.id, run_id=execution.run_id)
+                try:
+                    view = await handle.query(CheckoutWorkflow.state)
+                    await handle.execute_update(
+                        CheckoutWorkflow.cancel, CancelRequest(view.user_id)
+                    )
+                except (RPCError, WorkflowUpdateFailedError):
+                    pass  # already over, or an order being placed: it ends by itself
+
+        self.run(end_all())
+
+    def close(self) -> None:
+        for _, worker, running, resources, executor in self._served.values():
+            try:
+                self.run(worker.shutdown())
+                self.run(_wait_for(running))
+            finally:
+                executor.shutdown(wait=False)
+                resources.close()
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=5)
+
+
+async def _wait_for(future) -> None:
+    try:
+        await future
+    except Exception:  # a worker that failed has said so in the log already
+        pass
+
+
+@pytest.fixture(scope="session")
+def checkout_worker(services) -> CheckoutWorkers:
+    """Real checkout workers for the session (see CheckoutWorkers); the web app's task
+    queue is `services.task_queue`, so `create_app(services)` checks out against it."""
+    workers = CheckoutWorkers(services)
+    try:
+        yield workers
+    finally:
+        workers.close()

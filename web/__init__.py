@@ -48,7 +48,24 @@ def _feature_blueprints() -> list[Blueprint]:
     # Imported here so that importing `web` alone (e.g. for Services) stays cheap.
     from web import home, items, search
     from web.api import bp as api
+    from web.api.checkout import bp as api_checkout
+    from web.api.orders import bp as api_orders
     from web.auth.routes import bp as auth
     from web.cart.routes import bp as cart
+    from web.checkout.routes import bp as checkout
+    from web.orders.routes import bp as orders
 
-    return [home.bp, search.bp, items.bp, auth, cart, api]
+    # The checkout and orders APIs are blueprints of their own (not routes on `api`) so
+    # that every answer they give, errors included, is marked private, no-store.
+    return [
+        home.bp,
+        search.bp,
+        items.bp,
+        auth,
+        cart,
+        checkout,
+        orders,
+        api,
+        api_checkout,
+        api_orders,
+    ]

@@ -1,8 +1,9 @@
 """The long-lived clients one web process shares: built once at start-up, never at import.
 
-`create_app(settings)` builds a `Services` from the settings; tests (or a later
-issue adding, say, a Temporal client) pass their own with `create_app(settings,
-services=...)`. Views reach it through `services()`.
+`create_app(settings)` builds a `Services` from the settings; tests pass their own
+with `create_app(settings, services=...)`. Views reach it through `services()`.
+The Temporal gateway connects lazily, on the first checkout call, so pages that
+never start a workflow never pay for (or depend on) a Temporal connection.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from db.cache import JsonCache
 from db.engine import make_engine, make_session_factory
 from db.search import CatalogVersion, CursorCodec, SearchService
 from settings import Settings
+from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
     from web.auth.rate_limit import LoginRateLimiter
@@ -44,6 +46,8 @@ class Services:
     search: SearchService
     tokens: ApiTokens
     login_limiter: LoginRateLimiter
+    # None when no Temporal address is configured: checkout then answers 503.
+    temporal: TemporalGateway | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -74,6 +78,11 @@ class Services:
             attempts=settings.login_rate_limit_attempts,
             window_seconds=settings.login_rate_limit_window_seconds,
         )
+        temporal = (
+            TemporalGateway(settings.temporal_address, settings.temporal_namespace)
+            if settings.temporal_address
+            else None
+        )
         return cls(
             settings,
             engine,
@@ -83,11 +92,14 @@ class Services:
             search,
             tokens,
             login_limiter,
+            temporal,
         )
 
     def close(self) -> None:
         self.engine.dispose()
         self.redis.close()
+        if self.temporal is not None:
+            self.temporal.close()
 
 
 def make_typesense_client(settings: Settings) -> typesense.Client:

@@ -13,12 +13,17 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from activities.catalog import CatalogActivities
+from activities.checkout import CheckoutActivities
+from db.engine import make_session_factory
 from db.search_index import SearchIndex
+from payments.sandbox import SandboxGateway
 from settings import Settings
+from workflows.checkout import CheckoutWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 
 WORKFLOWS: list[type] = [
     ReindexCatalogWorkflow,
+    CheckoutWorkflow,
 ]
 
 
@@ -36,6 +41,11 @@ class WorkerResources:
 
 def build_activities(resources: WorkerResources) -> list[Callable]:
     catalog = CatalogActivities(resources.engine, resources.search_index)
+    sessions = make_session_factory(resources.engine)
+    # The bundled sandbox gateway keeps its ledger in the store's own database; a real
+    # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
+    checkout = CheckoutActivities(sessions, SandboxGateway(sessions))
     return [
         *catalog.activities(),
+        *checkout.activities(),
     ]

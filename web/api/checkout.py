@@ -1,0 +1,276 @@
+"""`/api/v1/checkout`: begin, pay, submit, cancel and read a checkout (SPEC section 5).
+
+    POST /api/v1/checkout?op=BEGIN   {cart?: [{itemID, quantity}]}    201 | 409 out_of_stock
+    POST /api/v1/checkout/<id>/payment {paymentDetails, shippingAddress} 200 | 402 declined
+    POST /api/v1/checkout?op=SUBMIT  {checkoutID}                     201 {orderID, status, total}
+    POST /api/v1/checkout?op=CANCEL  {checkoutID}                     200 {checkoutID, status}
+    GET  /api/v1/checkout/<id>                                        the checkout's state
+
+Always the bearer token's own checkout: another shopper's id is a 404, like an unknown
+one. Money is integer cents; times are ISO 8601 UTC. `Idempotency-Key` is honoured on
+BEGIN and SUBMIT. A blueprint of its own so every answer here, errors included, is
+`Cache-Control: private, no-store`.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from typing import Any
+
+from flask import Blueprint, Response, request, url_for
+
+from db.carts import MAX_ITEM_ID
+from domain.checkout import CheckoutStatus
+from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines
+from web.api.json_io import PRIVATE, api_error, private_json, read_json_object
+from web.auth import api_login_required, current_user
+from web.checkout.errors import CheckoutNotFound, CheckoutRefused
+from web.checkout.operations import lines_of_cart, unknown_items, utc_iso
+from web.checkout.payment_input import PaymentInputError, from_json
+from web.checkout.workflow_client import checkout_client
+from web.errors import BadRequest
+from web.idempotency import idempotent
+from workflows.checkout_messages import CheckoutView, PricedLine
+
+bp = Blueprint("api_checkout", __name__, url_prefix="/api/v1/checkout")
+
+CHECKOUT_ID = re.compile(r"[0-9a-f]{32}")
+# Refusals that are about the request, not the checkout's state.
+UNPROCESSABLE = frozenset({"InvalidAddress"})
+
+
+class Op(enum.StrEnum):
+    BEGIN = "BEGIN"
+    SUBMIT = "SUBMIT"
+    CANCEL = "CANCEL"
+
+
+OPS = ", ".join(Op)
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+@bp.post("")
+@api_login_required
+def checkout_op() -> Response:
+    op = _parse_op(request.args.get("op"))
+    user_id = _user_id()
+    if op is Op.BEGIN:
+        return idempotent(f"{user_id}:BEGIN", lambda: _begin(user_id))
+    if op is Op.SUBMIT:
+        return idempotent(f"{user_id}:SUBMIT", lambda: _submit(user_id))
+    return _cancel(user_id)
+
+
+@bp.get("/<checkout_id>")
+@api_login_required
+def get_checkout(checkout_id: str) -> Response:
+    view = checkout_client().state(_user_id(), _valid_id(checkout_id))
+    return private_json(checkout_state_json(view))
+
+
+@bp.post("/<checkout_id>/payment")
+@api_login_required
+def pay(checkout_id: str) -> Response:
+    user_id = _user_id()
+    checkout_id = _valid_id(checkout_id)
+    try:
+        pay_request = from_json(user_id, read_json_object())
+    except PaymentInputError as error:
+        return api_error(error.status, error.code, error.message)
+    try:
+        result = checkout_client().pay(user_id, checkout_id, pay_request, place_order=False)
+    except CheckoutRefused as refused:
+        return _refusal(refused)
+    if result.approved:
+        card = {"brand": result.card_brand, "last4": result.card_last4}
+        return private_json({"checkoutID": checkout_id, "status": result.status, "card": card})
+    if result.decline_code == "processing_error":  # the gateway was unreachable, not a decline
+        return api_error(503, "payment_unavailable", result.message or "Try again in a moment.")
+    return api_error(
+        402,
+        "payment_declined",
+        result.message or "Your card was declined. Try another card.",
+        reason=result.decline_code,
+        expiresAt=utc_iso(result.expires_at),
+    )
+
+
+# --- operations ---------------------------------------------------------------------
+
+
+def _begin(user_id: int) -> Response:
+    lines = _lines_from_body(_optional_json_object())
+    if lines is None:
+        lines = lines_of_cart(user_id)
+        if not lines:
+            return api_error(
+                422, "empty_cart", "Your cart is empty: add something before checking out."
+            )
+    unknown = unknown_items(line.item_id for line in lines)
+    if unknown:
+        return api_error(422, "unknown_item", f"No item with itemID {unknown[0]}.", itemIDs=unknown)
+    view = checkout_client().begin(user_id, lines)
+    if view.status.holds_stock:
+        return private_json(checkout_json(view), 201)
+    if view.short_lines:
+        return api_error(
+            409,
+            "out_of_stock",
+            "Some items ran out since you added them: "
+            + "; ".join(
+                f"item {s.item_id}: asked {s.asked}, {s.left} left" for s in view.short_lines
+            )
+            + ". Nothing is held.",
+            lines=[short.as_details() for short in view.short_lines],
+        )
+    if view.status is CheckoutStatus.REJECTED:
+        return api_error(422, "invalid_cart", view.message or "This cart cannot be checked out.")
+    return api_error(503, "checkout_failed", view.message or "Checkout failed; try again.")
+
+
+def _submit(user_id: int) -> Response:
+    checkout_id = _checkout_id_from_body()
+    try:
+        placed = checkout_client().submit(user_id, checkout_id)
+    except CheckoutRefused as refused:
+        return _refusal(refused)
+    # Just written by the workflow's activity, so the order is PENDING.
+    return private_json(
+        {"orderID": placed.order_id, "status": "PENDING", "total": placed.total}, 201
+    )
+
+
+def _cancel(user_id: int) -> Response:
+    checkout_id = _checkout_id_from_body()
+    try:
+        view = checkout_client().cancel(user_id, checkout_id)
+    except CheckoutRefused as refused:
+        return _refusal(refused)
+    return private_json({"checkoutID": view.checkout_id, "status": view.status})
+
+
+# --- JSON ---------------------------------------------------------------------------
+
+
+def checkout_json(view: CheckoutView) -> dict[str, Any]:
+    return {
+        "checkoutID": view.checkout_id,
+        "paymentInputURL": url_for("api_checkout.pay", checkout_id=view.checkout_id),
+        "expiresAt": utc_iso(view.expires_at),
+        "status": view.status,
+        "lines": [line_json(line) for line in view.lines],
+        "total": view.total,
+    }
+
+
+def checkout_state_json(view: CheckoutView) -> dict[str, Any]:
+    card = {"brand": view.card_brand, "last4": view.card_last4} if view.card_last4 else None
+    return {
+        **checkout_json(view),
+        "lastPaymentError": view.payment_error,
+        "orderID": view.order_id,
+        "card": card,
+        "shortLines": [short.as_details() for short in view.short_lines],
+        "message": view.message,
+    }
+
+
+def line_json(line: PricedLine) -> dict[str, Any]:
+    return {
+        "itemID": line.item_id,
+        "name": line.name,
+        "quantity": line.quantity,
+        "unitPrice": line.unit_price,
+    }
+
+
+# --- input --------------------------------------------------------------------------
+
+
+def _parse_op(raw: str | None) -> Op:
+    if not raw:
+        raise BadRequest(f"Say what to do with ?op= ({OPS}).")
+    try:
+        return Op(raw.upper())
+    except ValueError:
+        raise BadRequest(f"op must be one of {OPS}, got {raw[:20]!r}.") from None
+
+
+def _optional_json_object() -> dict[str, Any]:
+    """BEGIN's body may be empty (then the shopper's cart is used); if sent, it must be JSON."""
+    if not request.get_data(cache=True).strip():
+        return {}
+    return read_json_object()
+
+
+def _lines_from_body(payload: dict[str, Any]) -> list[Line] | None:
+    cart = payload.get("cart")
+    if cart is None:
+        return None
+    if not isinstance(cart, list):
+        raise BadRequest('cart must be a list like [{"itemID": 1, "quantity": 2}].')
+    if not cart:
+        raise BadRequest("cart is empty: list at least one {itemID, quantity}.")
+    if len(cart) > MAX_CHECKOUT_LINES:
+        raise BadRequest(f"A checkout holds at most {MAX_CHECKOUT_LINES} lines.")
+    lines = [_line(entry, index) for index, entry in enumerate(cart)]
+    try:
+        return normalise_lines(lines)
+    except InvalidCart as error:
+        raise BadRequest(f"cart: {error}.") from None
+
+
+def _line(entry: Any, index: int) -> Line:
+    where = f"cart[{index}]"
+    if not isinstance(entry, dict):
+        raise BadRequest(f'{where} must be an object like {{"itemID": 1, "quantity": 2}}.')
+    values = []
+    for field in ("itemID", "quantity"):
+        value = entry.get(field)
+        if value is None:
+            raise BadRequest(f"{where}.{field} is required.")
+        if type(value) is not int:  # not a bool, not 2.0, not "2"
+            raise BadRequest(f"{where}.{field} must be a whole number.")
+        values.append(value)
+    item_id, quantity = values
+    if not 1 <= item_id <= MAX_ITEM_ID:
+        raise BadRequest(f"{where}.itemID must be a positive item id.")
+    if not 1 <= quantity <= MAX_LINE_QUANTITY:
+        raise BadRequest(f"{where}.quantity must be between 1 and {MAX_LINE_QUANTITY}.")
+    return Line(item_id, quantity)
+
+
+def _checkout_id_from_body() -> str:
+    payload = read_json_object()
+    value = payload.get("checkoutID")
+    if value is None:
+        raise BadRequest("checkoutID is required.")
+    if not isinstance(value, str):
+        raise BadRequest("checkoutID must be a string.")
+    return _valid_id(value)
+
+
+def _valid_id(checkout_id: str) -> str:
+    if not CHECKOUT_ID.fullmatch(checkout_id):
+        raise CheckoutNotFound()
+    return checkout_id
+
+
+def _refusal(refused: CheckoutRefused) -> Response:
+    status = 422 if refused.kind in UNPROCESSABLE else 409
+    code = re.sub(
+        r"(?<!^)(?=[A-Z])", "_", refused.kind
+    ).lower()  # CheckoutExpired -> checkout_expired
+    return api_error(status, code, refused.message)
+
+
+def _user_id() -> int:
+    user = current_user()
+    assert user is not None  # behind @api_login_required
+    return user.id

@@ -1,0 +1,105 @@
+"""`GET /api/v1/orders?nextCursor&limit&since` and `GET /api/v1/orders/<orderID>`.
+
+The bearer token's own orders, newest first: `{orders: [{orderID, orderedDate,
+arrivalDate, status, total, cart: [{itemID, name, quantity, unitPrice}]}], nextCursor,
+limit}`. `since` is a date (2026-01-31) or an ISO 8601 time; `limit` 1..100 (default
+20); follow `nextCursor` with the same `since`. Another shopper's order is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from web.api.json_io import PRIVATE, api_error, private_json
+from web.auth import api_login_required, current_user
+from web.checkout.operations import utc_iso
+from web.orders.reads import (
+    OrderView,
+    decode_cursor,
+    find_order,
+    list_orders,
+    parse_limit,
+    parse_since,
+)
+from web.services import services
+
+bp = Blueprint("api_orders", __name__, url_prefix="/api/v1/orders")
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = PRIVATE
+    return response
+
+
+@bp.get("")
+@api_login_required
+def get_orders() -> Response:
+    limit = parse_limit(request.args.get("limit"))
+    since = parse_since(request.args.get("since"))
+    cursor = request.args.get("nextCursor")
+    after = decode_cursor(cursor) if cursor else None
+    with services().sessions() as session:
+        page = list_orders(session, _user_id(), limit=limit, after=after, since=since)
+    return private_json(
+        {
+            "orders": [order_json(order) for order in page.orders],
+            "nextCursor": page.next_cursor,
+            "limit": page.limit,
+        }
+    )
+
+
+@bp.get("/<order_id>")
+@api_login_required
+def get_order(order_id: str) -> Response:
+    with services().sessions() as session:
+        order = find_order(session, _user_id(), order_id)
+    if order is None:
+        return api_error(404, "not_found", f"No order {order_id[:64]!r} in your orders.")
+    return private_json(order_detail_json(order))
+
+
+def order_json(order: OrderView) -> dict[str, Any]:
+    return {
+        "orderID": order.order_id,
+        "orderedDate": utc_iso(order.ordered_at.isoformat()),
+        "arrivalDate": order.arrival_date.isoformat() if order.arrival_date else None,
+        "status": order.status,
+        "total": order.total,
+        "cart": [
+            {
+                "itemID": line.item_id,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unitPrice": line.unit_price,
+            }
+            for line in order.lines
+        ],
+    }
+
+
+def order_detail_json(order: OrderView) -> dict[str, Any]:
+    address = order.shipping_address
+    return {
+        **order_json(order),
+        "checkoutID": order.checkout_id,
+        "shippingAddress": {
+            "name": address.get("name"),
+            "line1": address.get("line1"),
+            "line2": address.get("line2") or None,
+            "city": address.get("city"),
+            "postalCode": address.get("postal_code"),
+            "country": address.get("country"),
+        },
+        "card": {"brand": order.card_brand, "last4": order.card_last4},
+        "timeline": list(order.timeline),
+    }
+
+
+def _user_id() -> int:
+    user = current_user()
+    assert user is not None  # behind @api_login_required
+    return user.id

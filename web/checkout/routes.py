@@ -1,0 +1,219 @@
+"""Checkout pages: begin from the cart, the checkout page with its countdown and payment
+form, pay (and place the order in the same round trip), cancel.
+
+    POST /checkout                        begin with the cart -> /checkout/<id>
+    GET  /checkout/<id>                   lines, total, countdown, payment form, cancel
+    GET  /checkout/<id>/payment           the payment form (fragment for htmx)
+    POST /checkout/<id>/payment           pay_and_submit -> /orders/<orderID>?placed=1
+    POST /checkout/<id>/submit            place an order already paid (e.g. through the API)
+    POST /checkout/<id>/cancel            give the stock back now
+
+htmx posts swap the fragment in place and successes move on with HX-Redirect; without
+JavaScript the same forms post and redirect (303). Another shopper's checkout is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, make_response, redirect, request, url_for
+
+from domain.checkout import BUSY, CheckoutStatus
+from web.auth import current_user, login_required
+from web.cart.operations import cart_of
+from web.checkout.errors import CheckoutNotFound, CheckoutRefused
+from web.checkout.operations import (
+    ENDED_MESSAGES,
+    lines_of_cart,
+    now_iso,
+    seconds_left,
+    short_line_messages,
+    utc_iso,
+)
+from web.checkout.payment_input import PaymentInputError, form_echo, from_form
+from web.checkout.workflow_client import checkout_client
+from web.rendering import render, wants_fragment
+from workflows.checkout_messages import CheckoutView
+
+bp = Blueprint("checkout", __name__, url_prefix="/checkout")
+
+S = CheckoutStatus
+
+
+@bp.after_request
+def never_cache(response: Response) -> Response:
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("")
+@login_required
+def begin() -> Response:
+    user_id = _user_id()
+    lines = lines_of_cart(user_id)
+    if not lines:
+        return _cart(status=409, checkout_error="Your cart is empty: add something first.")
+    view = checkout_client().begin(user_id, lines)
+    if view.status.holds_stock:
+        return _go(url_for("checkout.show", checkout_id=view.checkout_id))
+    if view.short_lines:
+        return _cart(
+            status=409,
+            errors=short_line_messages(view.short_lines),
+            checkout_error="Some items ran out since you added them. Nothing is held: "
+            "change the quantities below, then begin checkout again.",
+        )
+    return _cart(status=409, checkout_error=view.message or "We could not begin checkout.")
+
+
+@bp.get("/<checkout_id>")
+@login_required
+def show(checkout_id: str) -> Response:
+    view = _state(checkout_id)
+    if view.status is S.SUBMITTED and view.order_id:
+        return _go(_order_url(view.order_id))
+    return _checkout(view)
+
+
+@bp.get("/<checkout_id>/payment")
+@login_required
+def payment_form(checkout_id: str) -> Response:
+    view = _state(checkout_id)
+    if view.status is not S.RESERVED:
+        return _checkout(view)  # nothing to pay (any more): show where it stands
+    return render("checkout/show.html", "checkout/partials/payment_form.html", **_context(view))
+
+
+@bp.post("/<checkout_id>/payment")
+@login_required
+def pay(checkout_id: str) -> Response:
+    _known_id(checkout_id)
+    values = form_echo(request.form)
+    try:
+        pay_request = from_form(_user_id(), request.form)
+    except PaymentInputError as error:
+        return _payment_refused(checkout_id, error.message, error.status, values)
+    try:
+        result = checkout_client().pay(_user_id(), checkout_id, pay_request, place_order=True)
+    except CheckoutRefused as refused:
+        if refused.kind == "InvalidAddress":
+            return _payment_refused(checkout_id, refused.message, 422, values)
+        return _whole_checkout(checkout_id, notice=refused.message, status=409)
+    if result.approved and result.order_id:
+        return _go(_order_url(result.order_id, placed=True))
+    status = 503 if result.decline_code == "processing_error" else 402
+    message = result.message or "Your card was declined. Try another card."
+    return _payment_refused(checkout_id, message, status, values)
+
+
+@bp.post("/<checkout_id>/submit")
+@login_required
+def submit(checkout_id: str) -> Response:
+    _known_id(checkout_id)
+    try:
+        placed = checkout_client().submit(_user_id(), checkout_id)
+    except CheckoutRefused as refused:
+        return _whole_checkout(checkout_id, notice=refused.message, status=409)
+    return _go(_order_url(placed.order_id, placed=True))
+
+
+@bp.post("/<checkout_id>/cancel")
+@login_required
+def cancel(checkout_id: str) -> Response:
+    _known_id(checkout_id)
+    try:
+        view = checkout_client().cancel(_user_id(), checkout_id)
+    except CheckoutRefused as refused:
+        return _whole_checkout(checkout_id, notice=refused.message, status=409)
+    if not wants_fragment():
+        return redirect(url_for("checkout.show", checkout_id=checkout_id), code=303)
+    return _checkout(view)
+
+
+# --- answers ------------------------------------------------------------------------
+
+
+def _checkout(view: CheckoutView, *, status: int = 200, **extra: Any) -> Response:
+    return render(
+        "checkout/show.html",
+        "checkout/partials/checkout.html",
+        status=status,
+        **_context(view),
+        **extra,
+    )
+
+
+def _whole_checkout(checkout_id: str, *, notice: str, status: int) -> Response:
+    """The checkout as it now stands with a notice, swapped over the whole section."""
+    response = _checkout(_state(checkout_id), status=status, notice=notice)
+    response.headers["HX-Retarget"] = "#checkout"
+    response.headers["HX-Reswap"] = "outerHTML"
+    return response
+
+
+def _payment_refused(checkout_id: str, message: str, status: int, values: dict) -> Response:
+    """The payment form again, with the reason and what the shopper typed (never the card)."""
+    if wants_fragment():  # the form swaps itself: no need to ask the workflow anything
+        return render(
+            "checkout/show.html",
+            "checkout/partials/payment_form.html",
+            status=status,
+            checkout_id=checkout_id,
+            form_error=message,
+            values=values,
+        )
+    view = _state(checkout_id)
+    return _checkout(view, status=status, form_error=message, values=values)
+
+
+def _context(view: CheckoutView) -> dict[str, Any]:
+    return {
+        "view": view,
+        "checkout_id": view.checkout_id,
+        "holding": view.status.holds_stock,
+        "busy": view.status in BUSY,
+        "expires_at": utc_iso(view.expires_at),
+        "server_now": now_iso(),
+        "seconds_left": seconds_left(view),
+        "ended_message": ENDED_MESSAGES.get(view.status) or view.message,
+    }
+
+
+def _cart(*, status: int, errors: dict[int, str] | None = None, checkout_error: str) -> Response:
+    return render(
+        "cart/show.html",
+        "cart/partials/cart.html",
+        status=status,
+        cart=cart_of(_user_id()),
+        errors=errors or {},
+        checkout_error=checkout_error,
+    )
+
+
+def _go(url: str) -> Response:
+    """Move the browser on: HX-Redirect for htmx (a full page load), else a 303."""
+    if request.headers.get("HX-Request") == "true":
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, code=303)
+
+
+def _order_url(order_id: str, *, placed: bool = False) -> str:
+    return url_for("orders.show", order_id=order_id, placed=1 if placed else None)
+
+
+def _state(checkout_id: str) -> CheckoutView:
+    return checkout_client().state(_user_id(), _known_id(checkout_id))
+
+
+def _known_id(checkout_id: str) -> str:
+    if len(checkout_id) != 32 or any(c not in "0123456789abcdef" for c in checkout_id):
+        raise CheckoutNotFound()
+    return checkout_id
+
+
+def _user_id() -> int:
+    user = current_user()
+    assert user is not None  # behind @login_required
+    return user.id

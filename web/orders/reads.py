@@ -1,0 +1,188 @@
+"""A shopper's orders from PostgreSQL, newest first, walked with a keyset cursor.
+
+The cursor is the last order shown, (ordered_at, id): the next page is everything
+strictly older in that order, which the (user_id, ordered_at, id) index answers
+without counting or skipping rows, and an order placed meanwhile can neither repeat
+nor vanish from the pages. The cursor is plain (not signed): every query is filtered
+by the shopper's own id, so a hand-made cursor can only skip through their own orders.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from db.models import Order
+from web.errors import BadRequest
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+# Order ids are ours (hex today); anything else cannot be one, and must not reach SQL
+# (a NUL byte would make PostgreSQL refuse the query outright).
+ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+_BAD_CURSOR = "nextCursor is not valid; start again without it."
+
+
+@dataclass(frozen=True)
+class OrderLineView:
+    item_id: int
+    name: str
+    quantity: int
+    unit_price: int  # cents, at purchase
+
+    @property
+    def line_total(self) -> int:
+        return self.unit_price * self.quantity
+
+
+@dataclass(frozen=True)
+class OrderView:
+    order_id: str
+    checkout_id: str
+    ordered_at: datetime
+    arrival_date: date | None
+    status: str
+    total: int
+    lines: tuple[OrderLineView, ...]
+    shipping_address: dict
+    card_brand: str | None
+    card_last4: str | None
+    timeline: tuple[dict, ...]
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+@dataclass(frozen=True)
+class OrdersPage:
+    orders: tuple[OrderView, ...]
+    next_cursor: str | None
+    limit: int
+
+
+@dataclass(frozen=True)
+class Position:
+    ordered_at: datetime
+    order_id: str
+
+
+def list_orders(
+    session: Session,
+    user_id: int,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    after: Position | None = None,
+    since: datetime | None = None,
+) -> OrdersPage:
+    statement = select(Order).where(Order.user_id == user_id)
+    if since is not None:
+        statement = statement.where(Order.ordered_at >= since)
+    if after is not None:
+        statement = statement.where(
+            tuple_(Order.ordered_at, Order.id) < tuple_(after.ordered_at, after.order_id)
+        )
+    statement = (
+        statement.order_by(Order.ordered_at.desc(), Order.id.desc())
+        .limit(limit + 1)  # one more tells whether there is a next page
+        .options(selectinload(Order.lines))
+    )
+    rows = session.scalars(statement).all()
+    page = [_view(order) for order in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = page[-1]
+        next_cursor = encode_cursor(Position(last.ordered_at, last.order_id))
+    return OrdersPage(tuple(page), next_cursor, limit)
+
+
+def find_order(session: Session, user_id: int, order_id: str) -> OrderView | None:
+    """The order if it is this shopper's; someone else's is None, exactly like a missing one."""
+    if not ORDER_ID.fullmatch(order_id):
+        return None
+    order = session.scalars(
+        select(Order)
+        .where(Order.id == order_id, Order.user_id == user_id)
+        .options(selectinload(Order.lines))
+    ).one_or_none()
+    return None if order is None else _view(order)
+
+
+def encode_cursor(position: Position) -> str:
+    payload = json.dumps(
+        [position.ordered_at.isoformat(), position.order_id], separators=(",", ":")
+    )
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> Position:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        ordered_at, order_id = json.loads(raw)
+        instant = datetime.fromisoformat(ordered_at)
+    except (binascii.Error, ValueError, TypeError):
+        raise BadRequest(_BAD_CURSOR) from None
+    if instant.tzinfo is None or not isinstance(order_id, str) or not ORDER_ID.fullmatch(order_id):
+        raise BadRequest(_BAD_CURSOR)
+    return Position(instant, order_id)
+
+
+def parse_limit(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    if not raw.isdecimal() or not 1 <= int(raw[:6]) <= MAX_LIMIT:
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    return int(raw)
+
+
+def parse_since(raw: str | None) -> datetime | None:
+    """`since` as a date (2026-01-31, from midnight UTC) or an ISO 8601 instant."""
+    if raw is None or raw == "":
+        return None
+    text = raw.strip()
+    try:
+        if len(text) == 10:
+            return datetime.combine(date.fromisoformat(text), time.min, tzinfo=UTC)
+        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest("since must be a date like 2026-01-31 or an ISO 8601 time.") from None
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def months_ago(today: date, months: int) -> date:
+    """The same day `months` calendar months earlier (clamped to the month's last day)."""
+    month_index = today.year * 12 + today.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for day in range(today.day, 0, -1):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a first day")
+
+
+def _view(order: Order) -> OrderView:
+    return OrderView(
+        order_id=order.id,
+        checkout_id=order.checkout_id,
+        ordered_at=order.ordered_at.astimezone(UTC),
+        arrival_date=order.arrival_date,
+        status=str(order.status),
+        total=order.total,
+        lines=tuple(
+            OrderLineView(line.item_id, line.name, line.quantity, line.unit_price)
+            for line in order.lines
+        ),
+        shipping_address=dict(order.shipping_address or {}),
+        card_brand=order.card_brand,
+        card_last4=order.card_last4,
+        timeline=tuple(order.timeline or ()),
+    )
