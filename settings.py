@@ -54,6 +54,9 @@ class Settings:
     port: int = 8000
     web_workers: int = 2
     secret_key: str = "dev-only-secret-change-me"
+    # Encrypts Temporal payloads (card details on their way to the gateway); defaults
+    # to a key derived from secret_key.
+    payload_encryption_key: str | None = None
 
     # Temporal.
     temporal_namespace: str = "default"
@@ -101,6 +104,7 @@ class Settings:
             port=_int(env, "PORT", default.port),
             web_workers=_int(env, "WEB_WORKERS", default.web_workers),
             secret_key=_str(env, "SECRET_KEY", default.secret_key),
+            payload_encryption_key=_str(env, "PAYLOAD_ENCRYPTION_KEY"),
             temporal_namespace=_str(env, "TEMPORAL_NAMESPACE", default.temporal_namespace),
             task_queue=_str(env, "TEMPORAL_TASK_QUEUE", default.task_queue),
             typesense_collection=_str(env, "TYPESENSE_COLLECTION", default.typesense_collection),
@@ -156,6 +160,7 @@ class Settings:
             "TEMPORAL_TASK_QUEUE": self.task_queue,
             "TYPESENSE_COLLECTION": self.typesense_collection,
             "SECRET_KEY": self.secret_key,
+            "PAYLOAD_ENCRYPTION_KEY": self.payload_encryption_key,
             "SHOPFLOW_VAR_DIR": str(self.var_dir),
             "PORT": str(self.port),
             "HOST": self.host,

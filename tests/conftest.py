@@ -165,11 +165,9 @@ class CheckoutWorkers:
         return self._client
 
     async def _connect(self):
-        from temporalio.client import Client
+        import temporal_client
 
-        return await Client.connect(
-            self.settings.temporal_address, namespace=self.settings.temporal_namespace
-        )
+        return await temporal_client.connect(self.settings)
 
     def serve(self, settings: Settings) -> Settings:
         import asyncio

@@ -79,7 +79,7 @@ class Services:
             window_seconds=settings.login_rate_limit_window_seconds,
         )
         temporal = (
-            TemporalGateway(settings.temporal_address, settings.temporal_namespace)
+            TemporalGateway(settings)
             if settings.temporal_address
             else None
         )

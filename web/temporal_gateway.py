@@ -16,6 +16,9 @@ from typing import TypeVar
 
 from temporalio.client import Client
 
+import temporal_client
+from settings import Settings
+
 T = TypeVar("T")
 
 
@@ -24,9 +27,9 @@ class TemporalUnavailable(RuntimeError):
 
 
 class TemporalGateway:
-    def __init__(self, address: str, namespace: str, *, connect_timeout: float = 10.0) -> None:
-        self._address = address
-        self._namespace = namespace
+    def __init__(self, settings: Settings, *, connect_timeout: float = 10.0) -> None:
+        self._settings = settings
+        self._address = settings.temporal_address
         self._connect_timeout = connect_timeout
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: Client | None = None
@@ -46,7 +49,7 @@ class TemporalGateway:
     async def _get_client(self) -> Client:
         # Runs on the gateway loop only, so no lock is needed around the connect.
         if self._client is None:
-            self._client = await Client.connect(self._address, namespace=self._namespace)
+            self._client = await temporal_client.connect(self._settings)
         return self._client
 
     def call(self, make: Callable[[Client], Awaitable[T]], *, timeout: float = 30.0) -> T:

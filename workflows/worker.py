@@ -17,6 +17,7 @@ import click
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+import temporal_client
 from db.engine import make_engine
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from settings import Settings
@@ -52,7 +53,7 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
 
 async def connect_temporal(settings: Settings) -> Client:
     assert settings.temporal_address is not None
-    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace)
+    return await temporal_client.connect(settings)
 
 
 def build_worker(
