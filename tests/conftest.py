@@ -129,7 +129,7 @@ def demo_catalog(services):
 
 
 class CheckoutWorkers:
-    """Real Temporal workers (every workflow and activity of workflows/registry.py) on one
+    """Real Temporal workers (every workflow and activity of workflows/worker.py) on one
     background thread with its own event loop, against the session's Temporal dev server.
 
     The session's own database is served on `services.task_queue` from the start. Tests

@@ -1,5 +1,11 @@
 """`shopflow worker`: one process polling the task queue for every workflow and activity.
 
+This is also the one place that lists what the worker runs: a new workflow goes in
+WORKFLOWS; new activities are built in `build_activities` from the shared
+`WorkerResources` (add a client there if they need one). It lives beside the worker,
+not in its own module under workflows/, because it imports the non-deterministic
+world (SQLAlchemy, payment gateway) that workflow modules must never touch.
+
 Real clients (PostgreSQL pool, Typesense, Temporal) are built here and only here.
 Activities are synchronous (SQLAlchemy, Typesense client) and run on a thread pool;
 workflows run on the event loop in Temporal's sandbox.
@@ -10,23 +16,60 @@ from __future__ import annotations
 import asyncio
 import signal
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import timedelta
 
 import click
+from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
 
 import temporal_client
-from db.engine import make_engine
+from activities.catalog import CatalogActivities
+from activities.checkout import CheckoutActivities
+from db.engine import make_engine, make_session_factory
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
+from payments.sandbox import SandboxGateway
 from settings import Settings
-from workflows.registry import WORKFLOWS, WorkerResources, build_activities
+from workflows.checkout import CheckoutWorkflow
+from workflows.reindex import ReindexCatalogWorkflow
 
 ACTIVITY_THREADS = 16
 # In-flight activities get this long to finish on SIGTERM before they are cancelled
 # (Temporal retries them elsewhere either way; they are idempotent).
 GRACEFUL_SHUTDOWN = timedelta(seconds=10)
+
+
+WORKFLOWS: list[type] = [
+    ReindexCatalogWorkflow,
+    CheckoutWorkflow,
+]
+
+
+@dataclass
+class WorkerResources:
+    """Long-lived clients shared by all activity instances of one worker process."""
+
+    settings: Settings
+    engine: Engine
+    search_index: SearchIndex
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_activities(resources: WorkerResources) -> list[Callable]:
+    catalog = CatalogActivities(resources.engine, resources.search_index)
+    sessions = make_session_factory(resources.engine)
+    # The bundled sandbox gateway keeps its ledger in the store's own database; a real
+    # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
+    checkout = CheckoutActivities(sessions, SandboxGateway(sessions))
+    return [
+        *catalog.activities(),
+        *checkout.activities(),
+    ]
 
 
 def missing_services(settings: Settings) -> list[str]:

@@ -7,8 +7,8 @@ from temporalio import activity
 
 import workflows.reindex_messages as reindex_messages
 from settings import Settings
-from workflows.registry import WORKFLOWS, WorkerResources, build_activities
 from workflows.reindex import ReindexCatalogWorkflow
+from workflows.worker import WORKFLOWS, WorkerResources, build_activities
 
 pytestmark = pytest.mark.unit
 
