@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import click
+import redis
 from sqlalchemy import Engine
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -29,12 +30,15 @@ from temporalio.worker import Worker
 import temporal_client
 from activities.catalog import CatalogActivities
 from activities.checkout import CheckoutActivities
+from activities.fulfilment import FulfilmentActivities
 from db.engine import make_engine, make_session_factory
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from payments.sandbox import SandboxGateway
 from settings import Settings
 from workflows.checkout import CheckoutWorkflow
+from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
+from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
 
 ACTIVITY_THREADS = 16
 # In-flight activities get this long to finish on SIGTERM before they are cancelled
@@ -45,6 +49,8 @@ GRACEFUL_SHUTDOWN = timedelta(seconds=10)
 WORKFLOWS: list[type] = [
     ReindexCatalogWorkflow,
     CheckoutWorkflow,
+    OrderWorkflow,
+    WarehouseAssignmentWorkflow,
 ]
 
 
@@ -55,9 +61,13 @@ class WorkerResources:
     settings: Settings
     engine: Engine
     search_index: SearchIndex
+    # The warehouses' suborder queues (Redis streams); None where no Redis is configured.
+    redis: redis.Redis | None = None
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.redis is not None:
+            self.redis.close()
 
 
 def build_activities(resources: WorkerResources) -> list[Callable]:
@@ -66,9 +76,11 @@ def build_activities(resources: WorkerResources) -> list[Callable]:
     # The bundled sandbox gateway keeps its ledger in the store's own database; a real
     # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
     checkout = CheckoutActivities(sessions, SandboxGateway(sessions))
+    fulfilment = FulfilmentActivities(sessions, resources.redis)
     return [
         *catalog.activities(),
         *checkout.activities(),
+        *fulfilment.activities(),
     ]
 
 
@@ -91,6 +103,7 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
             make_typesense_client(settings, timeout=BULK_TIMEOUT_SECONDS),
             settings.typesense_collection,
         ),
+        redis=redis.Redis.from_url(settings.redis_url) if settings.redis_url else None,
     )
 
 

@@ -1,0 +1,285 @@
+"""Fakes for OrderWorkflow tests: the fulfilment activities over an in-memory store.
+
+Same activity names, message types and business behaviour as activities/fulfilment.py
+(conditional decrements, idempotent by suborder id, cancel/ship arbitrated by the
+suborder's status), no database. `order_harness` runs the real workflows on the
+time-skipping server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from temporalio import activity
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client, WorkflowHandle
+from temporalio.exceptions import ApplicationError
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from domain.allocation import Unallocatable, WarehouseSite, allocate
+from domain.stock import Line
+from tests.workflows.conftest import temporal_test_server_path
+from workflows.order import OrderWorkflow
+from workflows.order_messages import (
+    ALREADY_SHIPPED,
+    ASSIGN,
+    CANCEL_ORDER,
+    CANCEL_SUBORDER,
+    MARK_DELIVERED,
+    MARK_SHIPPED,
+    NOTIFY_WAREHOUSE,
+    PLAN,
+    SET_ORDER_STATUS,
+    SUBORDER_CANCELLED,
+    UNALLOCATABLE,
+    WAREHOUSE_SHORT,
+    AssignRequest,
+    AssignResult,
+    CancelOrderRequest,
+    CancelOrderResult,
+    NotifyRequest,
+    NotifyResult,
+    OrderInput,
+    OrderView,
+    PlannedSuborder,
+    PlanRequest,
+    PlanResult,
+    SetOrderStatusRequest,
+    SetOrderStatusResult,
+    SuborderRequest,
+    SuborderResult,
+    assignment_workflow_id,
+    order_workflow_id,
+)
+from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+
+TASK_QUEUE = "order-test"
+ORDER = "ord-1"
+USER = 101
+
+
+@dataclass
+class FakeWarehouses:
+    """Warehouse stock, suborders and the order's status, plus a switch to lose a race."""
+
+    available: dict[int, dict[int, int]]  # warehouse -> item -> available units
+    order_lines: dict[int, int]  # item -> quantity
+    aggregated: dict[int, int] = field(default_factory=dict)
+    physical: dict[int, dict[int, int]] = field(default_factory=dict)
+    suborders: dict[str, dict] = field(default_factory=dict)  # id -> {warehouse, lines, status}
+    notified: list[tuple[int, str]] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)  # set_order_status calls
+    order_status: str = "PENDING"
+    calls: list[str] = field(default_factory=list)
+    # warehouse -> item -> units another order takes just before this warehouse assigns
+    steal_before_assign: dict[int, dict[int, int]] = field(default_factory=dict)
+    # suborders the portal ships just before the order's cancel reaches them
+    shipped_under_cancel: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        if not self.physical:
+            self.physical = {w: dict(items) for w, items in self.available.items()}
+
+    def activities(self) -> list[Callable]:
+        @activity.defn(name=PLAN)
+        async def plan(request: PlanRequest) -> PlanResult:
+            self.calls.append("plan")
+            order_lines = tuple(Line(i, q) for i, q in sorted(self.order_lines.items()))
+            sites = [WarehouseSite(w, None, None) for w in sorted(self.available)]
+            try:
+                planned = allocate(request.lines or order_lines, None, self.available, sites)
+            except Unallocatable as error:
+                raise ApplicationError(
+                    str(error), *error.as_details(), type=UNALLOCATABLE, non_retryable=True
+                ) from error
+            return PlanResult(
+                order_lines,
+                tuple(
+                    PlannedSuborder(s.warehouse_id, tuple(Line(i, q) for i, q in s.lines))
+                    for s in planned
+                ),
+            )
+
+        @activity.defn(name=ASSIGN)
+        async def assign(request: AssignRequest) -> AssignResult:
+            self.calls.append(f"assign {request.suborder_id}@{request.warehouse_id}")
+            if request.suborder_id in self.suborders:
+                return AssignResult(
+                    request.suborder_id, self.suborders[request.suborder_id]["status"], False
+                )
+            stock = self.available[request.warehouse_id]
+            for item, units in self.steal_before_assign.pop(request.warehouse_id, {}).items():
+                stock[item] -= units
+            short = [
+                {"itemID": line.item_id, "asked": line.quantity, "left": stock.get(line.item_id, 0)}
+                for line in request.lines
+                if stock.get(line.item_id, 0) < line.quantity
+            ]
+            if short:
+                raise ApplicationError("short", *short, type=WAREHOUSE_SHORT, non_retryable=True)
+            for line in request.lines:
+                stock[line.item_id] -= line.quantity
+            self.suborders[request.suborder_id] = {
+                "warehouse": request.warehouse_id,
+                "lines": {line.item_id: line.quantity for line in request.lines},
+                "status": "ASSIGNED",
+            }
+            return AssignResult(request.suborder_id, "ASSIGNED", True)
+
+        @activity.defn(name=NOTIFY_WAREHOUSE)
+        async def notify_warehouse(request: NotifyRequest) -> NotifyResult:
+            entry = (request.warehouse_id, request.suborder_id)
+            if entry in self.notified:
+                return NotifyResult(f"warehouse:{request.warehouse_id}:suborders", None)
+            self.notified.append(entry)
+            return NotifyResult(f"warehouse:{request.warehouse_id}:suborders", "1-0")
+
+        def move(suborder_id: str, source: str, target: str) -> dict | str:
+            row = self.suborders[suborder_id]
+            if row["status"] != source:
+                return row["status"]
+            row["status"] = target
+            return row
+
+        @activity.defn(name=MARK_SHIPPED)
+        async def mark_shipped(request: SuborderRequest) -> SuborderResult:
+            row = move(request.suborder_id, "ASSIGNED", "SHIPPED")
+            if row == "CANCELLED":
+                raise ApplicationError("cancelled", type=SUBORDER_CANCELLED, non_retryable=True)
+            if isinstance(row, str):
+                return SuborderResult(request.suborder_id, row, False)
+            for item, quantity in row["lines"].items():
+                self.physical[row["warehouse"]][item] -= quantity
+            return SuborderResult(request.suborder_id, "SHIPPED", True)
+
+        @activity.defn(name=MARK_DELIVERED)
+        async def mark_delivered(request: SuborderRequest) -> SuborderResult:
+            row = move(request.suborder_id, "SHIPPED", "DELIVERED")
+            status = row if isinstance(row, str) else "DELIVERED"
+            return SuborderResult(request.suborder_id, status, not isinstance(row, str))
+
+        @activity.defn(name=CANCEL_SUBORDER)
+        async def cancel_suborder(request: SuborderRequest) -> SuborderResult:
+            self.calls.append(f"cancel {request.suborder_id}")
+            if request.suborder_id in self.shipped_under_cancel:
+                self.shipped_under_cancel.discard(request.suborder_id)
+                await mark_shipped(request)
+            row = move(request.suborder_id, "ASSIGNED", "CANCELLED")
+            if row == "CANCELLED":
+                return SuborderResult(request.suborder_id, "CANCELLED", False)
+            if isinstance(row, str):
+                raise ApplicationError("shipped", type=ALREADY_SHIPPED, non_retryable=True)
+            for item, quantity in row["lines"].items():
+                self.available[row["warehouse"]][item] += quantity
+            return SuborderResult(request.suborder_id, "CANCELLED", True)
+
+        @activity.defn(name=CANCEL_ORDER)
+        async def cancel_order(request: CancelOrderRequest) -> CancelOrderResult:
+            self.calls.append("cancel_order")
+            if self.order_status == "CANCELLED":
+                return CancelOrderResult(())
+            if any(row["status"] != "CANCELLED" for row in self.suborders.values()):
+                raise ApplicationError("shipped", type=ALREADY_SHIPPED, non_retryable=True)
+            for item, quantity in self.order_lines.items():
+                self.aggregated[item] = self.aggregated.get(item, 0) + quantity
+            self.order_status = "CANCELLED"
+            return CancelOrderResult(tuple(Line(i, q) for i, q in sorted(self.order_lines.items())))
+
+        @activity.defn(name=SET_ORDER_STATUS)
+        async def set_order_status(request: SetOrderStatusRequest) -> SetOrderStatusResult:
+            if self.order_status in (request.status, "CANCELLED"):
+                return SetOrderStatusResult(False)
+            self.order_status = request.status
+            self.statuses.append(request.status)
+            return SetOrderStatusResult(True)
+
+        return [
+            plan,
+            assign,
+            notify_warehouse,
+            mark_shipped,
+            mark_delivered,
+            cancel_suborder,
+            cancel_order,
+            set_order_status,
+        ]
+
+
+@dataclass
+class OrderHarness:
+    env: WorkflowEnvironment
+    store: FakeWarehouses
+
+    @property
+    def client(self) -> Client:
+        return self.env.client
+
+    async def start(self, order_id: str = ORDER, user_id: int = USER) -> WorkflowHandle:
+        return await self.client.start_workflow(
+            OrderWorkflow.run,
+            OrderInput(order_id, user_id),
+            id=order_workflow_id(order_id),
+            task_queue=TASK_QUEUE,
+        )
+
+    def order(self, order_id: str = ORDER) -> WorkflowHandle:
+        return self.client.get_workflow_handle_for(OrderWorkflow.run, order_workflow_id(order_id))
+
+    def suborder(self, suborder_id: str) -> WorkflowHandle:
+        return self.client.get_workflow_handle_for(
+            WarehouseAssignmentWorkflow.run, assignment_workflow_id(suborder_id)
+        )
+
+    async def until(
+        self, check: Callable[[OrderView], bool], order_id: str = ORDER, timeout: float = 20.0
+    ) -> OrderView:
+        """Query the order until `check` holds (the workflow moves on between queries)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            view = await self.order(order_id).query(OrderWorkflow.state)
+            if check(view):
+                return view
+            if time.monotonic() > deadline:
+                raise AssertionError(f"order never got there: {view}")
+            await asyncio.sleep(0.05)
+
+    async def ship(self, suborder_id: str) -> None:
+        await self.suborder(suborder_id).signal(WarehouseAssignmentWorkflow.ship)
+
+    async def deliver(self, suborder_id: str) -> None:
+        await self.suborder(suborder_id).signal(WarehouseAssignmentWorkflow.deliver)
+
+
+def statuses(view: OrderView) -> dict[str, str]:
+    return {s.suborder_id: s.status for s in view.suborders}
+
+
+async def register_search_attributes(client: Client) -> None:
+    keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=client.namespace,
+            search_attributes={name: keyword for name in ("CustomerId", "OrderId", "OrderStatus")},
+        )
+    )
+
+
+@asynccontextmanager
+async def order_harness(store: FakeWarehouses) -> AsyncIterator[OrderHarness]:
+    async with await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=temporal_test_server_path()
+    ) as env:
+        await register_search_attributes(env.client)
+        async with Worker(
+            env.client,
+            task_queue=TASK_QUEUE,
+            workflows=[OrderWorkflow, WarehouseAssignmentWorkflow],
+            activities=store.activities(),
+        ):
+            yield OrderHarness(env, store)

@@ -1,0 +1,29 @@
+"""The worker's registry covers the order workflows and every fulfilment activity they call."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio import activity
+
+import workflows.order_messages as order_messages
+from settings import Settings
+from workflows.order import OrderWorkflow
+from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.worker import WORKFLOWS, WorkerResources, build_activities
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_worker_runs_the_order_workflows_and_every_fulfilment_activity_they_call():
+    resources = WorkerResources(settings=Settings(), engine=None, search_index=None)
+    registered = {
+        activity._Definition.must_from_callable(fn).name for fn in build_activities(resources)
+    }
+    called = {
+        value
+        for name, value in vars(order_messages).items()
+        if name.isupper() and isinstance(value, str) and value.startswith("fulfilment.")
+    }
+
+    assert OrderWorkflow in WORKFLOWS and WarehouseAssignmentWorkflow in WORKFLOWS
+    assert len(called) == 8 and called <= registered

@@ -1,0 +1,259 @@
+"""OrderWorkflow: split a submitted order over warehouses and follow it to delivery.
+
+One workflow per order (id `order-<orderID>`). It plans the split (an activity that
+reads warehouse stock and calls domain.allocation), then starts one
+WarehouseAssignmentWorkflow child per suborder. Children report every change with the
+`suborder_changed` signal. The order then keeps one rule: whatever the live suborders
+(not LOST, not CANCELLED) do not cover is planned again. So a warehouse that lost the
+race for its stock, or a plan that found too little stock (Unallocatable: retried after
+REPLAN_AFTER, or at once when a child frees lines), is re-planned, never failed.
+
+Status: PENDING → SHIPPED once every line is in a shipped suborder → DELIVERED once all
+are delivered; orders.status, the timeline and the OrderStatus search attribute follow.
+
+Cancel (update `cancel`, the shopper's): refused by the validator once anything has
+shipped. Otherwise every child gives its stock back, then `cancel_order` restores the
+aggregated stock of every line and marks the order CANCELLED. If a shipment wins the
+race against the cancel, the cancel is answered AlreadyShipped and the lines of the
+suborders that did get cancelled are planned again, so the order is still fulfilled.
+Refunding the payment is not done here yet (see the issue).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError, FailureError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.allocation import Suborder, remaining_lines
+    from domain.stock import Line
+    from workflows import order_steps as steps
+    from workflows.checkout_steps import business_cause
+    from workflows.order_messages import (
+        ALREADY_SHIPPED,
+        ASSIGNED,
+        CANCELLED,
+        CUSTOMER_ID,
+        DELIVERED,
+        LOST,
+        NOT_YOURS,
+        ORDER_ID,
+        ORDER_STATUS,
+        PENDING,
+        PLANNED,
+        SHIPPED,
+        UNALLOCATABLE,
+        WORKFLOW_NAME,
+        AssignmentInput,
+        CancelOrder,
+        OrderInput,
+        OrderView,
+        SuborderChanged,
+        SuborderView,
+        assignment_workflow_id,
+        suborder_id_for,
+    )
+    from workflows.warehouse_assignment import SUBORDER_CHANGED, WarehouseAssignmentWorkflow
+
+# How long an order whose stock no warehouse holds waits before planning again.
+REPLAN_AFTER = timedelta(minutes=15)
+OPEN = (PLANNED, ASSIGNED)  # suborders a cancel still has to stop
+GONE = (LOST, CANCELLED)  # suborders that cover nothing any more
+ALREADY_SHIPPED_MESSAGE = (
+    "Part of this order has already shipped, so it can no longer be cancelled."
+)
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class OrderWorkflow:
+    @workflow.init
+    def __init__(self, input: OrderInput) -> None:
+        self._input = input
+        self._status = PENDING
+        self._order_lines: tuple[Line, ...] = ()
+        self._suborders: dict[str, SuborderView] = {}
+        self._children: dict[str, workflow.ChildWorkflowHandle] = {}
+        self._missing: tuple[Line, ...] = ()
+        self._message: str | None = None
+        self._plan_due = True
+        self._cancel_requested = False
+        self._cancelling = False
+        self._cancel_refusals = 0
+        self._changes = 0
+
+    @workflow.run
+    async def run(self, input: OrderInput) -> OrderView:
+        workflow.upsert_search_attributes(
+            [
+                ORDER_ID.value_set(input.order_id),
+                CUSTOMER_ID.value_set(str(input.user_id)),
+                ORDER_STATUS.value_set(PENDING),
+            ]
+        )
+        while self._status not in (DELIVERED, CANCELLED):
+            if self._cancel_requested:
+                await self._cancel()
+            elif self._plan_due:
+                await self._plan_rest()
+            elif self._everything_in(SHIPPED, DELIVERED) and self._status == PENDING:
+                await self._set_status(SHIPPED, "shipped", "Every parcel has shipped")
+            elif self._everything_in(DELIVERED) and self._status == SHIPPED:
+                await self._set_status(DELIVERED, "delivered", "Every parcel was delivered")
+            else:
+                await self._wait_for_change()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        for child in self._children.values():
+            await child  # each has reported its last change; let it close before we do
+        return self.state()
+
+    # --- planning -------------------------------------------------------------------------
+
+    def _live(self) -> list[SuborderView]:
+        return [s for s in self._suborders.values() if s.status not in GONE]
+
+    def _uncovered(self) -> tuple[tuple[int, int], ...]:
+        live = [
+            Suborder(s.warehouse_id, tuple((line.item_id, line.quantity) for line in s.lines))
+            for s in self._live()
+        ]
+        return remaining_lines(self._order_lines, live)
+
+    def _everything_in(self, *statuses: str) -> bool:
+        live = self._live()
+        return (
+            bool(self._order_lines)
+            and not self._uncovered()
+            and bool(live)
+            and all(s.status in statuses for s in live)
+        )
+
+    async def _plan_rest(self) -> None:
+        self._plan_due = False  # a child that loses a race meanwhile sets it again
+        lines: tuple[Line, ...] = ()
+        if self._order_lines:
+            lines = tuple(Line(item, quantity) for item, quantity in self._uncovered())
+            if not lines:
+                return
+        try:
+            plan = await steps.plan(self._input.order_id, self._input.strategy, lines)
+        except FailureError as error:
+            if cause := business_cause(error, UNALLOCATABLE):
+                self._missing = tuple(Line(d["itemID"], d["missing"]) for d in cause.details)
+                self._message = "Waiting for a restock: " + cause.message
+                return
+            raise
+        self._order_lines = plan.order_lines
+        self._missing = ()
+        self._message = None
+        if self._cancel_requested:
+            return  # nothing started yet for this plan: the cancel has less to undo
+        for planned in plan.suborders:
+            suborder_id = suborder_id_for(self._input.order_id, len(self._suborders) + 1)
+            self._suborders[suborder_id] = SuborderView(
+                suborder_id, planned.warehouse_id, planned.lines, PLANNED
+            )
+            self._children[suborder_id] = await workflow.start_child_workflow(
+                WarehouseAssignmentWorkflow.run,
+                AssignmentInput(
+                    self._input.order_id, suborder_id, planned.warehouse_id, planned.lines
+                ),
+                id=assignment_workflow_id(suborder_id),
+            )
+
+    async def _wait_for_change(self) -> None:
+        seen = self._changes
+        # Only an order waiting for stock needs a timer; otherwise signals move it on.
+        timeout = REPLAN_AFTER if self._missing else None
+        try:
+            await workflow.wait_condition(lambda: self._changes != seen, timeout=timeout)
+        except TimeoutError:
+            self._plan_due = True
+
+    async def _set_status(self, status: str, event: str, detail: str) -> None:
+        await steps.set_order_status(self._input.order_id, status, event, detail)
+        self._status = status
+        workflow.upsert_search_attributes([ORDER_STATUS.value_set(status)])
+
+    # --- cancel ---------------------------------------------------------------------------
+
+    async def _cancel(self) -> None:
+        self._cancelling = True
+        for suborder_id, suborder in self._suborders.items():
+            if suborder.status in OPEN:
+                try:
+                    await self._children[suborder_id].signal(WarehouseAssignmentWorkflow.cancel)
+                except FailureError:
+                    pass  # it already ended (e.g. LOST): its last report is on its way
+        await workflow.wait_condition(
+            lambda: all(s.status not in OPEN for s in self._suborders.values())
+        )
+        refused = any(s.status in (SHIPPED, DELIVERED) for s in self._suborders.values())
+        if not refused:
+            try:
+                await steps.cancel_order(self._input.order_id)
+            except FailureError as error:
+                if not business_cause(error, ALREADY_SHIPPED):
+                    raise
+                refused = True
+        self._cancelling = False
+        self._cancel_requested = False
+        if refused:
+            # A shipment won: the order goes on; re-plan whatever the cancel did stop.
+            self._cancel_refusals += 1
+            self._plan_due = True
+            return
+        self._status = CANCELLED
+        self._message = "Cancelled by the shopper"
+        workflow.upsert_search_attributes([ORDER_STATUS.value_set(CANCELLED)])
+
+    @workflow.update
+    async def cancel(self, request: CancelOrder) -> OrderView:
+        if self._status != CANCELLED:
+            refusals = self._cancel_refusals
+            self._cancel_requested = True
+            self._changes += 1
+            await workflow.wait_condition(
+                lambda: self._status == CANCELLED or self._cancel_refusals != refusals
+            )
+            if self._status != CANCELLED:
+                raise ApplicationError(
+                    ALREADY_SHIPPED_MESSAGE, type=ALREADY_SHIPPED, non_retryable=True
+                )
+        return self.state()
+
+    @cancel.validator
+    def _validate_cancel(self, request: CancelOrder) -> None:
+        if request.user_id != self._input.user_id:
+            raise ApplicationError("This order is not yours.", type=NOT_YOURS, non_retryable=True)
+        shipped = any(s.status in (SHIPPED, DELIVERED) for s in self._suborders.values())
+        if shipped or self._status in (SHIPPED, DELIVERED):
+            raise ApplicationError(
+                ALREADY_SHIPPED_MESSAGE, type=ALREADY_SHIPPED, non_retryable=True
+            )
+
+    # --- children and queries -------------------------------------------------------------
+
+    @workflow.signal(name=SUBORDER_CHANGED)
+    def suborder_changed(self, change: SuborderChanged) -> None:
+        known = self._suborders.get(change.suborder_id)
+        if known is None:
+            return
+        self._suborders[change.suborder_id] = SuborderView(
+            known.suborder_id, known.warehouse_id, known.lines, change.status
+        )
+        if change.status in GONE and not self._cancelling:
+            self._plan_due = True
+        self._changes += 1
+
+    @workflow.query
+    def state(self) -> OrderView:
+        return OrderView(
+            order_id=self._input.order_id,
+            user_id=self._input.user_id,
+            status=self._status,
+            suborders=tuple(self._suborders.values()),
+            missing=self._missing,
+            message=self._message,
+        )

@@ -1,0 +1,203 @@
+"""What OrderWorkflow, its WarehouseAssignmentWorkflow children and the fulfilment
+activities pass to each other (pure frozen dataclasses, activity names, error types).
+
+Instants travel as ISO-8601 strings; statuses as plain strings (the values of
+db.models.OrderStatus / SuborderStatus, which workflow code must not import).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.common import SearchAttributeKey
+
+from domain.stock import Line
+
+WORKFLOW_NAME = "OrderWorkflow"
+ASSIGNMENT_WORKFLOW_NAME = "WarehouseAssignmentWorkflow"
+
+# Activity names (the contract between workflows/order*.py and activities/fulfilment.py).
+PLAN = "fulfilment.plan"
+ASSIGN = "fulfilment.assign"
+NOTIFY_WAREHOUSE = "fulfilment.notify_warehouse"
+MARK_SHIPPED = "fulfilment.mark_shipped"
+MARK_DELIVERED = "fulfilment.mark_delivered"
+CANCEL_SUBORDER = "fulfilment.cancel_suborder"
+CANCEL_ORDER = "fulfilment.cancel_order"
+SET_ORDER_STATUS = "fulfilment.set_order_status"
+
+# ApplicationError types (business outcomes, never retried).
+WAREHOUSE_SHORT = "WarehouseShort"  # details: one {itemID, asked, left} per short line
+UNALLOCATABLE = "Unallocatable"  # details: one {itemID, missing} per short item
+ALREADY_SHIPPED = "AlreadyShipped"  # cancel refused: something already left a warehouse
+SUBORDER_CANCELLED = "SuborderCancelled"  # ship refused: the suborder was cancelled first
+UNKNOWN_ORDER = "UnknownOrder"
+UNKNOWN_SUBORDER = "UnknownSuborder"
+NOT_YOURS = "NotYours"
+
+# Registered as Keyword on the dev server (stack/temporal_server.py SEARCH_ATTRIBUTES).
+ORDER_ID = SearchAttributeKey.for_keyword("OrderId")
+CUSTOMER_ID = SearchAttributeKey.for_keyword("CustomerId")
+ORDER_STATUS = SearchAttributeKey.for_keyword("OrderStatus")
+
+# Order statuses (db.models.OrderStatus values).
+PENDING = "PENDING"
+SHIPPED = "SHIPPED"
+DELIVERED = "DELIVERED"
+CANCELLED = "CANCELLED"
+# Suborder statuses: db.models.SuborderStatus values plus two the database never sees.
+PLANNED = "PLANNED"  # child started, assignment not decided yet
+ASSIGNED = "ASSIGNED"
+LOST = "LOST"  # the warehouse lost the race for its stock: nothing was written
+
+
+def order_workflow_id(order_id: str) -> str:
+    return f"order-{order_id}"
+
+
+def suborder_id_for(order_id: str, n: int) -> str:
+    """Suborder ids are the order id plus a counter: deterministic, so a re-run is a no-op."""
+    return f"{order_id}-S{n}"
+
+
+def assignment_workflow_id(suborder_id: str) -> str:
+    return f"suborder-{suborder_id}"
+
+
+# --- OrderWorkflow: input, update, query ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    order_id: str
+    user_id: int
+    strategy: str = "nearest"
+
+
+@dataclass(frozen=True)
+class CancelOrder:
+    user_id: int
+
+
+@dataclass(frozen=True)
+class SuborderView:
+    suborder_id: str
+    warehouse_id: int
+    lines: tuple[Line, ...]
+    status: str
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """The `state` query's answer, the cancel update's answer and the workflow's result."""
+
+    order_id: str
+    user_id: int
+    status: str
+    suborders: tuple[SuborderView, ...] = ()
+    missing: tuple[Line, ...] = ()  # what no warehouse holds yet (waiting for a restock)
+    message: str | None = None
+
+
+# --- WarehouseAssignmentWorkflow -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignmentInput:
+    order_id: str
+    suborder_id: str
+    warehouse_id: int
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class SuborderChanged:
+    """Signal from a child to its order: the suborder reached `status`."""
+
+    suborder_id: str
+    status: str
+
+
+# --- Activities ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    order_id: str
+    strategy: str
+    lines: tuple[Line, ...] = ()  # what to plan; empty means the whole order
+
+
+@dataclass(frozen=True)
+class PlannedSuborder:
+    warehouse_id: int
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    order_lines: tuple[Line, ...]
+    suborders: tuple[PlannedSuborder, ...]
+
+
+@dataclass(frozen=True)
+class AssignRequest:
+    order_id: str
+    suborder_id: str
+    warehouse_id: int
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class AssignResult:
+    suborder_id: str
+    status: str  # the row's status now (ASSIGNED unless a retry found it moved on)
+    created: bool  # False when a retry found the suborder already written
+
+
+@dataclass(frozen=True)
+class NotifyRequest:
+    order_id: str
+    suborder_id: str
+    warehouse_id: int
+
+
+@dataclass(frozen=True)
+class NotifyResult:
+    stream: str
+    entry_id: str | None  # None when an earlier attempt already queued it
+
+
+@dataclass(frozen=True)
+class SuborderRequest:
+    suborder_id: str
+
+
+@dataclass(frozen=True)
+class SuborderResult:
+    suborder_id: str
+    status: str  # the row's status after the call
+    changed: bool  # False when the row already had it (a retry, a second click)
+
+
+@dataclass(frozen=True)
+class CancelOrderRequest:
+    order_id: str
+
+
+@dataclass(frozen=True)
+class CancelOrderResult:
+    released: tuple[Line, ...]  # aggregated stock given back (empty when already cancelled)
+
+
+@dataclass(frozen=True)
+class SetOrderStatusRequest:
+    order_id: str
+    status: str
+    event: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SetOrderStatusResult:
+    changed: bool

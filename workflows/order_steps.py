@@ -1,0 +1,91 @@
+"""The activity calls OrderWorkflow and WarehouseAssignmentWorkflow make (workflow code).
+
+Regular activities, not local ones: fulfilment runs for days, each step is rare
+compared with checkout, and every call shows in the Web UI with its own retries.
+Business failures (non-retryable ApplicationErrors) end a call at once; anything
+else is retried until it works, because every step is idempotent by its key.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+from domain.stock import Line
+from workflows.order_messages import (
+    ASSIGN,
+    CANCEL_ORDER,
+    CANCEL_SUBORDER,
+    MARK_DELIVERED,
+    MARK_SHIPPED,
+    NOTIFY_WAREHOUSE,
+    PLAN,
+    SET_ORDER_STATUS,
+    AssignRequest,
+    AssignResult,
+    CancelOrderRequest,
+    CancelOrderResult,
+    NotifyRequest,
+    NotifyResult,
+    PlanRequest,
+    PlanResult,
+    SetOrderStatusRequest,
+    SetOrderStatusResult,
+    SuborderRequest,
+    SuborderResult,
+)
+
+_PATIENT = RetryPolicy(
+    initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=30)
+)
+ATTEMPT_TIMEOUT = timedelta(seconds=30)
+
+
+async def _call(name: str, request: object, result_type: type):
+    return await workflow.execute_activity(
+        name,
+        request,
+        result_type=result_type,
+        start_to_close_timeout=ATTEMPT_TIMEOUT,
+        retry_policy=_PATIENT,
+    )
+
+
+async def plan(order_id: str, strategy: str, lines: tuple[Line, ...] = ()) -> PlanResult:
+    return await _call(PLAN, PlanRequest(order_id, strategy, lines), PlanResult)
+
+
+async def assign(request: AssignRequest) -> AssignResult:
+    return await _call(ASSIGN, request, AssignResult)
+
+
+async def notify_warehouse(request: NotifyRequest) -> NotifyResult:
+    return await _call(NOTIFY_WAREHOUSE, request, NotifyResult)
+
+
+async def mark_shipped(suborder_id: str) -> SuborderResult:
+    return await _call(MARK_SHIPPED, SuborderRequest(suborder_id), SuborderResult)
+
+
+async def mark_delivered(suborder_id: str) -> SuborderResult:
+    return await _call(MARK_DELIVERED, SuborderRequest(suborder_id), SuborderResult)
+
+
+async def cancel_suborder(suborder_id: str) -> SuborderResult:
+    return await _call(CANCEL_SUBORDER, SuborderRequest(suborder_id), SuborderResult)
+
+
+async def cancel_order(order_id: str) -> CancelOrderResult:
+    return await _call(CANCEL_ORDER, CancelOrderRequest(order_id), CancelOrderResult)
+
+
+async def set_order_status(
+    order_id: str, status: str, event: str, detail: str = ""
+) -> SetOrderStatusResult:
+    return await _call(
+        SET_ORDER_STATUS,
+        SetOrderStatusRequest(order_id, status, event, detail),
+        SetOrderStatusResult,
+    )

@@ -1,0 +1,132 @@
+"""WarehouseAssignmentWorkflow: one suborder at one warehouse, from assignment to delivery.
+
+Started by OrderWorkflow (id `suborder-<suborderID>`). It assigns (takes the
+warehouse's available stock and writes the suborder, atomically), queues the
+suborder on the warehouse's Redis stream, then waits for the portal's signals:
+
+    ship     the parcel left the warehouse (physical stock −q)
+    deliver  the parcel arrived
+    cancel   the order is being cancelled: give the stock back unless it already shipped
+
+Every change is signalled to the parent order as `suborder_changed`. A warehouse
+that lost the race for its stock reports LOST and ends: nothing was written, and
+the order re-plans those lines. Cancel racing ship is decided by the suborder row's
+conditional status UPDATE, so whichever the database applies first wins and the
+other is refused (a shipped suborder is never cancelled, a cancelled one never ships).
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import FailureError
+
+with workflow.unsafe.imports_passed_through():
+    from workflows import order_steps as steps
+    from workflows.checkout_steps import business_cause
+    from workflows.order_messages import (
+        ALREADY_SHIPPED,
+        ASSIGNED,
+        ASSIGNMENT_WORKFLOW_NAME,
+        CANCELLED,
+        DELIVERED,
+        LOST,
+        PLANNED,
+        SHIPPED,
+        SUBORDER_CANCELLED,
+        WAREHOUSE_SHORT,
+        AssignmentInput,
+        AssignRequest,
+        NotifyRequest,
+        SuborderChanged,
+    )
+
+SUBORDER_CHANGED = "suborder_changed"  # the parent's signal
+
+
+@workflow.defn(name=ASSIGNMENT_WORKFLOW_NAME)
+class WarehouseAssignmentWorkflow:
+    @workflow.init
+    def __init__(self, input: AssignmentInput) -> None:
+        self._input = input
+        self._status = PLANNED
+        self._ship = False
+        self._deliver = False
+        self._cancel = False
+
+    @workflow.run
+    async def run(self, input: AssignmentInput) -> str:
+        if self._cancel:  # cancelled before it was ever assigned: nothing to give back
+            return await self._report(CANCELLED)
+        try:
+            assigned = await steps.assign(
+                AssignRequest(input.order_id, input.suborder_id, input.warehouse_id, input.lines)
+            )
+        except FailureError as error:
+            if business_cause(error, WAREHOUSE_SHORT):
+                return await self._report(LOST)
+            raise
+        await self._report(assigned.status)
+        if self._status == ASSIGNED and not self._cancel:
+            await steps.notify_warehouse(
+                NotifyRequest(input.order_id, input.suborder_id, input.warehouse_id)
+            )
+        while self._status not in (DELIVERED, CANCELLED):
+            await workflow.wait_condition(self._has_work)
+            if self._status == ASSIGNED and self._cancel:
+                await self._cancel_suborder()
+            elif self._status == ASSIGNED and self._ship:
+                await self._ship_suborder()
+            elif self._status == SHIPPED and self._deliver:
+                await self._report((await steps.mark_delivered(input.suborder_id)).status)
+        return self._status
+
+    def _has_work(self) -> bool:
+        if self._status == ASSIGNED:
+            return self._cancel or self._ship
+        return self._status == SHIPPED and self._deliver
+
+    async def _cancel_suborder(self) -> None:
+        try:
+            await steps.cancel_suborder(self._input.suborder_id)
+        except FailureError as error:
+            if business_cause(error, ALREADY_SHIPPED):  # ship won the race
+                self._cancel = False
+                return await self._report(SHIPPED)
+            raise
+        await self._report(CANCELLED)
+
+    async def _ship_suborder(self) -> None:
+        try:
+            shipped = await steps.mark_shipped(self._input.suborder_id)
+        except FailureError as error:
+            if business_cause(error, SUBORDER_CANCELLED):  # cancel won the race
+                return await self._report(CANCELLED)
+            raise
+        await self._report(shipped.status)
+
+    async def _report(self, status: str) -> str:
+        self._status = status
+        parent = workflow.info().parent
+        if parent is not None:
+            await workflow.get_external_workflow_handle(parent.workflow_id).signal(
+                SUBORDER_CHANGED, SuborderChanged(self._input.suborder_id, status)
+            )
+        return status
+
+    @workflow.signal
+    def ship(self) -> None:
+        self._ship = True
+
+    @workflow.signal
+    def deliver(self) -> None:
+        self._deliver = True
+
+    @workflow.signal
+    def cancel(self) -> None:
+        # Once shipped there is nothing to cancel: the order's validator refuses it too.
+        if self._status in (PLANNED, ASSIGNED):
+            self._cancel = True
+
+    @workflow.query
+    def status(self) -> str:
+        return self._status
