@@ -68,20 +68,32 @@ def bench_stack(keep_dir: str | None = None) -> Iterator[Settings]:
 
 
 @contextmanager
-def live_web(settings: Settings, *, workers: int = 2, **overrides) -> Iterator[str]:
-    """gunicorn serving the app against `settings`; yields its base URL."""
+def live_web(
+    settings: Settings, *, workers: int = 2, threads: int | None = None, **overrides
+) -> Iterator[str]:
+    """gunicorn serving the app against `settings`; yields its base URL.
+
+    `threads` replaces the per-worker thread count of `shopflow web`; keyword overrides
+    become environment variables of the app (`login_rate_limit_attempts=...`).
+    """
     from stack.run import gunicorn_args
 
     settings = replace(settings, web_workers=workers)
     env = {**os.environ, **settings.service_env()}
     env.update({k.upper(): str(v) for k, v in overrides.items()})
-    proc = subprocess.Popen(
-        gunicorn_args(settings) + ["--access-logfile", "/dev/null"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    args = gunicorn_args(settings)
+    if threads is not None:
+        args[args.index("--threads") + 1] = str(threads)
+    # The error log goes to a file: a pipe nobody reads would block gunicorn once full.
+    error_log = Path(settings.var_dir) / "bench-gunicorn.log"
+    with open(error_log, "wb") as stderr:
+        proc = subprocess.Popen(
+            args + ["--access-logfile", "/dev/null"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
     base = f"http://{settings.host}:{settings.port}"
     try:
         deadline = time.monotonic() + 30
@@ -92,7 +104,9 @@ def live_web(settings: Settings, *, workers: int = 2, **overrides) -> Iterator[s
             except httpx.HTTPError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start: " + proc.stderr.read().decode()[-2000:])
+                raise RuntimeError(
+                    "gunicorn did not start: " + error_log.read_text(errors="replace")[-2000:]
+                )
             time.sleep(0.2)
         yield base
     finally:

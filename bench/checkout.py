@@ -1,0 +1,449 @@
+"""Checkout benchmark: completed orders/s through the real API, against a trivial workflow.
+
+    python -m bench.checkout [--shoppers 300] [--concurrency 50]
+                             [--contention-shoppers 1000] [--contention-units 100]
+
+One fresh embedded stack on free ports (PostgreSQL, Redis, Typesense, the Temporal dev
+server), a synthetic catalogue with plenty of stock, `shopflow worker` as a subprocess
+(the stack's environment, like `shopflow run` starts it) and gunicorn. Then, on the
+same Temporal server:
+
+  baseline     `bench/trivial_workflow.py`: a workflow that runs one no-op activity, started
+               N times, C at a time, each awaited to completion (its own worker
+               subprocess and task queue); run before and after the shoppers, averaged.
+  throughput   N shoppers, C at a time, each: search → add to cart → BEGIN → pay
+               (paymentInputURL) → SUBMIT. Completed orders / wall time of the batch,
+               and p50/p99 of every step. A few warm-up shoppers go first, untimed.
+  contention   one item with `--contention-units` units; `--contention-shoppers`
+               shoppers BEGIN for one unit each, `--contention-concurrency` (100) at a
+               time; winners pay and submit.
+               Exactly that many orders, nothing oversold, every loser a 409
+               out_of_stock; then invariants I1-I3 over the whole database.
+
+Accounts and tokens are made before anything is timed (bench/shoppers.py says how).
+CPU seconds per process (PostgreSQL, Temporal, gunicorn, worker, ...) over each timed
+phase are printed to stderr and included in the result, to show where the time goes.
+
+The last line printed is one JSON object with the figures and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import httpx
+import psycopg
+
+from bench.common import bench_stack, live_web, log, percentile
+from bench.procs import CpuMeter, background
+from bench.search import QUERY_MIX
+from bench.shoppers import (
+    STEPS,
+    Outcome,
+    Shopper,
+    check_api_accounts,
+    contend,
+    create_shoppers,
+    journey,
+    psycopg_dsn,
+)
+from bench.trivial_workflow import READY_LINE, run_trivial
+from settings import PROJECT_ROOT, Settings
+
+WAREHOUSES = 8
+SEED = 42
+PLENTY = 500  # units per stocked warehouse: no throughput shopper ever meets "sold out"
+TRIVIAL_QUEUE = "bench-trivial"
+
+
+# --- catalogue ----------------------------------------------------------------------
+
+
+def load(settings: Settings, items: int, contention_units: int) -> int:
+    """Items 1..items with plenty of stock, plus one item with exactly `contention_units`
+    units in one warehouse; returns that item's id."""
+    from catalog.generator import generate_item, generate_items, generate_warehouses
+    from catalog.loader import load_catalog
+
+    warehouses = generate_warehouses(WAREHOUSES, SEED)
+    ids = [w.id for w in warehouses]
+    scarce_id = items + 1
+
+    def stream():
+        for item in generate_items(items, warehouse_ids=ids, seed=SEED):
+            yield replace(
+                item,
+                stock_by_warehouse=tuple(
+                    (w, max(units, PLENTY)) for w, units in item.stock_by_warehouse
+                ),
+            )
+        item = generate_item(scarce_id, seed=SEED, warehouse_ids=tuple(ids))
+        yield replace(
+            item,
+            name="Bench Limited Edition Release",
+            description="Only a few were made.",
+            stock_by_warehouse=((ids[0], contention_units),),
+        )
+
+    report = load_catalog(settings, warehouses, stream(), total=items + 1, progress=False)
+    log(f"loaded {report.items:,} items at {report.items_per_s:,.0f} items/s")
+    return scarce_id
+
+
+# --- phases ---------------------------------------------------------------------------
+
+
+def trivial_rate(settings: Settings, count: int, concurrency: int, label: str) -> float:
+    assert settings.temporal_address is not None
+    seconds, _ = asyncio.run(
+        run_trivial(
+            settings.temporal_address,
+            settings.temporal_namespace,
+            count=count,
+            concurrency=concurrency,
+            task_queue=TRIVIAL_QUEUE,
+            prefix=f"bench-trivial-{label}-{time.time_ns()}",
+        )
+    )
+    return count / seconds
+
+
+def run_shoppers(
+    http: httpx.Client, shoppers: list[Shopper], concurrency: int, avoid: int
+) -> tuple[list[Outcome], float]:
+    def one(shopper: Shopper) -> Outcome:
+        return journey(http, shopper, QUERY_MIX[shopper.index % len(QUERY_MIX)][0], avoid=avoid)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="shopper") as pool:
+        outcomes = list(pool.map(one, shoppers))
+    return outcomes, time.perf_counter() - started
+
+
+def report_failures(outcomes: list[Outcome], label: str) -> dict[str, int]:
+    failed = [o for o in outcomes if not o.ok]
+    kinds = Counter(f"{o.failed_step}:{o.status}" for o in failed)
+    if failed:
+        log(f"{label}: {len(failed)} of {len(outcomes)} did not order: {dict(kinds)}")
+        for outcome in failed[:3]:
+            log(f"  shopper {outcome.shopper} at {outcome.failed_step}: {outcome.detail}")
+    return dict(kinds)
+
+
+def step_ms(outcomes: list[Outcome], step: str, pct: float) -> float:
+    return round(percentile([o.seconds[step] for o in outcomes if step in o.seconds], pct), 1)
+
+
+class StockWatch:
+    """Polls one item's aggregated stock while shoppers contend for it; keeps the minimum."""
+
+    def __init__(self, dsn: str, item_id: int) -> None:
+        self._dsn, self._item_id = dsn, item_id
+        self.minimum: int | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="stock-watch", daemon=True)
+
+    def _run(self) -> None:
+        with psycopg.connect(self._dsn, autocommit=True) as conn:
+            while True:
+                stopping = self._stop.is_set()
+                (stock,) = conn.execute(
+                    "SELECT stock FROM aggregated_stock WHERE item_id = %s", (self._item_id,)
+                ).fetchone()
+                self.minimum = stock if self.minimum is None else min(self.minimum, stock)
+                if stopping:
+                    return
+                time.sleep(0.02)
+
+    def __enter__(self) -> StockWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def orders_for(dsn: str, user_ids: list[int]) -> int:
+    with psycopg.connect(dsn) as conn:
+        return conn.execute(
+            "SELECT count(*) FROM orders WHERE user_id = ANY(%s) AND status <> 'CANCELLED'",
+            (user_ids,),
+        ).fetchone()[0]
+
+
+def units_ordered(dsn: str, item_id: int) -> tuple[int, int, int]:
+    """(orders with the item, units of it ordered, its aggregated stock now)."""
+    with psycopg.connect(dsn) as conn:
+        orders, units = conn.execute(
+            "SELECT count(DISTINCT o.id), COALESCE(SUM(ol.quantity), 0) FROM order_lines ol "
+            "JOIN orders o ON o.id = ol.order_id WHERE ol.item_id = %s AND o.status <> 'CANCELLED'",
+            (item_id,),
+        ).fetchone()
+        (stock,) = conn.execute(
+            "SELECT stock FROM aggregated_stock WHERE item_id = %s", (item_id,)
+        ).fetchone()
+    return orders, units, stock
+
+
+def invariants_hold(settings: Settings) -> bool:
+    from db.engine import make_engine
+    from db.invariants import check_invariants
+
+    assert settings.database_url is not None
+    engine = make_engine(settings.database_url)
+    try:
+        report = check_invariants(engine, now=datetime.now(UTC))
+    finally:
+        engine.dispose()
+    log(report.summary())
+    for violation in report.violations[:10]:
+        log(f"  {violation.invariant}: {violation.detail}")
+    return report.ok
+
+
+MACHINE = ("other", "machine_busy", "machine_capacity")
+
+
+def per_unit(cpu: dict[str, float], units: int) -> dict[str, float]:
+    """CPU ms per unit of work for each of this run's processes, and their total."""
+    own = {k: v for k, v in cpu.items() if k not in MACHINE and v}
+    result = {k: round(v / max(units, 1) * 1000, 1) for k, v in own.items()}
+    result["total"] = round(sum(own.values()) / max(units, 1) * 1000, 1)
+    return result
+
+
+def cpu_bound_rate(cpu: dict[str, float], units: int) -> float:
+    """Units/s if every core of the machine worked only for this run at this CPU cost."""
+    own = sum(v for k, v in cpu.items() if k not in MACHINE)
+    return round((os.cpu_count() or 1) * units / own, 1) if own else float("nan")
+
+
+def log_cpu(label: str, cpu: dict[str, float]) -> None:
+    parts = ", ".join(f"{k} {v:.1f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
+    log(f"CPU seconds during {label}: {parts}")
+
+
+# --- the run --------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace) -> dict:
+    from stack.run import _bin, _child_env
+
+    result: dict = {
+        "shoppers": args.shoppers,
+        "concurrency": args.concurrency,
+        "items": args.items,
+        "web_workers": args.web_workers,
+        "web_threads": args.web_threads,
+        "worker_processes": args.worker_processes,
+        "worker_threads": args.worker_threads,
+    }
+    with bench_stack() as settings:
+        dsn = psycopg_dsn(settings)
+        scarce_id = load(settings, args.items, args.contention_units)
+
+        log("creating shoppers and their tokens ...")
+        shoppers = create_shoppers(settings, args.warmup + args.shoppers, "shop")
+        warmup, timed = shoppers[: args.warmup], shoppers[args.warmup :]
+        contenders = create_shoppers(settings, args.contention_shoppers, "rush")
+
+        env = _child_env(settings)
+        # The worker is a console script: it imports the project through the editable
+        # install, which only maps the packages pyproject.toml lists. Putting the checkout
+        # on the path keeps the benchmark independent of that list being up to date.
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
+        )
+        with ExitStack() as stack:
+            for k in range(args.worker_processes):
+                stack.enter_context(
+                    background(
+                        f"bench-worker-{k}",
+                        [_bin("shopflow"), "worker", "--threads", str(args.worker_threads)],
+                        env,
+                        settings.var_dir,
+                        "Worker polling",
+                    )
+                )
+            stack.enter_context(
+                background(
+                    "bench-trivial-worker",
+                    [sys.executable, "-m", "bench.trivial_workflow", "--task-queue", TRIVIAL_QUEUE],
+                    env,
+                    settings.var_dir,
+                    READY_LINE,
+                )
+            )
+            base = stack.enter_context(
+                live_web(
+                    settings,
+                    workers=args.web_workers,
+                    threads=args.web_threads,
+                    login_rate_limit_attempts=1_000_000,
+                )
+            )
+
+            # A fresh connection pool per phase: gunicorn closes a keep-alive connection
+            # after 2 s idle, and a POST sent on one it is closing gets a reset.
+            def client(size: int) -> httpx.Client:
+                return httpx.Client(
+                    base_url=base,
+                    timeout=120,
+                    limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                )
+
+            http = stack.enter_context(client(8))
+            check_api_accounts(http, timed[0])
+            meter = CpuMeter(settings)
+
+            # Baseline, first pass (after a short warm-up of the worker and the client).
+            trivial_rate(settings, min(20, args.shoppers), args.concurrency, "warm")
+            log(f"baseline: {args.shoppers} trivial workflows, {args.concurrency} at a time ...")
+            meter.start()
+            first = trivial_rate(settings, args.shoppers, args.concurrency, "a")
+            cpu_trivial = meter.stop()
+            log(f"  {first:.1f} workflows/s")
+            log_cpu("the baseline", cpu_trivial)
+
+            # Throughput.
+            if warmup:
+                with client(5) as http:
+                    outcomes, _ = run_shoppers(http, warmup, min(args.concurrency, 5), scarce_id)
+                report_failures(outcomes, "warm-up")
+            log(f"throughput: {len(timed)} shoppers, {args.concurrency} at a time ...")
+            meter.start()
+            with client(args.concurrency) as http:
+                outcomes, window = run_shoppers(http, timed, args.concurrency, scarce_id)
+            cpu_shop = meter.stop()
+            failures = report_failures(outcomes, "throughput")
+            completed = sum(o.ok for o in outcomes)
+            log(f"  {completed} orders in {window:.1f} s = {completed / window:.1f} orders/s")
+            log_cpu("the shoppers", cpu_shop)
+            ordered = next((o for o in outcomes if o.ok), None)
+            if ordered is not None:
+                owner = next(s for s in timed if s.index == ordered.shopper)
+                mine = httpx.get(base + "/api/v1/orders", headers=owner.headers, timeout=30)
+                listed = mine.status_code == 200 and any(
+                    (order.get("orderID") or order.get("id")) == ordered.order_id
+                    for order in mine.json().get("orders", [])
+                )
+                if not listed:
+                    log(f"  GET /api/v1/orders does not list {ordered.order_id}: {mine.text[:300]}")
+                result["order_listed"] = listed
+
+            # Baseline, second pass: the same server after the checkouts.
+            log("baseline again ...")
+            second = trivial_rate(settings, args.shoppers, args.concurrency, "b")
+            log(f"  {second:.1f} workflows/s")
+
+            # Contention.
+            log(
+                f"contention: {len(contenders)} shoppers for {args.contention_units} units, "
+                f"{args.contention_concurrency} at a time ..."
+            )
+            meter.start()
+            with StockWatch(dsn, scarce_id) as watch:
+                started = time.perf_counter()
+                with (
+                    client(args.contention_concurrency) as http,
+                    ThreadPoolExecutor(max_workers=args.contention_concurrency) as pool,
+                ):
+                    rush = list(pool.map(lambda s: contend(http, s, scarce_id), contenders))
+                rush_seconds = time.perf_counter() - started
+            cpu_rush = meter.stop()
+            log_cpu("the contention", cpu_rush)
+            won = [o for o in rush if o.ok]
+            sold_out = [o for o in rush if o.sold_out]
+            odd = [o for o in rush if not o.ok and not o.sold_out]
+            if odd:
+                report_failures(odd, "contention (neither an order nor sold out)")
+            orders, units, stock_now = units_ordered(dsn, scarce_id)
+            oversold = max(0, units - args.contention_units) + max(0, -(watch.minimum or 0))
+            log(
+                f"  {len(won)} orders answered, {orders} in the database ({units} units), "
+                f"{len(sold_out)} told sold out, {len(odd)} other; stock now {stock_now}, "
+                f"lowest seen {watch.minimum}; {rush_seconds:.1f} s"
+            )
+            invariants_ok = invariants_hold(settings)
+        orders_in_db = orders_for(dsn, [s.user_id for s in timed])
+
+    trivial = (first + second) / 2
+    orders_per_s = completed / window
+    result.update(
+        {
+            "orders": completed,
+            "orders_in_db": orders_in_db,
+            "failed": len(outcomes) - completed,
+            "failures": failures,
+            "window_s": round(window, 1),
+            "orders_per_s": round(orders_per_s, 1),
+            "trivial_wf_per_s": round(trivial, 1),
+            "trivial_wf_per_s_runs": [round(first, 1), round(second, 1)],
+            "ratio": round(orders_per_s / trivial, 2),
+            **{f"{step}_p50_ms": step_ms(outcomes, step, 50) for step in STEPS},
+            **{f"{step}_p99_ms": step_ms(outcomes, step, 99) for step in STEPS},
+            "journey_p50_ms": round(
+                percentile([sum(o.seconds.values()) for o in outcomes if o.ok], 50), 1
+            ),
+            "contention_shoppers": len(contenders),
+            "contention_units": args.contention_units,
+            "contention_orders": orders,
+            "contention_orders_answered": len(won),
+            "contention_oversold": oversold,
+            "contention_losers_told_sold_out": len(sold_out),
+            "contention_other_answers": len(odd),
+            "contention_min_stock": watch.minimum,
+            "contention_begin_p50_ms": step_ms(rush, "begin", 50),
+            "contention_begin_p99_ms": step_ms(rush, "begin", 99),
+            "contention_s": round(rush_seconds, 1),
+            "invariants_ok": invariants_ok,
+            # CPU milliseconds each process of the run spent per unit of work, and the
+            # share of the machine taken by processes that are not this run's.
+            "cpu_ms_per_order": per_unit(cpu_shop, completed),
+            "cpu_ms_per_trivial_wf": per_unit(cpu_trivial, args.shoppers),
+            # What this run's own CPU per unit would allow on an otherwise idle machine.
+            "orders_per_s_cpu_bound": cpu_bound_rate(cpu_shop, completed),
+            "trivial_wf_per_s_cpu_bound": cpu_bound_rate(cpu_trivial, args.shoppers),
+            "foreign_cpu_share": round(cpu_shop["other"] / cpu_shop["machine_capacity"], 2),
+            "cpu_s_shoppers": cpu_shop,
+            "cpu_s_trivial": cpu_trivial,
+            "cpu_s_contention": cpu_rush,
+        }
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shoppers", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--contention-shoppers", type=int, default=1000)
+    parser.add_argument("--contention-units", type=int, default=100)
+    parser.add_argument("--contention-concurrency", type=int, default=100)
+    parser.add_argument("--items", type=int, default=5000)
+    parser.add_argument("--warmup", type=int, default=10, help="untimed shoppers first")
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--web-threads", type=int, default=8)
+    parser.add_argument("--worker-processes", type=int, default=1)
+    parser.add_argument("--worker-threads", type=int, default=16)
+    args = parser.parse_args()
+    started = time.perf_counter()
+    result = run(args)
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
