@@ -34,5 +34,8 @@ check: $(STAMP)
 bench-search: $(STAMP)
 	$(BIN)/python -m bench.search
 
+bench-checkout: $(STAMP)
+	$(BIN)/python -m bench.checkout
+
 clean-var:
 	rm -rf var
