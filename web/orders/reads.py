@@ -37,10 +37,6 @@ class OrderLineView:
     quantity: int
     unit_price: int  # cents, at purchase
 
-    @property
-    def line_total(self) -> int:
-        return self.unit_price * self.quantity
-
 
 @dataclass(frozen=True)
 class OrderView:
