@@ -27,7 +27,9 @@ def percentile(samples: list[float], pct: float) -> float:
     return ordered[rank] * 1000
 
 
-def timed_concurrently(call: Callable[[object], None], tasks: Iterable[object], clients: int) -> list[float]:
+def timed_concurrently(
+    call: Callable[[object], None], tasks: Iterable[object], clients: int
+) -> list[float]:
     """Run `call(task)` for every task on `clients` threads; the latency of each, in seconds."""
 
     def one(task: object) -> float:
@@ -44,20 +46,10 @@ def bench_stack(keep_dir: str | None = None) -> Iterator[Settings]:
     """A fresh embedded stack on free ports in a temporary folder, migrated."""
     from db.migrate import upgrade
     from stack import EmbeddedStack
-    from stack.ports import free_ports
+    from stack.ports import settings_on_free_ports
 
     with tempfile.TemporaryDirectory(prefix="shopflow-bench-", dir=keep_dir) as tmp:
-        redis, typesense, peering, temporal, temporal_ui, web = free_ports(6)
-        base = Settings(
-            var_dir=Path(tmp),
-            redis_port=redis,
-            typesense_port=typesense,
-            typesense_peering_port=peering,
-            temporal_port=temporal,
-            temporal_ui_port=temporal_ui,
-            secret_key="bench-secret",
-            port=web,
-        )
+        base = settings_on_free_ports(Path(tmp), secret_key="bench-secret")
         stack = EmbeddedStack(base)
         try:
             settings = stack.up().as_settings(base)

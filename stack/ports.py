@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import socket
 import time
+from dataclasses import replace
+from pathlib import Path
+
+from settings import Settings
 
 LOOPBACK = "127.0.0.1"
 
@@ -60,3 +64,22 @@ def wait_for_port(host: str, port: int, timeout: float) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def settings_on_free_ports(var_dir: Path, **overrides: object) -> Settings:
+    """Settings for a stack of its own (tests, benchmarks): its own var dir and free
+    loopback ports for every embedded server and the web app, so it can run beside a
+    `make run` or another stack."""
+    redis, typesense, peering, temporal, temporal_ui, web = free_ports(6)
+    return replace(
+        Settings(
+            var_dir=Path(var_dir),
+            redis_port=redis,
+            typesense_port=typesense,
+            typesense_peering_port=peering,
+            temporal_port=temporal,
+            temporal_ui_port=temporal_ui,
+            port=web,
+        ),
+        **overrides,
+    )

@@ -21,16 +21,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _isolated_settings(var_dir) -> Settings:
-    from stack.ports import free_ports
+    from stack.ports import settings_on_free_ports
 
-    redis, typesense, peering, temporal, temporal_ui = free_ports(5)
-    return Settings(
-        var_dir=var_dir,
-        redis_port=redis,
-        typesense_port=typesense,
-        typesense_peering_port=peering,
-        temporal_port=temporal,
-        temporal_ui_port=temporal_ui,
+    return settings_on_free_ports(
+        var_dir,
         secret_key="test-secret-key",
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,

@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 
 from settings import PROJECT_ROOT, Settings
 from stack import EmbeddedStack, Endpoints, StackError
-from stack.ports import free_ports
+from stack.ports import settings_on_free_ports
 from stack.process import pid_alive
 from stack.services import SEARCH_ATTRIBUTES, Redis
 
@@ -35,16 +35,7 @@ SERVICES = ("postgres", "redis", "typesense", "temporal")
 
 def isolated_settings(var_dir: Path) -> Settings:
     """Settings for a stack of its own: fresh var dir, free loopback ports."""
-    redis_port, ts_port, ts_peering, temporal_port, ui_port = free_ports(5)
-    return Settings(
-        var_dir=var_dir,
-        redis_port=redis_port,
-        typesense_port=ts_port,
-        typesense_peering_port=ts_peering,
-        temporal_port=temporal_port,
-        temporal_ui_port=ui_port,
-        typesense_api_key="stack-test-key",
-    )
+    return settings_on_free_ports(var_dir, typesense_api_key="stack-test-key")
 
 
 def pids(settings: Settings) -> dict[str, int]:
