@@ -7,7 +7,10 @@ vendored under static/vendor, CSS is one file, there is no inline script or styl
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Blueprint, Flask, Response
+
+# Carts, checkouts, orders and accounts belong to one shopper: no cache may keep them.
+PRIVATE = "private, no-store"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -35,3 +38,14 @@ def add_security_headers(response: Response) -> Response:
 
 def register_security_headers(app: Flask) -> None:
     app.after_request(add_security_headers)
+
+
+def keep_private(bp: Blueprint) -> Blueprint:
+    """Mark every answer of `bp`, errors included, `Cache-Control: private, no-store`."""
+
+    def private(response: Response) -> Response:
+        response.headers["Cache-Control"] = PRIVATE
+        return response
+
+    bp.after_request(private)
+    return bp

@@ -27,6 +27,7 @@ import redis
 from flask import Response, request
 
 from web.api.json_io import api_error
+from web.headers import PRIVATE
 from web.services import services
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,7 @@ def _claim_or_earlier_answer(store: redis.Redis, slot: str, fingerprint: str) ->
             response = Response(
                 record["body"], status=record["status"], content_type=record["type"]
             )
-            response.headers["Cache-Control"] = "private, no-store"
+            response.headers["Cache-Control"] = PRIVATE
             response.headers["Idempotent-Replayed"] = "true"
             return response
         if time.monotonic() >= deadline:

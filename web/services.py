@@ -78,11 +78,7 @@ class Services:
             attempts=settings.login_rate_limit_attempts,
             window_seconds=settings.login_rate_limit_window_seconds,
         )
-        temporal = (
-            TemporalGateway(settings)
-            if settings.temporal_address
-            else None
-        )
+        temporal = TemporalGateway(settings) if settings.temporal_address else None
         return cls(
             settings,
             engine,

@@ -23,17 +23,19 @@ from flask import Blueprint, Response, request, url_for
 from db.carts import MAX_ITEM_ID
 from domain.checkout import CheckoutStatus
 from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines
-from web.api.json_io import PRIVATE, api_error, private_json, read_json_object
+from web.api.json_io import api_error, private_json, read_json_object
 from web.auth import api_login_required, current_user
 from web.checkout.errors import CheckoutNotFound, CheckoutRefused
 from web.checkout.operations import lines_of_cart, unknown_items, utc_iso
 from web.checkout.payment_input import PaymentInputError, from_json
 from web.checkout.workflow_client import checkout_client
 from web.errors import BadRequest
+from web.headers import keep_private
 from web.idempotency import idempotent
 from workflows.checkout_messages import CheckoutView, PricedLine
 
 bp = Blueprint("api_checkout", __name__, url_prefix="/api/v1/checkout")
+keep_private(bp)
 
 CHECKOUT_ID = re.compile(r"[0-9a-f]{32}")
 # Refusals that are about the request, not the checkout's state.
@@ -47,12 +49,6 @@ class Op(enum.StrEnum):
 
 
 OPS = ", ".join(Op)
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = PRIVATE
-    return response
 
 
 @bp.post("")

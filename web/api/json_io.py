@@ -13,8 +13,7 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from web.errors import BadRequest
-
-PRIVATE = "private, no-store"
+from web.headers import PRIVATE
 
 
 def read_json_object() -> dict[str, Any]:

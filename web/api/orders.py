@@ -12,9 +12,10 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from web.api.json_io import PRIVATE, api_error, private_json
+from web.api.json_io import api_error, private_json
 from web.auth import api_login_required, current_user
 from web.checkout.operations import utc_iso
+from web.headers import keep_private
 from web.orders.reads import (
     OrderView,
     decode_cursor,
@@ -26,12 +27,7 @@ from web.orders.reads import (
 from web.services import services
 
 bp = Blueprint("api_orders", __name__, url_prefix="/api/v1/orders")
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = PRIVATE
-    return response
+keep_private(bp)
 
 
 @bp.get("")

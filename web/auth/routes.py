@@ -19,19 +19,14 @@ from web.auth.current import (
     safe_next,
     viewer_for_templates,
 )
+from web.headers import keep_private
 from web.rendering import render, wants_fragment
 from web.services import services
 
 bp = Blueprint("auth", __name__)
+keep_private(bp)
 
 WRONG_CREDENTIALS = "Wrong email or password."
-PRIVATE = "private, no-store"
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = PRIVATE
-    return response
 
 
 @bp.app_template_global("viewer")

@@ -15,19 +15,15 @@ from db.carts import CartView, UnknownItem
 from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartError, CartOp, InvalidQuantity
 from web.auth.current import current_user, login_required, viewer_for_templates
 from web.cart.operations import cart_of, change_cart, parse_form_quantity, units_in_cart
+from web.headers import keep_private
 from web.item_reads import ItemDetails, find_item, parse_item_id
 from web.rendering import render, wants_fragment
 from web.services import services
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
+keep_private(bp)
 
 CART_CHANGED = "cart-changed"
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.app_template_global("cart_units")

@@ -32,18 +32,14 @@ from web.checkout.operations import (
 )
 from web.checkout.payment_input import PaymentInputError, form_echo, from_form
 from web.checkout.workflow_client import checkout_client
+from web.headers import keep_private
 from web.rendering import render, wants_fragment
 from workflows.checkout_messages import CheckoutView
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
+keep_private(bp)
 
 S = CheckoutStatus
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.post("")

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, request, url_for
 
 from web.auth import current_user, login_required
+from web.headers import keep_private
 from web.orders.reads import (
     OrdersPage,
     decode_cursor,
@@ -27,15 +28,10 @@ from web.rendering import render
 from web.services import services
 
 bp = Blueprint("orders", __name__, url_prefix="/orders")
+keep_private(bp)
 
 PAGE_SIZE = 10
 RECENT_MONTHS = 3
-
-
-@bp.after_request
-def never_cache(response: Response) -> Response:
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.get("")
