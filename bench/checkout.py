@@ -34,17 +34,23 @@ import asyncio
 import json
 import os
 import sys
-import threading
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import httpx
-import psycopg
 
+from bench.checkout_measures import (
+    StockWatch,
+    cpu_bound_rate,
+    invariants_hold,
+    log_cpu,
+    orders_for,
+    per_unit,
+    units_ordered,
+)
 from bench.common import bench_stack, live_web, log, percentile
 from bench.procs import CpuMeter, background
 from bench.search import QUERY_MIX
@@ -143,99 +149,6 @@ def report_failures(outcomes: list[Outcome], label: str) -> dict[str, int]:
 
 def step_ms(outcomes: list[Outcome], step: str, pct: float) -> float:
     return round(percentile([o.seconds[step] for o in outcomes if step in o.seconds], pct), 1)
-
-
-class StockWatch:
-    """Polls one item's aggregated stock while shoppers contend for it; keeps the minimum."""
-
-    def __init__(self, dsn: str, item_id: int) -> None:
-        self._dsn, self._item_id = dsn, item_id
-        self.minimum: int | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="stock-watch", daemon=True)
-
-    def _run(self) -> None:
-        with psycopg.connect(self._dsn, autocommit=True) as conn:
-            while True:
-                stopping = self._stop.is_set()
-                (stock,) = conn.execute(
-                    "SELECT stock FROM aggregated_stock WHERE item_id = %s", (self._item_id,)
-                ).fetchone()
-                self.minimum = stock if self.minimum is None else min(self.minimum, stock)
-                if stopping:
-                    return
-                time.sleep(0.02)
-
-    def __enter__(self) -> StockWatch:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-def orders_for(dsn: str, user_ids: list[int]) -> int:
-    with psycopg.connect(dsn) as conn:
-        return conn.execute(
-            "SELECT count(*) FROM orders WHERE user_id = ANY(%s) AND status <> 'CANCELLED'",
-            (user_ids,),
-        ).fetchone()[0]
-
-
-def units_ordered(dsn: str, item_id: int) -> tuple[int, int, int]:
-    """(orders with the item, units of it ordered, its aggregated stock now)."""
-    with psycopg.connect(dsn) as conn:
-        orders, units = conn.execute(
-            "SELECT count(DISTINCT o.id), COALESCE(SUM(ol.quantity), 0) FROM order_lines ol "
-            "JOIN orders o ON o.id = ol.order_id WHERE ol.item_id = %s AND o.status <> 'CANCELLED'",
-            (item_id,),
-        ).fetchone()
-        (stock,) = conn.execute(
-            "SELECT stock FROM aggregated_stock WHERE item_id = %s", (item_id,)
-        ).fetchone()
-    return orders, units, stock
-
-
-def invariants_hold(settings: Settings) -> bool:
-    from db.engine import make_engine
-    from db.invariants import check_invariants
-
-    assert settings.database_url is not None
-    engine = make_engine(settings.database_url)
-    try:
-        report = check_invariants(engine, now=datetime.now(UTC))
-    finally:
-        engine.dispose()
-    log(report.summary())
-    for violation in report.violations[:10]:
-        log(f"  {violation.invariant}: {violation.detail}")
-    return report.ok
-
-
-MACHINE = ("other", "machine_busy", "machine_capacity")
-
-
-def per_unit(cpu: dict[str, float], units: int) -> dict[str, float]:
-    """CPU ms per unit of work for each of this run's processes, and their total."""
-    own = {k: v for k, v in cpu.items() if k not in MACHINE and v}
-    result = {k: round(v / max(units, 1) * 1000, 1) for k, v in own.items()}
-    result["total"] = round(sum(own.values()) / max(units, 1) * 1000, 1)
-    return result
-
-
-def cpu_bound_rate(cpu: dict[str, float], units: int) -> float:
-    """Units/s if every core of the machine worked only for this run at this CPU cost."""
-    own = sum(v for k, v in cpu.items() if k not in MACHINE)
-    return round((os.cpu_count() or 1) * units / own, 1) if own else float("nan")
-
-
-def log_cpu(label: str, cpu: dict[str, float]) -> None:
-    parts = ", ".join(f"{k} {v:.1f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
-    log(f"CPU seconds during {label}: {parts}")
-
-
-# --- the run --------------------------------------------------------------------------
 
 
 def run(args: argparse.Namespace) -> dict:
