@@ -41,6 +41,8 @@ from db.locks import lock_rows
 from db.models import AggregatedStock, Order, Warehouse, WarehouseOrder, WarehouseOrderLine
 from db.models import OrderStatus as OS
 from db.models import SuborderStatus as SS
+from db.order_timeline import append_event
+from db.warehouse_queue import WarehouseQueue, stream_key
 from domain.allocation import Unallocatable, WarehouseSite, allocate
 from domain.checkout import to_iso
 from domain.stock import Line
@@ -76,24 +78,6 @@ from workflows.order_messages import (
 
 NOT_SHIPPED = "NotShipped"  # deliver refused: the suborder never shipped
 SUBORDER_ACTIVE = "SuborderActive"  # cancel_order called while a suborder is still assigned
-CONSUMER_GROUP = "portal"  # the warehouse portal reads the streams through this group
-
-# Queue a suborder once: SADD claims it, XADD queues it, in one atomic server-side step
-# (a worker killed between the two cannot leave it claimed but never queued).
-_NOTIFY_ONCE = """
-if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
-  return redis.call('XADD', KEYS[1], '*', 'suborder_id', ARGV[1], 'order_id', ARGV[2])
-end
-return false
-"""
-
-
-def stream_key(warehouse_id: int) -> str:
-    return f"warehouse:{warehouse_id}:suborders"
-
-
-def queued_key(warehouse_id: int) -> str:
-    return f"warehouse:{warehouse_id}:queued"
 
 
 def _business_error(kind: str, message: str, *details: object) -> ApplicationError:
@@ -102,14 +86,6 @@ def _business_error(kind: str, message: str, *details: object) -> ApplicationErr
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _append_timeline(session: Session, order_id: str, event: str, detail: str) -> None:
-    entry = [{"at": to_iso(_now()), "event": event, "detail": detail}]
-    session.execute(
-        text("UPDATE orders SET timeline = timeline || CAST(:entry AS jsonb) WHERE id = :o"),
-        {"entry": json.dumps(entry), "o": order_id},
-    )
 
 
 class FulfilmentActivities:
@@ -253,7 +229,7 @@ class FulfilmentActivities:
             name = session.scalar(
                 select(Warehouse.name).where(Warehouse.id == request.warehouse_id)
             )
-            _append_timeline(
+            append_event(
                 session,
                 request.order_id,
                 "assigned",
@@ -265,30 +241,12 @@ class FulfilmentActivities:
     def notify_warehouse(self, request: NotifyRequest) -> NotifyResult:
         """Queue the suborder on its warehouse's Redis stream, once.
 
-        The stream `warehouse:<id>:suborders` is read by the portal through the consumer
-        group "portal" (created here, from the stream's start, so nothing queued before
-        the portal first reads is missed). Idempotence: the set `warehouse:<id>:queued`
-        remembers every suborder queued; a Lua script adds to it and XADDs atomically,
-        so a retry finds the suborder in the set and adds nothing.
+        Idempotent: `db.warehouse_queue` remembers every suborder it queued, so a retry
+        adds nothing.
         """
-        client = self._redis_client()
-        stream = stream_key(request.warehouse_id)
-        try:
-            client.xgroup_create(stream, CONSUMER_GROUP, id="0", mkstream=True)
-        except redis.ResponseError as error:
-            if "BUSYGROUP" not in str(error):
-                raise
-        entry = client.eval(
-            _NOTIFY_ONCE,
-            2,
-            stream,
-            queued_key(request.warehouse_id),
-            request.suborder_id,
-            request.order_id,
-        )
-        if isinstance(entry, bytes):
-            entry = entry.decode()
-        return NotifyResult(stream, entry or None)
+        queue = WarehouseQueue(self._redis_client())
+        entry = queue.enqueue(request.warehouse_id, request.suborder_id, request.order_id)
+        return NotifyResult(stream_key(request.warehouse_id), entry)
 
     # --- warehouse outcomes -------------------------------------------------------------
 
@@ -344,7 +302,7 @@ class FulfilmentActivities:
                     ),
                     {"q": quantity, "i": item_id, "w": warehouse_id},
                 )
-            _append_timeline(
+            append_event(
                 session, order_id, "suborder shipped", f"Suborder {request.suborder_id} shipped"
             )
             return SuborderResult(request.suborder_id, SS.SHIPPED.value, changed=True)
@@ -361,7 +319,7 @@ class FulfilmentActivities:
                 raise _business_error(
                     NOT_SHIPPED, f"suborder {request.suborder_id} is {moved.value}, not shipped"
                 )
-            _append_timeline(
+            append_event(
                 session, moved[0], "suborder delivered", f"Suborder {request.suborder_id} delivered"
             )
             return SuborderResult(request.suborder_id, SS.DELIVERED.value, changed=True)
@@ -386,7 +344,7 @@ class FulfilmentActivities:
                     ),
                     {"q": quantity, "i": item_id, "w": warehouse_id},
                 )
-            _append_timeline(
+            append_event(
                 session, order_id, "suborder cancelled", f"Suborder {request.suborder_id} cancelled"
             )
             return SuborderResult(request.suborder_id, SS.CANCELLED.value, changed=True)
@@ -422,7 +380,7 @@ class FulfilmentActivities:
                 row.stock += lines[row.item_id]
             order.status = OS.CANCELLED
             session.flush()
-            _append_timeline(session, order.id, "cancelled", "Order cancelled")
+            append_event(session, order.id, "cancelled", "Order cancelled")
             return CancelOrderResult(tuple(Line(i, q) for i, q in sorted(lines.items())))
 
     @activity.defn(name=SET_ORDER_STATUS)

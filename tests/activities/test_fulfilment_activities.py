@@ -19,8 +19,9 @@ import redis
 from sqlalchemy import text
 from temporalio.exceptions import ApplicationError
 
-from activities.fulfilment import FulfilmentActivities, queued_key, stream_key
+from activities.fulfilment import FulfilmentActivities
 from db.engine import make_session_factory
+from db.warehouse_queue import queued_key, stream_key
 from domain.stock import Line
 from workflows.order_messages import (
     AssignRequest,
