@@ -31,6 +31,7 @@ WAREHOUSE_SHORT = "WarehouseShort"  # details: one {itemID, asked, left} per sho
 UNALLOCATABLE = "Unallocatable"  # details: one {itemID, missing} per short item
 ALREADY_SHIPPED = "AlreadyShipped"  # cancel refused: something already left a warehouse
 SUBORDER_CANCELLED = "SuborderCancelled"  # ship refused: the suborder was cancelled first
+NOT_SHIPPED = "NotShipped"  # deliver refused: the parcel has not left the warehouse
 UNKNOWN_ORDER = "UnknownOrder"
 UNKNOWN_SUBORDER = "UnknownSuborder"
 NOT_YOURS = "NotYours"

@@ -8,6 +8,10 @@ suborder on the warehouse's Redis stream, then waits for the portal's signals:
     deliver  the parcel arrived
     cancel   the order is being cancelled: give the stock back unless it already shipped
 
+The portal uses the updates `confirm_shipped` / `confirm_delivered` instead: the same
+requests, answered with the suborder's status once the worker has acted on them, so a
+warehouse worker sees "shipped" only after the database says so.
+
 Every change is signalled to the parent order as `suborder_changed`. A warehouse
 that lost the race for its stock reports LOST and ends: nothing was written, and
 the order re-plans those lines. Cancel racing ship is decided by the suborder row's
@@ -18,7 +22,7 @@ other is refused (a shipped suborder is never cancelled, a cancelled one never s
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.exceptions import FailureError
+from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from workflows import order_steps as steps
@@ -30,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
         CANCELLED,
         DELIVERED,
         LOST,
+        NOT_SHIPPED,
         PLANNED,
         SHIPPED,
         SUBORDER_CANCELLED,
@@ -78,6 +83,8 @@ class WarehouseAssignmentWorkflow:
                 await self._ship_suborder()
             elif self._status == SHIPPED and self._deliver:
                 await self._report((await steps.mark_delivered(input.suborder_id)).status)
+        # A confirm_* update still answering must get its reply before the run closes.
+        await workflow.wait_condition(workflow.all_handlers_finished)
         return self._status
 
     def _has_work(self) -> bool:
@@ -126,6 +133,29 @@ class WarehouseAssignmentWorkflow:
         # Once shipped there is nothing to cancel: the order's validator refuses it too.
         if self._status in (PLANNED, ASSIGNED):
             self._cancel = True
+
+    @workflow.update
+    async def confirm_shipped(self) -> str:
+        """Ship (if still possible) and answer with the status that decided it."""
+        self.ship()
+        await workflow.wait_condition(lambda: self._status not in (PLANNED, ASSIGNED))
+        return self._status
+
+    @workflow.update
+    async def confirm_delivered(self) -> str:
+        """Deliver a shipped parcel and answer with the status once written."""
+        self.deliver()
+        await workflow.wait_condition(lambda: self._status != SHIPPED)
+        return self._status
+
+    @confirm_delivered.validator
+    def _validate_delivered(self) -> None:
+        if self._status in (PLANNED, ASSIGNED):
+            raise ApplicationError(
+                "This parcel has not shipped yet: mark it shipped first.",
+                type=NOT_SHIPPED,
+                non_retryable=True,
+            )
 
     @workflow.query
     def status(self) -> str:
