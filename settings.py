@@ -74,6 +74,9 @@ class Settings:
 
     # Checkout (used from issue 3 on).
     reservation_ttl_seconds: int = 300
+    # How an order is split over warehouses (domain.allocation.STRATEGIES):
+    # "nearest" (fewest parcels, nearest first) or "high_stock".
+    allocation_strategy: str = "nearest"
 
     # Accounts: login attempts allowed per (client IP, email) in a window, and how long an
     # API bearer token stays valid.
@@ -120,6 +123,7 @@ class Settings:
             reservation_ttl_seconds=_int(
                 env, "RESERVATION_TTL_SECONDS", default.reservation_ttl_seconds
             ),
+            allocation_strategy=_str(env, "ALLOCATION_STRATEGY", default.allocation_strategy),
             login_rate_limit_attempts=_int(
                 env, "LOGIN_RATE_LIMIT_ATTEMPTS", default.login_rate_limit_attempts
             ),

@@ -43,7 +43,7 @@ from db.models import OrderStatus as OS
 from db.models import SuborderStatus as SS
 from db.order_timeline import append_event
 from db.warehouse_queue import WarehouseQueue, stream_key
-from domain.allocation import Unallocatable, WarehouseSite, allocate
+from domain.allocation import Unallocatable, WarehouseSite, allocate, strategy_named
 from domain.checkout import to_iso
 from domain.stock import Line
 from workflows.order_messages import (
@@ -93,8 +93,12 @@ class FulfilmentActivities:
         self,
         sessions: sessionmaker[Session],
         redis_client: redis.Redis | Callable[[], redis.Redis] | None = None,
+        *,
+        default_strategy: str = "nearest",
     ) -> None:
+        strategy_named(default_strategy)  # an unknown name stops the worker at start-up
         self._sessions = sessions
+        self._default_strategy = default_strategy
         self._redis_source = redis_client
         self._redis: redis.Redis | None = None
 
@@ -144,8 +148,9 @@ class FulfilmentActivities:
             ):
                 stock.setdefault(row.warehouse_id, {})[row.item_id] = row.available_stock
             address = dict(order.shipping_address or {})
+        strategy = request.strategy or self._default_strategy  # "" = the operator's setting
         try:
-            suborders = allocate(wanted, locate(address), stock, sites, strategy=request.strategy)
+            suborders = allocate(wanted, locate(address), stock, sites, strategy=strategy)
         except Unallocatable as error:
             raise _business_error(UNALLOCATABLE, str(error), *error.as_details()) from error
         return PlanResult(

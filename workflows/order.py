@@ -16,7 +16,9 @@ shipped. Otherwise every child gives its stock back, then `cancel_order` restore
 aggregated stock of every line and marks the order CANCELLED. If a shipment wins the
 race against the cancel, the cancel is answered AlreadyShipped and the lines of the
 suborders that did get cancelled are planned again, so the order is still fulfilled.
-Refunding the payment is not done here yet (see the issue).
+Then the payment is refunded through the gateway (its own idempotency key,
+`refund-<orderID>`). Every step is an activity that Temporal retries until it
+succeeds, so a worker killed in the middle of a cancel finishes it on restart.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ with workflow.unsafe.imports_passed_through():
 
 # How long an order whose stock no warehouse holds waits before planning again.
 REPLAN_AFTER = timedelta(minutes=15)
+REFUND_ON_CANCEL = "refund-on-cancel"  # workflow.patched id
 OPEN = (PLANNED, ASSIGNED)  # suborders a cancel still has to stop
 GONE = (LOST, CANCELLED)  # suborders that cover nothing any more
 ALREADY_SHIPPED_MESSAGE = (
@@ -205,8 +208,17 @@ class OrderWorkflow:
             self._cancel_refusals += 1
             self._plan_due = True
             return
+        message = "Cancelled by the shopper"
+        # The money goes back after the stock: cancel_order committed, so the order can
+        # no longer ship. Its own idempotency key makes a retry the same refund. Histories
+        # recorded before refunds existed replay without this step. The cancel update
+        # answers only after this, so "cancelled" always means "refunded" too.
+        if workflow.patched(REFUND_ON_CANCEL):
+            refund = await steps.refund_order(self._input.order_id)
+            if refund.amount:
+                message += "; the payment was refunded"
         self._status = CANCELLED
-        self._message = "Cancelled by the shopper"
+        self._message = message
         workflow.upsert_search_attributes([ORDER_STATUS.value_set(CANCELLED)])
 
     @workflow.update

@@ -25,6 +25,7 @@ MARK_DELIVERED = "fulfilment.mark_delivered"
 CANCEL_SUBORDER = "fulfilment.cancel_suborder"
 CANCEL_ORDER = "fulfilment.cancel_order"
 SET_ORDER_STATUS = "fulfilment.set_order_status"
+REFUND_ORDER = "payments.refund_order"
 
 # ApplicationError types (business outcomes, never retried).
 WAREHOUSE_SHORT = "WarehouseShort"  # details: one {itemID, asked, left} per short line
@@ -32,6 +33,7 @@ UNALLOCATABLE = "Unallocatable"  # details: one {itemID, missing} per short item
 ALREADY_SHIPPED = "AlreadyShipped"  # cancel refused: something already left a warehouse
 SUBORDER_CANCELLED = "SuborderCancelled"  # ship refused: the suborder was cancelled first
 NOT_SHIPPED = "NotShipped"  # deliver refused: the parcel has not left the warehouse
+NOT_CANCELLED = "NotCancelled"  # refund refused: the order was not cancelled
 UNKNOWN_ORDER = "UnknownOrder"
 UNKNOWN_SUBORDER = "UnknownSuborder"
 NOT_YOURS = "NotYours"
@@ -72,7 +74,7 @@ def assignment_workflow_id(suborder_id: str) -> str:
 class OrderInput:
     order_id: str
     user_id: int
-    strategy: str = "nearest"
+    strategy: str = ""  # "" = the worker's ALLOCATION_STRATEGY setting
 
 
 @dataclass(frozen=True)
@@ -202,3 +204,14 @@ class SetOrderStatusRequest:
 @dataclass(frozen=True)
 class SetOrderStatusResult:
     changed: bool
+
+
+@dataclass(frozen=True)
+class RefundOrderRequest:
+    order_id: str
+
+
+@dataclass(frozen=True)
+class RefundOrderResult:
+    refund_id: str | None  # None when there was nothing to refund (a free order)
+    amount: int

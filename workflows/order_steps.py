@@ -22,6 +22,7 @@ from workflows.order_messages import (
     MARK_SHIPPED,
     NOTIFY_WAREHOUSE,
     PLAN,
+    REFUND_ORDER,
     SET_ORDER_STATUS,
     AssignRequest,
     AssignResult,
@@ -31,6 +32,8 @@ from workflows.order_messages import (
     NotifyResult,
     PlanRequest,
     PlanResult,
+    RefundOrderRequest,
+    RefundOrderResult,
     SetOrderStatusRequest,
     SetOrderStatusResult,
     SuborderRequest,
@@ -89,3 +92,7 @@ async def set_order_status(
         SetOrderStatusRequest(order_id, status, event, detail),
         SetOrderStatusResult,
     )
+
+
+async def refund_order(order_id: str) -> RefundOrderResult:
+    return await _call(REFUND_ORDER, RefundOrderRequest(order_id), RefundOrderResult)

@@ -32,6 +32,7 @@ import temporal_client
 from activities.catalog import CatalogActivities
 from activities.checkout import CheckoutActivities
 from activities.fulfilment import FulfilmentActivities
+from activities.refunds import RefundActivities
 from db.engine import make_engine, make_session_factory
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from payments.sandbox import SandboxGateway
@@ -83,12 +84,17 @@ def build_activities(resources: WorkerResources) -> list[Callable]:
     sessions = make_session_factory(resources.engine)
     # The bundled sandbox gateway keeps its ledger in the store's own database; a real
     # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
-    checkout = CheckoutActivities(sessions, SandboxGateway(sessions))
-    fulfilment = FulfilmentActivities(sessions, resources.redis)
+    gateway = SandboxGateway(sessions)
+    checkout = CheckoutActivities(sessions, gateway)
+    fulfilment = FulfilmentActivities(
+        sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
+    )
+    refunds = RefundActivities(sessions, gateway)
     return [
         *catalog.activities(),
         *checkout.activities(),
         *fulfilment.activities(),
+        *refunds.activities(),
     ]
 
 

@@ -35,6 +35,7 @@ from workflows.order_messages import (
     MARK_SHIPPED,
     NOTIFY_WAREHOUSE,
     PLAN,
+    REFUND_ORDER,
     SET_ORDER_STATUS,
     SUBORDER_CANCELLED,
     UNALLOCATABLE,
@@ -47,9 +48,11 @@ from workflows.order_messages import (
     NotifyResult,
     OrderInput,
     OrderView,
-    PlannedSuborder,
     PlanRequest,
     PlanResult,
+    PlannedSuborder,
+    RefundOrderRequest,
+    RefundOrderResult,
     SetOrderStatusRequest,
     SetOrderStatusResult,
     SuborderRequest,
@@ -77,6 +80,8 @@ class FakeWarehouses:
     statuses: list[str] = field(default_factory=list)  # set_order_status calls
     order_status: str = "PENDING"
     calls: list[str] = field(default_factory=list)
+    refunds: dict[str, int] = field(default_factory=dict)  # refund key -> cents
+    total: int = 4_200  # the order's captured amount
     # warehouse -> item -> units another order takes just before this warehouse assigns
     steal_before_assign: dict[int, dict[int, int]] = field(default_factory=dict)
     # suborders the portal ships just before the order's cancel reaches them
@@ -199,7 +204,16 @@ class FakeWarehouses:
             self.statuses.append(request.status)
             return SetOrderStatusResult(True)
 
+        @activity.defn(name=REFUND_ORDER)
+        async def refund_order(request: RefundOrderRequest) -> RefundOrderResult:
+            self.calls.append("refund_order")
+            if self.order_status != "CANCELLED":
+                raise ApplicationError("not cancelled", type="NotCancelled", non_retryable=True)
+            self.refunds[f"refund-{request.order_id}"] = self.total  # same key: same refund
+            return RefundOrderResult("re_1", self.total)
+
         return [
+            refund_order,
             plan,
             assign,
             notify_warehouse,

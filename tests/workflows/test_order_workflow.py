@@ -18,6 +18,7 @@ from tests.workflows.order_fakes import (
 )
 from workflows.order import OrderWorkflow
 from workflows.order_messages import CancelOrder
+from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
 
 pytestmark = pytest.mark.workflow
 
@@ -122,6 +123,7 @@ def test_an_order_cancelled_before_any_warehouse_was_assigned_gives_all_its_stoc
     assert not final.suborders
     assert store.aggregated == {10: 5}
     assert not [c for c in store.calls if c.startswith("assign")]
+    assert store.refunds == {f"refund-{ORDER}": store.total}
 
 
 def test_an_order_cancelled_after_assignment_gives_back_warehouse_and_aggregated_stock():
@@ -144,6 +146,10 @@ def test_an_order_cancelled_after_assignment_gives_back_warehouse_and_aggregated
     assert store.aggregated == {10: 1, 11: 2}
     assert store.order_status == "CANCELLED"
     assert attributes["OrderStatus"] == "CANCELLED"
+    # Stock first, then the money, and the answer only once the refund is done.
+    assert store.calls[-2:] == ["cancel_order", "refund_order"]
+    assert store.refunds == {f"refund-{ORDER}": store.total}
+    assert answer.message == "Cancelled by the shopper; the payment was refunded"
 
 
 def test_cancel_is_refused_once_a_suborder_has_shipped_and_the_order_goes_on():
@@ -165,6 +171,7 @@ def test_cancel_is_refused_once_a_suborder_has_shipped_and_the_order_goes_on():
     assert isinstance(cause, ApplicationError) and cause.type == "AlreadyShipped"
     assert view.status == "PENDING" and statuses(view) == {S1: "SHIPPED", S2: "ASSIGNED"}
     assert store.aggregated == {} and "cancel_order" not in store.calls
+    assert store.refunds == {}
 
 
 def test_another_shopper_cannot_cancel_an_order():
@@ -207,3 +214,27 @@ def test_a_shipment_that_wins_the_race_against_cancel_keeps_the_order_going_in_f
     assert view.status == "PENDING" and view.suborders[2].warehouse_id == 2
     assert store.available == {1: {10: 1}, 2: {11: 1}}
     assert store.aggregated == {} and "cancel_order" not in store.calls
+    assert store.refunds == {}
+
+
+def test_the_portal_is_told_shipped_only_once_the_suborder_has_shipped():
+    store = FakeWarehouses(available={1: {10: 2}}, order_lines={10: 1})
+
+    async def scenario():
+        async with order_harness(store) as h:
+            await h.start()
+            await h.until(assigned_everywhere)
+            parcel = h.suborder(S1)
+            with pytest.raises(WorkflowUpdateFailedError) as early:
+                await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_delivered)
+            shipped = await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_shipped)
+            again = await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_shipped)
+            delivered = await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_delivered)
+            return early.value.cause, shipped, again, delivered, await h.order().result()
+
+    early, shipped, again, delivered, final = run(scenario)
+
+    assert isinstance(early, ApplicationError) and early.type == "NotShipped"
+    assert (shipped, again, delivered) == ("SHIPPED", "SHIPPED", "DELIVERED")
+    assert final.status == "DELIVERED"
+    assert store.physical == {1: {10: 1}}  # shipped once, however often the portal asked

@@ -1,0 +1,75 @@
+"""Refunding a cancelled order through the payment gateway.
+
+One external call, idempotent by its business key: the refund's idempotency key is
+`refund-<orderID>`, not the checkout's key, so a retried activity (or a worker that
+dies after the gateway answered) finds the same refund instead of refunding twice,
+and a refund can never be mistaken for the checkout's own authorization or void.
+
+The order row says what to refund (its captured total and the authorization it was
+captured from). The timeline entry is written after the gateway answered and only
+once, so the shopper sees "Refunded" exactly when the money is on its way back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from db.models import Order
+from db.models import OrderStatus as OS
+from db.order_timeline import append_event
+from domain.money import format_cents
+from payments.gateway import PaymentGateway
+from workflows.order_messages import (
+    NOT_CANCELLED,
+    REFUND_ORDER,
+    UNKNOWN_ORDER,
+    RefundOrderRequest,
+    RefundOrderResult,
+)
+
+REFUNDED_EVENT = "refunded"
+
+
+def refund_key(order_id: str) -> str:
+    return f"refund-{order_id}"
+
+
+class RefundActivities:
+    def __init__(self, sessions: sessionmaker[Session], gateway: PaymentGateway) -> None:
+        self._sessions = sessions
+        self._gateway = gateway
+
+    def activities(self) -> list[Callable]:
+        return [self.refund_order]
+
+    @activity.defn(name=REFUND_ORDER)
+    def refund_order(self, request: RefundOrderRequest) -> RefundOrderResult:
+        """Give a cancelled order's money back; a second call answers the same refund."""
+        with self._sessions() as session:
+            order = session.get(Order, request.order_id)
+            if order is None:
+                raise ApplicationError(
+                    f"no order {request.order_id}", type=UNKNOWN_ORDER, non_retryable=True
+                )
+            # Only the cancel path refunds, and only after cancel_order committed.
+            if order.status is not OS.CANCELLED:
+                raise ApplicationError(
+                    f"order {request.order_id} is {order.status}, not cancelled",
+                    type=NOT_CANCELLED,
+                    non_retryable=True,
+                )
+            authorization_id, amount = order.payment_reference, order.total
+        if amount <= 0:  # a free order has nothing to give back
+            return RefundOrderResult(refund_id=None, amount=0)
+        refund = self._gateway.refund(refund_key(request.order_id), authorization_id, amount)
+        self._note_refund(request.order_id, amount)
+        return RefundOrderResult(refund_id=refund.id, amount=refund.amount)
+
+    def _note_refund(self, order_id: str, amount: int) -> None:
+        with self._sessions.begin() as session:
+            detail = f"{format_cents(amount)} refunded to your card"
+            append_event(session, order_id, REFUNDED_EVENT, detail, once=True)

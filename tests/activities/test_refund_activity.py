@@ -1,0 +1,72 @@
+"""Refunding a cancelled order on real PostgreSQL through the sandbox gateway's ledger:
+one refund per order however often the activity runs, and only for a cancelled order."""
+
+from __future__ import annotations
+
+import pytest
+from temporalio.exceptions import ApplicationError
+
+from activities.fulfilment import FulfilmentActivities
+from activities.refunds import RefundActivities
+from db.engine import make_session_factory
+from payments.sandbox import SandboxGateway
+from tests.activities.test_checkout_activities import A, B, order_request, paid_and_reserved
+from workflows.order_messages import CancelOrderRequest, RefundOrderRequest
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def placed(shop):
+    """An order written by checkout (captured charge) that no warehouse has yet."""
+    checkout, reserved, auth = paid_and_reserved(shop, {A: 2, B: 1})
+    order = shop.activities.submit_order(order_request(checkout, reserved, auth))
+    sessions = make_session_factory(shop.engine)
+    return order, auth, RefundActivities(sessions, SandboxGateway(sessions)), sessions
+
+
+def test_a_cancelled_order_is_refunded_once_however_often_the_refund_runs(
+    shop, placed, assert_invariants
+):
+    order, auth, refunds, sessions = placed
+    FulfilmentActivities(sessions).cancel_order(CancelOrderRequest(order.order_id))
+
+    first = refunds.refund_order(RefundOrderRequest(order.order_id))
+    again = refunds.refund_order(RefundOrderRequest(order.order_id))
+
+    assert first == again and first.amount == order.total == 2 * 1_999 + 4_550
+    ledger = shop.rows(
+        "SELECT idempotency_key, amount FROM payment_refunds WHERE charge_id = :c",
+        c=auth.authorization_id,
+    )
+    assert [tuple(row) for row in ledger] == [(f"refund-{order.order_id}", order.total)]
+    charge = shop.rows(
+        "SELECT status, refunded_amount FROM payment_charges WHERE id = :c", c=auth.authorization_id
+    )
+    assert [tuple(row) for row in charge] == [("REFUNDED", order.total)]
+    timeline = shop.scalar("SELECT timeline FROM orders WHERE id = :o", o=order.order_id)
+    assert [entry["event"] for entry in timeline].count("refunded") == 1
+    assert (shop.stock(A), shop.stock(B)) == (10, 10)
+    assert_invariants()
+
+
+def test_an_order_that_was_not_cancelled_is_never_refunded(shop, placed):
+    order, auth, refunds, _ = placed
+
+    with pytest.raises(ApplicationError) as refused:
+        refunds.refund_order(RefundOrderRequest(order.order_id))
+
+    assert refused.value.type == "NotCancelled" and refused.value.non_retryable
+    assert (
+        shop.scalar(
+            "SELECT count(*) FROM payment_refunds WHERE charge_id = :c", c=auth.authorization_id
+        )
+        == 0
+    )
+
+
+def test_refunding_an_unknown_order_is_a_business_error(placed):
+    _, _, refunds, _ = placed
+    with pytest.raises(ApplicationError) as refused:
+        refunds.refund_order(RefundOrderRequest("no-such-order"))
+    assert refused.value.type == "UnknownOrder"
