@@ -9,7 +9,8 @@ workflow and the same hold. The workflow then waits up to the hold's deadline fo
     pay_and_submit  both, for the payment page's single button
     cancel          give the stock back now
 
-Expiry gives the stock back too. Once a payment is accepted the timer waits for its
+Expiry gives the stock back too. A placed order is handed to its own OrderWorkflow
+(`order-<orderID>`, a child that outlives the checkout) just before the checkout closes. Once a payment is accepted the timer waits for its
 outcome, so a hold never lapses while a card is being charged.
 
 Activities run as local activities: each is one short transaction or gateway call,
@@ -25,7 +26,8 @@ from dataclasses import asdict, replace
 from datetime import datetime
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.exceptions import ApplicationError, FailureError, WorkflowAlreadyStartedError
+from temporalio.workflow import ParentClosePolicy
 
 # Pure, deterministic modules with no state: passed through so the sandbox does not
 # re-import them for every checkout run.
@@ -74,8 +76,11 @@ with workflow.unsafe.imports_passed_through():
         SubmitResult,
     )
     from workflows.checkout_steps import business_cause, refuse
+    from workflows.order_messages import WORKFLOW_NAME as ORDER_WORKFLOW_NAME
+    from workflows.order_messages import OrderInput, order_workflow_id
 
 S = CheckoutStatus
+START_FULFILMENT = "start-order-workflow"  # workflow.patched id
 PAYMENT_UNAVAILABLE = (
     "We could not reach the payment service. Your card was not charged; try again."
 )
@@ -112,7 +117,26 @@ class CheckoutWorkflow:
             await self._hold()
         # Let a begin/cancel that is still answering finish before the workflow closes.
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._order_id is not None and workflow.patched(START_FULFILMENT):
+            await self._hand_to_fulfilment(self._order_id)
         return self.state()
+
+    async def _hand_to_fulfilment(self, order_id: str) -> None:
+        """Start the order's own workflow, which outlives this checkout (ABANDON).
+
+        Started here, after the shopper's submit has been answered, so fulfilment adds
+        nothing to the wait for "order placed". The start is recorded in this history
+        before the checkout closes, so a worker crash cannot lose it.
+        """
+        try:
+            await workflow.start_child_workflow(
+                ORDER_WORKFLOW_NAME,
+                OrderInput(order_id, self._input.user_id),
+                id=order_workflow_id(order_id),
+                parent_close_policy=ParentClosePolicy.ABANDON,
+            )
+        except WorkflowAlreadyStartedError:
+            pass  # an operator (or a retry of this task) started it: it is being fulfilled
 
     async def _reserve(self) -> None:
         try:

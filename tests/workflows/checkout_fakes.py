@@ -29,6 +29,7 @@ from temporalio.worker import Worker
 from domain.stock import Line, short_lines
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
 from tests.workflows.conftest import temporal_test_server_path
+from tests.workflows.fake_fulfilment import HandedToFulfilment
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import (
     AUTHORIZE_PAYMENT,
@@ -269,7 +270,7 @@ async def checkout_harness(
         async with Worker(
             env.client,
             task_queue=TASK_QUEUE,
-            workflows=[CheckoutWorkflow],
+            workflows=[CheckoutWorkflow, HandedToFulfilment],
             activities=store.activities(),
         ):
             yield CheckoutHarness(env, store)

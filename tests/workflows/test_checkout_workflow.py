@@ -14,8 +14,10 @@ from domain.checkout import CheckoutStatus, from_iso
 from domain.stock import ShortLine
 from payments.sandbox import DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
 from tests.workflows.checkout_fakes import FakeStore, checkout_harness, pay_request
+from tests.workflows.fake_fulfilment import HandedToFulfilment
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import CancelRequest, SubmitRequest
+from workflows.order_messages import OrderInput, order_workflow_id
 
 pytestmark = pytest.mark.workflow
 
@@ -42,9 +44,13 @@ def test_a_shopper_who_pays_in_time_gets_an_order_and_is_charged_once():
             placed = await h.handle(ADA).execute_update(CheckoutWorkflow.submit, SubmitRequest(ADA))
             final = await h.handle(ADA).result()
             described = await h.handle(ADA).describe()
-            return begun, paid, placed, final, described.typed_search_attributes
+            fulfilment = h.client.get_workflow_handle_for(
+                HandedToFulfilment.run, order_workflow_id(placed.order_id)
+            )
+            handed = await fulfilment.result()
+            return begun, paid, placed, final, described.typed_search_attributes, handed
 
-    begun, paid, placed, final, attributes = run(scenario)
+    begun, paid, placed, final, attributes, handed = run(scenario)
 
     assert begun.status is CheckoutStatus.RESERVED
     assert [(line.item_id, line.quantity, line.unit_price) for line in begun.lines] == [
@@ -63,7 +69,10 @@ def test_a_shopper_who_pays_in_time_gets_an_order_and_is_charged_once():
         "CustomerId": str(ADA),
         "CheckoutStatus": "SUBMITTED",
         "OrderId": final.order_id,
+        "TemporalChangeVersion": ["start-order-workflow"],  # the workflow.patched marker
     }
+    # The order went on to its own workflow, with the worker's allocation strategy.
+    assert handed == OrderInput(final.order_id, ADA, strategy="")
 
 
 def test_an_unpaid_hold_gives_the_stock_back_after_five_minutes():
