@@ -2,14 +2,18 @@
 
     .venv/bin/python -m tests.workflows.checkout_histories
 
-Run it after an intentional, replay-compatible change to the workflow, or when a path
-is added; commit the JSON. test_checkout_replay.py replays every file, so a change
-that breaks running checkouts fails the suite instead of production.
+It records the paths that have no file yet and leaves the others alone: a committed
+history stands for checkouts already running on older code, which every later version
+must still replay (`--all` re-records everything, for a deliberate reset). After a
+change behind `workflow.patched`, add a scenario for the new path and record it.
+test_checkout_replay.py replays every file, so a change that breaks running checkouts
+fails the suite instead of production.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
@@ -80,6 +84,9 @@ SCENARIOS: dict[str, Scenario] = {
     "checkout_out_of_stock": out_of_stock,
     "checkout_double_begin": double_begin,
     "checkout_order_failed_compensated": order_failed_compensated,
+    # Recorded after "start-order-workflow": the placed order starts its OrderWorkflow.
+    "checkout_submitted_and_handed_to_fulfilment": paid_then_submitted,
+    "checkout_paid_and_submitted_in_one_step_to_fulfilment": declined_then_paid_and_submitted,
 }
 
 
@@ -93,10 +100,14 @@ async def record(name: str, scenario: Scenario, directory: Path = HISTORIES) -> 
         return path
 
 
-async def record_all(directory: Path = HISTORIES) -> list[Path]:
-    return [await record(name, scenario, directory) for name, scenario in SCENARIOS.items()]
+async def record_all(directory: Path = HISTORIES, *, overwrite: bool = False) -> list[Path]:
+    return [
+        await record(name, scenario, directory)
+        for name, scenario in SCENARIOS.items()
+        if overwrite or not (directory / f"{name}.json").exists()
+    ]
 
 
 if __name__ == "__main__":
-    for written in asyncio.run(record_all()):
+    for written in asyncio.run(record_all(overwrite="--all" in sys.argv)):
         print(f"recorded {written}")

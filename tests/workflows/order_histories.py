@@ -2,8 +2,9 @@
 
     .venv/bin/python -m tests.workflows.order_histories
 
-Run it after an intentional, replay-compatible change to OrderWorkflow or
-WarehouseAssignmentWorkflow, or when a path is added; commit the JSON.
+It records only the paths that have no file yet (`--all` re-records everything):
+committed histories stand for orders already running on older code. After a change
+behind `workflow.patched`, add a scenario for the new path and record it; commit the JSON.
 test_order_replay.py replays every file (the order's history, plus one child's for
 the path that ships and delivers), so a change that breaks running orders fails the
 suite instead of production.
@@ -12,6 +13,7 @@ suite instead of production.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from tests.workflows.order_fakes import (
 )
 from workflows.order import OrderWorkflow
 from workflows.order_messages import CancelOrder
+from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 S1, S2 = f"{ORDER}-S1", f"{ORDER}-S2"
@@ -79,6 +82,14 @@ async def cancel_refused_after_shipment(h: OrderHarness) -> None:
         await h.deliver(suborder)
 
 
+async def confirmed_by_the_portal(h: OrderHarness) -> None:
+    await h.until(assigned_everywhere)
+    for suborder in (S1, S2):
+        await h.suborder(suborder).execute_update(WarehouseAssignmentWorkflow.confirm_shipped)
+    for suborder in (S1, S2):
+        await h.suborder(suborder).execute_update(WarehouseAssignmentWorkflow.confirm_delivered)
+
+
 SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
     "order_shipped_and_delivered": (split_store, shipped_and_delivered),
     "order_replanned_after_lost_race": (
@@ -95,9 +106,15 @@ SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
     ),
     "order_cancelled_after_assignment": (split_store, cancelled_after_assignment),
     "order_cancel_refused_after_shipment": (split_store, cancel_refused_after_shipment),
+    # Recorded after "refund-on-cancel" and the portal's confirm_* updates.
+    "order_cancelled_and_refunded": (split_store, cancelled_after_assignment),
+    "order_confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
 }
-# The child's own history, recorded alongside the path that takes it furthest.
-CHILD_HISTORY = "order_suborder_shipped_and_delivered"
+# The children's own histories, recorded alongside the paths that take them furthest.
+CHILD_HISTORIES = {
+    "order_shipped_and_delivered": "order_suborder_shipped_and_delivered",
+    "order_confirmed_by_the_portal": "order_suborder_confirmed_by_the_portal",
+}
 
 
 async def record(name: str, directory: Path = HISTORIES) -> list[Path]:
@@ -108,16 +125,22 @@ async def record(name: str, directory: Path = HISTORIES) -> list[Path]:
         await handle.result()
         written = [directory / f"{name}.json"]
         written[0].write_text((await handle.fetch_history()).to_json())
-        if name == "order_shipped_and_delivered":
-            written.append(directory / f"{CHILD_HISTORY}.json")
+        if name in CHILD_HISTORIES:
+            written.append(directory / f"{CHILD_HISTORIES[name]}.json")
             written[1].write_text((await h.suborder(S1).fetch_history()).to_json())
         return written
 
 
-async def record_all(directory: Path = HISTORIES) -> list[Path]:
-    return [path for name in SCENARIOS for path in await record(name, directory)]
+async def record_all(directory: Path = HISTORIES, *, overwrite: bool = False) -> list[Path]:
+    """Record the paths without a file yet (`overwrite`: all); see checkout_histories."""
+    return [
+        path
+        for name in SCENARIOS
+        if overwrite or not (directory / f"{name}.json").exists()
+        for path in await record(name, directory)
+    ]
 
 
 if __name__ == "__main__":
-    for path in asyncio.run(record_all()):
+    for path in asyncio.run(record_all(overwrite="--all" in sys.argv)):
         print(f"recorded {path}")
