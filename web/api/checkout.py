@@ -4,6 +4,8 @@
     POST /api/v1/checkout/<id>/payment {paymentDetails, shippingAddress} 200 | 402 declined
     POST /api/v1/checkout?op=SUBMIT  {checkoutID}                     201 {orderID, status, total}
     POST /api/v1/checkout?op=CANCEL  {checkoutID}                     200 {checkoutID, status}
+    POST /api/v1/checkout?op=CANCEL  {orderID}                        200 the order, CANCELLED
+                                                                      | 409 already shipped
     GET  /api/v1/checkout/<id>                                        the checkout's state
 
 Always the bearer token's own checkout: another shopper's id is a 404, like an unknown
@@ -24,6 +26,7 @@ from db.carts import MAX_ITEM_ID
 from domain.checkout import CheckoutStatus
 from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines
 from web.api.json_io import api_error, private_json, read_json_object
+from web.api.orders import cancel_order_answer
 from web.auth import api_login_required, current_user
 from web.checkout.errors import CheckoutNotFound, CheckoutRefused
 from web.checkout.operations import lines_of_cart, unknown_items, utc_iso
@@ -143,6 +146,11 @@ def _submit(user_id: int) -> Response:
 
 
 def _cancel(user_id: int) -> Response:
+    payload = read_json_object()
+    if "orderID" in payload:  # SPEC section 5: cancelling an order, not a checkout
+        if "checkoutID" in payload:
+            raise BadRequest("Send either checkoutID (a checkout) or orderID (an order), not both.")
+        return cancel_order_answer(user_id, payload["orderID"])
     checkout_id = _checkout_id_from_body()
     try:
         view = checkout_client().cancel(user_id, checkout_id)

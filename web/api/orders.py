@@ -4,10 +4,19 @@ The bearer token's own orders, newest first: `{orders: [{orderID, orderedDate,
 arrivalDate, status, total, cart: [{itemID, name, quantity, unitPrice}]}], nextCursor,
 limit}`. `since` is a date (2026-01-31) or an ISO 8601 time; `limit` 1..100 (default
 20); follow `nextCursor` with the same `since`. Another shopper's order is a 404.
+
+One order adds checkoutID, shippingAddress, card, canCancel, the timeline
+(`[{at, event, detail}]`, oldest first) and its suborders, one per warehouse:
+`[{suborderID, warehouse: {id, name, region}, status, shippedAt, deliveredAt,
+lines: [{itemID, name, quantity}]}]`.
+
+Cancelling lives on `POST /api/v1/checkout?op=CANCEL {orderID}` (SPEC section 5);
+web/api/checkout.py hands it to `cancel_order_answer` here.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -15,7 +24,10 @@ from flask import Blueprint, Response, request
 from web.api.json_io import api_error, private_json
 from web.auth import api_login_required, current_user
 from web.checkout.operations import utc_iso
+from web.errors import BadRequest
 from web.headers import keep_private
+from web.orders.cancelling import cancel_order
+from web.orders.errors import OrderCancelRefused
 from web.orders.reads import (
     OrderView,
     decode_cursor,
@@ -24,6 +36,7 @@ from web.orders.reads import (
     parse_limit,
     parse_since,
 )
+from web.orders.suborders import SuborderView
 from web.services import services
 
 bp = Blueprint("api_orders", __name__, url_prefix="/api/v1/orders")
@@ -55,6 +68,21 @@ def get_order(order_id: str) -> Response:
         order = find_order(session, _user_id(), order_id)
     if order is None:
         return api_error(404, "not_found", f"No order {order_id[:64]!r} in your orders.")
+    return private_json(order_detail_json(order))
+
+
+def cancel_order_answer(user_id: int, order_id: Any) -> Response:
+    """`op=CANCEL {orderID}`: 200 with the order (CANCELLED), 404, 409 or 503."""
+    if order_id is None:
+        raise BadRequest("orderID is required.")
+    if not isinstance(order_id, str):
+        raise BadRequest("orderID must be a string.")
+    if not order_id.strip():
+        raise BadRequest("orderID must not be empty.")
+    try:
+        order = cancel_order(user_id, order_id)
+    except OrderCancelRefused as refused:
+        return api_error(409, refused.code, refused.message)
     return private_json(order_detail_json(order))
 
 
@@ -91,8 +119,32 @@ def order_detail_json(order: OrderView) -> dict[str, Any]:
             "country": address.get("country"),
         },
         "card": {"brand": order.card_brand, "last4": order.card_last4},
+        "canCancel": order.can_cancel,
         "timeline": list(order.timeline),
+        "suborders": [suborder_json(suborder) for suborder in order.suborders],
     }
+
+
+def suborder_json(suborder: SuborderView) -> dict[str, Any]:
+    return {
+        "suborderID": suborder.suborder_id,
+        "warehouse": {
+            "id": suborder.warehouse_id,
+            "name": suborder.warehouse_name,
+            "region": suborder.warehouse_region,
+        },
+        "status": suborder.status,
+        "shippedAt": _instant(suborder.shipped_at),
+        "deliveredAt": _instant(suborder.delivered_at),
+        "lines": [
+            {"itemID": line.item_id, "name": line.name, "quantity": line.quantity}
+            for line in suborder.lines
+        ],
+    }
+
+
+def _instant(at: datetime | None) -> str | None:
+    return None if at is None else utc_iso(at.isoformat())
 
 
 def _user_id() -> int:

@@ -13,14 +13,16 @@ import base64
 import binascii
 import json
 import re
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Order
 from web.errors import BadRequest
+from web.orders.suborders import SuborderView, suborders_of
+from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -28,6 +30,11 @@ MAX_LIMIT = 100
 # (a NUL byte would make PostgreSQL refuse the query outright).
 ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BAD_CURSOR = "nextCursor is not valid; start again without it."
+# Nothing more will happen to an order in these: the page stops polling.
+FINAL_STATUSES = frozenset({"DELIVERED", "CANCELLED"})
+REFUNDED_EVENT = "refunded"  # written to the timeline once the refund went through
+# The refund follows the cancel by a moment; the page keeps watching for it this long.
+REFUND_WATCH = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -51,10 +58,45 @@ class OrderView:
     card_brand: str | None
     card_last4: str | None
     timeline: tuple[dict, ...]
+    # Read only for one order (find_order); the listing leaves it empty.
+    suborders: tuple[SuborderView, ...] = ()
 
     @property
     def units(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def can_cancel(self) -> bool:
+        """What the page offers; the order's workflow still has the last word (a parcel
+        may ship between this read and the click)."""
+        return self.status == "PENDING" and not any(
+            suborder.has_left_the_warehouse for suborder in self.suborders
+        )
+
+    @property
+    def events(self) -> tuple[TimelineEntry, ...]:
+        return timeline_entries(self.timeline)
+
+    @property
+    def refunded(self) -> bool:
+        return any(entry.event == REFUNDED_EVENT for entry in self.events)
+
+    @property
+    def refund_pending(self) -> bool:
+        """Cancelled a moment ago and the refund not noted yet: worth watching for it."""
+        if self.status != "CANCELLED" or self.refunded or self.total <= 0:
+            return False
+        cancelled_at = last_time_of(self.events, "cancelled")
+        return cancelled_at is not None and datetime.now(UTC) - cancelled_at < REFUND_WATCH
+
+    @property
+    def keeps_changing(self) -> bool:
+        """Whether the order page should keep asking for fresh status (htmx polling)."""
+        return not self.is_final or self.refund_pending
 
 
 @dataclass(frozen=True)
@@ -108,7 +150,10 @@ def find_order(session: Session, user_id: int, order_id: str) -> OrderView | Non
         .where(Order.id == order_id, Order.user_id == user_id)
         .options(selectinload(Order.lines))
     ).one_or_none()
-    return None if order is None else _view(order)
+    if order is None:
+        return None
+    names = {line.item_id: line.name for line in order.lines}
+    return replace(_view(order), suborders=suborders_of(session, order.id, names))
 
 
 def encode_cursor(position: Position) -> str:

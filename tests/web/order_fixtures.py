@@ -1,0 +1,178 @@
+"""Fixtures for the order tests that need fulfilment to really happen: an OrderWorkflow
+per order, warehouses that split an order, parcels that ship and arrive.
+
+Load with `pytest_plugins = ["tests.web.checkout_fixtures", "tests.web.order_fixtures"]`
+and use the helpers through the `fulfilment` fixture: a test module that imported this
+plugin itself would stop pytest from rewriting its asserts.
+
+Checkout SUBMIT is about to start OrderWorkflow by itself; until then `fulfilment.start`
+does it here, and once it does, the "already started" answer is simply accepted (same
+workflow id, same input). Everything these tests start is terminated at teardown:
+a parcel left ASSIGNED stays consistent (invariant I2 counts it), nothing is half-done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from settings import Settings
+from tests.web.checkout_calls import ApiShopper, place_order
+
+# A second warehouse near the test address (Seattle), so an order of one item held only
+# here and one held only in Seattle splits into two parcels. The id is far from the
+# ones other fixtures use; a clash on id or name is tolerated (DO NOTHING, then by name).
+PORTLAND = {
+    "id": 501,
+    "name": "Portland",
+    "region": "Portland, OR, US",
+    "latitude": 45.52,
+    "longitude": -122.68,
+}
+SEATTLE = 1  # tests/web/checkout_fixtures.py's one warehouse
+PATIENCE_SECONDS = 30.0
+
+
+def wait_until(check: Callable[[], Any], *, seconds: float = PATIENCE_SECONDS, what: str) -> Any:
+    """Poll `check` until it returns something truthy; fail with `what` at the deadline."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def portland(checkout_engine) -> int:
+    """The id of the second warehouse (created once per session)."""
+    with checkout_engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO warehouses (id, name, region, latitude, longitude, active) "
+                "VALUES (:id, :name, :region, :latitude, :longitude, true) "
+                "ON CONFLICT DO NOTHING"
+            ),
+            PORTLAND,
+        )
+        return conn.execute(
+            text("SELECT id FROM warehouses WHERE name = :name"), PORTLAND
+        ).scalar_one()
+
+
+@pytest.fixture
+def item_in(checkout_engine, stock_item) -> Callable[..., int]:
+    """Factory: `item_in(warehouse_id, stock, price=..., name=...)`: a new item whose
+    whole stock sits in that one warehouse (aggregated stock == its available stock, I1)."""
+
+    def create(warehouse_id: int, stock: int, price: int = 2_500, name: str | None = None) -> int:
+        item_id = stock_item(stock, price=price, name=name)
+        if warehouse_id != SEATTLE:
+            with checkout_engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "UPDATE warehouse_stock SET warehouse_id = :w "
+                        "WHERE item_id = :i AND warehouse_id = :seattle"
+                    ),
+                    {"w": warehouse_id, "i": item_id, "seattle": SEATTLE},
+                )
+        return item_id
+
+    return create
+
+
+class Fulfilment:
+    """Starts and drives the order workflows of one test on the checkout worker."""
+
+    def __init__(self, worker, settings: Settings) -> None:
+        self._worker = worker
+        self._settings = settings
+        self._started: list[str] = []
+
+    def start(self, order_id: str, user_id: int) -> None:
+        from temporalio.exceptions import WorkflowAlreadyStartedError
+
+        from workflows.order import OrderWorkflow
+        from workflows.order_messages import OrderInput, order_workflow_id
+
+        workflow_id = order_workflow_id(order_id)
+        self._started.append(workflow_id)
+        try:
+            self._worker.run(
+                self._worker.client.start_workflow(
+                    OrderWorkflow.run,
+                    OrderInput(order_id, user_id, strategy="nearest"),
+                    id=workflow_id,
+                    task_queue=self._settings.task_queue,
+                )
+            )
+        except WorkflowAlreadyStartedError:
+            pass  # checkout SUBMIT started it already: the same order, the same workflow
+
+    def place(self, client, shopper: ApiShopper) -> str:
+        """Place the shopper's cart as an order through the API and start its fulfilment."""
+        order_id = place_order(client, shopper)["orderID"]
+        self.start(order_id, shopper.user_id)
+        return order_id
+
+    def ship(self, suborder_id: str) -> str:
+        """What the warehouse portal does: ship the parcel, answered once written."""
+        return self._suborder_update(suborder_id, "confirm_shipped")
+
+    def deliver(self, suborder_id: str) -> str:
+        return self._suborder_update(suborder_id, "confirm_delivered")
+
+    def _suborder_update(self, suborder_id: str, update: str) -> str:
+        from workflows.order_messages import assignment_workflow_id
+
+        handle = self._worker.client.get_workflow_handle(assignment_workflow_id(suborder_id))
+        return self._worker.run(handle.execute_update(update, result_type=str))
+
+    # --- reading the order back through the API ------------------------------------------
+
+    wait_until = staticmethod(wait_until)
+
+    @staticmethod
+    def detail(client, shopper: ApiShopper, order_id: str) -> dict:
+        answer = client.get(f"/api/v1/orders/{order_id}", headers=shopper.headers)
+        assert answer.status_code == 200, answer.get_json()
+        return answer.get_json()
+
+    def wait_for_parcels(
+        self, client, shopper: ApiShopper, order_id: str, count: int, status: str = "ASSIGNED"
+    ) -> dict:
+        """The order's detail once it has `count` suborders, every one in `status`."""
+
+        def ready() -> dict | None:
+            detail = self.detail(client, shopper, order_id)
+            statuses = [suborder["status"] for suborder in detail["suborders"]]
+            return detail if statuses == [status] * count else None
+
+        return wait_until(ready, what=f"{count} suborder(s) {status} for order {order_id}")
+
+    def end(self) -> None:
+        from temporalio.service import RPCError
+
+        async def terminate_all() -> None:
+            for workflow_id in self._started:
+                try:  # its children go with it (parent close policy TERMINATE)
+                    await self._worker.client.get_workflow_handle(workflow_id).terminate(
+                        reason="test over"
+                    )
+                except RPCError:
+                    pass  # already ended: delivered or cancelled
+
+        self._worker.run(terminate_all())
+
+
+@pytest.fixture
+def fulfilment(checkout_worker, checkout_settings: Settings) -> Iterator[Fulfilment]:
+    running = Fulfilment(checkout_worker, checkout_settings)
+    yield running
+    running.end()

@@ -1,0 +1,183 @@
+"""`POST /api/v1/checkout?op=CANCEL {orderID}`: cancel an order through its workflow
+until anything ships; the stock comes back; a shipped parcel, another shopper's order
+and every bad body get a 4xx with a message, never a 5xx."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.web.test_orders_api import insert_order
+
+pytest_plugins = ["tests.web.checkout_fixtures", "tests.web.order_fixtures"]
+pytestmark = [pytest.mark.web, pytest.mark.integration]
+
+SEATTLE = 1  # the warehouse tests/web/checkout_fixtures.py creates
+CANCEL = "/api/v1/checkout?op=CANCEL"
+
+
+def cancel(client, shopper, order_id):
+    return client.post(CANCEL, json={"orderID": order_id}, headers=shopper.headers)
+
+
+@pytest.fixture
+def split_order(shop, api_shopper, item_in, portland, fulfilment):
+    """Three lamps from Seattle and one mug from Portland, assigned to both."""
+    lamp = item_in(SEATTLE, 10, price=4_200, name="Desk Lamp")
+    mug = item_in(portland, 4, price=900, name="Blue Mug")
+    shopper = api_shopper({lamp: 3, mug: 1})
+    order_id = fulfilment.place(shop, shopper)
+    detail = fulfilment.wait_for_parcels(shop, shopper, order_id, count=2)
+    return shopper, order_id, detail, lamp, mug
+
+
+def test_a_shopper_cancels_an_order_before_anything_ships_and_the_stock_comes_back(
+    shop, split_order, fulfilment, stock_of, assert_checkout_invariants
+):
+    shopper, order_id, _, lamp, mug = split_order
+    assert (stock_of(lamp), stock_of(mug)) == (7, 3)
+
+    answer = cancel(shop, shopper, order_id)
+
+    assert answer.status_code == 200, answer.get_json()
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    order = answer.get_json()
+    assert order["orderID"] == order_id and order["status"] == "CANCELLED"
+    assert order["canCancel"] is False
+    assert {suborder["status"] for suborder in order["suborders"]} == {"CANCELLED"}
+    assert "cancelled" in [entry["event"] for entry in order["timeline"]]
+    assert (stock_of(lamp), stock_of(mug)) == (10, 4)
+    assert fulfilment.detail(shop, shopper, order_id)["status"] == "CANCELLED"
+    assert_checkout_invariants()
+
+
+def test_cancelling_an_order_twice_answers_the_cancelled_order_again(
+    shop, split_order, stock_of, assert_checkout_invariants
+):
+    shopper, order_id, _, lamp, _ = split_order
+
+    first = cancel(shop, shopper, order_id)
+    second = cancel(shop, shopper, order_id)
+
+    assert first.status_code == second.status_code == 200
+    assert second.get_json()["status"] == "CANCELLED"
+    assert stock_of(lamp) == 10  # given back once
+    assert_checkout_invariants()
+
+
+def test_a_shopper_cannot_cancel_an_order_once_a_parcel_has_shipped(
+    shop, split_order, fulfilment, stock_of, assert_checkout_invariants
+):
+    shopper, order_id, detail, lamp, mug = split_order
+    (seattle,) = [s for s in detail["suborders"] if s["warehouse"]["name"] == "Seattle"]
+    assert fulfilment.ship(seattle["suborderID"]) == "SHIPPED"
+
+    answer = cancel(shop, shopper, order_id)
+
+    assert answer.status_code == 409
+    error = answer.get_json()["error"]
+    assert error["code"] == "already_shipped"
+    assert (
+        "already shipped" in error["message"] and "can no longer be cancelled" in error["message"]
+    )
+    after = fulfilment.detail(shop, shopper, order_id)
+    assert after["status"] == "PENDING"
+    assert sorted(s["status"] for s in after["suborders"]) == ["ASSIGNED", "SHIPPED"]
+    assert (stock_of(lamp), stock_of(mug)) == (7, 3)
+    assert_checkout_invariants()
+
+
+def test_a_delivered_order_cannot_be_cancelled(shop, api_shopper, stock_item, checkout_engine):
+    shopper = api_shopper()
+    order_id = insert_order(checkout_engine, shopper.user_id, stock_item(3), datetime.now(UTC))
+    with checkout_engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE orders SET status = 'DELIVERED' WHERE id = %s", (order_id,))
+
+    answer = cancel(shop, shopper, order_id)
+
+    assert answer.status_code == 409
+    assert "delivered" in answer.get_json()["error"]["message"]
+
+
+def test_another_shoppers_order_cannot_be_cancelled_and_looks_missing(
+    shop, split_order, api_shopper, stock_of
+):
+    owner, order_id, _, lamp, _ = split_order
+    mallory = api_shopper()
+
+    answer = cancel(shop, mallory, order_id)
+
+    assert answer.status_code == 404
+    assert answer.get_json()["error"]["message"]
+    assert (
+        shop.get(f"/api/v1/orders/{order_id}", headers=owner.headers).get_json()["status"]
+        == "PENDING"
+    )
+    assert stock_of(lamp) == 7
+
+
+def test_an_order_whose_fulfilment_has_not_started_yet_asks_to_try_again(
+    shop, api_shopper, stock_item, checkout_engine
+):
+    shopper = api_shopper()
+    order_id = insert_order(checkout_engine, shopper.user_id, stock_item(3), datetime.now(UTC))
+
+    answer = cancel(shop, shopper, order_id)
+
+    assert answer.status_code == 503
+    assert "try cancelling again" in answer.get_json()["error"]["message"]
+
+
+def test_cancelling_answers_503_with_a_message_when_temporal_is_down(
+    make_store, api_shopper, stock_item, checkout_engine
+):
+    from stack.ports import free_ports
+
+    (closed_port,) = free_ports(1)
+    down = make_store(temporal_address=f"127.0.0.1:{closed_port}").test_client()
+    shopper = api_shopper()
+    order_id = insert_order(checkout_engine, shopper.user_id, stock_item(3), datetime.now(UTC))
+
+    answer = cancel(down, shopper, order_id)
+
+    assert answer.status_code == 503
+    assert "nothing was cancelled" in answer.get_json()["error"]["message"]
+
+
+def test_a_checkout_id_still_cancels_the_checkout(shop, api_shopper, stock_item, stock_of):
+    item = stock_item(4)
+    shopper = api_shopper({item: 2})
+    begun = shop.post("/api/v1/checkout?op=BEGIN", headers=shopper.headers).get_json()
+
+    answer = shop.post(CANCEL, json={"checkoutID": begun["checkoutID"]}, headers=shopper.headers)
+
+    assert answer.status_code == 200
+    assert answer.get_json() == {"checkoutID": begun["checkoutID"], "status": "CANCELLED"}
+    assert stock_of(item) == 4
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "wanted"),
+    [
+        (b"{oops", 400, "not valid JSON"),
+        (b"[]", 400, "JSON object"),
+        (b'{"orderID": null}', 400, "orderID is required"),
+        (b'{"orderID": ""}', 400, "orderID must not be empty"),
+        (b'{"orderID": "   "}', 400, "orderID must not be empty"),
+        (b'{"orderID": 42}', 400, "orderID must be a string"),
+        (b'{"orderID": ["a"]}', 400, "orderID must be a string"),
+        (b'{"orderID": "abc", "checkoutID": "abc"}', 400, "not both"),
+        (b'{"orderID": "' + b"f" * 32 + b'"}', 404, "couldn't find that order"),
+        (b'{"orderID": "../../etc/passwd"}', 404, "couldn't find that order"),
+        (b'{"orderID": "' + b"x" * 300 + b'"}', 404, "couldn't find that order"),
+        (b'{"orderID": "a\\u0000b"}', 404, "couldn't find that order"),
+    ],
+)
+def test_a_bad_cancel_body_is_a_4xx_with_a_message(shop, api_shopper, body, status, wanted):
+    answer = shop.post(
+        CANCEL, data=body, content_type="application/json", headers=api_shopper().headers
+    )
+
+    assert answer.status_code == status
+    assert wanted in answer.get_json()["error"]["message"]

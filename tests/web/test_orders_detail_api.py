@@ -1,0 +1,127 @@
+"""`GET /api/v1/orders/<orderID>`: lines, status, the timeline and one suborder per
+warehouse (from warehouse_orders, joined to warehouses), as fulfilment moves it on."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.web.test_orders_api import insert_order
+
+pytest_plugins = ["tests.web.checkout_fixtures", "tests.web.order_fixtures"]
+pytestmark = [pytest.mark.web, pytest.mark.integration]
+
+SEATTLE = 1  # the warehouse tests/web/checkout_fixtures.py creates
+
+
+@pytest.fixture
+def split_order(shop, api_shopper, item_in, portland, fulfilment):
+    """An order of a lamp held only in Seattle and two mugs held only in Portland,
+    placed through the API and assigned to both warehouses."""
+    lamp = item_in(SEATTLE, 5, price=4_200, name="Desk Lamp")
+    mug = item_in(portland, 5, price=900, name="Blue Mug")
+    shopper = api_shopper({lamp: 1, mug: 2})
+    order_id = fulfilment.place(shop, shopper)
+    detail = fulfilment.wait_for_parcels(shop, shopper, order_id, count=2)
+    return shopper, order_id, detail, lamp, mug
+
+
+def parcel_from(detail: dict, warehouse_name: str) -> dict:
+    (parcel,) = [s for s in detail["suborders"] if s["warehouse"]["name"] == warehouse_name]
+    return parcel
+
+
+def test_an_order_split_over_two_warehouses_shows_one_suborder_per_warehouse_with_its_items(
+    shop, split_order, portland, assert_checkout_invariants
+):
+    shopper, order_id, detail, lamp, mug = split_order
+
+    assert detail["status"] == "PENDING" and detail["canCancel"] is True
+    seattle = parcel_from(detail, "Seattle")
+    assert seattle["warehouse"] == {"id": SEATTLE, "name": "Seattle", "region": "Seattle, WA, US"}
+    assert seattle["lines"] == [{"itemID": lamp, "name": "Desk Lamp", "quantity": 1}]
+    assert seattle["status"] == "ASSIGNED"
+    assert seattle["shippedAt"] is None and seattle["deliveredAt"] is None
+    assert seattle["suborderID"].startswith(order_id)
+    portland_parcel = parcel_from(detail, "Portland")
+    assert portland_parcel["warehouse"]["id"] == portland
+    assert portland_parcel["lines"] == [{"itemID": mug, "name": "Blue Mug", "quantity": 2}]
+    events = [entry["event"] for entry in detail["timeline"]]
+    assert events[0] == "placed" and events.count("assigned") == 2
+    assert all(set(entry) == {"at", "event", "detail"} for entry in detail["timeline"])
+    assert_checkout_invariants()
+
+
+def test_a_parcel_that_ships_and_arrives_shows_when_on_the_order(
+    shop, split_order, fulfilment, assert_checkout_invariants
+):
+    shopper, order_id, detail, _, _ = split_order
+    seattle_id = parcel_from(detail, "Seattle")["suborderID"]
+
+    assert fulfilment.ship(seattle_id) == "SHIPPED"
+    shipped = fulfilment.detail(shop, shopper, order_id)
+    seattle = parcel_from(shipped, "Seattle")
+    assert seattle["status"] == "SHIPPED" and seattle["shippedAt"].endswith("Z")
+    assert parcel_from(shipped, "Portland")["status"] == "ASSIGNED"
+    assert shipped["status"] == "PENDING"  # one parcel of two is not the whole order
+    assert shipped["canCancel"] is False
+    assert "suborder shipped" in [entry["event"] for entry in shipped["timeline"]]
+
+    assert fulfilment.deliver(seattle_id) == "DELIVERED"
+    delivered = parcel_from(fulfilment.detail(shop, shopper, order_id), "Seattle")
+    assert delivered["status"] == "DELIVERED" and delivered["deliveredAt"] >= delivered["shippedAt"]
+    assert_checkout_invariants()
+
+
+def test_an_order_is_shipped_then_delivered_once_every_parcel_is(
+    shop, split_order, fulfilment, assert_checkout_invariants
+):
+    shopper, order_id, detail, _, _ = split_order
+    parcels = [suborder["suborderID"] for suborder in detail["suborders"]]
+
+    for parcel in parcels:
+        fulfilment.ship(parcel)
+    fulfilment.wait_until(
+        lambda: fulfilment.detail(shop, shopper, order_id)["status"] == "SHIPPED", what="SHIPPED"
+    )
+    for parcel in parcels:
+        fulfilment.deliver(parcel)
+    final = fulfilment.wait_until(
+        lambda: (d := fulfilment.detail(shop, shopper, order_id))["status"] == "DELIVERED" and d,
+        what="DELIVERED",
+    )
+
+    events = [entry["event"] for entry in final["timeline"]]
+    assert events.index("placed") < events.index("shipped") < events.index("delivered")
+    assert {s["status"] for s in final["suborders"]} == {"DELIVERED"}
+    assert_checkout_invariants()
+
+
+def test_an_order_not_yet_sent_to_a_warehouse_has_no_suborders(
+    shop, api_shopper, stock_item, checkout_engine, fulfilment
+):
+    shopper = api_shopper()
+    order_id = insert_order(checkout_engine, shopper.user_id, stock_item(3), ordered_at_now())
+
+    detail = fulfilment.detail(shop, shopper, order_id)
+
+    assert detail["suborders"] == [] and detail["canCancel"] is True
+
+
+def test_another_shoppers_order_is_a_404_like_a_missing_one(
+    shop, api_shopper, stock_item, checkout_engine
+):
+    owner, mallory = api_shopper(), api_shopper()
+    order_id = insert_order(checkout_engine, owner.user_id, stock_item(3), ordered_at_now())
+
+    answer = shop.get(f"/api/v1/orders/{order_id}", headers=mallory.headers)
+    missing = shop.get(f"/api/v1/orders/{'f' * 32}", headers=mallory.headers)
+
+    assert answer.status_code == missing.status_code == 404
+    assert answer.get_json()["error"]["code"] == missing.get_json()["error"]["code"]
+    assert "Ada" not in answer.get_data(as_text=True)  # nothing of the order leaks
+
+
+def ordered_at_now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
