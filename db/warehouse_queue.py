@@ -1,22 +1,60 @@
 """The durable queue of suborders per warehouse: one Redis stream each.
 
-The fulfilment activity writes to it; the warehouse portal reads it through the
-consumer group "portal" and acknowledges what it has handled.
+The fulfilment activity writes to it (`enqueue`); the warehouse portal reads it
+through the consumer group "portal" (`read`) and acknowledges what it has handled
+(`ack_suborder`, `ack_entries`).
+
+How the portal uses it (web/warehouses/queue_view.py):
+
+* PostgreSQL is the source of truth for *what* a warehouse must ship: the portal page
+  always lists `warehouse_orders` rows. The stream says *what is new*: entries the
+  group has not delivered before (XREADGROUP `>`) are the suborders that arrived since
+  the portal last looked, and the page marks them "new".
+* An entry stays pending in the group until its suborder is handled: shipped, or found
+  cancelled/delivered when the portal looks at it again. Pending entries are re-read
+  with XAUTOCLAIM once idle for `RECLAIM_IDLE_MS`, which both recovers entries a crashed
+  web process had read and sweeps up suborders handled some other way (cancelled by the
+  shopper, shipped through the API before the portal ever read them): the portal finds
+  them no longer ASSIGNED and acknowledges them.
+* The entry id of every queued suborder is remembered in a hash until it is
+  acknowledged, so shipping can acknowledge by suborder id (XACK needs the entry id,
+  and any consumer of the group may acknowledge it).
+
+Losing Redis loses no suborder (PostgreSQL still lists it), only the "new" marks.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import redis
 
 CONSUMER_GROUP = "portal"
+# A pending entry idle this long is read again by whoever looks next (see module doc).
+RECLAIM_IDLE_MS = 30_000
+READ_COUNT = 100
 
-# Queue a suborder once: SADD claims it, XADD queues it, in one atomic server-side step
-# (a worker killed between the two cannot leave it claimed but never queued).
+# Queue a suborder once: SADD claims it, XADD queues it and HSET remembers the entry id,
+# in one atomic server-side step (a worker killed in between cannot leave it claimed
+# but never queued).
 _ENQUEUE_ONCE = """
 if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
-  return redis.call('XADD', KEYS[1], '*', 'suborder_id', ARGV[1], 'order_id', ARGV[2])
+  local entry = redis.call('XADD', KEYS[1], '*', 'suborder_id', ARGV[1], 'order_id', ARGV[2])
+  redis.call('HSET', KEYS[3], ARGV[1], entry)
+  return entry
 end
 return false
+"""
+
+# Acknowledge a suborder's entry by suborder id and forget the id: one atomic step.
+_ACK_SUBORDER = """
+local entry = redis.call('HGET', KEYS[2], ARGV[2])
+if not entry then
+  return false
+end
+redis.call('XACK', KEYS[1], ARGV[1], entry)
+redis.call('HDEL', KEYS[2], ARGV[2])
+return entry
 """
 
 
@@ -26,6 +64,28 @@ def stream_key(warehouse_id: int) -> str:
 
 def queued_key(warehouse_id: int) -> str:
     return f"warehouse:{warehouse_id}:queued"
+
+
+def entries_key(warehouse_id: int) -> str:
+    """Hash suborder id -> stream entry id, for suborders not acknowledged yet."""
+    return f"warehouse:{warehouse_id}:entries"
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    entry_id: str
+    suborder_id: str
+    order_id: str
+
+
+@dataclass(frozen=True)
+class QueueRead:
+    new: tuple[QueueEntry, ...]  # never delivered to the group before
+    reclaimed: tuple[QueueEntry, ...]  # pending and idle: read again
+
+    @property
+    def entries(self) -> tuple[QueueEntry, ...]:
+        return self.new + self.reclaimed
 
 
 class WarehouseQueue:
@@ -40,14 +100,105 @@ class WarehouseQueue:
         suborder was queued before (a retried activity).
         """
         stream = stream_key(warehouse_id)
+        self._ensure_group(stream)
+        entry = self._redis.eval(
+            _ENQUEUE_ONCE,
+            3,
+            stream,
+            queued_key(warehouse_id),
+            entries_key(warehouse_id),
+            suborder_id,
+            order_id,
+        )
+        return _text(entry) or None
+
+    def read(
+        self,
+        warehouse_id: int,
+        consumer: str,
+        *,
+        count: int = READ_COUNT,
+        reclaim_idle_ms: int = RECLAIM_IDLE_MS,
+    ) -> QueueRead:
+        """What arrived since the group last read (XREADGROUP >), plus pending entries
+        idle for `reclaim_idle_ms` (XAUTOCLAIM), both now pending on `consumer`."""
+        stream = stream_key(warehouse_id)
+        try:
+            new = self._read_new(stream, consumer, count)
+        except redis.ResponseError as error:
+            if "NOGROUP" not in str(error):
+                raise
+            self._ensure_group(stream)  # nothing was ever queued here
+            new = self._read_new(stream, consumer, count)
+        claimed = self._redis.xautoclaim(
+            stream, CONSUMER_GROUP, consumer, reclaim_idle_ms, start_id="0-0", count=count
+        )
+        seen = {entry.entry_id for entry in new}
+        reclaimed = tuple(entry for entry in _entries(claimed[1]) if entry.entry_id not in seen)
+        return QueueRead(new, reclaimed)
+
+    def ack_suborder(self, warehouse_id: int, suborder_id: str) -> bool:
+        """The suborder was handled: acknowledge its entry. False if there was none
+        pending (never queued, or acknowledged before): acknowledging twice is harmless."""
+        entry = self._redis.eval(
+            _ACK_SUBORDER,
+            2,
+            stream_key(warehouse_id),
+            entries_key(warehouse_id),
+            CONSUMER_GROUP,
+            suborder_id,
+        )
+        return entry is not None
+
+    def ack_entries(self, warehouse_id: int, entries: list[QueueEntry]) -> int:
+        """Acknowledge entries read with `read` (their suborders were handled)."""
+        if not entries:
+            return 0
+        pipe = self._redis.pipeline(transaction=True)
+        pipe.xack(stream_key(warehouse_id), CONSUMER_GROUP, *[e.entry_id for e in entries])
+        pipe.hdel(entries_key(warehouse_id), *[e.suborder_id for e in entries])
+        acked, _ = pipe.execute()
+        return int(acked)
+
+    def pending_count(self, warehouse_id: int) -> int:
+        """Entries delivered to the group and not acknowledged yet."""
+        try:
+            summary = self._redis.xpending(stream_key(warehouse_id), CONSUMER_GROUP)
+        except redis.ResponseError as error:
+            if "NOGROUP" in str(error):
+                return 0
+            raise
+        return int(summary["pending"])
+
+    def _read_new(self, stream: str, consumer: str, count: int) -> tuple[QueueEntry, ...]:
+        answer = self._redis.xreadgroup(CONSUMER_GROUP, consumer, {stream: ">"}, count=count)
+        if not answer:
+            return ()
+        if isinstance(answer, dict):  # RESP3 answers a map
+            return _entries(next(iter(answer.values()))[0])
+        return _entries(answer[0][1])
+
+    def _ensure_group(self, stream: str) -> None:
         try:
             self._redis.xgroup_create(stream, CONSUMER_GROUP, id="0", mkstream=True)
         except redis.ResponseError as error:
             if "BUSYGROUP" not in str(error):
                 raise
-        entry = self._redis.eval(
-            _ENQUEUE_ONCE, 2, stream, queued_key(warehouse_id), suborder_id, order_id
+
+
+def _entries(raw: list) -> tuple[QueueEntry, ...]:
+    entries = []
+    for entry_id, fields in raw:
+        if entry_id is None or not fields:  # deleted from the stream meanwhile
+            continue
+        values = {_text(k): _text(v) for k, v in fields.items()}
+        entries.append(
+            QueueEntry(_text(entry_id), values.get("suborder_id", ""), values.get("order_id", ""))
         )
-        if isinstance(entry, bytes):
-            entry = entry.decode()
-        return entry or None
+    return tuple(entries)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode()
+    return "" if value is None else str(value)

@@ -50,10 +50,12 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.api import bp as api
     from web.api.checkout import bp as api_checkout
     from web.api.orders import bp as api_orders
+    from web.api.warehouses import bp as api_warehouses
     from web.auth.routes import bp as auth
     from web.cart.routes import bp as cart
     from web.checkout.routes import bp as checkout
     from web.orders.routes import bp as orders
+    from web.warehouses.routes import bp as warehouses
 
     # The checkout and orders APIs are blueprints of their own (not routes on `api`) so
     # that every answer they give, errors included, is marked private, no-store.
@@ -65,7 +67,9 @@ def _feature_blueprints() -> list[Blueprint]:
         cart,
         checkout,
         orders,
+        warehouses,
         api,
         api_checkout,
         api_orders,
+        api_warehouses,
     ]

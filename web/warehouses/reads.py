@@ -1,0 +1,240 @@
+"""What the warehouse portal reads from PostgreSQL (the source of truth), and the
+parsing of ids, statuses, limits and cursors that select it.
+
+Queues are oldest first: `(created_at, id)` keyset pagination over the
+`ix_warehouse_orders_queue (warehouse_id, status, created_at)` index. The cursor is
+that pair, base64-encoded; it is only a position, so a forged one can at worst skip
+rows of a queue the caller may read anyway.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import Session
+
+from db.models import Item, Warehouse, WarehouseOrder, WarehouseOrderLine
+from db.models import SuborderStatus as SS
+from web.errors import BadRequest
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 100
+MAX_DB_INT = 2**31 - 1  # warehouses.id is an INTEGER column
+STATUSES = ", ".join(status.value for status in SS)
+# Suborder ids are `<orderID>-S<n>`; anything else (NUL bytes, 10 kB of text) is no id.
+_SUBORDER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class WarehouseView:
+    id: int
+    name: str
+    region: str
+    active: bool
+    assigned: int  # suborders waiting to ship
+
+
+@dataclass(frozen=True)
+class SuborderLine:
+    item_id: int
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True)
+class SuborderRow:
+    suborder_id: str
+    order_id: str
+    warehouse_id: int
+    status: str
+    created_at: datetime
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    shipping_address: dict
+    lines: tuple[SuborderLine, ...]
+
+    @property
+    def units(self) -> int:
+        return sum(line.quantity for line in self.lines)
+
+
+@dataclass(frozen=True)
+class SuborderPage:
+    rows: tuple[SuborderRow, ...]
+    next_cursor: str | None
+    limit: int
+
+
+# --- parsing ------------------------------------------------------------------------
+
+
+def parse_warehouse_id(raw: str) -> int | None:
+    """A path's warehouse id: 400 unless digits; None (a 404) when it cannot exist."""
+    if not raw.isascii() or not raw.isdigit():
+        raise BadRequest(f"Warehouse ids are whole numbers, not {raw[:20]!r}.")
+    value = int(raw)
+    return value if 0 < value <= MAX_DB_INT else None
+
+
+def is_suborder_id(raw: str) -> bool:
+    return bool(_SUBORDER_ID.match(raw))
+
+
+def parse_status(raw: str | None) -> SS:
+    if raw is None or raw == "":
+        return SS.ASSIGNED
+    try:
+        return SS(raw.strip().upper())
+    except ValueError:
+        raise BadRequest(f"status must be one of {STATUSES}, got {raw[:20]!r}.") from None
+
+
+def parse_limit(raw: str | None) -> int:
+    if raw is None or raw == "":
+        return DEFAULT_LIMIT
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    return int(raw)
+
+
+def encode_cursor(row: SuborderRow) -> str:
+    payload = json.dumps([row.created_at.isoformat(), row.suborder_id]).encode()
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+def decode_cursor(raw: str | None) -> tuple[datetime, str] | None:
+    if not raw:
+        return None
+    problem = "nextCursor is not valid; start again without it."
+    try:
+        created, suborder_id = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        instant = datetime.fromisoformat(created)
+    except (binascii.Error, ValueError, TypeError):
+        raise BadRequest(problem) from None
+    if (
+        instant.tzinfo is None
+        or not isinstance(suborder_id, str)
+        or not is_suborder_id(suborder_id)
+    ):
+        raise BadRequest(problem)
+    return instant.astimezone(UTC), suborder_id
+
+
+# --- reads --------------------------------------------------------------------------
+
+
+def list_warehouses(session: Session) -> list[WarehouseView]:
+    waiting = (
+        select(WarehouseOrder.warehouse_id, func.count().label("n"))
+        .where(WarehouseOrder.status == SS.ASSIGNED)
+        .group_by(WarehouseOrder.warehouse_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Warehouse, func.coalesce(waiting.c.n, 0))
+        .outerjoin(waiting, waiting.c.warehouse_id == Warehouse.id)
+        .order_by(Warehouse.id)
+    )
+    return [_warehouse(w, n) for w, n in rows]
+
+
+def find_warehouse(session: Session, warehouse_id: int) -> WarehouseView | None:
+    warehouse = session.get(Warehouse, warehouse_id)
+    if warehouse is None:
+        return None
+    assigned = session.scalar(
+        select(func.count())
+        .select_from(WarehouseOrder)
+        .where(WarehouseOrder.warehouse_id == warehouse_id, WarehouseOrder.status == SS.ASSIGNED)
+    )
+    return _warehouse(warehouse, assigned or 0)
+
+
+def list_suborders(
+    session: Session,
+    warehouse_id: int,
+    status: SS,
+    *,
+    limit: int = DEFAULT_LIMIT,
+    after: tuple[datetime, str] | None = None,
+) -> SuborderPage:
+    """One page of a warehouse's suborders in `status`, oldest first."""
+    query = select(WarehouseOrder).where(
+        WarehouseOrder.warehouse_id == warehouse_id, WarehouseOrder.status == status
+    )
+    if after is not None:
+        query = query.where(tuple_(WarehouseOrder.created_at, WarehouseOrder.id) > after)
+    found = list(
+        session.scalars(
+            query.order_by(WarehouseOrder.created_at, WarehouseOrder.id).limit(limit + 1)
+        )
+    )
+    rows = _with_lines(session, found[:limit])
+    next_cursor = encode_cursor(rows[-1]) if len(found) > limit else None
+    return SuborderPage(tuple(rows), next_cursor, limit)
+
+
+def find_suborder(session: Session, warehouse_id: int, suborder_id: str) -> SuborderRow | None:
+    """The suborder if it belongs to this warehouse (another warehouse's is None too)."""
+    if not is_suborder_id(suborder_id):
+        return None
+    suborder = session.get(WarehouseOrder, suborder_id, populate_existing=True)
+    if suborder is None or suborder.warehouse_id != warehouse_id:
+        return None
+    return _with_lines(session, [suborder])[0]
+
+
+def suborder_statuses(session: Session, suborder_ids: Sequence[str]) -> dict[str, str]:
+    if not suborder_ids:
+        return {}
+    rows = session.execute(
+        select(WarehouseOrder.id, WarehouseOrder.status).where(
+            WarehouseOrder.id.in_(list(suborder_ids))
+        )
+    )
+    return {row.id: SS(row.status).value for row in rows}
+
+
+def _with_lines(session: Session, suborders: list[WarehouseOrder]) -> list[SuborderRow]:
+    ids = [s.id for s in suborders]
+    lines: dict[str, list[SuborderLine]] = {i: [] for i in ids}
+    if ids:
+        for row in session.execute(
+            select(
+                WarehouseOrderLine.warehouse_order_id,
+                WarehouseOrderLine.item_id,
+                WarehouseOrderLine.quantity,
+                Item.name,
+            )
+            .join(Item, Item.id == WarehouseOrderLine.item_id)
+            .where(WarehouseOrderLine.warehouse_order_id.in_(ids))
+            .order_by(WarehouseOrderLine.warehouse_order_id, WarehouseOrderLine.item_id)
+        ):
+            lines[row.warehouse_order_id].append(SuborderLine(row.item_id, row.name, row.quantity))
+    return [
+        SuborderRow(
+            suborder_id=s.id,
+            order_id=s.order_id,
+            warehouse_id=s.warehouse_id,
+            status=SS(s.status).value,
+            created_at=s.created_at,
+            shipped_at=s.shipped_at,
+            delivered_at=s.delivered_at,
+            shipping_address=dict(s.shipping_address or {}),
+            lines=tuple(lines[s.id]),
+        )
+        for s in suborders
+    ]
+
+
+def _warehouse(warehouse: Warehouse, assigned: int) -> WarehouseView:
+    return WarehouseView(
+        warehouse.id, warehouse.name, warehouse.region, bool(warehouse.active), int(assigned)
+    )
