@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -178,3 +178,52 @@ def test_an_unknown_order_is_a_404(shop, api_shopper):
         answer = shop.get(f"/api/v1/orders/{order_id}", headers=shopper.headers)
         assert answer.status_code == 404
         assert answer.get_json()["error"]["message"]
+
+
+def walk(client, shopper, query: str) -> tuple[list[str], int]:
+    """Every order id a client sees by following nextCursor from `query`; and the pages."""
+    seen: list[str] = []
+    pages = 0
+    url: str | None = f"/api/v1/orders?{query}"
+    while url:
+        answer = client.get(url, headers=shopper.headers)
+        assert answer.status_code == 200, answer.get_json()
+        body = answer.get_json()
+        seen += [order["orderID"] for order in body["orders"]]
+        pages += 1
+        url = (
+            f"/api/v1/orders?{query}&nextCursor={body['nextCursor']}"
+            if body["nextCursor"]
+            else None
+        )
+    return seen, pages
+
+
+def test_the_cursor_never_skips_or_repeats_orders_placed_at_the_very_same_instant(
+    shop, api_shopper, stock_item, checkout_engine
+):
+    shopper = api_shopper()
+    item = stock_item(100, price=500, name="Pencil")
+    same = NOW - timedelta(days=3)
+    at = [same] * 17 + [NOW - timedelta(days=d) for d in (1, 2, 4, 5, 6, 40)]
+    placed = {insert_order(checkout_engine, shopper.user_id, item, when): when for when in at}
+    newest_first = sorted(placed, key=lambda order_id: (placed[order_id], order_id), reverse=True)
+
+    seen, pages = walk(shop, shopper, "limit=5")
+
+    assert seen == newest_first
+    assert len(set(seen)) == 23 and pages == 5
+    since_same = walk(shop, shopper, "limit=4&since=" + same.isoformat().replace("+00:00", "Z"))[0]
+    assert since_same == newest_first[:19]  # two newer ones, then every one of the 17
+
+
+def test_since_accepts_an_instant_with_any_utc_offset(shop, history):
+    shopper, newest_first, _ = history
+    two_days_ago = NOW - timedelta(days=2, hours=1)
+    in_berlin = two_days_ago.astimezone(timezone(timedelta(hours=2))).isoformat()
+
+    body = shop.get(
+        "/api/v1/orders", query_string={"since": in_berlin}, headers=shopper.headers
+    ).get_json()
+
+    assert [o["orderID"] for o in body["orders"]] == newest_first[:2]
