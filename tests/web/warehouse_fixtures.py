@@ -92,6 +92,26 @@ def portal_app(warehouse_db: Settings) -> Iterator[Flask]:
     app.extensions["shopflow"].close()
 
 
+@pytest.fixture
+def make_portal_app(warehouse_db: Settings) -> Iterator[Callable[..., Flask]]:
+    """Factory: the portal on the warehouse database with some settings changed."""
+    from dataclasses import replace
+
+    from web import create_app
+
+    apps: list[Flask] = []
+
+    def build(**changes: Any) -> Flask:
+        app = create_app(replace(warehouse_db, **changes))
+        app.config["TESTING"] = True
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["shopflow"].close()
+
+
 def _token(app: Flask, email: str) -> dict[str, str]:
     issued = app.test_client().post(
         "/api/v1/auth/token", json={"email": email, "password": PASSWORD}

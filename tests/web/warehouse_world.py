@@ -169,6 +169,22 @@ class Warehouses:
 
         return wait_until(ready, what=f"{count} suborder(s) {status} for order {order_id}")
 
+    def wait_queued(self, warehouse_id: int, suborder_id: str) -> None:
+        """Until notify_warehouse has put the suborder on the warehouse's stream (it runs
+        just after the assignment commits, so a row can be ASSIGNED a moment before)."""
+        import redis
+
+        from db.warehouse_queue import queued_key
+
+        client = redis.Redis.from_url(self.settings.redis_url)
+        try:
+            wait_until(
+                lambda: client.sismember(queued_key(warehouse_id), suborder_id),
+                what=f"suborder {suborder_id} on warehouse {warehouse_id}'s stream",
+            )
+        finally:
+            client.close()
+
     def cancel(self, order_id: str) -> None:
         """What the shopper's cancel does: the order workflow's own `cancel` update."""
         from workflows.order import OrderWorkflow
