@@ -43,7 +43,9 @@ from workflows.order_messages import (
 _PATIENT = RetryPolicy(
     initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=30)
 )
-ATTEMPT_TIMEOUT = timedelta(seconds=30)
+# Each step is one short transaction or Redis call; a worker that died mid-call is
+# noticed this long after it took the task, and the step runs again elsewhere.
+ATTEMPT_TIMEOUT = timedelta(seconds=10)
 
 
 async def _call(name: str, request: object, result_type: type):
