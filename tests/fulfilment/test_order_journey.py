@@ -62,8 +62,10 @@ def test_an_order_no_warehouse_can_ship_alone_splits_and_follows_its_parcels_to_
         CHICAGO: ("ASSIGNED", {lamp: 1}),
         MIAMI: ("ASSIGNED", {kettle: 2}),
     }
-    for warehouse_id, suborder_id in suborders.items():  # queued right after assignment
-        store.until(lambda: suborder_id in queued(store, warehouse_id), what="queued")
+    def all_queued() -> bool:  # queued right after assignment
+        return all(s in queued(store, w) for w, s in suborders.items())
+
+    store.until(all_queued, what="every suborder on its warehouse's stream")
     assert store.shelf(kettle) == {SEATTLE: (1, 0), MIAMI: (2, 0)}
     store.check_invariants()
 
