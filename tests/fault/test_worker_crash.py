@@ -1,0 +1,65 @@
+"""SIGKILL the worker in the middle of compensating a cancelled order, start another:
+the cancel finishes, exactly once (spec sections 4 and 8)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from tests.fault.conftest import wait_until
+from tests.fulfilment.conftest import MIAMI, SEATTLE, Store
+from workflows.order import OrderWorkflow
+from workflows.order_messages import CancelOrder, order_workflow_id
+
+pytestmark = pytest.mark.integration
+
+
+def test_a_cancel_interrupted_by_a_worker_crash_finishes_on_restart_refunding_once(
+    store: Store, worker
+):
+    kettle = store.item({SEATTLE: 1, MIAMI: 2})
+    shopper, order_id = store.order({kettle: 3})
+    store.assigned(order_id, warehouses=2)
+    charge = store.scalar("SELECT payment_reference FROM orders WHERE id = :o", o=order_id)
+    total = store.scalar("SELECT total FROM orders WHERE id = :o", o=order_id)
+
+    # Hold the payment's ledger row, so the refund (the last step) stops in the middle.
+    blocker = store.engine.connect()
+    blocker.begin()
+    blocker.execute(text("SELECT 1 FROM payment_charges WHERE id = :c FOR UPDATE"), {"c": charge})
+    answers: list = []
+
+    async def cancel(client):
+        handle = client.get_workflow_handle_for(OrderWorkflow.run, order_workflow_id(order_id))
+        return await handle.execute_update(OrderWorkflow.cancel, CancelOrder(shopper.user_id))
+
+    canceller = threading.Thread(target=lambda: answers.append(store.temporal(cancel)))
+    canceller.start()
+    try:
+        # The stock is back and the order CANCELLED; the refund waits on our lock.
+        wait_until(lambda: store.order_status(order_id) == "CANCELLED", what="cancelled")
+        wait_until(
+            lambda: store.scalar(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ),
+            what="the refund waiting for the ledger row",
+        )
+        worker.kill()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert store.refunds(order_id) == []  # the crash came before the money moved
+
+    worker.start()  # a new process; Temporal retries the refund once its attempt times out
+    canceller.join(60)
+
+    assert answers and answers[0].status == "CANCELLED"
+    assert store.refunds(order_id) == [(f"refund-{order_id}", total)]
+    assert store.scalar("SELECT status FROM payment_charges WHERE id = :c", c=charge) == "REFUNDED"
+    assert store.aggregated(kettle) == 3
+    assert store.shelf(kettle) == {SEATTLE: (1, 1), MIAMI: (2, 2)}
+    assert store.events(order_id).count("refunded") == 1
+    store.check_invariants()
