@@ -4,10 +4,12 @@ and every bad body get a 4xx with a message, never a 5xx."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 
 import pytest
 
+from tests.web.checkout_calls import run_together
 from tests.web.test_orders_api import insert_order
 
 pytest_plugins = ["tests.web.checkout_fixtures", "tests.web.order_fixtures"]
@@ -86,6 +88,51 @@ def test_a_shopper_cannot_cancel_an_order_once_a_parcel_has_shipped(
     assert sorted(s["status"] for s in after["suborders"]) == ["ASSIGNED", "SHIPPED"]
     assert (stock_of(lamp), stock_of(mug)) == (7, 3)
     assert_checkout_invariants()
+
+
+def test_two_cancels_at_once_both_answer_the_cancelled_order_and_the_stock_comes_back_once(
+    store, split_order, stock_of, assert_checkout_invariants
+):
+    shopper, order_id, _, lamp, mug = split_order
+
+    answers = run_together(store, [lambda c: cancel(c, shopper, order_id)] * 2)
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert {answer.get_json()["status"] for answer in answers} == {"CANCELLED"}
+    assert (stock_of(lamp), stock_of(mug)) == (10, 4)
+    assert_checkout_invariants()
+
+
+def test_a_cancel_racing_a_shipment_has_exactly_one_winner(
+    shop, split_order, fulfilment, assert_checkout_invariants
+):
+    shopper, order_id, detail, _, _ = split_order
+    (seattle,) = [s for s in detail["suborders"] if s["warehouse"]["name"] == "Seattle"]
+    shipping = threading.Thread(target=lambda: _try(fulfilment.ship, seattle["suborderID"]))
+
+    shipping.start()
+    answer = cancel(shop, shopper, order_id)
+    shipping.join(60)
+
+    after = fulfilment.detail(shop, shopper, order_id)
+    parcel = [s for s in after["suborders"] if s["suborderID"] == seattle["suborderID"]][0]
+    if answer.status_code == 200:  # the cancel won: that parcel never ships
+        assert after["status"] == "CANCELLED" and parcel["status"] == "CANCELLED"
+    else:  # the shipment won: the order goes on, nothing was refunded
+        assert answer.status_code == 409, answer.get_json()
+        assert after["status"] == "PENDING" and parcel["status"] == "SHIPPED"
+    assert_checkout_invariants()
+
+
+def _try(call, *args) -> None:
+    """The portal's ship may find the parcel's workflow already closed by the cancel."""
+    from temporalio.client import WorkflowUpdateFailedError
+    from temporalio.service import RPCError
+
+    try:
+        call(*args)
+    except (RPCError, WorkflowUpdateFailedError):
+        pass
 
 
 def test_a_delivered_order_cannot_be_cancelled(shop, api_shopper, stock_item, checkout_engine):

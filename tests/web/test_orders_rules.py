@@ -1,0 +1,85 @@
+"""What the order page decides from an order alone: whether it still offers "Cancel
+order", whether it keeps polling, how the timeline reads (no services needed)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from web.orders.errors import OrderCancelRefused
+from web.orders.reads import OrderView
+from web.orders.suborders import SuborderView
+from web.orders.timeline import timeline_entries
+
+pytestmark = pytest.mark.unit
+
+NOW = datetime.now(UTC)
+
+
+def event(name: str, at: datetime = NOW, detail: str = "") -> dict:
+    return {"at": at.isoformat(), "event": name, "detail": detail}
+
+
+def parcel(status: str) -> SuborderView:
+    return SuborderView("o-S1", 1, "Seattle", "Seattle, WA, US", status, NOW, None, None, ())
+
+
+ORDER = OrderView(
+    order_id="o",
+    checkout_id="c",
+    ordered_at=NOW,
+    arrival_date=None,
+    status="PENDING",
+    total=1_000,
+    lines=(),
+    shipping_address={},
+    card_brand="visa",
+    card_last4="4242",
+    timeline=(event("placed"),),
+)
+
+
+def test_a_pending_order_can_be_cancelled_until_a_parcel_leaves_the_warehouse():
+    assert ORDER.can_cancel
+    assert replace(ORDER, suborders=(parcel("ASSIGNED"), parcel("CANCELLED"))).can_cancel
+    assert not replace(ORDER, suborders=(parcel("ASSIGNED"), parcel("SHIPPED"))).can_cancel
+    assert not replace(ORDER, status="SHIPPED").can_cancel
+    assert not replace(ORDER, status="CANCELLED").can_cancel
+
+
+def test_the_page_polls_until_the_order_is_delivered_or_cancelled_and_refunded():
+    cancelled = replace(ORDER, status="CANCELLED", timeline=(event("cancelled"),))
+
+    assert ORDER.keeps_changing and replace(ORDER, status="SHIPPED").keeps_changing
+    assert not replace(ORDER, status="DELIVERED").keeps_changing
+    assert cancelled.keeps_changing  # the refund is a moment behind the cancel
+    assert not replace(cancelled, timeline=(event("cancelled"), event("refunded"))).keeps_changing
+    long_ago = (event("cancelled", NOW - timedelta(hours=1)),)
+    assert not replace(cancelled, timeline=long_ago).keeps_changing
+    assert not replace(cancelled, total=0).keeps_changing  # nothing to refund
+
+
+def test_the_timeline_reads_in_words_and_skips_entries_it_cannot_read():
+    entries = timeline_entries(
+        [
+            event("placed", detail="Paid $10.00"),
+            {"event": "assigned", "at": "not a time", "detail": 42},
+            "garbage",
+            {"at": NOW.isoformat()},
+            event("rerouted"),
+        ]
+    )
+
+    assert [(e.label, e.detail) for e in entries] == [
+        ("Order placed", "Paid $10.00"),
+        ("Sent to a warehouse", ""),
+        ("Rerouted", ""),
+    ]
+    assert entries[0].at == NOW and entries[1].at is None
+
+
+def test_a_refusal_kind_becomes_a_snake_case_api_code():
+    assert OrderCancelRefused("AlreadyShipped", "...").code == "already_shipped"
+    assert OrderCancelRefused("Delivered", "...").code == "delivered"
