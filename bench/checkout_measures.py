@@ -52,6 +52,41 @@ def orders_for(dsn: str, user_ids: list[int]) -> int:
         ).fetchone()[0]
 
 
+# An order is fully assigned when its live suborders cover every unit it ordered.
+_ASSIGNED_ORDERS = """
+WITH wanted AS (
+    SELECT o.id, sum(ol.quantity) AS units FROM orders o
+    JOIN order_lines ol ON ol.order_id = o.id
+    WHERE o.user_id = ANY(%s) AND o.status <> 'CANCELLED' GROUP BY o.id
+), covered AS (
+    SELECT w.order_id, sum(l.quantity) AS units, max(w.created_at) AS last_at
+    FROM warehouse_orders w JOIN warehouse_order_lines l ON l.warehouse_order_id = w.id
+    WHERE w.order_id IN (SELECT id FROM wanted) AND w.status <> 'CANCELLED'
+    GROUP BY w.order_id
+)
+SELECT count(*), max(covered.last_at) FROM wanted JOIN covered
+    ON covered.order_id = wanted.id AND covered.units = wanted.units
+"""
+
+
+def wait_until_assigned(
+    dsn: str, user_ids: list[int], expected: int, *, timeout: float = 300.0
+) -> tuple[int, datetime | None]:
+    """Wait for `expected` of these users' orders to be fully assigned to warehouses.
+
+    Returns how many are, and when the last of their suborders was written (the
+    database's clock, the same machine's): the end of the batch's fulfilment.
+    """
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(dsn) as conn:
+        while True:
+            count, last_at = conn.execute(_ASSIGNED_ORDERS, (user_ids,)).fetchone()
+            conn.commit()
+            if count >= expected or time.monotonic() > deadline:
+                return count, last_at
+            time.sleep(0.1)
+
+
 def units_ordered(dsn: str, item_id: int) -> tuple[int, int, int]:
     """(orders with the item, units of it ordered, its aggregated stock now)."""
     with psycopg.connect(dsn) as conn:
