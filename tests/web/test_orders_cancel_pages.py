@@ -113,10 +113,11 @@ def test_a_shopper_cancels_from_the_order_page_and_is_told_about_the_refund(
     assert answer.status_code == 200
     assert fragment.lstrip().startswith('<div id="order-progress"')
     assert 'data-status="CANCELLED"' in fragment
-    assert re.search(r"Cancelled — your payment (was|is being) refunded", words(fragment))
+    assert "Cancelled — your payment was refunded to your Visa ending 4242" in words(fragment)
     assert "Visa ending 4242" in fragment
     assert 'data-test="cancel-order"' not in fragment
     assert fragment.count('data-status="CANCELLED"') == 3  # the order and both parcels
+    assert POLLING not in fragment  # cancelled and refunded: nothing more will change
     assert_checkout_invariants()
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from werkzeug.exceptions import NotFound, ServiceUnavailable
 
+from workflows.order import ALREADY_SHIPPED_MESSAGE as WORKFLOW_ALREADY_SHIPPED_MESSAGE
+
 NOT_FOUND_MESSAGE = "We couldn't find that order in your orders."
 UNAVAILABLE = (
     "We can't reach our order system right now, so nothing was cancelled. "
@@ -29,9 +31,8 @@ STILL_WORKING = (
 NOT_READY = (
     "This order is still being handed to our warehouses. Please try cancelling again in a moment."
 )
-ALREADY_SHIPPED_MESSAGE = (
-    "Part of this order has already shipped, so it can no longer be cancelled."
-)
+# The workflow's own refusal, word for word, when PostgreSQL already shows the shipment.
+ALREADY_SHIPPED_MESSAGE = WORKFLOW_ALREADY_SHIPPED_MESSAGE
 DELIVERED_MESSAGE = "This order has been delivered, so it can no longer be cancelled."
 CLOSED_MESSAGE = "This order can no longer be cancelled online."
 
