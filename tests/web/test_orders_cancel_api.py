@@ -177,6 +177,20 @@ def test_an_order_whose_fulfilment_has_not_started_yet_asks_to_try_again(
     assert "try cancelling again" in answer.get_json()["error"]["message"]
 
 
+def test_an_order_whose_workflow_was_ended_by_an_operator_is_not_pretended_cancelled(
+    shop, split_order, fulfilment, stock_of
+):
+    shopper, order_id, _, lamp, _ = split_order
+    fulfilment.end()  # terminated: nothing would give the stock or the money back
+
+    answer = cancel(shop, shopper, order_id)
+
+    assert answer.status_code == 409
+    assert "can no longer be cancelled online" in answer.get_json()["error"]["message"]
+    assert fulfilment.detail(shop, shopper, order_id)["status"] == "PENDING"
+    assert stock_of(lamp) == 7
+
+
 def test_cancelling_answers_503_with_a_message_when_temporal_is_down(
     make_store, api_shopper, stock_item, checkout_engine
 ):
