@@ -1,2 +1,3 @@
-"""My orders: the pages (routes) and the PostgreSQL reads they share with
-/api/v1/orders (reads). Always the signed-in shopper's own orders."""
+"""My orders: the pages (routes), the PostgreSQL reads they share with /api/v1/orders
+(reads, suborders, timeline) and cancelling through the order's workflow (cancelling,
+workflow_client, errors). Always the signed-in shopper's own orders."""
