@@ -1,8 +1,9 @@
 """The warehouse portal in the browser (staff only): /warehouses and /warehouses/<id>.
 
 The portal page shows the warehouse's queue: suborders waiting to ship (oldest first,
-new arrivals marked) and those shipped and awaiting delivery. The queue section polls
-itself (`hx-trigger="every 5s"`), so new suborders appear without a reload. Ship and
+new arrivals marked) and those shipped and awaiting delivery. The queue fragment is
+re-read every 5 s (`hx-trigger="every 5s"` on its wrapper, which keeps polling even
+after a failed poll), so new suborders appear without a reload. Ship and
 Deliver post with htmx and swap their row for the updated one; restock posts its form
 and swaps the restock box with the outcome. Without JavaScript every form posts and
 the whole page comes back. Shoppers get 403; anonymous visitors go to the login page.
