@@ -24,6 +24,7 @@ unreachable: 503, nothing changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -117,7 +118,9 @@ def restock(warehouse_id: str) -> Response:
     return private_json(answer)
 
 
-def _suborder_answer(warehouse_id: str, suborder_id: str, action) -> Response:
+def _suborder_answer(
+    warehouse_id: str, suborder_id: str, action: Callable[[int, str], SuborderRow]
+) -> Response:
     warehouse = ops.warehouse_or_404(reads.parse_warehouse_id(warehouse_id))
     try:
         row = action(warehouse.id, suborder_id)

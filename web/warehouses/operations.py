@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import redis
 from werkzeug.exceptions import NotFound
@@ -85,7 +87,12 @@ def suborder_or_404(warehouse_id: int, suborder_id: str) -> SuborderRow:
 # --- the queue ----------------------------------------------------------------------
 
 
-def assigned_queue(warehouse_id: int, *, limit: int = reads.DEFAULT_LIMIT, after=None) -> QueueView:
+def assigned_queue(
+    warehouse_id: int,
+    *,
+    limit: int = reads.DEFAULT_LIMIT,
+    after: tuple[datetime, str] | None = None,
+) -> QueueView:
     """Suborders waiting to ship, oldest first, with those new to the portal marked."""
     entries = _read_stream(warehouse_id)
     with services().sessions() as session:
@@ -118,7 +125,7 @@ def _read_stream(warehouse_id: int) -> list[_Read]:
     ]
 
 
-def _ack(action) -> None:
+def _ack(action: Callable[[WarehouseQueue], object]) -> None:
     try:
         action(WarehouseQueue(services().redis))
     except redis.RedisError as error:
