@@ -141,7 +141,9 @@ class OrderWorkflow:
             if not lines:
                 return
         try:
-            plan = await steps.plan(self._input.order_id, self._input.strategy, lines)
+            plan = await steps.plan(
+                self._input.order_id, self._input.strategy, lines, local=steps.local_steps()
+            )
         except FailureError as error:
             if cause := business_cause(error, UNALLOCATABLE):
                 self._missing = tuple(Line(d["itemID"], d["missing"]) for d in cause.details)

@@ -1,7 +1,12 @@
 """The activity calls OrderWorkflow and WarehouseAssignmentWorkflow make (workflow code).
 
-Regular activities, not local ones: fulfilment runs for days, each step is rare
-compared with checkout, and every call shows in the Web UI with its own retries.
+The steps every order takes at once (plan, assign, notify) run as local activities:
+they happen on every order, right behind checkout, and each regular activity costs a
+task-queue round trip and another workflow task (bench.checkout: see
+docs/benchmarks.md). Their retries show in the Web UI as a pending local activity on
+the workflow. The rare, slow-moving steps (ship, deliver, cancel, refund) stay
+regular activities, each visible in the history with its own attempts.
+
 Business failures (non-retryable ApplicationErrors) end a call at once; anything
 else is retried until it works, because every step is idempotent by its key.
 """
@@ -48,7 +53,24 @@ _PATIENT = RetryPolicy(
 ATTEMPT_TIMEOUT = timedelta(seconds=10)
 
 
-async def _call(name: str, request: object, result_type: type):
+# workflow.patched id: histories recorded before it ran plan/assign/notify as regular
+# activities, and replay takes that path for them.
+LOCAL_STEPS = "local-fulfilment-steps"
+
+
+def local_steps() -> bool:
+    return workflow.patched(LOCAL_STEPS)
+
+
+async def _call(name: str, request: object, result_type: type, *, local: bool = False):
+    if local:
+        return await workflow.execute_local_activity(
+            name,
+            request,
+            result_type=result_type,
+            start_to_close_timeout=ATTEMPT_TIMEOUT,
+            retry_policy=_PATIENT,
+        )
     return await workflow.execute_activity(
         name,
         request,
@@ -58,16 +80,18 @@ async def _call(name: str, request: object, result_type: type):
     )
 
 
-async def plan(order_id: str, strategy: str, lines: tuple[Line, ...] = ()) -> PlanResult:
-    return await _call(PLAN, PlanRequest(order_id, strategy, lines), PlanResult)
+async def plan(
+    order_id: str, strategy: str, lines: tuple[Line, ...] = (), *, local: bool = False
+) -> PlanResult:
+    return await _call(PLAN, PlanRequest(order_id, strategy, lines), PlanResult, local=local)
 
 
-async def assign(request: AssignRequest) -> AssignResult:
-    return await _call(ASSIGN, request, AssignResult)
+async def assign(request: AssignRequest, *, local: bool = False) -> AssignResult:
+    return await _call(ASSIGN, request, AssignResult, local=local)
 
 
-async def notify_warehouse(request: NotifyRequest) -> NotifyResult:
-    return await _call(NOTIFY_WAREHOUSE, request, NotifyResult)
+async def notify_warehouse(request: NotifyRequest, *, local: bool = False) -> NotifyResult:
+    return await _call(NOTIFY_WAREHOUSE, request, NotifyResult, local=local)
 
 
 async def mark_shipped(suborder_id: str) -> SuborderResult:

@@ -62,19 +62,26 @@ class WarehouseAssignmentWorkflow:
     async def run(self, input: AssignmentInput) -> str:
         if self._cancel:  # cancelled before it was ever assigned: nothing to give back
             return await self._report(CANCELLED)
+        local = steps.local_steps()
         try:
             assigned = await steps.assign(
-                AssignRequest(input.order_id, input.suborder_id, input.warehouse_id, input.lines)
+                AssignRequest(input.order_id, input.suborder_id, input.warehouse_id, input.lines),
+                local=local,
             )
         except FailureError as error:
             if business_cause(error, WAREHOUSE_SHORT):
                 return await self._report(LOST)
             raise
-        await self._report(assigned.status)
-        if self._status == ASSIGNED and not self._cancel:
-            await steps.notify_warehouse(
-                NotifyRequest(input.order_id, input.suborder_id, input.warehouse_id)
-            )
+        notify = NotifyRequest(input.order_id, input.suborder_id, input.warehouse_id)
+        if local:
+            # Queue first, then one report: both in the same workflow task.
+            if assigned.status == ASSIGNED and not self._cancel:
+                await steps.notify_warehouse(notify, local=True)
+            await self._report(assigned.status)
+        else:  # the order of histories recorded before LOCAL_STEPS
+            await self._report(assigned.status)
+            if self._status == ASSIGNED and not self._cancel:
+                await steps.notify_warehouse(notify)
         while self._status not in (DELIVERED, CANCELLED):
             await workflow.wait_condition(self._has_work)
             if self._status == ASSIGNED and self._cancel:

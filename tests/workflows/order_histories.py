@@ -109,11 +109,23 @@ SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
     # Recorded after "refund-on-cancel" and the portal's confirm_* updates.
     "order_cancelled_and_refunded": (split_store, cancelled_after_assignment),
     "order_confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
+    # Recorded after "local-fulfilment-steps": plan, assign and notify as local activities.
+    "order_local_steps_confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
+    "order_local_steps_replanned_after_lost_race": (
+        lambda: FakeWarehouses(
+            available={1: {10: 2}, 2: {10: 2}},
+            order_lines={10: 2},
+            steal_before_assign={1: {10: 1}},
+        ),
+        replanned_after_lost_race,
+    ),
+    "order_local_steps_cancelled_and_refunded": (split_store, cancelled_after_assignment),
 }
 # The children's own histories, recorded alongside the paths that take them furthest.
 CHILD_HISTORIES = {
     "order_shipped_and_delivered": "order_suborder_shipped_and_delivered",
     "order_confirmed_by_the_portal": "order_suborder_confirmed_by_the_portal",
+    "order_local_steps_confirmed_by_the_portal": "order_suborder_local_steps",
 }
 
 

@@ -47,7 +47,7 @@ def test_a_shopper_who_pays_in_time_gets_an_order_and_is_charged_once():
             fulfilment = h.client.get_workflow_handle_for(
                 HandedToFulfilment.run, order_workflow_id(placed.order_id)
             )
-            handed = await fulfilment.result()
+            handed = await fulfilment.query(HandedToFulfilment.handed)
             return begun, paid, placed, final, described.typed_search_attributes, handed
 
     begun, paid, placed, final, attributes, handed = run(scenario)

@@ -55,7 +55,12 @@ def test_an_order_no_single_warehouse_can_ship_is_split_into_two_assigned_subord
     assert view.status == "PENDING"
     assert store.available == {1: {10: 1}, 2: {11: 1}}
     assert sorted(store.notified) == [(1, S1), (2, S2)]
-    assert attributes == {"OrderId": ORDER, "CustomerId": str(USER), "OrderStatus": "PENDING"}
+    assert attributes == {
+        "OrderId": ORDER,
+        "CustomerId": str(USER),
+        "OrderStatus": "PENDING",
+        "TemporalChangeVersion": ["local-fulfilment-steps"],  # workflow.patched markers
+    }
 
 
 def test_a_warehouse_that_loses_the_race_for_its_stock_is_replaced_by_a_new_plan():
