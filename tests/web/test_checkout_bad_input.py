@@ -142,7 +142,6 @@ def test_checkout_calls_without_a_token_are_401(shop, checkout):
         (b"", 400, "JSON object"),
         (b"{oops", 400, "not valid JSON"),
         (b"{}", 400, "checkoutID is required"),
-        (b'{"orderID": "abc"}', 400, "checkoutID is required"),
         (b'{"checkoutID": 42}', 400, "must be a string"),
         (b'{"checkoutID": "../../etc"}', 404, "couldn't find that checkout"),
         (b'{"checkoutID": "' + UNKNOWN_CHECKOUT.encode() + b'"}', 404, "couldn't find"),
@@ -151,6 +150,7 @@ def test_checkout_calls_without_a_token_are_401(shop, checkout):
 def test_submit_and_cancel_need_a_checkout_id_of_this_shopper(
     shop, shopper, name, body, status, wanted
 ):
+    # (CANCEL with an orderID cancels an order instead: tests/web/test_orders_cancel_api.py.)
     answer = shop.post(
         f"/api/v1/checkout?op={name}",
         data=body,
@@ -160,6 +160,15 @@ def test_submit_and_cancel_need_a_checkout_id_of_this_shopper(
 
     assert answer.status_code == status
     assert wanted in message_of(answer)
+
+
+def test_submit_wants_the_checkout_not_an_order(shop, shopper):
+    answer = shop.post(
+        "/api/v1/checkout?op=SUBMIT", json={"orderID": "abc"}, headers=shopper.headers
+    )
+
+    assert answer.status_code == 400
+    assert "checkoutID is required" in message_of(answer)
 
 
 @pytest.mark.parametrize(
