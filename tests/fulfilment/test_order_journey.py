@@ -62,6 +62,7 @@ def test_an_order_no_warehouse_can_ship_alone_splits_and_follows_its_parcels_to_
         CHICAGO: ("ASSIGNED", {lamp: 1}),
         MIAMI: ("ASSIGNED", {kettle: 2}),
     }
+
     def all_queued() -> bool:  # queued right after assignment
         return all(s in queued(store, w) for w, s in suborders.items())
 
