@@ -1,0 +1,158 @@
+"""In the browser: a shopper's order splits over two warehouses; a warehouse worker
+ships and delivers it from the portal while the shopper's order page follows along;
+another order is cancelled from its page and refunded — real app, real worker."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import text
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery"
+_item_ids = itertools.count(880_001)
+
+
+@pytest.fixture
+def split_item(engine) -> tuple[int, list[tuple[int, str]]]:
+    """A new item with one unit in each of the two first warehouses (ordering two
+    splits the order); its id and those warehouses (id, name)."""
+    item_id = next(_item_ids)
+    with engine.begin() as conn:
+        warehouses = [
+            tuple(row)
+            for row in conn.execute(text("SELECT id, name FROM warehouses ORDER BY id LIMIT 2"))
+        ]
+        conn.execute(
+            text(
+                "INSERT INTO items (id, sku, name, description, category, brand, price, rating) "
+                "VALUES (:id, :sku, :name, 'Ships from two places.', 'Tests', 'Acme', 3900, 4.5)"
+            ),
+            {"id": item_id, "sku": f"E2E-{item_id}", "name": f"Twin Parcel Lamp {item_id}"},
+        )
+        conn.execute(
+            text("INSERT INTO aggregated_stock (item_id, stock) VALUES (:id, 2)"), {"id": item_id}
+        )
+        for warehouse_id, _ in warehouses:
+            conn.execute(
+                text(
+                    "INSERT INTO warehouse_stock (item_id, warehouse_id, physical_stock, "
+                    "available_stock) VALUES (:i, :w, 1, 1)"
+                ),
+                {"i": item_id, "w": warehouse_id},
+            )
+    return item_id, warehouses
+
+
+def sign_up(page: Page, store: str, tag: str, next_path: str) -> None:
+    page.goto(f"{store}/register?next={next_path}")
+    page.get_by_label("Email").fill(f"e2e-{tag}-{uuid.uuid4().hex[:10]}@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(f"{store}{next_path}")
+
+
+def buy(page: Page, store: str, item_id: int, quantity: int) -> str:
+    """Add `quantity` from the item page, check out, pay; the new order's id."""
+    page.goto(f"{store}/items/{item_id}")
+    page.get_by_label("Qty").fill(str(quantity))
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("[data-test=cart-message]")).to_contain_text("Added")
+    page.goto(f"{store}/cart")
+    page.get_by_role("button", name="Begin checkout").click()
+    expect(page).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"))
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiry (MM/YY)").fill("12/34")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_label("Name on card").fill("Ada Shopper")
+    page.get_by_label("Full name").fill("Ada Shopper")
+    page.get_by_label("Address line 1").fill("1 Main St")
+    page.get_by_label("City").fill("Seattle")
+    page.get_by_label("Postal code").fill("98101")
+    page.get_by_label("Country").fill("US")
+    page.get_by_role("button", name="Pay and place order").click()
+    expect(page).to_have_url(re.compile(r"/orders/[0-9a-f]{32}\?placed=1$"), timeout=15_000)
+    return page.locator("[data-test=order-id]").inner_text()
+
+
+@pytest.fixture
+def staff_page(browser, live_store, engine):
+    from db.engine import make_session_factory
+    from web.auth.accounts import register
+
+    email = f"e2e-staff-{uuid.uuid4().hex[:10]}@example.com"
+    register(make_session_factory(engine), email=email, password=PASSWORD, role="staff")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_store}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    yield page
+    context.close()
+
+
+def test_a_split_order_is_shipped_and_delivered_from_the_portal_while_the_shopper_watches(
+    live_store, checkout_worker, page, staff_page, split_item, output_dir, assert_invariants
+):
+    item_id, warehouses = split_item
+    sign_up(page, live_store, "split", f"/items/{item_id}")
+    order_id = buy(page, live_store, item_id, 2)
+
+    parcels = page.locator("[data-test=parcel]")
+    expect(parcels).to_have_count(2, timeout=15_000)  # the page polls while it changes
+    for _, name in warehouses:
+        expect(page.locator("[data-test=parcels]")).to_contain_text(f"Ships from {name}")
+    expect(page.locator("[data-test=cancel-order]")).to_be_visible()
+    page.screenshot(path=str(output_dir / "split.png"), full_page=True)
+
+    for warehouse_id, _ in warehouses:
+        staff_page.goto(f"{live_store}/warehouses/{warehouse_id}")
+        row = staff_page.locator(f"[data-test=suborder-row][data-suborder-id^='{order_id}']")
+        expect(row).to_have_count(1, timeout=10_000)
+        row.get_by_role("button", name="Mark shipped").click()
+        expect(row.locator("[data-test=suborder-status]")).to_have_text("Shipped")
+        if warehouse_id == warehouses[0][0]:
+            # One parcel on its way: the shopper can no longer cancel.
+            expect(page.locator("[data-test=cancel-order]")).to_have_count(0, timeout=10_000)
+    staff_page.screenshot(path=str(output_dir / "portal.png"), full_page=True)
+    expect(page.locator("[data-test=order-status]")).to_have_text("SHIPPED", timeout=10_000)
+
+    for warehouse_id, _ in warehouses:
+        staff_page.goto(f"{live_store}/warehouses/{warehouse_id}")
+        row = staff_page.locator(f"[data-test=suborder-row][data-suborder-id^='{order_id}']")
+        row.get_by_role("button", name="Mark delivered").click()
+        expect(row.locator("[data-test=suborder-status]")).to_have_text("Delivered")
+    expect(page.locator("[data-test=order-status]")).to_have_text("DELIVERED", timeout=10_000)
+    events = page.locator("[data-test=timeline-event]")
+    for event in ("placed", "assigned", "shipped", "delivered"):
+        expect(events.locator(f"xpath=self::*[@data-event='{event}']").first).to_be_visible()
+    page.screenshot(path=str(output_dir / "delivered.png"), full_page=True)
+    assert_invariants()
+
+
+def test_a_shopper_cancels_an_order_before_it_ships_and_is_refunded(
+    live_store, checkout_worker, page, split_item, output_dir, assert_invariants
+):
+    item_id, _ = split_item
+    sign_up(page, live_store, "cancel", f"/items/{item_id}")
+    buy(page, live_store, item_id, 1)
+    expect(page.locator("[data-test=parcel]")).to_have_count(1, timeout=15_000)
+
+    page.once("dialog", lambda dialog: dialog.accept())  # hx-confirm
+    page.get_by_role("button", name="Cancel order").click()
+
+    expect(page.locator("[data-test=order-status]")).to_have_text("CANCELLED", timeout=15_000)
+    expect(page.locator("[data-test=order-cancelled]")).to_contain_text(
+        "your payment was refunded", timeout=10_000
+    )
+    page.screenshot(path=str(output_dir / "cancelled.png"), full_page=True)
+    stock = page.request.get(f"{live_store}/api/v1/items/{item_id}").json()["stock"]
+    assert stock == 2
+    assert_invariants()
