@@ -21,7 +21,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.fulfilment import FulfilmentActivities
 from db.engine import make_session_factory
-from db.warehouse_queue import queued_key, stream_key
+from db.warehouse_queue import entries_key, queued_key, stream_key
 from domain.stock import Line
 from workflows.order_messages import (
     AssignRequest,
@@ -193,7 +193,7 @@ def world(engine, services):
     with engine.begin() as conn:
         _remove(conn)
     for warehouse in SHELVES:
-        made.redis.delete(stream_key(warehouse), queued_key(warehouse))
+        made.redis.delete(stream_key(warehouse), queued_key(warehouse), entries_key(warehouse))
     made.redis.close()
 
 
