@@ -42,6 +42,7 @@ bp = Blueprint("orders", __name__, url_prefix="/orders")
 keep_private(bp)
 
 PAGE_SIZE = 10
+STOP_POLLING = 286  # htmx cancels an `every Ns` trigger that gets this status
 RECENT_MONTHS = 3
 
 
@@ -80,7 +81,10 @@ def show(order_id: str) -> Response:
 @bp.get("/<order_id>/progress")
 @login_required
 def progress(order_id: str) -> Response:
-    return _progress(_order(order_id))
+    order = _order(order_id)
+    # 286 tells htmx to stop polling: nothing about this order will change any more.
+    final = wants_fragment() and not order.keeps_changing
+    return _progress(order, status=STOP_POLLING if final else 200)
 
 
 @bp.post("/<order_id>/cancel")
