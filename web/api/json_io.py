@@ -62,6 +62,18 @@ def api_error(status: int, code: str, message: str, **details: Any) -> Response:
     return private_json({"error": {"code": code, "message": message, **details}}, status)
 
 
+def address_json(address: dict[str, Any]) -> dict[str, Any]:
+    """A stored shipping address (snake_case, as checkout saved it) in the API's shape."""
+    return {
+        "name": address.get("name"),
+        "line1": address.get("line1"),
+        "line2": address.get("line2") or None,
+        "city": address.get("city"),
+        "postalCode": address.get("postal_code"),
+        "country": address.get("country"),
+    }
+
+
 def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from web.api.json_io import api_error, private_json
+from web.api.json_io import address_json, api_error, private_json
 from web.auth import api_login_required, current_user
 from web.checkout.operations import utc_iso
 from web.errors import BadRequest
@@ -106,18 +106,10 @@ def order_json(order: OrderView) -> dict[str, Any]:
 
 
 def order_detail_json(order: OrderView) -> dict[str, Any]:
-    address = order.shipping_address
     return {
         **order_json(order),
         "checkoutID": order.checkout_id,
-        "shippingAddress": {
-            "name": address.get("name"),
-            "line1": address.get("line1"),
-            "line2": address.get("line2") or None,
-            "city": address.get("city"),
-            "postalCode": address.get("postal_code"),
-            "country": address.get("country"),
-        },
+        "shippingAddress": address_json(order.shipping_address),
         "card": {"brand": order.card_brand, "last4": order.card_last4},
         "canCancel": order.can_cancel,
         "timeline": list(order.timeline),

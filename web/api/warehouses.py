@@ -30,7 +30,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from web.api.json_io import api_error, private_json, read_json_object, require_int
+from web.api.json_io import address_json, api_error, private_json, read_json_object, require_int
 from web.auth import staff_required
 from web.headers import keep_private
 from web.services import services
@@ -140,7 +140,6 @@ def warehouse_json(warehouse: WarehouseView) -> dict[str, Any]:
 
 
 def suborder_json(row: SuborderRow, *, new: bool | None = None) -> dict[str, Any]:
-    address = row.shipping_address
     answer: dict[str, Any] = {
         "suborderID": row.suborder_id,
         "orderID": row.order_id,
@@ -149,14 +148,7 @@ def suborder_json(row: SuborderRow, *, new: bool | None = None) -> dict[str, Any
         "createdAt": _instant(row.created_at),
         "shippedAt": _instant(row.shipped_at),
         "deliveredAt": _instant(row.delivered_at),
-        "shippingAddress": {
-            "name": address.get("name"),
-            "line1": address.get("line1"),
-            "line2": address.get("line2") or None,
-            "city": address.get("city"),
-            "postalCode": address.get("postal_code"),
-            "country": address.get("country"),
-        },
+        "shippingAddress": address_json(row.shipping_address),
         "lines": [
             {"itemID": line.item_id, "name": line.name, "quantity": line.quantity}
             for line in row.lines
