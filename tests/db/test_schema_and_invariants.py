@@ -62,19 +62,25 @@ def test_migrations_create_exactly_what_the_models_describe(engine):
 
 def test_the_database_refuses_to_take_stock_below_zero(engine, one_item):
     with pytest.raises(IntegrityError), engine.begin() as conn:
-        conn.execute(text("UPDATE aggregated_stock SET stock = stock - 8 WHERE item_id = :i"), {"i": one_item})
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = stock - 8 WHERE item_id = :i"),
+            {"i": one_item},
+        )
 
 
 def test_a_warehouse_cannot_have_more_available_than_on_its_shelves(engine, one_item):
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(
-            text("UPDATE warehouse_stock SET available_stock = 8 WHERE item_id = :i"), {"i": one_item}
+            text("UPDATE warehouse_stock SET available_stock = 8 WHERE item_id = :i"),
+            {"i": one_item},
         )
 
 
 def test_a_held_reservation_is_counted_on_both_sides_of_the_books(engine, one_item):
     with engine.begin() as conn:
-        conn.execute(text("UPDATE aggregated_stock SET stock = 5 WHERE item_id = :i"), {"i": one_item})
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = 5 WHERE item_id = :i"), {"i": one_item}
+        )
         conn.execute(
             text(
                 "INSERT INTO reservations (checkout_id, item_id, quantity, expires_at, state) "
@@ -87,7 +93,9 @@ def test_a_held_reservation_is_counted_on_both_sides_of_the_books(engine, one_it
 
 def test_the_checker_names_an_item_whose_stock_does_not_add_up(engine, one_item):
     with engine.begin() as conn:
-        conn.execute(text("UPDATE aggregated_stock SET stock = 6 WHERE item_id = :i"), {"i": one_item})
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = 6 WHERE item_id = :i"), {"i": one_item}
+        )
     report = _report(engine)
     assert not report.ok
     assert any(v.invariant == "I1" and f"item {one_item}" in v.detail for v in report.violations)
@@ -95,7 +103,9 @@ def test_the_checker_names_an_item_whose_stock_does_not_add_up(engine, one_item)
 
 def test_the_checker_flags_a_hold_left_behind_after_its_expiry(engine, one_item):
     with engine.begin() as conn:
-        conn.execute(text("UPDATE aggregated_stock SET stock = 6 WHERE item_id = :i"), {"i": one_item})
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = 6 WHERE item_id = :i"), {"i": one_item}
+        )
         conn.execute(
             text(
                 "INSERT INTO reservations (checkout_id, item_id, quantity, expires_at, state) "
@@ -111,7 +121,8 @@ def test_the_checker_flags_a_hold_left_behind_after_its_expiry(engine, one_item)
 def test_the_checker_flags_shelves_that_disagree_with_assigned_suborders(engine, one_item):
     with engine.begin() as conn:
         conn.execute(
-            text("UPDATE warehouse_stock SET physical_stock = 9 WHERE item_id = :i"), {"i": one_item}
+            text("UPDATE warehouse_stock SET physical_stock = 9 WHERE item_id = :i"),
+            {"i": one_item},
         )
     violations = _report(engine).violations
     assert any(v.invariant == "I2" and "warehouse 99001" in v.detail for v in violations)
@@ -137,7 +148,9 @@ def test_shopflow_check_exits_zero_with_a_summary_when_the_books_balance(service
 
 def test_shopflow_check_exits_one_and_names_the_broken_item(services, engine, one_item):
     with engine.begin() as conn:
-        conn.execute(text("UPDATE aggregated_stock SET stock = 3 WHERE item_id = :i"), {"i": one_item})
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = 3 WHERE item_id = :i"), {"i": one_item}
+        )
     result = _shopflow_check(services)
     assert result.returncode == 1
     assert f"item {one_item}" in result.stderr

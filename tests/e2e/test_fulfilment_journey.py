@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
+from tests.stock_world import insert_item
+
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery"
@@ -28,24 +30,15 @@ def split_item(engine) -> tuple[int, list[tuple[int, str]]]:
             tuple(row)
             for row in conn.execute(text("SELECT id, name FROM warehouses ORDER BY id LIMIT 2"))
         ]
-        conn.execute(
-            text(
-                "INSERT INTO items (id, sku, name, description, category, brand, price, rating) "
-                "VALUES (:id, :sku, :name, 'Ships from two places.', 'Tests', 'Acme', 3900, 4.5)"
-            ),
-            {"id": item_id, "sku": f"E2E-{item_id}", "name": f"Twin Parcel Lamp {item_id}"},
-        )
-        conn.execute(
-            text("INSERT INTO aggregated_stock (item_id, stock) VALUES (:id, 2)"), {"id": item_id}
-        )
-        for warehouse_id, _ in warehouses:
-            conn.execute(
-                text(
-                    "INSERT INTO warehouse_stock (item_id, warehouse_id, physical_stock, "
-                    "available_stock) VALUES (:i, :w, 1, 1)"
-                ),
-                {"i": item_id, "w": warehouse_id},
-            )
+    insert_item(
+        engine,
+        item_id,
+        {warehouse_id: 1 for warehouse_id, _ in warehouses},
+        name=f"Twin Parcel Lamp {item_id}",
+        sku=f"E2E-{item_id}",
+        price=3_900,
+        description="Ships from two places.",
+    )
     return item_id, warehouses
 
 

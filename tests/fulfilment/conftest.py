@@ -21,8 +21,8 @@ from flask import Flask
 from sqlalchemy import text
 
 from settings import Settings
-from tests.web.checkout_calls import ApiShopper, place_order
-from tests.web.checkout_fixtures import register_api_shopper
+from tests.stock_world import insert_item
+from tests.web.checkout_calls import ApiShopper, place_order, register_api_shopper
 
 SEATTLE, CHICAGO, MIAMI = 1, 2, 3
 WAREHOUSES = {
@@ -71,28 +71,15 @@ class Store:
     def item(self, shelves: dict[int, int], price: int = 2_500) -> int:
         """A new item with `shelves` = {warehouse: units}; aggregated stock is their sum."""
         item_id = next(_item_ids)
-        with self.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO items (id, sku, name, description, category, brand, price, "
-                    "rating) VALUES (:id, :sku, :name, 'A fulfilment test item.', 'Tests', "
-                    "'Acme', :price, 4.0)"
-                ),
-                {"id": item_id, "sku": f"FUL-{item_id}", "name": f"Item {item_id}", "price": price},
-            )
-            conn.execute(
-                text("INSERT INTO aggregated_stock (item_id, stock) VALUES (:id, :stock)"),
-                {"id": item_id, "stock": sum(shelves.values())},
-            )
-            for warehouse_id, units in shelves.items():
-                conn.execute(
-                    text(
-                        "INSERT INTO warehouse_stock (item_id, warehouse_id, physical_stock, "
-                        "available_stock) VALUES (:i, :w, :u, :u)"
-                    ),
-                    {"i": item_id, "w": warehouse_id, "u": units},
-                )
-        return item_id
+        return insert_item(
+            self.engine,
+            item_id,
+            shelves,
+            name=f"Item {item_id}",
+            sku=f"FUL-{item_id}",
+            price=price,
+            description="A fulfilment test item.",
+        )
 
     # --- shoppers ---------------------------------------------------------------------
 

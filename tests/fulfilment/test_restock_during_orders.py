@@ -8,8 +8,7 @@ import threading
 import pytest
 
 from tests.fulfilment.conftest import MIAMI, SEATTLE, Store
-from tests.web.checkout_calls import place_order
-from tests.web.checkout_fixtures import register_api_shopper
+from tests.web.checkout_calls import place_order, register_api_shopper
 from tests.web.shoppers import PASSWORD, bearer, new_email
 
 pytestmark = pytest.mark.integration

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web.shoppers import PASSWORD, bearer, new_email
+
 APPROVED = "4242 4242 4242 4242"
 DECLINED = "4000 0000 0000 0002"
 ADDRESS = {
@@ -99,3 +101,20 @@ def wait_for_status(
         if state["status"] == status or time.monotonic() > deadline:
             return state
         time.sleep(0.2)
+
+
+def register_api_shopper(client: FlaskClient, cart: dict[int, int] | None = None) -> ApiShopper:
+    email = new_email("checkout")
+    registered = client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
+    assert registered.status_code == 201, registered.get_json()
+    issued = client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+    assert issued.status_code == 200, issued.get_json()
+    shopper = ApiShopper(email, bearer(issued.get_json()["token"]), registered.get_json()["userID"])
+    for item_id, quantity in (cart or {}).items():
+        added = client.patch(
+            "/api/v1/cart?op=ADD",
+            json={"itemID": item_id, "quantity": quantity},
+            headers=shopper.headers,
+        )
+        assert added.status_code == 200, added.get_json()
+    return shopper

@@ -23,8 +23,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from settings import Settings
-from tests.web.checkout_calls import ApiShopper
-from tests.web.shoppers import PASSWORD, bearer, new_email
+from tests.web.checkout_calls import ApiShopper, register_api_shopper
 
 FIRST_USER_ID = 1_000_001
 
@@ -127,23 +126,6 @@ def stock_item(checkout_engine) -> Callable[..., int]:
         return create_item(checkout_engine, stock, price, name)
 
     return create
-
-
-def register_api_shopper(client: FlaskClient, cart: dict[int, int] | None = None) -> ApiShopper:
-    email = new_email("checkout")
-    registered = client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
-    assert registered.status_code == 201, registered.get_json()
-    issued = client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
-    assert issued.status_code == 200, issued.get_json()
-    shopper = ApiShopper(email, bearer(issued.get_json()["token"]), registered.get_json()["userID"])
-    for item_id, quantity in (cart or {}).items():
-        added = client.patch(
-            "/api/v1/cart?op=ADD",
-            json={"itemID": item_id, "quantity": quantity},
-            headers=shopper.headers,
-        )
-        assert added.status_code == 200, added.get_json()
-    return shopper
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from settings import Settings
+from tests.stock_world import terminate_workflows
 from tests.web.checkout_calls import ApiShopper, place_order
 
 # A second warehouse near the test address (Seattle), so an order of one item held only
@@ -157,18 +158,7 @@ class Fulfilment:
         return wait_until(ready, what=f"{count} suborder(s) {status} for order {order_id}")
 
     def end(self) -> None:
-        from temporalio.service import RPCError
-
-        async def terminate_all() -> None:
-            for workflow_id in self._started:
-                try:  # its children go with it (parent close policy TERMINATE)
-                    await self._worker.client.get_workflow_handle(workflow_id).terminate(
-                        reason="test over"
-                    )
-                except RPCError:
-                    pass  # already ended: delivered or cancelled
-
-        self._worker.run(terminate_all())
+        terminate_workflows(self._worker, self._started)
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from catalog.records import WarehouseRecord
 from settings import Settings
+from tests.stock_world import insert_item, terminate_workflows
 
 TACOMA, BOSTON, CLOSED = 7101, 7102, 7103
 WAREHOUSES = [
@@ -66,27 +67,15 @@ class Warehouses:
     def item(self, shelves: dict[int, int], name: str | None = None) -> int:
         """A new item with `shelves` units per warehouse (aggregated = their sum, I1)."""
         item_id = next(_item_ids)
-        with self.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO items (id, sku, name, description, category, brand, price, rating)"
-                    " VALUES (:id, :sku, :name, 'A portal test item.', 'Tests', 'Acme', 900, 4.0)"
-                ),
-                {"id": item_id, "sku": f"WHT-{item_id:06d}", "name": name or f"Crate {item_id}"},
-            )
-            conn.execute(
-                text("INSERT INTO aggregated_stock (item_id, stock) VALUES (:i, :s)"),
-                {"i": item_id, "s": sum(shelves.values())},
-            )
-            for warehouse_id, units in shelves.items():
-                conn.execute(
-                    text(
-                        "INSERT INTO warehouse_stock (item_id, warehouse_id, physical_stock, "
-                        "available_stock) VALUES (:i, :w, :u, :u)"
-                    ),
-                    {"i": item_id, "w": warehouse_id, "u": units},
-                )
-        return item_id
+        return insert_item(
+            self.engine,
+            item_id,
+            shelves,
+            name=name or f"Crate {item_id}",
+            sku=f"WHT-{item_id:06d}",
+            price=900,
+            description="A portal test item.",
+        )
 
     def shelf(self, warehouse_id: int, item_id: int) -> tuple[int, int] | None:
         """(physical, available) of the item in that warehouse, or None without a row."""
@@ -196,15 +185,4 @@ class Warehouses:
         self.worker.run(handle.execute_update(OrderWorkflow.cancel, CancelOrder(self.shopper_id)))
 
     def end(self) -> None:
-        from temporalio.service import RPCError
-
-        async def terminate_all() -> None:
-            for workflow_id in self.started:
-                try:  # its children go with it (parent close policy TERMINATE)
-                    await self.worker.client.get_workflow_handle(workflow_id).terminate(
-                        reason="test over"
-                    )
-                except RPCError:
-                    pass  # already over
-
-        self.worker.run(terminate_all())
+        terminate_workflows(self.worker, self.started)

@@ -297,8 +297,15 @@ class CheckoutClient:
 
 
 def _closed(error: RPCError) -> bool:
-    """The run already completed (an update or update-with-start raced its end)."""
-    return error.status is RPCStatusCode.NOT_FOUND and "completed" in error.message
+    """The run already completed (an update or update-with-start raced its end).
+
+    "aborted by closing workflow": the server had admitted the update but the run closed
+    (e.g. a repeated SUBMIT while the checkout was handing its order on) before a worker
+    took it.
+    """
+    if error.status is not RPCStatusCode.NOT_FOUND:
+        return False
+    return "completed" in error.message or "closing workflow" in error.message
 
 
 def _rule_args(view: CheckoutView, caller: int) -> dict[str, Any]:

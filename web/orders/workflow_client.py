@@ -101,8 +101,9 @@ class OrderWorkflowClient:
 
 
 def _completed(error: RPCError) -> bool:
-    """NOT_FOUND because the run already ended (rather than because it never existed)."""
-    return "completed" in error.message
+    """NOT_FOUND because the run already ended (rather than because it never existed),
+    including an update the server had admitted when the run closed."""
+    return "completed" in error.message or "closing workflow" in error.message
 
 
 def _refusal_of(error: WorkflowUpdateFailedError) -> Exception:

@@ -1,0 +1,62 @@
+"""Helpers the integration tests share to set up stock and clean up workflows.
+
+Plain functions (not fixtures), so any test package can import them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import text
+
+
+def insert_item(
+    engine: Any,
+    item_id: int,
+    shelves: dict[int, int],
+    *,
+    name: str,
+    sku: str,
+    price: int = 2_500,
+    description: str = "A test item.",
+) -> int:
+    """An item with `shelves` = {warehouse: units} on the shelf and free to order, and
+    their sum as its aggregated stock, so invariant I1 holds from the start."""
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO items (id, sku, name, description, category, brand, price, rating) "
+                "VALUES (:id, :sku, :name, :description, 'Tests', 'Acme', :price, 4.0)"
+            ),
+            {"id": item_id, "sku": sku, "name": name, "description": description, "price": price},
+        )
+        conn.execute(
+            text("INSERT INTO aggregated_stock (item_id, stock) VALUES (:i, :s)"),
+            {"i": item_id, "s": sum(shelves.values())},
+        )
+        for warehouse_id, units in shelves.items():
+            conn.execute(
+                text(
+                    "INSERT INTO warehouse_stock (item_id, warehouse_id, physical_stock, "
+                    "available_stock) VALUES (:i, :w, :u, :u)"
+                ),
+                {"i": item_id, "w": warehouse_id, "u": units},
+            )
+    return item_id
+
+
+def terminate_workflows(workers: Any, workflow_ids: Iterable[str]) -> None:
+    """Terminate the workflows a test started (their children go with them, parent
+    close policy TERMINATE); ones already over are skipped. `workers` is the session's
+    tests.conftest.CheckoutWorkers."""
+    from temporalio.service import RPCError
+
+    async def terminate_all() -> None:
+        for workflow_id in workflow_ids:
+            try:
+                await workers.client.get_workflow_handle(workflow_id).terminate(reason="test over")
+            except RPCError:
+                pass  # already over: delivered or cancelled
+
+    workers.run(terminate_all())
