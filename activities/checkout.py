@@ -43,6 +43,7 @@ from workflows.checkout_messages import (
     SUBMIT_ORDER,
     UNKNOWN_ITEM,
     VOID_PAYMENT,
+    VOID_UNSETTLED_PAYMENT,
     AuthorizeRequest,
     AuthorizeResult,
     PricedLine,
@@ -54,6 +55,7 @@ from workflows.checkout_messages import (
     SubmitOrderResult,
     VoidPaymentRequest,
     VoidPaymentResult,
+    VoidUnsettledRequest,
 )
 
 # The brief's conditional decrement: the lock already makes it certain, the WHERE and
@@ -79,6 +81,7 @@ class CheckoutActivities:
             self.authorize_payment,
             self.submit_order,
             self.void_payment,
+            self.void_unsettled_payment,
         ]
 
     @activity.defn(name=RESERVE)
@@ -286,6 +289,14 @@ class CheckoutActivities:
                 refund_key(request.checkout_id), request.authorization_id, request.amount
             )
             return VoidPaymentResult("REFUNDED")
+
+    @activity.defn(name=VOID_UNSETTLED_PAYMENT)
+    def void_unsettled_payment(self, request: VoidUnsettledRequest) -> VoidPaymentResult:
+        """Compensation for an authorize whose answer was lost: find it by its key, void it."""
+        found = self._gateway.find_authorization(payment_key(request.checkout_id, request.attempt))
+        if found is None or not found.approved:
+            return VoidPaymentResult("NONE")
+        return self.void_payment(VoidPaymentRequest(request.checkout_id, found.id, found.amount))
 
     @staticmethod
     def _locked_reservations(session: Session, checkout_id: str) -> list[Reservation]:

@@ -88,6 +88,13 @@ class PaymentGateway(Protocol):
         """Hold `amount` on the card. The same key returns the first answer, never a second hold."""
         ...
 
+    def find_authorization(self, idempotency_key: str) -> Authorization | None:
+        """The answer an authorize with this key got, or None if none reached the gateway.
+
+        For a caller that never heard the answer (a timeout): it can then void the hold.
+        """
+        ...
+
     def capture(self, authorization_id: str) -> Capture:
         """Take the held money. Capturing twice returns the first capture."""
         ...

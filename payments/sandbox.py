@@ -103,6 +103,13 @@ class SandboxGateway:
                 )
             return _authorization(charge)
 
+    def find_authorization(self, idempotency_key: str) -> Authorization | None:
+        with self._sessions() as session:
+            charge = session.scalars(
+                select(PaymentCharge).where(PaymentCharge.idempotency_key == idempotency_key)
+            ).one_or_none()
+            return None if charge is None else _authorization(charge)
+
     def capture(self, authorization_id: str) -> Capture:
         with self._sessions.begin() as session:
             charge = _locked_charge(session, authorization_id)

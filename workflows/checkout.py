@@ -80,7 +80,8 @@ with workflow.unsafe.imports_passed_through():
     from workflows.order_messages import OrderInput, order_workflow_id
 
 S = CheckoutStatus
-START_FULFILMENT = "start-order-workflow"  # workflow.patched id
+START_FULFILMENT = "start-order-workflow"  # workflow.patched ids
+VOID_UNSETTLED = "void-unsettled-payment"
 PAYMENT_UNAVAILABLE = (
     "We could not reach the payment service. Your card was not charged; try again."
 )
@@ -102,6 +103,9 @@ class CheckoutWorkflow:
         self._attempt = 1
         self._payment_error: str | None = None
         self._authorization: AuthorizeResult | None = None
+        # The attempt whose authorize ended without an answer (a timeout): the gateway
+        # may hold money under its key, which giving back must void.
+        self._unsettled_attempt: int | None = None
         self._address: ShippingAddress | None = None
         self._order_id: str | None = None
         self._cancel_requested = False
@@ -185,6 +189,8 @@ class CheckoutWorkflow:
             return self._order_placed(released.order_id, recovered=True)
         if self._authorization is not None:
             await steps.void_payment(self._input.checkout_id, self._authorization)
+        elif self._unsettled_attempt is not None and workflow.patched(VOID_UNSETTLED):
+            await steps.void_unsettled(self._input.checkout_id, self._unsettled_attempt)
 
     # --- begin / state ------------------------------------------------------------------
 
@@ -273,6 +279,9 @@ class CheckoutWorkflow:
             decline = business_cause(error, PAYMENT_DECLINED)
             if decline is not None:
                 self._attempt += 1  # a decline is final for its idempotency key
+                self._unsettled_attempt = None
+            else:
+                self._unsettled_attempt = self._attempt  # retried with the same key
             details = (decline.details[0] if decline and decline.details else None) or {}
             self._payment_error = decline.message if decline else PAYMENT_UNAVAILABLE
             self._set_status(S.RESERVED)
@@ -286,6 +295,7 @@ class CheckoutWorkflow:
                 card_last4=details.get("last4"),
             )
         self._authorization, self._payment_error = auth, None
+        self._unsettled_attempt = None
         self._deadline = deadline_after_authorization(self._deadline, workflow.now())
         self._set_status(S.PAYMENT_AUTHORIZED)
         return PayResult(

@@ -22,6 +22,7 @@ RELEASE = "checkout.release"
 AUTHORIZE_PAYMENT = "checkout.authorize_payment"
 SUBMIT_ORDER = "checkout.submit_order"
 VOID_PAYMENT = "checkout.void_payment"
+VOID_UNSETTLED_PAYMENT = "checkout.void_unsettled_payment"
 
 # ApplicationError types raised by the activities (business outcomes, never retried).
 OUT_OF_STOCK = "OutOfStock"  # details: one {itemID, asked, left} per short line
@@ -209,5 +210,14 @@ class VoidPaymentRequest:
 
 
 @dataclass(frozen=True)
+class VoidUnsettledRequest:
+    """Void whatever the `attempt`-th authorize of the checkout left, if anything: its
+    answer never arrived (a timeout), so the workflow does not know the charge id."""
+
+    checkout_id: str
+    attempt: int
+
+
+@dataclass(frozen=True)
 class VoidPaymentResult:
-    outcome: str  # "VOIDED" or "REFUNDED"
+    outcome: str  # "VOIDED", "REFUNDED", or "NONE" (no hold was found to void)

@@ -19,6 +19,7 @@ from workflows.checkout_messages import (
     RESERVE,
     SUBMIT_ORDER,
     VOID_PAYMENT,
+    VOID_UNSETTLED_PAYMENT,
     AuthorizeRequest,
     AuthorizeResult,
     ReleaseRequest,
@@ -29,6 +30,7 @@ from workflows.checkout_messages import (
     SubmitOrderResult,
     VoidPaymentRequest,
     VoidPaymentResult,
+    VoidUnsettledRequest,
 )
 
 _QUICK = RetryPolicy(
@@ -122,6 +124,17 @@ async def void_payment(checkout_id: str, auth: AuthorizeResult) -> VoidPaymentRe
     return await workflow.execute_local_activity(
         VOID_PAYMENT,
         VoidPaymentRequest(checkout_id, auth.authorization_id, auth.amount),
+        result_type=VoidPaymentResult,
+        start_to_close_timeout=ATTEMPT_TIMEOUT,
+        retry_policy=_PATIENT,
+    )
+
+
+async def void_unsettled(checkout_id: str, attempt: int) -> VoidPaymentResult:
+    """Void the hold an authorize whose answer never came may have left (none: a no-op)."""
+    return await workflow.execute_local_activity(
+        VOID_UNSETTLED_PAYMENT,
+        VoidUnsettledRequest(checkout_id, attempt),
         result_type=VoidPaymentResult,
         start_to_close_timeout=ATTEMPT_TIMEOUT,
         retry_policy=_PATIENT,

@@ -42,6 +42,7 @@ from workflows.checkout_messages import (
     RESERVE,
     SUBMIT_ORDER,
     VOID_PAYMENT,
+    VOID_UNSETTLED_PAYMENT,
     AuthorizeRequest,
     AuthorizeResult,
     BeginRequest,
@@ -59,6 +60,7 @@ from workflows.checkout_messages import (
     SubmitOrderResult,
     VoidPaymentRequest,
     VoidPaymentResult,
+    VoidUnsettledRequest,
     checkout_workflow_id,
 )
 
@@ -89,6 +91,7 @@ class FakeStore:
     calls: list[str] = field(default_factory=list)
     fail_first_reserve_after_commit: bool = False
     fail_order_write: bool = False
+    lose_authorize_answers: bool = False  # the gateway holds the money, the answer is lost
     authorize_gate: asyncio.Event | None = None
     release_gate: asyncio.Event | None = None
 
@@ -151,6 +154,10 @@ class FakeStore:
                     "amount": request.amount,
                 },
             )
+            if self.lose_authorize_answers:
+                raise ApplicationError(
+                    "gateway timed out", type="GatewayTimeout", non_retryable=True
+                )
             if charge["status"] == "DECLINED":
                 raise ApplicationError(
                     "Your card was declined. Try another card.",
@@ -181,7 +188,16 @@ class FakeStore:
             charge["status"] = "REFUNDED" if charge["status"] == "CAPTURED" else "VOIDED"
             return VoidPaymentResult(charge["status"])
 
-        return [reserve, release, authorize, submit_order, void_payment]
+        @activity.defn(name=VOID_UNSETTLED_PAYMENT)
+        async def void_unsettled(request: VoidUnsettledRequest) -> VoidPaymentResult:
+            self.calls.append("void_unsettled")
+            charge = self.charges.get(f"{request.checkout_id}:pay:{request.attempt}")
+            if charge is None or charge["status"] != "AUTHORIZED":
+                return VoidPaymentResult("NONE")
+            charge["status"] = "VOIDED"
+            return VoidPaymentResult("VOIDED")
+
+        return [reserve, release, authorize, submit_order, void_payment, void_unsettled]
 
     def _charge(self, charge_id: str) -> dict:
         return next(c for c in self.charges.values() if c["id"] == charge_id)

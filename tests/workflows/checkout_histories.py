@@ -75,6 +75,13 @@ async def order_failed_compensated(h: CheckoutHarness) -> None:
         pass
 
 
+async def lost_payment_answer_voided(h: CheckoutHarness) -> None:
+    h.store.lose_authorize_answers = True
+    await h.begin(USER, {1: 1})
+    await h.handle(USER).execute_update(CheckoutWorkflow.pay, pay_request(USER))
+    await h.handle(USER).execute_update(CheckoutWorkflow.cancel, CancelRequest(USER))
+
+
 SCENARIOS: dict[str, Scenario] = {
     "checkout_paid_then_submitted": paid_then_submitted,
     "checkout_declined_then_paid_and_submitted": declined_then_paid_and_submitted,
@@ -87,6 +94,8 @@ SCENARIOS: dict[str, Scenario] = {
     # Recorded after "start-order-workflow": the placed order starts its OrderWorkflow.
     "checkout_submitted_and_handed_to_fulfilment": paid_then_submitted,
     "checkout_paid_and_submitted_in_one_step_to_fulfilment": declined_then_paid_and_submitted,
+    # Recorded after "void-unsettled-payment": a hold whose answer was lost is voided.
+    "checkout_lost_payment_answer_voided": lost_payment_answer_voided,
 }
 
 

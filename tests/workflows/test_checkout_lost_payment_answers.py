@@ -1,0 +1,72 @@
+"""A payment whose answer never came back (the gateway held the money, the call timed
+out) must not leave money held on the shopper's card once the checkout ends."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from domain.checkout import CheckoutStatus
+from tests.workflows.checkout_fakes import FakeStore, checkout_harness, pay_request
+from workflows.checkout import CheckoutWorkflow
+from workflows.checkout_messages import CancelRequest
+
+pytestmark = pytest.mark.workflow
+
+ADA = 101
+
+
+def run(scenario):
+    return asyncio.run(scenario())
+
+
+def test_a_hold_left_by_a_lost_payment_answer_is_voided_when_the_checkout_expires():
+    store = FakeStore(stock={1: 3}, lose_authorize_answers=True)
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 1})
+            paid = await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
+            held_meanwhile = store.charge_statuses()
+            await h.env.sleep(timedelta(minutes=6))
+            return paid, held_meanwhile, await h.handle(ADA).result()
+
+    paid, held_meanwhile, final = run(scenario)
+
+    assert not paid.approved and "could not reach the payment service" in paid.message
+    assert held_meanwhile == ["AUTHORIZED"]  # what the shopper was never told about
+    assert final.status is CheckoutStatus.EXPIRED
+    assert store.charge_statuses() == ["VOIDED"]
+    assert store.stock == {1: 3}
+
+
+def test_cancelling_after_a_lost_payment_answer_voids_the_hold_too():
+    store = FakeStore(stock={1: 3}, lose_authorize_answers=True)
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 1})
+            await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
+            return await h.handle(ADA).execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
+
+    final = run(scenario)
+
+    assert final.status is CheckoutStatus.CANCELLED
+    assert store.charge_statuses() == ["VOIDED"]
+    assert "void_unsettled" in store.calls and "void_payment" not in store.calls
+
+
+def test_a_checkout_that_never_reached_the_gateway_has_nothing_to_void():
+    store = FakeStore(stock={1: 3})
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 1})
+            return await h.handle(ADA).execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
+
+    final = run(scenario)
+
+    assert final.status is CheckoutStatus.CANCELLED
+    assert "void_unsettled" not in store.calls and store.charges == {}
