@@ -25,9 +25,7 @@ aggregated_stock rows (db.locks.lock_rows, id order), then the order row last.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import redis
 from sqlalchemy import select, text
@@ -44,7 +42,6 @@ from db.models import SuborderStatus as SS
 from db.order_timeline import append_event
 from db.warehouse_queue import WarehouseQueue, stream_key
 from domain.allocation import Unallocatable, WarehouseSite, allocate, strategy_named
-from domain.checkout import to_iso
 from domain.stock import Line
 from workflows.order_messages import (
     ALREADY_SHIPPED,
@@ -53,6 +50,7 @@ from workflows.order_messages import (
     CANCEL_SUBORDER,
     MARK_DELIVERED,
     MARK_SHIPPED,
+    NOT_SHIPPED,
     NOTIFY_WAREHOUSE,
     PLAN,
     SET_ORDER_STATUS,
@@ -76,16 +74,11 @@ from workflows.order_messages import (
     SuborderResult,
 )
 
-NOT_SHIPPED = "NotShipped"  # deliver refused: the suborder never shipped
 SUBORDER_ACTIVE = "SuborderActive"  # cancel_order called while a suborder is still assigned
 
 
 def _business_error(kind: str, message: str, *details: object) -> ApplicationError:
     return ApplicationError(message, *details, type=kind, non_retryable=True)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class FulfilmentActivities:
@@ -391,13 +384,14 @@ class FulfilmentActivities:
     @activity.defn(name=SET_ORDER_STATUS)
     def set_order_status(self, request: SetOrderStatusRequest) -> SetOrderStatusResult:
         """orders.status and a timeline entry; a no-op when it already has that status."""
-        entry = [{"at": to_iso(_now()), "event": request.event, "detail": request.detail}]
         with self._sessions.begin() as session:
             changed = session.execute(
                 text(
-                    "UPDATE orders SET status = :s, timeline = timeline || CAST(:entry AS jsonb) "
+                    "UPDATE orders SET status = :s "
                     "WHERE id = :o AND status <> :s AND status <> 'CANCELLED' RETURNING id"
                 ),
-                {"s": OS(request.status).value, "entry": json.dumps(entry), "o": request.order_id},
+                {"s": OS(request.status).value, "o": request.order_id},
             ).one_or_none()
+            if changed is not None:
+                append_event(session, request.order_id, request.event, request.detail)
             return SetOrderStatusResult(changed is not None)

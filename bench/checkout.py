@@ -39,10 +39,10 @@ import os
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import httpx
 
@@ -51,10 +51,10 @@ from bench.checkout_measures import (
     cpu_bound_rate,
     invariants_hold,
     log_cpu,
-    wait_until_assigned,
     orders_for,
     per_unit,
     units_ordered,
+    wait_until_assigned,
 )
 from bench.common import bench_stack, live_web, log, percentile
 from bench.procs import CpuMeter, background

@@ -21,6 +21,7 @@ runs the call again on replay, which the business keys make harmless.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime
@@ -132,15 +133,14 @@ class CheckoutWorkflow:
         nothing to the wait for "order placed". The start is recorded in this history
         before the checkout closes, so a worker crash cannot lose it.
         """
-        try:
+        # Already started (by an operator, say): the order is being fulfilled all the same.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
             await workflow.start_child_workflow(
                 ORDER_WORKFLOW_NAME,
                 OrderInput(order_id, self._input.user_id),
                 id=order_workflow_id(order_id),
                 parent_close_policy=ParentClosePolicy.ABANDON,
             )
-        except WorkflowAlreadyStartedError:
-            pass  # an operator (or a retry of this task) started it: it is being fulfilled
 
     async def _reserve(self) -> None:
         try:

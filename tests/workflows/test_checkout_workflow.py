@@ -397,27 +397,3 @@ def test_a_cancel_racing_pay_and_submit_lets_exactly_one_win_with_money_matching
         )
         assert isinstance(paid, WorkflowUpdateFailedError) and store.orders == {}
         assert store.charge_statuses() == ["VOIDED"] and store.stock == {1: 3}
-
-
-def test_an_order_written_by_a_lost_attempt_is_kept_when_the_hold_would_expire():
-    store = FakeStore(stock={1: 3})
-
-    async def scenario():
-        async with checkout_harness(store) as h:
-            begun = await h.begin(ADA, {1: 1})
-            await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
-            # A worker died after submit_order committed and before the workflow saw it.
-            [charge] = store.charges.values()
-            charge["status"] = "CAPTURED"
-            store.consumed[begun.checkout_id] = store.held.pop(begun.checkout_id)
-            store.orders[begun.checkout_id] = "order-from-a-lost-attempt"
-            await h.env.sleep(timedelta(minutes=6))
-            return await h.handle(ADA).result()
-
-    final = run(scenario)
-
-    assert (
-        final.status is CheckoutStatus.SUBMITTED and final.order_id == "order-from-a-lost-attempt"
-    )
-    assert store.charge_statuses() == ["CAPTURED"]  # never refunded under a real order
-    assert "void_payment" not in store.calls and store.stock == {1: 2}

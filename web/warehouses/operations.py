@@ -13,6 +13,7 @@ Refusals are `PortalRefused(status, code, message)`; unknown warehouses and subo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -140,12 +141,12 @@ def ship(warehouse_id: int, suborder_id: str) -> SuborderRow:
     """Mark the suborder shipped; shipping twice (or once delivered) answers the row as is."""
     row = suborder_or_404(warehouse_id, suborder_id)
     if row.status == SS.ASSIGNED.value:
-        try:
-            suborder_client().confirm_shipped(suborder_id)
-        except SuborderRefused as refused:
-            raise PortalRefused(409, "refused", refused.message) from refused
-        except SuborderWorkflowGone:
-            pass  # closed meanwhile: the row below says how it ended
+        # A workflow that closed meanwhile (SuborderWorkflowGone): the row says how it ended.
+        with contextlib.suppress(SuborderWorkflowGone):
+            try:
+                suborder_client().confirm_shipped(suborder_id)
+            except SuborderRefused as refused:
+                raise PortalRefused(409, "refused", refused.message) from refused
         row = suborder_or_404(warehouse_id, suborder_id)
     if row.status == SS.CANCELLED.value:
         _ack(lambda q: q.ack_suborder(warehouse_id, suborder_id))

@@ -1,5 +1,5 @@
-"""A payment whose answer never came back (the gateway held the money, the call timed
-out) must not leave money held on the shopper's card once the checkout ends."""
+"""Answers that never came back: a payment the gateway held while the call timed out
+must not stay held once the checkout ends; an order a lost attempt wrote is kept."""
 
 from __future__ import annotations
 
@@ -70,3 +70,27 @@ def test_a_checkout_that_never_reached_the_gateway_has_nothing_to_void():
 
     assert final.status is CheckoutStatus.CANCELLED
     assert "void_unsettled" not in store.calls and store.charges == {}
+
+
+def test_an_order_written_by_a_lost_attempt_is_kept_when_the_hold_would_expire():
+    store = FakeStore(stock={1: 3})
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            begun = await h.begin(ADA, {1: 1})
+            await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
+            # A worker died after submit_order committed and before the workflow saw it.
+            [charge] = store.charges.values()
+            charge["status"] = "CAPTURED"
+            store.consumed[begun.checkout_id] = store.held.pop(begun.checkout_id)
+            store.orders[begun.checkout_id] = "order-from-a-lost-attempt"
+            await h.env.sleep(timedelta(minutes=6))
+            return await h.handle(ADA).result()
+
+    final = run(scenario)
+
+    assert (
+        final.status is CheckoutStatus.SUBMITTED and final.order_id == "order-from-a-lost-attempt"
+    )
+    assert store.charge_statuses() == ["CAPTURED"]  # never refunded under a real order
+    assert "void_payment" not in store.calls and store.stock == {1: 2}
