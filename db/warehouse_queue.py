@@ -4,7 +4,7 @@ The fulfilment activity writes to it (`enqueue`); the warehouse portal reads it
 through the consumer group "portal" (`read`) and acknowledges what it has handled
 (`ack_suborder`, `ack_entries`).
 
-How the portal uses it (web/warehouses/queue_view.py):
+How the portal uses it (`queue` in web/warehouses/operations.py):
 
 * PostgreSQL is the source of truth for *what* a warehouse must ship: the portal page
   always lists `warehouse_orders` rows. The stream says *what is new*: entries the
