@@ -12,9 +12,10 @@ takes `now` so the rules are the same in a workflow (workflow.now()), a test and
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 # A payment authorized right before the hold lapses still leaves the shopper this long
 # to press "Place order": they paid in time, the clock should not punish them.
@@ -182,6 +183,25 @@ def submit_refusal(
     if now >= deadline:
         return _expired(now, deadline)
     return None
+
+
+def replaced_by_new_cart(
+    status: CheckoutStatus, held: Iterable[Any], wanted: Iterable[Any]
+) -> bool:
+    """BEGIN again with a cart other than the one the running checkout holds: start over.
+
+    Only while no payment is in it (RESERVED): a checkout that is being paid for is the
+    shopper's to finish or cancel, and BEGIN answers with it as it is. The same cart
+    again (a double click, a second tab) always joins the running checkout.
+    """
+    return status is CheckoutStatus.RESERVED and _quantities(held) != _quantities(wanted)
+
+
+def _quantities(lines: Iterable[Any]) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for line in lines:
+        merged[line.item_id] = merged.get(line.item_id, 0) + line.quantity
+    return merged
 
 
 def cancel_refusal(status: CheckoutStatus, *, owner: int, caller: int) -> Refusal | None:

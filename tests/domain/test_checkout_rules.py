@@ -18,10 +18,12 @@ from domain.checkout import (
     order_found,
     payment_key,
     payment_refusal,
+    replaced_by_new_cart,
     submit_refusal,
     to_iso,
     transition,
 )
+from domain.stock import Line
 
 pytestmark = pytest.mark.unit
 S = CheckoutStatus
@@ -163,3 +165,18 @@ def test_instants_cross_boundaries_as_iso_strings_with_an_offset():
 
 def test_delivery_is_promised_five_days_after_ordering():
     assert estimated_arrival(NOW) == date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("status", "held", "wanted", "replaced"),
+    [
+        (CheckoutStatus.RESERVED, [Line(1, 2)], [Line(1, 2)], False),
+        (CheckoutStatus.RESERVED, [Line(1, 2)], [Line(1, 1), Line(1, 1)], False),
+        (CheckoutStatus.RESERVED, [Line(1, 2)], [Line(1, 3)], True),
+        (CheckoutStatus.RESERVED, [Line(1, 2)], [Line(1, 2), Line(2, 1)], True),
+        (CheckoutStatus.PAYMENT_AUTHORIZED, [Line(1, 2)], [Line(1, 3)], False),
+        (CheckoutStatus.AUTHORIZING, [Line(1, 2)], [Line(2, 1)], False),
+    ],
+)
+def test_only_an_unpaid_checkout_holding_another_cart_is_replaced(status, held, wanted, replaced):
+    assert replaced_by_new_cart(status, held, wanted) is replaced

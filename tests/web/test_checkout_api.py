@@ -98,7 +98,7 @@ def test_two_tabs_beginning_at_the_same_moment_share_one_checkout(
     assert stock_of(item) == 8
 
 
-def test_a_second_begin_while_a_checkout_is_active_returns_that_checkout(
+def test_a_second_begin_naming_other_lines_replaces_the_unpaid_checkout(
     shop, api_shopper, stock_item, stock_of
 ):
     first_item, other_item = stock_item(5), stock_item(5)
@@ -108,9 +108,11 @@ def test_a_second_begin_while_a_checkout_is_active_returns_that_checkout(
     again = begin(shop, shopper, {"cart": [{"itemID": other_item, "quantity": 2}]})
 
     assert again.status_code == 201
-    assert again.get_json()["checkoutID"] == first["checkoutID"]
-    assert again.get_json()["lines"] == first["lines"]
-    assert (stock_of(first_item), stock_of(other_item)) == (4, 5)
+    assert again.get_json()["checkoutID"] != first["checkoutID"]
+    assert [(line["itemID"], line["quantity"]) for line in again.get_json()["lines"]] == [
+        (other_item, 2)
+    ]
+    assert (stock_of(first_item), stock_of(other_item)) == (5, 3)
 
 
 def test_begin_can_name_the_lines_instead_of_using_the_cart(shop, api_shopper, stock_item):

@@ -40,6 +40,7 @@ from domain.checkout import (
     cancel_refusal,
     from_iso,
     payment_refusal,
+    replaced_by_new_cart,
     submit_refusal,
 )
 from domain.stock import Line
@@ -103,7 +104,11 @@ class CheckoutClient:
     # --- begin ----------------------------------------------------------------------
 
     def begin(self, user_id: int, lines: Sequence[Line]) -> CheckoutView:
-        """Hold `lines` (or answer with the checkout already running): update-with-start."""
+        """Hold `lines` (or answer with the checkout already running): update-with-start.
+
+        A running checkout that holds another cart and has no payment in it is cancelled
+        and the new cart held instead (domain.checkout.replaced_by_new_cart).
+        """
 
         async def run(client: Client) -> tuple[CheckoutView, str | None]:
             for attempt in range(BEGIN_ATTEMPTS):
@@ -126,7 +131,11 @@ class CheckoutClient:
                     if not _closed(error) or attempt == BEGIN_ATTEMPTS - 1:
                         raise
                 else:
-                    if view.checkout_id == checkout_id or not view.status.is_finished:
+                    joined = view.checkout_id != checkout_id
+                    if joined and replaced_by_new_cart(view.status, view.lines, lines):
+                        if await self._cancelled_for_new_cart(client, user_id):
+                            continue  # the next attempt holds the cart as it is now
+                    if not joined or not view.status.is_finished:
                         handle = await start.workflow_handle()
                         return view, handle.first_execution_run_id
                 await asyncio.sleep(0.05 * 2**attempt)
@@ -139,6 +148,23 @@ class CheckoutClient:
         if run_id:
             self._remember(view.checkout_id, user_id, run_id)
         return view
+
+    @staticmethod
+    async def _cancelled_for_new_cart(client: Client, user_id: int) -> bool:
+        """Give back what the running checkout holds so the new cart can be held.
+
+        False when it can no longer be cancelled (a payment began meanwhile): BEGIN then
+        answers with that checkout as it is.
+        """
+        handle = client.get_workflow_handle(checkout_workflow_id(user_id))
+        try:
+            await handle.execute_update(CheckoutWorkflow.cancel, CancelRequest(user_id))
+        except WorkflowUpdateFailedError:
+            return False
+        except RPCError as error:
+            if not _closed(error):
+                raise
+        return True
 
     # --- read -----------------------------------------------------------------------
 
