@@ -10,6 +10,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.forms import pay_and_place_order
+
 pytestmark = pytest.mark.e2e
 
 
@@ -44,16 +46,7 @@ def test_search_add_begin_checkout_pay_and_see_the_order(
     expect(page.locator("[data-test=checkout-line]")).to_contain_text(item["name"])
     page.screenshot(path=str(output_dir / "checkout.png"), full_page=True)
 
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.get_by_label("Expiry (MM/YY)").fill("12/34")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_label("Name on card").fill("Ada Shopper")
-    page.get_by_label("Full name").fill("Ada Shopper")
-    page.get_by_label("Address line 1").fill("1 Main St")
-    page.get_by_label("City").fill("Seattle")
-    page.get_by_label("Postal code").fill("98101")
-    page.get_by_label("Country").fill("US")
-    page.get_by_role("button", name="Pay and place order").click()
+    pay_and_place_order(page)
 
     expect(page).to_have_url(re.compile(r"/orders/[0-9a-f]{32}\?placed=1$"), timeout=15_000)
     expect(page.locator("[data-test=order-thanks]")).to_contain_text("Thank you")

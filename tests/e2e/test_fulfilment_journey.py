@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
+from tests.e2e.forms import pay_and_place_order
 from tests.stock_world import insert_item
 
 pytestmark = pytest.mark.e2e
@@ -59,16 +60,7 @@ def buy(page: Page, store: str, item_id: int, quantity: int) -> str:
     page.goto(f"{store}/cart")
     page.get_by_role("button", name="Begin checkout").click()
     expect(page).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"))
-    page.get_by_label("Card number").fill("4242 4242 4242 4242")
-    page.get_by_label("Expiry (MM/YY)").fill("12/34")
-    page.get_by_label("CVC").fill("123")
-    page.get_by_label("Name on card").fill("Ada Shopper")
-    page.get_by_label("Full name").fill("Ada Shopper")
-    page.get_by_label("Address line 1").fill("1 Main St")
-    page.get_by_label("City").fill("Seattle")
-    page.get_by_label("Postal code").fill("98101")
-    page.get_by_label("Country").fill("US")
-    page.get_by_role("button", name="Pay and place order").click()
+    pay_and_place_order(page)
     expect(page).to_have_url(re.compile(r"/orders/[0-9a-f]{32}\?placed=1$"), timeout=15_000)
     return page.locator("[data-test=order-id]").inner_text()
 
