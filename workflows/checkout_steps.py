@@ -74,26 +74,34 @@ def business_cause(error: FailureError, *kinds: str) -> ApplicationError | None:
     return None
 
 
-async def reserve(request: ReserveRequest) -> ReserveResult:
+async def _while_the_shopper_waits(name: str, request: object, result_type: type):
     return await workflow.execute_local_activity(
-        RESERVE,
+        name,
         request,
-        result_type=ReserveResult,
+        result_type=result_type,
         start_to_close_timeout=ATTEMPT_TIMEOUT,
         schedule_to_close_timeout=SHOPPER_WAITING,
         retry_policy=_QUICK,
     )
+
+
+async def _until_done(name: str, request: object, result_type: type):
+    """Compensations must eventually happen: retried until they do."""
+    return await workflow.execute_local_activity(
+        name,
+        request,
+        result_type=result_type,
+        start_to_close_timeout=ATTEMPT_TIMEOUT,
+        retry_policy=_PATIENT,
+    )
+
+
+async def reserve(request: ReserveRequest) -> ReserveResult:
+    return await _while_the_shopper_waits(RESERVE, request, ReserveResult)
 
 
 async def authorize(request: AuthorizeRequest) -> AuthorizeResult:
-    return await workflow.execute_local_activity(
-        AUTHORIZE_PAYMENT,
-        request,
-        result_type=AuthorizeResult,
-        start_to_close_timeout=ATTEMPT_TIMEOUT,
-        schedule_to_close_timeout=SHOPPER_WAITING,
-        retry_policy=_QUICK,
-    )
+    return await _while_the_shopper_waits(AUTHORIZE_PAYMENT, request, AuthorizeResult)
 
 
 async def submit_order(request: SubmitOrderRequest) -> SubmitOrderResult:
@@ -107,35 +115,16 @@ async def submit_order(request: SubmitOrderRequest) -> SubmitOrderResult:
     )
 
 
-# Compensations must eventually happen: retried until they do.
-
-
 async def release(checkout_id: str) -> ReleaseResult:
-    return await workflow.execute_local_activity(
-        RELEASE,
-        ReleaseRequest(checkout_id),
-        result_type=ReleaseResult,
-        start_to_close_timeout=ATTEMPT_TIMEOUT,
-        retry_policy=_PATIENT,
-    )
+    return await _until_done(RELEASE, ReleaseRequest(checkout_id), ReleaseResult)
 
 
 async def void_payment(checkout_id: str, auth: AuthorizeResult) -> VoidPaymentResult:
-    return await workflow.execute_local_activity(
-        VOID_PAYMENT,
-        VoidPaymentRequest(checkout_id, auth.authorization_id, auth.amount),
-        result_type=VoidPaymentResult,
-        start_to_close_timeout=ATTEMPT_TIMEOUT,
-        retry_policy=_PATIENT,
-    )
+    request = VoidPaymentRequest(checkout_id, auth.authorization_id, auth.amount)
+    return await _until_done(VOID_PAYMENT, request, VoidPaymentResult)
 
 
 async def void_unsettled(checkout_id: str, attempt: int) -> VoidPaymentResult:
     """Void the hold an authorize whose answer never came may have left (none: a no-op)."""
-    return await workflow.execute_local_activity(
-        VOID_UNSETTLED_PAYMENT,
-        VoidUnsettledRequest(checkout_id, attempt),
-        result_type=VoidPaymentResult,
-        start_to_close_timeout=ATTEMPT_TIMEOUT,
-        retry_policy=_PATIENT,
-    )
+    request = VoidUnsettledRequest(checkout_id, attempt)
+    return await _until_done(VOID_UNSETTLED_PAYMENT, request, VoidPaymentResult)
