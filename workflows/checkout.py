@@ -10,8 +10,9 @@ workflow and the same hold. The workflow then waits up to the hold's deadline fo
     cancel          give the stock back now
 
 Expiry gives the stock back too. A placed order is handed to its own OrderWorkflow
-(`order-<orderID>`, a child that outlives the checkout) just before the checkout closes. Once a payment is accepted the timer waits for its
-outcome, so a hold never lapses while a card is being charged.
+(`order-<orderID>`, started by a local activity; it outlives the checkout) just before
+the checkout closes. Once a payment is accepted the timer waits for its outcome, so a
+hold never lapses while a card is being charged.
 
 Activities run as local activities: each is one short transaction or gateway call,
 idempotent by checkout id, and skipping the task-queue round trip measured 24 vs
@@ -82,6 +83,7 @@ with workflow.unsafe.imports_passed_through():
 
 S = CheckoutStatus
 START_FULFILMENT = "start-order-workflow"  # workflow.patched ids
+START_ORDER_BY_ACTIVITY = "start-order-by-activity"
 VOID_UNSETTLED = "void-unsettled-payment"
 PAYMENT_UNAVAILABLE = (
     "We could not reach the payment service. Your card was not charged; try again."
@@ -122,17 +124,25 @@ class CheckoutWorkflow:
             await self._hold()
         # Let a begin/cancel that is still answering finish before the workflow closes.
         await workflow.wait_condition(workflow.all_handlers_finished)
-        if self._order_id is not None and workflow.patched(START_FULFILMENT):
+        if self._order_id is not None:
             await self._hand_to_fulfilment(self._order_id)
         return self.state()
 
     async def _hand_to_fulfilment(self, order_id: str) -> None:
-        """Start the order's own workflow, which outlives this checkout (ABANDON).
+        """Start the order's own workflow, which outlives this checkout.
 
-        Started here, after the shopper's submit has been answered, so fulfilment adds
-        nothing to the wait for "order placed". The start is recorded in this history
-        before the checkout closes, so a worker crash cannot lose it.
+        Started after the order is written, in the workflow task that answers SUBMIT,
+        and recorded in this history before the checkout closes, so a worker crash
+        cannot lose it. A local activity starts it (activities/order_starter.py): a
+        child workflow costs every order one more workflow task for "child started".
+        Histories recorded before START_ORDER_BY_ACTIVITY replay the child start, and
+        those recorded before START_FULFILMENT replay no hand-off at all.
         """
+        if workflow.patched(START_ORDER_BY_ACTIVITY):
+            await steps.start_order(order_id, self._input.user_id)
+            return
+        if not workflow.patched(START_FULFILMENT):
+            return
         # Already started (by an operator, say): the order is being fulfilled all the same.
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await workflow.start_child_workflow(

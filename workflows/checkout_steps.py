@@ -32,6 +32,7 @@ from workflows.checkout_messages import (
     VoidPaymentResult,
     VoidUnsettledRequest,
 )
+from workflows.order_messages import START_ORDER, StartOrderRequest, StartOrderResult
 
 _QUICK = RetryPolicy(
     initial_interval=timedelta(milliseconds=100), maximum_interval=timedelta(seconds=2)
@@ -128,3 +129,8 @@ async def void_unsettled(checkout_id: str, attempt: int) -> VoidPaymentResult:
     """Void the hold an authorize whose answer never came may have left (none: a no-op)."""
     request = VoidUnsettledRequest(checkout_id, attempt)
     return await _until_done(VOID_UNSETTLED_PAYMENT, request, VoidPaymentResult)
+
+
+async def start_order(order_id: str, user_id: int) -> StartOrderResult:
+    """Hand a written order to its OrderWorkflow; retried until it is started (or found)."""
+    return await _until_done(START_ORDER, StartOrderRequest(order_id, user_id), StartOrderResult)

@@ -26,6 +26,8 @@ CANCEL_SUBORDER = "fulfilment.cancel_suborder"
 CANCEL_ORDER = "fulfilment.cancel_order"
 SET_ORDER_STATUS = "fulfilment.set_order_status"
 REFUND_ORDER = "payments.refund_order"
+# Called by CheckoutWorkflow: start the order's OrderWorkflow once the order is written.
+START_ORDER = "fulfilment.start_order"
 
 # ApplicationError types (business outcomes, never retried).
 WAREHOUSE_SHORT = "WarehouseShort"  # details: one {itemID, asked, left} per short line
@@ -215,3 +217,15 @@ class RefundOrderRequest:
 class RefundOrderResult:
     refund_id: str | None  # None when there was nothing to refund (a free order)
     amount: int
+
+
+@dataclass(frozen=True)
+class StartOrderRequest:
+    order_id: str
+    user_id: int
+
+
+@dataclass(frozen=True)
+class StartOrderResult:
+    workflow_id: str
+    started: bool  # False when an earlier attempt (or anyone else) had already started it

@@ -32,6 +32,7 @@ import temporal_client
 from activities.catalog import CatalogActivities
 from activities.checkout import CheckoutActivities
 from activities.fulfilment import FulfilmentActivities
+from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
 from db.engine import make_engine, make_session_factory
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
@@ -79,7 +80,8 @@ class WorkerResources:
             self.redis.close()
 
 
-def build_activities(resources: WorkerResources) -> list[Callable]:
+def build_activities(resources: WorkerResources, client: Client, task_queue: str) -> list[Callable]:
+    """Every activity, built on `resources`; orders start through `client` on `task_queue`."""
     catalog = CatalogActivities(resources.engine, resources.search_index)
     sessions = make_session_factory(resources.engine)
     # The bundled sandbox gateway keeps its ledger in the store's own database; a real
@@ -90,11 +92,13 @@ def build_activities(resources: WorkerResources) -> list[Callable]:
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
     )
     refunds = RefundActivities(sessions, gateway)
+    orders = OrderStarter(client, task_queue)
     return [
         *catalog.activities(),
         *checkout.activities(),
         *fulfilment.activities(),
         *refunds.activities(),
+        *orders.activities(),
     ]
 
 
@@ -139,7 +143,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=WORKFLOWS,
-        activities=build_activities(resources),
+        activities=build_activities(resources, client, task_queue),
         activity_executor=executor,
         max_concurrent_activities=threads,
         # Checkout steps are local activities on the same thread pool: admitting more

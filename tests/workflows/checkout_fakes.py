@@ -26,6 +26,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.order_starter import OrderStarter
 from domain.stock import Line, short_lines
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
 from tests.workflows.conftest import temporal_test_server_path
@@ -287,6 +288,7 @@ async def checkout_harness(
             env.client,
             task_queue=TASK_QUEUE,
             workflows=[CheckoutWorkflow, HandedToFulfilment],
-            activities=store.activities(),
+            # The real starter: it starts the stand-in OrderWorkflow on this server.
+            activities=[*store.activities(), *OrderStarter(env.client, TASK_QUEUE).activities()],
         ):
             yield CheckoutHarness(env, store)

@@ -96,6 +96,8 @@ SCENARIOS: dict[str, Scenario] = {
     "checkout_paid_and_submitted_in_one_step_to_fulfilment": declined_then_paid_and_submitted,
     # Recorded after "void-unsettled-payment": a hold whose answer was lost is voided.
     "checkout_lost_payment_answer_voided": lost_payment_answer_voided,
+    # Recorded after "start-order-by-activity": a local activity starts the OrderWorkflow.
+    "checkout_order_started_by_activity": paid_then_submitted,
 }
 
 

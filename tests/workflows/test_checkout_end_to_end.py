@@ -14,6 +14,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.order_starter import OrderStarter
 from domain.checkout import CheckoutStatus
 from domain.stock import Line
 from payments.sandbox import DECLINED_CARD
@@ -43,7 +44,10 @@ async def with_real_worker(shop, journey):  # noqa: F811
                 env.client,
                 task_queue=TASK_QUEUE,
                 workflows=[CheckoutWorkflow],
-                activities=shop.activities.activities(),
+                activities=[
+                    *shop.activities.activities(),
+                    *OrderStarter(env.client, TASK_QUEUE).activities(),
+                ],
                 activity_executor=executor,
             ):
                 start = WithStartWorkflowOperation(

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.unit
 def test_the_worker_runs_the_order_workflows_and_every_fulfilment_activity_they_call():
     resources = WorkerResources(settings=Settings(), engine=None, search_index=None)
     registered = {
-        activity._Definition.must_from_callable(fn).name for fn in build_activities(resources)
+        activity._Definition.must_from_callable(fn).name
+        for fn in build_activities(resources, None, "q")
     }
     called = {
         value
@@ -26,4 +27,4 @@ def test_the_worker_runs_the_order_workflows_and_every_fulfilment_activity_they_
     }
 
     assert OrderWorkflow in WORKFLOWS and WarehouseAssignmentWorkflow in WORKFLOWS
-    assert len(called) == 8 and called <= registered
+    assert len(called) == 9 and called <= registered

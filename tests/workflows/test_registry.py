@@ -17,7 +17,8 @@ def test_the_worker_runs_the_reindex_workflow_and_every_activity_it_calls():
     # Building activity objects opens nothing, so placeholders stand in for the clients.
     resources = WorkerResources(settings=Settings(), engine=None, search_index=None)
     registered = {
-        activity._Definition.must_from_callable(fn).name for fn in build_activities(resources)
+        activity._Definition.must_from_callable(fn).name
+        for fn in build_activities(resources, None, "q")
     }
     called = {
         value
