@@ -2,8 +2,9 @@
 
 One workflow per order (id `order-<orderID>`). It plans the split (an activity that
 reads warehouse stock and calls domain.allocation), then starts one
-WarehouseAssignmentWorkflow child per suborder. Children report every change with the
-`suborder_changed` signal. The order then keeps one rule: whatever the live suborders
+WarehouseAssignmentWorkflow child per suborder. Children report every change the order
+acts on (lost, shipped, delivered, cancelled) with the `suborder_changed` signal; a
+suborder stays PLANNED in this workflow's view while it is assigned and waiting. The order then keeps one rule: whatever the live suborders
 (not LOST, not CANCELLED) do not cover is planned again. So a warehouse that lost the
 race for its stock, or a plan that found too little stock (Unallocatable: retried after
 REPLAN_AFTER, or at once when a child frees lines), is re-planned, never failed.

@@ -51,7 +51,7 @@ SHIPPED = "SHIPPED"
 DELIVERED = "DELIVERED"
 CANCELLED = "CANCELLED"
 # Suborder statuses: db.models.SuborderStatus values plus two the database never sees.
-PLANNED = "PLANNED"  # child started, assignment not decided yet
+PLANNED = "PLANNED"  # handed to its child: being assigned, or assigned and waiting
 ASSIGNED = "ASSIGNED"
 LOST = "LOST"  # the warehouse lost the race for its stock: nothing was written
 

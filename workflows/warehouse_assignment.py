@@ -12,9 +12,10 @@ The portal uses the updates `confirm_shipped` / `confirm_delivered` instead: the
 requests, answered with the suborder's status once the worker has acted on them, so a
 warehouse worker sees "shipped" only after the database says so.
 
-Every change is signalled to the parent order as `suborder_changed`. A warehouse
-that lost the race for its stock reports LOST and ends: nothing was written, and
-the order re-plans those lines. Cancel racing ship is decided by the suborder row's
+Every change the order acts on is signalled to it as `suborder_changed`: shipped,
+delivered, cancelled, and LOST when the warehouse lost the race for its stock (the
+run ends, nothing was written, the order re-plans those lines). ASSIGNED is reported
+only by runs from before QUIET_ASSIGNMENT; the order does not need it. Cancel racing ship is decided by the suborder row's
 conditional status UPDATE, so whichever the database applies first wins and the
 other is refused (a shipped suborder is never cancelled, a cancelled one never ships).
 """
@@ -46,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
     )
 
 SUBORDER_CHANGED = "suborder_changed"  # the parent's signal
+QUIET_ASSIGNMENT = "quiet-assignment"  # workflow.patched id: ASSIGNED is not reported
 
 
 @workflow.defn(name=ASSIGNMENT_WORKFLOW_NAME)
@@ -77,7 +79,14 @@ class WarehouseAssignmentWorkflow:
             # Queue first, then one report: both in the same workflow task.
             if assigned.status == ASSIGNED and not self._cancel:
                 await steps.notify_warehouse(notify, local=True)
-            await self._report(assigned.status)
+            if assigned.status == ASSIGNED and workflow.patched(QUIET_ASSIGNMENT):
+                # The order treats a planned and an assigned suborder alike (open, and
+                # covering its lines), so "assigned" is not worth a signal, which costs
+                # both workflows a workflow task on every order. LOST and every later
+                # change are still reported.
+                self._status = ASSIGNED
+            else:
+                await self._report(assigned.status)
         else:  # the order of histories recorded before LOCAL_STEPS
             await self._report(assigned.status)
             if self._status == ASSIGNED and not self._cancel:

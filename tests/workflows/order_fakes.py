@@ -263,6 +263,29 @@ class OrderHarness:
                 raise AssertionError(f"order never got there: {view}")
             await asyncio.sleep(0.05)
 
+    async def until_assigned(self, *suborder_ids: str) -> OrderView:
+        """Wait until these suborders (default: every one not LOST) are assigned and queued.
+
+        A child does not tell its order "assigned" (QUIET_ASSIGNMENT): the order's view
+        keeps them PLANNED, so the fake warehouses' books are where to look.
+        """
+
+        def assigned(view: OrderView) -> bool:
+            wanted = suborder_ids or tuple(
+                s.suborder_id for s in view.suborders if s.status != "LOST"
+            )
+            return bool(wanted) and all(self._queued(suborder_id) for suborder_id in wanted)
+
+        return await self.until(assigned)
+
+    def _queued(self, suborder_id: str) -> bool:
+        row = self.store.suborders.get(suborder_id)
+        return (
+            row is not None
+            and row["status"] == "ASSIGNED"
+            and (row["warehouse"], suborder_id) in self.store.notified
+        )
+
     async def ship(self, suborder_id: str) -> None:
         await self.suborder(suborder_id).signal(WarehouseAssignmentWorkflow.ship)
 

@@ -29,17 +29,13 @@ def run(scenario):
     return asyncio.run(scenario())
 
 
-def assigned_everywhere(view) -> bool:
-    return bool(view.suborders) and all(s.status == "ASSIGNED" for s in view.suborders)
-
-
 def test_an_order_no_single_warehouse_can_ship_is_split_into_two_assigned_suborders():
     store = FakeWarehouses(available={1: {10: 2}, 2: {11: 3}}, order_lines={10: 1, 11: 2})
 
     async def scenario():
         async with order_harness(store) as h:
             handle = await h.start()
-            view = await h.until(assigned_everywhere)
+            view = await h.until_assigned()
             attributes = (await handle.describe()).typed_search_attributes
             return view, {pair.key.name: pair.value for pair in attributes}
 
@@ -73,7 +69,8 @@ def test_a_warehouse_that_loses_the_race_for_its_stock_is_replaced_by_a_new_plan
     async def scenario():
         async with order_harness(store) as h:
             await h.start()
-            return await h.until(lambda v: statuses(v) == {S1: "LOST", S2: "ASSIGNED"})
+            await h.until(lambda v: statuses(v) == {S1: "LOST", S2: "PLANNED"})
+            return await h.until_assigned(S2)
 
     view = run(scenario)
 
@@ -89,7 +86,7 @@ def test_an_order_is_shipped_when_every_suborder_shipped_and_delivered_when_ever
     async def scenario():
         async with order_harness(store) as h:
             handle = await h.start()
-            await h.until(assigned_everywhere)
+            await h.until_assigned()
             await h.ship(S1)
             half = await h.until(lambda v: statuses(v)[S1] == "SHIPPED")
             await h.ship(S2)
@@ -137,7 +134,7 @@ def test_an_order_cancelled_after_assignment_gives_back_warehouse_and_aggregated
     async def scenario():
         async with order_harness(store) as h:
             handle = await h.start()
-            await h.until(assigned_everywhere)
+            await h.until_assigned()
             answer = await handle.execute_update(OrderWorkflow.cancel, CancelOrder(USER))
             final = await handle.result()
             attributes = (await handle.describe()).typed_search_attributes
@@ -163,7 +160,7 @@ def test_cancel_is_refused_once_a_suborder_has_shipped_and_the_order_goes_on():
     async def scenario():
         async with order_harness(store) as h:
             handle = await h.start()
-            await h.until(assigned_everywhere)
+            await h.until_assigned()
             await h.ship(S1)
             await h.until(lambda v: statuses(v)[S1] == "SHIPPED")
             with pytest.raises(WorkflowUpdateFailedError) as refused:
@@ -174,7 +171,7 @@ def test_cancel_is_refused_once_a_suborder_has_shipped_and_the_order_goes_on():
 
     cause = refused.value.cause
     assert isinstance(cause, ApplicationError) and cause.type == "AlreadyShipped"
-    assert view.status == "PENDING" and statuses(view) == {S1: "SHIPPED", S2: "ASSIGNED"}
+    assert view.status == "PENDING" and statuses(view) == {S1: "SHIPPED", S2: "PLANNED"}
     assert store.aggregated == {} and "cancel_order" not in store.calls
     assert store.refunds == {}
 
@@ -185,7 +182,7 @@ def test_another_shopper_cannot_cancel_an_order():
     async def scenario():
         async with order_harness(store) as h:
             handle = await h.start()
-            await h.until(assigned_everywhere)
+            await h.until_assigned()
             with pytest.raises(WorkflowUpdateFailedError) as refused:
                 await handle.execute_update(OrderWorkflow.cancel, CancelOrder(USER + 1))
             return refused
@@ -206,16 +203,18 @@ def test_a_shipment_that_wins_the_race_against_cancel_keeps_the_order_going_in_f
     async def scenario():
         async with order_harness(store) as h:
             handle = await h.start()
-            await h.until(assigned_everywhere)
+            await h.until_assigned()
             with pytest.raises(WorkflowUpdateFailedError) as refused:
                 await handle.execute_update(OrderWorkflow.cancel, CancelOrder(USER))
-            view = await h.until(lambda v: statuses(v).get(S3) == "ASSIGNED")
+            view = await h.until(lambda v: S3 in statuses(v))
+            await h.until_assigned(S3)
             return refused, view
 
     refused, view = run(scenario)
 
     assert refused.value.cause.type == "AlreadyShipped"
-    assert statuses(view) == {S1: "SHIPPED", S2: "CANCELLED", S3: "ASSIGNED"}
+    assert statuses(view) == {S1: "SHIPPED", S2: "CANCELLED", S3: "PLANNED"}
+    assert store.suborders[S3]["status"] == "ASSIGNED"
     assert view.status == "PENDING" and view.suborders[2].warehouse_id == 2
     assert store.available == {1: {10: 1}, 2: {11: 1}}
     assert store.aggregated == {} and "cancel_order" not in store.calls
@@ -228,7 +227,7 @@ def test_the_portal_is_told_shipped_only_once_the_suborder_has_shipped():
     async def scenario():
         async with order_harness(store) as h:
             await h.start()
-            await h.until(assigned_everywhere)
+            await h.until_assigned()
             parcel = h.suborder(S1)
             with pytest.raises(WorkflowUpdateFailedError) as early:
                 await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_delivered)
