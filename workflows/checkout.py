@@ -135,6 +135,8 @@ class CheckoutWorkflow:
         and recorded in this history before the checkout closes, so a worker crash
         cannot lose it. A local activity starts it (activities/order_starter.py): a
         child workflow costs every order one more workflow task for "child started".
+        The price: SUBMIT's answer leaves with this task, so it waits for that one
+        StartWorkflowExecution call too.
         Histories recorded before START_ORDER_BY_ACTIVITY replay the child start, and
         those recorded before START_FULFILMENT replay no hand-off at all.
         """
