@@ -22,14 +22,12 @@ runs the call again on replay, which the business keys make harmless.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import datetime
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, FailureError, WorkflowAlreadyStartedError
-from temporalio.workflow import ParentClosePolicy
+from temporalio.exceptions import ApplicationError, FailureError
 
 # Pure, deterministic modules with no state: passed through so the sandbox does not
 # re-import them for every checkout run.
@@ -78,13 +76,10 @@ with workflow.unsafe.imports_passed_through():
         SubmitResult,
     )
     from workflows.checkout_steps import business_cause, refuse
-    from workflows.order_messages import WORKFLOW_NAME as ORDER_WORKFLOW_NAME
-    from workflows.order_messages import OrderInput, order_workflow_id
+    from workflows.order_handoff import hand_to_fulfilment
 
 S = CheckoutStatus
-START_FULFILMENT = "start-order-workflow"  # workflow.patched ids
-START_ORDER_BY_ACTIVITY = "start-order-by-activity"
-VOID_UNSETTLED = "void-unsettled-payment"
+VOID_UNSETTLED = "void-unsettled-payment"  # workflow.patched id
 PAYMENT_UNAVAILABLE = (
     "We could not reach the payment service. Your card was not charged; try again."
 )
@@ -125,34 +120,8 @@ class CheckoutWorkflow:
         # Let a begin/cancel that is still answering finish before the workflow closes.
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._order_id is not None:
-            await self._hand_to_fulfilment(self._order_id)
+            await hand_to_fulfilment(self._order_id, self._input.user_id)
         return self.state()
-
-    async def _hand_to_fulfilment(self, order_id: str) -> None:
-        """Start the order's own workflow, which outlives this checkout.
-
-        Started after the order is written, in the workflow task that answers SUBMIT,
-        and recorded in this history before the checkout closes, so a worker crash
-        cannot lose it. A local activity starts it (activities/order_starter.py): a
-        child workflow costs every order one more workflow task for "child started".
-        The price: SUBMIT's answer leaves with this task, so it waits for that one
-        StartWorkflowExecution call too.
-        Histories recorded before START_ORDER_BY_ACTIVITY replay the child start, and
-        those recorded before START_FULFILMENT replay no hand-off at all.
-        """
-        if workflow.patched(START_ORDER_BY_ACTIVITY):
-            await steps.start_order(order_id, self._input.user_id)
-            return
-        if not workflow.patched(START_FULFILMENT):
-            return
-        # Already started (by an operator, say): the order is being fulfilled all the same.
-        with contextlib.suppress(WorkflowAlreadyStartedError):
-            await workflow.start_child_workflow(
-                ORDER_WORKFLOW_NAME,
-                OrderInput(order_id, self._input.user_id),
-                id=order_workflow_id(order_id),
-                parent_close_policy=ParentClosePolicy.ABANDON,
-            )
 
     async def _reserve(self) -> None:
         try:
