@@ -263,20 +263,29 @@ class OrderHarness:
                 raise AssertionError(f"order never got there: {view}")
             await asyncio.sleep(0.05)
 
-    async def until_assigned(self, *suborder_ids: str) -> OrderView:
-        """Wait until these suborders (default: every one not LOST) are assigned and queued.
+    async def until_assigned(self, *suborder_ids: str, timeout: float = 20.0) -> OrderView:
+        """Wait until these suborders (default: every one not LOST) are assigned and queued,
+        and each child has finished that workflow task (its `status` query says so).
 
         A child does not tell its order "assigned" (QUIET_ASSIGNMENT): the order's view
-        keeps them PLANNED, so the fake warehouses' books are where to look.
+        keeps them PLANNED, so the fake warehouses' books and the child are where to look.
         """
-
-        def assigned(view: OrderView) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            view = await self.order().query(OrderWorkflow.state)
             wanted = suborder_ids or tuple(
                 s.suborder_id for s in view.suborders if s.status != "LOST"
             )
-            return bool(wanted) and all(self._queued(suborder_id) for suborder_id in wanted)
-
-        return await self.until(assigned)
+            if wanted and all(self._queued(suborder_id) for suborder_id in wanted):
+                said = [
+                    await self.suborder(suborder_id).query(WarehouseAssignmentWorkflow.status)
+                    for suborder_id in wanted
+                ]
+                if set(said) == {"ASSIGNED"}:
+                    return view
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never assigned: {view} {self.store.suborders}")
+            await asyncio.sleep(0.05)
 
     def _queued(self, suborder_id: str) -> bool:
         row = self.store.suborders.get(suborder_id)
