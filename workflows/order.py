@@ -4,10 +4,11 @@ One workflow per order (id `order-<orderID>`). It plans the split (an activity t
 reads warehouse stock and calls domain.allocation), then starts one
 WarehouseAssignmentWorkflow child per suborder. Children report every change the order
 acts on (lost, shipped, delivered, cancelled) with the `suborder_changed` signal; a
-suborder stays PLANNED in this workflow's view while it is assigned and waiting. The order then keeps one rule: whatever the live suborders
-(not LOST, not CANCELLED) do not cover is planned again. So a warehouse that lost the
-race for its stock, or a plan that found too little stock (Unallocatable: retried after
-REPLAN_AFTER, or at once when a child frees lines), is re-planned, never failed.
+suborder stays PLANNED in this workflow's view while it is assigned and waiting. The
+order then keeps one rule: whatever the live suborders (not LOST, not CANCELLED) do not
+cover is planned again. So a warehouse that lost the race for its stock, or a plan
+that found too little stock (Unallocatable: retried after REPLAN_AFTER, or at once when
+a child frees lines), is re-planned, never failed.
 
 Status: PENDING → SHIPPED once every line is in a shipped suborder → DELIVERED once all
 are delivered; orders.status, the timeline and the OrderStatus search attribute follow.

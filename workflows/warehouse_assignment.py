@@ -15,9 +15,9 @@ warehouse worker sees "shipped" only after the database says so.
 Every change the order acts on is signalled to it as `suborder_changed`: shipped,
 delivered, cancelled, and LOST when the warehouse lost the race for its stock (the
 run ends, nothing was written, the order re-plans those lines). ASSIGNED is reported
-only by runs from before QUIET_ASSIGNMENT; the order does not need it. Cancel racing ship is decided by the suborder row's
-conditional status UPDATE, so whichever the database applies first wins and the
-other is refused (a shipped suborder is never cancelled, a cancelled one never ships).
+only by runs from before QUIET_ASSIGNMENT; the order does not need it. Cancel racing
+ship is decided by the suborder row's conditional status UPDATE, so whichever the
+database applies first wins and the other is refused (a shipped suborder is never cancelled, a cancelled one never ships).
 """
 
 from __future__ import annotations

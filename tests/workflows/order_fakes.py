@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -251,41 +251,44 @@ class OrderHarness:
         )
 
     async def until(
-        self, check: Callable[[OrderView], bool], order_id: str = ORDER, timeout: float = 20.0
+        self,
+        check: Callable[[OrderView], bool | Awaitable[bool]],
+        order_id: str = ORDER,
+        timeout: float = 20.0,
     ) -> OrderView:
-        """Query the order until `check` holds (the workflow moves on between queries)."""
+        """Query the order until `check` (plain or async) holds; the workflow moves on
+        between queries."""
         deadline = time.monotonic() + timeout
         while True:
             view = await self.order(order_id).query(OrderWorkflow.state)
-            if check(view):
+            held = check(view)
+            if held if isinstance(held, bool) else await held:
                 return view
             if time.monotonic() > deadline:
-                raise AssertionError(f"order never got there: {view}")
+                raise AssertionError(f"order never got there: {view} {self.store.suborders}")
             await asyncio.sleep(0.05)
 
-    async def until_assigned(self, *suborder_ids: str, timeout: float = 20.0) -> OrderView:
+    async def until_assigned(self, *suborder_ids: str) -> OrderView:
         """Wait until these suborders (default: every one not LOST) are assigned and queued,
         and each child has finished that workflow task (its `status` query says so).
 
         A child does not tell its order "assigned" (QUIET_ASSIGNMENT): the order's view
         keeps them PLANNED, so the fake warehouses' books and the child are where to look.
         """
-        deadline = time.monotonic() + timeout
-        while True:
-            view = await self.order().query(OrderWorkflow.state)
+
+        async def assigned(view: OrderView) -> bool:
             wanted = suborder_ids or tuple(
                 s.suborder_id for s in view.suborders if s.status != "LOST"
             )
-            if wanted and all(self._queued(suborder_id) for suborder_id in wanted):
-                said = [
-                    await self.suborder(suborder_id).query(WarehouseAssignmentWorkflow.status)
-                    for suborder_id in wanted
-                ]
-                if set(said) == {"ASSIGNED"}:
-                    return view
-            if time.monotonic() > deadline:
-                raise AssertionError(f"never assigned: {view} {self.store.suborders}")
-            await asyncio.sleep(0.05)
+            if not wanted or not all(self._queued(suborder_id) for suborder_id in wanted):
+                return False
+            for suborder_id in wanted:
+                said = await self.suborder(suborder_id).query(WarehouseAssignmentWorkflow.status)
+                if said != "ASSIGNED":
+                    return False
+            return True
+
+        return await self.until(assigned)
 
     def _queued(self, suborder_id: str) -> bool:
         row = self.store.suborders.get(suborder_id)
