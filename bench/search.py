@@ -1,16 +1,23 @@
 """Search benchmark: the app's API against Typesense itself and against an ILIKE scan.
 
     python -m bench.search --items 100000 --clients 16
+    python -m bench.search --items 1000000 --levers    # the 1M run of docs/benchmarks.md
 
 Loads a synthetic catalogue into a fresh embedded stack, serves the app with gunicorn,
-then times the same fixed mix of realistic searches three ways, each under the same
+then times the same fixed mix of realistic searches several ways, each under the same
 concurrency:
 
-  app       GET /api/v1/items with the Redis cache off (every request reaches Typesense)
-  cached    the same requests with the cache on, after one warm-up pass
-  typesense the identical multi_search body the app sends, posted straight to Typesense
+  typesense the identical hits body the app sends, posted straight to Typesense (the floor)
+  app       GET /api/v1/items with the Redis cache off (every request reaches Typesense):
+            the hits a shopper gets at every keystroke (the API's default answer)
+  facets    GET /api/v1/items?facets=true, cache off: hits plus facet counts, which the
+            browser asks for once per search, when the typing pauses
+  cached    the `app` requests with the cache on, after one warm-up pass
   ilike     the `ILIKE '%word%'` scan over name + description the design write-up warns about
+  levers    (--levers) variants of the Typesense body, to show what each change bought
 
+Throughput (`*_qps`) is requests over the phase's wall time; `cores` is this machine's;
+`cpu_ms_per_search` is where the CPU went during the `app` phase, per request.
 The last line printed is one JSON object with the figures and the ratios.
 """
 
@@ -18,16 +25,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 import httpx
 import psycopg
 
 from bench.common import bench_stack, live_web, log, percentile, timed_concurrently
+from bench.procs import CpuMeter
 from db.engine import normalise_url
 from db.search.query import SearchQuery, SortOrder
-from db.search.typesense_request import multi_search_body
+from db.search.typesense_request import facets_search_body, hits_search_body
 
 # (text, filters): two-word queries a shopper types, some with a filter or a sort.
 QUERY_MIX: list[tuple[str, dict[str, str]]] = [
@@ -97,11 +107,44 @@ def _ilike_sql(text: str, filters: dict[str, str]) -> tuple[str, list]:
     return sql, args
 
 
-def _summary(samples: list[float]) -> dict[str, float]:
-    return {"p50": round(percentile(samples, 50), 2), "p99": round(percentile(samples, 99), 2)}
+# Variants of the body posted to Typesense (--levers): how the body looked before the
+# facets moved out and the matching got cheaper, and each change on its own.
+_BEFORE_MATCHING = {"num_typos": 2, "prefix": "true"}
 
 
-def run(items: int, clients: int, rounds: int, ilike_rounds: int) -> dict:
+def _lever_bodies(collection: str, query: SearchQuery) -> dict[str, dict]:
+    hits = hits_search_body(collection, query, page=1, per_page=20)
+    counted = facets_search_body(collection, query)["searches"]
+    first = {**hits["searches"][0], **{k: v for k, v in counted[0].items() if k != "per_page"}}
+
+    def old_matching(search: dict) -> dict:
+        return {**search, **_BEFORE_MATCHING}
+
+    return {
+        # Hits and facets in one search with every field typo- and prefix-matched.
+        "before": {"searches": [old_matching(first)] + [old_matching(s) for s in counted[1:]]},
+        "facets_inline_cheap_matching": {"searches": [first, *counted[1:]]},
+        "hits_only_old_matching": {"searches": [old_matching(hits["searches"][0])]},
+        "hits_only_today": hits,
+        "facets_only_today": {"searches": counted},
+    }
+
+
+def _summary(samples: list[float], wall: float) -> dict[str, float]:
+    return {
+        "p50": round(percentile(samples, 50), 2),
+        "p99": round(percentile(samples, 99), 2),
+        "qps": round(len(samples) / wall, 1),
+    }
+
+
+def _phase(call: Callable, tasks: list, clients: int) -> dict[str, float]:
+    started = time.perf_counter()
+    samples = timed_concurrently(call, tasks, clients)
+    return _summary(samples, time.perf_counter() - started)
+
+
+def run(items: int, clients: int, rounds: int, ilike_rounds: int, levers: bool) -> dict:
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import load_catalog
 
@@ -125,36 +168,54 @@ def run(items: int, clients: int, rounds: int, ilike_rounds: int) -> dict:
             limits=httpx.Limits(max_connections=clients),
         )
 
-        def typesense_call(task) -> None:
-            body = multi_search_body(
-                settings.typesense_collection, _search_query(*task), page=1, per_page=20
-            )
-            ts.post("/multi_search", json=body).raise_for_status()
-
-        timed_concurrently(typesense_call, QUERY_MIX, clients)  # warm the engine
-        log("timing Typesense ...")
-        typesense_samples = timed_concurrently(typesense_call, tasks, clients)
-
-        def app_calls(base: str):
-            http = httpx.Client(base_url=base, limits=httpx.Limits(max_connections=clients))
-
+        def typesense_call(make_body: Callable[[SearchQuery], dict]):
             def call(task) -> None:
-                response = http.get("/api/v1/items?" + urlencode(_api_params(*task)))
-                response.raise_for_status()
+                ts.post("/multi_search", json=make_body(_search_query(*task))).raise_for_status()
 
             return call
 
+        collection = settings.typesense_collection
+        hits_call = typesense_call(
+            lambda query: hits_search_body(collection, query, page=1, per_page=20)
+        )
+        timed_concurrently(hits_call, QUERY_MIX, clients)  # warm the engine
+        log("timing Typesense ...")
+        engine_ = _phase(hits_call, tasks, clients)
+
+        lever_results = {}
+        if levers:
+            for name in _lever_bodies(collection, SearchQuery()):
+                call = typesense_call(
+                    lambda query, name=name: _lever_bodies(collection, query)[name]
+                )
+                log(f"timing Typesense, lever {name} ...")
+                lever_results[name] = _phase(call, tasks, clients)
+
+        def app_calls(base: str, **extra: str):
+            http = httpx.Client(base_url=base, limits=httpx.Limits(max_connections=clients))
+
+            def call(task) -> None:
+                params = {**_api_params(*task), **extra}
+                http.get("/api/v1/items?" + urlencode(params)).raise_for_status()
+
+            return call
+
+        meter = CpuMeter(settings)
         with live_web(settings, workers=2, search_cache_ttl_seconds=0) as base:
             call = app_calls(base)
             timed_concurrently(call, QUERY_MIX, clients)
             log("timing the app (cache off) ...")
-            app_samples = timed_concurrently(call, tasks, clients)
+            meter.start()
+            app = _phase(call, tasks, clients)
+            cpu = meter.stop()
+            log("timing the app with facet counts (cache off) ...")
+            facets = _phase(app_calls(base, facets="true"), tasks, clients)
 
         with live_web(settings, workers=2, search_cache_ttl_seconds=300) as base:
             call = app_calls(base)
             timed_concurrently(call, QUERY_MIX, clients)  # fills the cache
             log("timing the app (cache on, warm) ...")
-            cached_samples = timed_concurrently(call, tasks, clients)
+            cached = _phase(call, tasks, clients)
 
         # The ILIKE scan: same concurrency, fewer rounds (each is a full table scan).
         dsn = normalise_url(settings.database_url).replace("postgresql+psycopg://", "postgresql://")
@@ -169,29 +230,42 @@ def run(items: int, clients: int, rounds: int, ilike_rounds: int) -> dict:
                 free.append(conn)
 
         log("timing the ILIKE scan ...")
-        ilike_samples = timed_concurrently(ilike_call, QUERY_MIX * ilike_rounds, clients)
+        ilike = _phase(ilike_call, QUERY_MIX * ilike_rounds, clients)
         for conn in pool:
             conn.close()
 
-    app, cached, engine_, ilike = (
-        _summary(s) for s in (app_samples, cached_samples, typesense_samples, ilike_samples)
-    )
-    return {
+    cores = os.cpu_count() or 1
+    result = {
         "items": items,
         "clients": clients,
         "requests": len(tasks),
+        "cores": cores,
         "load_items_per_s": round(report.items_per_s),
         "app_p50_ms": app["p50"],
         "app_p99_ms": app["p99"],
+        "app_qps": app["qps"],
+        "app_qps_per_core": round(app["qps"] / cores, 1),
+        "app_facets_p50_ms": facets["p50"],
+        "app_facets_p99_ms": facets["p99"],
+        "app_facets_qps": facets["qps"],
         "app_cached_p50_ms": cached["p50"],
         "app_cached_p99_ms": cached["p99"],
+        "app_cached_qps": cached["qps"],
+        "app_cached_qps_per_core": round(cached["qps"] / cores, 1),
         "typesense_p50_ms": engine_["p50"],
         "typesense_p99_ms": engine_["p99"],
+        "typesense_qps": engine_["qps"],
         "ilike_p50_ms": ilike["p50"],
         "ilike_p99_ms": ilike["p99"],
         "ratio_app_vs_typesense": round(app["p99"] / engine_["p99"], 2),
         "ratio_ilike_vs_app": round(ilike["p99"] / app["p99"], 1),
+        "cpu_ms_per_search": {
+            role: round(seconds * 1000 / len(tasks), 1) for role, seconds in cpu.items()
+        },
     }
+    if lever_results:
+        result["levers"] = lever_results
+    return result
 
 
 def main() -> None:
@@ -200,9 +274,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=10, help="passes over the query mix")
     parser.add_argument("--ilike-rounds", type=int, default=2)
+    parser.add_argument(
+        "--levers", action="store_true", help="also time variants of the Typesense body"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    result = run(args.items, args.clients, args.rounds, args.ilike_rounds)
+    result = run(args.items, args.clients, args.rounds, args.ilike_rounds, args.levers)
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
 

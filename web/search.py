@@ -5,15 +5,28 @@ Three shapes, one view:
   * htmx, new search or new filters -> the sidebar + results (search/partials/results.html)
   * htmx, following nextCursor      -> just the next rows (search/partials/more_results.html)
 The browser form speaks dollars (minDollars/maxDollars); the API speaks cents.
+
+Facet counts cost more than the hits (docs/benchmarks.md), so a keystroke in the
+search box gets the hits at once and a sidebar that fetches its counts from
+`/search/facets` once the typing pauses: a request the next keystroke cancels by
+replacing the sidebar before it fires. Every other request (a whole page, a filter
+clicked) counts facets inline; counts are cached apart from the hits either way.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 
-from db.search import InvalidSearch, SearchPage, SearchQuery, SearchUnavailable, parse_search_args
+from db.search import (
+    FacetCount,
+    InvalidSearch,
+    SearchPage,
+    SearchQuery,
+    SearchUnavailable,
+    parse_search_args,
+)
 from db.search.args import cents_to_dollars_text
 from db.search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, SortOrder
 from web.errors import SEARCH_UNAVAILABLE
@@ -38,9 +51,12 @@ def results() -> Response:
         "search/partials/more_results.html" if following_cursor else "search/partials/results.html"
     )
     typed = request.args.get("query", "")[:MAX_QUERY_LENGTH]
+    typing = wants_fragment() and request.headers.get("HX-Trigger-Name") == "query"
     try:
         search_request = parse_search_args(request.args, prices_in="dollars")
-        page = services().search.search(search_request)
+        page = services().search.search(
+            search_request, with_facets=not (typing or following_cursor)
+        )
     except InvalidSearch as exc:
         return render("search/index.html", partial, status=400, text=typed, error=str(exc))
     except SearchUnavailable:
@@ -58,14 +74,53 @@ def results() -> Response:
         min_dollars=cents_to_dollars_text(page.query.min_price),
         max_dollars=cents_to_dollars_text(page.query.max_price),
         sort_labels=SORT_LABELS,
-        category_choices=category_choices(page),
-        brand_choices=brand_choices(page),
-        in_stock_count=facet_count(page, "in_stock", True),
+        facets_url=None if page.facets is not None else facets_url(page.query),
+        **facet_context(page.query, page.facets),
     )
     if wants_fragment() and not following_cursor:
         # The address bar shows the tidy URL (no empty form fields), not the raw request.
         response.headers["HX-Push-Url"] = search_url(page.query, page.limit)
     return response
+
+
+@bp.get("/search/facets")
+def facets() -> Response:
+    """The sidebar's counts alone (search/partials/facet_counts.html), asked for by the
+    sidebar of a search typed into the box once the typing pauses."""
+    try:
+        query = parse_search_args(request.args, prices_in="dollars").query
+        counts = services().search.facets(query)
+    except InvalidSearch as exc:
+        return Response(str(exc), status=400, mimetype="text/plain")
+    except SearchUnavailable:
+        return Response(SEARCH_UNAVAILABLE, status=503, mimetype="text/plain")
+    html = render_template(
+        "search/partials/facet_counts.html",
+        query=query,
+        search_url=url_for("search.results"),
+        facets_url=None,
+        **facet_context(query, counts),
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Cache-Control"] = "public, max-age=30"
+    return response
+
+
+def facets_url(query: SearchQuery) -> str:
+    pairs = browser_args(query)
+    return f"{url_for('search.facets')}?{urlencode(pairs)}" if pairs else url_for("search.facets")
+
+
+def facet_context(
+    query: SearchQuery, facets: dict[str, list[FacetCount]] | None
+) -> dict[str, object]:
+    """What the sidebar shows; with no counts yet, only what the shopper has selected."""
+    counts = facets or {}
+    return {
+        "category_choices": category_choices(query, counts),
+        "brand_choices": brand_choices(query, counts),
+        "in_stock_count": None if facets is None else facet_count(counts, "in_stock", True),
+    }
 
 
 def browser_args(query: SearchQuery) -> list[tuple[str, str]]:
@@ -103,24 +158,26 @@ def next_page_url(page: SearchPage) -> str | None:
     return search_url(page.query, page.limit, page.next_cursor)
 
 
-def facet_count(page: SearchPage, field: str, value: object) -> int:
-    return next((f.count for f in page.facets.get(field, []) if f.value == value), 0)
+Facets = dict[str, list[FacetCount]]
 
 
-def category_choices(page: SearchPage) -> list[tuple[str, int, bool]]:
+def facet_count(facets: Facets, field: str, value: object) -> int:
+    return next((f.count for f in facets.get(field, []) if f.value == value), 0)
+
+
+def category_choices(query: SearchQuery, facets: Facets) -> list[tuple[str, int, bool]]:
     """(category, count, selected); the selected one stays listed even with no hits."""
     choices = [
-        (str(f.value), f.count, f.value == page.query.category)
-        for f in page.facets.get("category", [])
+        (str(f.value), f.count, f.value == query.category) for f in facets.get("category", [])
     ]
-    if page.query.category and not any(selected for _, _, selected in choices):
-        choices.insert(0, (page.query.category, 0, True))
+    if query.category and not any(selected for _, _, selected in choices):
+        choices.insert(0, (query.category, 0, True))
     return choices
 
 
-def brand_choices(page: SearchPage) -> list[tuple[str, int, bool]]:
-    chosen = set(page.query.brands)
-    choices = [(str(f.value), f.count, f.value in chosen) for f in page.facets.get("brand", [])]
+def brand_choices(query: SearchQuery, facets: Facets) -> list[tuple[str, int, bool]]:
+    chosen = set(query.brands)
+    choices = [(str(f.value), f.count, f.value in chosen) for f in facets.get("brand", [])]
     listed = {name for name, _, _ in choices}
-    choices[:0] = [(brand, 0, True) for brand in page.query.brands if brand not in listed]
+    choices[:0] = [(brand, 0, True) for brand in query.brands if brand not in listed]
     return choices

@@ -198,10 +198,17 @@ class SearchQuery(BaseModel):
 
     def fingerprint(self) -> str:
         """Stable hash of everything that changes the result set or its order."""
-        canonical = self.model_dump(mode="json")
-        canonical["text"] = self.text.lower()  # Typesense matching ignores case
-        blob = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()[:32]
+        return _fingerprint(self.model_dump(mode="json"), self.text)
+
+    def facets_fingerprint(self) -> str:
+        """Stable hash of what changes the facet counts: text and filters, not the sort."""
+        return _fingerprint(self.model_dump(mode="json", exclude={"sort"}), self.text)
+
+
+def _fingerprint(canonical: dict[str, Any], text: str) -> str:
+    canonical["text"] = text.lower()  # Typesense matching ignores case
+    blob = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
 class SearchRequest(BaseModel):

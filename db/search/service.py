@@ -2,16 +2,20 @@
 
 Flow: check the cursor belongs to this search -> look in the Redis cache (keyed by
 catalogue version + search fingerprint + window) -> on a miss, one Typesense
-multi_search -> cache it -> sign the next cursor. Stock is not part of what is
-cached beyond the `in_stock` flag Typesense already holds; live stock is read from
-PostgreSQL by the item page.
+search -> cache it -> sign the next cursor. Facet counts are a second, separate
+lookup (`facets`, or `search(..., with_facets=True)`), cached under the search's
+text and filters alone: the sort and the page never change them, and the browser
+asks for them only once typing pauses. Stock is not part of what is cached beyond
+the `in_stock` flag Typesense already holds; live stock is read from PostgreSQL by
+the item page.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import httpx
 import typesense
@@ -22,15 +26,19 @@ from db.search.catalog_version import CatalogVersion
 from db.search.cursor import CursorCodec, CursorPosition, InvalidCursor
 from db.search.query import DEFAULT_LIMIT, SearchQuery, SearchRequest
 from db.search.typesense_request import (
+    RawFacets,
     RawPage,
     TypesenseSearchError,
-    multi_search_body,
-    parse_multi_search,
+    facets_search_body,
+    hits_search_body,
+    parse_facets,
+    parse_hits,
 )
 
 log = logging.getLogger(__name__)
 
 CacheOutcome = Literal["hit", "miss", "off"]
+T = TypeVar("T", RawPage, RawFacets)
 
 
 class SearchUnavailable(RuntimeError):
@@ -59,7 +67,8 @@ class SearchPage:
     query: SearchQuery
     hits: list[SearchHit]
     found: int
-    facets: dict[str, list[FacetCount]]  # keys: category, brand, in_stock
+    # keys: category, brand, in_stock; None when the caller did not ask for counts
+    facets: dict[str, list[FacetCount]] | None
     limit: int
     offset: int
     next_cursor: str | None
@@ -82,10 +91,15 @@ class SearchService:
         self._catalog_version = catalog_version
         self._cursors = cursors
 
-    def search(self, request: SearchRequest) -> SearchPage:
+    def search(self, request: SearchRequest, *, with_facets: bool = False) -> SearchPage:
         query = request.query
         offset, limit = self._window(request)
-        raw, outcome = self._cached_or_fresh(query, offset, limit)
+        body = hits_search_body(self._collection, query, page=offset // limit + 1, per_page=limit)
+        cached, outcome = self._cached_or_fresh(
+            f"{query.fingerprint()}:{offset}:{limit}",
+            lambda: self._ask(body, parse_hits).to_json(),
+        )
+        raw = RawPage.from_json(cached)
         next_cursor = None
         if offset + limit < raw.found and len(raw.hits) == limit:
             next_cursor = self._cursors.encode(
@@ -95,10 +109,7 @@ class SearchService:
             query=query,
             hits=[_hit(document) for document in raw.hits],
             found=raw.found,
-            facets={
-                name: [FacetCount(entry["value"], entry["count"]) for entry in counts]
-                for name, counts in raw.facets.items()
-            },
+            facets=self.facets(query) if with_facets else None,
             limit=limit,
             offset=offset,
             next_cursor=next_cursor,
@@ -121,28 +132,37 @@ class SearchService:
             )
         return position.offset, position.limit
 
-    def _cached_or_fresh(
-        self, query: SearchQuery, offset: int, limit: int
-    ) -> tuple[RawPage, CacheOutcome]:
+    def facets(self, query: SearchQuery) -> dict[str, list[FacetCount]]:
+        """Facet counts for the query's text and filters (the sort plays no part)."""
+        body = facets_search_body(self._collection, query)
+        raw, _ = self._cached_or_fresh(
+            f"facets:{query.facets_fingerprint()}",
+            lambda: self._ask(body, lambda response: parse_facets(response, query)),
+        )
+        return {
+            name: [FacetCount(entry["value"], entry["count"]) for entry in counts]
+            for name, counts in raw.items()
+        }
+
+    def _cached_or_fresh(self, key: str, fresh: Callable[[], Any]) -> tuple[Any, CacheOutcome]:
+        """The JSON value cached under `key` for this catalogue version, or `fresh()`."""
         version = self._catalog_version.current() if self._cache.enabled else None
         if version is None:
-            return self._ask_typesense(query, offset, limit), "off"
+            return fresh(), "off"
         # The alias name too: two stores (or test runs) may share one Redis.
-        key = f"{self._collection}:v{version}:{query.fingerprint()}:{offset}:{limit}"
+        key = f"{self._collection}:v{version}:{key}"
         cached = self._cache.get(key)
         if cached is not None:
-            return RawPage.from_json(cached), "hit"
-        raw = self._ask_typesense(query, offset, limit)
+            return cached, "hit"
+        value = fresh()
         if not self._cache.enabled:  # Redis just failed: nothing to store it in
-            return raw, "off"
-        self._cache.set(key, raw.to_json())
-        return raw, "miss"
+            return value, "off"
+        self._cache.set(key, value)
+        return value, "miss"
 
-    def _ask_typesense(self, query: SearchQuery, offset: int, limit: int) -> RawPage:
-        body = multi_search_body(self._collection, query, page=offset // limit + 1, per_page=limit)
+    def _ask(self, body: dict[str, Any], parse: Callable[[dict[str, Any]], T]) -> T:
         try:
-            response = self._typesense.multi_search.perform(body, {})
-            return parse_multi_search(response, query)
+            return parse(self._typesense.multi_search.perform(body, {}))
         except TypesenseSearchError as exc:
             # 404: the alias does not exist (no catalogue loaded yet); 400: a bug here.
             log.error("Typesense rejected a search (status %s): %s", exc.status, exc)

@@ -1,10 +1,19 @@
 """Translate a `SearchQuery` into Typesense 0.24 searches, and Typesense's answer back.
 
-One `multi_search` round trip carries the page of hits plus, for every facet the
-shopper has already filtered on, a hits-free search without that filter, so the
-sidebar can still show the brands or categories they could switch to
-("disjunctive" facets). Typesense 0.24 silently ignores parameters it does not
-know, so only parameters documented for 0.24 appear here.
+Hits and facet counts are asked for separately, because counting facets over every
+match is the most expensive part of a search (measured at 1M items: see
+docs/benchmarks.md) and a shopper typing needs the hits at every keystroke but the
+counts only once the typing pauses:
+
+* `hits_search_body`: one search for the page of hits, no facets.
+* `facets_search_body`: one `multi_search` with hits-free searches: the counts for
+  the query as filtered, plus, for every facet the shopper has already filtered on,
+  a search without that filter, so the sidebar can still show the brands or
+  categories they could switch to ("disjunctive" facets). Counts do not depend on
+  the sort or the page, so they are cached apart from the hits.
+
+Typesense 0.24 silently ignores parameters it does not know, so only parameters
+documented for 0.24 appear here.
 """
 
 from __future__ import annotations
@@ -42,46 +51,67 @@ def sort_by(query: SearchQuery) -> str:
     return (_SORTS_WITH_TEXT if query.has_text else _SORTS_WITHOUT_TEXT)[query.sort]
 
 
+# Per field, in SEARCH_FIELDS order (name, brand, description). A typo or an unfinished
+# last word is looked for where a shopper would mean it: the name takes two typos and a
+# prefix ("wireles headphnes", "headpho"), the brand one typo and a prefix, the long
+# description neither. Typo and prefix expansion over the description's large
+# vocabulary cost the most and changed the top ten the least (docs/benchmarks.md;
+# the relevance check in tests/web/test_search_relevance.py keeps it honest).
+NUM_TYPOS = "2,1,0"
+PREFIX = "true,true,false"
+
+
 def _text_params(query: SearchQuery) -> dict[str, Any]:
     return {
         "q": query.text if query.has_text else "*",
         "query_by": SEARCH_FIELDS,
         "query_by_weights": QUERY_BY_WEIGHTS,
-        "num_typos": 2,  # "wireles headphnes" still finds wireless headphones
-        "prefix": "true",  # search-as-you-type: the last word may be unfinished
+        "num_typos": NUM_TYPOS,
+        "prefix": PREFIX,
     }
 
 
-def multi_search_body(
+def _with_filter(search: dict[str, Any], expression: str) -> dict[str, Any]:
+    if expression:
+        search["filter_by"] = expression
+    return search
+
+
+def hits_search_body(
     collection: str, query: SearchQuery, *, page: int, per_page: int
 ) -> dict[str, list[dict[str, Any]]]:
-    main = {
+    """One page of hits, no facet counts (the `multi_search` shape, one search)."""
+    hits = {
         "collection": collection,
         **_text_params(query),
         "sort_by": sort_by(query),
-        "facet_by": FACET_FIELDS,
-        "max_facet_values": MAX_FACET_VALUES,
         "page": page,
         "per_page": per_page,
         "include_fields": RESULT_FIELDS,
         "highlight_fields": "none",
     }
-    main_filter = filter_by(query)
-    if main_filter:
-        main["filter_by"] = main_filter
-    searches = [main]
+    return {"searches": [_with_filter(hits, filter_by(query))]}
+
+
+def facets_search_body(collection: str, query: SearchQuery) -> dict[str, list[dict[str, Any]]]:
+    """Facet counts only: the query as filtered, then one search per disjunctive facet."""
+    counted = {
+        "collection": collection,
+        **_text_params(query),
+        "facet_by": FACET_FIELDS,
+        "max_facet_values": MAX_FACET_VALUES,
+        "per_page": 0,
+    }
+    searches = [_with_filter(counted, filter_by(query))]
     for field in facets_needing_own_search(query):
-        facet_search = {
+        own = {
             "collection": collection,
             **_text_params(query),
             "facet_by": field,
             "max_facet_values": MAX_FACET_VALUES,
             "per_page": 0,
         }
-        facet_filter = filter_by(query, leave_out=field)
-        if facet_filter:
-            facet_search["filter_by"] = facet_filter
-        searches.append(facet_search)
+        searches.append(_with_filter(own, filter_by(query, leave_out=field)))
     return {"searches": searches}
 
 
@@ -96,23 +126,25 @@ class TypesenseSearchError(RuntimeError):
         self.status = status
 
 
+RawFacets = dict[str, list[dict[str, Any]]]
+
+
 @dataclass(frozen=True)
 class RawPage:
     """The parts of Typesense's answer we keep; plain JSON so it can be cached as is."""
 
     hits: list[dict[str, Any]]
     found: int
-    facets: dict[str, list[dict[str, Any]]]
 
     def to_json(self) -> dict[str, Any]:
-        return {"hits": self.hits, "found": self.found, "facets": self.facets}
+        return {"hits": self.hits, "found": self.found}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RawPage:
-        return cls(hits=data["hits"], found=data["found"], facets=data["facets"])
+        return cls(hits=data["hits"], found=data["found"])
 
 
-def parse_multi_search(response: dict[str, Any], query: SearchQuery) -> RawPage:
+def _results(response: dict[str, Any]) -> list[dict[str, Any]]:
     results = response.get("results") or []
     # multi_search answers 200 even when one search failed; the error is inside.
     for result in results:
@@ -120,16 +152,25 @@ def parse_multi_search(response: dict[str, Any], query: SearchQuery) -> RawPage:
             raise TypesenseSearchError(str(result["error"]), result.get("code"))
     if not results:
         raise TypesenseSearchError("multi_search returned no results", None)
-    main, extra = results[0], results[1:]
-    facets = _facet_counts(main)
-    for field, result in zip(facets_needing_own_search(query), extra, strict=True):
-        facets[field] = _facet_counts(result).get(field, [])
+    return results
+
+
+def parse_hits(response: dict[str, Any]) -> RawPage:
+    main = _results(response)[0]
     hits = [hit["document"] for hit in main.get("hits", [])]
-    return RawPage(hits=hits, found=int(main.get("found", 0)), facets=facets)
+    return RawPage(hits=hits, found=int(main.get("found", 0)))
 
 
-def _facet_counts(result: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    facets: dict[str, list[dict[str, Any]]] = {}
+def parse_facets(response: dict[str, Any], query: SearchQuery) -> RawFacets:
+    counted, *own = _results(response)
+    facets = _facet_counts(counted)
+    for field, result in zip(facets_needing_own_search(query), own, strict=True):
+        facets[field] = _facet_counts(result).get(field, [])
+    return facets
+
+
+def _facet_counts(result: dict[str, Any]) -> RawFacets:
+    facets: RawFacets = {}
     for facet in result.get("facet_counts", []):
         field = facet["field_name"]
         counts = []

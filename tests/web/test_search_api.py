@@ -19,13 +19,13 @@ def ids(body) -> list[int]:
     return [item["itemID"] for item in body["items"]]
 
 
-def test_a_search_answers_items_with_a_cursor_facets_and_a_total(client):
+def test_a_search_answers_items_with_a_cursor_and_a_total(client):
     response = client.get("/api/v1/items", query_string={"query": "kettle", "limit": 2})
 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=30"
     body = response.get_json()
-    assert set(body) == {"items", "nextCursor", "limit", "found", "facets"}
+    assert set(body) == {"items", "nextCursor", "limit", "found"}
     assert body["limit"] == 2
     assert body["found"] == 4
     assert isinstance(body["nextCursor"], str)
@@ -37,7 +37,25 @@ def test_a_search_answers_items_with_a_cursor_facets_and_a_total(client):
         record.price,
         record.brand,
     )
-    assert set(body["facets"]) == {"category", "brand", "inStock"}
+
+
+def test_facet_counts_come_only_when_asked_for_and_do_not_change_the_hits(client):
+    plain = search(client, query="kettle", limit=2)
+    counted = search(client, query="kettle", limit=2, facets="true")
+
+    assert set(counted["facets"]) == {"category", "brand", "inStock"}
+    assert {k: v for k, v in counted.items() if k != "facets"} == plain
+    assert "facets" not in search(client, query="kettle", facets="false")
+
+
+@pytest.mark.parametrize("value", ["yes", "2", "", "truee"])
+def test_facets_takes_only_true_or_false(client, value):
+    if value == "":
+        assert "facets" not in search(client, facets=value)
+        return
+    response = client.get("/api/v1/items", query_string={"facets": value})
+    assert response.status_code == 400
+    assert "facets must be true or false" in response.get_json()["error"]["message"]
 
 
 def test_a_typo_still_finds_wireless_headphones(client):
@@ -118,7 +136,7 @@ def test_sorting_by_price_also_applies_to_a_text_search(client):
 
 
 def test_category_facet_counts_add_up_to_the_number_found(client):
-    body = search(client, query="kids")
+    body = search(client, query="kids", facets="true")
 
     facets = body["facets"]
     assert sum(f["count"] for f in facets["category"]) == body["found"]
@@ -127,7 +145,7 @@ def test_category_facet_counts_add_up_to_the_number_found(client):
 
 
 def test_facet_counts_match_the_catalogue(client):
-    body = search(client)
+    body = search(client, facets="true")
 
     by_category = {f["value"]: f["count"] for f in body["facets"]["category"]}
     assert by_category == {
@@ -137,7 +155,7 @@ def test_facet_counts_match_the_catalogue(client):
 
 
 def test_picking_a_brand_still_counts_the_other_brands_one_could_switch_to(client):
-    body = search(client, category="Kitchen", brand="Acme")
+    body = search(client, category="Kitchen", brand="Acme", facets="true")
 
     brands = {f["value"]: f["count"] for f in body["facets"]["brand"]}
     kitchen = [item for item in ITEMS if item.category == "Kitchen"]

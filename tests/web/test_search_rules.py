@@ -19,7 +19,7 @@ from db.search import (
 from db.search.args import cents_to_dollars_text
 from db.search.cursor import CursorPosition
 from db.search.filters import filter_by, quote
-from db.search.typesense_request import multi_search_body, sort_by
+from db.search.typesense_request import facets_search_body, hits_search_body, sort_by
 from web.formatting import money, stars, stock_label
 
 pytestmark = pytest.mark.unit
@@ -121,15 +121,43 @@ def test_every_sort_ends_in_the_item_id_tie_break_and_has_at_most_three_fields()
             assert fields[-1] == "item_id:asc" and len(fields) <= 3
 
 
-def test_a_picked_brand_gets_its_own_facet_search_without_the_brand_filter():
-    body = multi_search_body(
+def test_the_hits_are_asked_for_without_any_facet_counting():
+    (hits,) = hits_search_body(
         "items", SearchQuery(text="tent", brands=["Acme"]), page=2, per_page=10
-    )
+    )["searches"]
 
-    main, brand_facets = body["searches"]
-    assert (main["page"], main["per_page"], main["filter_by"]) == (2, 10, "brand:=[`Acme`]")
+    assert (hits["page"], hits["per_page"], hits["filter_by"]) == (2, 10, "brand:=[`Acme`]")
+    assert "facet_by" not in hits
+
+
+def test_a_picked_brand_gets_its_own_facet_search_without_the_brand_filter():
+    body = facets_search_body("items", SearchQuery(text="tent", brands=["Acme"]))
+
+    counted, brand_facets = body["searches"]
+    assert counted["filter_by"] == "brand:=[`Acme`]" and counted["per_page"] == 0
     assert brand_facets["facet_by"] == "brand" and brand_facets["per_page"] == 0
     assert "filter_by" not in brand_facets
+
+
+def test_facet_counts_are_shared_by_every_sort_of_the_same_search():
+    by_price = SearchQuery(text="tent", sort=SortOrder.PRICE_ASC)
+    by_rating = SearchQuery(text="Tent", sort=SortOrder.RATING)
+
+    assert by_price.facets_fingerprint() == by_rating.facets_fingerprint()
+    assert by_price.fingerprint() != by_rating.fingerprint()
+    assert (
+        by_price.facets_fingerprint()
+        != SearchQuery(text="tent", in_stock=True).facets_fingerprint()
+    )
+
+
+def test_typos_and_unfinished_words_are_looked_for_in_name_and_brand_not_description():
+    (hits,) = hits_search_body("items", SearchQuery(text="headpho"), page=1, per_page=20)[
+        "searches"
+    ]
+
+    assert hits["query_by"].split(",") == ["name", "brand", "description"]
+    assert (hits["num_typos"], hits["prefix"]) == ("2,1,0", "true,true,false")
 
 
 def test_a_cursor_round_trips_and_rejects_any_change():

@@ -3,9 +3,12 @@
 Prices are integer cents. Search arguments: query, category, brand (repeatable: any
 of them), minPrice, maxPrice (cents, inclusive), inStock (true|false), sort
 (relevance|price_asc|price_desc|rating), limit (1..100, default 20), nextCursor
-(from the previous page; keep the other arguments unchanged while following it).
-Facet counts for `category` and `brand` ignore the filter on that same field, so
-they show what the shopper could switch to.
+(from the previous page; keep the other arguments unchanged while following it),
+facets (true|false, default false). The answer is the write-up's `{items,
+nextCursor, limit}` plus `found`; `facets=true` adds the facet counts, which cost
+more than the hits, so a client typing asks for them once the typing pauses. Counts
+for `category` and `brand` ignore the filter on that same field, so they show what
+the shopper could switch to.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from flask import Response, abort, jsonify, request
 
-from db.search import SearchHit, SearchPage, parse_search_args
+from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
 from web.api import bp
 from web.item_reads import ItemDetails, find_item, parse_item_id
 from web.services import services
@@ -26,7 +29,8 @@ ITEM_CACHE_CONTROL = "public, max-age=5"
 
 @bp.get("/items")
 def search_items() -> Response:
-    page = services().search.search(parse_search_args(request.args))
+    search_request = parse_search_args(request.args)
+    page = services().search.search(search_request, with_facets=_wants_facets())
     response = jsonify(search_page_json(page))
     response.headers["Cache-Control"] = SEARCH_CACHE_CONTROL
     response.headers["X-Search-Cache"] = page.cache
@@ -43,22 +47,36 @@ def get_item(item_id: str) -> Response:
     return response
 
 
+def _wants_facets() -> bool:
+    values = request.args.getlist("facets")
+    if len(set(values)) > 1:
+        raise InvalidSearch(f"facets was given {len(values)} different values; give it once.")
+    raw = (values[0] if values else "").strip().lower()
+    if raw in {"", "false", "0"}:
+        return False
+    if raw in {"true", "1"}:
+        return True
+    raise InvalidSearch("facets must be true or false.")
+
+
 def search_page_json(page: SearchPage) -> dict[str, Any]:
-    return {
+    body: dict[str, Any] = {
         "items": [hit_json(hit) for hit in page.hits],
         "nextCursor": page.next_cursor,
         "limit": page.limit,
         "found": page.found,
-        "facets": {
-            "category": _counts(page, "category"),
-            "brand": _counts(page, "brand"),
-            "inStock": _counts(page, "in_stock"),
-        },
     }
+    if page.facets is not None:
+        body["facets"] = {
+            "category": _counts(page.facets, "category"),
+            "brand": _counts(page.facets, "brand"),
+            "inStock": _counts(page.facets, "in_stock"),
+        }
+    return body
 
 
-def _counts(page: SearchPage, field: str) -> list[dict[str, Any]]:
-    return [{"value": facet.value, "count": facet.count} for facet in page.facets.get(field, [])]
+def _counts(facets: dict[str, Any], field: str) -> list[dict[str, Any]]:
+    return [{"value": facet.value, "count": facet.count} for facet in facets.get(field, [])]
 
 
 def hit_json(hit: SearchHit) -> dict[str, Any]:

@@ -1,0 +1,61 @@
+"""The cheaper matching keeps the answers: per-field typos and prefix vs. the old everywhere-2.
+
+For every query of the search benchmark's mix, on a generated catalogue, the top ten
+with today's parameters and with the parameters before the change (two typos and a
+prefix on every field, description included) share at least eight items. The old
+parameters are written out here on purpose: they are the baseline, not the code.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.search import QUERY_MIX, _search_query
+from db.search.typesense_request import hits_search_body
+from db.search_index import make_typesense_client
+
+pytestmark = [pytest.mark.integration]
+
+BEFORE = {"num_typos": 2, "prefix": "true"}
+ITEMS = 20_000
+
+
+@pytest.fixture(scope="module")
+def catalogue(isolated_services):
+    from catalog.generator import generate_items, generate_warehouses
+    from catalog.loader import load_catalog
+
+    settings = isolated_services("search_relevance")
+    warehouses = generate_warehouses(4, 7)
+    items = generate_items(ITEMS, warehouse_ids=[w.id for w in warehouses], seed=7)
+    load_catalog(settings, warehouses, items, total=ITEMS, progress=False)
+    return settings
+
+
+def top_ten(client, collection: str, text: str, filters: dict[str, str], **override) -> list[int]:
+    body = hits_search_body(collection, _search_query(text, filters), page=1, per_page=10)
+    body["searches"][0].update(override)
+    (result,) = client.multi_search.perform(body, {})["results"]
+    assert "error" not in result, result
+    return [int(hit["document"]["item_id"]) for hit in result["hits"]]
+
+
+@pytest.mark.parametrize(("text", "filters"), QUERY_MIX, ids=[text for text, _ in QUERY_MIX])
+def test_the_cheaper_matching_keeps_at_least_eight_of_the_top_ten(catalogue, text, filters):
+    client = make_typesense_client(catalogue)
+    collection = catalogue.typesense_collection
+
+    now = top_ten(client, collection, text, filters)
+    before = top_ten(client, collection, text, filters, **BEFORE)
+
+    assert len(before) == 10, f"{text!r} should match at least ten generated items"
+    assert len(set(now) & set(before)) >= 8, (text, now, before)
+
+
+def test_a_misspelt_name_is_still_found_with_the_cheaper_matching(catalogue):
+    client = make_typesense_client(catalogue)
+    collection = catalogue.typesense_collection
+
+    misspelt = top_ten(client, collection, "wireles headphnes", {})
+    spelt = top_ten(client, collection, "wireless headphones", {})
+    assert len(set(misspelt) & set(spelt)) >= 8
