@@ -5,5 +5,7 @@ ENV PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 COPY pyproject.toml ./
 COPY . .
 RUN pip install .
+# `shopflow web` runs the one gunicorn command line (entrypoints/gunicorn.py).
+ENV HOST=0.0.0.0 PORT=8000 WEB_WORKERS=2
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "8", "web.wsgi:app"]
+CMD ["shopflow", "web"]

@@ -20,12 +20,15 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/shopflow run
 
-## The whole suite against real services started by the test session.
+## The layer contracts (pyproject.toml), then the whole suite against real services
+## started by the test session.
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 ## Invariants I1-I3 over the running store's database.
 check: $(STAMP)

@@ -1,7 +1,8 @@
 """Every setting shopflow has, read from the environment in one place.
 
-This module is the only reader of ``os.environ`` in the project. Everything else
-takes a ``Settings`` object. A service URL left unset (``None``) means "use the
+This module is the only reader of ``os.environ`` in the project (an import-linter
+contract cannot check that, so `tests/test_layers.py` does). Everything else takes a
+``Settings`` object; processes we start inherit the environment through `child_env`. A service URL left unset (``None``) means "use the
 embedded server that ``shopflow stack`` starts under ``var_dir``".
 """
 
@@ -171,6 +172,18 @@ class Settings:
         }
         return {k: v for k, v in pairs.items() if v is not None}
 
+    def child_env(self) -> dict[str, str]:
+        """The environment of a child process (web, worker, server): ours plus the services."""
+        env = inherited_env()
+        env.update(self.service_env())
+        env.setdefault("PYTHONUNBUFFERED", "1")
+        return env
+
     @property
     def typesense_api_key_or_default(self) -> str:
         return self.typesense_api_key or "shopflow-dev-key"
+
+
+def inherited_env() -> dict[str, str]:
+    """A copy of this process's environment, for the child processes we start."""
+    return dict(os.environ)

@@ -157,7 +157,7 @@ def step_ms(outcomes: list[Outcome], step: str, pct: float) -> float:
 
 
 def run(args: argparse.Namespace) -> dict:
-    from stack.run import _bin, _child_env
+    from entrypoints.gunicorn import venv_bin
 
     result: dict = {
         "shoppers": args.shoppers,
@@ -177,7 +177,7 @@ def run(args: argparse.Namespace) -> dict:
         warmup, timed = shoppers[: args.warmup], shoppers[args.warmup :]
         contenders = create_shoppers(settings, args.contention_shoppers, "rush")
 
-        env = _child_env(settings)
+        env = settings.child_env()
         # The worker is a console script: it imports the project through the editable
         # install, which only maps the packages pyproject.toml lists. Putting the checkout
         # on the path keeps the benchmark independent of that list being up to date.
@@ -189,7 +189,7 @@ def run(args: argparse.Namespace) -> dict:
                 stack.enter_context(
                     background(
                         f"bench-worker-{k}",
-                        [_bin("shopflow"), "worker", "--threads", str(args.worker_threads)],
+                        [venv_bin("shopflow"), "worker", "--threads", str(args.worker_threads)],
                         env,
                         settings.var_dir,
                         "Worker polling",

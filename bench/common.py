@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -68,10 +67,10 @@ def live_web(
     `threads` replaces the per-worker thread count of `shopflow web`; keyword overrides
     become environment variables of the app (`login_rate_limit_attempts=...`).
     """
-    from stack.run import gunicorn_args
+    from entrypoints.gunicorn import gunicorn_args
 
     settings = replace(settings, web_workers=workers)
-    env = {**os.environ, **settings.service_env()}
+    env = settings.child_env()
     env.update({k.upper(): str(v) for k, v in overrides.items()})
     args = gunicorn_args(settings)
     if threads is not None:

@@ -1,7 +1,7 @@
 """`shopflow catalog generate|reindex`: fill the store, rebuild its search index.
 
 Service URLs come from the environment, or else are those of the embedded stack
-under ./var (see `stack.run.running_settings`).
+under ./var (resolved once by `entrypoints/cli.py`).
 """
 
 from __future__ import annotations
@@ -13,12 +13,9 @@ import click
 from settings import Settings
 
 
-def _settings_with(*names: str) -> Settings:
-    """Settings with service URLs: the environment's, else the embedded stack's under var/."""
-    from stack.run import running_settings
-
-    del names  # every command here needs the database; the embedded stack provides all
-    return running_settings(Settings.from_env())
+def _settings() -> Settings:
+    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
+    return click.get_current_context().find_object(Settings) or Settings.from_env()
 
 
 @click.group("catalog")
@@ -55,7 +52,7 @@ def generate_command(
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import catalog_is_empty, load_catalog
 
-    settings = _settings_with("DATABASE_URL", "TYPESENSE_URL")
+    settings = _settings()
     if if_empty and not catalog_is_empty(settings):
         click.echo("The catalogue already has items; leaving it as it is.")
         return
@@ -83,21 +80,21 @@ def reindex_command(batch_size: int, parallelism: int, wait: bool, without_tempo
     if without_temporal:
         from catalog.loader import reindex_from_database
 
-        settings = _settings_with("DATABASE_URL", "TYPESENSE_URL")
+        settings = _settings()
         reindex_from_database(settings, batch_size=batch_size)
         return
-    settings = _settings_with("TEMPORAL_ADDRESS")
+    settings = _settings()
     asyncio.run(_start_reindex(settings, batch_size, parallelism, wait))
 
 
 async def _start_reindex(settings: Settings, batch_size: int, parallelism: int, wait: bool) -> None:
     from temporalio.common import WorkflowIDConflictPolicy
 
+    import temporal_client
     from workflows.reindex import ReindexCatalogWorkflow
     from workflows.reindex_messages import REINDEX_WORKFLOW_ID, ReindexInput
-    from workflows.worker import connect_temporal
 
-    client = await connect_temporal(settings)
+    client = await temporal_client.connect(settings)
     handle = await client.start_workflow(
         ReindexCatalogWorkflow.run,
         ReindexInput(batch_size=batch_size, parallelism=parallelism),

@@ -10,10 +10,13 @@ import click
 from settings import Settings
 
 
-def _database_url() -> str:
-    from stack.run import running_settings
+def _settings() -> Settings:
+    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
+    return click.get_current_context().find_object(Settings) or Settings.from_env()
 
-    return running_settings(Settings.from_env()).database_url
+
+def _database_url() -> str:
+    return _settings().database_url
 
 
 @click.command("migrate")

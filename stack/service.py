@@ -11,7 +11,7 @@ import threading
 import time
 from pathlib import Path
 
-from settings import Settings
+from settings import Settings, inherited_env
 
 from . import process
 from .errors import StackError
@@ -104,7 +104,7 @@ class Service:
 
     def child_env(self) -> dict[str, str]:
         drop = self.env_prefixes
-        return {k: v for k, v in os.environ.items() if not (drop and k.startswith(drop))}
+        return {k: v for k, v in inherited_env().items() if not (drop and k.startswith(drop))}
 
     def spawn_kwargs(self) -> dict:
         return {"env": self.child_env()}

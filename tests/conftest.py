@@ -123,7 +123,7 @@ def demo_catalog(services):
 
 
 class CheckoutWorkers:
-    """Real Temporal workers (every workflow and activity of workflows/worker.py) on one
+    """Real Temporal workers (every workflow and activity of entrypoints/worker.py) on one
     background thread with its own event loop, against the session's Temporal dev server.
 
     The session's own database is served on `services.task_queue` from the start. Tests
@@ -170,7 +170,7 @@ class CheckoutWorkers:
 
         from sqlalchemy.engine import make_url
 
-        from workflows.worker import build_resources, build_worker
+        from entrypoints.worker import build_resources, build_worker
 
         if settings.database_url in self._served:
             return self._served[settings.database_url][0]

@@ -131,7 +131,7 @@ def test_the_checker_flags_shelves_that_disagree_with_assigned_suborders(engine,
 def _shopflow_check(services) -> subprocess.CompletedProcess:
     env = {**os.environ, **services.service_env()}
     return subprocess.run(
-        [sys.executable, "-m", "shopflow_cli", "check"],
+        [sys.executable, "-m", "entrypoints", "check"],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,

@@ -96,15 +96,15 @@ def test_a_taken_email_is_refused(web_settings):
 
 
 def test_the_shopflow_command_creates_users(app, web_settings):
-    import shopflow_cli
+    from entrypoints import cli
 
-    shopflow_cli._register()
-    if "users" not in shopflow_cli.cli.commands:
-        pytest.skip("`users` is not wired into shopflow_cli.py yet")
+    cli.register()
+    if "users" not in cli.cli.commands:
+        pytest.skip("`users` is not wired into entrypoints/cli.py yet")
     email = new_email("staff")
 
     done = subprocess.run(
-        [sys.executable, "-m", "shopflow_cli", "users", "create", "--email", email,
+        [sys.executable, "-m", "entrypoints", "users", "create", "--email", email,
          "--password", PASSWORD, "--role", "staff"],
         cwd=PROJECT_ROOT,
         env={**os.environ, **web_settings.service_env()},

@@ -6,10 +6,10 @@ import pytest
 from temporalio import activity
 
 import workflows.order_messages as order_messages
+from entrypoints.worker import WORKFLOWS, WorkerResources, build_activities
 from settings import Settings
 from workflows.order import OrderWorkflow
 from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
-from workflows.worker import WORKFLOWS, WorkerResources, build_activities
 
 pytestmark = pytest.mark.unit
 

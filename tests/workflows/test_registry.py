@@ -6,9 +6,9 @@ import pytest
 from temporalio import activity
 
 import workflows.reindex_messages as reindex_messages
+from entrypoints.worker import WORKFLOWS, WorkerResources, build_activities
 from settings import Settings
 from workflows.reindex import ReindexCatalogWorkflow
-from workflows.worker import WORKFLOWS, WorkerResources, build_activities
 
 pytestmark = pytest.mark.unit
 

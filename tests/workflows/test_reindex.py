@@ -190,8 +190,8 @@ def test_recorded_reindex_histories_still_replay(history):
 def test_the_reindex_workflow_rebuilds_the_index_from_postgres(catalog_settings):
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import load_catalog
+    from entrypoints.worker import build_resources, build_worker
     from tests.catalog.conftest import search_index_for
-    from workflows.worker import build_resources, build_worker
 
     warehouses = generate_warehouses(4, seed=5)
     first = load_catalog(

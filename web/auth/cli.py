@@ -1,7 +1,7 @@
 """`shopflow users create --email E --password P [--role staff]`: accounts for operators.
 
 Same rules as the register page (valid email, a password that isn't trivially
-guessable); reads the database through `running_settings` like `shopflow migrate`.
+guessable); reads the database `shopflow` resolved, like `shopflow migrate`.
 """
 
 from __future__ import annotations
@@ -11,6 +11,11 @@ import sys
 import click
 
 from settings import Settings
+
+
+def _settings() -> Settings:
+    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
+    return click.get_current_context().find_object(Settings) or Settings.from_env()
 
 
 @click.group("users")
@@ -37,10 +42,9 @@ def users_group() -> None:
 def create_command(email: str, password: str, role: str) -> None:
     """Create an account."""
     from db.engine import make_engine, make_session_factory
-    from stack.run import running_settings
     from web.auth.accounts import AccountError, register
 
-    engine = make_engine(running_settings(Settings.from_env()).database_url, pool_size=1)
+    engine = make_engine(_settings().database_url, pool_size=1)
     try:
         user = register(make_session_factory(engine), email=email, password=password, role=role)
     except AccountError as exc:

@@ -13,56 +13,11 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import click
 
+from entrypoints.gunicorn import gunicorn_args, venv_bin
 from settings import PROJECT_ROOT, Settings
-
-
-def running_settings(settings: Settings) -> Settings:
-    """Settings with concrete service URLs: external ones as given, else the embedded stack's."""
-    if all(
-        (
-            settings.database_url,
-            settings.redis_url,
-            settings.typesense_url,
-            settings.temporal_address,
-        )
-    ):
-        return settings
-    from stack import EmbeddedStack
-
-    return EmbeddedStack(settings).endpoints().as_settings(settings)
-
-
-def _bin(name: str) -> str:
-    return str(Path(sys.executable).parent / name)
-
-
-def _child_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(settings.service_env())
-    env.setdefault("PYTHONUNBUFFERED", "1")
-    return env
-
-
-def gunicorn_args(settings: Settings) -> list[str]:
-    return [
-        _bin("gunicorn"),
-        "--bind",
-        f"{settings.host}:{settings.port}",
-        "--workers",
-        str(settings.web_workers),
-        # Threads let one slow request (a checkout waiting on Temporal) not block a worker.
-        "--threads",
-        "8",
-        "--access-logfile",
-        "-",
-        "--graceful-timeout",
-        "10",
-        "web.wsgi:app",
-    ]
 
 
 def _load_demo_catalogue_if_empty(settings: Settings) -> None:
@@ -138,8 +93,8 @@ def run_command(no_demo: bool) -> None:
         click.echo("database: migrated to head")
         if not no_demo:
             _load_demo_catalogue_if_empty(settings)
-        env = _child_env(settings)
-        children.start("worker", [_bin("shopflow"), "worker"], env)
+        env = settings.child_env()
+        children.start("worker", [venv_bin("shopflow"), "worker"], env)
         children.start("web", gunicorn_args(settings), env)
         click.echo("")
         click.echo(f"  storefront:       http://{settings.host}:{settings.port}")
@@ -166,7 +121,8 @@ def run_command(no_demo: bool) -> None:
 
 
 @click.command("web")
-def web_command() -> None:
+@click.pass_obj
+def web_command(settings: Settings) -> None:
     """Serve the storefront with gunicorn against the configured (external) services."""
-    settings = running_settings(Settings.from_env())
-    os.execve(gunicorn_args(settings)[0], gunicorn_args(settings), _child_env(settings))
+    args = gunicorn_args(settings)
+    os.execve(args[0], args, settings.child_env())

@@ -2,9 +2,9 @@
 
 This is also the one place that lists what the worker runs: a new workflow goes in
 WORKFLOWS; new activities are built in `build_activities` from the shared
-`WorkerResources` (add a client there if they need one). It lives beside the worker,
-not in its own module under workflows/, because it imports the non-deterministic
-world (SQLAlchemy, payment gateway) that workflow modules must never touch.
+`WorkerResources` (add a client there if they need one). It lives in the composition
+root, not under workflows/, because it imports the non-deterministic world
+(SQLAlchemy, Redis, the payment gateway) that workflow modules must never touch.
 
 Real clients (PostgreSQL pool, Typesense, Temporal) are built here and only here.
 Activities are synchronous (SQLAlchemy, Typesense client) and run on a thread pool;
@@ -179,11 +179,9 @@ async def run_worker(
 
 @click.command("worker")
 @click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
-def worker_command(threads: int) -> None:
+@click.pass_obj
+def worker_command(settings: Settings, threads: int) -> None:
     """Run the Temporal worker (all workflows and activities) until SIGINT/SIGTERM."""
-    from stack.run import running_settings
-
-    settings = running_settings(Settings.from_env())
     missing = missing_services(settings)
     if missing:
         click.echo(

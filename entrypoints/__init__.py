@@ -1,0 +1,16 @@
+"""The composition root: the one place that turns `Settings` into running processes.
+
+Everything that builds real clients and hands them down lives here, so the layers
+below stay importable on their own (checked by the import-linter contracts in
+pyproject.toml):
+
+- `runtime.py`   settings with concrete service URLs (the environment's, else the
+                 embedded stack's under var/), resolved once per command
+- `cli.py`       the `shopflow` command: registers every feature's click group
+- `run.py`       `shopflow run` (stack + migrations + demo catalogue + worker + web)
+                 and `shopflow web`
+- `gunicorn.py`  the one gunicorn command line (`shopflow web`, `shopflow run`,
+                 Docker, benchmarks)
+- `worker.py`    the Temporal worker: which workflows and activities it runs, built
+                 on which clients
+"""
