@@ -13,4 +13,6 @@ pyproject.toml):
                  Docker, benchmarks)
 - `worker.py`    the Temporal worker: which workflows and activities it runs, built
                  on which clients
+- `replay_check.py`  at worker start, the open workflows today's code can no longer
+                 replay, said plainly
 """

@@ -36,6 +36,7 @@ from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
 from db.engine import make_engine, make_session_factory
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
+from entrypoints.replay_check import find_unreplayable
 from payments.sandbox import SandboxGateway
 from settings import Settings
 from workflows.checkout import CheckoutWorkflow
@@ -154,11 +155,23 @@ def build_worker(
     )
 
 
+async def warn_about_unreplayable(client: Client, settings: Settings) -> None:
+    """Say plainly which open workflows this code cannot replay (entrypoints/replay_check.py)."""
+    report = await find_unreplayable(
+        client, WORKFLOWS, task_queue=settings.task_queue, runner=SANDBOX
+    )
+    for line in report.lines(settings.temporal_address or "", settings.temporal_namespace):
+        click.echo(line, err=True)
+    if report.checked and not report.unreplayable:
+        click.echo(f"Replay check: all {report.checked} open workflows replay on this code")
+
+
 async def run_worker(
     settings: Settings, stop: asyncio.Event, *, threads: int = ACTIVITY_THREADS
 ) -> None:
     """Poll until `stop` is set, then drain in-flight tasks and close every client."""
     client = await connect_temporal(settings)
+    await warn_about_unreplayable(client, settings)
     resources = build_resources(settings, pool_size=threads)
     try:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="activity") as executor:

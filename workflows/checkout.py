@@ -79,7 +79,6 @@ with workflow.unsafe.imports_passed_through():
     from workflows.order_handoff import hand_to_fulfilment
 
 S = CheckoutStatus
-VOID_UNSETTLED = "void-unsettled-payment"  # workflow.patched id
 PAYMENT_UNAVAILABLE = (
     "We could not reach the payment service. Your card was not charged; try again."
 )
@@ -170,7 +169,7 @@ class CheckoutWorkflow:
             return self._order_placed(released.order_id, recovered=True)
         if self._authorization is not None:
             await steps.void_payment(self._input.checkout_id, self._authorization)
-        elif self._unsettled_attempt is not None and workflow.patched(VOID_UNSETTLED):
+        elif self._unsettled_attempt is not None:
             await steps.void_unsettled(self._input.checkout_id, self._unsettled_attempt)
 
     # --- begin / state ------------------------------------------------------------------

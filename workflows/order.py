@@ -64,7 +64,6 @@ with workflow.unsafe.imports_passed_through():
 
 # How long an order whose stock no warehouse holds waits before planning again.
 REPLAN_AFTER = timedelta(minutes=15)
-REFUND_ON_CANCEL = "refund-on-cancel"  # workflow.patched id
 OPEN = (PLANNED, ASSIGNED)  # suborders a cancel still has to stop
 GONE = (LOST, CANCELLED)  # suborders that cover nothing any more
 ALREADY_SHIPPED_MESSAGE = (
@@ -143,9 +142,7 @@ class OrderWorkflow:
             if not lines:
                 return
         try:
-            plan = await steps.plan(
-                self._input.order_id, self._input.strategy, lines, local=steps.local_steps()
-            )
+            plan = await steps.plan(self._input.order_id, self._input.strategy, lines)
         except FailureError as error:
             if cause := business_cause(error, UNALLOCATABLE):
                 self._missing = tuple(Line(d["itemID"], d["missing"]) for d in cause.details)
@@ -214,13 +211,11 @@ class OrderWorkflow:
             return
         message = "Cancelled by the shopper"
         # The money goes back after the stock: cancel_order committed, so the order can
-        # no longer ship. Its own idempotency key makes a retry the same refund. Histories
-        # recorded before refunds existed replay without this step. The cancel update
-        # answers only after this, so "cancelled" always means "refunded" too.
-        if workflow.patched(REFUND_ON_CANCEL):
-            refund = await steps.refund_order(self._input.order_id)
-            if refund.amount:
-                message += "; the payment was refunded"
+        # no longer ship. Its own idempotency key makes a retry the same refund. The
+        # cancel update answers only after this, so "cancelled" always means "refunded" too.
+        refund = await steps.refund_order(self._input.order_id)
+        if refund.amount:
+            message += "; the payment was refunded"
         self._status = CANCELLED
         self._message = message
         workflow.upsert_search_attributes([ORDER_STATUS.value_set(CANCELLED)])

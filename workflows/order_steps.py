@@ -53,15 +53,6 @@ _PATIENT = RetryPolicy(
 ATTEMPT_TIMEOUT = timedelta(seconds=10)
 
 
-# workflow.patched id: histories recorded before it ran plan/assign/notify as regular
-# activities, and replay takes that path for them.
-LOCAL_STEPS = "local-fulfilment-steps"
-
-
-def local_steps() -> bool:
-    return workflow.patched(LOCAL_STEPS)
-
-
 async def _call(name: str, request: object, result_type: type, *, local: bool = False):
     if local:
         return await workflow.execute_local_activity(
@@ -80,18 +71,16 @@ async def _call(name: str, request: object, result_type: type, *, local: bool = 
     )
 
 
-async def plan(
-    order_id: str, strategy: str, lines: tuple[Line, ...] = (), *, local: bool = False
-) -> PlanResult:
-    return await _call(PLAN, PlanRequest(order_id, strategy, lines), PlanResult, local=local)
+async def plan(order_id: str, strategy: str, lines: tuple[Line, ...] = ()) -> PlanResult:
+    return await _call(PLAN, PlanRequest(order_id, strategy, lines), PlanResult, local=True)
 
 
-async def assign(request: AssignRequest, *, local: bool = False) -> AssignResult:
-    return await _call(ASSIGN, request, AssignResult, local=local)
+async def assign(request: AssignRequest) -> AssignResult:
+    return await _call(ASSIGN, request, AssignResult, local=True)
 
 
-async def notify_warehouse(request: NotifyRequest, *, local: bool = False) -> NotifyResult:
-    return await _call(NOTIFY_WAREHOUSE, request, NotifyResult, local=local)
+async def notify_warehouse(request: NotifyRequest) -> NotifyResult:
+    return await _call(NOTIFY_WAREHOUSE, request, NotifyResult, local=True)
 
 
 async def mark_shipped(suborder_id: str) -> SuborderResult:

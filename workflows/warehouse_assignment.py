@@ -14,8 +14,8 @@ warehouse worker sees "shipped" only after the database says so.
 
 Every change the order acts on is signalled to it as `suborder_changed`: shipped,
 delivered, cancelled, and LOST when the warehouse lost the race for its stock (the
-run ends, nothing was written, the order re-plans those lines). ASSIGNED is reported
-only by runs from before QUIET_ASSIGNMENT; the order does not need it. Cancel racing
+run ends, nothing was written, the order re-plans those lines). ASSIGNED is not
+reported: the order does not need it. Cancel racing
 ship is decided by the suborder row's conditional status UPDATE, so whichever the
 database applies first wins and the other is refused (a shipped suborder is never cancelled, a cancelled one never ships).
 """
@@ -47,7 +47,6 @@ with workflow.unsafe.imports_passed_through():
     )
 
 SUBORDER_CHANGED = "suborder_changed"  # the parent's signal
-QUIET_ASSIGNMENT = "quiet-assignment"  # workflow.patched id: ASSIGNED is not reported
 
 
 @workflow.defn(name=ASSIGNMENT_WORKFLOW_NAME)
@@ -64,33 +63,27 @@ class WarehouseAssignmentWorkflow:
     async def run(self, input: AssignmentInput) -> str:
         if self._cancel:  # cancelled before it was ever assigned: nothing to give back
             return await self._report(CANCELLED)
-        local = steps.local_steps()
         try:
             assigned = await steps.assign(
-                AssignRequest(input.order_id, input.suborder_id, input.warehouse_id, input.lines),
-                local=local,
+                AssignRequest(input.order_id, input.suborder_id, input.warehouse_id, input.lines)
             )
         except FailureError as error:
             if business_cause(error, WAREHOUSE_SHORT):
                 return await self._report(LOST)
             raise
-        notify = NotifyRequest(input.order_id, input.suborder_id, input.warehouse_id)
-        if local:
-            # Queue first, then one report: both in the same workflow task.
-            if assigned.status == ASSIGNED and not self._cancel:
-                await steps.notify_warehouse(notify, local=True)
-            if assigned.status == ASSIGNED and workflow.patched(QUIET_ASSIGNMENT):
-                # The order treats a planned and an assigned suborder alike (open, and
-                # covering its lines), so "assigned" is not worth a signal, which costs
-                # both workflows a workflow task on every order. LOST and every later
-                # change are still reported.
-                self._status = ASSIGNED
-            else:
-                await self._report(assigned.status)
-        else:  # the order of histories recorded before LOCAL_STEPS
+        if assigned.status == ASSIGNED:
+            # Queue it on the warehouse's stream in the same workflow task. The order
+            # treats a planned and an assigned suborder alike (open, and covering its
+            # lines), so "assigned" is not worth a signal, which would cost both
+            # workflows a workflow task on every order. LOST and every later change
+            # are reported.
+            if not self._cancel:
+                await steps.notify_warehouse(
+                    NotifyRequest(input.order_id, input.suborder_id, input.warehouse_id)
+                )
+            self._status = ASSIGNED
+        else:
             await self._report(assigned.status)
-            if self._status == ASSIGNED and not self._cancel:
-                await steps.notify_warehouse(notify)
         while self._status not in (DELIVERED, CANCELLED):
             await workflow.wait_condition(self._has_work)
             if self._status == ASSIGNED and self._cancel:

@@ -2,12 +2,13 @@
 
     .venv/bin/python -m tests.workflows.checkout_histories
 
-It records the paths that have no file yet and leaves the others alone: a committed
-history stands for checkouts already running on older code, which every later version
-must still replay (`--all` re-records everything, for a deliberate reset). After a
-change behind `workflow.patched`, add a scenario for the new path and record it.
-test_checkout_replay.py replays every file, so a change that breaks running checkouts
-fails the suite instead of production.
+It records the paths that have no file yet (`--all` re-records everything). Before 1.0
+(docs/architecture.md, "Changing a workflow") a change to the workflow re-records
+every history with `--all` and commits the JSON; from 1.0 on a committed history
+stands for checkouts already running on older code, a change goes behind
+`workflow.patched` and gets a new scenario of its own. test_checkout_replay.py replays
+every file, so a change that breaks running checkouts fails the suite instead of
+production.
 """
 
 from __future__ import annotations
@@ -91,13 +92,7 @@ SCENARIOS: dict[str, Scenario] = {
     "checkout_out_of_stock": out_of_stock,
     "checkout_double_begin": double_begin,
     "checkout_order_failed_compensated": order_failed_compensated,
-    # Recorded after "start-order-workflow": the placed order starts its OrderWorkflow.
-    "checkout_submitted_and_handed_to_fulfilment": paid_then_submitted,
-    "checkout_paid_and_submitted_in_one_step_to_fulfilment": declined_then_paid_and_submitted,
-    # Recorded after "void-unsettled-payment": a hold whose answer was lost is voided.
     "checkout_lost_payment_answer_voided": lost_payment_answer_voided,
-    # Recorded after "start-order-by-activity": a local activity starts the OrderWorkflow.
-    "checkout_order_started_by_activity": paid_then_submitted,
 }
 
 

@@ -272,7 +272,7 @@ class OrderHarness:
         """Wait until these suborders (default: every one not LOST) are assigned and queued,
         and each child has finished that workflow task (its `status` query says so).
 
-        A child does not tell its order "assigned" (QUIET_ASSIGNMENT): the order's view
+        A child does not tell its order "assigned": the order's view
         keeps them PLANNED, so the fake warehouses' books and the child are where to look.
         """
 

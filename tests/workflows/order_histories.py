@@ -2,9 +2,10 @@
 
     .venv/bin/python -m tests.workflows.order_histories
 
-It records only the paths that have no file yet (`--all` re-records everything):
-committed histories stand for orders already running on older code. After a change
-behind `workflow.patched`, add a scenario for the new path and record it; commit the JSON.
+It records only the paths that have no file yet (`--all` re-records everything).
+Before 1.0 a change to these workflows re-records every history with `--all`; from
+1.0 on committed histories stand for orders already running on older code, a change
+goes behind `workflow.patched` and gets a scenario of its own (docs/architecture.md).
 test_order_replay.py replays every file (the order's history, plus one child's for
 the path that ships and delivers), so a change that breaks running orders fails the
 suite instead of production.
@@ -103,30 +104,12 @@ SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
     ),
     "order_cancelled_after_assignment": (split_store, cancelled_after_assignment),
     "order_cancel_refused_after_shipment": (split_store, cancel_refused_after_shipment),
-    # Recorded after "refund-on-cancel" and the portal's confirm_* updates.
-    "order_cancelled_and_refunded": (split_store, cancelled_after_assignment),
     "order_confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
-    # Recorded after "local-fulfilment-steps": plan, assign and notify as local activities.
-    "order_local_steps_confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
-    "order_local_steps_replanned_after_lost_race": (
-        lambda: FakeWarehouses(
-            available={1: {10: 2}, 2: {10: 2}},
-            order_lines={10: 2},
-            steal_before_assign={1: {10: 1}},
-        ),
-        replanned_after_lost_race,
-    ),
-    "order_local_steps_cancelled_and_refunded": (split_store, cancelled_after_assignment),
-    # Recorded after "quiet-assignment": a child no longer reports ASSIGNED to its order.
-    "order_quiet_assignment_confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
-    "order_quiet_assignment_cancelled_and_refunded": (split_store, cancelled_after_assignment),
 }
 # The children's own histories, recorded alongside the paths that take them furthest.
 CHILD_HISTORIES = {
     "order_shipped_and_delivered": "order_suborder_shipped_and_delivered",
     "order_confirmed_by_the_portal": "order_suborder_confirmed_by_the_portal",
-    "order_local_steps_confirmed_by_the_portal": "order_suborder_local_steps",
-    "order_quiet_assignment_confirmed_by_the_portal": "order_suborder_quiet_assignment",
 }
 
 

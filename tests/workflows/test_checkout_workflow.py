@@ -69,7 +69,6 @@ def test_a_shopper_who_pays_in_time_gets_an_order_and_is_charged_once():
         "CustomerId": str(ADA),
         "CheckoutStatus": "SUBMITTED",
         "OrderId": final.order_id,
-        "TemporalChangeVersion": ["start-order-by-activity"],  # the workflow.patched marker
     }
     # The order went on to its own workflow, with the worker's allocation strategy.
     assert handed == OrderInput(final.order_id, ADA, strategy="")

@@ -55,7 +55,6 @@ def test_an_order_no_single_warehouse_can_ship_is_split_into_two_assigned_subord
         "OrderId": ORDER,
         "CustomerId": str(USER),
         "OrderStatus": "PENDING",
-        "TemporalChangeVersion": ["local-fulfilment-steps"],  # workflow.patched markers
     }
 
 
