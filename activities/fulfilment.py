@@ -37,11 +37,12 @@ from temporalio.exceptions import ApplicationError
 from db.geocoding import locate
 from db.locks import lock_rows
 from db.models import AggregatedStock, Order, Warehouse, WarehouseOrder, WarehouseOrderLine
-from db.models import OrderStatus as OS
-from db.models import SuborderStatus as SS
 from db.order_timeline import append_event
 from db.warehouse_queue import WarehouseQueue, stream_key
 from domain.allocation import Unallocatable, WarehouseSite, allocate, strategy_named
+from domain.order import OrderStatus as OS
+from domain.order import SuborderStatus as SS
+from domain.order import has_shipped
 from domain.stock import Line
 from workflows.order_messages import (
     ALREADY_SHIPPED,
@@ -367,7 +368,7 @@ class FulfilmentActivities:
                     )
                 )
             )
-            if order.status is not OS.PENDING or active - {SS.ASSIGNED}:
+            if has_shipped(order.status, active):
                 raise _business_error(ALREADY_SHIPPED, f"order {request.order_id} has shipped")
             if active:
                 raise _business_error(

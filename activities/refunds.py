@@ -19,9 +19,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from db.models import Order
-from db.models import OrderStatus as OS
 from db.order_timeline import append_event
 from domain.money import format_cents
+from domain.order import OrderStatus as OS
 from payments.gateway import PaymentGateway
 from workflows.order_messages import (
     NOT_CANCELLED,

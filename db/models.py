@@ -29,6 +29,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from domain.order import OrderStatus, SuborderStatus
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -46,20 +48,6 @@ class ReservationState(enum.StrEnum):
     HELD = "HELD"
     CONSUMED = "CONSUMED"
     RELEASED = "RELEASED"
-
-
-class OrderStatus(enum.StrEnum):
-    PENDING = "PENDING"
-    SHIPPED = "SHIPPED"
-    DELIVERED = "DELIVERED"
-    CANCELLED = "CANCELLED"
-
-
-class SuborderStatus(enum.StrEnum):
-    ASSIGNED = "ASSIGNED"
-    SHIPPED = "SHIPPED"
-    DELIVERED = "DELIVERED"
-    CANCELLED = "CANCELLED"
 
 
 def _enum(cls: type[enum.Enum], name: str) -> Enum:

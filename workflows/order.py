@@ -33,22 +33,24 @@ from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from domain.allocation import Suborder, remaining_lines
+    from domain.order import (
+        FINAL_ORDER_STATUSES,
+        GONE_SUBORDER_STATUSES,
+        OPEN_SUBORDER_STATUSES,
+        PLANNED,
+        has_shipped,
+    )
+    from domain.order import OrderStatus as OS
+    from domain.order import SuborderStatus as SS
     from domain.stock import Line
     from workflows import order_steps as steps
     from workflows.checkout_steps import business_cause
     from workflows.order_messages import (
         ALREADY_SHIPPED,
-        ASSIGNED,
-        CANCELLED,
         CUSTOMER_ID,
-        DELIVERED,
-        LOST,
         NOT_YOURS,
         ORDER_ID,
         ORDER_STATUS,
-        PENDING,
-        PLANNED,
-        SHIPPED,
         UNALLOCATABLE,
         WORKFLOW_NAME,
         AssignmentInput,
@@ -64,8 +66,6 @@ with workflow.unsafe.imports_passed_through():
 
 # How long an order whose stock no warehouse holds waits before planning again.
 REPLAN_AFTER = timedelta(minutes=15)
-OPEN = (PLANNED, ASSIGNED)  # suborders a cancel still has to stop
-GONE = (LOST, CANCELLED)  # suborders that cover nothing any more
 ALREADY_SHIPPED_MESSAGE = (
     "Part of this order has already shipped, so it can no longer be cancelled."
 )
@@ -76,7 +76,7 @@ class OrderWorkflow:
     @workflow.init
     def __init__(self, input: OrderInput) -> None:
         self._input = input
-        self._status = PENDING
+        self._status = OS.PENDING
         self._order_lines: tuple[Line, ...] = ()
         self._suborders: dict[str, SuborderView] = {}
         self._children: dict[str, workflow.ChildWorkflowHandle] = {}
@@ -94,18 +94,18 @@ class OrderWorkflow:
             [
                 ORDER_ID.value_set(input.order_id),
                 CUSTOMER_ID.value_set(str(input.user_id)),
-                ORDER_STATUS.value_set(PENDING),
+                ORDER_STATUS.value_set(OS.PENDING),
             ]
         )
-        while self._status not in (DELIVERED, CANCELLED):
+        while self._status not in FINAL_ORDER_STATUSES:
             if self._cancel_requested:
                 await self._cancel()
             elif self._plan_due:
                 await self._plan_rest()
-            elif self._everything_in(SHIPPED, DELIVERED) and self._status == PENDING:
-                await self._set_status(SHIPPED, "shipped", "Every parcel has shipped")
-            elif self._everything_in(DELIVERED) and self._status == SHIPPED:
-                await self._set_status(DELIVERED, "delivered", "Every parcel was delivered")
+            elif self._everything_in(SS.SHIPPED, SS.DELIVERED) and self._status == OS.PENDING:
+                await self._set_status(OS.SHIPPED, "shipped", "Every parcel has shipped")
+            elif self._everything_in(SS.DELIVERED) and self._status == OS.SHIPPED:
+                await self._set_status(OS.DELIVERED, "delivered", "Every parcel was delivered")
             else:
                 await self._wait_for_change()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -116,7 +116,7 @@ class OrderWorkflow:
     # --- planning -------------------------------------------------------------------------
 
     def _live(self) -> list[SuborderView]:
-        return [s for s in self._suborders.values() if s.status not in GONE]
+        return [s for s in self._suborders.values() if s.status not in GONE_SUBORDER_STATUSES]
 
     def _uncovered(self) -> tuple[tuple[int, int], ...]:
         live = [
@@ -186,15 +186,15 @@ class OrderWorkflow:
     async def _cancel(self) -> None:
         self._cancelling = True
         for suborder_id, suborder in self._suborders.items():
-            if suborder.status in OPEN:
+            if suborder.status in OPEN_SUBORDER_STATUSES:
                 # A child that already ended (e.g. LOST) refuses the signal; its last
                 # report is on its way, so there is nothing more to do for it.
                 with contextlib.suppress(FailureError):
                     await self._children[suborder_id].signal(WarehouseAssignmentWorkflow.cancel)
         await workflow.wait_condition(
-            lambda: all(s.status not in OPEN for s in self._suborders.values())
+            lambda: all(s.status not in OPEN_SUBORDER_STATUSES for s in self._suborders.values())
         )
-        refused = any(s.status in (SHIPPED, DELIVERED) for s in self._suborders.values())
+        refused = has_shipped(self._status, (s.status for s in self._suborders.values()))
         if not refused:
             try:
                 await steps.cancel_order(self._input.order_id)
@@ -216,20 +216,20 @@ class OrderWorkflow:
         refund = await steps.refund_order(self._input.order_id)
         if refund.amount:
             message += "; the payment was refunded"
-        self._status = CANCELLED
+        self._status = OS.CANCELLED
         self._message = message
-        workflow.upsert_search_attributes([ORDER_STATUS.value_set(CANCELLED)])
+        workflow.upsert_search_attributes([ORDER_STATUS.value_set(OS.CANCELLED)])
 
     @workflow.update
     async def cancel(self, request: CancelOrder) -> OrderView:
-        if self._status != CANCELLED:
+        if self._status != OS.CANCELLED:
             refusals = self._cancel_refusals
             self._cancel_requested = True
             self._changes += 1
             await workflow.wait_condition(
-                lambda: self._status == CANCELLED or self._cancel_refusals != refusals
+                lambda: self._status == OS.CANCELLED or self._cancel_refusals != refusals
             )
-            if self._status != CANCELLED:
+            if self._status != OS.CANCELLED:
                 raise ApplicationError(
                     ALREADY_SHIPPED_MESSAGE, type=ALREADY_SHIPPED, non_retryable=True
                 )
@@ -239,8 +239,7 @@ class OrderWorkflow:
     def _validate_cancel(self, request: CancelOrder) -> None:
         if request.user_id != self._input.user_id:
             raise ApplicationError("This order is not yours.", type=NOT_YOURS, non_retryable=True)
-        shipped = any(s.status in (SHIPPED, DELIVERED) for s in self._suborders.values())
-        if shipped or self._status in (SHIPPED, DELIVERED):
+        if has_shipped(self._status, (s.status for s in self._suborders.values())):
             raise ApplicationError(
                 ALREADY_SHIPPED_MESSAGE, type=ALREADY_SHIPPED, non_retryable=True
             )
@@ -255,7 +254,7 @@ class OrderWorkflow:
         self._suborders[change.suborder_id] = SuborderView(
             known.suborder_id, known.warehouse_id, known.lines, change.status
         )
-        if change.status in GONE and not self._cancelling:
+        if change.status in GONE_SUBORDER_STATUSES and not self._cancelling:
             self._plan_due = True
         self._changes += 1
 

@@ -1,8 +1,8 @@
 """What OrderWorkflow, its WarehouseAssignmentWorkflow children and the fulfilment
 activities pass to each other (pure frozen dataclasses, activity names, error types).
 
-Instants travel as ISO-8601 strings; statuses as plain strings (the values of
-db.models.OrderStatus / SuborderStatus, which workflow code must not import).
+Instants travel as ISO-8601 strings; statuses as plain strings, the values of
+domain.order's OrderStatus / SuborderStatus (plus PLANNED and LOST).
 """
 
 from __future__ import annotations
@@ -44,16 +44,6 @@ NOT_YOURS = "NotYours"
 ORDER_ID = SearchAttributeKey.for_keyword("OrderId")
 CUSTOMER_ID = SearchAttributeKey.for_keyword("CustomerId")
 ORDER_STATUS = SearchAttributeKey.for_keyword("OrderStatus")
-
-# Order statuses (db.models.OrderStatus values).
-PENDING = "PENDING"
-SHIPPED = "SHIPPED"
-DELIVERED = "DELIVERED"
-CANCELLED = "CANCELLED"
-# Suborder statuses: db.models.SuborderStatus values plus two the database never sees.
-PLANNED = "PLANNED"  # handed to its child: being assigned, or assigned and waiting
-ASSIGNED = "ASSIGNED"
-LOST = "LOST"  # the warehouse lost the race for its stock: nothing was written
 
 
 def order_workflow_id(order_id: str) -> str:

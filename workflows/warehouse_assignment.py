@@ -26,18 +26,14 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
+    from domain.order import LOST, OPEN_SUBORDER_STATUSES, PLANNED
+    from domain.order import SuborderStatus as SS
     from workflows import order_steps as steps
     from workflows.checkout_steps import business_cause
     from workflows.order_messages import (
         ALREADY_SHIPPED,
-        ASSIGNED,
         ASSIGNMENT_WORKFLOW_NAME,
-        CANCELLED,
-        DELIVERED,
-        LOST,
         NOT_SHIPPED,
-        PLANNED,
-        SHIPPED,
         SUBORDER_CANCELLED,
         WAREHOUSE_SHORT,
         AssignmentInput,
@@ -62,7 +58,7 @@ class WarehouseAssignmentWorkflow:
     @workflow.run
     async def run(self, input: AssignmentInput) -> str:
         if self._cancel:  # cancelled before it was ever assigned: nothing to give back
-            return await self._report(CANCELLED)
+            return await self._report(SS.CANCELLED)
         try:
             assigned = await steps.assign(
                 AssignRequest(input.order_id, input.suborder_id, input.warehouse_id, input.lines)
@@ -71,7 +67,7 @@ class WarehouseAssignmentWorkflow:
             if business_cause(error, WAREHOUSE_SHORT):
                 return await self._report(LOST)
             raise
-        if assigned.status == ASSIGNED:
+        if assigned.status == SS.ASSIGNED:
             # Queue it on the warehouse's stream in the same workflow task. The order
             # treats a planned and an assigned suborder alike (open, and covering its
             # lines), so "assigned" is not worth a signal, which would cost both
@@ -81,25 +77,25 @@ class WarehouseAssignmentWorkflow:
                 await steps.notify_warehouse(
                     NotifyRequest(input.order_id, input.suborder_id, input.warehouse_id)
                 )
-            self._status = ASSIGNED
+            self._status = SS.ASSIGNED
         else:
             await self._report(assigned.status)
-        while self._status not in (DELIVERED, CANCELLED):
+        while self._status not in (SS.DELIVERED, SS.CANCELLED):
             await workflow.wait_condition(self._has_work)
-            if self._status == ASSIGNED and self._cancel:
+            if self._status == SS.ASSIGNED and self._cancel:
                 await self._cancel_suborder()
-            elif self._status == ASSIGNED and self._ship:
+            elif self._status == SS.ASSIGNED and self._ship:
                 await self._ship_suborder()
-            elif self._status == SHIPPED and self._deliver:
+            elif self._status == SS.SHIPPED and self._deliver:
                 await self._report((await steps.mark_delivered(input.suborder_id)).status)
         # A confirm_* update still answering must get its reply before the run closes.
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._status
 
     def _has_work(self) -> bool:
-        if self._status == ASSIGNED:
+        if self._status == SS.ASSIGNED:
             return self._cancel or self._ship
-        return self._status == SHIPPED and self._deliver
+        return self._status == SS.SHIPPED and self._deliver
 
     async def _cancel_suborder(self) -> None:
         try:
@@ -107,16 +103,16 @@ class WarehouseAssignmentWorkflow:
         except FailureError as error:
             if business_cause(error, ALREADY_SHIPPED):  # ship won the race
                 self._cancel = False
-                return await self._report(SHIPPED)
+                return await self._report(SS.SHIPPED)
             raise
-        await self._report(CANCELLED)
+        await self._report(SS.CANCELLED)
 
     async def _ship_suborder(self) -> None:
         try:
             shipped = await steps.mark_shipped(self._input.suborder_id)
         except FailureError as error:
             if business_cause(error, SUBORDER_CANCELLED):  # cancel won the race
-                return await self._report(CANCELLED)
+                return await self._report(SS.CANCELLED)
             raise
         await self._report(shipped.status)
 
@@ -140,26 +136,26 @@ class WarehouseAssignmentWorkflow:
     @workflow.signal
     def cancel(self) -> None:
         # Once shipped there is nothing to cancel: the order's validator refuses it too.
-        if self._status in (PLANNED, ASSIGNED):
+        if self._status in OPEN_SUBORDER_STATUSES:
             self._cancel = True
 
     @workflow.update
     async def confirm_shipped(self) -> str:
         """Ship (if still possible) and answer with the status that decided it."""
         self.ship()
-        await workflow.wait_condition(lambda: self._status not in (PLANNED, ASSIGNED))
+        await workflow.wait_condition(lambda: self._status not in OPEN_SUBORDER_STATUSES)
         return self._status
 
     @workflow.update
     async def confirm_delivered(self) -> str:
         """Deliver a shipped parcel and answer with the status once written."""
         self.deliver()
-        await workflow.wait_condition(lambda: self._status != SHIPPED)
+        await workflow.wait_condition(lambda: self._status != SS.SHIPPED)
         return self._status
 
     @confirm_delivered.validator
     def _validate_delivered(self) -> None:
-        if self._status in (PLANNED, ASSIGNED):
+        if self._status in OPEN_SUBORDER_STATUSES:
             raise ApplicationError(
                 "This parcel has not shipped yet: mark it shipped first.",
                 type=NOT_SHIPPED,

@@ -24,6 +24,7 @@ from flask import Blueprint, Response, request, url_for
 
 from db.carts import MAX_ITEM_ID
 from domain.checkout import CheckoutStatus
+from domain.order import OrderStatus
 from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines
 from web.api.json_io import api_error, private_json, read_json_object
 from web.api.orders import cancel_order_answer
@@ -141,7 +142,7 @@ def _submit(user_id: int) -> Response:
         return _refusal(refused)
     # Just written by the workflow's activity, so the order is PENDING.
     return private_json(
-        {"orderID": placed.order_id, "status": "PENDING", "total": placed.total}, 201
+        {"orderID": placed.order_id, "status": OrderStatus.PENDING, "total": placed.total}, 201
     )
 
 

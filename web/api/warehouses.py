@@ -30,6 +30,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from domain.order import SuborderStatus
 from web.api.json_io import address_json, api_error, private_json, read_json_object, require_int
 from web.auth import staff_required
 from web.headers import keep_private
@@ -58,7 +59,7 @@ def get_suborders(warehouse_id: str) -> Response:
     limit = reads.parse_limit(request.args.get("limit"))
     after = reads.decode_cursor(request.args.get("nextCursor"))
     new_ids: frozenset[str] = frozenset()
-    if status.value == "ASSIGNED":
+    if status is SuborderStatus.ASSIGNED:
         queue = ops.assigned_queue(warehouse.id, limit=limit, after=after)
         page, new_ids = queue.page, queue.new_ids
     else:
@@ -70,7 +71,8 @@ def get_suborders(warehouse_id: str) -> Response:
             "status": status.value,
             "suborders": [
                 suborder_json(
-                    row, new=row.suborder_id in new_ids if status.value == "ASSIGNED" else None
+                    row,
+                    new=row.suborder_id in new_ids if status is SuborderStatus.ASSIGNED else None,
                 )
                 for row in page.rows
             ],

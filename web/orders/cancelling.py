@@ -15,6 +15,7 @@ The answer is always the order as PostgreSQL now has it, so what a shopper is to
 
 from __future__ import annotations
 
+from domain.order import OrderStatus
 from web.orders.errors import (
     ALREADY_SHIPPED_MESSAGE,
     CLOSED_MESSAGE,
@@ -36,7 +37,7 @@ def cancel_order(user_id: int, order_id: str) -> OrderView:
     Raises OrderNotFound, OrderCancelRefused or OrderUnavailable (web/orders/errors.py).
     """
     order = _read(user_id, order_id)
-    if order.status == "CANCELLED":
+    if order.status == OrderStatus.CANCELLED:
         return order
     _refuse_if_shipped(order)
     try:
@@ -48,7 +49,7 @@ def cancel_order(user_id: int, order_id: str) -> OrderView:
 
 def _without_a_workflow(order: OrderView, *, started: bool) -> OrderView:
     """No running workflow answered: the order row is all there is to go by."""
-    if order.status == "CANCELLED":
+    if order.status == OrderStatus.CANCELLED:
         return order  # it ended cancelled, e.g. a second click after the first one won
     _refuse_if_shipped(order)
     if started:
@@ -60,7 +61,7 @@ def _without_a_workflow(order: OrderView, *, started: bool) -> OrderView:
 
 
 def _refuse_if_shipped(order: OrderView) -> None:
-    if order.status == "DELIVERED":
+    if order.status == OrderStatus.DELIVERED:
         raise OrderCancelRefused("Delivered", DELIVERED_MESSAGE)
     if not order.can_cancel:
         raise OrderCancelRefused(ALREADY_SHIPPED, ALREADY_SHIPPED_MESSAGE)

@@ -20,6 +20,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Order
+from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
 from web.errors import BadRequest
 from web.orders.suborders import SuborderView, suborders_of
 from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
@@ -30,8 +31,6 @@ MAX_LIMIT = 100
 # (a NUL byte would make PostgreSQL refuse the query outright).
 ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _BAD_CURSOR = "nextCursor is not valid; start again without it."
-# Nothing more will happen to an order in these: the page stops polling.
-FINAL_STATUSES = frozenset({"DELIVERED", "CANCELLED"})
 REFUNDED_EVENT = "refunded"  # written to the timeline once the refund went through
 # The refund follows the cancel by a moment; the page keeps watching for it this long.
 REFUND_WATCH = timedelta(minutes=5)
@@ -67,15 +66,13 @@ class OrderView:
 
     @property
     def is_final(self) -> bool:
-        return self.status in FINAL_STATUSES
+        return self.status in FINAL_ORDER_STATUSES  # the page stops polling
 
     @property
     def can_cancel(self) -> bool:
         """What the page offers; the order's workflow still has the last word (a parcel
         may ship between this read and the click)."""
-        return self.status == "PENDING" and not any(
-            suborder.has_left_the_warehouse for suborder in self.suborders
-        )
+        return can_cancel(self.status, (suborder.status for suborder in self.suborders))
 
     @property
     def events(self) -> tuple[TimelineEntry, ...]:
@@ -88,7 +85,7 @@ class OrderView:
     @property
     def refund_pending(self) -> bool:
         """Cancelled a moment ago and the refund not noted yet: worth watching for it."""
-        if self.status != "CANCELLED" or self.refunded or self.total <= 0:
+        if self.status != OrderStatus.CANCELLED or self.refunded or self.total <= 0:
             return False
         cancelled_at = last_time_of(self.events, "cancelled")
         return cancelled_at is not None and datetime.now(UTC) - cancelled_at < REFUND_WATCH

@@ -17,9 +17,6 @@ from sqlalchemy.orm import Session
 
 from db.models import Item, Warehouse, WarehouseOrder, WarehouseOrderLine
 
-# Statuses after which a parcel can no longer be stopped by a cancel.
-LEFT_THE_WAREHOUSE = frozenset({"SHIPPED", "DELIVERED"})
-
 
 @dataclass(frozen=True)
 class SuborderLineView:
@@ -43,10 +40,6 @@ class SuborderView:
     @property
     def units(self) -> int:
         return sum(line.quantity for line in self.lines)
-
-    @property
-    def has_left_the_warehouse(self) -> bool:
-        return self.status in LEFT_THE_WAREHOUSE
 
 
 def suborders_of(

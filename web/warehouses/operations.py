@@ -25,9 +25,9 @@ import redis
 from werkzeug.exceptions import NotFound
 
 from db import restock as stock
-from db.models import SuborderStatus as SS
 from db.search_index import SearchIndex
 from db.warehouse_queue import QueueEntry, WarehouseQueue
+from domain.order import SuborderStatus as SS
 from web.services import services
 from web.warehouses import reads
 from web.warehouses.reads import SuborderPage, SuborderRow, WarehouseView

@@ -21,7 +21,7 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from db.models import Item, Warehouse, WarehouseOrder, WarehouseOrderLine
-from db.models import SuborderStatus as SS
+from domain.order import SuborderStatus as SS
 from web.errors import BadRequest
 
 DEFAULT_LIMIT = 50

@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, redirect, request, url_for
 
-from db.models import SuborderStatus
 from db.restock import MAX_RESTOCK_QUANTITY
+from domain.order import SuborderStatus
 from web.auth import staff_required
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
