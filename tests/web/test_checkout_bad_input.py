@@ -139,15 +139,16 @@ def test_checkout_calls_without_a_token_are_401(shop, checkout):
 @pytest.mark.parametrize(
     ("body", "status", "wanted"),
     [
-        (b"", 400, "JSON object"),
+        (b"", 409, "no open checkout"),  # no id: the shopper's open checkout, and none is
+        (b"{}", 409, "no open checkout"),
         (b"{oops", 400, "not valid JSON"),
-        (b"{}", 400, "checkoutID is required"),
+        (b"[]", 400, "JSON object"),
         (b'{"checkoutID": 42}', 400, "must be a string"),
         (b'{"checkoutID": "../../etc"}', 404, "couldn't find that checkout"),
         (b'{"checkoutID": "' + UNKNOWN_CHECKOUT.encode() + b'"}', 404, "couldn't find"),
     ],
 )
-def test_submit_and_cancel_need_a_checkout_id_of_this_shopper(
+def test_submit_and_cancel_need_an_open_checkout_or_an_id_of_this_shopper(
     shop, shopper, name, body, status, wanted
 ):
     # (CANCEL with an orderID cancels an order instead: tests/web/test_orders_cancel_api.py.)
@@ -168,7 +169,7 @@ def test_submit_wants_the_checkout_not_an_order(shop, shopper):
     )
 
     assert answer.status_code == 400
-    assert "checkoutID is required" in message_of(answer)
+    assert "orderID is only for CANCEL" in message_of(answer)
 
 
 @pytest.mark.parametrize(

@@ -2,16 +2,18 @@
 
     POST /api/v1/checkout?op=BEGIN   {cart?: [{itemID, quantity}]}    201 | 409 out_of_stock
     POST /api/v1/checkout/<id>/payment {paymentDetails, shippingAddress} 200 | 402 declined
-    POST /api/v1/checkout?op=SUBMIT  {checkoutID}                     201 {orderID, status, total}
-    POST /api/v1/checkout?op=CANCEL  {checkoutID}                     200 {checkoutID, status}
+    POST /api/v1/checkout?op=SUBMIT  [{checkoutID}]                   201 {orderID, status, total}
+    POST /api/v1/checkout?op=CANCEL  [{checkoutID} | {cart}]          200 {checkoutID, status}
     POST /api/v1/checkout?op=CANCEL  {orderID}                        200 the order, CANCELLED
                                                                       | 409 already shipped
     GET  /api/v1/checkout/<id>                                        the checkout's state
 
-Always the bearer token's own checkout: another shopper's id is a 404, like an unknown
-one. Money is integer cents; times are ISO 8601 UTC. `Idempotency-Key` is honoured on
-BEGIN and SUBMIT. A blueprint of its own so every answer here, errors included, is
-`Cache-Control: private, no-store`.
+SUBMIT and CANCEL without a checkoutID (no body, `{}`, or the design write-up's
+`{cart: [...]}` for CANCEL, whose cart is only informational) act on the shopper's one
+open checkout; with none open they answer 409 `no_open_checkout`. An explicit id that
+is not this shopper's is a 404, like an unknown one. Money is integer cents; times are
+ISO 8601 UTC. `Idempotency-Key` is honoured on BEGIN, SUBMIT and CANCEL. A blueprint
+of its own so every answer here, errors included, is `Cache-Control: private, no-store`.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def checkout_op() -> Response:
         return idempotent(f"{user_id}:BEGIN", lambda: _begin(user_id))
     if op is Op.SUBMIT:
         return idempotent(f"{user_id}:SUBMIT", lambda: _submit(user_id))
-    return _cancel(user_id)
+    return idempotent(f"{user_id}:CANCEL", lambda: _cancel(user_id))
 
 
 @bp.get("/<checkout_id>")
@@ -135,7 +137,15 @@ def _begin(user_id: int) -> Response:
 
 
 def _submit(user_id: int) -> Response:
-    checkout_id = _checkout_id_from_body()
+    payload = _optional_json_object()
+    if "orderID" in payload:
+        raise BadRequest(
+            "SUBMIT places the order of your open checkout: send no body or {checkoutID}; "
+            "orderID is only for CANCEL."
+        )
+    checkout_id = _chosen_checkout(user_id, payload)
+    if checkout_id is None:
+        return _no_open_checkout("submit")
     try:
         placed = checkout_client().submit(user_id, checkout_id)
     except CheckoutRefused as refused:
@@ -147,17 +157,45 @@ def _submit(user_id: int) -> Response:
 
 
 def _cancel(user_id: int) -> Response:
-    payload = read_json_object()
+    payload = _optional_json_object()
     if "orderID" in payload:  # SPEC section 5: cancelling an order, not a checkout
         if "checkoutID" in payload:
             raise BadRequest("Send either checkoutID (a checkout) or orderID (an order), not both.")
         return cancel_order_answer(user_id, payload["orderID"])
-    checkout_id = _checkout_id_from_body()
+    if "cart" in payload:  # the design write-up's CANCEL body: checked, then only informational
+        _informational_cart(payload["cart"])
+    checkout_id = _chosen_checkout(user_id, payload)
+    if checkout_id is None:
+        return _no_open_checkout("cancel")
     try:
         view = checkout_client().cancel(user_id, checkout_id)
     except CheckoutRefused as refused:
         return _refusal(refused)
     return private_json({"checkoutID": view.checkout_id, "status": view.status})
+
+
+def _chosen_checkout(user_id: int, payload: dict[str, Any]) -> str | None:
+    """The checkout a SUBMIT or CANCEL means: the one named, else the shopper's open one.
+
+    None when no id was given and nothing is open. A shopper has at most one open
+    checkout (one workflow id per shopper), so leaving the id out is never ambiguous.
+    """
+    value = payload.get("checkoutID")
+    if value is None:
+        current = checkout_client().current(user_id)
+        return current.checkout_id if current else None
+    if not isinstance(value, str):
+        raise BadRequest("checkoutID must be a string (or leave it out for your open checkout).")
+    return _valid_id(value)
+
+
+def _no_open_checkout(verb: str) -> Response:
+    return api_error(
+        409,
+        "no_open_checkout",
+        f"You have no open checkout to {verb}: begin one with POST /api/v1/checkout?op=BEGIN. "
+        "An order you have just placed is listed by GET /api/v1/orders.",
+    )
 
 
 # --- JSON ---------------------------------------------------------------------------
@@ -251,14 +289,14 @@ def _line(entry: Any, index: int) -> Line:
     return Line(item_id, quantity)
 
 
-def _checkout_id_from_body() -> str:
-    payload = read_json_object()
-    value = payload.get("checkoutID")
-    if value is None:
-        raise BadRequest("checkoutID is required.")
-    if not isinstance(value, str):
-        raise BadRequest("checkoutID must be a string.")
-    return _valid_id(value)
+def _informational_cart(cart: Any) -> None:
+    """CANCEL's `{cart}` names what the shopper is giving up; the open checkout is what goes."""
+    if not isinstance(cart, list):
+        raise BadRequest('cart must be a list like [{"itemID": 1, "quantity": 2}].')
+    if len(cart) > MAX_CHECKOUT_LINES:
+        raise BadRequest(f"A checkout holds at most {MAX_CHECKOUT_LINES} lines.")
+    for index, entry in enumerate(cart):
+        _line(entry, index)
 
 
 def _valid_id(checkout_id: str) -> str:

@@ -27,6 +27,7 @@ from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
+    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
@@ -167,6 +168,29 @@ class CheckoutClient:
         return True
 
     # --- read -----------------------------------------------------------------------
+
+    def current(self, user_id: int) -> CheckoutView | None:
+        """The shopper's open checkout, or None: the running run of `checkout-<userID>`.
+
+        One workflow id per shopper, so "my checkout" (SUBMIT or CANCEL without an id)
+        needs no lookup table. A run that is closing (its state already finished) is
+        not open any more.
+        """
+
+        async def run(client: Client) -> CheckoutView | None:
+            try:
+                latest = await client.get_workflow_handle(checkout_workflow_id(user_id)).describe()
+            except RPCError as error:
+                if error.status is RPCStatusCode.NOT_FOUND:
+                    return None  # this shopper never began a checkout
+                raise
+            if latest.status is not WorkflowExecutionStatus.RUNNING:
+                return None
+            handle = client.get_workflow_handle(latest.id, run_id=latest.run_id)
+            view: CheckoutView = await handle.query(CheckoutWorkflow.state)
+            return None if view.status.is_finished or view.user_id != user_id else view
+
+        return self._call(run, QUERY_TIMEOUT)
 
     def state(self, user_id: int, checkout_id: str) -> CheckoutView:
         run_id = self._noted_run(user_id, checkout_id)
