@@ -49,6 +49,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web import home, items, search
     from web.api import bp as api
     from web.api.checkout import bp as api_checkout
+    from web.api.openapi import bp as api_docs
     from web.api.orders import bp as api_orders
     from web.api.warehouses import bp as api_warehouses
     from web.auth.routes import bp as auth
@@ -72,4 +73,5 @@ def _feature_blueprints() -> list[Blueprint]:
         api_checkout,
         api_orders,
         api_warehouses,
+        api_docs,
     ]

@@ -1,0 +1,186 @@
+"""POST /api/v1/checkout?op=BEGIN|SUBMIT|CANCEL, the payment URL and the checkout's state
+(web/api/checkout.py)."""
+
+from __future__ import annotations
+
+from domain.stock import MAX_CHECKOUT_LINES
+from web.api.openapi.components import (
+    BEARER,
+    CENTS,
+    ISO_INSTANT,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    path_param,
+    query_param,
+    ref,
+)
+
+CHECKOUT_ID = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+CART = {"type": "array", "items": ref("Line"), "maxItems": MAX_CHECKOUT_LINES}
+SHORT_LINE = obj(
+    {"itemID": {"type": "integer"}, "asked": {"type": "integer"}, "left": {"type": "integer"}}
+)
+
+CHECKOUT_FIELDS = {
+    "checkoutID": CHECKOUT_ID,
+    "paymentInputURL": {"type": "string", "examples": ["/api/v1/checkout/<checkoutID>/payment"]},
+    "expiresAt": ISO_INSTANT,
+    "status": ref("CheckoutStatus"),
+    "lines": {"type": "array", "items": ref("PricedLine")},
+    "total": CENTS,
+}
+
+SCHEMAS = {
+    "Checkout": obj(CHECKOUT_FIELDS, description="A checkout holding stock until `expiresAt`."),
+    "CheckoutState": obj(
+        {
+            **CHECKOUT_FIELDS,
+            "lastPaymentError": nullable({"type": "string"}),
+            "orderID": nullable({"type": "string"}),
+            "card": nullable(ref("Card")),
+            "shortLines": {"type": "array", "items": SHORT_LINE},
+            "message": nullable({"type": "string"}),
+        }
+    ),
+    "CheckoutRequest": {
+        "type": "object",
+        "description": "BEGIN: `{cart}` or no body (the shopper's cart). SUBMIT: no body, `{}` "
+        "or `{checkoutID}`. CANCEL: no body, `{}`, `{checkoutID}`, the design write-up's "
+        "`{cart}` (informational: the open checkout is cancelled), or `{orderID}` to cancel "
+        "an order. Without a checkoutID, SUBMIT and CANCEL act on the shopper's one open "
+        "checkout.",
+        "properties": {
+            "cart": CART,
+            "checkoutID": CHECKOUT_ID,
+            "orderID": {"type": "string", "minLength": 1},
+        },
+    },
+    "PlacedOrder": obj(
+        {"orderID": {"type": "string"}, "status": {"const": "PENDING"}, "total": CENTS}
+    ),
+    "CancelledCheckout": obj({"checkoutID": CHECKOUT_ID, "status": ref("CheckoutStatus")}),
+    "Payment": obj(
+        {
+            "paymentDetails": obj(
+                {
+                    "cardNumber": {"type": "string", "examples": ["4242 4242 4242 4242"]},
+                    "expiry": {"type": "string", "examples": ["12/34"], "description": "MM/YY"},
+                    "cvc": {"type": "string", "examples": ["123"]},
+                    "name": {"type": "string"},
+                }
+            ),
+            "shippingAddress": obj(
+                {
+                    "name": {"type": "string"},
+                    "line1": {"type": "string"},
+                    "line2": {"type": "string"},
+                    "city": {"type": "string"},
+                    "postalCode": {"type": "string"},
+                    "country": {"type": "string"},
+                },
+                optional=("line2",),
+            ),
+        }
+    ),
+    "PaymentAccepted": obj(
+        {"checkoutID": CHECKOUT_ID, "status": ref("CheckoutStatus"), "card": ref("Card")}
+    ),
+}
+
+CHECKOUT_ID_PARAM = path_param("checkoutID", {"type": "string"}, "From BEGIN's answer.")
+
+PATHS = {
+    "/api/v1/checkout": {
+        "post": {
+            "operationId": "checkout",
+            "tags": ["checkout"],
+            "summary": "Begin, submit or cancel the shopper's checkout (or cancel an order)",
+            "description": "BEGIN holds every line for five minutes (or tells which ran out); "
+            "SUBMIT places the order of a paid checkout; CANCEL gives the stock back, or "
+            "cancels an order that has not shipped. `Idempotency-Key` replays the first "
+            "answer of a repeated call (the same key with another body is a 422).",
+            "security": BEARER,
+            "parameters": [
+                query_param(
+                    "op",
+                    {"type": "string", "enum": ["BEGIN", "SUBMIT", "CANCEL"]},
+                    "What to do.",
+                    required=True,
+                ),
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                    "description": "Repeat a call safely: the same key answers the same.",
+                },
+            ],
+            "requestBody": {"required": False, **json_body(ref("CheckoutRequest"))},
+            "responses": {
+                "200": {
+                    "description": "CANCEL: the checkout, CANCELLED; or, for `{orderID}`, "
+                    "the order, CANCELLED.",
+                    **json_body({"oneOf": [ref("CancelledCheckout"), ref("OrderDetail")]}),
+                },
+                "201": {
+                    "description": "BEGIN: the checkout and its payment URL. SUBMIT: the order.",
+                    **json_body({"oneOf": [ref("Checkout"), ref("PlacedOrder")]}),
+                },
+                **errors(
+                    400,
+                    401,
+                    404,
+                    409,
+                    422,
+                    503,
+                    _404="No such checkout (or order) for this shopper.",
+                    _409="`out_of_stock` (with `lines`: itemID, asked, left; nothing is held), "
+                    "`no_open_checkout`, or the checkout's state refuses it "
+                    "(e.g. `checkout_expired`, `payment_required`, an order already shipped).",
+                    _422="An empty cart, an unknown item, or an Idempotency-Key reused with "
+                    "another body.",
+                ),
+            },
+        }
+    },
+    "/api/v1/checkout/{checkoutID}": {
+        "get": {
+            "operationId": "getCheckout",
+            "tags": ["checkout"],
+            "summary": "A checkout's state",
+            "security": BEARER,
+            "parameters": [CHECKOUT_ID_PARAM],
+            "responses": {
+                "200": {"description": "The checkout.", **json_body(ref("CheckoutState"))},
+                **errors(401, 404, 503),
+            },
+        }
+    },
+    "/api/v1/checkout/{checkoutID}/payment": {
+        "post": {
+            "operationId": "pay",
+            "tags": ["checkout"],
+            "summary": "The paymentInputURL: card details and shipping address",
+            "description": "The card is tokenised; only brand and last four are kept. Sandbox "
+            "cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.",
+            "security": BEARER,
+            "parameters": [CHECKOUT_ID_PARAM],
+            "requestBody": {"required": True, **json_body(ref("Payment"))},
+            "responses": {
+                "200": {"description": "Authorised.", **json_body(ref("PaymentAccepted"))},
+                **errors(
+                    400,
+                    401,
+                    402,
+                    404,
+                    409,
+                    422,
+                    503,
+                    _409="The checkout can no longer be paid (expired, cancelled, already paid).",
+                    _422="A card number, expiry, CVC or address the store cannot accept.",
+                ),
+            },
+        }
+    },
+}

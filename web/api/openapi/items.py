@@ -1,0 +1,143 @@
+"""GET /api/v1/items (search) and GET /api/v1/items/{itemID} (web/api/items.py)."""
+
+from __future__ import annotations
+
+from db.search.query import (
+    DEFAULT_LIMIT,
+    MAX_BRANDS,
+    MAX_CURSOR_LENGTH,
+    MAX_FILTER_VALUE_LENGTH,
+    MAX_LIMIT,
+    MAX_PRICE_CENTS,
+    MAX_QUERY_LENGTH,
+    SortOrder,
+)
+from web.api.openapi.components import (
+    CENTS,
+    ID_INT,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    path_param,
+    query_param,
+    ref,
+)
+
+PRICE = {"type": "integer", "minimum": 0, "maximum": MAX_PRICE_CENTS}
+TEXT_VALUE = {"type": "string", "maxLength": MAX_FILTER_VALUE_LENGTH}
+FACET = obj({"value": {"type": ["string", "boolean"]}, "count": {"type": "integer", "minimum": 0}})
+
+SCHEMAS = {
+    "SearchHit": obj(
+        {
+            "itemID": ID_INT,
+            "name": {"type": "string"},
+            "price": CENTS,
+            "brand": {"type": "string"},
+            "category": {"type": "string"},
+            "rating": {"type": "number"},
+            "inStock": {"type": "boolean"},
+        }
+    ),
+    "SearchPage": obj(
+        {
+            "items": {"type": "array", "items": ref("SearchHit")},
+            "nextCursor": nullable({"type": "string"}),
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+            "found": {"type": "integer", "minimum": 0},
+            "facets": obj(
+                {
+                    "category": {"type": "array", "items": FACET},
+                    "brand": {"type": "array", "items": FACET},
+                    "inStock": {"type": "array", "items": FACET},
+                },
+                description="Counts for the category and brand facets ignore the filter on "
+                "that same field, so they show what the shopper could switch to.",
+            ),
+        }
+    ),
+    "Item": obj(
+        {
+            "itemID": ID_INT,
+            "sku": {"type": "string"},
+            "name": {"type": "string"},
+            "description": {"type": "string"},
+            "price": CENTS,
+            "brand": {"type": "string"},
+            "category": {"type": "string"},
+            "rating": {"type": "number"},
+            "stock": {"type": "integer", "minimum": 0},
+            "inStock": {"type": "boolean"},
+        }
+    ),
+}
+
+SEARCH_PARAMETERS = [
+    query_param(
+        "query",
+        {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+        "Typo-tolerant full text over name, description and brand; empty or `*`: everything.",
+    ),
+    query_param("category", TEXT_VALUE, "Only this category."),
+    query_param(
+        "brand",
+        {"type": "array", "items": TEXT_VALUE, "maxItems": MAX_BRANDS},
+        "Any of these brands (repeat the parameter).",
+        style="form",
+        explode=True,
+    ),
+    query_param("minPrice", PRICE, "Lowest price, cents, inclusive."),
+    query_param("maxPrice", PRICE, "Highest price, cents, inclusive."),
+    query_param("inStock", {"type": "boolean"}, "true: only in stock; false: only sold out."),
+    query_param(
+        "sort", {"type": "string", "enum": [s.value for s in SortOrder]}, "Default: relevance."
+    ),
+    query_param(
+        "limit",
+        {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        f"Results per page (default {DEFAULT_LIMIT}, or the cursor's).",
+    ),
+    query_param(
+        "nextCursor",
+        {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
+        "From the previous page; keep the other parameters unchanged while following it.",
+    ),
+]
+
+PATHS = {
+    "/api/v1/items": {
+        "get": {
+            "operationId": "searchItems",
+            "tags": ["items"],
+            "summary": "Search the catalogue",
+            "security": [],
+            "parameters": SEARCH_PARAMETERS,
+            "responses": {
+                "200": {
+                    "description": "One page of hits, facet counts, the cursor of the next page "
+                    "(`Cache-Control: public, max-age=30`).",
+                    **json_body(ref("SearchPage")),
+                },
+                **errors(
+                    400,
+                    503,
+                    _503="Search is unavailable right now (cart and checkout keep working).",
+                ),
+            },
+        }
+    },
+    "/api/v1/items/{itemID}": {
+        "get": {
+            "operationId": "getItem",
+            "tags": ["items"],
+            "summary": "One item with its live stock",
+            "security": [],
+            "parameters": [path_param("itemID", {"type": "string"}, "The item's id.")],
+            "responses": {
+                "200": {"description": "The item.", **json_body(ref("Item"))},
+                **errors(400, 404, _400="itemID is not a positive whole number."),
+            },
+        }
+    },
+}

@@ -1,0 +1,119 @@
+"""GET /api/v1/orders and /api/v1/orders/{orderID} (web/api/orders.py)."""
+
+from __future__ import annotations
+
+from web.api.openapi.components import (
+    BEARER,
+    CENTS,
+    ID_INT,
+    ISO_INSTANT,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    path_param,
+    query_param,
+    ref,
+)
+from web.orders.reads import DEFAULT_LIMIT, MAX_LIMIT
+
+ORDER_FIELDS = {
+    "orderID": {"type": "string"},
+    "orderedDate": ISO_INSTANT,
+    "arrivalDate": nullable({"type": "string", "format": "date"}),
+    "status": ref("OrderStatus"),
+    "total": CENTS,
+    "cart": {"type": "array", "items": ref("PricedLine")},
+}
+
+SCHEMAS = {
+    "Order": obj(ORDER_FIELDS),
+    "OrdersPage": obj(
+        {
+            "orders": {"type": "array", "items": ref("Order")},
+            "nextCursor": nullable({"type": "string"}),
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        }
+    ),
+    "OrderDetail": obj(
+        {
+            **ORDER_FIELDS,
+            "checkoutID": {"type": "string"},
+            "shippingAddress": ref("Address"),
+            "card": ref("Card"),
+            "canCancel": {"type": "boolean"},
+            "timeline": {
+                "type": "array",
+                "items": {"type": "object"},
+                "description": "Oldest first: `{at, event, detail}`.",
+            },
+            "suborders": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "suborderID": {"type": "string"},
+                        "warehouse": obj(
+                            {
+                                "id": ID_INT,
+                                "name": {"type": "string"},
+                                "region": nullable({"type": "string"}),
+                            }
+                        ),
+                        "status": ref("SuborderStatus"),
+                        "shippedAt": nullable(ISO_INSTANT),
+                        "deliveredAt": nullable(ISO_INSTANT),
+                        "lines": {"type": "array", "items": ref("SuborderLine")},
+                    }
+                ),
+            },
+        }
+    ),
+    "SuborderLine": obj(
+        {"itemID": ID_INT, "name": {"type": "string"}, "quantity": {"type": "integer"}}
+    ),
+}
+
+PATHS = {
+    "/api/v1/orders": {
+        "get": {
+            "operationId": "listOrders",
+            "tags": ["orders"],
+            "summary": "The shopper's orders, newest first",
+            "security": BEARER,
+            "parameters": [
+                query_param(
+                    "limit",
+                    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                    f"Orders per page (default {DEFAULT_LIMIT}).",
+                ),
+                query_param(
+                    "since",
+                    {"type": "string", "examples": ["2026-01-31"]},
+                    "Only orders placed since this date or ISO 8601 time.",
+                ),
+                query_param(
+                    "nextCursor",
+                    {"type": "string"},
+                    "From the previous page (keep `since` unchanged).",
+                ),
+            ],
+            "responses": {
+                "200": {"description": "One page of orders.", **json_body(ref("OrdersPage"))},
+                **errors(400, 401),
+            },
+        }
+    },
+    "/api/v1/orders/{orderID}": {
+        "get": {
+            "operationId": "getOrder",
+            "tags": ["orders"],
+            "summary": "One order: status, suborders per warehouse, timeline",
+            "security": BEARER,
+            "parameters": [path_param("orderID", {"type": "string"}, "The order's id.")],
+            "responses": {
+                "200": {"description": "The order.", **json_body(ref("OrderDetail"))},
+                **errors(401, 404),
+            },
+        }
+    },
+}
