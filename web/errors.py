@@ -48,7 +48,9 @@ def describe(error: BaseException) -> Problem:
             message = "We couldn't find that page."
         return Problem(status, title.lower().replace(" ", "_"), message, title)
     if isinstance(error, InvalidSearch | BadRequest):
-        return Problem(400, "bad_request", str(error), "That didn't look right")
+        # A bad `filter` says which kind (invalid_filter, conflicting_filter).
+        code = getattr(error, "code", "bad_request")
+        return Problem(400, code, str(error), "That didn't look right")
     if isinstance(error, SearchUnavailable):
         return Problem(503, "search_unavailable", SEARCH_UNAVAILABLE, "Search is unavailable")
     if isinstance(error, OperationalError | PoolTimeout) or (

@@ -3,7 +3,9 @@
 Prices are integer cents in the API (`minPrice`, `maxPrice`). The browser form
 speaks dollars (`minDollars`, `maxDollars`, e.g. "12.50"), converted here.
 Unknown arguments are ignored (tracking parameters, htmx extras); an argument given
-twice with different values is refused rather than guessed at.
+twice with different values is refused rather than guessed at. `filter` (the design
+write-up's `field:value,...` terms, filter_param.py) fills the same fields, so a search
+spelt either way is one search (cache key, cursor); a field given both ways is refused.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import ValidationError
 
+from db.search.filter_param import FIELDS, conflicting, parse_filter
 from db.search.query import MAX_PRICE_CENTS, InvalidSearch, SearchQuery, SearchRequest
 
 _DOLLARS = re.compile(r"\$?\s*([0-9]+)(?:\.([0-9]{1,2}))?")
@@ -46,6 +49,11 @@ def parse_search_args(
         "in_stock": _single(args, "inStock"),
         "sort": _single(args, "sort"),
     }
+    terms = parse_filter(_single(args, "filter"))
+    if terms:
+        conflicting(terms, _given(args))
+        for _, fields in terms.values():
+            raw_query.update(fields)
     try:
         query = SearchQuery.model_validate(raw_query)
         return SearchRequest(
@@ -65,6 +73,12 @@ def readable_errors(errors: Iterable[Mapping[str, Any]]) -> str:
             message = f"{where}: {message}" if where else message
         sentences.append(message)  # not capitalised: most begin with a case-sensitive name
     return ". ".join(sentences) + "."
+
+
+def _given(args: QueryArgs) -> set[str]:
+    """The separate filter parameters that carry a value (an empty form field is not one)."""
+    names = {param for _, params in FIELDS.values() for param in params}
+    return {name for name in names if any(value.strip() for value in args.getlist(name))}
 
 
 def _single(args: QueryArgs, name: str) -> str | None:

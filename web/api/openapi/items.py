@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db.search.filter_param import MAX_FILTER_LENGTH
 from db.search.query import (
     DEFAULT_LIMIT,
     MAX_BRANDS,
@@ -78,6 +79,17 @@ SEARCH_PARAMETERS = [
         "query",
         {"type": "string", "maxLength": MAX_QUERY_LENGTH},
         "Typo-tolerant full text over name, description and brand; empty or `*`: everything.",
+    ),
+    query_param(
+        "filter",
+        {"type": "string", "maxLength": MAX_FILTER_LENGTH},
+        "The design write-up's filter: comma-separated `field:value` terms, ANDed with each "
+        "other and with the parameters below: `category:<name>`, `brand:<a>|<b>` (any of), "
+        "`price:<min>..<max>` (cents, either end optional), `inStock:true|false`. Quote a "
+        'value containing `,` or `|`: `brand:"Comma, Inc"`. A field given both here and as '
+        "its own parameter is a 400 `conflicting_filter`; a bad term is a 400 "
+        "`invalid_filter` naming it.",
+        examples={"write-up": {"value": "brand:Kestrel|Acme,price:..5000,inStock:true"}},
     ),
     query_param("category", TEXT_VALUE, "Only this category."),
     query_param(
