@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from db.models import OrderStatus, SuborderStatus
 from domain.checkout import CheckoutStatus
+from domain.order import OrderStatus, SuborderStatus
 
 Schema = dict[str, Any]
 
