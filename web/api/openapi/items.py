@@ -53,10 +53,12 @@ SCHEMAS = {
                     "brand": {"type": "array", "items": FACET},
                     "inStock": {"type": "array", "items": FACET},
                 },
-                description="Counts for the category and brand facets ignore the filter on "
-                "that same field, so they show what the shopper could switch to.",
+                description="Only with `facets=true`. Counts for the category and brand "
+                "facets ignore the filter on that same field, so they show what the shopper "
+                "could switch to.",
             ),
-        }
+        },
+        optional=("facets",),
     ),
     "Item": obj(
         {
@@ -114,6 +116,11 @@ SEARCH_PARAMETERS = [
         "nextCursor",
         {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
         "From the previous page; keep the other parameters unchanged while following it.",
+    ),
+    query_param(
+        "facets",
+        {"type": "boolean"},
+        "true: add the facet counts (they cost more than the hits; ask once typing pauses).",
     ),
 ]
 
