@@ -25,7 +25,7 @@ from workflows.checkout_messages import (
 
 pytestmark = pytest.mark.integration
 A, B, C = 910001, 910002, 910003
-NOW = datetime.now(UTC)
+HOLD = timedelta(minutes=5)
 ADDRESS = ShippingAddress("Ada Shopper", "1 Main St", "Seattle", "98101", "US")
 
 
@@ -33,9 +33,15 @@ def checkout_id() -> str:
     return f"co-test-{uuid.uuid4().hex}"
 
 
+def now() -> datetime:
+    # Read when a request is built, never at import: a hold that expired while the suite
+    # ran would be an I3 violation ("a HELD reservation whose checkout ended").
+    return datetime.now(UTC)
+
+
 def reserve_request(checkout: str, lines: dict[int, int]) -> ReserveRequest:
     return ReserveRequest(
-        checkout, tuple(Line(i, q) for i, q in lines.items()), to_iso(NOW + timedelta(minutes=5))
+        checkout, tuple(Line(i, q) for i, q in lines.items()), to_iso(now() + HOLD)
     )
 
 
@@ -72,7 +78,7 @@ def order_request(checkout, reserved, auth) -> SubmitOrderRequest:
         lines=reserved.lines,
         shipping_address=ADDRESS,
         authorization=auth,
-        ordered_at=to_iso(NOW),
+        ordered_at=to_iso(now()),
     )
 
 

@@ -5,10 +5,11 @@ Load with `pytest_plugins = ["tests.web.checkout_fixtures", "tests.web.order_fix
 and use the helpers through the `fulfilment` fixture: a test module that imported this
 plugin itself would stop pytest from rewriting its asserts.
 
-Checkout SUBMIT is about to start OrderWorkflow by itself; until then `fulfilment.start`
-does it here, and once it does, the "already started" answer is simply accepted (same
-workflow id, same input). Everything these tests start is terminated at teardown:
-a parcel left ASSIGNED stays consistent (invariant I2 counts it), nothing is half-done.
+Checkout SUBMIT hands the order to its OrderWorkflow (workflows/order_handoff.py) before
+it answers; these fixtures never start that workflow themselves, they only find it, so
+every order test here fails if the checkout -> fulfilment hand-off breaks. Every order
+workflow a test placed is terminated at teardown: a parcel left ASSIGNED stays
+consistent (invariant I2 counts it), nothing is half-done.
 """
 
 from __future__ import annotations
@@ -96,30 +97,41 @@ class Fulfilment:
         self._settings = settings
         self._started: list[str] = []
 
-    def start(self, order_id: str, user_id: int) -> None:
-        from temporalio.exceptions import WorkflowAlreadyStartedError
+    def handed_off(self, order_id: str) -> str:
+        """The id of the OrderWorkflow checkout SUBMIT started for `order_id`; fails the
+        test if there is none (the hand-off is what is under test, never done here)."""
+        from temporalio.client import WorkflowExecutionStatus
+        from temporalio.service import RPCError, RPCStatusCode
 
-        from workflows.order import OrderWorkflow
-        from workflows.order_messages import OrderInput, order_workflow_id
+        from workflows.order_messages import order_workflow_id
 
         workflow_id = order_workflow_id(order_id)
         self._started.append(workflow_id)
-        try:
-            self._worker.run(
-                self._worker.client.start_workflow(
-                    OrderWorkflow.run,
-                    OrderInput(order_id, user_id, strategy="nearest"),
-                    id=workflow_id,
-                    task_queue=self._settings.task_queue,
-                )
-            )
-        except WorkflowAlreadyStartedError:
-            pass  # checkout SUBMIT started it already: the same order, the same workflow
+
+        async def describe():
+            try:
+                return await self._worker.client.get_workflow_handle(workflow_id).describe()
+            except RPCError as error:
+                if error.status is RPCStatusCode.NOT_FOUND:
+                    return None
+                raise
+
+        # SUBMIT answers once the start is written; the short wait only absorbs the
+        # server's read-after-write lag, it never starts anything.
+        described = wait_until(
+            lambda: self._worker.run(describe()),
+            seconds=10.0,
+            what=f"checkout SUBMIT to start {workflow_id} (the hand-off to fulfilment)",
+        )
+        assert described.status is WorkflowExecutionStatus.RUNNING, described.status
+        assert described.task_queue == self._settings.task_queue
+        return workflow_id
 
     def place(self, client, shopper: ApiShopper) -> str:
-        """Place the shopper's cart as an order through the API and start its fulfilment."""
+        """Place the shopper's cart as an order through the API; its fulfilment is the
+        OrderWorkflow checkout SUBMIT started."""
         order_id = place_order(client, shopper)["orderID"]
-        self.start(order_id, shopper.user_id)
+        self.handed_off(order_id)
         return order_id
 
     def ship(self, suborder_id: str) -> str:

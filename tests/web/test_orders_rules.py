@@ -15,7 +15,9 @@ from web.orders.timeline import timeline_entries
 
 pytestmark = pytest.mark.unit
 
-NOW = datetime.now(UTC)
+# A fixed instant, passed in wherever the rules read the clock: these tests mean the
+# same thing whenever (and however long) the suite runs.
+NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 
 def event(name: str, at: datetime = NOW, detail: str = "") -> dict:
@@ -52,13 +54,13 @@ def test_a_pending_order_can_be_cancelled_until_a_parcel_leaves_the_warehouse():
 def test_the_page_polls_until_the_order_is_delivered_or_cancelled_and_refunded():
     cancelled = replace(ORDER, status="CANCELLED", timeline=(event("cancelled"),))
 
-    assert ORDER.keeps_changing and replace(ORDER, status="SHIPPED").keeps_changing
-    assert not replace(ORDER, status="DELIVERED").keeps_changing
-    assert cancelled.keeps_changing  # the refund is a moment behind the cancel
-    assert not replace(cancelled, timeline=(event("cancelled"), event("refunded"))).keeps_changing
-    long_ago = (event("cancelled", NOW - timedelta(hours=1)),)
-    assert not replace(cancelled, timeline=long_ago).keeps_changing
-    assert not replace(cancelled, total=0).keeps_changing  # nothing to refund
+    assert ORDER.keeps_changing_at(NOW) and replace(ORDER, status="SHIPPED").keeps_changing_at(NOW)
+    assert not replace(ORDER, status="DELIVERED").keeps_changing_at(NOW)
+    assert cancelled.keeps_changing_at(NOW)  # the refund is a moment behind the cancel
+    refunded = replace(cancelled, timeline=(event("cancelled"), event("refunded")))
+    assert not refunded.keeps_changing_at(NOW)
+    assert not cancelled.keeps_changing_at(NOW + timedelta(hours=1))  # long ago: stop watching
+    assert not replace(cancelled, total=0).keeps_changing_at(NOW)  # nothing to refund
 
 
 def test_the_timeline_reads_in_words_and_skips_entries_it_cannot_read():

@@ -4,6 +4,7 @@ half-written; invariants hold, also while orders are being assigned and shipped.
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -149,23 +150,30 @@ def test_restocks_while_orders_are_assigned_and_shipped_keep_the_invariants(
     item = world.item({TACOMA: 6})
     orders = [world.order({item: 2}) for _ in range(3)]
 
-    def restock(_: int) -> int:
+    suborders = [world.suborders(order_id)[0] for order_id in orders]
+
+    def restock() -> int:
         return _restock(portal_app, staff_headers, itemID=item, quantity=1).status_code
 
-    with ThreadPoolExecutor(4) as pool:
-        statuses = list(pool.map(restock, range(8)))
-    suborders = [world.suborders(order_id)[0] for order_id in orders]
-    with ThreadPoolExecutor(3) as pool:
-        shipped = list(
-            pool.map(
-                lambda s: (
-                    portal_app.test_client()
-                    .post(f"{API}/{TACOMA}/suborders/{s}/ship", headers=staff_headers)
-                    .status_code
-                ),
-                suborders,
-            )
+    def ship(suborder: str):
+        return lambda: (
+            portal_app.test_client()
+            .post(f"{API}/{TACOMA}/suborders/{suborder}/ship", headers=staff_headers)
+            .status_code
         )
+
+    # Restocks and shipments of the same shelf, all released at once (not one pool after
+    # the other), so a restock that lost a shipment's update would show on the shelf.
+    calls = [restock] * 8 + [ship(s) for s in suborders]
+    barrier = threading.Barrier(len(calls))
+
+    def together(call):
+        barrier.wait()
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        answers = list(pool.map(together, calls))
+    statuses, shipped = answers[:8], answers[8:]
 
     assert statuses == [200] * 8 and shipped == [200] * 3
     assert world.shelf(TACOMA, item) == (6 + 8 - 6, 6 + 8 - 6)

@@ -82,18 +82,20 @@ class OrderView:
     def refunded(self) -> bool:
         return any(entry.event == REFUNDED_EVENT for entry in self.events)
 
-    @property
-    def refund_pending(self) -> bool:
-        """Cancelled a moment ago and the refund not noted yet: worth watching for it."""
+    def refund_pending_at(self, now: datetime) -> bool:
+        """Cancelled a moment before `now` and the refund not noted yet: worth watching for it."""
         if self.status != OrderStatus.CANCELLED or self.refunded or self.total <= 0:
             return False
         cancelled_at = last_time_of(self.events, "cancelled")
-        return cancelled_at is not None and datetime.now(UTC) - cancelled_at < REFUND_WATCH
+        return cancelled_at is not None and now - cancelled_at < REFUND_WATCH
+
+    def keeps_changing_at(self, now: datetime) -> bool:
+        """Whether the order page should keep asking for fresh status (htmx polling)."""
+        return not self.is_final or self.refund_pending_at(now)
 
     @property
     def keeps_changing(self) -> bool:
-        """Whether the order page should keep asking for fresh status (htmx polling)."""
-        return not self.is_final or self.refund_pending
+        return self.keeps_changing_at(datetime.now(UTC))
 
 
 @dataclass(frozen=True)
