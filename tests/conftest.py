@@ -26,6 +26,7 @@ def _isolated_settings(var_dir) -> Settings:
     return settings_on_free_ports(
         var_dir,
         secret_key="test-secret-key",
+        environment="dev",  # the test keys are public on purpose
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from settings import PROJECT_ROOT, Settings
+from settings import PROJECT_ROOT, Settings, require_safe_secrets
 from web.csrf import init_csrf
 from web.errors import register_error_handlers
 from web.formatting import register_filters
@@ -18,6 +18,8 @@ from web.services import EXTENSION_KEY, Services
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> Flask:
+    # Before anything is built: a public SECRET_KEY would let anyone forge a session.
+    require_safe_secrets(settings)
     app = Flask(
         __name__,
         static_folder=str(PROJECT_ROOT / "static"),
