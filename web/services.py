@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.cache import JsonCache
 from db.engine import make_engine, make_session_factory
 from db.search import CatalogVersion, CursorCodec, SearchService
+from payments.gateway import PaymentGateway
+from payments.sandbox import SandboxGateway
 from settings import Settings
 from web.temporal_gateway import TemporalGateway
 
@@ -46,6 +48,8 @@ class Services:
     search: SearchService
     tokens: ApiTokens
     login_limiter: LoginRateLimiter
+    # Where the web tier vaults cards (tokenize); the worker builds its own for the rest.
+    payments: PaymentGateway
     # None when no Temporal address is configured: checkout then answers 503.
     temporal: TemporalGateway | None = None
 
@@ -88,6 +92,7 @@ class Services:
             search,
             tokens,
             login_limiter,
+            SandboxGateway(sessions),
             temporal,
         )
 

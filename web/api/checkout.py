@@ -33,11 +33,12 @@ from web.api.orders import cancel_order_answer
 from web.auth import api_login_required, current_user
 from web.checkout.errors import CheckoutNotFound, CheckoutRefused
 from web.checkout.operations import lines_of_cart, unknown_items, utc_iso
-from web.checkout.payment_input import PaymentInputError, from_json
+from web.checkout.payment_input import PaymentInputError, from_json, payment_request
 from web.checkout.workflow_client import checkout_client
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.idempotency import idempotent
+from web.services import services
 from workflows.checkout_messages import CheckoutView, PricedLine
 
 bp = Blueprint("api_checkout", __name__, url_prefix="/api/v1/checkout")
@@ -82,7 +83,7 @@ def pay(checkout_id: str) -> Response:
     user_id = _user_id()
     checkout_id = _valid_id(checkout_id)
     try:
-        pay_request = from_json(user_id, read_json_object())
+        pay_request = payment_request(user_id, from_json(read_json_object()), services().payments)
     except PaymentInputError as error:
         return api_error(error.status, error.code, error.message)
     try:
@@ -94,11 +95,11 @@ def pay(checkout_id: str) -> Response:
         return private_json({"checkoutID": checkout_id, "status": result.status, "card": card})
     if result.decline_code == "processing_error":  # the gateway was unreachable, not a decline
         return api_error(503, "payment_unavailable", result.message or "Try again in a moment.")
+    # One code for every decline (the bank's reason stays in the gateway's ledger).
     return api_error(
         402,
-        "payment_declined",
+        result.decline_code or "card_declined",
         result.message or "Your card was declined. Try another card.",
-        reason=result.decline_code,
         expiresAt=utc_iso(result.expires_at),
     )
 

@@ -30,10 +30,16 @@ from web.checkout.operations import (
     short_line_messages,
     utc_iso,
 )
-from web.checkout.payment_input import PaymentInputError, form_echo, from_form
+from web.checkout.payment_input import (
+    PaymentInputError,
+    form_echo,
+    from_form,
+    payment_request,
+)
 from web.checkout.workflow_client import checkout_client
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
+from web.services import services
 from workflows.checkout_messages import CheckoutView
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -86,7 +92,7 @@ def pay(checkout_id: str) -> Response:
     _known_id(checkout_id)
     values = form_echo(request.form)
     try:
-        pay_request = from_form(_user_id(), request.form)
+        pay_request = payment_request(_user_id(), from_form(request.form), services().payments)
     except PaymentInputError as error:
         return _payment_refused(checkout_id, error.message, error.status, values)
     try:
