@@ -14,6 +14,7 @@ from web.csrf import init_csrf
 from web.errors import register_error_handlers
 from web.formatting import register_filters
 from web.headers import register_security_headers
+from web.input_guard import init_input_guard
 from web.services import EXTENSION_KEY, Services
 
 
@@ -35,6 +36,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
     app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
     app.extensions[EXTENSION_KEY] = services or Services.build(settings)
     init_csrf(app)  # before the blueprints' own before_request hooks
+    init_input_guard(app)
 
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)

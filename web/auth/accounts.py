@@ -1,8 +1,9 @@
 """Registering and signing in, shared by the browser, the JSON API and `shopflow users create`.
 
 Passwords are hashed with werkzeug's scrypt (a standard memory-hard KDF, salted,
-parameters stored in the hash). Emails are trimmed and lower-cased so that
-"Ann@Example.com" and "ann@example.com" are one account.
+parameters stored in the hash). Emails are NFKC-normalised, trimmed and case-folded
+so that "Ann@Example.com", "ann@example.com" and the full-width "Ａｎｎ@example.com"
+are one account.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from functools import cache
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -57,13 +59,17 @@ class DuplicateEmail(AccountError):
 
 
 def normalise_email(raw: str) -> str:
-    return raw.strip().lower()
+    # NFKC first: full-width and other compatibility forms become their plain letters,
+    # then casefold (lower() misses a few, e.g. "ß").
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
 
 
 def check_email(raw: str) -> str:
     email = normalise_email(raw)
     if not email:
         raise InvalidEmail("Enter your email address.")
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in email):
+        raise InvalidEmail("The email address contains characters we can't accept.")
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
         raise InvalidEmail("That doesn't look like an email address (like ann@example.com).")
     return email
