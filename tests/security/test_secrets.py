@@ -55,11 +55,16 @@ def test_the_web_app_refuses_the_published_default_key_before_building_anything(
 
 def test_the_worker_command_refuses_the_published_default_key():
     result = subprocess.run(
-        [sys.executable, "-m", "shopflow_cli", "worker"],
+        [sys.executable, "-m", "entrypoints", "worker"],
         cwd=PROJECT_ROOT,
-        env={"SECRET_KEY": DEV_SECRET_KEY, "PATH": "/usr/bin:/bin",
-             "DATABASE_URL": "postgresql://nowhere/x", "REDIS_URL": "redis://nowhere",
-             "TYPESENSE_URL": "http://nowhere", "TEMPORAL_ADDRESS": "nowhere:1"},
+        env={
+            "SECRET_KEY": DEV_SECRET_KEY,
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": "postgresql://nowhere/x",
+            "REDIS_URL": "redis://nowhere",
+            "TYPESENSE_URL": "http://nowhere",
+            "TEMPORAL_ADDRESS": "nowhere:1",
+        },
         capture_output=True,
         text=True,
         timeout=60,
