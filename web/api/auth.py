@@ -2,6 +2,8 @@
 
 register {email, password} -> 201 {userID, email}
 token    {email, password} -> 200 {token, tokenType: "Bearer", expiresIn}
+password {currentPassword, newPassword} (Bearer) -> 204; every token and session ends
+sign-out-everywhere (Bearer) -> 204; every token and browser session of the account ends
 Send the token as `Authorization: Bearer <token>`; it is signed and expires (see
 web/auth/tokens.py). Token requests share the browser's sign-in rate limit (429).
 """
@@ -10,9 +12,18 @@ from __future__ import annotations
 
 from flask import Response, request
 
+from db.users import UserRecord, find_user_by_id
 from web.api import bp
 from web.api.json_io import api_error, private_json, read_json_object, require_str
-from web.auth.accounts import AccountError, authenticate, password_fingerprint, register
+from web.auth.accounts import (
+    AccountError,
+    WrongPassword,
+    authenticate,
+    change_password,
+    register,
+    sign_out_everywhere,
+)
+from web.auth.current import api_login_required, current_user, fingerprint_of
 from web.services import services
 
 
@@ -43,7 +54,7 @@ def api_token() -> Response:
         response = api_error(401, "invalid_credentials", "Wrong email or password.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="shopflow"'
         return response
-    fingerprint = password_fingerprint(user.password_hash, services().settings.secret_key)
+    fingerprint = fingerprint_of(user)
     tokens = services().tokens
     return private_json(
         {
@@ -52,3 +63,38 @@ def api_token() -> Response:
             "expiresIn": tokens.ttl_seconds,
         }
     )
+
+
+@bp.post("/auth/password")
+@api_login_required
+def api_change_password() -> Response:
+    payload = read_json_object()
+    current, new = require_str(payload, "currentPassword"), require_str(payload, "newPassword")
+    user = _current_record()
+    try:
+        change_password(services().sessions, user, current=current, new=new)
+    except AccountError as exc:
+        return api_error(403 if isinstance(exc, WrongPassword) else 400, exc.code, exc.message)
+    return _no_content()
+
+
+@bp.post("/auth/sign-out-everywhere")
+@api_login_required
+def api_sign_out_everywhere() -> Response:
+    sign_out_everywhere(services().sessions, _current_record().id)
+    return _no_content()
+
+
+def _current_record() -> UserRecord:
+    user = current_user()
+    assert user is not None  # api_login_required
+    with services().sessions() as db:
+        record = find_user_by_id(db, user.id)
+    assert record is not None  # current_user() just loaded it
+    return record
+
+
+def _no_content() -> Response:
+    response = Response(status=204)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

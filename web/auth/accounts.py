@@ -17,7 +17,15 @@ from functools import cache
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db.users import SHOPPER, EmailTaken, UserRecord, create_user, find_user_by_email
+from db.users import (
+    SHOPPER,
+    EmailTaken,
+    UserRecord,
+    create_user,
+    end_every_session,
+    find_user_by_email,
+    set_password_hash,
+)
 
 MIN_PASSWORD_LENGTH = 8
 # A cap keeps a megabyte "password" from becoming a CPU bill; no person types 128 characters.
@@ -49,6 +57,11 @@ class InvalidEmail(AccountError):
 class WeakPassword(AccountError):
     code = "weak_password"
     field = "password"
+
+
+class WrongPassword(AccountError):
+    code = "wrong_password"
+    field = "current_password"
 
 
 class DuplicateEmail(AccountError):
@@ -91,10 +104,12 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def password_fingerprint(password_hash: str, secret_key: str) -> str:
-    """A short keyed digest of the hash: sessions and tokens carry it, so a new password
-    (a new salted hash) signs out every session and token issued before."""
-    digest = hmac.new(secret_key.encode(), password_hash.encode(), hashlib.sha256)
+def password_fingerprint(password_hash: str, secret_key: str, auth_epoch: int = 0) -> str:
+    """A short keyed digest of the hash and the account's auth epoch: sessions and tokens
+    carry it, so a new password (a new salted hash) or "sign out everywhere" (a new
+    epoch) revokes every session and token issued before."""
+    material = password_hash if auth_epoch == 0 else f"{password_hash}#{auth_epoch}"
+    digest = hmac.new(secret_key.encode(), material.encode(), hashlib.sha256)
     return digest.hexdigest()[:16]
 
 
@@ -132,3 +147,19 @@ def authenticate(
 @cache
 def _dummy_hash() -> str:
     return hash_password("not-anyone's-password")
+
+
+def change_password(
+    sessions: sessionmaker[Session], user: UserRecord, *, current: str, new: str
+) -> None:
+    """Set a new password (WrongPassword / WeakPassword); every session and token ends."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise WrongPassword("Your current password is not right.")
+    check_password(new, email=user.email)
+    with sessions.begin() as session:
+        set_password_hash(session, user.id, hash_password(new))
+
+
+def sign_out_everywhere(sessions: sessionmaker[Session], user_id: int) -> None:
+    with sessions.begin() as session:
+        end_every_session(session, user_id)

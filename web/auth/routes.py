@@ -1,4 +1,4 @@
-"""Register, sign in, sign out in the browser. Forms work without JavaScript; with htmx
+"""Register, sign in, sign out, change password, sign out everywhere in the browser. Forms work without JavaScript; with htmx
 they post in place (the form fragment comes back with its messages) and a success
 sends the browser on with HX-Redirect.
 
@@ -8,14 +8,18 @@ wrong email or password, 429 when sign-in attempts are throttled.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, redirect, request
+from flask import Blueprint, Response, make_response, redirect, request, url_for
+from werkzeug.exceptions import NotFound
 
+from db.users import UserRecord, find_user_by_id
+from web.auth import accounts
 from web.auth.accounts import AccountError, authenticate, register
 from web.auth.current import (
     CurrentUser,
     current_user,
     log_in,
     log_out,
+    login_required,
     safe_next,
     viewer_for_templates,
 )
@@ -84,6 +88,62 @@ def register_account() -> Response:
 def logout() -> Response:
     log_out()
     return _go_to("/")
+
+
+@bp.get("/account/security")
+@login_required
+def security() -> Response:
+    notice = _NOTICE if request.args.get("notice") == "password" else None
+    return render("auth/security.html", "auth/security.html", notice=notice)
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> Response:
+    user = _record_of_current_user()
+    try:
+        accounts.change_password(
+            services().sessions,
+            user,
+            current=request.form.get("current_password", ""),
+            new=request.form.get("new_password", ""),
+        )
+    except AccountError as exc:
+        status = 401 if isinstance(exc, accounts.WrongPassword) else 422
+        return render(
+            "auth/security.html",
+            "auth/partials/password_form.html",
+            status=status,
+            errors={exc.field: exc.message},
+        )
+    # Every session ended, this one too: start a fresh one for the shopper who changed it.
+    log_in(_record_of(user.id))
+    return _go_to(url_for("auth.security", notice="password"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Response:
+    accounts.sign_out_everywhere(services().sessions, _record_of_current_user().id)
+    log_out()
+    return _go_to(url_for("auth.login"))
+
+
+_NOTICE = "Password changed. Every other session and API token has ended."
+
+
+def _record_of_current_user() -> UserRecord:
+    user = current_user()
+    assert user is not None  # login_required
+    return _record_of(user.id)
+
+
+def _record_of(user_id: int) -> UserRecord:
+    with services().sessions() as db:
+        record = find_user_by_id(db, user_id)
+    if record is None:
+        raise NotFound()
+    return record
 
 
 def _login_form(status: int = 200, **context) -> Response:
