@@ -84,11 +84,23 @@ class Settings:
     # "nearest" (fewest parcels, nearest first) or "high_stock".
     allocation_strategy: str = "nearest"
 
-    # Accounts: login attempts allowed per (client IP, email) in a window, and how long an
-    # API bearer token stays valid.
-    login_rate_limit_attempts: int = 10
-    login_rate_limit_window_seconds: int = 60
+    # Accounts: how long an API bearer token stays valid.
     api_token_ttl_seconds: int = 86_400
+
+    # Abuse limits (web/limits.py), Flask-Limiter strings: "N per minute;M per hour".
+    login_limit_per_ip: str = "20 per minute;100 per hour"
+    login_limit_per_account: str = "5 per minute;20 per hour;50 per day"
+    register_limit_per_ip: str = "10 per hour"
+    payment_limit_per_checkout: str = "5 per hour"
+    payment_limit_per_user: str = "20 per hour"
+    begin_limit_per_user: str = "10 per minute"
+    # Units of one item one checkout may hold (BEGIN refuses more with a 422).
+    max_held_units_per_item: int = 10
+    # The Temporal Web UI's origin as the operator's browser sees it: the only origin the
+    # codec server (web/codec.py) answers (CORS). None: the embedded UI on loopback.
+    temporal_ui_origin: str | None = None
+    # Served over HTTPS: Secure cookies and HSTS (web/headers.py).
+    session_cookie_secure: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -138,13 +150,25 @@ class Settings:
                 env, "RESERVATION_TTL_SECONDS", default.reservation_ttl_seconds
             ),
             allocation_strategy=_str(env, "ALLOCATION_STRATEGY", default.allocation_strategy),
-            login_rate_limit_attempts=_int(
-                env, "LOGIN_RATE_LIMIT_ATTEMPTS", default.login_rate_limit_attempts
-            ),
-            login_rate_limit_window_seconds=_int(
-                env, "LOGIN_RATE_LIMIT_WINDOW_SECONDS", default.login_rate_limit_window_seconds
-            ),
             api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", default.api_token_ttl_seconds),
+            login_limit_per_ip=_str(env, "LOGIN_LIMIT_PER_IP", default.login_limit_per_ip),
+            login_limit_per_account=_str(
+                env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account
+            ),
+            register_limit_per_ip=_str(env, "REGISTER_LIMIT_PER_IP", default.register_limit_per_ip),
+            payment_limit_per_checkout=_str(
+                env, "PAYMENT_LIMIT_PER_CHECKOUT", default.payment_limit_per_checkout
+            ),
+            payment_limit_per_user=_str(
+                env, "PAYMENT_LIMIT_PER_USER", default.payment_limit_per_user
+            ),
+            begin_limit_per_user=_str(env, "BEGIN_LIMIT_PER_USER", default.begin_limit_per_user),
+            max_held_units_per_item=_int(
+                env, "MAX_HELD_UNITS_PER_ITEM", default.max_held_units_per_item
+            ),
+            temporal_ui_origin=_str(env, "TEMPORAL_UI_ORIGIN"),
+            session_cookie_secure=_str(env, "SESSION_COOKIE_SECURE", "false").lower()
+            in ("1", "true", "yes"),
         )
 
     def with_services(
@@ -180,6 +204,16 @@ class Settings:
             "SECRET_KEY": self.secret_key or None,
             "PAYLOAD_ENCRYPTION_KEYS": ",".join(self.payload_encryption_keys) or None,
             "SHOPFLOW_ENV": self.environment,
+            # Children apply the same abuse limits (tests and benches raise them).
+            "LOGIN_LIMIT_PER_IP": self.login_limit_per_ip,
+            "LOGIN_LIMIT_PER_ACCOUNT": self.login_limit_per_account,
+            "REGISTER_LIMIT_PER_IP": self.register_limit_per_ip,
+            "PAYMENT_LIMIT_PER_CHECKOUT": self.payment_limit_per_checkout,
+            "PAYMENT_LIMIT_PER_USER": self.payment_limit_per_user,
+            "BEGIN_LIMIT_PER_USER": self.begin_limit_per_user,
+            "MAX_HELD_UNITS_PER_ITEM": str(self.max_held_units_per_item),
+            "SESSION_COOKIE_SECURE": "true" if self.session_cookie_secure else "false",
+            "TEMPORAL_UI_ORIGIN": self.temporal_ui_origin,
             "SHOPFLOW_VAR_DIR": str(self.var_dir),
             "PORT": str(self.port),
             "HOST": self.host,
@@ -192,6 +226,19 @@ class Settings:
         env.update(self.service_env())
         env.setdefault("PYTHONUNBUFFERED", "1")
         return env
+
+    @property
+    def codec_origins(self) -> tuple[str, ...]:
+        """Origins allowed to call the codec server: the configured UI, else the embedded one."""
+        if self.temporal_ui_origin:
+            return (self.temporal_ui_origin.rstrip("/"),)
+        port = self.temporal_ui_port
+        return (f"http://127.0.0.1:{port}", f"http://localhost:{port}")
+
+    @property
+    def codec_endpoint(self) -> str:
+        """Where the embedded Web UI asks for payloads to be decoded: this store's /codec."""
+        return f"http://{self.host}:{self.port}/codec"
 
     @property
     def is_dev(self) -> bool:

@@ -65,7 +65,7 @@ def live_web(
     """gunicorn serving the app against `settings`; yields its base URL.
 
     `threads` replaces the per-worker thread count of `shopflow web`; keyword overrides
-    become environment variables of the app (`login_rate_limit_attempts=...`).
+    become environment variables of the app (`login_limit_per_ip=...`).
     """
     from entrypoints.gunicorn import gunicorn_args
 

@@ -15,6 +15,7 @@ from web.errors import register_error_handlers
 from web.formatting import register_filters
 from web.headers import register_security_headers
 from web.input_guard import init_input_guard
+from web.limits import init_limits
 from web.services import EXTENSION_KEY, Services
 
 
@@ -28,8 +29,6 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         # Nothing the store accepts is anywhere near this; bigger bodies are refused (413).
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
@@ -37,13 +36,14 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
     app.extensions[EXTENSION_KEY] = services or Services.build(settings)
     init_csrf(app)  # before the blueprints' own before_request hooks
     init_input_guard(app)
+    init_limits(app, settings)
 
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)
 
     register_filters(app)
     register_error_handlers(app)
-    register_security_headers(app)
+    register_security_headers(app, settings)  # cookie flags too
     app.jinja_env.globals["store_name"] = "shopflow"
     return app
 

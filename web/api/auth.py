@@ -5,12 +5,13 @@ token    {email, password} -> 200 {token, tokenType: "Bearer", expiresIn}
 password {currentPassword, newPassword} (Bearer) -> 204; every token and session ends
 sign-out-everywhere (Bearer) -> 204; every token and browser session of the account ends
 Send the token as `Authorization: Bearer <token>`; it is signed and expires (see
-web/auth/tokens.py). Token requests share the browser's sign-in rate limit (429).
+web/auth/tokens.py). Token requests share the browser's sign-in limits (429; 503 when they cannot be
+checked), registrations are limited per client IP (web/limits.py).
 """
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 
 from db.users import UserRecord, find_user_by_id
 from web.api import bp
@@ -20,10 +21,12 @@ from web.auth.accounts import (
     WrongPassword,
     authenticate,
     change_password,
+    normalise_email,
     register,
     sign_out_everywhere,
 )
 from web.auth.current import api_login_required, current_user, fingerprint_of
+from web.limits import LimiterUnavailable, Verdict, abuse_limits, client_ip, too_many_message
 from web.services import services
 
 
@@ -31,6 +34,9 @@ from web.services import services
 def api_register() -> Response:
     payload = read_json_object()
     email, password = require_str(payload, "email"), require_str(payload, "password")
+    verdict = abuse_limits().registration(client_ip())
+    if not verdict.allowed:
+        return _too_many("too_many_registrations", "new accounts from your network", verdict)
     try:
         user = register(services().sessions, email=email, password=password)
     except AccountError as exc:
@@ -42,13 +48,12 @@ def api_register() -> Response:
 def api_token() -> Response:
     payload = read_json_object()
     email, password = require_str(payload, "email"), require_str(payload, "password")
-    verdict = services().login_limiter.hit(request.remote_addr or "?", email.strip().lower())
+    try:
+        verdict = abuse_limits().login(client_ip(), normalise_email(email))
+    except LimiterUnavailable:
+        return api_error(503, "sign_in_unavailable", "Signing in is unavailable; retry shortly.")
     if not verdict.allowed:
-        response = api_error(
-            429, "too_many_attempts", verdict.message, retryAfter=verdict.retry_after
-        )
-        response.headers["Retry-After"] = str(verdict.retry_after)
-        return response
+        return _too_many("too_many_attempts", "sign-in attempts", verdict)
     user = authenticate(services().sessions, email=email, password=password)
     if user is None:
         response = api_error(401, "invalid_credentials", "Wrong email or password.")
@@ -83,6 +88,12 @@ def api_change_password() -> Response:
 def api_sign_out_everywhere() -> Response:
     sign_out_everywhere(services().sessions, _current_record().id)
     return _no_content()
+
+
+def _too_many(code: str, what: str, verdict: Verdict) -> Response:
+    response = api_error(429, code, too_many_message(what, verdict), retryAfter=verdict.retry_after)
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _current_record() -> UserRecord:

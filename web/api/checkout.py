@@ -38,6 +38,7 @@ from web.checkout.workflow_client import checkout_client
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.idempotency import idempotent
+from web.limits import Verdict, abuse_limits, too_many_message, units_over_cap
 from web.services import services
 from workflows.checkout_messages import CheckoutView, PricedLine
 
@@ -82,6 +83,9 @@ def get_checkout(checkout_id: str) -> Response:
 def pay(checkout_id: str) -> Response:
     user_id = _user_id()
     checkout_id = _valid_id(checkout_id)
+    verdict = abuse_limits().payment(user_id, checkout_id)
+    if not verdict.allowed:
+        return _too_many("too_many_payment_attempts", "payment attempts", verdict)
     try:
         pay_request = payment_request(user_id, from_json(read_json_object()), services().payments)
     except PaymentInputError as error:
@@ -107,6 +111,12 @@ def pay(checkout_id: str) -> Response:
 # --- operations ---------------------------------------------------------------------
 
 
+def _too_many(code: str, what: str, verdict: Verdict) -> Response:
+    response = api_error(429, code, too_many_message(what, verdict), retryAfter=verdict.retry_after)
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
 def _begin(user_id: int) -> Response:
     lines = _lines_from_body(_optional_json_object())
     if lines is None:
@@ -115,6 +125,12 @@ def _begin(user_id: int) -> Response:
             return api_error(
                 422, "empty_cart", "Your cart is empty: add something before checking out."
             )
+    too_many = units_over_cap(lines)
+    if too_many:
+        return api_error(422, "too_many_units", too_many)
+    verdict = abuse_limits().begin(user_id)
+    if not verdict.allowed:
+        return _too_many("too_many_checkouts", "checkouts begun", verdict)
     unknown = unknown_items(line.item_id for line in lines)
     if unknown:
         return api_error(422, "unknown_item", f"No item with itemID {unknown[0]}.", itemIDs=unknown)

@@ -3,7 +3,8 @@ they post in place (the form fragment comes back with its messages) and a succes
 sends the browser on with HX-Redirect.
 
 Statuses: 422 for input the store can't accept, 409 for a taken email, 401 for a
-wrong email or password, 429 when sign-in attempts are throttled.
+wrong email or password, 429 when sign-in attempts or registrations are throttled,
+503 when the throttle cannot be asked (sign-in fails closed; web/limits.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from werkzeug.exceptions import NotFound
 
 from db.users import UserRecord, find_user_by_id
 from web.auth import accounts
-from web.auth.accounts import AccountError, authenticate, register
+from web.auth.accounts import AccountError, authenticate, normalise_email, register
 from web.auth.current import (
     CurrentUser,
     current_user,
@@ -24,6 +25,7 @@ from web.auth.current import (
     viewer_for_templates,
 )
 from web.headers import keep_private
+from web.limits import LimiterUnavailable, abuse_limits, client_ip, too_many_message
 from web.rendering import render, wants_fragment
 from web.services import services
 
@@ -31,6 +33,7 @@ bp = Blueprint("auth", __name__)
 keep_private(bp)
 
 WRONG_CREDENTIALS = "Wrong email or password."
+SIGN_IN_UNAVAILABLE = "Signing in is unavailable for a moment. Please try again shortly."
 
 
 @bp.app_template_global("viewer")
@@ -53,9 +56,13 @@ def login() -> Response:
         return _login_form(
             422, next_url=next_url, email=email, error="Enter your email and password."
         )
-    verdict = services().login_limiter.hit(request.remote_addr or "?", email.strip().lower())
+    try:
+        verdict = abuse_limits().login(client_ip(), normalise_email(email))
+    except LimiterUnavailable:
+        return _login_form(503, next_url=next_url, email=email, error=SIGN_IN_UNAVAILABLE)
     if not verdict.allowed:
-        response = _login_form(429, next_url=next_url, email=email, error=verdict.message)
+        message = too_many_message("sign-in attempts", verdict)
+        response = _login_form(429, next_url=next_url, email=email, error=message)
         response.headers["Retry-After"] = str(verdict.retry_after)
         return response
     user = authenticate(services().sessions, email=email, password=password)
@@ -73,6 +80,12 @@ def register_account() -> Response:
 
     email = request.form.get("email", "")
     password = request.form.get("password", "")
+    verdict = abuse_limits().registration(client_ip())
+    if not verdict.allowed:
+        message = too_many_message("new accounts from your network", verdict)
+        response = _register_form(429, next_url=next_url, email=email, errors={"email": message})
+        response.headers["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         user = register(services().sessions, email=email, password=password)
     except AccountError as exc:
