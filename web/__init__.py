@@ -59,6 +59,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.auth.routes import bp as auth
     from web.cart.routes import bp as cart
     from web.checkout.routes import bp as checkout
+    from web.codec import bp as codec
     from web.orders.routes import bp as orders
     from web.warehouses.routes import bp as warehouses
 
@@ -78,4 +79,5 @@ def _feature_blueprints() -> list[Blueprint]:
         api_orders,
         api_warehouses,
         api_docs,
+        codec,
     ]

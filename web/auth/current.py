@@ -76,6 +76,15 @@ def current_user() -> CurrentUser | None:
     return cached
 
 
+def bearer_or_session_user() -> CurrentUser | None:
+    """For endpoints outside /api that other tools call too (the codec server): a bearer
+    token when one is sent (the temporal CLI's --codec-auth), else the session cookie
+    (the Web UI sends the staff member's cookie)."""
+    if request.headers.get("Authorization"):
+        return _user_from_token()
+    return current_user()
+
+
 def log_in(user: UserRecord) -> None:
     """Start a fresh session for `user` (a new session id and CSRF token: no fixation)."""
     _end_server_session()
