@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-only-secret-change-me"
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -54,10 +55,14 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     web_workers: int = 2
-    secret_key: str = "dev-only-secret-change-me"
-    # Encrypts Temporal payloads (card details on their way to the gateway); defaults
-    # to a key derived from secret_key.
-    payload_encryption_key: str | None = None
+    # Signs sessions, API tokens and search cursors. No usable default: outside
+    # SHOPFLOW_ENV=dev a missing, short or published key stops web and worker at start-up
+    # (see `secret_problems`); `shopflow run` generates one into var/ (stack/secrets.py).
+    secret_key: str = ""
+    # Encrypt Temporal payloads: the first key encrypts, every key decrypts (rotation).
+    payload_encryption_keys: tuple[str, ...] = ()
+    # "production" unless SHOPFLOW_ENV=dev is set explicitly (tests, local hacking).
+    environment: str = "production"
 
     # Temporal.
     temporal_namespace: str = "default"
@@ -79,16 +84,31 @@ class Settings:
     # "nearest" (fewest parcels, nearest first) or "high_stock".
     allocation_strategy: str = "nearest"
 
-    # Accounts: login attempts allowed per (client IP, email) in a window, and how long an
-    # API bearer token stays valid.
-    login_rate_limit_attempts: int = 10
-    login_rate_limit_window_seconds: int = 60
+    # Accounts: how long an API bearer token stays valid.
     api_token_ttl_seconds: int = 86_400
+
+    # Abuse limits (web/limits.py), Flask-Limiter strings: "N per minute;M per hour".
+    login_limit_per_ip: str = "20 per minute;100 per hour"
+    login_limit_per_account: str = "5 per minute;20 per hour;50 per day"
+    register_limit_per_ip: str = "10 per hour"
+    payment_limit_per_checkout: str = "5 per hour"
+    payment_limit_per_user: str = "20 per hour"
+    begin_limit_per_user: str = "10 per minute"
+    # Units of one item one checkout may hold (BEGIN refuses more with a 422).
+    max_held_units_per_item: int = 10
+    # The Temporal Web UI's origin as the operator's browser sees it: the only origin the
+    # codec server (web/codec.py) answers (CORS). None: the embedded UI on loopback.
+    temporal_ui_origin: str | None = None
+    # Served over HTTPS: Secure cookies and HSTS (web/headers.py).
+    session_cookie_secure: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         default = cls()
+        environment = _str(env, "SHOPFLOW_ENV", default.environment)
+        # Only an explicit SHOPFLOW_ENV=dev gets a (published, hence useless) fallback key.
+        default_secret = DEV_SECRET_KEY if environment == "dev" else default.secret_key
         var_dir = Path(_str(env, "SHOPFLOW_VAR_DIR", str(default.var_dir))).resolve()
         return cls(
             var_dir=var_dir,
@@ -107,8 +127,13 @@ class Settings:
             host=_str(env, "HOST", default.host),
             port=_int(env, "PORT", default.port),
             web_workers=_int(env, "WEB_WORKERS", default.web_workers),
-            secret_key=_str(env, "SECRET_KEY", default.secret_key),
-            payload_encryption_key=_str(env, "PAYLOAD_ENCRYPTION_KEY"),
+            secret_key=_str(env, "SECRET_KEY", default_secret),
+            payload_encryption_keys=tuple(
+                key.strip()
+                for key in (_str(env, "PAYLOAD_ENCRYPTION_KEYS") or "").split(",")
+                if key.strip()
+            ),
+            environment=environment,
             temporal_namespace=_str(env, "TEMPORAL_NAMESPACE", default.temporal_namespace),
             task_queue=_str(env, "TEMPORAL_TASK_QUEUE", default.task_queue),
             typesense_collection=_str(env, "TYPESENSE_COLLECTION", default.typesense_collection),
@@ -125,13 +150,25 @@ class Settings:
                 env, "RESERVATION_TTL_SECONDS", default.reservation_ttl_seconds
             ),
             allocation_strategy=_str(env, "ALLOCATION_STRATEGY", default.allocation_strategy),
-            login_rate_limit_attempts=_int(
-                env, "LOGIN_RATE_LIMIT_ATTEMPTS", default.login_rate_limit_attempts
-            ),
-            login_rate_limit_window_seconds=_int(
-                env, "LOGIN_RATE_LIMIT_WINDOW_SECONDS", default.login_rate_limit_window_seconds
-            ),
             api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", default.api_token_ttl_seconds),
+            login_limit_per_ip=_str(env, "LOGIN_LIMIT_PER_IP", default.login_limit_per_ip),
+            login_limit_per_account=_str(
+                env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account
+            ),
+            register_limit_per_ip=_str(env, "REGISTER_LIMIT_PER_IP", default.register_limit_per_ip),
+            payment_limit_per_checkout=_str(
+                env, "PAYMENT_LIMIT_PER_CHECKOUT", default.payment_limit_per_checkout
+            ),
+            payment_limit_per_user=_str(
+                env, "PAYMENT_LIMIT_PER_USER", default.payment_limit_per_user
+            ),
+            begin_limit_per_user=_str(env, "BEGIN_LIMIT_PER_USER", default.begin_limit_per_user),
+            max_held_units_per_item=_int(
+                env, "MAX_HELD_UNITS_PER_ITEM", default.max_held_units_per_item
+            ),
+            temporal_ui_origin=_str(env, "TEMPORAL_UI_ORIGIN"),
+            session_cookie_secure=_str(env, "SESSION_COOKIE_SECURE", "false").lower()
+            in ("1", "true", "yes"),
         )
 
     def with_services(
@@ -164,8 +201,19 @@ class Settings:
             "TEMPORAL_NAMESPACE": self.temporal_namespace,
             "TEMPORAL_TASK_QUEUE": self.task_queue,
             "TYPESENSE_COLLECTION": self.typesense_collection,
-            "SECRET_KEY": self.secret_key,
-            "PAYLOAD_ENCRYPTION_KEY": self.payload_encryption_key,
+            "SECRET_KEY": self.secret_key or None,
+            "PAYLOAD_ENCRYPTION_KEYS": ",".join(self.payload_encryption_keys) or None,
+            "SHOPFLOW_ENV": self.environment,
+            # Children apply the same abuse limits (tests and benches raise them).
+            "LOGIN_LIMIT_PER_IP": self.login_limit_per_ip,
+            "LOGIN_LIMIT_PER_ACCOUNT": self.login_limit_per_account,
+            "REGISTER_LIMIT_PER_IP": self.register_limit_per_ip,
+            "PAYMENT_LIMIT_PER_CHECKOUT": self.payment_limit_per_checkout,
+            "PAYMENT_LIMIT_PER_USER": self.payment_limit_per_user,
+            "BEGIN_LIMIT_PER_USER": self.begin_limit_per_user,
+            "MAX_HELD_UNITS_PER_ITEM": str(self.max_held_units_per_item),
+            "SESSION_COOKIE_SECURE": "true" if self.session_cookie_secure else "false",
+            "TEMPORAL_UI_ORIGIN": self.temporal_ui_origin,
             "SHOPFLOW_VAR_DIR": str(self.var_dir),
             "PORT": str(self.port),
             "HOST": self.host,
@@ -180,6 +228,23 @@ class Settings:
         return env
 
     @property
+    def codec_origins(self) -> tuple[str, ...]:
+        """Origins allowed to call the codec server: the configured UI, else the embedded one."""
+        if self.temporal_ui_origin:
+            return (self.temporal_ui_origin.rstrip("/"),)
+        port = self.temporal_ui_port
+        return (f"http://127.0.0.1:{port}", f"http://localhost:{port}")
+
+    @property
+    def codec_endpoint(self) -> str:
+        """Where the embedded Web UI asks for payloads to be decoded: this store's /codec."""
+        return f"http://{self.host}:{self.port}/codec"
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment == "dev"
+
+    @property
     def typesense_api_key_or_default(self) -> str:
         return self.typesense_api_key or "shopflow-dev-key"
 
@@ -187,3 +252,57 @@ class Settings:
 def inherited_env() -> dict[str, str]:
     """A copy of this process's environment, for the child processes we start."""
     return dict(os.environ)
+
+
+# --- Secrets ------------------------------------------------------------------------------
+
+MIN_SECRET_BYTES = 32
+# Keys that were ever published (this repo's defaults, compose's, the docs'): never accepted
+# outside dev, whatever their length.
+KNOWN_DEFAULT_SECRETS = frozenset(
+    {
+        DEV_SECRET_KEY,
+        "change-me-in-production",
+        "change-me",
+        "changeme",
+        "secret",
+        "test-secret-key",
+        "bench-secret",
+    }
+)
+
+
+class InsecureSettings(ValueError):
+    """A secret a public attacker could know or guess: the process refuses to start."""
+
+
+def secret_problems(settings: Settings) -> list[str]:
+    """What is wrong with the secrets, as sentences for an operator; [] when safe."""
+    problems = []
+    checks = [("SECRET_KEY", settings.secret_key)]
+    if not settings.payload_encryption_keys:
+        problems.append("PAYLOAD_ENCRYPTION_KEYS is not set")
+    checks += [("PAYLOAD_ENCRYPTION_KEYS", key) for key in settings.payload_encryption_keys]
+    for name, value in checks:
+        if not value:
+            problems.append(f"{name} is not set")
+        elif value in KNOWN_DEFAULT_SECRETS:
+            problems.append(f"{name} is a published default")
+        elif len(value.encode()) < MIN_SECRET_BYTES:
+            problems.append(f"{name} is shorter than {MIN_SECRET_BYTES} bytes")
+    return problems
+
+
+def require_safe_secrets(settings: Settings) -> None:
+    """Raise InsecureSettings unless the secrets are safe or SHOPFLOW_ENV=dev says not to care."""
+    if settings.is_dev:
+        return
+    problems = secret_problems(settings)
+    if problems:
+        raise InsecureSettings(
+            "Refusing to start: "
+            + "; ".join(problems)
+            + ". Generate keys with `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            " (`shopflow run` does it for you under var/), or set SHOPFLOW_ENV=dev on a"
+            " developer machine."
+        )

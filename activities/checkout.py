@@ -25,7 +25,7 @@ from domain.checkout import estimated_arrival, from_iso, payment_key, refund_key
 from domain.money import format_cents, order_total
 from domain.stock import InvalidCart, Line, normalise_lines, short_lines
 from payments.gateway import (
-    Card,
+    PAYMENT_METHOD_UNUSABLE,
     ChargeAlreadyCaptured,
     PaymentGateway,
     PaymentGatewayError,
@@ -67,6 +67,17 @@ _TAKE_STOCK = text(
 
 def _business_error(kind: str, message: str, *details: object) -> ApplicationError:
     return ApplicationError(message, *details, type=kind, non_retryable=True)
+
+
+GENERIC_DECLINE = ("card_declined", "Your card was declined. Try another card.")
+
+
+def _shopper_decline(code: str | None, message: str | None) -> tuple[str, str]:
+    """What the shopper may learn of a decline: that it happened, and whether re-entering
+    the card (a token that expired or was used) could help. Never the bank's reason."""
+    if code == PAYMENT_METHOD_UNUSABLE:
+        return code, message or "Enter your card details again."
+    return GENERIC_DECLINE
 
 
 class CheckoutActivities:
@@ -190,27 +201,24 @@ class CheckoutActivities:
 
     @activity.defn(name=AUTHORIZE_PAYMENT)
     def authorize_payment(self, request: AuthorizeRequest) -> AuthorizeResult:
-        card = Card(
-            request.payment.card_number,
-            request.payment.expiry,
-            request.payment.cvc,
-            request.payment.name,
-        )
         key = payment_key(request.checkout_id, request.attempt)
         try:
-            auth = self._gateway.authorize(key, request.amount, card, reference=request.checkout_id)
+            auth = self._gateway.authorize(
+                key,
+                request.amount,
+                request.payment.payment_method_id,
+                reference=request.checkout_id,
+            )
         except PaymentGatewayError as error:
             raise _business_error(PAYMENT_REJECTED, str(error)) from error
         if not auth.approved:
+            # The bank's reason (insufficient funds, ...) stays in the gateway's ledger: told
+            # to the shopper it would help anyone testing stolen cards.
+            code, message = _shopper_decline(auth.decline_code, auth.message)
             raise _business_error(
                 PAYMENT_DECLINED,
-                auth.message or "The card was declined.",
-                {
-                    "code": auth.decline_code,
-                    "message": auth.message,
-                    "brand": auth.brand,
-                    "last4": auth.last4,
-                },
+                message,
+                {"code": code, "message": message, "brand": auth.brand, "last4": auth.last4},
             )
         return AuthorizeResult(auth.id, auth.amount, auth.brand, auth.last4)
 

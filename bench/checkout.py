@@ -209,7 +209,10 @@ def run(args: argparse.Namespace) -> dict:
                     settings,
                     workers=args.web_workers,
                     threads=args.web_threads,
-                    login_rate_limit_attempts=1_000_000,
+                    login_limit_per_ip="1000000 per minute",
+                    login_limit_per_account="1000000 per minute",
+                    register_limit_per_ip="1000000 per minute",
+                    begin_limit_per_user="1000000 per minute",
                 )
             )
 

@@ -48,7 +48,7 @@ def bench_stack(keep_dir: str | None = None) -> Iterator[Settings]:
     from stack.ports import settings_on_free_ports
 
     with tempfile.TemporaryDirectory(prefix="shopflow-bench-", dir=keep_dir) as tmp:
-        base = settings_on_free_ports(Path(tmp), secret_key="bench-secret")
+        base = settings_on_free_ports(Path(tmp), secret_key="bench-secret", environment="dev")
         stack = EmbeddedStack(base)
         try:
             settings = stack.up().as_settings(base)
@@ -65,7 +65,7 @@ def live_web(
     """gunicorn serving the app against `settings`; yields its base URL.
 
     `threads` replaces the per-worker thread count of `shopflow web`; keyword overrides
-    become environment variables of the app (`login_rate_limit_attempts=...`).
+    become environment variables of the app (`login_limit_per_ip=...`).
     """
     from entrypoints.gunicorn import gunicorn_args
 

@@ -131,6 +131,19 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="shopper")
     created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+    # Part of every API token's fingerprint: "sign out everywhere" and a password change
+    # bump it, which revokes every token issued before.
+    auth_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie names the row; deleting it signs that browser out."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, 256 bits
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
 
 
 class Cart(Base):
@@ -314,6 +327,24 @@ class PaymentCharge(Base):
             "refunded_amount >= 0 AND refunded_amount <= amount", name="refund_within_amount"
         ),
     )
+
+
+class VaultedCard(Base):
+    """The sandbox gateway's card vault: it stands in for a processor's vault, which in
+    production holds the card instead of our database. Rows live minutes (expires_at),
+    and the CVC is erased by the first authorization, as card rules demand."""
+
+    __tablename__ = "payment_methods"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # "pm_…", the token
+    number: Mapped[str] = mapped_column(String(19))
+    expiry: Mapped[str] = mapped_column(String(7))
+    cvc: Mapped[str | None] = mapped_column(String(4))
+    name: Mapped[str] = mapped_column(String(200))
+    card_brand: Mapped[str] = mapped_column(String(20))
+    card_last4: Mapped[str] = mapped_column(String(4))
+    created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(_now(), index=True)
 
 
 class PaymentRefund(Base):

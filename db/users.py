@@ -6,13 +6,14 @@ constraint on `users.email` is also the duplicate check, race-free.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import User
+from db.models import User, UserSession
 
 SHOPPER = "shopper"
 STAFF = "staff"
@@ -32,10 +33,11 @@ class UserRecord:
     email: str
     password_hash: str
     role: str
+    auth_epoch: int = 0  # bumped by "sign out everywhere" and a password change
 
 
 def _record(user: User) -> UserRecord:
-    return UserRecord(user.id, user.email, user.password_hash, user.role)
+    return UserRecord(user.id, user.email, user.password_hash, user.role, user.auth_epoch or 0)
 
 
 def create_user(
@@ -66,3 +68,42 @@ def find_user_by_id(session: Session, user_id: int) -> UserRecord | None:
         return None
     user = session.get(User, user_id)
     return None if user is None else _record(user)
+
+
+# --- Browser sessions and revocation ----------------------------------------------------
+
+
+def start_session(session: Session, user_id: int) -> str:
+    """A new signed-in browser for `user_id`; the id goes in its (signed) cookie."""
+    session_id = secrets.token_hex(32)
+    session.add(UserSession(id=session_id, user_id=user_id))
+    session.flush()
+    return session_id
+
+
+def user_of_session(session: Session, session_id: str) -> UserRecord | None:
+    """The user a live session belongs to; None once it was ended (or never existed)."""
+    if not isinstance(session_id, str) or len(session_id) != 64:
+        return None
+    user = session.scalars(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(UserSession.id == session_id)
+    ).one_or_none()
+    return None if user is None else _record(user)
+
+
+def end_session(session: Session, session_id: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.id == session_id))
+
+
+def end_every_session(session: Session, user_id: int) -> None:
+    """Sign out every browser and revoke every API token of `user_id`."""
+    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    session.execute(update(User).where(User.id == user_id).values(auth_epoch=User.auth_epoch + 1))
+
+
+def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
+    """A new password ends every session and token issued under the old one."""
+    session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
+    end_every_session(session, user_id)

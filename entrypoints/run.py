@@ -17,7 +17,7 @@ import time
 import click
 
 from entrypoints.gunicorn import gunicorn_args, venv_bin
-from settings import PROJECT_ROOT, Settings
+from settings import PROJECT_ROOT, InsecureSettings, Settings, require_safe_secrets
 
 
 def _load_demo_catalogue_if_empty(settings: Settings) -> None:
@@ -78,8 +78,14 @@ def run_command(no_demo: bool) -> None:
     """Start the whole store: stack, migrations, demo catalogue, worker and web."""
     from db.migrate import upgrade
     from stack import EmbeddedStack, StackError
+    from stack.secrets import with_generated_secrets
 
-    base = Settings.from_env()
+    base = with_generated_secrets(Settings.from_env())
+    try:
+        require_safe_secrets(base)
+    except InsecureSettings as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
     stack = EmbeddedStack(base)
     children = _Children()
     # Explicit for both: a shell that starts us in the background ignores SIGINT.

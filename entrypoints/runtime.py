@@ -21,5 +21,8 @@ def running_settings(settings: Settings) -> Settings:
     ):
         return settings
     from stack import EmbeddedStack
+    from stack.secrets import with_generated_secrets
 
+    # The embedded stack's processes share the keys `shopflow run` generated under var/.
+    settings = with_generated_secrets(settings)
     return EmbeddedStack(settings).endpoints().as_settings(settings)

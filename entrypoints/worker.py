@@ -38,7 +38,7 @@ from db.engine import make_engine, make_session_factory
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from entrypoints.replay_check import find_unreplayable
 from payments.sandbox import SandboxGateway
-from settings import Settings
+from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
@@ -195,6 +195,11 @@ async def run_worker(
 @click.pass_obj
 def worker_command(settings: Settings, threads: int) -> None:
     """Run the Temporal worker (all workflows and activities) until SIGINT/SIGTERM."""
+    try:
+        require_safe_secrets(settings)
+    except InsecureSettings as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
     missing = missing_services(settings)
     if missing:
         click.echo(

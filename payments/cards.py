@@ -13,7 +13,14 @@ EXPIRED_CARD = "expired_card"
 INVALID_CVC = "invalid_cvc"
 
 _SEPARATORS = re.compile(r"[ \-]")
-_EXPIRY = re.compile(r"^\s*(\d{1,2})\s*/\s*(\d{2}|\d{4})\s*$")
+# ASCII only: str.isdigit() and \d also accept "²" and Arabic-Indic digits, which pass
+# Luhn (a declined test card written in them was approved) or crash int().
+_ASCII_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_EXPIRY = re.compile(r"^ *([0-9]{1,2}) */ *([0-9]{2}|[0-9]{4}) *$", re.ASCII)
+
+
+def ascii_digits(text: str) -> bool:
+    return bool(_ASCII_DIGITS.fullmatch(text or ""))
 
 
 def digits_only(number: str) -> str:
@@ -23,7 +30,7 @@ def digits_only(number: str) -> str:
 
 def luhn_valid(number: str) -> bool:
     digits = digits_only(number)
-    if not digits.isdigit() or not 12 <= len(digits) <= 19:
+    if not ascii_digits(digits) or not 12 <= len(digits) <= 19:
         return False
     total = 0
     for position, char in enumerate(reversed(digits)):
@@ -39,7 +46,7 @@ def luhn_valid(number: str) -> bool:
 def card_brand(number: str) -> str:
     """'visa', 'mastercard', 'amex', 'discover' or 'card' (what the receipt shows)."""
     digits = digits_only(number)
-    if not digits.isdigit():
+    if not ascii_digits(digits):
         return "card"
     if digits.startswith(("34", "37")):
         return "amex"
@@ -80,7 +87,7 @@ def is_expired(expiry: Expiry, now: datetime) -> bool:
 
 def cvc_valid(cvc: str, brand: str) -> bool:
     wanted = 4 if brand == "amex" else 3
-    return (cvc or "").isdigit() and len(cvc) == wanted
+    return ascii_digits(cvc) and len(cvc) == wanted
 
 
 @dataclass(frozen=True)

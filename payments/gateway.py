@@ -1,9 +1,12 @@
-"""The payment-gateway interface: authorize, capture, void, refund, each idempotent.
+"""The payment-gateway interface: tokenize, authorize, capture, void, refund, each idempotent.
 
 The checkout only ever sees these types. A real processor adapter implements the
 same protocol; `payments.sandbox.SandboxGateway` is the bundled one (SPEC section 6).
-Amounts are integer cents. A card number and CVC live only in a `Card` in memory;
-every result carries the brand and last four digits at most.
+Amounts are integer cents. A card number and CVC live only in a `Card` in memory,
+on their way from the payment form to `tokenize`, which hands them to the gateway's
+vault and answers with a `PaymentMethod`: a token, the brand and the last four. Only
+that token travels on (workflows, activities, logs); every result carries the brand
+and last four digits at most.
 """
 
 from __future__ import annotations
@@ -20,6 +23,16 @@ class Card:
     expiry: str  # "MM/YY"
     cvc: str = field(repr=False)
     name: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    """A vaulted card: the token to authorize with, and what a receipt may show."""
+
+    id: str  # "pm_…"; short-lived, single-use once authorized (the CVC is gone)
+    brand: str
+    last4: str
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -81,11 +94,30 @@ class IdempotencyConflict(PaymentGatewayError):
     """The key was used before for a different request (another amount)."""
 
 
+class InvalidCard(PaymentGatewayError):
+    """Details that can never be charged (Luhn, expiry, CVC): refused before vaulting."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# Decline code of an authorize whose token expired or was already used (CVC gone).
+PAYMENT_METHOD_UNUSABLE = "payment_method_unusable"
+
+
 class PaymentGateway(Protocol):
+    def tokenize(self, card: Card) -> PaymentMethod:
+        """Put the card in the vault; raises InvalidCard for details that can never be charged."""
+        ...
+
     def authorize(
-        self, idempotency_key: str, amount: int, card: Card, *, reference: str = ""
+        self, idempotency_key: str, amount: int, payment_method_id: str, *, reference: str = ""
     ) -> Authorization:
-        """Hold `amount` on the card. The same key returns the first answer, never a second hold."""
+        """Hold `amount` on the vaulted card. The same key returns the first answer, never a
+        second hold. The CVC is erased by the first authorization (card rules), so a token
+        authorizes once; an expired or used token is declined (PAYMENT_METHOD_UNUSABLE)."""
         ...
 
     def find_authorization(self, idempotency_key: str) -> Authorization | None:

@@ -6,32 +6,39 @@ Test cards (SPEC section 6):
     4000 0000 0000 9995   declined (insufficient_funds)
     any other Luhn-valid number with a valid expiry and CVC: approved
 
+`tokenize` puts a card in the sandbox vault (table payment_methods, standing in for a
+processor's vault) for VAULT_TTL and answers with a token; details that can never be
+charged (bad number, expiry or CVC) are refused there, exactly like a processor's
+client-side checks: nothing is written. `authorize` takes the token, never the card,
+and erases the CVC in the same transaction that records the charge.
+
 Every call runs in one transaction and is keyed so a repeat is harmless: authorize by
 its idempotency key (UNIQUE), capture and void by the charge, refund by its own key.
-Details that can never be charged (bad number, expiry or CVC) are refused before a
-charge exists, exactly like a processor's client-side checks: nothing is written.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.locks import lock_rows
-from db.models import ChargeStatus, PaymentCharge, PaymentRefund
+from db.models import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
 from payments.cards import card_brand, card_problem, digits_only, last4
 from payments.gateway import (
+    PAYMENT_METHOD_UNUSABLE,
     Authorization,
     Capture,
     Card,
     ChargeAlreadyCaptured,
     ChargeNotCapturable,
     IdempotencyConflict,
+    InvalidCard,
+    PaymentMethod,
     Refund,
     RefundExceedsCharge,
     UnknownCharge,
@@ -48,7 +55,11 @@ INSUFFICIENT_FUNDS = "insufficient_funds"
 DECLINE_MESSAGES = {
     CARD_DECLINED: "Your card was declined. Try another card.",
     INSUFFICIENT_FUNDS: "Your card has insufficient funds. Try another card.",
+    PAYMENT_METHOD_UNUSABLE: "Enter your card details again.",
 }
+# Long enough for a shopper to pay within the 5-minute hold (plus retries), short enough
+# that a card does not linger: expired rows are deleted by the next tokenize.
+VAULT_TTL = timedelta(minutes=15)
 _TEST_DECLINES = {DECLINED_CARD: CARD_DECLINED, INSUFFICIENT_FUNDS_CARD: INSUFFICIENT_FUNDS}
 
 
@@ -63,45 +74,81 @@ class SandboxGateway:
         self._sessions = sessions
         self._clock = clock
 
+    def tokenize(self, card: Card) -> PaymentMethod:
+        now = self._clock()
+        problem = card_problem(card.number, card.expiry, card.cvc, now)
+        if problem is not None:
+            raise InvalidCard(problem.code, problem.message)
+        method = VaultedCard(
+            id=f"pm_{uuid.uuid4().hex}",
+            number=digits_only(card.number),
+            expiry=card.expiry,
+            cvc=card.cvc,
+            name=card.name,
+            card_brand=card_brand(card.number),
+            card_last4=last4(card.number),
+            expires_at=now + VAULT_TTL,
+        )
+        with self._sessions.begin() as session:
+            session.execute(delete(VaultedCard).where(VaultedCard.expires_at < now))
+            session.add(method)
+        return PaymentMethod(method.id, method.card_brand, method.card_last4, method.expires_at)
+
     def authorize(
-        self, idempotency_key: str, amount: int, card: Card, *, reference: str = ""
+        self, idempotency_key: str, amount: int, payment_method_id: str, *, reference: str = ""
     ) -> Authorization:
         if amount < 0:
             raise ValueError(f"cannot authorize a negative amount: {amount}")
-        brand, four = card_brand(card.number), last4(card.number)
-        problem = card_problem(card.number, card.expiry, card.cvc, self._clock())
-        if problem is not None:
-            return Authorization(
-                "", idempotency_key, False, amount, brand, four, problem.code, problem.message
-            )
-        decline = _TEST_DECLINES.get(digits_only(card.number))
-        values = {
-            "id": f"ch_{uuid.uuid4().hex}",
-            "idempotency_key": idempotency_key,
-            "reference": reference,
-            "status": ChargeStatus.DECLINED if decline else ChargeStatus.AUTHORIZED,
-            "amount": amount,
-            "refunded_amount": 0,
-            "card_brand": brand,
-            "card_last4": four,
-            "decline_code": decline,
-        }
         with self._sessions.begin() as session:
-            # A concurrent call with the same key waits here for the first to commit,
-            # then conflicts and reads the first one's answer.
+            # The vault row's lock serializes attempts on one card: a concurrent call with
+            # the same key waits here, then finds the first one's charge below.
+            card = session.get(VaultedCard, payment_method_id, with_for_update=True)
+            earlier = self._charge_by_key(session, idempotency_key)
+            if earlier is not None:  # a retry: the first answer, even though the CVC is gone
+                return _checked_repeat(earlier, idempotency_key, amount)
+            unusable = _unusable(card, self._clock())
+            if unusable is not None:
+                return Authorization("", idempotency_key, False, amount, *unusable)
+            assert card is not None
+            problem = card_problem(card.number, card.expiry, card.cvc or "", self._clock())
+            if problem is not None:
+                return Authorization(
+                    "",
+                    idempotency_key,
+                    False,
+                    amount,
+                    card.card_brand,
+                    card.card_last4,
+                    problem.code,
+                    problem.message,
+                )
+            decline = _TEST_DECLINES.get(card.number)
+            # Another token used with the same key (a bug upstream) conflicts here.
             session.execute(
                 insert(PaymentCharge)
-                .values(**values)
+                .values(
+                    id=f"ch_{uuid.uuid4().hex}",
+                    idempotency_key=idempotency_key,
+                    reference=reference,
+                    status=ChargeStatus.DECLINED if decline else ChargeStatus.AUTHORIZED,
+                    amount=amount,
+                    refunded_amount=0,
+                    card_brand=card.card_brand,
+                    card_last4=card.card_last4,
+                    decline_code=decline,
+                )
                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
             )
-            charge = session.scalars(
-                select(PaymentCharge).where(PaymentCharge.idempotency_key == idempotency_key)
-            ).one()
-            if charge.amount != amount:
-                raise IdempotencyConflict(
-                    f"key {idempotency_key!r} was used for {charge.amount} cents, not {amount}"
-                )
-            return _authorization(charge)
+            card.cvc = None  # card rules: no CVC kept after authorisation, approved or not
+            return _checked_repeat(
+                self._charge_by_key(session, idempotency_key), idempotency_key, amount
+            )
+
+    @staticmethod
+    def _charge_by_key(session: Session, idempotency_key: str) -> PaymentCharge | None:
+        return session.scalars(
+            select(PaymentCharge).where(PaymentCharge.idempotency_key == idempotency_key)
+        ).one_or_none()
 
     def find_authorization(self, idempotency_key: str) -> Authorization | None:
         with self._sessions() as session:
@@ -167,6 +214,26 @@ class SandboxGateway:
             if charge.refunded_amount == charge.amount:
                 charge.status = ChargeStatus.REFUNDED
             return _refund(refund)
+
+
+def _checked_repeat(
+    charge: PaymentCharge | None, idempotency_key: str, amount: int
+) -> Authorization:
+    assert charge is not None
+    if charge.amount != amount:
+        raise IdempotencyConflict(
+            f"key {idempotency_key!r} was used for {charge.amount} cents, not {amount}"
+        )
+    return _authorization(charge)
+
+
+def _unusable(card: VaultedCard | None, now: datetime) -> tuple | None:
+    """(brand, last4, code, message) of a decline when the token cannot authorize."""
+    if card is not None and card.cvc is not None and card.expires_at > now:
+        return None
+    brand, four = (card.card_brand, card.card_last4) if card is not None else ("card", "")
+    code = PAYMENT_METHOD_UNUSABLE
+    return brand, four, code, DECLINE_MESSAGES[code]
 
 
 def _locked_charge(session: Session, authorization_id: str) -> PaymentCharge:

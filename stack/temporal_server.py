@@ -68,6 +68,8 @@ class Temporal(Service):
             "--port", str(self.port),
             "--ui-port", str(self.ui_port),
             "--ui-disable-news-fetch",
+            # The UI decodes encrypted payloads through the store (web/codec.py, staff only).
+            "--ui-codec-endpoint", self.settings.codec_endpoint,
             "--db-filename", str(self.db_path),
             "--sqlite-pragma", "journal_mode=wal",
             "--sqlite-pragma", "synchronous=normal",

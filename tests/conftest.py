@@ -26,6 +26,15 @@ def _isolated_settings(var_dir) -> Settings:
     return settings_on_free_ports(
         var_dir,
         secret_key="test-secret-key",
+        environment="dev",  # the test keys are public on purpose
+        # Abuse limits out of the way of other features; tests of the limits lower them.
+        login_limit_per_ip="1000000 per minute",
+        login_limit_per_account="1000000 per minute",
+        register_limit_per_ip="1000000 per minute",
+        payment_limit_per_checkout="1000000 per minute",
+        payment_limit_per_user="1000000 per minute",
+        begin_limit_per_user="1000000 per minute",
+        max_held_units_per_item=100,
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,
     )

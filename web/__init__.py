@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from settings import PROJECT_ROOT, Settings
+from settings import PROJECT_ROOT, Settings, require_safe_secrets
 from web.csrf import init_csrf
 from web.errors import register_error_handlers
 from web.formatting import register_filters
 from web.headers import register_security_headers
+from web.input_guard import init_input_guard
+from web.limits import init_limits
 from web.services import EXTENSION_KEY, Services
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> Flask:
+    # Before anything is built: a public SECRET_KEY would let anyone forge a session.
+    require_safe_secrets(settings)
     app = Flask(
         __name__,
         static_folder=str(PROJECT_ROOT / "static"),
@@ -25,21 +29,21 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
     )
     app.config.update(
         SECRET_KEY=settings.secret_key,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         # Nothing the store accepts is anywhere near this; bigger bodies are refused (413).
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
     app.extensions[EXTENSION_KEY] = services or Services.build(settings)
     init_csrf(app)  # before the blueprints' own before_request hooks
+    init_input_guard(app)
+    init_limits(app, settings)
 
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)
 
     register_filters(app)
     register_error_handlers(app)
-    register_security_headers(app)
+    register_security_headers(app, settings)  # cookie flags too
     app.jinja_env.globals["store_name"] = "shopflow"
     return app
 
@@ -55,6 +59,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.auth.routes import bp as auth
     from web.cart.routes import bp as cart
     from web.checkout.routes import bp as checkout
+    from web.codec import bp as codec
     from web.orders.routes import bp as orders
     from web.warehouses.routes import bp as warehouses
 
@@ -74,4 +79,5 @@ def _feature_blueprints() -> list[Blueprint]:
         api_orders,
         api_warehouses,
         api_docs,
+        codec,
     ]

@@ -26,6 +26,7 @@ from collections.abc import Callable
 import redis
 from flask import Response, request
 
+from web import input_guard
 from web.api.json_io import api_error
 from web.headers import PRIVATE
 from web.services import services
@@ -82,7 +83,7 @@ def _claim_or_earlier_answer(store: redis.Redis, slot: str, fingerprint: str) ->
         raw = store.get(slot)
         if raw is None:  # the holder failed and freed the key a moment ago: claim it
             continue
-        record = json.loads(raw)
+        record = input_guard.loads(raw)
         if record["fp"] != fingerprint:
             return api_error(
                 422,
@@ -110,7 +111,8 @@ def _fingerprint() -> str:
     """The request as the key promises it: method, path, operation and body (JSON-normalised)."""
     body = request.get_data(cache=True)
     try:
-        canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode()
+        parsed = input_guard.loads(body)  # depth-limited: the view refuses a deep body with a 400
+        canonical = json.dumps(parsed, sort_keys=True, separators=(",", ":")).encode()
     except ValueError:
         canonical = body
     digest = hashlib.sha256()

@@ -22,11 +22,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.cache import JsonCache
 from db.engine import make_engine, make_session_factory
 from db.search import CatalogVersion, CursorCodec, SearchService
+from payments.gateway import PaymentGateway
+from payments.sandbox import SandboxGateway
 from settings import Settings
 from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
-    from web.auth.rate_limit import LoginRateLimiter
     from web.auth.tokens import ApiTokens
 
 EXTENSION_KEY = "shopflow"
@@ -45,7 +46,8 @@ class Services:
     typesense: typesense.Client
     search: SearchService
     tokens: ApiTokens
-    login_limiter: LoginRateLimiter
+    # Where the web tier vaults cards (tokenize); the worker builds its own for the rest.
+    payments: PaymentGateway
     # None when no Temporal address is configured: checkout then answers 503.
     temporal: TemporalGateway | None = None
 
@@ -69,15 +71,9 @@ class Services:
             catalog_version=CatalogVersion(sessions),
             cursors=CursorCodec(settings.secret_key),
         )
-        from web.auth.rate_limit import LoginRateLimiter
         from web.auth.tokens import ApiTokens
 
         tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
-        login_limiter = LoginRateLimiter(
-            redis_client,
-            attempts=settings.login_rate_limit_attempts,
-            window_seconds=settings.login_rate_limit_window_seconds,
-        )
         temporal = TemporalGateway(settings) if settings.temporal_address else None
         return cls(
             settings,
@@ -87,7 +83,7 @@ class Services:
             typesense_client,
             search,
             tokens,
-            login_limiter,
+            SandboxGateway(sessions),
             temporal,
         )
 

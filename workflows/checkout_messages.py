@@ -7,7 +7,7 @@ never imports the activity module (and through it SQLAlchemy).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from temporalio.common import SearchAttributeKey
 
@@ -89,11 +89,13 @@ class BeginRequest:
 
 
 @dataclass(frozen=True)
-class PaymentDetails:
-    card_number: str = field(repr=False)
-    expiry: str  # "MM/YY"
-    cvc: str = field(repr=False)
-    name: str = ""
+class PaymentMethod:
+    """The card as the gateway's vault names it. The card number and CVC never travel in a
+    workflow: the web tier tokenizes them first (payments.gateway.PaymentGateway.tokenize)."""
+
+    payment_method_id: str
+    brand: str
+    last4: str
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class ShippingAddress:
 @dataclass(frozen=True)
 class PayRequest:
     user_id: int
-    payment: PaymentDetails
+    payment: PaymentMethod
     shipping_address: ShippingAddress
 
 
@@ -173,7 +175,7 @@ class AuthorizeRequest:
     checkout_id: str
     attempt: int
     amount: int
-    payment: PaymentDetails
+    payment: PaymentMethod
 
 
 @dataclass(frozen=True)

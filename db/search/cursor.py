@@ -60,7 +60,7 @@ class CursorCodec:
             raise InvalidCursor("nextCursor is not valid; start again without it.")
         try:
             fmt, fingerprint, offset, limit = json.loads(payload)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # signed by us: cannot be deep
             raise InvalidCursor("nextCursor is not valid; start again without it.") from None
         # Signed by us, so these hold unless the format changed; check anyway.
         if (

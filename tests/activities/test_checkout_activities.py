@@ -9,13 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.exceptions import ApplicationError
 
+from db.engine import make_session_factory
 from domain.checkout import to_iso
 from domain.stock import Line
-from payments.sandbox import DECLINED_CARD
+from payments.gateway import Card
+from payments.sandbox import DECLINED_CARD, INSUFFICIENT_FUNDS_CARD, SandboxGateway
 from tests.activities.conftest import USER
 from workflows.checkout_messages import (
     AuthorizeRequest,
-    PaymentDetails,
+    PaymentMethod,
     ReleaseRequest,
     ReserveRequest,
     ShippingAddress,
@@ -58,14 +60,19 @@ def reservation_states(shop, checkout: str) -> dict[int, str]:
     )
 
 
+def vaulted(shop, number: str) -> PaymentMethod:
+    """What the web tier does before a workflow sees the card: put it in the gateway's vault."""
+    gateway = SandboxGateway(make_session_factory(shop.engine))
+    method = gateway.tokenize(Card(number, "12/30", "123", "Ada"))
+    return PaymentMethod(method.id, method.brand, method.last4)
+
+
 def paid_and_reserved(shop, lines: dict[int, int]):
     checkout = checkout_id()
     reserved = shop.activities.reserve(reserve_request(checkout, lines))
     amount = sum(line.unit_price * line.quantity for line in reserved.lines)
     auth = shop.activities.authorize_payment(
-        AuthorizeRequest(
-            checkout, 1, amount, PaymentDetails("4242424242424242", "12/30", "123", "Ada")
-        )
+        AuthorizeRequest(checkout, 1, amount, vaulted(shop, "4242424242424242"))
     )
     return checkout, reserved, auth
 
@@ -158,19 +165,33 @@ def test_releasing_twice_gives_the_stock_back_once(shop, assert_invariants):
     assert_invariants()
 
 
-def test_a_declined_card_is_a_business_error_with_its_reason(shop):
+def test_a_declined_card_is_a_business_error_that_keeps_the_bank_reason_to_the_ledger(shop):
     checkout = checkout_id()
 
     error = business_error(
         lambda: shop.activities.authorize_payment(
-            AuthorizeRequest(
-                checkout, 1, 1_999, PaymentDetails(DECLINED_CARD, "12/30", "123", "Ada")
-            )
+            AuthorizeRequest(checkout, 1, 1_999, vaulted(shop, DECLINED_CARD))
         )
     )
 
     assert error.type == "PaymentDeclined" and error.details[0]["code"] == "card_declined"
     assert error.details[0]["last4"] == "0002"
+
+
+def test_insufficient_funds_is_told_to_the_shopper_as_a_plain_decline(shop):
+    checkout = checkout_id()
+
+    error = business_error(
+        lambda: shop.activities.authorize_payment(
+            AuthorizeRequest(checkout, 1, 1_999, vaulted(shop, INSUFFICIENT_FUNDS_CARD))
+        )
+    )
+
+    assert error.details[0]["code"] == "card_declined" and "funds" not in str(error.details)
+    ledger = shop.scalar(
+        "SELECT decline_code FROM payment_charges WHERE reference = :c", c=checkout
+    )
+    assert ledger == "insufficient_funds"
 
 
 def test_submitting_twice_writes_one_order_and_captures_once(shop, assert_invariants):

@@ -19,7 +19,8 @@ def authorize(shop, checkout: str, number: str = "4242424242424242"):
     """What the lost call did at the gateway: the hold exists, nobody heard of it."""
     gateway = SandboxGateway(make_session_factory(shop.engine))
     card = Card(number, "12/30", "123", "Ada")
-    return gateway.authorize(payment_key(checkout, 1), 4_550, card, reference=checkout)
+    token = gateway.tokenize(card).id
+    return gateway.authorize(payment_key(checkout, 1), 4_550, token, reference=checkout)
 
 
 def test_a_hold_nobody_heard_of_is_found_by_its_key_and_voided_once(shop):

@@ -140,7 +140,7 @@ def test_a_declined_card_gets_a_402_and_another_card_works_while_the_hold_lasts(
     )
     assert declined.status_code == 402
     error = declined.get_json()["error"]
-    assert error["code"] == "payment_declined"
+    assert error["code"] == "card_declined"
     assert error["message"].startswith("Your card was declined")
     state = shop.get(f"/api/v1/checkout/{checkout['checkoutID']}", headers=shopper.headers)
     assert state.get_json()["status"] == "RESERVED"

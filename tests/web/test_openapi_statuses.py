@@ -131,7 +131,7 @@ def _token_throttled(w: World):
     from dataclasses import replace
 
     app = w.fixture("make_app")(
-        replace(w.fixture("checkout_settings"), login_rate_limit_attempts=1)
+        replace(w.fixture("checkout_settings"), login_limit_per_account="1 per minute")
     )
     client = app.test_client()
     body = {"email": new_email("throttled"), "password": "not the password"}
@@ -140,6 +140,56 @@ def _token_throttled(w: World):
         if answer.status_code == 429:
             break
     return answer
+
+
+def _limited_store(w: World, **limits):
+    return w.fixture("make_store")(**limits).test_client()
+
+
+def _register_throttled(w: World):
+    client = _limited_store(w, register_limit_per_ip="1 per hour")
+    for _ in range(2):
+        answer = client.post(
+            "/api/v1/auth/register",
+            json={"email": new_email("many"), "password": PASSWORD},
+            environ_base={"REMOTE_ADDR": "10.9.9.9"},
+        )
+    return answer
+
+
+def _token_without_redis(w: World):
+    body = {"email": new_email("noredis"), "password": PASSWORD}
+    assert w.post("/api/v1/auth/register", json=body).status_code == 201
+    client = _limited_store(w, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    return client.post("/api/v1/auth/token", json=body)
+
+
+def _begin_throttled(w: World):
+    client = _limited_store(w, begin_limit_per_user="1 per minute")
+    shopper = w.shopper({w.item(): 1})
+    w.post("/api/v1/checkout?op=BEGIN", shopper, client=client)
+    answer = w.post("/api/v1/checkout?op=BEGIN", shopper, client=client)
+    w.post("/api/v1/checkout?op=CANCEL", shopper)
+    return answer
+
+
+def _pay_throttled(w: World):
+    client = _limited_store(w, payment_limit_per_checkout="1 per hour")
+    shopper, checkout = w.with_a_checkout()
+    url = checkout["paymentInputURL"]
+    assert w.post(url, shopper, client=client, json=payment(DECLINED)).status_code == 402
+    answer = w.post(url, shopper, client=client, json=payment(DECLINED))
+    w.post("/api/v1/checkout?op=CANCEL", shopper)
+    return answer
+
+
+def _password(w: World, current: str = PASSWORD, new: str = "another horse staple"):
+    shopper = w.shopper()
+    return w.post(
+        "/api/v1/auth/password",
+        shopper,
+        json={"currentPassword": current, "newPassword": new},
+    )
 
 
 def _register_twice(w: World):
@@ -232,6 +282,22 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
         "/api/v1/auth/token", json={"email": new_email("nobody"), "password": "wrong one"}
     ),
     ("post", "/api/v1/auth/token", 429): _token_throttled,
+    ("post", "/api/v1/auth/token", 503): _token_without_redis,
+    ("post", "/api/v1/auth/register", 429): _register_throttled,
+    ("post", "/api/v1/auth/password", 204): _password,
+    ("post", "/api/v1/auth/password", 400): lambda w: _password(w, new="short"),
+    ("post", "/api/v1/auth/password", 401): lambda w: w.post(
+        "/api/v1/auth/password", json={"currentPassword": "x", "newPassword": "y"}
+    ),
+    ("post", "/api/v1/auth/password", 403): lambda w: _password(w, current="not it at all"),
+    ("post", "/api/v1/auth/sign-out-everywhere", 204): lambda w: w.post(
+        "/api/v1/auth/sign-out-everywhere", w.shopper()
+    ),
+    ("post", "/api/v1/auth/sign-out-everywhere", 401): lambda w: w.post(
+        "/api/v1/auth/sign-out-everywhere"
+    ),
+    ("post", "/api/v1/checkout", 429): _begin_throttled,
+    ("post", "/api/v1/checkout/{checkoutID}/payment", 429): _pay_throttled,
     # cart
     ("get", "/api/v1/cart", 200): lambda w: w.get("/api/v1/cart", w.shopper()),
     ("get", "/api/v1/cart", 401): lambda w: w.get("/api/v1/cart"),

@@ -81,12 +81,11 @@ def accounts(warehouse_db: Settings, warehouse_engine) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def portal_app(warehouse_db: Settings) -> Iterator[Flask]:
-    from dataclasses import replace
 
     from web import create_app
 
-    # Every test signs its staff member in afresh: more than the login throttle allows.
-    app = create_app(replace(warehouse_db, login_rate_limit_attempts=100_000))
+    # Every test signs its staff member in afresh: the test settings' limits allow it.
+    app = create_app(warehouse_db)
     app.config["TESTING"] = True
     yield app
     app.extensions["shopflow"].close()

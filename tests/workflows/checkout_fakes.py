@@ -49,7 +49,7 @@ from workflows.checkout_messages import (
     BeginRequest,
     CheckoutInput,
     CheckoutView,
-    PaymentDetails,
+    PaymentMethod,
     PayRequest,
     PricedLine,
     ReleaseRequest,
@@ -71,8 +71,9 @@ ADDRESS = ShippingAddress("Ada Shopper", "1 Main St", "Seattle", "98101", "US")
 DECLINES = {DECLINED_CARD: "card_declined", INSUFFICIENT_FUNDS_CARD: "insufficient_funds"}
 
 
-def card(number: str = APPROVED_CARD) -> PaymentDetails:
-    return PaymentDetails(number, "12/34", "123", "Ada Shopper")
+def card(number: str = APPROVED_CARD) -> PaymentMethod:
+    """The fake vault's token names the test card, so the fake gateway knows its outcome."""
+    return PaymentMethod(f"pm_test_{number}", "visa", number[-4:])
 
 
 def pay_request(user_id: int, number: str = APPROVED_CARD) -> PayRequest:
@@ -145,7 +146,7 @@ class FakeStore:
             if self.authorize_gate is not None:
                 await self.authorize_gate.wait()
             key = f"{request.checkout_id}:pay:{request.attempt}"
-            number = request.payment.card_number
+            number = request.payment.payment_method_id.removeprefix("pm_test_")
             charge = self.charges.setdefault(
                 key,
                 {

@@ -17,14 +17,16 @@ from temporalio.worker import Worker
 from activities.order_starter import OrderStarter
 from domain.checkout import CheckoutStatus
 from domain.stock import Line
-from payments.sandbox import DECLINED_CARD
+from payments.sandbox import APPROVED_CARD, DECLINED_CARD
 from tests.activities.conftest import USER, shop  # noqa: F401 (fixture)
-from tests.workflows.checkout_fakes import pay_request, register_search_attributes
+from tests.activities.test_checkout_activities import vaulted
+from tests.workflows.checkout_fakes import ADDRESS, register_search_attributes
 from tests.workflows.conftest import temporal_test_server_path
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import (
     BeginRequest,
     CheckoutInput,
+    PayRequest,
     SubmitRequest,
     checkout_workflow_id,
 )
@@ -68,13 +70,18 @@ async def with_real_worker(shop, journey):  # noqa: F811
                 return begun, held, await handle.result()
 
 
+def vaulted_pay_request(shop, number: str = APPROVED_CARD) -> PayRequest:  # noqa: F811
+    """As the web tier pays: the card in the real gateway's vault, its token to the workflow."""
+    return PayRequest(USER, vaulted(shop, number), ADDRESS)
+
+
 def test_a_paid_checkout_becomes_a_pending_order_charged_once(shop, assert_invariants):  # noqa: F811
     async def journey(env, handle):
         declined = await handle.execute_update(
-            CheckoutWorkflow.pay, pay_request(USER, DECLINED_CARD)
+            CheckoutWorkflow.pay, vaulted_pay_request(shop, DECLINED_CARD)
         )
         assert not declined.approved
-        await handle.execute_update(CheckoutWorkflow.pay, pay_request(USER))
+        await handle.execute_update(CheckoutWorkflow.pay, vaulted_pay_request(shop))
         await handle.execute_update(CheckoutWorkflow.submit, SubmitRequest(USER))
 
     begun, held, final = asyncio.run(with_real_worker(shop, journey))

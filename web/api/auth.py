@@ -2,17 +2,31 @@
 
 register {email, password} -> 201 {userID, email}
 token    {email, password} -> 200 {token, tokenType: "Bearer", expiresIn}
+password {currentPassword, newPassword} (Bearer) -> 204; every token and session ends
+sign-out-everywhere (Bearer) -> 204; every token and browser session of the account ends
 Send the token as `Authorization: Bearer <token>`; it is signed and expires (see
-web/auth/tokens.py). Token requests share the browser's sign-in rate limit (429).
+web/auth/tokens.py). Token requests share the browser's sign-in limits (429; 503 when they cannot be
+checked), registrations are limited per client IP (web/limits.py).
 """
 
 from __future__ import annotations
 
-from flask import Response, request
+from flask import Response
 
+from db.users import UserRecord, find_user_by_id
 from web.api import bp
 from web.api.json_io import api_error, private_json, read_json_object, require_str
-from web.auth.accounts import AccountError, authenticate, password_fingerprint, register
+from web.auth.accounts import (
+    AccountError,
+    WrongPassword,
+    authenticate,
+    change_password,
+    normalise_email,
+    register,
+    sign_out_everywhere,
+)
+from web.auth.current import api_login_required, current_user, fingerprint_of
+from web.limits import LimiterUnavailable, Verdict, abuse_limits, client_ip, too_many_message
 from web.services import services
 
 
@@ -20,6 +34,9 @@ from web.services import services
 def api_register() -> Response:
     payload = read_json_object()
     email, password = require_str(payload, "email"), require_str(payload, "password")
+    verdict = abuse_limits().registration(client_ip())
+    if not verdict.allowed:
+        return _too_many("too_many_registrations", "new accounts from your network", verdict)
     try:
         user = register(services().sessions, email=email, password=password)
     except AccountError as exc:
@@ -31,19 +48,18 @@ def api_register() -> Response:
 def api_token() -> Response:
     payload = read_json_object()
     email, password = require_str(payload, "email"), require_str(payload, "password")
-    verdict = services().login_limiter.hit(request.remote_addr or "?", email.strip().lower())
+    try:
+        verdict = abuse_limits().login(client_ip(), normalise_email(email))
+    except LimiterUnavailable:
+        return api_error(503, "sign_in_unavailable", "Signing in is unavailable; retry shortly.")
     if not verdict.allowed:
-        response = api_error(
-            429, "too_many_attempts", verdict.message, retryAfter=verdict.retry_after
-        )
-        response.headers["Retry-After"] = str(verdict.retry_after)
-        return response
+        return _too_many("too_many_attempts", "sign-in attempts", verdict)
     user = authenticate(services().sessions, email=email, password=password)
     if user is None:
         response = api_error(401, "invalid_credentials", "Wrong email or password.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="shopflow"'
         return response
-    fingerprint = password_fingerprint(user.password_hash, services().settings.secret_key)
+    fingerprint = fingerprint_of(user)
     tokens = services().tokens
     return private_json(
         {
@@ -52,3 +68,44 @@ def api_token() -> Response:
             "expiresIn": tokens.ttl_seconds,
         }
     )
+
+
+@bp.post("/auth/password")
+@api_login_required
+def api_change_password() -> Response:
+    payload = read_json_object()
+    current, new = require_str(payload, "currentPassword"), require_str(payload, "newPassword")
+    user = _current_record()
+    try:
+        change_password(services().sessions, user, current=current, new=new)
+    except AccountError as exc:
+        return api_error(403 if isinstance(exc, WrongPassword) else 400, exc.code, exc.message)
+    return _no_content()
+
+
+@bp.post("/auth/sign-out-everywhere")
+@api_login_required
+def api_sign_out_everywhere() -> Response:
+    sign_out_everywhere(services().sessions, _current_record().id)
+    return _no_content()
+
+
+def _too_many(code: str, what: str, verdict: Verdict) -> Response:
+    response = api_error(429, code, too_many_message(what, verdict), retryAfter=verdict.retry_after)
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+def _current_record() -> UserRecord:
+    user = current_user()
+    assert user is not None  # api_login_required
+    with services().sessions() as db:
+        record = find_user_by_id(db, user.id)
+    assert record is not None  # current_user() just loaded it
+    return record
+
+
+def _no_content() -> Response:
+    response = Response(status=204)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

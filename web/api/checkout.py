@@ -33,11 +33,13 @@ from web.api.orders import cancel_order_answer
 from web.auth import api_login_required, current_user
 from web.checkout.errors import CheckoutNotFound, CheckoutRefused
 from web.checkout.operations import lines_of_cart, unknown_items, utc_iso
-from web.checkout.payment_input import PaymentInputError, from_json
+from web.checkout.payment_input import PaymentInputError, from_json, payment_request
 from web.checkout.workflow_client import checkout_client
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.idempotency import idempotent
+from web.limits import Verdict, abuse_limits, too_many_message, units_over_cap
+from web.services import services
 from workflows.checkout_messages import CheckoutView, PricedLine
 
 bp = Blueprint("api_checkout", __name__, url_prefix="/api/v1/checkout")
@@ -81,8 +83,11 @@ def get_checkout(checkout_id: str) -> Response:
 def pay(checkout_id: str) -> Response:
     user_id = _user_id()
     checkout_id = _valid_id(checkout_id)
+    verdict = abuse_limits().payment(user_id, checkout_id)
+    if not verdict.allowed:
+        return _too_many("too_many_payment_attempts", "payment attempts", verdict)
     try:
-        pay_request = from_json(user_id, read_json_object())
+        pay_request = payment_request(user_id, from_json(read_json_object()), services().payments)
     except PaymentInputError as error:
         return api_error(error.status, error.code, error.message)
     try:
@@ -94,16 +99,22 @@ def pay(checkout_id: str) -> Response:
         return private_json({"checkoutID": checkout_id, "status": result.status, "card": card})
     if result.decline_code == "processing_error":  # the gateway was unreachable, not a decline
         return api_error(503, "payment_unavailable", result.message or "Try again in a moment.")
+    # One code for every decline (the bank's reason stays in the gateway's ledger).
     return api_error(
         402,
-        "payment_declined",
+        result.decline_code or "card_declined",
         result.message or "Your card was declined. Try another card.",
-        reason=result.decline_code,
         expiresAt=utc_iso(result.expires_at),
     )
 
 
 # --- operations ---------------------------------------------------------------------
+
+
+def _too_many(code: str, what: str, verdict: Verdict) -> Response:
+    response = api_error(429, code, too_many_message(what, verdict), retryAfter=verdict.retry_after)
+    response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _begin(user_id: int) -> Response:
@@ -114,6 +125,12 @@ def _begin(user_id: int) -> Response:
             return api_error(
                 422, "empty_cart", "Your cart is empty: add something before checking out."
             )
+    too_many = units_over_cap(lines)
+    if too_many:
+        return api_error(422, "too_many_units", too_many)
+    verdict = abuse_limits().begin(user_id)
+    if not verdict.allowed:
+        return _too_many("too_many_checkouts", "checkouts begun", verdict)
     unknown = unknown_items(line.item_id for line in lines)
     if unknown:
         return api_error(422, "unknown_item", f"No item with itemID {unknown[0]}.", itemIDs=unknown)

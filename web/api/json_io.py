@@ -7,11 +7,11 @@ refuse missing fields and wrong types (a bool is not a number here, nor is 2.0 o
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Response, jsonify, request
 
+from web import input_guard
 from web.errors import BadRequest
 from web.headers import PRIVATE
 
@@ -21,12 +21,20 @@ def read_json_object() -> dict[str, Any]:
     if not body.strip():
         raise BadRequest("Send a JSON object in the request body.")
     try:
-        payload = json.loads(body)
+        payload = input_guard.loads(body)
+    except input_guard.TooDeep:
+        raise BadRequest(
+            f"The request body nests deeper than {input_guard.MAX_JSON_DEPTH} levels."
+        ) from None
     except ValueError:  # also bytes that aren't UTF-8
         raise BadRequest("The request body is not valid JSON.") from None
     if not isinstance(payload, dict):
         raise BadRequest(
             'The request body must be a JSON object, like {"itemID": 1, "quantity": 2}.'
+        )
+    if any(input_guard.has_control_characters(text) for text in input_guard.strings_in(payload)):
+        raise BadRequest(
+            "The request body contains characters we can't accept (control characters such as NUL)."
         )
     return payload
 

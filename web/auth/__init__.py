@@ -11,7 +11,7 @@ What other blueprints use:
 * `@staff_required` also insists on role "staff" (403 otherwise).
 
 Modules: accounts (rules, hashing, register/authenticate), current (the helpers
-above), tokens (API bearer tokens), rate_limit (Redis login throttle), routes (the
+above), tokens (API bearer tokens), routes (the
 browser pages), cli (`shopflow users create`).
 """
 

@@ -1,8 +1,9 @@
 """Registering and signing in, shared by the browser, the JSON API and `shopflow users create`.
 
 Passwords are hashed with werkzeug's scrypt (a standard memory-hard KDF, salted,
-parameters stored in the hash). Emails are trimmed and lower-cased so that
-"Ann@Example.com" and "ann@example.com" are one account.
+parameters stored in the hash). Emails are NFKC-normalised, trimmed and case-folded
+so that "Ann@Example.com", "ann@example.com" and the full-width "Ａｎｎ@example.com"
+are one account.
 """
 
 from __future__ import annotations
@@ -10,12 +11,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import unicodedata
 from functools import cache
 
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db.users import SHOPPER, EmailTaken, UserRecord, create_user, find_user_by_email
+from db.users import (
+    SHOPPER,
+    EmailTaken,
+    UserRecord,
+    create_user,
+    end_every_session,
+    find_user_by_email,
+    set_password_hash,
+)
 
 MIN_PASSWORD_LENGTH = 8
 # A cap keeps a megabyte "password" from becoming a CPU bill; no person types 128 characters.
@@ -49,6 +59,11 @@ class WeakPassword(AccountError):
     field = "password"
 
 
+class WrongPassword(AccountError):
+    code = "wrong_password"
+    field = "current_password"
+
+
 class DuplicateEmail(AccountError):
     code = "email_taken"
 
@@ -57,13 +72,17 @@ class DuplicateEmail(AccountError):
 
 
 def normalise_email(raw: str) -> str:
-    return raw.strip().lower()
+    # NFKC first: full-width and other compatibility forms become their plain letters,
+    # then casefold (lower() misses a few, e.g. "ß").
+    return unicodedata.normalize("NFKC", raw).strip().casefold()
 
 
 def check_email(raw: str) -> str:
     email = normalise_email(raw)
     if not email:
         raise InvalidEmail("Enter your email address.")
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in email):
+        raise InvalidEmail("The email address contains characters we can't accept.")
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
         raise InvalidEmail("That doesn't look like an email address (like ann@example.com).")
     return email
@@ -85,10 +104,12 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def password_fingerprint(password_hash: str, secret_key: str) -> str:
-    """A short keyed digest of the hash: sessions and tokens carry it, so a new password
-    (a new salted hash) signs out every session and token issued before."""
-    digest = hmac.new(secret_key.encode(), password_hash.encode(), hashlib.sha256)
+def password_fingerprint(password_hash: str, secret_key: str, auth_epoch: int = 0) -> str:
+    """A short keyed digest of the hash and the account's auth epoch: sessions and tokens
+    carry it, so a new password (a new salted hash) or "sign out everywhere" (a new
+    epoch) revokes every session and token issued before."""
+    material = password_hash if auth_epoch == 0 else f"{password_hash}#{auth_epoch}"
+    digest = hmac.new(secret_key.encode(), material.encode(), hashlib.sha256)
     return digest.hexdigest()[:16]
 
 
@@ -126,3 +147,19 @@ def authenticate(
 @cache
 def _dummy_hash() -> str:
     return hash_password("not-anyone's-password")
+
+
+def change_password(
+    sessions: sessionmaker[Session], user: UserRecord, *, current: str, new: str
+) -> None:
+    """Set a new password (WrongPassword / WeakPassword); every session and token ends."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise WrongPassword("Your current password is not right.")
+    check_password(new, email=user.email)
+    with sessions.begin() as session:
+        set_password_hash(session, user.id, hash_password(new))
+
+
+def sign_out_everywhere(sessions: sessionmaker[Session], user_id: int) -> None:
+    with sessions.begin() as session:
+        end_every_session(session, user_id)

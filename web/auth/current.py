@@ -6,6 +6,11 @@ why the API needs no CSRF token. Either way the user is loaded from PostgreSQL o
 per request (cached on `g`), so a deleted account or a changed password signs out
 every old session and token at once.
 
+A browser session is a row in `user_sessions` named by the signed cookie: signing
+out deletes the row, so a copy of the old cookie replayed later is signed out too;
+"sign out everywhere" and a password change delete every row of the account and
+bump its auth epoch, which every API token's fingerprint includes.
+
     from web.auth import api_login_required, current_user, login_required
 
     @bp.get("/orders")
@@ -29,7 +34,14 @@ from flask import Response, g, jsonify, make_response, redirect, request, sessio
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
 
-from db.users import STAFF, UserRecord, find_user_by_id
+from db.users import (
+    STAFF,
+    UserRecord,
+    end_session,
+    find_user_by_id,
+    start_session,
+    user_of_session,
+)
 from web.auth.accounts import password_fingerprint
 from web.auth.tokens import InvalidToken
 from web.errors import is_api_request
@@ -40,6 +52,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 SESSION_USER = "user_id"
 SESSION_EMAIL = "email"  # shown in the header even when the database is down
 SESSION_FINGERPRINT = "auth"
+SESSION_ID = "sid"  # the user_sessions row
 _MISSING = object()
 
 
@@ -63,9 +76,21 @@ def current_user() -> CurrentUser | None:
     return cached
 
 
+def bearer_or_session_user() -> CurrentUser | None:
+    """For endpoints outside /api that other tools call too (the codec server): a bearer
+    token when one is sent (the temporal CLI's --codec-auth), else the session cookie
+    (the Web UI sends the staff member's cookie)."""
+    if request.headers.get("Authorization"):
+        return _user_from_token()
+    return current_user()
+
+
 def log_in(user: UserRecord) -> None:
     """Start a fresh session for `user` (a new session id and CSRF token: no fixation)."""
+    _end_server_session()
     session.clear()
+    with services().sessions.begin() as db:
+        session[SESSION_ID] = start_session(db, user.id)
     session[SESSION_USER] = user.id
     session[SESSION_EMAIL] = user.email
     session[SESSION_FINGERPRINT] = _fingerprint(user)
@@ -73,8 +98,16 @@ def log_in(user: UserRecord) -> None:
 
 
 def log_out() -> None:
+    _end_server_session()
     session.clear()
     g._current_user = None
+
+
+def _end_server_session() -> None:
+    session_id = session.get(SESSION_ID)
+    if isinstance(session_id, str):
+        with services().sessions.begin() as db:
+            end_session(db, session_id)
 
 
 def login_required(view: F) -> F:
@@ -166,13 +199,13 @@ def _here() -> str:
 
 
 def _user_from_session() -> CurrentUser | None:
-    user_id = session.get(SESSION_USER)
-    if type(user_id) is not int:
+    user_id, session_id = session.get(SESSION_USER), session.get(SESSION_ID)
+    if type(user_id) is not int or not isinstance(session_id, str):
         return None
     with services().sessions() as db:
-        user = find_user_by_id(db, user_id)
-    if user is None or session.get(SESSION_FINGERPRINT) != _fingerprint(user):
-        session.clear()  # account gone or password changed: this session is over
+        user = user_of_session(db, session_id)
+    if user is None or user.id != user_id or session.get(SESSION_FINGERPRINT) != _fingerprint(user):
+        session.clear()  # signed out (here or everywhere), account gone, password changed
         return None
     return _public(user)
 
@@ -195,7 +228,12 @@ def _user_from_token() -> CurrentUser | None:
 
 
 def _fingerprint(user: UserRecord) -> str:
-    return password_fingerprint(user.password_hash, services().settings.secret_key)
+    return fingerprint_of(user)
+
+
+def fingerprint_of(user: UserRecord) -> str:
+    """What sessions and tokens of `user` carry; changes when they must all end."""
+    return password_fingerprint(user.password_hash, services().settings.secret_key, user.auth_epoch)
 
 
 def _public(user: UserRecord) -> CurrentUser:

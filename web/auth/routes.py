@@ -1,25 +1,31 @@
-"""Register, sign in, sign out in the browser. Forms work without JavaScript; with htmx
+"""Register, sign in, sign out, change password, sign out everywhere in the browser. Forms work without JavaScript; with htmx
 they post in place (the form fragment comes back with its messages) and a success
 sends the browser on with HX-Redirect.
 
 Statuses: 422 for input the store can't accept, 409 for a taken email, 401 for a
-wrong email or password, 429 when sign-in attempts are throttled.
+wrong email or password, 429 when sign-in attempts or registrations are throttled,
+503 when the throttle cannot be asked (sign-in fails closed; web/limits.py).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, redirect, request
+from flask import Blueprint, Response, make_response, redirect, request, url_for
+from werkzeug.exceptions import NotFound
 
-from web.auth.accounts import AccountError, authenticate, register
+from db.users import UserRecord, find_user_by_id
+from web.auth import accounts
+from web.auth.accounts import AccountError, authenticate, normalise_email, register
 from web.auth.current import (
     CurrentUser,
     current_user,
     log_in,
     log_out,
+    login_required,
     safe_next,
     viewer_for_templates,
 )
 from web.headers import keep_private
+from web.limits import LimiterUnavailable, abuse_limits, client_ip, too_many_message
 from web.rendering import render, wants_fragment
 from web.services import services
 
@@ -27,6 +33,7 @@ bp = Blueprint("auth", __name__)
 keep_private(bp)
 
 WRONG_CREDENTIALS = "Wrong email or password."
+SIGN_IN_UNAVAILABLE = "Signing in is unavailable for a moment. Please try again shortly."
 
 
 @bp.app_template_global("viewer")
@@ -49,9 +56,13 @@ def login() -> Response:
         return _login_form(
             422, next_url=next_url, email=email, error="Enter your email and password."
         )
-    verdict = services().login_limiter.hit(request.remote_addr or "?", email.strip().lower())
+    try:
+        verdict = abuse_limits().login(client_ip(), normalise_email(email))
+    except LimiterUnavailable:
+        return _login_form(503, next_url=next_url, email=email, error=SIGN_IN_UNAVAILABLE)
     if not verdict.allowed:
-        response = _login_form(429, next_url=next_url, email=email, error=verdict.message)
+        message = too_many_message("sign-in attempts", verdict)
+        response = _login_form(429, next_url=next_url, email=email, error=message)
         response.headers["Retry-After"] = str(verdict.retry_after)
         return response
     user = authenticate(services().sessions, email=email, password=password)
@@ -69,6 +80,12 @@ def register_account() -> Response:
 
     email = request.form.get("email", "")
     password = request.form.get("password", "")
+    verdict = abuse_limits().registration(client_ip())
+    if not verdict.allowed:
+        message = too_many_message("new accounts from your network", verdict)
+        response = _register_form(429, next_url=next_url, email=email, errors={"email": message})
+        response.headers["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         user = register(services().sessions, email=email, password=password)
     except AccountError as exc:
@@ -84,6 +101,62 @@ def register_account() -> Response:
 def logout() -> Response:
     log_out()
     return _go_to("/")
+
+
+@bp.get("/account/security")
+@login_required
+def security() -> Response:
+    notice = _NOTICE if request.args.get("notice") == "password" else None
+    return render("auth/security.html", "auth/security.html", notice=notice)
+
+
+@bp.post("/account/password")
+@login_required
+def change_password() -> Response:
+    user = _record_of_current_user()
+    try:
+        accounts.change_password(
+            services().sessions,
+            user,
+            current=request.form.get("current_password", ""),
+            new=request.form.get("new_password", ""),
+        )
+    except AccountError as exc:
+        status = 401 if isinstance(exc, accounts.WrongPassword) else 422
+        return render(
+            "auth/security.html",
+            "auth/partials/password_form.html",
+            status=status,
+            errors={exc.field: exc.message},
+        )
+    # Every session ended, this one too: start a fresh one for the shopper who changed it.
+    log_in(_record_of(user.id))
+    return _go_to(url_for("auth.security", notice="password"))
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> Response:
+    accounts.sign_out_everywhere(services().sessions, _record_of_current_user().id)
+    log_out()
+    return _go_to(url_for("auth.login"))
+
+
+_NOTICE = "Password changed. Every other session and API token has ended."
+
+
+def _record_of_current_user() -> UserRecord:
+    user = current_user()
+    assert user is not None  # login_required
+    return _record_of(user.id)
+
+
+def _record_of(user_id: int) -> UserRecord:
+    with services().sessions() as db:
+        record = find_user_by_id(db, user_id)
+    if record is None:
+        raise NotFound()
+    return record
 
 
 def _login_form(status: int = 200, **context) -> Response:

@@ -1,22 +1,25 @@
-"""Card details and a shipping address from a JSON body or the payment form, checked here.
+"""Card details and a shipping address from a JSON body or the payment form, checked here,
+then the card handed to the gateway's vault.
 
 Both the API and the page go through `payment_request`, so a bad card number is
-refused the same way everywhere, before the workflow (let alone the gateway) sees it:
-wrong types and missing objects are 400 (the request is malformed), values the
-store cannot accept (Luhn, past expiry, no city...) are 422 with the shopper's words.
-The card number and CVC are never logged, stored or echoed back.
+refused the same way everywhere, before the workflow sees anything: wrong types and
+missing objects are 400 (the request is malformed), values the store cannot accept
+(Luhn, past expiry, no city...) are 422 with the shopper's words. The card number and
+CVC go from here to `PaymentGateway.tokenize` and nowhere else: the workflow gets the
+token, the brand and the last four. They are never logged, stored by us or echoed back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from domain.checkout import address_problem
 from payments.cards import card_problem
-from workflows.checkout_messages import PaymentDetails, PayRequest, ShippingAddress
+from payments.gateway import Card, InvalidCard, PaymentGateway
+from workflows.checkout_messages import PaymentMethod, PayRequest, ShippingAddress
 
 # Generous for any real value, small enough to refuse junk cheaply.
 MAX_LENGTHS = {"cardNumber": 32, "expiry": 7, "cvc": 4, "name": 200}
@@ -45,22 +48,36 @@ class PaymentInputError(ValueError):
         self.code = code
 
 
-def payment_request(
-    user_id: int, payment: Any, address: Any, *, now: datetime | None = None
-) -> PayRequest:
-    """A PayRequest the workflow can act on, or PaymentInputError saying what is wrong."""
-    details = _payment_details(payment, now or datetime.now(UTC))
-    return PayRequest(user_id, details, _shipping_address(address))
+@dataclass(frozen=True)
+class PaymentInput:
+    card: Card  # its number and CVC are repr=False
+    shipping_address: ShippingAddress
 
 
-def from_json(user_id: int, payload: Mapping[str, Any]) -> PayRequest:
-    for field in ("paymentDetails", "shippingAddress"):
-        if field not in payload or payload[field] is None:
-            raise PaymentInputError(f"{field} is required.", status=400, code="bad_request")
-    return payment_request(user_id, payload["paymentDetails"], payload["shippingAddress"])
+def payment_request(user_id: int, entered: PaymentInput, gateway: PaymentGateway) -> PayRequest:
+    """Vault the card; a PayRequest that carries only its token, brand and last four."""
+    try:
+        method = gateway.tokenize(entered.card)
+    except InvalidCard as refused:
+        raise PaymentInputError(refused.message, code=refused.code) from None
+    token = PaymentMethod(method.id, method.brand, method.last4)
+    return PayRequest(user_id, token, entered.shipping_address)
 
 
-def from_form(user_id: int, form: Mapping[str, str]) -> PayRequest:
+def payment_input(payment: Any, address: Any, *, now: datetime | None = None) -> PaymentInput:
+    """Checked card details and address, or PaymentInputError saying what is wrong."""
+    card = _card(payment, now or datetime.now(UTC))
+    return PaymentInput(card, _shipping_address(address))
+
+
+def from_json(payload: Mapping[str, Any]) -> PaymentInput:
+    for name in ("paymentDetails", "shippingAddress"):
+        if name not in payload or payload[name] is None:
+            raise PaymentInputError(f"{name} is required.", status=400, code="bad_request")
+    return payment_input(payload["paymentDetails"], payload["shippingAddress"])
+
+
+def from_form(form: Mapping[str, str]) -> PaymentInput:
     """The payment form's fields (see templates/checkout/partials/payment_form.html)."""
     payment = {
         "cardNumber": form.get("card_number", ""),
@@ -76,7 +93,7 @@ def from_form(user_id: int, form: Mapping[str, str]) -> PayRequest:
         "postalCode": form.get("postal_code", ""),
         "country": form.get("country", ""),
     }
-    return payment_request(user_id, payment, address)
+    return payment_input(payment, address)
 
 
 def form_echo(form: Mapping[str, str]) -> dict[str, str]:
@@ -85,7 +102,7 @@ def form_echo(form: Mapping[str, str]) -> dict[str, str]:
     return {name: (form.get(name) or "")[:200] for name in keep}
 
 
-def _payment_details(payment: Any, now: datetime) -> PaymentDetails:
+def _card(payment: Any, now: datetime) -> Card:
     if not isinstance(payment, dict):
         raise PaymentInputError(
             "paymentDetails must be an object with cardNumber, expiry, cvc and name.",
@@ -107,7 +124,7 @@ def _payment_details(payment: Any, now: datetime) -> PaymentDetails:
     problem = card_problem(values["cardNumber"], values["expiry"], values["cvc"], now)
     if problem is not None:
         raise PaymentInputError(problem.message, code=problem.code)
-    return PaymentDetails(values["cardNumber"], values["expiry"], values["cvc"], values["name"])
+    return Card(values["cardNumber"], values["expiry"], values["cvc"], values["name"])
 
 
 def _shipping_address(address: Any) -> ShippingAddress:

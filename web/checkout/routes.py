@@ -30,10 +30,17 @@ from web.checkout.operations import (
     short_line_messages,
     utc_iso,
 )
-from web.checkout.payment_input import PaymentInputError, form_echo, from_form
+from web.checkout.payment_input import (
+    PaymentInputError,
+    form_echo,
+    from_form,
+    payment_request,
+)
 from web.checkout.workflow_client import checkout_client
 from web.headers import keep_private
+from web.limits import abuse_limits, too_many_message, units_over_cap
 from web.rendering import render, wants_fragment
+from web.services import services
 from workflows.checkout_messages import CheckoutView
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -49,6 +56,12 @@ def begin() -> Response:
     lines = lines_of_cart(user_id)
     if not lines:
         return _cart(status=409, checkout_error="Your cart is empty: add something first.")
+    too_many = units_over_cap(lines)
+    if too_many:
+        return _cart(status=422, checkout_error=too_many)
+    verdict = abuse_limits().begin(user_id)
+    if not verdict.allowed:
+        return _cart(status=429, checkout_error=too_many_message("checkouts begun", verdict))
     view = checkout_client().begin(user_id, lines)
     if view.status.holds_stock:
         return _go(url_for("checkout.show", checkout_id=view.checkout_id))
@@ -85,8 +98,12 @@ def payment_form(checkout_id: str) -> Response:
 def pay(checkout_id: str) -> Response:
     _known_id(checkout_id)
     values = form_echo(request.form)
+    verdict = abuse_limits().payment(_user_id(), checkout_id)
+    if not verdict.allowed:
+        message = too_many_message("payment attempts", verdict)
+        return _payment_refused(checkout_id, message, 429, values)
     try:
-        pay_request = from_form(_user_id(), request.form)
+        pay_request = payment_request(_user_id(), from_form(request.form), services().payments)
     except PaymentInputError as error:
         return _payment_refused(checkout_id, error.message, error.status, values)
     try:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import Order
 from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
+from web import input_guard
 from web.errors import BadRequest
 from web.orders.suborders import SuborderView, suborders_of
 from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
@@ -165,7 +166,7 @@ def encode_cursor(position: Position) -> str:
 def decode_cursor(cursor: str) -> Position:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        ordered_at, order_id = json.loads(raw)
+        ordered_at, order_id = input_guard.loads(raw)
         instant = datetime.fromisoformat(ordered_at)
     except (binascii.Error, ValueError, TypeError):
         raise BadRequest(_BAD_CURSOR) from None

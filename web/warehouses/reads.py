@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Item, Warehouse, WarehouseOrder, WarehouseOrderLine
 from domain.order import SuborderStatus as SS
+from web import input_guard
 from web.errors import BadRequest
 
 DEFAULT_LIMIT = 50
@@ -114,7 +115,9 @@ def decode_cursor(raw: str | None) -> tuple[datetime, str] | None:
         return None
     problem = "nextCursor is not valid; start again without it."
     try:
-        created, suborder_id = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        created, suborder_id = input_guard.loads(
+            base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+        )
         instant = datetime.fromisoformat(created)
     except (binascii.Error, ValueError, TypeError):
         raise BadRequest(problem) from None

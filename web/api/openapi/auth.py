@@ -1,13 +1,16 @@
-"""POST /api/v1/auth/register and /api/v1/auth/token (web/api/auth.py)."""
+"""POST /api/v1/auth/register, /token, /password and /sign-out-everywhere (web/api/auth.py)."""
 
 from __future__ import annotations
 
-from web.api.openapi.components import errors, json_body, obj, ref
+from web.api.openapi.components import BEARER, errors, json_body, obj, ref
 
 CREDENTIALS = obj({"email": {"type": "string"}, "password": {"type": "string"}})
 
 SCHEMAS = {
     "Credentials": CREDENTIALS,
+    "PasswordChange": obj(
+        {"currentPassword": {"type": "string"}, "newPassword": {"type": "string"}}
+    ),
     "Account": obj({"userID": {"type": "integer"}, "email": {"type": "string"}}),
     "Token": obj(
         {
@@ -31,8 +34,10 @@ PATHS = {
                 **errors(
                     400,
                     409,
+                    429,
                     _400="Missing fields, wrong types, an invalid email or a weak password.",
                     _409="An account with that email already exists (`email_taken`).",
+                    _429="Too many new accounts from this network (`too_many_registrations`).",
                 ),
             },
         }
@@ -46,7 +51,47 @@ PATHS = {
             "requestBody": {"required": True, **json_body(ref("Credentials"))},
             "responses": {
                 "200": {"description": "A signed, expiring token.", **json_body(ref("Token"))},
-                **errors(400, 401, 429, _401="Wrong email or password."),
+                **errors(
+                    400,
+                    401,
+                    429,
+                    503,
+                    _401="Wrong email or password.",
+                    _429="Too many sign-in attempts from this network or for this account.",
+                    _503="The sign-in limits cannot be checked (Redis down): sign-in fails "
+                    "closed (`sign_in_unavailable`).",
+                ),
+            },
+        }
+    },
+    "/api/v1/auth/password": {
+        "post": {
+            "operationId": "changePassword",
+            "tags": ["accounts"],
+            "summary": "Change the password; every token and browser session ends",
+            "security": BEARER,
+            "requestBody": {"required": True, **json_body(ref("PasswordChange"))},
+            "responses": {
+                "204": {"description": "Changed. Get a new token with the new password."},
+                **errors(
+                    400,
+                    401,
+                    403,
+                    _400="Missing fields, wrong types or a weak new password.",
+                    _403="The current password is wrong (`wrong_password`).",
+                ),
+            },
+        }
+    },
+    "/api/v1/auth/sign-out-everywhere": {
+        "post": {
+            "operationId": "signOutEverywhere",
+            "tags": ["accounts"],
+            "summary": "End every browser session and revoke every token of this account",
+            "security": BEARER,
+            "responses": {
+                "204": {"description": "Done; this token is revoked too."},
+                **errors(401),
             },
         }
     },

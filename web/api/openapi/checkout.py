@@ -133,12 +133,15 @@ PATHS = {
                     404,
                     409,
                     422,
+                    429,
                     503,
                     _404="No such checkout (or order) for this shopper.",
+                    _429="BEGIN too often (`too_many_checkouts`): wait `Retry-After` seconds.",
                     _409="`out_of_stock` (with `lines`: itemID, asked, left; nothing is held), "
                     "`no_open_checkout`, or the checkout's state refuses it "
                     "(e.g. `checkout_expired`, `payment_required`, an order already shipped).",
-                    _422="An empty cart, an unknown item, or an Idempotency-Key reused with "
+                    _422="An empty cart, an unknown item, more units of one item than one "
+                    "shopper may hold (`too_many_units`), or an Idempotency-Key reused with "
                     "another body.",
                 ),
             },
@@ -162,8 +165,9 @@ PATHS = {
             "operationId": "pay",
             "tags": ["checkout"],
             "summary": "The paymentInputURL: card details and shipping address",
-            "description": "The card is tokenised; only brand and last four are kept. Sandbox "
-            "cards: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.",
+            "description": "The card is tokenised by the gateway's vault; only its token, "
+            "brand and last four reach the checkout. Sandbox cards: 4242 4242 4242 4242 "
+            "succeeds, 4000 0000 0000 0002 is declined. At most 5 attempts per checkout.",
             "security": BEARER,
             "parameters": [CHECKOUT_ID_PARAM],
             "requestBody": {"required": True, **json_body(ref("Payment"))},
@@ -176,8 +180,13 @@ PATHS = {
                     404,
                     409,
                     422,
+                    429,
                     503,
+                    _402="Declined (`card_declined`, whatever the bank's reason; the hold "
+                    "stays until `expiresAt`, so another card can be tried).",
                     _409="The checkout can no longer be paid (expired, cancelled, already paid).",
+                    _429="Too many payment attempts for this checkout or shopper "
+                    "(`too_many_payment_attempts`).",
                     _422="A card number, expiry, CVC or address the store cannot accept.",
                 ),
             },

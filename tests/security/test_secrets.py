@@ -1,0 +1,119 @@
+"""No secret has a usable default: web and worker refuse public or weak keys at start-up."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from settings import (
+    DEV_SECRET_KEY,
+    PROJECT_ROOT,
+    InsecureSettings,
+    Settings,
+    require_safe_secrets,
+)
+from stack.secrets import secrets_path, with_generated_secrets
+
+pytestmark = pytest.mark.unit
+
+STRONG = "k" * 40
+PAYLOAD = "p" * 40
+
+
+def _env(**extra: str) -> dict[str, str]:
+    return {"SECRET_KEY": STRONG, "PAYLOAD_ENCRYPTION_KEYS": PAYLOAD, **extra}
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    ["", DEV_SECRET_KEY, "change-me-in-production", "too-short-for-hmac"],
+    ids=["missing", "the old settings.py default", "compose's old default", "short"],
+)
+def test_the_store_refuses_to_start_with_a_missing_public_or_short_secret_key(secret_key):
+    settings = Settings.from_env(_env(SECRET_KEY=secret_key))
+    with pytest.raises(InsecureSettings, match="SECRET_KEY"):
+        require_safe_secrets(settings)
+
+
+def test_the_store_refuses_to_start_without_a_payload_encryption_key():
+    settings = Settings.from_env({"SECRET_KEY": STRONG})
+    with pytest.raises(InsecureSettings, match="PAYLOAD_ENCRYPTION_KEYS"):
+        require_safe_secrets(settings)
+
+
+def test_the_web_app_refuses_the_published_default_key_before_building_anything():
+    from web import create_app
+
+    with pytest.raises(InsecureSettings):
+        create_app(Settings.from_env({"SECRET_KEY": DEV_SECRET_KEY}))
+
+
+def test_the_worker_command_refuses_the_published_default_key():
+    result = subprocess.run(
+        [sys.executable, "-m", "entrypoints", "worker"],
+        cwd=PROJECT_ROOT,
+        env={
+            "SECRET_KEY": DEV_SECRET_KEY,
+            "PATH": "/usr/bin:/bin",
+            "DATABASE_URL": "postgresql://nowhere/x",
+            "REDIS_URL": "redis://nowhere",
+            "TYPESENSE_URL": "http://nowhere",
+            "TEMPORAL_ADDRESS": "nowhere:1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Refusing to start" in result.stderr
+
+
+def test_strong_keys_and_an_explicit_dev_environment_are_accepted():
+    require_safe_secrets(Settings.from_env(_env()))
+    require_safe_secrets(Settings.from_env({"SHOPFLOW_ENV": "dev"}))
+    assert Settings.from_env({"SHOPFLOW_ENV": "dev"}).secret_key == DEV_SECRET_KEY
+    assert Settings.from_env({}).secret_key == ""  # no fallback outside dev
+
+
+def test_payload_keys_are_a_comma_separated_list_newest_first():
+    settings = Settings.from_env(_env(PAYLOAD_ENCRYPTION_KEYS=f"{'n' * 40}, {PAYLOAD}"))
+    assert settings.payload_encryption_keys == ("n" * 40, PAYLOAD)
+    assert settings.service_env()["PAYLOAD_ENCRYPTION_KEYS"] == f"{'n' * 40},{PAYLOAD}"
+
+
+def test_make_run_generates_keys_once_into_var_and_keeps_them(tmp_path):
+    base = Settings.from_env({"SHOPFLOW_VAR_DIR": str(tmp_path / "var")})
+    first = with_generated_secrets(base)
+    require_safe_secrets(first)
+    path = secrets_path(base)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    again = with_generated_secrets(base)
+    assert (again.secret_key, again.payload_encryption_keys) == (
+        first.secret_key,
+        first.payload_encryption_keys,
+    )
+    assert json.loads(path.read_text())["SECRET_KEY"] == first.secret_key
+
+
+def test_keys_set_in_the_environment_win_over_generated_ones(tmp_path):
+    base = Settings.from_env(_env(SHOPFLOW_VAR_DIR=str(tmp_path / "var")))
+    assert with_generated_secrets(base) == base
+    assert not secrets_path(base).exists()
+
+
+def test_compose_has_no_default_secret_and_publishes_only_the_storefront():
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    text = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    for name in ("SECRET_KEY", "PAYLOAD_ENCRYPTION_KEYS", "TYPESENSE_API_KEY"):
+        assert f"${{{name}:?" in text and f"${{{name}:-" not in text, name
+    published = {
+        name: svc["ports"] for name, svc in compose["services"].items() if svc.get("ports")
+    }
+    assert set(published) <= {"web", "temporal-ui"}
+    for port in published.get("temporal-ui", []):
+        assert port.startswith("127.0.0.1:"), "the Temporal UI is for operators on the host"
