@@ -85,6 +85,10 @@ class Settings:
     login_rate_limit_window_seconds: int = 60
     api_token_ttl_seconds: int = 86_400
 
+    # The hold sweeper (a Temporal Schedule, every minute) releases a hold this long
+    # past its expiry even if its checkout still looks alive (activities/hold_sweep.py).
+    hold_sweep_grace_seconds: int = 300
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
@@ -132,6 +136,9 @@ class Settings:
                 env, "LOGIN_RATE_LIMIT_WINDOW_SECONDS", default.login_rate_limit_window_seconds
             ),
             api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", default.api_token_ttl_seconds),
+            hold_sweep_grace_seconds=_int(
+                env, "HOLD_SWEEP_GRACE_SECONDS", default.hold_sweep_grace_seconds
+            ),
         )
 
     def with_services(

@@ -32,6 +32,7 @@ from typesense import exceptions as ts_errors
 from db.locks import lock_rows
 from db.models import AggregatedStock, Item, Warehouse, WarehouseStock
 from db.search_index import SearchIndex
+from db.timeouts import limit_transaction
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ def restock(
     """Add `quantity` units of `item_id` to `warehouse_id`, or raise a RestockError."""
     check_quantity(quantity)
     with sessions.begin() as session:
+        limit_transaction(session.connection())
         warehouse = session.get(Warehouse, warehouse_id)
         if warehouse is None:
             raise UnknownWarehouse(f"There is no warehouse {warehouse_id}.")
