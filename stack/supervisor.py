@@ -104,3 +104,17 @@ class Supervisor:
         track.due = None
         self.restarts[watched.name] += 1
         self._log(f"{watched.name} restarted (pid {pid})")
+
+
+class ServiceWatch:
+    """An embedded server of an EmbeddedStack, as the supervisor sees it."""
+
+    def __init__(self, stack, name: str) -> None:  # stack: stack.embedded.EmbeddedStack
+        self._stack = stack
+        self.name = name
+
+    def alive(self) -> bool:
+        return self._stack.service(self.name).running_pid() is not None
+
+    def restart(self) -> int:
+        return self._stack.restart(self.name)
