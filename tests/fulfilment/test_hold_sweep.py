@@ -4,18 +4,17 @@ hold long past its expiry, and leaves a live checkout's hold alone."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
+from tests import sweeps
 from tests.fulfilment.conftest import SEATTLE, Store
 from tests.web.checkout_calls import begin, op, register_api_shopper
 from workflows.checkout_messages import checkout_workflow_id
 from workflows.hold_sweep import CLOSED, EXPIRED, SweepResult
-from entrypoints.worker import ensure_hold_sweep_schedule
 
 pytestmark = pytest.mark.integration
 
@@ -28,29 +27,7 @@ def holds(store: Store, checkout_id: str) -> list[str]:
 
 
 def sweep_once(store: Store) -> SweepResult:
-    """Create the schedule (as a worker start does, twice: idempotent), trigger one run,
-    and return that run's result."""
-
-    async def run(client):
-        sid = await ensure_hold_sweep_schedule(client, store.settings)
-        assert sid == await ensure_hold_sweep_schedule(client, store.settings)
-        handle = client.get_schedule_handle(sid)
-        before = len((await handle.describe()).info.recent_actions)
-        await handle.trigger()
-        for _ in range(300):  # the trigger is taken within moments; 30 s is plenty
-            actions = (await handle.describe()).info.recent_actions
-            if len(actions) > before:
-                break
-            await asyncio.sleep(0.1)
-        else:
-            raise AssertionError("the schedule never started a sweep")
-        started = actions[-1].action
-        run = client.get_workflow_handle(
-            started.workflow_id, run_id=started.first_execution_run_id, result_type=SweepResult
-        )
-        return await run.result()
-
-    return store.temporal(run)
+    return store.temporal(lambda client: sweeps.sweep_once(client, store.settings))
 
 
 def test_a_terminated_checkouts_hold_comes_back_after_one_sweep(store: Store):
