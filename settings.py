@@ -101,6 +101,9 @@ class Settings:
     temporal_ui_origin: str | None = None
     # Served over HTTPS: Secure cookies and HSTS (web/headers.py).
     session_cookie_secure: bool = False
+    # The hold sweeper (a Temporal Schedule, every minute) releases a hold this long
+    # past its expiry even if its checkout still looks alive (activities/hold_sweep.py).
+    hold_sweep_grace_seconds: int = 300
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -169,6 +172,9 @@ class Settings:
             temporal_ui_origin=_str(env, "TEMPORAL_UI_ORIGIN"),
             session_cookie_secure=_str(env, "SESSION_COOKIE_SECURE", "false").lower()
             in ("1", "true", "yes"),
+            hold_sweep_grace_seconds=_int(
+                env, "HOLD_SWEEP_GRACE_SECONDS", default.hold_sweep_grace_seconds
+            ),
         )
 
     def with_services(

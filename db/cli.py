@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import click
 
@@ -35,9 +35,15 @@ def check_command(limit: int) -> None:
     from db.engine import make_engine
     from db.invariants import check_invariants
 
-    engine = make_engine(_database_url(), pool_size=1)
+    settings = _settings()
+    engine = make_engine(settings.database_url, pool_size=1)
     try:
-        report = check_invariants(engine, now=datetime.now(UTC), limit=limit)
+        report = check_invariants(
+            engine,
+            now=datetime.now(UTC),
+            limit=limit,
+            sweep_grace=timedelta(seconds=settings.hold_sweep_grace_seconds),
+        )
     finally:
         engine.dispose()
     if report.ok:

@@ -357,3 +357,28 @@ class PaymentRefund(Base):
     created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
 
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+class RestockRecord(Base):
+    """Every restock, and the Idempotency-Key it came with: a retried restock finds
+    its first record here (same warehouse + key) and adds nothing (db/restock.py)."""
+
+    __tablename__ = "restocks"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    # A record goes with its item or warehouse (tests and catalogue reloads delete them).
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    quantity: Mapped[int] = mapped_column(Integer)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    # The answer the restock gave (what the shelves held right after it).
+    physical_stock: Mapped[int] = mapped_column(Integer)
+    available_stock: Mapped[int] = mapped_column(Integer)
+    aggregated_stock: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+
+    __table_args__ = (
+        # NULL keys (restocks sent without one) never collide.
+        UniqueConstraint("warehouse_id", "idempotency_key", name="uq_restocks_key"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+    )

@@ -21,7 +21,7 @@ restock, or `shopflow catalog reindex`, sets the flag from PostgreSQL again.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import httpx
 from sqlalchemy import select
@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from typesense import exceptions as ts_errors
 
 from db.locks import lock_rows
-from db.models import AggregatedStock, Item, Warehouse, WarehouseStock
+from db.models import AggregatedStock, Item, RestockRecord, Warehouse, WarehouseStock
 from db.search_index import SearchIndex
+from db.timeouts import limit_transaction
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,10 @@ class WarehouseInactive(RestockError):
     pass
 
 
+class IdempotencyKeyReused(RestockError):
+    """The key was used before for another item or quantity at this warehouse."""
+
+
 @dataclass(frozen=True)
 class RestockResult:
     warehouse_id: int
@@ -69,6 +74,7 @@ class RestockResult:
     physical_stock: int  # this warehouse, after the restock
     available_stock: int
     aggregated_stock: int  # what shoppers can reserve now, all warehouses
+    replayed: bool = False  # the answer of an earlier restock with the same key
 
 
 def check_quantity(quantity: int) -> int:
@@ -82,11 +88,23 @@ def check_quantity(quantity: int) -> int:
 
 
 def restock(
-    sessions: sessionmaker[Session], warehouse_id: int, item_id: int, quantity: int
+    sessions: sessionmaker[Session],
+    warehouse_id: int,
+    item_id: int,
+    quantity: int,
+    *,
+    key: str | None = None,
 ) -> RestockResult:
-    """Add `quantity` units of `item_id` to `warehouse_id`, or raise a RestockError."""
+    """Add `quantity` units of `item_id` to `warehouse_id`, or raise a RestockError.
+
+    With an idempotency `key`, the units are added once per (warehouse, key): a repeat
+    with the same item and quantity answers with the first restock's result (replayed),
+    another item or quantity raises IdempotencyKeyReused. The key is claimed in the same
+    transaction as the units, so no crash or Redis outage can add them twice.
+    """
     check_quantity(quantity)
     with sessions.begin() as session:
+        limit_transaction(session.connection())
         warehouse = session.get(Warehouse, warehouse_id)
         if warehouse is None:
             raise UnknownWarehouse(f"There is no warehouse {warehouse_id}.")
@@ -99,6 +117,9 @@ def restock(
             item_name = session.scalar(select(Item.name).where(Item.id == item_id))
         if item_name is None:
             raise UnknownItem(f"There is no item {item_id} in the catalogue.")
+        record = _claim(session, warehouse_id, item_id, quantity, key)
+        if not isinstance(record, RestockRecord):
+            return replace(record, item_name=item_name)
         shelf = session.execute(
             insert(WarehouseStock)
             .values(
@@ -124,6 +145,9 @@ def restock(
             aggregated = AggregatedStock(item_id=item_id, stock=quantity)
             session.add(aggregated)
         session.flush()
+        record.physical_stock = shelf.physical_stock
+        record.available_stock = shelf.available_stock
+        record.aggregated_stock = aggregated.stock
         return RestockResult(
             warehouse_id=warehouse_id,
             item_id=item_id,
@@ -133,6 +157,52 @@ def restock(
             available_stock=shelf.available_stock,
             aggregated_stock=aggregated.stock,
         )
+
+
+def _claim(
+    session: Session, warehouse_id: int, item_id: int, quantity: int, key: str | None
+) -> RestockRecord | RestockResult:
+    """This restock's record (to fill in), or the earlier answer under the same key.
+
+    INSERT … ON CONFLICT DO NOTHING: a concurrent duplicate waits on the key's index
+    entry until the first commits, then finds its record.
+    """
+    claimed = session.scalar(
+        insert(RestockRecord)
+        .values(
+            warehouse_id=warehouse_id,
+            item_id=item_id,
+            quantity=quantity,
+            idempotency_key=key,
+            physical_stock=0,
+            available_stock=0,
+            aggregated_stock=0,
+        )
+        .on_conflict_do_nothing(index_elements=["warehouse_id", "idempotency_key"])
+        .returning(RestockRecord.id)
+    )
+    if claimed is not None:
+        return session.get_one(RestockRecord, claimed)
+    earlier = session.scalars(
+        select(RestockRecord).where(
+            RestockRecord.warehouse_id == warehouse_id, RestockRecord.idempotency_key == key
+        )
+    ).one()
+    if (earlier.item_id, earlier.quantity) != (item_id, quantity):
+        raise IdempotencyKeyReused(
+            f"This Idempotency-Key was already used to restock {earlier.quantity} of item "
+            f"{earlier.item_id}. Use a new key for a new restock."
+        )
+    return RestockResult(
+        warehouse_id=warehouse_id,
+        item_id=item_id,
+        item_name="",
+        quantity=quantity,
+        physical_stock=earlier.physical_stock,
+        available_stock=earlier.available_stock,
+        aggregated_stock=earlier.aggregated_stock,
+        replayed=True,
+    )
 
 
 def refresh_in_stock_flag(

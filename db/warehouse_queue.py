@@ -21,6 +21,20 @@ How the portal uses it (`queue` in web/warehouses/operations.py):
   and any consumer of the group may acknowledge it).
 
 Losing Redis loses no suborder (PostgreSQL still lists it), only the "new" marks.
+
+Bounded memory (issue 11):
+
+* Acknowledging a suborder also drops it from the queued set and the entry hash, then
+  trims the stream (XTRIM MINID) below the oldest entry any consumer group still needs:
+  its oldest pending entry, else its last delivered one. Entries never delivered are
+  above that floor and stay. So a warehouse whose portal keeps up holds only its
+  waiting suborders in Redis, however many it has shipped (tests/db/test_queue_memory.py).
+* XADD caps the stream at about `max_len` entries (MAXLEN ~) for a warehouse nobody
+  reads at all; what falls off is still listed from PostgreSQL.
+* Once acknowledged, a suborder is forgotten: a notify activity retried *after* the
+  portal handled its suborder would queue it again, and the portal's next look finds
+  it no longer waiting and acknowledges it. Harmless, and rare (retries come within
+  seconds, handling takes a warehouse worker).
 """
 
 from __future__ import annotations
@@ -33,29 +47,85 @@ CONSUMER_GROUP = "portal"
 # A pending entry idle this long is read again by whoever looks next (see module doc).
 RECLAIM_IDLE_MS = 30_000
 READ_COUNT = 100
+# Cap on a stream nobody reads (approximate: Redis trims whole nodes).
+MAX_STREAM_LENGTH = 10_000
 
 # Queue a suborder once: SADD claims it, XADD queues it and HSET remembers the entry id,
 # in one atomic server-side step (a worker killed in between cannot leave it claimed
 # but never queued).
 _ENQUEUE_ONCE = """
 if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
-  local entry = redis.call('XADD', KEYS[1], '*', 'suborder_id', ARGV[1], 'order_id', ARGV[2])
+  local entry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[3], '*',
+                           'suborder_id', ARGV[1], 'order_id', ARGV[2])
   redis.call('HSET', KEYS[3], ARGV[1], entry)
   return entry
 end
 return false
 """
 
-# Acknowledge a suborder's entry by suborder id and forget the id: one atomic step.
-_ACK_SUBORDER = """
+# Trim the stream (KEYS[1]) below the oldest entry a consumer group still needs: its
+# oldest pending entry, else its last delivered one (pending entries were delivered,
+# so they are never above it). Undelivered entries are above every floor and stay.
+_TRIM = """
+local function older(a, b)
+  local ams, aseq = string.match(a, '(%d+)-(%d+)')
+  local bms, bseq = string.match(b, '(%d+)-(%d+)')
+  ams, aseq, bms, bseq = tonumber(ams), tonumber(aseq), tonumber(bms), tonumber(bseq)
+  return ams < bms or (ams == bms and aseq < bseq)
+end
+local function trim(stream)
+  if redis.call('EXISTS', stream) == 0 then
+    return 0
+  end
+  local floor = nil
+  for _, group in ipairs(redis.call('XINFO', 'GROUPS', stream)) do
+    local name, needed = nil, nil
+    for i = 1, #group, 2 do
+      if group[i] == 'name' then name = group[i + 1] end
+      if group[i] == 'last-delivered-id' then needed = group[i + 1] end
+    end
+    local pending = redis.call('XPENDING', stream, name)
+    if pending[1] > 0 then needed = pending[2] end
+    if floor == nil or older(needed, floor) then floor = needed end
+  end
+  if floor == nil then
+    return 0
+  end
+  return redis.call('XTRIM', stream, 'MINID', floor)
+end
+"""
+
+# Acknowledge a suborder's entry by suborder id, forget the id, trim: one atomic step.
+_ACK_SUBORDER = (
+    _TRIM
+    + """
 local entry = redis.call('HGET', KEYS[2], ARGV[2])
+redis.call('SREM', KEYS[3], ARGV[2])
 if not entry then
   return false
 end
 redis.call('XACK', KEYS[1], ARGV[1], entry)
 redis.call('HDEL', KEYS[2], ARGV[2])
+trim(KEYS[1])
 return entry
 """
+)
+
+# Acknowledge entries read through the group (ARGV: group, then entry id / suborder id
+# pairs), forget their suborders, trim. Returns how many were acknowledged.
+_ACK_ENTRIES = (
+    _TRIM
+    + """
+local acked = 0
+for i = 2, #ARGV, 2 do
+  acked = acked + redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
+  redis.call('HDEL', KEYS[2], ARGV[i + 1])
+  redis.call('SREM', KEYS[3], ARGV[i + 1])
+end
+trim(KEYS[1])
+return acked
+"""
+)
 
 
 def stream_key(warehouse_id: int) -> str:
@@ -89,8 +159,9 @@ class QueueRead:
 
 
 class WarehouseQueue:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, *, max_len: int = MAX_STREAM_LENGTH) -> None:
         self._redis = client
+        self._max_len = max_len
 
     def enqueue(self, warehouse_id: int, suborder_id: str, order_id: str) -> str | None:
         """Queue the suborder on its warehouse's stream unless it already is.
@@ -109,6 +180,7 @@ class WarehouseQueue:
             entries_key(warehouse_id),
             suborder_id,
             order_id,
+            self._max_len,
         )
         return _text(entry) or None
 
@@ -142,9 +214,10 @@ class WarehouseQueue:
         pending (never queued, or acknowledged before): acknowledging twice is harmless."""
         entry = self._redis.eval(
             _ACK_SUBORDER,
-            2,
+            3,
             stream_key(warehouse_id),
             entries_key(warehouse_id),
+            queued_key(warehouse_id),
             CONSUMER_GROUP,
             suborder_id,
         )
@@ -154,10 +227,16 @@ class WarehouseQueue:
         """Acknowledge entries read with `read` (their suborders were handled)."""
         if not entries:
             return 0
-        pipe = self._redis.pipeline(transaction=True)
-        pipe.xack(stream_key(warehouse_id), CONSUMER_GROUP, *[e.entry_id for e in entries])
-        pipe.hdel(entries_key(warehouse_id), *[e.suborder_id for e in entries])
-        acked, _ = pipe.execute()
+        pairs = [part for e in entries for part in (e.entry_id, e.suborder_id)]
+        acked = self._redis.eval(
+            _ACK_ENTRIES,
+            3,
+            stream_key(warehouse_id),
+            entries_key(warehouse_id),
+            queued_key(warehouse_id),
+            CONSUMER_GROUP,
+            *pairs,
+        )
         return int(acked)
 
     def pending_count(self, warehouse_id: int) -> int:

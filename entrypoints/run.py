@@ -4,6 +4,12 @@ Starts the embedded stack (or uses the external servers named in the environment
 applies migrations, loads the demo catalogue into an empty database, then runs the
 Temporal worker and gunicorn as child processes until Ctrl-C / SIGTERM, when it
 stops everything it started, in reverse order.
+
+While it runs, a supervisor (stack/supervisor.py) restarts any embedded server, the
+worker or gunicorn that exits: back-off from 0.5 s, every restart logged (here and in
+var/logs/supervisor.log), at most RESTARTS_PER_MINUTE each; past that the store stops.
+The worker and web reconnect to a restarted server by themselves. The pid files of the
+worker and web (var/run/worker.pid, web.pid) let `shopflow stack status --json` list them.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import click
 
@@ -35,33 +42,73 @@ def _load_demo_catalogue_if_empty(settings: Settings) -> None:
     load_catalog(settings, warehouses, items, total=settings.demo_items, progress=True)
 
 
+RESTARTS_PER_MINUTE = 5
+
+
+class _Child:
+    """The worker or gunicorn: a child process the supervisor can start again."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], run_dir: Path) -> None:
+        self.name = name
+        self._args = args
+        self._env = env
+        self._pid_file = run_dir / f"{name}.pid"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> int:
+        self.proc = subprocess.Popen(
+            self._args, env=self._env, cwd=PROJECT_ROOT, start_new_session=True
+        )
+        self._pid_file.parent.mkdir(parents=True, exist_ok=True)
+        self._pid_file.write_text(f"{self.proc.pid}\n")
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def restart(self) -> int:
+        return self.start()
+
+
 class _Children:
     """Child processes started by `run`, stopped in reverse order."""
 
-    def __init__(self) -> None:
-        self.procs: list[tuple[str, subprocess.Popen]] = []
+    def __init__(self, run_dir: Path) -> None:
+        self._run_dir = run_dir
+        self.procs: list[_Child] = []
 
-    def start(self, name: str, args: list[str], env: dict[str, str]) -> None:
-        proc = subprocess.Popen(args, env=env, cwd=PROJECT_ROOT, start_new_session=True)
-        self.procs.append((name, proc))
-
-    def first_exited(self) -> tuple[str, int] | None:
-        for name, proc in self.procs:
-            if proc.poll() is not None:
-                return name, proc.returncode
-        return None
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> _Child:
+        child = _Child(name, args, env, self._run_dir)
+        child.start()
+        self.procs.append(child)
+        return child
 
     def stop(self) -> None:
-        for name, proc in reversed(self.procs):
-            if proc.poll() is None:
-                click.echo(f"stopping {name} (pid {proc.pid})")
-                proc.terminate()
-        for _, proc in reversed(self.procs):
+        for child in reversed(self.procs):
+            if child.alive():
+                click.echo(f"stopping {child.name} (pid {child.proc.pid})")
+                child.proc.terminate()
+        for child in reversed(self.procs):
+            if child.proc is None:
+                continue
             try:
-                proc.wait(timeout=15)
+                child.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+                child.proc.kill()
+                child.proc.wait()
+            (self._run_dir / f"{child.name}.pid").unlink(missing_ok=True)
+
+
+def _supervisor_log(var_dir: Path):
+    log_path = var_dir / "logs" / "supervisor.log"
+
+    def log(message: str) -> None:
+        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} supervisor: {message}"
+        click.echo(line, err=True)
+        with open(log_path, "a") as out:
+            out.write(line + "\n")
+
+    return log
 
 
 class _Stop(Exception):
@@ -79,6 +126,7 @@ def run_command(no_demo: bool) -> None:
     from db.migrate import upgrade
     from stack import EmbeddedStack, StackError
     from stack.secrets import with_generated_secrets
+    from stack.supervisor import GaveUp, RestartPolicy, ServiceWatch, Supervisor
 
     base = with_generated_secrets(Settings.from_env())
     try:
@@ -87,10 +135,11 @@ def run_command(no_demo: bool) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     stack = EmbeddedStack(base)
-    children = _Children()
+    children = _Children(Path(base.var_dir) / "run")
     # Explicit for both: a shell that starts us in the background ignores SIGINT.
     signal.signal(signal.SIGTERM, _raise_stop)
     signal.signal(signal.SIGINT, _raise_stop)
+    exit_code = 0
     try:
         click.echo("starting the stack ...")
         endpoints = stack.up()
@@ -100,8 +149,13 @@ def run_command(no_demo: bool) -> None:
         if not no_demo:
             _load_demo_catalogue_if_empty(settings)
         env = settings.child_env()
-        children.start("worker", [venv_bin("shopflow"), "worker"], env)
-        children.start("web", gunicorn_args(settings), env)
+        worker = children.start("worker", [venv_bin("shopflow"), "worker"], env)
+        web = children.start("web", gunicorn_args(settings), env)
+        supervisor = Supervisor(
+            [*(ServiceWatch(stack, s.name) for s in stack.embedded), worker, web],
+            policy=RestartPolicy(max_per_minute=RESTARTS_PER_MINUTE),
+            log=_supervisor_log(Path(base.var_dir)),
+        )
         click.echo("")
         click.echo(f"  storefront:       http://{settings.host}:{settings.port}")
         if endpoints.temporal_ui_url:
@@ -109,12 +163,11 @@ def run_command(no_demo: bool) -> None:
         click.echo("  Ctrl-C stops everything; data stays under ./var/")
         click.echo("")
         while True:
-            exited = children.first_exited()
-            if exited:
-                name, code = exited
-                click.echo(f"{name} exited with code {code}; stopping the store", err=True)
-                break
+            supervisor.tick()
             time.sleep(0.5)
+    except GaveUp as exc:
+        click.echo(f"error: {exc}; stopping the store", err=True)
+        exit_code = 1
     except StackError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -124,6 +177,7 @@ def run_command(no_demo: bool) -> None:
         children.stop()
         stack.down()
         click.echo("stopped")
+    sys.exit(exit_code)
 
 
 @click.command("web")

@@ -24,7 +24,17 @@ from datetime import timedelta
 import click
 import redis
 from sqlalchemy import Engine
-from temporalio.client import Client
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleIntervalSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleSpec,
+    ScheduleUpdate,
+)
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -32,14 +42,18 @@ import temporal_client
 from activities.catalog import CatalogActivities
 from activities.checkout import CheckoutActivities
 from activities.fulfilment import FulfilmentActivities
+from activities.hold_sweep import HoldSweepActivities
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
-from db.engine import make_engine, make_session_factory
+from db.engine import make_engine
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
+from db.timeouts import bounded_sessions
 from entrypoints.replay_check import find_unreplayable
 from payments.sandbox import SandboxGateway
 from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
+from workflows.hold_sweep import EVERY as SWEEP_EVERY
+from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
@@ -62,6 +76,7 @@ WORKFLOWS: list[type] = [
     CheckoutWorkflow,
     OrderWorkflow,
     WarehouseAssignmentWorkflow,
+    HoldSweepWorkflow,
 ]
 
 
@@ -84,7 +99,9 @@ class WorkerResources:
 def build_activities(resources: WorkerResources, client: Client, task_queue: str) -> list[Callable]:
     """Every activity, built on `resources`; orders start through `client` on `task_queue`."""
     catalog = CatalogActivities(resources.engine, resources.search_index)
-    sessions = make_session_factory(resources.engine)
+    # Every activity transaction is bounded (lock and statement timeouts under the
+    # activity attempt), so a timed-out attempt can never commit late: db/timeouts.py.
+    sessions = bounded_sessions(resources.engine)
     # The bundled sandbox gateway keeps its ledger in the store's own database; a real
     # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
     gateway = SandboxGateway(sessions)
@@ -94,12 +111,14 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     )
     refunds = RefundActivities(sessions, gateway)
     orders = OrderStarter(client, task_queue)
+    sweeper = HoldSweepActivities(sessions, client, checkout)
     return [
         *catalog.activities(),
         *checkout.activities(),
         *fulfilment.activities(),
         *refunds.activities(),
         *orders.activities(),
+        *sweeper.activities(),
     ]
 
 
@@ -166,6 +185,32 @@ async def warn_about_unreplayable(client: Client, settings: Settings) -> None:
         click.echo(f"Replay check: all {report.checked} open workflows replay on this code")
 
 
+async def ensure_hold_sweep_schedule(client: Client, settings: Settings) -> str:
+    """Create (or bring up to date) the Schedule that sweeps leaked holds every minute.
+
+    Idempotent: every worker start calls it; the first creates the schedule, the others
+    find it and rewrite it to this definition (same id per task queue).
+    """
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            HoldSweepWorkflow.run,
+            SweepRequest(settings.hold_sweep_grace_seconds),
+            id=f"{schedule_id(settings.task_queue)}-run",
+            task_queue=settings.task_queue,
+            execution_timeout=timedelta(minutes=2),
+        ),
+        spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=SWEEP_EVERY)]),
+        # A sweep still running (Temporal was down a while) is not doubled up.
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    sid = schedule_id(settings.task_queue)
+    try:
+        await client.create_schedule(sid, schedule)
+    except ScheduleAlreadyRunningError:
+        await client.get_schedule_handle(sid).update(lambda _: ScheduleUpdate(schedule=schedule))
+    return sid
+
+
 async def run_worker(
     settings: Settings, stop: asyncio.Event, *, threads: int = ACTIVITY_THREADS
 ) -> None:
@@ -179,6 +224,7 @@ async def run_worker(
                 client, resources, executor, task_queue=settings.task_queue, threads=threads
             )
             async with worker:
+                await ensure_hold_sweep_schedule(client, settings)
                 click.echo(
                     f"Worker polling task queue {settings.task_queue!r} on "
                     f"{settings.temporal_address} ({len(WORKFLOWS)} workflows); Ctrl-C stops it"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import click
@@ -58,8 +59,14 @@ def down_command() -> None:
 
 
 @stack_group.command("status")
-def status_command() -> None:
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON list: name, pid, port, state, location."
+)
+def status_command(as_json: bool) -> None:
     """Show each service: running (pid, address), stopped, or external."""
     stack = EmbeddedStack(Settings.from_env())
+    if as_json:
+        click.echo(json.dumps(stack.status_records()))
+        return
     for name, state in stack.status():
         click.echo(f"{name:<10} {state}")

@@ -160,6 +160,15 @@ class EmbeddedStack:
         service.wait_healthy(pid, self.timeout, abort)
         return pid, True
 
+    def restart(self, name: str) -> int:
+        """Start the embedded service `name` again after it exited (what the supervisor of
+        `shopflow run` calls); a no-op returning its pid when it is running. Clears what a
+        killed server leaves behind (stale pid and lock files) first."""
+        service = self.service(name)
+        with self._locked():
+            pid, _ = self._ensure(service, threading.Event(), lambda s, p: None)
+            return pid
+
     # -- down ----------------------------------------------------------------------------
     def down(self) -> list[str]:
         """Stop every embedded service running under var_dir (SIGTERM or the server's own
@@ -217,6 +226,47 @@ class EmbeddedStack:
                 rows.append((service.name, "stopped"))
         return rows
 
+    def status_records(self) -> list[dict]:
+        """Each service as {name, pid, port, state, location}: what `shopflow stack status
+        --json` prints, so an operator (or a fault test) can find the process to restart.
+
+        state: running | not answering | stopped | external. `port` is the TCP port clients
+        use (None for PostgreSQL's unix socket). The worker and web of `shopflow run` are
+        listed too, from the pid files it writes.
+        """
+        records: list[dict] = []
+        for service in self.services:
+            port = service.ports[0] if service.ports else None
+            if service.external_url is not None:
+                records.append(
+                    _record(service.name, None, None, "external", redact(service.external_url))
+                )
+                continue
+            pid = service.running_pid()
+            state = "stopped"
+            if pid is not None:
+                try:
+                    state = "running" if service.healthy() else "not answering"
+                except Exception:
+                    state = "not answering"
+            records.append(_record(service.name, pid, port, state, service.location))
+        for name, port in (("worker", None), ("web", self.settings.port)):
+            pid_file = self.var_dir / "run" / f"{name}.pid"
+            if not pid_file.exists():
+                continue
+            pid = process.read_pid_file(pid_file)
+            alive = pid is not None and process.pid_alive(pid)
+            records.append(
+                _record(
+                    name,
+                    pid if alive else None,
+                    port,
+                    "running" if alive else "stopped",
+                    "child of shopflow run",
+                )
+            )
+        return records
+
     # -- helpers -------------------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -230,6 +280,10 @@ class EmbeddedStack:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _record(name: str, pid: int | None, port: int | None, state: str, location: str) -> dict:
+    return {"name": name, "pid": pid, "port": port, "state": state, "location": location}
 
 
 def _as_stack_error(service: Service, exc: BaseException) -> StackError:

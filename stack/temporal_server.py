@@ -15,6 +15,7 @@ SEARCH_ATTRIBUTES = {
     "OrderId": "Keyword",
     "CheckoutStatus": "Keyword",
     "OrderStatus": "Keyword",
+    "CheckoutId": "Keyword",  # the hold sweeper finds a reservation's checkout by it
 }
 
 

@@ -39,6 +39,9 @@ ORDER_FAILED = "OrderFailed"
 CUSTOMER_ID = SearchAttributeKey.for_keyword("CustomerId")
 CHECKOUT_STATUS = SearchAttributeKey.for_keyword("CheckoutStatus")
 ORDER_ID = SearchAttributeKey.for_keyword("OrderId")
+# Set when the web starts the workflow (not upserted by it): the hold sweeper
+# (activities/hold_sweep.py) finds a reservation's checkout by it.
+CHECKOUT_ID = SearchAttributeKey.for_keyword("CheckoutId")
 
 
 def checkout_workflow_id(user_id: int) -> str:

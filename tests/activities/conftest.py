@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from activities.checkout import CheckoutActivities
-from db.engine import make_session_factory
+from db.timeouts import bounded_sessions
 from payments.sandbox import SandboxGateway
 
 WAREHOUSE = 99101
@@ -106,7 +106,7 @@ def shop(engine):
                 text("INSERT INTO cart_lines (cart_id, item_id, quantity) VALUES (:c, :i, 1)"),
                 {"c": cart_id, "i": item_id},
             )
-    sessions = make_session_factory(engine)
+    sessions = bounded_sessions(engine)  # as the worker builds them
     yield Shop(engine, CheckoutActivities(sessions, SandboxGateway(sessions)), list(PRICES))
     with engine.begin() as conn:
         _remove(conn)

@@ -101,7 +101,22 @@ def test_the_checker_names_an_item_whose_stock_does_not_add_up(engine, one_item)
     assert any(v.invariant == "I1" and f"item {one_item}" in v.detail for v in report.violations)
 
 
-def test_the_checker_flags_a_hold_left_behind_after_its_expiry(engine, one_item):
+def test_a_hold_just_past_its_expiry_is_the_sweepers_to_release_not_a_violation(engine, one_item):
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = 6 WHERE item_id = :i"), {"i": one_item}
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reservations (checkout_id, item_id, quantity, expires_at, state) "
+                "VALUES ('co-inv-3', :i, 1, :exp, 'HELD')"
+            ),
+            {"i": one_item, "exp": datetime.now(UTC) - timedelta(minutes=1)},
+        )
+    assert _report(engine).ok
+
+
+def test_the_checker_flags_a_hold_the_sweeper_missed(engine, one_item):
     with engine.begin() as conn:
         conn.execute(
             text("UPDATE aggregated_stock SET stock = 6 WHERE item_id = :i"), {"i": one_item}

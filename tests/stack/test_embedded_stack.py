@@ -228,6 +228,31 @@ def test_a_crashed_server_is_started_again_and_the_others_are_kept(shared):
     engine.dispose()
 
 
+def test_status_records_name_pid_port_and_state_and_one_dead_server_restarts_alone(shared):
+    """What `shopflow stack status --json` prints, and what the supervisor calls."""
+    stack, endpoints = shared
+    records = {r["name"]: r for r in stack.status_records()}
+    running = pids(stack.settings)
+    assert list(records) == list(SERVICES)  # no worker/web: no `shopflow run` here
+    assert {name: (r["pid"], r["state"]) for name, r in records.items()} == {
+        name: (running[name], "running") for name in SERVICES
+    }
+    assert records["redis"]["port"] == stack.settings.redis_port
+    assert records["temporal"]["port"] == stack.settings.temporal_port
+    assert records["postgres"]["port"] is None  # a unix socket: see its location
+
+    os.kill(running["typesense"], signal.SIGKILL)
+    assert _wait(lambda: not pid_alive(running["typesense"]))
+    assert {r["name"]: r["state"] for r in stack.status_records()}["typesense"] == "stopped"
+    new_pid = stack.restart("typesense")
+
+    assert new_pid != running["typesense"]
+    assert pids(stack.settings) == {**running, "typesense": new_pid}
+    assert stack.restart("typesense") == new_pid  # running: nothing to do
+    with typesense(endpoints) as ts:
+        assert ts.get("/health").json() == {"ok": True}
+
+
 def test_a_port_taken_by_another_program_is_named_and_nothing_is_left_running(tmp_path):
     settings = isolated_settings(tmp_path / "var")
     stack = EmbeddedStack(settings, timeout=60)

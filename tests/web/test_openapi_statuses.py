@@ -251,6 +251,17 @@ def _restock(w: World, warehouse: str = "", quantity: int = 3):
     )
 
 
+def _restock_key_reused(w: World):
+    from tests.web.warehouse_world import TACOMA
+
+    item = w.warehouses.item({TACOMA: 1})
+    headers = {**w.staff, "Idempotency-Key": f"delivery-{item}"}
+    path = f"/api/v1/warehouses/{TACOMA}/restock"
+    first = w.staff_post(path, headers, json={"itemID": item, "quantity": 2})
+    assert first.status_code == 200, first.get_json()
+    return w.staff_post(path, headers, json={"itemID": item, "quantity": 5})
+
+
 def _wh(path: str) -> str:
     from tests.web.warehouse_world import TACOMA
 
@@ -400,6 +411,7 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
         w, str(NO_SUCH_WAREHOUSE)
     ),
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 409): lambda w: _restock(w, "7103"),
+    ("post", "/api/v1/warehouses/{warehouseID}/restock", 422): lambda w: _restock_key_reused(w),
     ("get", "/api/v1/openapi.json", 200): lambda w: w.get("/api/v1/openapi.json"),
 }
 

@@ -9,9 +9,11 @@
             last read the warehouse's queue stream
     POST /api/v1/warehouses/<id>/suborders/<suborderID>/ship     -> 200 suborder
     POST /api/v1/warehouses/<id>/suborders/<suborderID>/deliver  -> 200 suborder
-    POST /api/v1/warehouses/<id>/restock {itemID, quantity}
+    POST /api/v1/warehouses/<id>/restock {itemID, quantity}   [Idempotency-Key]
          -> 200 {warehouseID, itemID, name, quantity, physicalStock, availableStock,
                  aggregatedStock, searchIndexUpdated[, message]}
+            the same key again: the same answer, units added once; the same key with
+            another item or quantity: 422
 
 suborder = {suborderID, orderID, warehouseID, status, createdAt, shippedAt,
 deliveredAt, shippingAddress, lines: [{itemID, name, quantity}]}.
@@ -34,6 +36,7 @@ from domain.order import SuborderStatus
 from web.api.json_io import address_json, api_error, private_json, read_json_object, require_int
 from web.auth import staff_required
 from web.headers import keep_private
+from web.idempotency import HEADER, idempotent
 from web.services import services
 from web.warehouses import operations as ops
 from web.warehouses import reads
@@ -98,10 +101,19 @@ def deliver(warehouse_id: str, suborder_id: str) -> Response:
 @staff_required
 def restock(warehouse_id: str) -> Response:
     warehouse = ops.warehouse_or_404(reads.parse_warehouse_id(warehouse_id))
+    key = request.headers.get(HEADER)
+    # The Redis layer replays the stored answer; the key also goes to PostgreSQL with
+    # the units (db/restock.py), so even with Redis down they are added once.
+    return idempotent(
+        f"RESTOCK:{warehouse.id}", lambda: _restock(warehouse, key.strip() if key else None)
+    )
+
+
+def _restock(warehouse: WarehouseView, key: str | None) -> Response:
     payload = read_json_object()
     item_id, quantity = require_int(payload, "itemID"), require_int(payload, "quantity")
     try:
-        outcome = ops.restock(warehouse.id, item_id, quantity)
+        outcome = ops.restock(warehouse.id, item_id, quantity, key=key)
     except ops.PortalRefused as refused:
         return api_error(refused.status, refused.code, refused.message)
     result = outcome.result

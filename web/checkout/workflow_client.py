@@ -32,7 +32,11 @@ from temporalio.client import (
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+)
 from temporalio.service import RPCError, RPCStatusCode
 
 from domain.checkout import (
@@ -56,6 +60,7 @@ from web.services import services
 from web.temporal_gateway import TemporalGateway, TemporalUnavailable
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import (
+    CHECKOUT_ID,
     BeginRequest,
     CancelRequest,
     CheckoutInput,
@@ -121,6 +126,10 @@ class CheckoutClient:
                     task_queue=self._task_queue,
                     # A double click (or a second tab) joins the running checkout.
                     id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+                    # How the hold sweeper tells a live checkout from a closed one.
+                    search_attributes=TypedSearchAttributes(
+                        [SearchAttributePair(CHECKOUT_ID, checkout_id)]
+                    ),
                 )
                 try:
                     view = await client.execute_update_with_start_workflow(

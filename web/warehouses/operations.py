@@ -193,10 +193,13 @@ def _workflow_missing(suborder_id: str) -> PortalRefused:
 # --- restock ------------------------------------------------------------------------
 
 
-def restock(warehouse_id: int, item_id: int, quantity: int) -> RestockOutcome:
+def restock(
+    warehouse_id: int, item_id: int, quantity: int, *, key: str | None = None
+) -> RestockOutcome:
+    """`key` (the API's Idempotency-Key, the portal form's hidden key): units added once."""
     s = services()
     try:
-        result = stock.restock(s.sessions, warehouse_id, item_id, quantity)
+        result = stock.restock(s.sessions, warehouse_id, item_id, quantity, key=key)
     except stock.UnknownWarehouse as error:
         raise NotFound(description=str(error)) from error
     except stock.UnknownItem as error:
@@ -205,10 +208,13 @@ def restock(warehouse_id: int, item_id: int, quantity: int) -> RestockOutcome:
         raise PortalRefused(400, "invalid_quantity", str(error)) from error
     except stock.WarehouseInactive as error:
         raise PortalRefused(409, "warehouse_inactive", str(error)) from error
+    except stock.IdempotencyKeyReused as error:
+        raise PortalRefused(422, "idempotency_key_reused", str(error)) from error
     index = SearchIndex(s.typesense, s.settings.typesense_collection)
     return RestockOutcome(result, stock.refresh_in_stock_flag(s.sessions, index, item_id))
 
 
+ALREADY_RECORDED = "This restock was already recorded: the units were added once, not again."
 SEARCH_NOT_UPDATED = (
     "The units are on the shelf and can be ordered now, but search could not be told: "
     "search results may show the item as out of stock until the next restock or reindex."

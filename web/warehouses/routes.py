@@ -11,6 +11,7 @@ the whole page comes back. Shoppers get 403; anonymous visitors go to the login 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 from flask import Blueprint, Response, redirect, request, url_for
@@ -77,7 +78,7 @@ def restock(warehouse_id: str) -> Response:
     try:
         item_id = _form_number(form["item_id"], "item number")
         quantity = _form_number(form["quantity"], "quantity")
-        outcome = ops.restock(warehouse.id, item_id, quantity)
+        outcome = ops.restock(warehouse.id, item_id, quantity, key=_form_key())
     except ops.PortalRefused as refused:
         return _portal(
             warehouse, fragment, status=refused.status, restock_error=str(refused), form=form
@@ -87,6 +88,7 @@ def restock(warehouse_id: str) -> Response:
         warehouse,
         fragment,
         restocked=outcome.result,
+        already_recorded=ops.ALREADY_RECORDED if outcome.result.replayed else None,
         search_note=ops.SEARCH_CACHE_NOTE.format(ttl=ttl)
         if outcome.search_updated
         else ops.SEARCH_NOT_UPDATED,
@@ -122,6 +124,9 @@ def _portal(warehouse: WarehouseView, fragment: str, *, status: int = 200, **con
     if not wants_fragment() or fragment.endswith("queue.html"):
         context.update(_queue_context(warehouse))
     context.setdefault("form", {})
+    # Every rendered restock form carries a fresh key: a double click or a re-sent form
+    # posts the same key and adds the units once (db/restock.py).
+    context.setdefault("restock_key", uuid.uuid4().hex)
     return render(
         "warehouses/show.html",
         fragment,
@@ -144,6 +149,15 @@ def _queue_context(warehouse: WarehouseView) -> dict:
 
 def _warehouse(raw_id: str) -> WarehouseView:
     return ops.warehouse_or_404(reads.parse_warehouse_id(raw_id))
+
+
+def _form_key() -> str | None:
+    key = request.form.get("idempotency_key", "").strip()
+    if not key:
+        return None  # an old form without the field: a plain restock
+    if len(key) > 255 or not key.isprintable():
+        raise ops.PortalRefused(400, "bad_request", "The form is damaged; reload the page.")
+    return key
 
 
 def _form_number(raw: str, what: str) -> int:

@@ -150,13 +150,34 @@ PATHS = {
             "operationId": "restock",
             "tags": ["warehouses"],
             "summary": "Record units arriving at a warehouse",
-            "description": STAFF,
+            "description": STAFF
+            + " `Idempotency-Key` makes a retry safe: the same key and body answer the same "
+            "and add the units once (the key is kept with the units in PostgreSQL); the same "
+            "key with another item or quantity is a 422.",
             "security": BEARER,
-            "parameters": [WAREHOUSE_ID],
+            "parameters": [
+                WAREHOUSE_ID,
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                    "description": "Repeat a restock safely: the same key adds the units once.",
+                },
+            ],
             "requestBody": {"required": True, **json_body(ref("Restock"))},
             "responses": {
                 "200": {"description": "The stock now.", **json_body(ref("Restocked"))},
-                **errors(400, 401, 403, 404, 409, _409="The warehouse is not active."),
+                **errors(
+                    400,
+                    401,
+                    403,
+                    404,
+                    409,
+                    422,
+                    _409="The warehouse is not active (or a restock with this key is still "
+                    "being recorded).",
+                    _422="The Idempotency-Key was used before for another item or quantity.",
+                ),
             },
         }
     },

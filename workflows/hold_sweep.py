@@ -1,0 +1,70 @@
+"""HoldSweepWorkflow: give back stock that no checkout will ever give back.
+
+A Temporal Schedule (`hold-sweep-<task queue>`, created by the worker at start, visible
+under Schedules in the Web UI) starts this workflow every minute. Its one activity
+(activities/hold_sweep.py) releases, through the checkout's own `release` code, the
+HELD reservations
+
+* of a checkout whose workflow has closed (terminated by an operator, or a timed-out
+  reserve attempt that committed after the workflow had given up), and
+* whose hold expired more than `grace_seconds` ago, whatever the workflow says (the
+  grace covers a payment accepted just before the deadline: authorize and order
+  write take at most 2.5 minutes).
+
+The result lists what was freed, so each run in the Web UI says what it did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from domain.stock import Line
+
+WORKFLOW_NAME = "HoldSweepWorkflow"
+SWEEP_HOLDS = "holds.sweep"
+EVERY = timedelta(minutes=1)
+DEFAULT_GRACE_SECONDS = 300
+
+CLOSED = "checkout closed"
+EXPIRED = "expired past grace"
+
+
+def schedule_id(task_queue: str) -> str:
+    return f"hold-sweep-{task_queue}"
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    grace_seconds: int = DEFAULT_GRACE_SECONDS
+
+
+@dataclass(frozen=True)
+class FreedHold:
+    checkout_id: str
+    reason: str  # CLOSED or EXPIRED
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    held_checkouts: int  # checkouts with HELD rows the sweep looked at
+    freed: tuple[FreedHold, ...] = field(default_factory=tuple)
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class HoldSweepWorkflow:
+    @workflow.run
+    async def run(self, request: SweepRequest) -> SweepResult:
+        # One attempt fits well inside the minute; the next run is the real retry.
+        return await workflow.execute_activity(
+            SWEEP_HOLDS,
+            request,
+            result_type=SweepResult,
+            start_to_close_timeout=timedelta(seconds=45),
+            retry_policy=RetryPolicy(maximum_attempts=2),
+        )
