@@ -357,3 +357,27 @@ class PaymentRefund(Base):
     created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
 
     __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+
+
+# --- The shopper's own: saved addresses (web/account) -----------------------------------
+
+
+class SavedAddress(Base):
+    """An address-book entry: checked by domain/addresses.py before it is written, so the
+    country is always an ISO 3166 alpha-2 code."""
+
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    line1: Mapped[str] = mapped_column(String(200))
+    line2: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+    # Set when a checkout ships to it: the payment page offers the last used first.
+    last_used_at: Mapped[datetime | None] = mapped_column(_now())
+
+    __table_args__ = (Index("ix_addresses_user_id", "user_id"),)
