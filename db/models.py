@@ -381,3 +381,20 @@ class SavedAddress(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(_now())
 
     __table_args__ = (Index("ix_addresses_user_id", "user_id"),)
+
+
+class CoPurchase(Base):
+    """In how many orders two items were bought together (both directions stored). Kept by
+    the `order_lines_count_co_purchases` trigger (migration 0004_shopper), never by code."""
+
+    __tablename__ = "co_purchases"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    orders: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint("orders > 0", name="orders_positive"),)
