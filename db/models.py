@@ -71,6 +71,8 @@ class Item(Base):
     price: Mapped[int] = mapped_column(Integer)  # cents
     rating: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+    # From an imported product file (catalog/importer.py); None shows the placeholder.
+    image_url: Mapped[str | None] = mapped_column(String(2000))
 
     stock: Mapped[AggregatedStock] = relationship(back_populates="item", uselist=False)
 

@@ -46,6 +46,7 @@ class ItemCard:
     price: int  # cents
     category: str
     stock: int
+    image_url: str | None = None
 
     @property
     def in_stock(self) -> bool:
@@ -170,10 +171,11 @@ def item_cards(session: Session, item_ids: Collection[int]) -> dict[int, ItemCar
     if not item_ids:
         return {}
     rows = session.execute(
-        select(Item.id, Item.name, Item.price, Item.category, AggregatedStock.stock)
+        select(Item.id, Item.name, Item.price, Item.category, AggregatedStock.stock, Item.image_url)
         .outerjoin(AggregatedStock, AggregatedStock.item_id == Item.id)
         .where(Item.id.in_(list(item_ids)))
     )
     return {
-        row.id: ItemCard(row.id, row.name, row.price, row.category, row.stock or 0) for row in rows
+        row.id: ItemCard(row.id, row.name, row.price, row.category, row.stock or 0, row.image_url)
+        for row in rows
     }
