@@ -387,7 +387,7 @@ class SavedAddress(Base):
 
 class CoPurchase(Base):
     """In how many orders two items were bought together (both directions stored). Kept by
-    the `order_lines_count_co_purchases` trigger (migration 0004_shopper), never by code."""
+    the `order_lines_count_co_purchases` trigger (migration 0005_shopper), never by code."""
 
     __tablename__ = "co_purchases"
 

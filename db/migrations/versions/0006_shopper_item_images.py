@@ -1,14 +1,14 @@
 """items.image_url: a product picture from the operator's product file (optional)
 
-Revision ID: 0005_shopper
-Revises: 0004_shopper
+Revision ID: 0006_shopper
+Revises: 0005_shopper
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_shopper"
-down_revision = "0004_shopper"
+revision = "0006_shopper"
+down_revision = "0005_shopper"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """address book: saved shipping addresses per shopper
 
-Revision ID: 0003_shopper
-Revises: 0002
+Revision ID: 0004_shopper
+Revises: 0003_security
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_shopper"
-down_revision = "0002"
+revision = "0004_shopper"
+down_revision = "0003_security"
 branch_labels = None
 depends_on = None
 
