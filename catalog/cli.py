@@ -1,4 +1,4 @@
-"""`shopflow catalog generate|reindex`: fill the store, rebuild its search index.
+"""`shopflow catalog generate|import|reindex`: fill the store, rebuild its search index.
 
 Service URLs come from the environment, or else are those of the embedded stack
 under ./var (resolved once by `entrypoints/cli.py`).
@@ -7,6 +7,7 @@ under ./var (resolved once by `entrypoints/cli.py`).
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import click
 
@@ -66,6 +67,86 @@ def generate_command(
     )
     if not progress:
         click.echo(report.summary())
+
+
+@catalog_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), help="Default: by extension.")
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Load the good rows and write the bad ones to a report (default: nothing on errors).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where --skip-invalid writes skipped rows (default: FILE.skipped.csv).",
+)
+@click.option(
+    "--reindex",
+    type=click.Choice(["workflow", "here", "none"]),
+    default="workflow",
+    show_default=True,
+    help="Rebuild search with the ReindexCatalog workflow, in this process, or not at all.",
+)
+@click.option("--batch-size", type=click.IntRange(min=1), default=5000, show_default=True)
+@click.option("--progress/--no-progress", default=True, show_default=True)
+def import_command(
+    file: Path,
+    fmt: str | None,
+    skip_invalid: bool,
+    report_path: Path | None,
+    reindex: str,
+    batch_size: int,
+    progress: bool,
+) -> None:
+    """Upsert products by sku from a CSV or JSON Lines FILE (docs/catalog-import.md).
+
+    Every bad row is reported with its line and field; with any, nothing is applied
+    unless --skip-invalid. The search index is rebuilt when something changed.
+    """
+    from catalog.importer import ImportFailed, detect_format, import_catalog
+
+    settings = _settings()
+    try:
+        fmt = detect_format(file, fmt)
+        report = import_catalog(
+            settings,
+            file,
+            fmt=fmt,
+            skip_invalid=skip_invalid,
+            skipped_report=report_path,
+            batch_size=batch_size,
+            progress=progress,
+        )
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except ImportFailed as failed:
+        errors = failed.report.errors
+        for error in errors[:50]:
+            click.echo(str(error), err=True)
+        if len(errors) > 50:
+            click.echo(f"... and {len(errors) - 50} more", err=True)
+        raise click.ClickException(
+            f"{file.name}: {len(errors)} error(s) in {failed.report.rows:,} rows; nothing was "
+            "imported. Fix them, or load the good rows with --skip-invalid."
+        ) from None
+    click.echo(f"{file.name}: {report.summary()}")
+    if report.skipped_report:
+        click.echo(f"Skipped rows and why: {report.skipped_report}")
+    if not report.changed:
+        click.echo("Nothing changed; the search index is left as it is.")
+    elif reindex == "workflow":
+        asyncio.run(_start_reindex(settings, batch_size, 2, True))
+    elif reindex == "here":
+        from catalog.loader import reindex_from_database
+
+        click.echo(
+            reindex_from_database(settings, batch_size=batch_size, progress=progress).summary()
+        )
+    else:
+        click.echo("Search index not rebuilt (--reindex none): run `shopflow catalog reindex`.")
 
 
 @catalog_group.command("reindex")

@@ -70,6 +70,7 @@ def read_item_documents(conn: Connection, first_id: int, last_id: int) -> list[d
             Item.price,
             Item.rating,
             func.coalesce(AggregatedStock.stock, 0).label("stock"),
+            Item.image_url,
         )
         .outerjoin(AggregatedStock, AggregatedStock.item_id == Item.id)
         .where(Item.id.between(first_id, last_id))
@@ -86,6 +87,7 @@ def read_item_documents(conn: Connection, first_id: int, last_id: int) -> list[d
             price=row.price,
             rating=row.rating,
             in_stock=row.stock > 0,
+            image_url=row.image_url,
         )
         for row in rows
     ]

@@ -71,6 +71,8 @@ class Item(Base):
     price: Mapped[int] = mapped_column(Integer)  # cents
     rating: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+    # From an imported product file (catalog/importer.py); None shows the placeholder.
+    image_url: Mapped[str | None] = mapped_column(String(2000))
 
     stock: Mapped[AggregatedStock] = relationship(back_populates="item", uselist=False)
 
@@ -382,3 +384,44 @@ class RestockRecord(Base):
         UniqueConstraint("warehouse_id", "idempotency_key", name="uq_restocks_key"),
         CheckConstraint("quantity > 0", name="quantity_positive"),
     )
+
+
+# --- The shopper's own: saved addresses (web/account) -----------------------------------
+
+
+class SavedAddress(Base):
+    """An address-book entry: checked by domain/addresses.py before it is written, so the
+    country is always an ISO 3166 alpha-2 code."""
+
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    line1: Mapped[str] = mapped_column(String(200))
+    line2: Mapped[str] = mapped_column(String(200), default="")
+    city: Mapped[str] = mapped_column(String(200))
+    postal_code: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+    # Set when a checkout ships to it: the payment page offers the last used first.
+    last_used_at: Mapped[datetime | None] = mapped_column(_now())
+
+    __table_args__ = (Index("ix_addresses_user_id", "user_id"),)
+
+
+class CoPurchase(Base):
+    """In how many orders two items were bought together (both directions stored). Kept by
+    the `order_lines_count_co_purchases` trigger (migration 0005_shopper), never by code."""
+
+    __tablename__ = "co_purchases"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    orders: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (CheckConstraint("orders > 0", name="orders_positive"),)

@@ -42,7 +42,10 @@ def item_document(
     price: int,
     rating: float,
     in_stock: bool,
+    image_url: str | None = None,
 ) -> dict[str, Any]:
+    # image_url is not in the schema: stored with the document, never indexed.
+    extra = {"image_url": image_url} if image_url else {}
     return {
         "id": str(item_id),
         "item_id": item_id,
@@ -54,4 +57,5 @@ def item_document(
         "price": price,
         "rating": float(rating),
         "in_stock": bool(in_stock),
+        **extra,
     }

@@ -50,11 +50,14 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
 
 def _feature_blueprints() -> list[Blueprint]:
     # Imported here so that importing `web` alone (e.g. for Services) stays cheap.
-    from web import home, items, search
+    from web import home, items, recommendations, search
+    from web.account.routes import bp as account
     from web.api import bp as api
+    from web.api.addresses import bp as api_addresses
     from web.api.checkout import bp as api_checkout
     from web.api.openapi import bp as api_docs
     from web.api.orders import bp as api_orders
+    from web.api.recommendations import bp as api_recommendations
     from web.api.warehouses import bp as api_warehouses
     from web.auth.routes import bp as auth
     from web.cart.routes import bp as cart
@@ -80,4 +83,8 @@ def _feature_blueprints() -> list[Blueprint]:
         api_warehouses,
         api_docs,
         codec,
+        account,
+        api_addresses,
+        recommendations.bp,
+        api_recommendations,
     ]

@@ -23,7 +23,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        # Product pictures from an imported file may live on a CDN (https only).
+        "img-src 'self' data: https:",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

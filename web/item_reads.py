@@ -30,6 +30,7 @@ class ItemDetails:
     price: int  # cents
     rating: float
     stock: int
+    image_url: str | None = None  # from an imported product file
 
     @property
     def in_stock(self) -> bool:
@@ -65,6 +66,7 @@ def find_item(sessions: sessionmaker[Session], item_id: int) -> ItemDetails | No
         price=item.price,
         rating=item.rating,
         stock=stock or 0,
+        image_url=item.image_url,
     )
 
 

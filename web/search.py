@@ -30,6 +30,7 @@ from db.search import (
 from db.search.args import cents_to_dollars_text
 from db.search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, SortOrder
 from web.errors import SEARCH_UNAVAILABLE
+from web.recommendations import remember_search
 from web.rendering import render, wants_fragment
 from web.services import services
 
@@ -77,6 +78,8 @@ def results() -> Response:
         facets_url=None if page.facets is not None else facets_url(page.query),
         **facet_context(page.query, page.facets),
     )
+    if not following_cursor:
+        remember_search(page)  # a signed-in shopper's search feeds their recommendations
     if wants_fragment() and not following_cursor:
         # The address bar shows the tidy URL (no empty form fields), not the raw request.
         response.headers["HX-Push-Url"] = search_url(page.query, page.limit)

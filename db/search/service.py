@@ -54,6 +54,7 @@ class SearchHit:
     category: str
     rating: float
     in_stock: bool
+    image_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -181,4 +182,5 @@ def _hit(document: dict[str, Any]) -> SearchHit:
         category=document["category"],
         rating=float(document["rating"]),
         in_stock=bool(document.get("in_stock", False)),
+        image_url=document.get("image_url"),
     )

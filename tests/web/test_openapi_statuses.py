@@ -262,6 +262,31 @@ def _restock_key_reused(w: World):
     return w.staff_post(path, headers, json={"itemID": item, "quantity": 5})
 
 
+HOME_ADDRESS = {
+    "name": "Ada Shopper",
+    "line1": "1 Main St",
+    "city": "Seattle",
+    "postalCode": "98101",
+    "country": "US",
+}
+
+
+def _on_saved_address(w: World, method: str, **kwargs):
+    shopper = w.shopper()
+    saved = w.post("/api/v1/addresses", shopper, json=HOME_ADDRESS).get_json()
+    call = getattr(w.shop, method)
+    return call(f"/api/v1/addresses/{saved['addressID']}", headers=shopper.headers, **kwargs)
+
+
+def _address_book_full(w: World):
+    from db.addresses import MAX_ADDRESSES
+
+    shopper = w.shopper()
+    for _ in range(MAX_ADDRESSES):
+        assert w.post("/api/v1/addresses", shopper, json=HOME_ADDRESS).status_code == 201
+    return w.post("/api/v1/addresses", shopper, json=HOME_ADDRESS)
+
+
 def _wh(path: str) -> str:
     from tests.web.warehouse_world import TACOMA
 
@@ -413,6 +438,49 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 409): lambda w: _restock(w, "7103"),
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 422): lambda w: _restock_key_reused(w),
     ("get", "/api/v1/openapi.json", 200): lambda w: w.get("/api/v1/openapi.json"),
+    # the address book and recommendations (web/api/addresses.py, recommendations.py)
+    ("get", "/api/v1/addresses", 200): lambda w: w.get("/api/v1/addresses", w.shopper()),
+    ("get", "/api/v1/addresses", 401): lambda w: w.get("/api/v1/addresses"),
+    ("post", "/api/v1/addresses", 201): lambda w: w.post(
+        "/api/v1/addresses", w.shopper(), json=HOME_ADDRESS
+    ),
+    ("post", "/api/v1/addresses", 400): lambda w: w.post("/api/v1/addresses", w.shopper(), json=[]),
+    ("post", "/api/v1/addresses", 401): lambda w: w.post("/api/v1/addresses", json=HOME_ADDRESS),
+    ("post", "/api/v1/addresses", 409): lambda w: _address_book_full(w),
+    ("post", "/api/v1/addresses", 422): lambda w: w.post(
+        "/api/v1/addresses", w.shopper(), json={**HOME_ADDRESS, "country": "Narnia"}
+    ),
+    ("get", "/api/v1/addresses/{addressID}", 200): lambda w: _on_saved_address(w, "get"),
+    ("get", "/api/v1/addresses/{addressID}", 401): lambda w: w.get("/api/v1/addresses/1"),
+    ("get", "/api/v1/addresses/{addressID}", 404): lambda w: w.get(
+        "/api/v1/addresses/999999999", w.shopper()
+    ),
+    ("put", "/api/v1/addresses/{addressID}", 200): lambda w: _on_saved_address(
+        w, "put", json=HOME_ADDRESS
+    ),
+    ("put", "/api/v1/addresses/{addressID}", 400): lambda w: _on_saved_address(
+        w, "put", data="not json", content_type="application/json"
+    ),
+    ("put", "/api/v1/addresses/{addressID}", 401): lambda w: w.shop.put(
+        "/api/v1/addresses/1", json=HOME_ADDRESS
+    ),
+    ("put", "/api/v1/addresses/{addressID}", 404): lambda w: w.shop.put(
+        "/api/v1/addresses/999999999", json=HOME_ADDRESS, headers=w.shopper().headers
+    ),
+    ("put", "/api/v1/addresses/{addressID}", 422): lambda w: _on_saved_address(
+        w, "put", json={**HOME_ADDRESS, "postalCode": "00000"}
+    ),
+    ("delete", "/api/v1/addresses/{addressID}", 204): lambda w: _on_saved_address(w, "delete"),
+    ("delete", "/api/v1/addresses/{addressID}", 401): lambda w: w.shop.delete(
+        "/api/v1/addresses/1"
+    ),
+    ("delete", "/api/v1/addresses/{addressID}", 404): lambda w: w.shop.delete(
+        "/api/v1/addresses/999999999", headers=w.shopper().headers
+    ),
+    ("get", "/api/v1/recommendations", 200): lambda w: w.get(
+        "/api/v1/recommendations?limit=3", w.shopper()
+    ),
+    ("get", "/api/v1/recommendations", 400): lambda w: w.get("/api/v1/recommendations?limit=0"),
 }
 
 

@@ -28,6 +28,7 @@ from db.carts import MAX_ITEM_ID
 from domain.checkout import CheckoutStatus
 from domain.order import OrderStatus
 from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines
+from web.account.address_book import remember_use, saved_address_choice
 from web.api.json_io import api_error, private_json, read_json_object
 from web.api.orders import cancel_order_answer
 from web.auth import api_login_required, current_user
@@ -86,15 +87,21 @@ def pay(checkout_id: str) -> Response:
     verdict = abuse_limits().payment(user_id, checkout_id)
     if not verdict.allowed:
         return _too_many("too_many_payment_attempts", "payment attempts", verdict)
+    payload = read_json_object()
     try:
-        pay_request = payment_request(user_id, from_json(read_json_object()), services().payments)
+        saved = saved_address_choice(user_id, payload.get("shippingAddress"))
+        if saved is not None:
+            payload = {**payload, "shippingAddress": saved.fields()}
+        pay_request = payment_request(user_id, from_json(payload), services().payments)
     except PaymentInputError as error:
-        return api_error(error.status, error.code, error.message)
+        return api_error(error.status, error.code, error.message, **error.details())
     try:
         result = checkout_client().pay(user_id, checkout_id, pay_request, place_order=False)
     except CheckoutRefused as refused:
         return _refusal(refused)
     if result.approved:
+        if saved is not None:
+            remember_use(user_id, saved.id)
         card = {"brand": result.card_brand, "last4": result.card_last4}
         return private_json({"checkoutID": checkout_id, "status": result.status, "card": card})
     if result.decline_code == "processing_error":  # the gateway was unreachable, not a decline

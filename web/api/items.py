@@ -20,6 +20,7 @@ from flask import Response, abort, jsonify, request
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
 from web.api import bp
 from web.item_reads import ItemDetails, find_item, parse_item_id
+from web.recommendations import remember_search
 from web.services import services
 
 SEARCH_CACHE_CONTROL = "public, max-age=30"
@@ -31,6 +32,8 @@ ITEM_CACHE_CONTROL = "public, max-age=5"
 def search_items() -> Response:
     search_request = parse_search_args(request.args)
     page = services().search.search(search_request, with_facets=_wants_facets())
+    if not request.args.get("nextCursor"):
+        remember_search(page)  # with a bearer token: feeds that shopper's recommendations
     response = jsonify(search_page_json(page))
     response.headers["Cache-Control"] = SEARCH_CACHE_CONTROL
     response.headers["X-Search-Cache"] = page.cache

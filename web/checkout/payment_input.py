@@ -7,16 +7,20 @@ missing objects are 400 (the request is malformed), values the store cannot acce
 (Luhn, past expiry, no city...) are 422 with the shopper's words. The card number and
 CVC go from here to `PaymentGateway.tokenize` and nowhere else: the workflow gets the
 token, the brand and the last four. They are never logged, stored by us or echoed back.
+The address goes through the address book's rules (domain/addresses.py: ISO country,
+postal code per country, real US ZIP codes), with a message per field in `fields`; a
+saved address is sent as `{"addressID": N}` and resolved by the caller.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.checkout import address_problem
+from db.address_data import ADDRESS_DATA
+from domain.addresses import check_address
 from payments.cards import card_problem
 from payments.gateway import Card, InvalidCard, PaymentGateway
 from workflows.checkout_messages import PaymentMethod, PayRequest, ShippingAddress
@@ -41,11 +45,23 @@ CARD_LABELS = {
 
 
 class PaymentInputError(ValueError):
-    def __init__(self, message: str, *, status: int = 422, code: str = "invalid_payment") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 422,
+        code: str = "invalid_payment",
+        fields: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.code = code
+        self.fields = fields or {}  # the address's own messages, by API field name
+
+    def details(self) -> dict[str, Any]:
+        """Extra members of the API's error object."""
+        return {"fields": self.fields} if self.fields else {}
 
 
 @dataclass(frozen=True)
@@ -77,8 +93,11 @@ def from_json(payload: Mapping[str, Any]) -> PaymentInput:
     return payment_input(payload["paymentDetails"], payload["shippingAddress"])
 
 
-def from_form(form: Mapping[str, str]) -> PaymentInput:
-    """The payment form's fields (see templates/checkout/partials/payment_form.html)."""
+def from_form(
+    form: Mapping[str, str], *, saved_address: Mapping[str, str] | None = None
+) -> PaymentInput:
+    """The payment form's fields (see templates/checkout/partials/payment_form.html);
+    `saved_address` (API field names) replaces the typed one when the shopper picked it."""
     payment = {
         "cardNumber": form.get("card_number", ""),
         "expiry": form.get("expiry", ""),
@@ -93,12 +112,23 @@ def from_form(form: Mapping[str, str]) -> PaymentInput:
         "postalCode": form.get("postal_code", ""),
         "country": form.get("country", ""),
     }
-    return payment_input(payment, address)
+    return payment_input(payment, dict(saved_address) if saved_address else address)
 
 
 def form_echo(form: Mapping[str, str]) -> dict[str, str]:
     """What the form may show again after a refusal: never the card number or the CVC."""
-    keep = ("expiry", "card_name", "ship_name", "line1", "line2", "city", "postal_code", "country")
+    keep = (
+        "expiry",
+        "card_name",
+        "ship_name",
+        "line1",
+        "line2",
+        "city",
+        "postal_code",
+        "country",
+        "address_id",
+        "save_address",
+    )
     return {name: (form.get(name) or "")[:200] for name in keep}
 
 
@@ -134,22 +164,20 @@ def _shipping_address(address: Any) -> ShippingAddress:
             status=400,
             code="bad_request",
         )
-    values: dict[str, str] = {}
-    for json_name, field in ADDRESS_FIELDS.items():
+    for json_name in ADDRESS_FIELDS:
         value = address.get(json_name)
-        if value is None:
-            value = ""
-        if not isinstance(value, str):
+        if value is not None and not isinstance(value, str):
             raise PaymentInputError(
                 f"shippingAddress.{json_name} must be a string.", status=400, code="bad_request"
             )
-        values[field] = _printable(value, f"Shipping address: {field.replace('_', ' ')}")
-    shipping = ShippingAddress(**values)
-    # The workflow's validator asks the same question; asking first saves a round trip.
-    problem = address_problem(asdict(shipping))
-    if problem is not None:
-        raise PaymentInputError(problem, code="invalid_address")
-    return shipping
+    check = check_address(address, ADDRESS_DATA)
+    if not check.ok:
+        raise PaymentInputError(
+            "Shipping address: " + check.summary(), code="invalid_address", fields=check.errors
+        )
+    # The workflow's validator asks its own (shorter) question again; this one is the
+    # shopper's: tidied values, the country as its ISO code.
+    return ShippingAddress(**{field: check.address[name] for name, field in ADDRESS_FIELDS.items()})
 
 
 def _printable(value: str, label: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, make_response, redirect, request, url_for
 
 from domain.checkout import BUSY, CheckoutStatus
+from web.account.address_book import chosen_address, remember_address
 from web.auth import current_user, login_required
 from web.cart.operations import cart_of
 from web.checkout.errors import CheckoutNotFound, CheckoutRefused
@@ -102,10 +103,14 @@ def pay(checkout_id: str) -> Response:
     if not verdict.allowed:
         message = too_many_message("payment attempts", verdict)
         return _payment_refused(checkout_id, message, 429, values)
+    saved = chosen_address(_user_id(), request.form.get("address_id"))
     try:
-        pay_request = payment_request(_user_id(), from_form(request.form), services().payments)
+        entered = from_form(request.form, saved_address=saved.fields() if saved else None)
+        pay_request = payment_request(_user_id(), entered, services().payments)
     except PaymentInputError as error:
-        return _payment_refused(checkout_id, error.message, error.status, values)
+        return _payment_refused(
+            checkout_id, error.message, error.status, values, field_errors=error.fields
+        )
     try:
         result = checkout_client().pay(_user_id(), checkout_id, pay_request, place_order=True)
     except CheckoutRefused as refused:
@@ -113,6 +118,9 @@ def pay(checkout_id: str) -> Response:
             return _payment_refused(checkout_id, refused.message, 422, values)
         return _whole_checkout(checkout_id, notice=refused.message, status=409)
     if result.approved and result.order_id:
+        remember_address(
+            _user_id(), saved, pay_request, save_new=bool(request.form.get("save_address"))
+        )
         return _go(_order_url(result.order_id, placed=True))
     status = 503 if result.decline_code == "processing_error" else 402
     message = result.message or "Your card was declined. Try another card."
@@ -164,19 +172,21 @@ def _whole_checkout(checkout_id: str, *, notice: str, status: int) -> Response:
     return response
 
 
-def _payment_refused(checkout_id: str, message: str, status: int, values: dict) -> Response:
+def _payment_refused(
+    checkout_id: str, message: str, status: int, values: dict, field_errors: dict | None = None
+) -> Response:
     """The payment form again, with the reason and what the shopper typed (never the card)."""
+    extra = {"form_error": message, "values": values, "field_errors": field_errors or {}}
     if wants_fragment():  # the form swaps itself: no need to ask the workflow anything
         return render(
             "checkout/show.html",
             "checkout/partials/payment_form.html",
             status=status,
             checkout_id=checkout_id,
-            form_error=message,
-            values=values,
+            **extra,
         )
     view = _state(checkout_id)
-    return _checkout(view, status=status, form_error=message, values=values)
+    return _checkout(view, status=status, **extra)
 
 
 def _context(view: CheckoutView) -> dict[str, Any]:

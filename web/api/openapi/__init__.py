@@ -16,9 +16,28 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template
 
-from web.api.openapi import auth, cart, checkout, components, items, orders, warehouses
+from web.api.openapi import (
+    addresses,
+    auth,
+    cart,
+    checkout,
+    components,
+    items,
+    orders,
+    recommendations,
+    warehouses,
+)
 
-RESOURCES: tuple[ModuleType, ...] = (items, auth, cart, checkout, orders, warehouses)
+RESOURCES: tuple[ModuleType, ...] = (
+    items,
+    auth,
+    cart,
+    checkout,
+    orders,
+    warehouses,
+    addresses,
+    recommendations,
+)
 VERSION = "1.0.0"
 
 bp = Blueprint("api_docs", __name__)

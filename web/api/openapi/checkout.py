@@ -71,17 +71,29 @@ SCHEMAS = {
                     "name": {"type": "string"},
                 }
             ),
-            "shippingAddress": obj(
-                {
-                    "name": {"type": "string"},
-                    "line1": {"type": "string"},
-                    "line2": {"type": "string"},
-                    "city": {"type": "string"},
-                    "postalCode": {"type": "string"},
-                    "country": {"type": "string"},
-                },
-                optional=("line2",),
-            ),
+            "shippingAddress": {
+                "oneOf": [
+                    obj(
+                        {
+                            "name": {"type": "string"},
+                            "line1": {"type": "string"},
+                            "line2": {"type": "string"},
+                            "city": {"type": "string"},
+                            "postalCode": {"type": "string"},
+                            "country": {"type": "string"},
+                        },
+                        optional=("line2",),
+                    ),
+                    obj(
+                        {"addressID": {"type": "integer", "minimum": 1}},
+                        description="A saved address of the caller's (/api/v1/addresses); "
+                        "it becomes the last used.",
+                    ),
+                ],
+                "description": "Checked like the address book: an ISO 3166 country, a "
+                "postal code of its shape, a real US ZIP code; a 422 `invalid_address` has "
+                "a message per field in `error.fields`.",
+            },
         }
     ),
     "PaymentAccepted": obj(

@@ -1,0 +1,77 @@
+"""A shopper keeps an address on their account page, is told exactly what is wrong with a
+bad one, then checks out with the saved address picked for them, in real Chromium."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.seen import sideways_overflow, unreadable_inputs
+
+pytestmark = pytest.mark.e2e
+
+
+def test_save_an_address_on_the_account_page_and_check_out_with_it(
+    live_store, checkout_worker, page, output_dir
+):
+    found = page.request.get(live_store + "/api/v1/items?inStock=true&sort=price_asc&limit=20")
+    item = next(i for i in found.json()["items"] if i["inStock"])
+    page.goto(f"{live_store}/register?next=/account")
+    page.get_by_label("Email").fill(f"e2e-book-{uuid.uuid4().hex[:10]}@example.com")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(f"{live_store}/account")
+    expect(page.locator("[data-test=no-addresses]")).to_be_visible()
+
+    book = page.locator("[data-test=address-form]")
+    book.get_by_label("Full name").fill("Ada Shopper")
+    book.get_by_label("Address line 1").fill("Unter den Linden 1")
+    book.get_by_label("City").fill("Berlin")
+    book.get_by_label("Postal code").fill("1011")
+    book.get_by_label("Country").fill("Narnia")
+    book.get_by_role("button", name="Save address").click()
+    expect(page.locator("[data-test=field-error-country]")).to_contain_text("Narnia")
+    page.screenshot(path=str(output_dir / "account-refused.png"), full_page=True)
+
+    book.get_by_label("Country").fill("Germany")
+    book.get_by_role("button", name="Save address").click()
+    expect(page.locator("[data-test=field-error-postalCode]")).to_contain_text("10115")
+    book.get_by_label("Postal code").fill("10117")
+    book.get_by_role("button", name="Save address").click()
+    saved = page.locator("[data-test=saved-address]")
+    expect(saved).to_have_count(1)
+    expect(saved).to_contain_text("10117 Berlin")
+    expect(saved).to_contain_text("DE")
+    assert unreadable_inputs(page) == []
+    page.screenshot(path=str(output_dir / "account.png"), full_page=True)
+
+    page.goto(f"{live_store}/items/{item['itemID']}")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("[data-test=cart-message]")).to_contain_text("Added")
+    page.goto(f"{live_store}/cart")
+    page.get_by_role("button", name="Begin checkout").click()
+    expect(page).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"))
+
+    choice = page.locator("[data-test=saved-address-choice]")
+    expect(choice).to_contain_text("Unter den Linden 1")
+    expect(choice.locator("input")).to_be_checked()
+    # A saved address is picked, so the new-address fields stay out of the way.
+    expect(page.get_by_label("Address line 1")).to_be_hidden()
+    page.get_by_label("Card number").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiry (MM/YY)").fill("12/34")
+    page.get_by_label("CVC").fill("123")
+    page.get_by_label("Name on card").fill("Ada Shopper")
+    page.screenshot(path=str(output_dir / "payment-with-saved-address.png"), full_page=True)
+    page.get_by_role("button", name="Pay and place order").click()
+
+    expect(page).to_have_url(re.compile(r"/orders/[0-9a-f]{32}\?placed=1$"), timeout=45_000)
+    expect(page.locator(".order__address")).to_contain_text("Unter den Linden 1")
+    page.locator("[data-test=account-link]").click()
+    expect(page.locator("[data-test=saved-address]")).to_contain_text("Last used")
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert sideways_overflow(page) == 0
+    page.screenshot(path=str(output_dir / "account-phone.png"), full_page=True)
