@@ -104,6 +104,10 @@ class Settings:
     # The hold sweeper (a Temporal Schedule, every minute) releases a hold this long
     # past its expiry even if its checkout still looks alive (activities/hold_sweep.py).
     hold_sweep_grace_seconds: int = 300
+    # Live stock (docs/live-stock.md): the Redis key prefix of the stock feed, and the
+    # longest silence on an SSE stream before a heartbeat comment.
+    stock_feed_namespace: str = "stock"
+    sse_heartbeat_seconds: float = 15.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -174,6 +178,10 @@ class Settings:
             in ("1", "true", "yes"),
             hold_sweep_grace_seconds=_int(
                 env, "HOLD_SWEEP_GRACE_SECONDS", default.hold_sweep_grace_seconds
+            ),
+            stock_feed_namespace=_str(env, "STOCK_FEED_NAMESPACE", default.stock_feed_namespace),
+            sse_heartbeat_seconds=float(
+                _str(env, "SSE_HEARTBEAT_SECONDS", str(default.sse_heartbeat_seconds))
             ),
         )
 

@@ -96,6 +96,10 @@ def load_catalog(
         with catalog_load_lock(engine):  # held until the new index is live
             with engine.begin() as conn:
                 replace_existing = not items_table_is_empty(conn)
+                if not replace_existing:
+                    # Nobody listens to items that do not exist yet: no stock events
+                    # (db.live_stock) for a first load of maybe a million rows.
+                    conn.execute(text("SET LOCAL shopflow.stock_events = 'off'"))
                 version = next_catalog_version(conn)
                 collection = index.create_versioned_collection(version)
                 pg = conn.connection.driver_connection

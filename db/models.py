@@ -425,3 +425,27 @@ class CoPurchase(Base):
     orders: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (CheckConstraint("orders > 0", name="orders_positive"),)
+class StockEvent(Base):
+    """One committed change of an item's aggregated stock, waiting for the relay.
+
+    Written only by the trigger of migration 0007_live (never by application code);
+    the relay (db.live_stock.relay) publishes the row to Redis and deletes it.
+    """
+
+    __tablename__ = "stock_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    item_id: Mapped[int] = mapped_column(BigInteger)
+    stock: Mapped[int] = mapped_column(Integer)
+    crossed_zero: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(_now(), server_default=func.clock_timestamp())
+
+
+class StockSearchPending(Base):
+    """An item whose stock crossed zero and whose Typesense `in_stock` flag is not yet
+    updated; `event_id` is the newest crossing, so a later one is never lost."""
+
+    __tablename__ = "stock_search_pending"
+
+    item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    event_id: Mapped[int] = mapped_column(BigInteger)

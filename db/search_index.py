@@ -156,3 +156,27 @@ class SearchIndex:
             return True
         except ts_errors.ObjectNotFound:
             return False
+
+    def set_in_stock_many(self, flags: dict[int, bool]) -> set[int]:
+        """Partial updates of many items' `in_stock` in one import request.
+
+        Returns the item ids Typesense took, plus those it does not index (nothing to
+        flip there); the others (rejected) are for the caller to retry.
+        """
+        if not flags:
+            return set()
+        ids = list(flags)
+        body = "\n".join(
+            json.dumps({"id": str(item_id), "in_stock": flags[item_id]}) for item_id in ids
+        )
+        response = self.client.collections[self.alias].documents.import_(
+            body.encode(), {"action": "update"}
+        )
+        settled: set[int] = set()
+        for item_id, line in zip(ids, response.splitlines(), strict=False):
+            result = json.loads(line)
+            if result.get("success") or result.get("code") == 404:
+                settled.add(item_id)
+            else:
+                log.warning("Typesense refused in_stock for item %s: %s", item_id, line[:300])
+        return settled

@@ -25,6 +25,7 @@ def cli(ctx: click.Context) -> None:
 def register() -> None:
     from catalog.cli import catalog_group
     from db.cli import check_command, migrate_command
+    from db.live_stock.cli import stock_relay_command
     from entrypoints.run import run_command, web_command
     from entrypoints.worker import worker_command
     from stack.cli import stack_group
@@ -38,6 +39,7 @@ def register() -> None:
     cli.add_command(catalog_group)
     cli.add_command(worker_command)
     cli.add_command(users_group)
+    cli.add_command(stock_relay_command)
 
 
 def main() -> None:
