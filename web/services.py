@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.cache import JsonCache
 from db.engine import make_engine, make_session_factory
 from db.search import CatalogVersion, CursorCodec, SearchService
+from db.search.live_stock import LiveStockOverlay
 from payments.gateway import PaymentGateway
 from payments.sandbox import SandboxGateway
 from settings import Settings
@@ -70,6 +71,7 @@ class Services:
             ),
             catalog_version=CatalogVersion(sessions),
             cursors=CursorCodec(settings.secret_key),
+            live_stock=LiveStockOverlay(sessions),
         )
         from web.auth.tokens import ApiTokens
 

@@ -2,12 +2,12 @@
 
 Flow: check the cursor belongs to this search -> look in the Redis cache (keyed by
 catalogue version + search fingerprint + window) -> on a miss, one Typesense
-search -> cache it -> sign the next cursor. Facet counts are a second, separate
-lookup (`facets`, or `search(..., with_facets=True)`), cached under the search's
-text and filters alone: the sort and the page never change them, and the browser
-asks for them only once typing pauses. Stock is not part of what is cached beyond
-the `in_stock` flag Typesense already holds; live stock is read from PostgreSQL by
-the item page.
+search -> cache it -> sign the next cursor -> lay live stock over the hits
+(db/search/live_stock.py), so neither the cache nor a lagging index shows a sold-out
+item as in stock. Facet counts are a second, separate lookup (`facets`, or
+`search(..., with_facets=True)`), cached under the search's text and filters alone:
+the sort and the page never change them, and the browser asks for them only once
+typing pauses.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typesense.exceptions import TypesenseClientError
 from db.cache import JsonCache
 from db.search.catalog_version import CatalogVersion
 from db.search.cursor import CursorCodec, CursorPosition, InvalidCursor
+from db.search.live_stock import LiveStockOverlay
 from db.search.query import DEFAULT_LIMIT, SearchQuery, SearchRequest
 from db.search.typesense_request import (
     RawFacets,
@@ -85,12 +86,14 @@ class SearchService:
         cache: JsonCache,
         catalog_version: CatalogVersion,
         cursors: CursorCodec,
+        live_stock: LiveStockOverlay | None = None,
     ) -> None:
         self._typesense = typesense_client
         self._collection = collection
         self._cache = cache
         self._catalog_version = catalog_version
         self._cursors = cursors
+        self._live_stock = live_stock
 
     def search(self, request: SearchRequest, *, with_facets: bool = False) -> SearchPage:
         query = request.query
@@ -106,9 +109,12 @@ class SearchService:
             next_cursor = self._cursors.encode(
                 CursorPosition(query.fingerprint(), offset + limit, limit)
             )
+        hits = [_hit(document) for document in raw.hits]
+        if self._live_stock is not None:
+            hits = self._live_stock.apply(hits, query.in_stock)
         return SearchPage(
             query=query,
-            hits=[_hit(document) for document in raw.hits],
+            hits=hits,
             found=raw.found,
             facets=self.facets(query) if with_facets else None,
             limit=limit,

@@ -138,3 +138,50 @@ def events_world(isolated_services):
     world = make_world(isolated_services, "live_events")
     yield world
     world.engine.dispose()
+
+
+@dataclass
+class LiveStore:
+    """A store of its own (the web tests' small catalogue) with checkout workers and a
+    stock relay running: what a shopper sees while others buy."""
+
+    settings: Settings
+    world: LiveWorld
+    items: dict[str, int]  # item name -> id
+
+    def item(self, name: str) -> int:
+        return self.items[name]
+
+
+@pytest.fixture(scope="session")
+def live_store(isolated_services, checkout_worker):
+    from catalog.loader import load_catalog
+    from tests.web import catalogue
+
+    world = make_world(isolated_services, "live_store")
+    load_catalog(
+        world.settings,
+        catalogue.WAREHOUSES,
+        catalogue.ITEMS,
+        total=len(catalogue.ITEMS),
+        progress=False,
+    )
+    settings = checkout_worker.serve(world.settings)
+    world.settings = settings
+    relay = RelayThread(settings)
+    try:
+        yield LiveStore(settings, world, {item.name: item.id for item in catalogue.ITEMS})
+    finally:
+        relay.stop()
+        world.engine.dispose()
+
+
+@pytest.fixture
+def live_app(live_store, checkout_worker):
+    from web import create_app
+
+    app = create_app(live_store.settings)
+    app.config["TESTING"] = True
+    yield app
+    checkout_worker.end_checkouts(live_store.settings.task_queue)
+    app.extensions["shopflow"].close()
