@@ -19,6 +19,17 @@ def show(item_id: int) -> Response:
     return render("items/show.html", "items/partials/details.html", item=item)
 
 
+@bp.get("/<int:item_id>/buy")
+def buy(item_id: int) -> Response:
+    """The Add to cart box, or "sold out": fetched again when availability flips."""
+    item = find_item(services().sessions, item_id)
+    if item is None:
+        abort(404, description="We couldn't find that item.")
+    response = render("items/partials/buy.html", "items/partials/buy.html", item=item)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.get("/<int:item_id>/stock")
 def stock(item_id: int) -> Response:
     units = find_stock(services().sessions, item_id)

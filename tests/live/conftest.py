@@ -185,3 +185,39 @@ def live_app(live_store, checkout_worker):
     yield app
     checkout_worker.end_checkouts(live_store.settings.task_queue)
     app.extensions["shopflow"].close()
+
+
+class ServerThread:
+    """The ASGI app (web/asgi.py: streams + Flask, one origin) under a real uvicorn."""
+
+    def __init__(self, settings: Settings) -> None:
+        import time
+
+        import uvicorn
+
+        from stack.ports import free_port
+        from web.asgi import build_asgi_app
+
+        self.app = build_asgi_app(settings)
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 30
+        while not self._server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert self._server.started, "uvicorn did not start"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def live_server(live_store):
+    """The store on one origin, heartbeats every half second so tests need not wait."""
+    server = ServerThread(replace(live_store.settings, sse_heartbeat_seconds=0.5))
+    yield server
+    server.stop()

@@ -1,0 +1,84 @@
+"""The ASGI entry point: `gunicorn -k uvicorn_worker.UvicornWorker web.asgi:app`.
+
+One origin, two kinds of work:
+- the stock streams (web/live/streams.py) run on the event loop: an open stream
+  costs a coroutine and a socket, not a thread, so a thousand of them fit in a
+  couple of processes;
+- everything else is the Flask storefront, mounted through a2wsgi's WSGIMiddleware,
+  which runs each request on a thread pool of its own, as gunicorn's threads did.
+Each process holds one Redis subscription for all its streams (web/live/fanout.py),
+opened at start-up (lifespan) and closed at shutdown. Built on import, like
+web/wsgi.py: gunicorn imports this once per worker, after forking.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import redis.asyncio as aioredis
+from a2wsgi import WSGIMiddleware
+from flask import Flask
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+
+from db.live_stock.feed import StockFeedKeys
+from settings import Settings
+from web import create_app
+from web.live.fanout import StockFanout
+from web.live.fragments import fragment_renderer
+from web.live.streams import StockStreams
+
+# Threads for Flask requests per process (a checkout waiting on Temporal holds one).
+FLASK_THREADS = 16
+
+
+def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starlette:
+    flask_app = flask_app or create_app(settings)
+    services = flask_app.extensions["shopflow"]
+    keys = StockFeedKeys(settings.stock_feed_namespace)
+    # Separate clients: the subscription holds its connection for good.
+    fanout = StockFanout(aioredis.Redis.from_url(settings.redis_url), keys)
+    reads = aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    streams = StockStreams(
+        fanout=fanout,
+        redis_client=reads,
+        keys=keys,
+        sessions=services.sessions,
+        heartbeat_seconds=settings.sse_heartbeat_seconds,
+        render_fragment=fragment_renderer(flask_app),
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        await fanout.start()
+        try:
+            yield
+        finally:
+            await fanout.stop()
+            await reads.aclose()
+            services.close()
+
+    app = Starlette(
+        routes=[
+            Route("/api/v1/items/{item_id}/stock/events", streams.item_events),
+            Route("/live/stock", streams.page_events),
+            Mount("/", WSGIMiddleware(flask_app, workers=FLASK_THREADS)),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.fanout = fanout
+    return app
+
+
+def _build() -> Starlette:
+    return build_asgi_app(Settings.from_env())
+
+
+def __getattr__(name: str):
+    # `web.asgi:app` for gunicorn; built on first access so importing this module
+    # (tests, the bench) never needs service URLs.
+    if name == "app":
+        global app
+        app = _build()
+        return app
+    raise AttributeError(name)

@@ -1,0 +1,133 @@
+"""One Redis subscription per web process, fanned out to every open stock stream in it.
+
+A stream registers a `Listener` for the items it shows *before* it reads their
+current stock, so no change can fall between the snapshot and the live feed; the
+stream then drops any change it has already sent (ids grow per item). A listener
+that falls far behind (a stalled client), and every listener after the subscription
+had to reconnect, is told to resync: it re-reads what it missed from the item's
+Redis stream (or the current stock) instead of trusting a gap-free feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+from db.live_stock.feed import StockChange, StockFeedKeys
+
+log = logging.getLogger(__name__)
+
+MAX_PENDING = 256  # changes buffered per listener before it must resync instead
+RECONNECT_SECONDS = 1.0
+
+
+class Listener:
+    """What one open stream is waiting for."""
+
+    def __init__(self, item_ids: Iterable[int]) -> None:
+        self.item_ids = frozenset(item_ids)
+        self.pending: deque[StockChange] = deque()
+        self.resync = False
+        self.wake = asyncio.Event()
+
+    def push(self, change: StockChange) -> None:
+        if len(self.pending) >= MAX_PENDING:
+            self.pending.clear()
+            self.resync = True
+        else:
+            self.pending.append(change)
+        self.wake.set()
+
+    def ask_resync(self) -> None:
+        self.resync = True
+        self.wake.set()
+
+    async def next_batch(self) -> tuple[list[StockChange], bool]:
+        """Wait for changes; returns (changes, must_resync)."""
+        await self.wake.wait()
+        self.wake.clear()
+        changes = list(self.pending)
+        self.pending.clear()
+        resync, self.resync = self.resync, False
+        return changes, resync
+
+
+class StockFanout:
+    def __init__(self, client: aioredis.Redis, keys: StockFeedKeys) -> None:
+        self.client = client
+        self.keys = keys
+        self._listeners: dict[int, set[Listener]] = {}
+        self._task: asyncio.Task | None = None
+        self.subscribed = asyncio.Event()
+
+    @property
+    def listener_count(self) -> int:
+        return len({id(lst) for group in self._listeners.values() for lst in group})
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="stock-fanout")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.client.aclose()
+
+    def register(self, item_ids: Iterable[int]) -> Listener:
+        listener = Listener(item_ids)
+        for item_id in listener.item_ids:
+            self._listeners.setdefault(item_id, set()).add(listener)
+        return listener
+
+    def unregister(self, listener: Listener) -> None:
+        for item_id in listener.item_ids:
+            group = self._listeners.get(item_id)
+            if group is not None:
+                group.discard(listener)
+                if not group:
+                    del self._listeners[item_id]
+
+    @contextlib.contextmanager
+    def listen(self, item_ids: Iterable[int]) -> Iterator[Listener]:
+        listener = self.register(item_ids)
+        try:
+            yield listener
+        finally:
+            self.unregister(listener)
+
+    def dispatch(self, change: StockChange) -> None:
+        for listener in self._listeners.get(change.item_id, ()):
+            listener.push(change)
+
+    async def _run(self) -> None:
+        first = True
+        while True:
+            try:
+                async with self.client.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(self.keys.channel)
+                    self.subscribed.set()
+                    if not first:  # whatever was published while we were away
+                        for group in list(self._listeners.values()):
+                            for listener in group:
+                                listener.ask_resync()
+                    first = False
+                    async for message in pubsub.listen():
+                        if message.get("type") != "message":
+                            continue
+                        try:
+                            self.dispatch(StockChange.from_message(message["data"]))
+                        except (ValueError, KeyError) as exc:
+                            log.warning("ignoring a malformed stock message: %s", exc)
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                self.subscribed.clear()
+                log.warning("stock feed subscription lost (%s); reconnecting", exc)
+                await asyncio.sleep(RECONNECT_SECONDS)

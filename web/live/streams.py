@@ -1,0 +1,203 @@
+"""The stock streams (Server-Sent Events), served by the ASGI app beside Flask.
+
+- `GET /api/v1/items/<itemID>/stock/events`: the public API. Every event has an `id:`
+  (the change's event id) and `data: {"itemID", "stock", "inStock", "changedAt"}`; the
+  first is the current stock; `Last-Event-ID` resumes from the item's Redis stream;
+  a heartbeat comment at least every `sse_heartbeat_seconds`; unknown item -> 404.
+- `GET /live/stock?items=1,2,3&view=item|card`: what the pages connect to (one
+  connection per page, however many items it shows, because browsers allow only
+  six per origin). Events `stock-<itemID>` carry the HTML of the item's stock line
+  (view=item) or its search card's stock-and-button block (view=card), for the htmx
+  SSE extension to swap in; `availability-<itemID>` fires when the item sells out
+  or comes back, for parts that must be fetched per shopper (the Add to cart form).
+  It starts with the current stock of every item and, on reconnect, starts again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import AsyncIterator, Callable
+
+import redis.asyncio as aioredis
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from db.live_stock.feed import StockChange, StockFeedKeys, event_id_of
+from db.models import AggregatedStock
+from web.item_reads import MAX_ITEM_ID, find_stock
+from web.live.fanout import Listener, StockFanout
+
+_ITEM_ID = re.compile(r"[0-9]{1,19}")
+MAX_PAGE_ITEMS = 100
+VIEWS = ("item", "card")
+
+
+def parse_item_id(raw: str) -> int | None:
+    if not _ITEM_ID.fullmatch(raw):
+        return None
+    item_id = int(raw)
+    return item_id if 1 <= item_id <= MAX_ITEM_ID else None
+
+
+def not_found(item: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": "not_found", "message": f"No item with itemID {item[:40]}."}},
+        status_code=404,
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+class StockStreams:
+    def __init__(
+        self,
+        *,
+        fanout: StockFanout,
+        redis_client: aioredis.Redis,
+        keys: StockFeedKeys,
+        sessions: sessionmaker[Session],
+        heartbeat_seconds: float,
+        render_fragment: Callable[[str, int, int], str],
+    ) -> None:
+        self._fanout = fanout
+        self._redis = redis_client
+        self._keys = keys
+        self._sessions = sessions
+        self._heartbeat = heartbeat_seconds
+        self._render = render_fragment
+
+    def _respond(self, events: AsyncIterator[ServerSentEvent]) -> EventSourceResponse:
+        return EventSourceResponse(
+            events,
+            ping=self._heartbeat,
+            headers={"Cache-Control": "no-store"},
+            # A client that stops reading is dropped instead of holding memory.
+            send_timeout=30,
+        )
+
+    # -- the API stream ---------------------------------------------------------------
+    async def item_events(self, request: Request) -> Response:
+        raw = request.path_params["item_id"]
+        item_id = parse_item_id(raw)
+        if item_id is None:
+            return not_found(raw)
+        resume_from = _last_event_id(request)
+        # Listen before reading the current stock: no change can fall in between.
+        listener = self._fanout.register([item_id])
+        try:
+            if resume_from is None:
+                current = await self._current(item_id)
+                first = [] if current is None else [current]
+                known = current is not None
+            else:
+                first = await self._history(item_id, resume_from)
+                known = bool(first) or await self._exists(item_id)
+        except BaseException:
+            self._fanout.unregister(listener)
+            raise
+        if not known:
+            self._fanout.unregister(listener)
+            return not_found(raw)
+        return self._respond(self._item_stream(listener, item_id, first, resume_from or 0))
+
+    async def _item_stream(self, listener: Listener, item_id: int, first, last: int):
+        try:
+            for change in first:
+                yield _api_event(change)
+                last = max(last, change.event_id)
+            while True:
+                changes, resync = await listener.next_batch()
+                if resync:
+                    changes = await self._history(item_id, last) + changes
+                for change in changes:
+                    if change.event_id > last:
+                        yield _api_event(change)
+                        last = change.event_id
+        finally:
+            self._fanout.unregister(listener)
+
+    async def _current(self, item_id: int) -> StockChange | None:
+        """The newest change in the item's stream, else its stock in PostgreSQL (id 0)."""
+        newest = await self._redis.xrevrange(self._keys.item(item_id), count=1)
+        if newest:
+            return _parse_entry(newest[0])
+        stock = await asyncio.to_thread(find_stock, self._sessions, item_id)
+        return None if stock is None else StockChange(0, item_id, stock)
+
+    async def _history(self, item_id: int, after: int) -> list[StockChange]:
+        entries = await self._redis.xrange(self._keys.item(item_id), min=f"({after}-0")
+        return [_parse_entry(entry) for entry in entries]
+
+    async def _exists(self, item_id: int) -> bool:
+        return await asyncio.to_thread(find_stock, self._sessions, item_id) is not None
+
+    # -- the pages' stream --------------------------------------------------------------
+    async def page_events(self, request: Request) -> Response:
+        view = request.query_params.get("view", "item")
+        raw = request.query_params.get("items", "")
+        ids = [parse_item_id(part) for part in raw.split(",") if part]
+        if view not in VIEWS or not ids or None in ids or len(ids) > MAX_PAGE_ITEMS:
+            return PlainTextResponse(
+                f"items must be 1 to {MAX_PAGE_ITEMS} item ids (comma-separated) "
+                f"and view one of {', '.join(VIEWS)}",
+                status_code=400,
+            )
+        return self._respond(self._page_stream(sorted(set(ids)), view))
+
+    async def _page_stream(self, item_ids: list[int], view: str):
+        with self._fanout.listen(item_ids) as listener:
+            shown: dict[int, tuple[int, int]] = {}  # item -> (event id, stock) last sent
+            resync = True
+            while True:
+                if resync:
+                    stock = await asyncio.to_thread(_stock_of, self._sessions, item_ids)
+                    changes = [StockChange(0, i, stock.get(i, 0)) for i in item_ids]
+                else:
+                    changes = [c for c in changes if c.event_id > shown[c.item_id][0]]
+                for change in changes:
+                    before = shown.get(change.item_id)
+                    event_id = max(change.event_id, before[0] if before else 0)
+                    shown[change.item_id] = (event_id, change.stock)
+                    if before is not None and _looks_alike(view, before[1], change.stock):
+                        continue
+                    html = self._render(view, change.item_id, change.stock)
+                    yield ServerSentEvent(html, event=f"stock-{change.item_id}")
+                    if before is not None and (before[1] > 0) != change.in_stock:
+                        state = "in" if change.in_stock else "out"
+                        yield ServerSentEvent(state, event=f"availability-{change.item_id}")
+                changes, resync = await listener.next_batch()
+
+
+def _looks_alike(view: str, before: int, now: int) -> bool:
+    """Would the page show the same thing? (A card shows only in or out of stock.)"""
+    return before == now if view == "item" else (before > 0) == (now > 0)
+
+
+def _last_event_id(request: Request) -> int | None:
+    raw = request.headers.get("last-event-id", "").strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 19 else None
+
+
+def _parse_entry(entry) -> StockChange:
+    entry_id, fields = entry
+    change = StockChange.from_message(fields[b"d"])
+    assert change.event_id == event_id_of(entry_id)
+    return change
+
+
+def _api_event(change: StockChange) -> ServerSentEvent:
+    return ServerSentEvent(
+        json.dumps(change.data(), separators=(",", ":")), id=str(change.event_id)
+    )
+
+
+def _stock_of(sessions: sessionmaker[Session], item_ids: list[int]) -> dict[int, int]:
+    statement = select(AggregatedStock.item_id, AggregatedStock.stock).where(
+        AggregatedStock.item_id.in_(item_ids)
+    )
+    with sessions() as session:
+        return {item_id: stock for item_id, stock in session.execute(statement)}
