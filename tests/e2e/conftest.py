@@ -7,7 +7,6 @@ the same `live_store` and `page` fixtures.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -37,17 +36,16 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def live_store(services, demo_catalog):
-    """Base URL of the storefront served by werkzeug in a background thread."""
-    from werkzeug.serving import make_server
+    """Base URL of the store served as `shopflow run` serves it (web/asgi.py: pages, API
+    and stock streams on one origin), with the stock relay running, as in production."""
+    from tests.live.conftest import RelayThread
+    from tests.live_server import ServerThread
 
-    from web import create_app
-
-    app = create_app(services)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+    relay = RelayThread(services)
+    server = ServerThread(services)
+    yield server.url
+    server.stop()
+    relay.stop()
 
 
 @pytest.fixture(scope="package")

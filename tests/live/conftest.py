@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from db.live_stock.feed import StockFeedKeys, StockFeedPublisher
 from settings import PROJECT_ROOT, Settings
+from tests.live_server import ServerThread
 from tests.stock_world import insert_item
 
 WAREHOUSE = 99301
@@ -185,34 +186,6 @@ def live_app(live_store, checkout_worker):
     yield app
     checkout_worker.end_checkouts(live_store.settings.task_queue)
     app.extensions["shopflow"].close()
-
-
-class ServerThread:
-    """The ASGI app (web/asgi.py: streams + Flask, one origin) under a real uvicorn."""
-
-    def __init__(self, settings: Settings) -> None:
-        import time
-
-        import uvicorn
-
-        from stack.ports import free_port
-        from web.asgi import build_asgi_app
-
-        self.app = build_asgi_app(settings)
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self._server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert self._server.started, "uvicorn did not start"
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=15)
 
 
 @pytest.fixture(scope="session")

@@ -90,6 +90,6 @@ def test_the_pages_stream_pushes_the_card_and_says_when_an_item_sells_out(live_s
 def test_the_pages_and_the_streams_share_one_origin(live_store, live_server):
     page = httpx.get(f"{live_server.url}/items/{live_store.item(TOASTER)}", timeout=10)
     assert page.status_code == 200
-    assert f"/live/stock?view=item&amp;items={live_store.item(TOASTER)}" in page.text
+    assert f"/live/stock?view=item&amp;items={live_store.item(TOASTER)}:" in page.text
     assert "vendor/sse.min.js" in page.text
     assert httpx.get(f"{live_server.url}/live/stock?items=x", timeout=10).status_code == 400

@@ -138,19 +138,21 @@ class StockStreams:
     # -- the pages' stream --------------------------------------------------------------
     async def page_events(self, request: Request) -> Response:
         view = request.query_params.get("view", "item")
-        raw = request.query_params.get("items", "")
-        ids = [parse_item_id(part) for part in raw.split(",") if part]
-        if view not in VIEWS or not ids or None in ids or len(ids) > MAX_PAGE_ITEMS:
+        shown = _parse_page_items(request.query_params.get("items", ""))
+        if view not in VIEWS or not shown or len(shown) > MAX_PAGE_ITEMS:
             return PlainTextResponse(
-                f"items must be 1 to {MAX_PAGE_ITEMS} item ids (comma-separated) "
-                f"and view one of {', '.join(VIEWS)}",
+                f"items must be 1 to {MAX_PAGE_ITEMS} comma-separated item ids, each "
+                f"optionally with the stock the page shows (12:3), and view one of "
+                f"{', '.join(VIEWS)}",
                 status_code=400,
             )
-        return self._respond(self._page_stream(sorted(set(ids)), view))
+        return self._respond(self._page_stream(shown, view))
 
-    async def _page_stream(self, item_ids: list[int], view: str):
+    async def _page_stream(self, rendered: dict[int, int | None], view: str):
+        item_ids = sorted(rendered)
         with self._fanout.listen(item_ids) as listener:
-            shown: dict[int, tuple[int, int]] = {}  # item -> (event id, stock) last sent
+            # item -> (event id, stock) the page shows: as rendered, then as sent.
+            shown = {i: (0, stock) for i, stock in rendered.items() if stock is not None}
             resync = True
             while True:
                 if resync:
@@ -170,6 +172,18 @@ class StockStreams:
                         state = "in" if change.in_stock else "out"
                         yield ServerSentEvent(state, event=f"availability-{change.item_id}")
                 changes, resync = await listener.next_batch()
+
+
+def _parse_page_items(raw: str) -> dict[int, int | None]:
+    """"12:3,14" -> {12: 3, 14: None} (None: the page did not say); {} if malformed."""
+    items: dict[int, int | None] = {}
+    for part in raw.split(","):
+        item, _, stock = part.partition(":")
+        item_id = parse_item_id(item)
+        if item_id is None or (stock and not (stock.isdigit() and len(stock) <= 9)):
+            return {}
+        items[item_id] = int(stock) if stock else None
+    return items
 
 
 def _looks_alike(view: str, before: int, now: int) -> bool:
