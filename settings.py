@@ -108,6 +108,9 @@ class Settings:
     # longest silence on an SSE stream before a heartbeat comment.
     stock_feed_namespace: str = "stock"
     sse_heartbeat_seconds: float = 15.0
+    # Threads per web process for the Flask storefront (a checkout waiting on Temporal
+    # holds one); the SSE streams need none (web/asgi.py).
+    web_threads: int = 16
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -183,6 +186,7 @@ class Settings:
             sse_heartbeat_seconds=float(
                 _str(env, "SSE_HEARTBEAT_SECONDS", str(default.sse_heartbeat_seconds))
             ),
+            web_threads=_int(env, "WEB_THREADS", default.web_threads),
         )
 
     def with_services(
@@ -231,6 +235,7 @@ class Settings:
             "SHOPFLOW_VAR_DIR": str(self.var_dir),
             "PORT": str(self.port),
             "HOST": self.host,
+            "STOCK_FEED_NAMESPACE": self.stock_feed_namespace,
         }
         return {k: v for k, v in pairs.items() if v is not None}
 

@@ -64,17 +64,17 @@ def live_web(
 ) -> Iterator[str]:
     """gunicorn serving the app against `settings`; yields its base URL.
 
-    `threads` replaces the per-worker thread count of `shopflow web`; keyword overrides
-    become environment variables of the app (`login_limit_per_ip=...`).
+    `threads` replaces the per-worker Flask thread count of `shopflow web`; keyword
+    overrides become environment variables of the app (`login_limit_per_ip=...`).
     """
     from entrypoints.gunicorn import gunicorn_args
 
     settings = replace(settings, web_workers=workers)
     env = settings.child_env()
     env.update({k.upper(): str(v) for k, v in overrides.items()})
+    if threads is not None:  # the Flask threads of each (uvicorn) worker
+        env["WEB_THREADS"] = str(threads)
     args = gunicorn_args(settings)
-    if threads is not None:
-        args[args.index("--threads") + 1] = str(threads)
     # The error log goes to a file: a pipe nobody reads would block gunicorn once full.
     error_log = Path(settings.var_dir) / "bench-gunicorn.log"
     with open(error_log, "wb") as stderr:

@@ -25,8 +25,8 @@ def cli(ctx: click.Context) -> None:
 def register() -> None:
     from catalog.cli import catalog_group
     from db.cli import check_command, migrate_command
-    from db.live_stock.cli import stock_relay_command
     from entrypoints.run import run_command, web_command
+    from entrypoints.stock_relay import stock_relay_command
     from entrypoints.worker import worker_command
     from stack.cli import stack_group
     from web.auth.cli import users_group

@@ -1,4 +1,9 @@
-"""The one gunicorn command line: `shopflow web`, `shopflow run`, Docker and the benchmarks."""
+"""The one gunicorn command line: `shopflow web`, `shopflow run`, Docker and the benchmarks.
+
+gunicorn manages uvicorn workers running the ASGI app (web/asgi.py): the stock
+streams on each worker's event loop, the Flask storefront on a thread pool of
+`Settings.web_threads` per worker, both on one host and port (docs/live-stock.md).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,7 @@ from pathlib import Path
 
 from settings import Settings
 
-# Threads let one slow request (a checkout waiting on Temporal) not block a worker.
-THREADS_PER_WORKER = 8
+WORKER_CLASS = "uvicorn_worker.UvicornWorker"
 
 
 def venv_bin(name: str) -> str:
@@ -23,11 +27,11 @@ def gunicorn_args(settings: Settings) -> list[str]:
         f"{settings.host}:{settings.port}",
         "--workers",
         str(settings.web_workers),
-        "--threads",
-        str(THREADS_PER_WORKER),
+        "--worker-class",
+        WORKER_CLASS,
         "--access-logfile",
         "-",
         "--graceful-timeout",
         "10",
-        "web.wsgi:app",
+        "web.asgi:app",
     ]

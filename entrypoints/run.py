@@ -2,12 +2,13 @@
 
 Starts the embedded stack (or uses the external servers named in the environment),
 applies migrations, loads the demo catalogue into an empty database, then runs the
-Temporal worker and gunicorn as child processes until Ctrl-C / SIGTERM, when it
-stops everything it started, in reverse order.
+Temporal worker, the stock relay and gunicorn as child processes until Ctrl-C /
+SIGTERM, when it stops everything it started, in reverse order.
 
 While it runs, a supervisor (stack/supervisor.py) restarts any embedded server, the
-worker or gunicorn that exits: back-off from 0.5 s, every restart logged (here and in
-var/logs/supervisor.log), at most RESTARTS_PER_MINUTE each; past that the store stops.
+worker, the stock relay or gunicorn that exits: back-off from 0.5 s, every restart
+logged (here and in var/logs/supervisor.log), at most RESTARTS_PER_MINUTE each; past
+that the store stops.
 The worker and web reconnect to a restarted server by themselves. The pid files of the
 worker and web (var/run/worker.pid, web.pid) let `shopflow stack status --json` list them.
 """
@@ -150,9 +151,10 @@ def run_command(no_demo: bool) -> None:
             _load_demo_catalogue_if_empty(settings)
         env = settings.child_env()
         worker = children.start("worker", [venv_bin("shopflow"), "worker"], env)
+        relay = children.start("stock-relay", [venv_bin("shopflow"), "stock-relay"], env)
         web = children.start("web", gunicorn_args(settings), env)
         supervisor = Supervisor(
-            [*(ServiceWatch(stack, s.name) for s in stack.embedded), worker, web],
+            [*(ServiceWatch(stack, s.name) for s in stack.embedded), worker, relay, web],
             policy=RestartPolicy(max_per_minute=RESTARTS_PER_MINUTE),
             log=_supervisor_log(Path(base.var_dir)),
         )

@@ -1,4 +1,5 @@
-"""The ASGI entry point: `gunicorn -k uvicorn_worker.UvicornWorker web.asgi:app`.
+"""The ASGI entry point: `gunicorn -k uvicorn_worker.UvicornWorker web.asgi:app`
+(entrypoints/gunicorn.py).
 
 One origin, two kinds of work:
 - the stock streams (web/live/streams.py) run on the event loop: an open stream
@@ -27,9 +28,6 @@ from web import create_app
 from web.live.fanout import StockFanout
 from web.live.fragments import fragment_renderer
 from web.live.streams import StockStreams
-
-# Threads for Flask requests per process (a checkout waiting on Temporal holds one).
-FLASK_THREADS = 16
 
 
 def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starlette:
@@ -62,7 +60,7 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starle
         routes=[
             Route("/api/v1/items/{item_id}/stock/events", streams.item_events),
             Route("/live/stock", streams.page_events),
-            Mount("/", WSGIMiddleware(flask_app, workers=FLASK_THREADS)),
+            Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
         ],
         lifespan=lifespan,
     )

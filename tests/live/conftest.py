@@ -92,11 +92,9 @@ class RelayThread:
     """The relay of `settings` running in a background thread until stop()."""
 
     def __init__(self, settings: Settings, *, with_search: bool = True) -> None:
-        from db.live_stock.cli import build_relay
+        from entrypoints.stock_relay import build_relay
 
-        relay = build_relay(settings)
-        if not with_search:
-            relay._search = None
+        relay = build_relay(settings, with_search=with_search)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=relay.run, args=(self._stop,), daemon=True)
         self._thread.start()

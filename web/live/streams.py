@@ -175,7 +175,7 @@ class StockStreams:
 
 
 def _parse_page_items(raw: str) -> dict[int, int | None]:
-    """"12:3,14" -> {12: 3, 14: None} (None: the page did not say); {} if malformed."""
+    """ "12:3,14" -> {12: 3, 14: None} (None: the page did not say); {} if malformed."""
     items: dict[int, int | None] = {}
     for part in raw.split(","):
         item, _, stock = part.partition(":")
