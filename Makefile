@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint check bench-search bench-checkout clean-var
+.PHONY: run test install lint check bench-search bench-checkout bench-live clean-var
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ bench-search: $(STAMP)
 
 bench-checkout: $(STAMP)
 	$(BIN)/python -m bench.checkout
+
+## 1,000 SSE clients on one item while shoppers buy it, search beside (docs/benchmarks.md).
+bench-live: $(STAMP)
+	$(BIN)/python -m bench.live
 
 clean-var:
 	rm -rf var

@@ -87,7 +87,8 @@ def live_web(
         )
     base = f"http://{settings.host}:{settings.port}"
     try:
-        deadline = time.monotonic() + 30
+        # Generous: on a shared 2-core machine importing the app alone can take 20 s.
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if httpx.get(base + "/api/v1/items?query=a&limit=1", timeout=2).status_code < 500:

@@ -60,6 +60,10 @@ def _classify(proc: psutil.Process) -> str | None:
         return "trivial_worker"
     if "gunicorn" in cmd:
         return "gunicorn"
+    if "stock-relay" in cmd:
+        return "stock_relay"
+    if "bench.live_clients" in cmd:
+        return "sse_clients"
     if "shopflow worker" in cmd or cmd.endswith("/shopflow worker") or " worker --threads" in cmd:
         return "worker"
     if "typesense" in cmd:

@@ -1,0 +1,257 @@
+"""Live stock at scale: N SSE clients on one item while shoppers buy it, and search beside.
+
+`python -m bench.live [--clients 1000] [--seconds 20] [--shoppers 4] [--search-clients 4]`
+
+A fresh embedded stack on free ports, a synthetic catalogue plus one "hot" item with
+plenty of units, `shopflow worker`, `shopflow stock-relay` and the web tier exactly as
+`shopflow web` serves it (gunicorn + uvicorn workers, web.asgi:app). Two phases of the
+same length, in the same run:
+
+1. baseline: shoppers take the hot item (cart ADD, then BEGIN + CANCEL over and over:
+   every BEGIN and every CANCEL is one stock change) while search clients run the
+   search API; no stream is open.
+2. streams: the same, with N clients (bench/live_clients.py, a process of its own)
+   following `/api/v1/items/<hot>/stock/events`.
+
+Reported: fan-out latency from the change (written by the committing transaction,
+`changedAt`) to each client (p50/p99), the share of clients that saw every change
+made while they were connected, search p50/p99 in both phases and their ratio, and
+CPU seconds per process for each phase. The last line is JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import ExitStack
+from dataclasses import replace
+from datetime import datetime
+
+import httpx
+import redis
+
+from bench.common import bench_stack, live_web, log, percentile
+from bench.procs import CpuMeter, background
+from bench.shoppers import Shopper, create_shoppers
+from settings import PROJECT_ROOT, Settings
+
+SEED = 7
+HOT_UNITS = 1_000_000
+QUERIES = ["usb cable", "kettle", "laptop", "headphones", "backpack", "desk lamp", "novel",
+           "tent", "running shoes", "coffee", "charger", "blender", "jacket", "mouse", "chair"]  # fmt: skip
+
+
+def load(settings: Settings, items: int) -> int:
+    """`items` generated items plus one hot item with plenty of units; its id."""
+    from catalog.generator import generate_item, generate_items, generate_warehouses
+    from catalog.loader import load_catalog
+
+    warehouses = generate_warehouses(4, SEED)
+    ids = tuple(w.id for w in warehouses)
+    hot_id = items + 1
+
+    def stream():
+        yield from generate_items(items, warehouse_ids=list(ids), seed=SEED)
+        hot = generate_item(hot_id, seed=SEED, warehouse_ids=ids)
+        yield replace(hot, name="Bench Hot Item", stock_by_warehouse=((ids[0], HOT_UNITS),))
+
+    load_catalog(settings, warehouses, stream(), total=items + 1, progress=False)
+    return hot_id
+
+
+class Shoppers:
+    """Threads that hold and release one unit of the hot item until stopped."""
+
+    def __init__(self, base: str, shoppers: list[Shopper], item_id: int) -> None:
+        self._stop = threading.Event()
+        self.cycles = 0
+        self.errors = 0
+        self._lock = threading.Lock()
+        self._threads = [
+            threading.Thread(target=self._run, args=(base, s, item_id), daemon=True)
+            for s in shoppers
+        ]
+
+    def _run(self, base: str, shopper: Shopper, item_id: int) -> None:
+        headers = {"Authorization": f"Bearer {shopper.token}"}
+        with httpx.Client(base_url=base, timeout=60, headers=headers) as http:
+            http.patch("/api/v1/cart?op=ADD", json={"itemID": item_id, "quantity": 1})
+            while not self._stop.is_set():
+                begun = http.post("/api/v1/checkout?op=BEGIN", json=None)
+                ok = begun.status_code == 201
+                if ok:
+                    checkout = begun.json()["checkoutID"]
+                    cancelled = http.post(
+                        "/api/v1/checkout?op=CANCEL", json={"checkoutID": checkout}
+                    )
+                    ok = cancelled.status_code == 200
+                with self._lock:
+                    self.cycles += ok
+                    self.errors += not ok
+                if not ok:
+                    time.sleep(0.2)
+
+    def __enter__(self) -> Shoppers:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+
+def search_load(base: str, clients: int, seconds: float) -> list[float]:
+    """Latencies (s) of search API calls by `clients` threads for `seconds`."""
+    samples: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def run(k: int) -> None:
+        rng = random.Random(k)
+        with httpx.Client(base_url=base, timeout=30) as http:
+            while time.monotonic() < deadline:
+                params = {"query": rng.choice(QUERIES), "limit": "20"}
+                if rng.random() < 0.5:  # half new searches (cache misses), half popular
+                    params["maxPrice"] = str(rng.randrange(1_000, 500_000))
+                started = time.perf_counter()
+                answer = http.get("/api/v1/items", params=params)
+                elapsed = time.perf_counter() - started
+                if answer.status_code == 200:
+                    with lock:
+                        samples.append(elapsed)
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples
+
+
+def changes_of(settings: Settings, item_id: int) -> dict[int, float]:
+    """Every change of the item in the feed: event id -> when it was written (unix s)."""
+    client = redis.Redis.from_url(settings.redis_url)
+    out = {}
+    for _, fields in client.xrange(f"{settings.stock_feed_namespace}:changes"):
+        body = json.loads(fields[b"d"])
+        if body["itemID"] == item_id:
+            out[body["eventID"]] = datetime.fromisoformat(body["changedAt"]).timestamp()
+    return out
+
+
+def run(args: argparse.Namespace) -> dict:
+    from entrypoints.gunicorn import venv_bin
+
+    result: dict = {"clients": args.clients, "seconds": args.seconds, "shoppers": args.shoppers}
+    with bench_stack() as settings:
+        hot = load(settings, args.items)
+        shoppers = create_shoppers(settings, args.shoppers * 2, "live")
+        env = settings.child_env()
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
+        )
+        with ExitStack() as stack:
+            stack.enter_context(
+                background(
+                    "bench-worker",
+                    [venv_bin("shopflow"), "worker"],
+                    env,
+                    settings.var_dir,
+                    "Worker polling",
+                )  # fmt: skip
+            )
+            stack.enter_context(
+                background(
+                    "bench-relay",
+                    [venv_bin("shopflow"), "stock-relay"],
+                    env,
+                    settings.var_dir,
+                    "stock relay: active",
+                )  # fmt: skip
+            )
+            base = stack.enter_context(
+                live_web(settings, workers=args.web_workers, login_rate_limit_attempts=10**6)
+            )
+            search_load(base, args.search_clients, 3)  # warm-up: connections, caches
+            meter = CpuMeter(settings)
+
+            log(f"phase 1: {args.seconds} s of shoppers + search, no streams")
+            meter.start()
+            with Shoppers(base, shoppers[: args.shoppers], hot) as buying:
+                idle = search_load(base, args.search_clients, args.seconds)
+            result["baseline_cpu_s"] = meter.stop()
+            result["baseline_changes"] = buying.cycles * 2
+
+            log(f"phase 2: {args.clients} SSE clients connect ...")
+            out = settings.var_dir / "live-clients.json"
+            clients = subprocess.Popen(
+                [sys.executable, "-m", "bench.live_clients", "--url", base, "--item", str(hot),
+                 "--clients", str(args.clients), "--out", str(out)],
+                cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, text=True,
+            )  # fmt: skip
+            ready = clients.stdout.readline().strip()
+            log(f"clients: {ready}; {args.seconds} s of shoppers + search + streams")
+            connected_at = time.time()
+            meter.start()
+            with Shoppers(base, shoppers[args.shoppers :], hot) as buying:
+                busy = search_load(base, args.search_clients, args.seconds)
+            result["streams_cpu_s"] = meter.stop()
+            stopped_at = time.time()
+            time.sleep(3)  # let the last changes reach everyone
+            clients.send_signal(signal.SIGTERM)
+            clients.wait(timeout=120)
+            seen = json.loads(out.read_text())
+
+        written = changes_of(settings, hot)
+    expected = {e for e, at in written.items() if connected_at + 1 <= at <= stopped_at}
+    latencies, complete = [], 0
+    for events in seen["clients"]:
+        ids = {event_id for event_id, _ in events}
+        complete += expected <= ids
+        latencies += [at - written[e] for e, at in events if e in expected]
+    result.update(
+        {
+            "connected": seen["connected"],
+            "failed": seen["failed"],
+            "changes_while_streaming": len(expected),
+            "fanout_p50_ms": round(percentile(latencies, 50), 1),
+            "fanout_p99_ms": round(percentile(latencies, 99), 1),
+            "clients_saw_every_change": round(complete / max(1, args.clients), 4),
+            "search_p50_ms_no_streams": round(percentile(idle, 50), 1),
+            "search_p99_ms_no_streams": round(percentile(idle, 99), 1),
+            "search_p50_ms_streams": round(percentile(busy, 50), 1),
+            "search_p99_ms_streams": round(percentile(busy, 99), 1),
+            "searches": [len(idle), len(busy)],
+        }
+    )
+    result["search_p99_ratio"] = round(
+        result["search_p99_ms_streams"] / result["search_p99_ms_no_streams"], 2
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--shoppers", type=int, default=4)
+    parser.add_argument("--search-clients", type=int, default=4)
+    parser.add_argument("--items", type=int, default=5_000)
+    parser.add_argument("--web-workers", type=int, default=2)
+    result = run(parser.parse_args())
+    for phase in ("baseline_cpu_s", "streams_cpu_s"):
+        log(f"{phase}: {result[phase]}")
+    print(json.dumps(result, separators=(",", ":")))
+
+
+if __name__ == "__main__":
+    main()
