@@ -39,7 +39,7 @@ def test_pages_load_htmx_from_this_server_never_a_cdn(client):
     page = html(client.get("/"))
 
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', page)
-    assert scripts == ["/static/vendor/htmx.min.js"]
+    assert scripts == ["/static/vendor/htmx.min.js", "/static/vendor/sse.min.js"]
     assert client.get(scripts[0]).status_code == 200
     assert client.get("/static/vendor/sse.min.js").status_code == 200
     assert client.get("/static/css/app.css").status_code == 200

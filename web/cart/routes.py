@@ -43,6 +43,15 @@ def show() -> Response:
     return _cart_page(cart_of(_user_id()))
 
 
+@bp.get("/lines/<int:item_id>/warning")
+@login_required
+def line_warning(item_id: int) -> Response:
+    """One line's stock warning, fetched again by the cart page when the stock moves."""
+    cart = cart_of(_user_id())
+    line = next((line for line in cart.lines if line.item_id == item_id), None)
+    return render("cart/partials/line_warning.html", "cart/partials/line_warning.html", line=line)
+
+
 @bp.get("/badge")
 def badge() -> Response:
     user = current_user()
