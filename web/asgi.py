@@ -27,7 +27,7 @@ from settings import Settings
 from web import create_app
 from web.live.fanout import StockFanout
 from web.live.fragments import fragment_renderer
-from web.live.streams import StockStreams
+from web.live.streams import ITEM_EVENTS_PATH, StockStreams
 
 
 def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starlette:
@@ -58,7 +58,7 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starle
 
     app = Starlette(
         routes=[
-            Route("/api/v1/items/{item_id}/stock/events", streams.item_events),
+            Route(ITEM_EVENTS_PATH, streams.item_events),
             Route("/live/stock", streams.page_events),
             Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
         ],

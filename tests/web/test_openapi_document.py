@@ -20,13 +20,17 @@ METHODS = {"get", "post", "put", "patch", "delete"}
 
 
 def app_routes() -> set[tuple[str, str]]:
-    """(path with {} for each parameter, method) of every /api/v1 route of the app."""
+    """(path with {} for each parameter, method) of every /api/v1 route of the app (Flask
+    and the ASGI app's streams)."""
     from web import _feature_blueprints
 
     app = Flask(__name__)
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)
-    routes = set()
+    # The SSE streams are routes of the ASGI app beside Flask (web/asgi.py).
+    from web.live.streams import ITEM_EVENTS_PATH
+
+    routes = {(re.sub(r"\{[^}]+\}", "{}", ITEM_EVENTS_PATH), "get")}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1"):
             path = re.sub(r"<[^>]+>", "{}", rule.rule)

@@ -29,6 +29,22 @@ NO_SUCH_WAREHOUSE = 999_999
 
 
 @dataclass
+class _StreamAnswer:
+    """What the table reads of an answer (Flask's test response API), for a real socket."""
+
+    status_code: int
+    body: bytes
+
+    def get_data(self, as_text: bool = False):
+        return self.body.decode() if as_text else self.body
+
+    def get_json(self):
+        import json
+
+        return json.loads(self.body)
+
+
+@dataclass
 class World:
     """What a provoking request may need, built only when it asks (fixtures by name)."""
 
@@ -82,6 +98,26 @@ class World:
             self.fixture("web_settings"), typesense_url=f"http://127.0.0.1:{free_port()}"
         )
         return self.fixture("make_app")(settings).test_client()
+
+    @cached_property
+    def stream_server(self):
+        """The store on one origin (web/asgi.py) for the SSE route, on the catalogue's
+        database; stopped when the test ends."""
+        from tests.live_server import ServerThread
+
+        self.fixture("web_catalogue")  # the catalogue loaded
+        server = ServerThread(self.fixture("web_settings"))
+        self.request.addfinalizer(server.stop)
+        return server
+
+    def stream(self, item: str) -> _StreamAnswer:
+        """The head of a stock stream (an endless body): its status and, if not 200, body."""
+        import httpx
+
+        url = f"{self.stream_server.url}/api/v1/items/{item}/stock/events"
+        with httpx.stream("GET", url, timeout=30) as answer:
+            body = b"" if answer.status_code == 200 else answer.read()
+            return _StreamAnswer(answer.status_code, body)
 
     # --- warehouse staff ----------------------------------------------------------------
 
@@ -306,6 +342,8 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("get", "/api/v1/items/{itemID}", 200): lambda w: w.get(f"/api/v1/items/{w.item()}"),
     ("get", "/api/v1/items/{itemID}", 400): lambda w: w.get("/api/v1/items/abc"),
     ("get", "/api/v1/items/{itemID}", 404): lambda w: w.get(f"/api/v1/items/{NO_SUCH_ITEM}"),
+    ("get", "/api/v1/items/{itemID}/stock/events", 200): lambda w: w.stream("1"),
+    ("get", "/api/v1/items/{itemID}/stock/events", 404): lambda w: w.stream(str(NO_SUCH_ITEM)),
     # accounts
     ("post", "/api/v1/auth/register", 201): lambda w: w.post(
         "/api/v1/auth/register", json={"email": new_email("new"), "password": PASSWORD}

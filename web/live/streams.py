@@ -32,6 +32,8 @@ from db.models import AggregatedStock
 from web.item_reads import MAX_ITEM_ID, find_stock
 from web.live.fanout import Listener, StockFanout
 
+# The API stream's route (web/asgi.py); documented in web/api/openapi/items.py.
+ITEM_EVENTS_PATH = "/api/v1/items/{item_id}/stock/events"
 _ITEM_ID = re.compile(r"[0-9]{1,19}")
 MAX_PAGE_ITEMS = 100
 VIEWS = ("item", "card")

@@ -159,4 +159,35 @@ PATHS = {
             },
         }
     },
+    "/api/v1/items/{itemID}/stock/events": {
+        "get": {
+            "operationId": "streamItemStock",
+            "tags": ["items"],
+            "summary": "The item's stock, live (Server-Sent Events)",
+            "description": "Served by the ASGI app beside Flask, same origin (docs/live-stock.md). "
+            "Every event has `id: <eventID>` and `data: {itemID, stock, inStock, changedAt}`; "
+            "the first is the current stock (id 0 when the item has not changed lately). "
+            "Send `Last-Event-ID` to resume: the changes after it are replayed. A comment "
+            "line at least every 15 s (`SSE_HEARTBEAT_SECONDS`) keeps proxies open.",
+            "security": [],
+            "parameters": [
+                path_param("itemID", {"type": "string"}, "The item's id."),
+                {
+                    "name": "Last-Event-ID",
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string", "pattern": "^[0-9]{1,19}$"},
+                    "description": "The id of the last event received (browsers send it "
+                    "by themselves when they reconnect).",
+                },
+            ],
+            "responses": {
+                "200": {
+                    "description": "An endless `text/event-stream` (`Cache-Control: no-store`).",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
+                **errors(404, _404="No such item (a malformed itemID included)."),
+            },
+        }
+    },
 }
