@@ -12,6 +12,8 @@ same length, in the same run:
    search API; no stream is open.
 2. streams: the same, with N clients (bench/live_clients.py, a process of its own)
    following `/api/v1/items/<hot>/stock/events`.
+3. the baseline again, streams closed (the machine's other load drifts: the search
+   baseline is phases 1 and 3 together, and each is printed).
 
 Reported: fan-out latency from the change (written by the committing transaction,
 `changedAt`) to each client (p50/p99), the share of clients that saw every change
@@ -211,6 +213,14 @@ def run(args: argparse.Namespace) -> dict:
             clients.wait(timeout=120)
             seen = json.loads(out.read_text())
 
+            # The baseline again, streams closed: on a shared machine the load of other
+            # processes drifts, and a baseline on both sides shows by how much.
+            log(f"phase 3: {args.seconds} s of shoppers + search, streams closed")
+            meter.start()
+            with Shoppers(base, shoppers[: args.shoppers], hot):
+                after = search_load(base, args.search_clients, args.seconds)
+            result["after_cpu_s"] = meter.stop()
+
         written = changes_of(settings, hot)
     expected = {e for e, at in written.items() if connected_at + 1 <= at <= stopped_at}
     latencies, complete = [], 0
@@ -226,11 +236,15 @@ def run(args: argparse.Namespace) -> dict:
             "fanout_p50_ms": round(percentile(latencies, 50), 1),
             "fanout_p99_ms": round(percentile(latencies, 99), 1),
             "clients_saw_every_change": round(complete / max(1, args.clients), 4),
-            "search_p50_ms_no_streams": round(percentile(idle, 50), 1),
-            "search_p99_ms_no_streams": round(percentile(idle, 99), 1),
+            "search_p50_ms_no_streams": round(percentile(idle + after, 50), 1),
+            "search_p99_ms_no_streams": round(percentile(idle + after, 99), 1),
             "search_p50_ms_streams": round(percentile(busy, 50), 1),
             "search_p99_ms_streams": round(percentile(busy, 99), 1),
-            "searches": [len(idle), len(busy)],
+            "search_p99_ms_before_after": [
+                round(percentile(idle, 99), 1),
+                round(percentile(after, 99), 1),
+            ],
+            "searches": [len(idle), len(busy), len(after)],
         }
     )
     result["search_p99_ratio"] = round(
@@ -248,7 +262,7 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=5_000)
     parser.add_argument("--web-workers", type=int, default=2)
     result = run(parser.parse_args())
-    for phase in ("baseline_cpu_s", "streams_cpu_s"):
+    for phase in ("baseline_cpu_s", "streams_cpu_s", "after_cpu_s"):
         log(f"{phase}: {result[phase]}")
     print(json.dumps(result, separators=(",", ":")))
 

@@ -157,3 +157,30 @@ def test_killing_the_relay_mid_stream_and_restarting_it_loses_no_change(
     seen = {body["eventID"]: body["stock"] for body in world.changes(item)}
     # The first row (400 units) and then every sale, each exactly once by event id.
     assert sorted(seen.values(), reverse=True) == list(range(400, 400 - sales - 1, -1))
+
+
+def test_a_first_catalogue_load_makes_no_stock_events_but_a_reload_reports_what_moved(
+    isolated_services,
+):
+    from catalog.loader import load_catalog
+    from tests.web import catalogue
+
+    world = make_world(isolated_services, "live_load")
+    try:
+        load_catalog(
+            world.settings, catalogue.WAREHOUSES, catalogue.ITEMS, total=len(catalogue.ITEMS)
+        )
+        assert world.outbox() == []  # nobody could be listening to items that did not exist
+        sold = catalogue.ITEMS[0].id
+        world.set_stock(sold, 0)
+        load_catalog(
+            world.settings, catalogue.WAREHOUSES, catalogue.ITEMS, total=len(catalogue.ITEMS)
+        )
+        # The reload put the sold item's units back: that (and only that) is a change.
+        assert [row for row in world.outbox() if row[0] == sold] == [
+            (sold, 0),
+            (sold, catalogue.ITEMS[0].total_stock),
+        ]
+        assert {item for item, _ in world.outbox()} == {sold}
+    finally:
+        world.engine.dispose()

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import re
 from collections.abc import AsyncIterator, Callable
@@ -205,10 +206,11 @@ def _parse_entry(entry) -> StockChange:
     return change
 
 
-def _api_event(change: StockChange) -> ServerSentEvent:
-    return ServerSentEvent(
-        json.dumps(change.data(), separators=(",", ":")), id=str(change.event_id)
-    )
+@functools.lru_cache(maxsize=1024)
+def _api_event(change: StockChange) -> bytes:
+    """The encoded event, once per process and change however many streams send it."""
+    data = json.dumps(change.data(), separators=(",", ":"))
+    return ServerSentEvent(data, id=str(change.event_id)).encode()
 
 
 def _stock_of(sessions: sessionmaker[Session], item_ids: list[int]) -> dict[int, int]:
