@@ -73,7 +73,7 @@ class StockStreams:
         self._heartbeat = heartbeat_seconds
         self._render = render_fragment
 
-    def _respond(self, events: AsyncIterator[ServerSentEvent]) -> EventSourceResponse:
+    def _respond(self, events: AsyncIterator[ServerSentEvent | bytes]) -> EventSourceResponse:
         return EventSourceResponse(
             events,
             ping=self._heartbeat,
