@@ -181,7 +181,9 @@ def run(args: argparse.Namespace) -> dict:
                 )  # fmt: skip
             )
             base = stack.enter_context(
-                live_web(settings, workers=args.web_workers, login_rate_limit_attempts=10**6)
+                live_web(
+                    settings, workers=args.web_workers, begin_limit_per_user="1000000 per minute"
+                )
             )
             search_load(base, args.search_clients, 3)  # warm-up: connections, caches
             meter = CpuMeter(settings)
