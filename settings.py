@@ -104,6 +104,12 @@ class Settings:
     # The hold sweeper (a Temporal Schedule, every minute) releases a hold this long
     # past its expiry even if its checkout still looks alive (activities/hold_sweep.py).
     hold_sweep_grace_seconds: int = 300
+    # Waiting room for hot items (docs/waiting-room.md): an admitted shopper has this
+    # long to begin checkout; the gatekeeper admits at most this many shoppers a second
+    # and looks this often while anyone waits.
+    admission_window_seconds: int = 60
+    hot_admission_rate: float = 5.0
+    hot_gate_tick_ms: int = 250
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -175,6 +181,13 @@ class Settings:
             hold_sweep_grace_seconds=_int(
                 env, "HOLD_SWEEP_GRACE_SECONDS", default.hold_sweep_grace_seconds
             ),
+            admission_window_seconds=_int(
+                env, "ADMISSION_WINDOW_SECONDS", default.admission_window_seconds
+            ),
+            hot_admission_rate=float(
+                _str(env, "HOT_ADMISSION_RATE", str(default.hot_admission_rate))
+            ),
+            hot_gate_tick_ms=_int(env, "HOT_GATE_TICK_MS", default.hot_gate_tick_ms),
         )
 
     def with_services(

@@ -29,6 +29,7 @@ def register() -> None:
     from entrypoints.worker import worker_command
     from stack.cli import stack_group
     from web.auth.cli import users_group
+    from web.waiting_room.cli import items_group
 
     cli.add_command(stack_group)
     cli.add_command(run_command)
@@ -38,6 +39,7 @@ def register() -> None:
     cli.add_command(catalog_group)
     cli.add_command(worker_command)
     cli.add_command(users_group)
+    cli.add_command(items_group)
 
 
 def main() -> None:
