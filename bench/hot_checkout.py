@@ -143,7 +143,7 @@ def seconds_pct(samples: list[float], pct: float) -> float:
 
 def run_hot(args: argparse.Namespace) -> dict:
     from bench.checkout import load
-    from stack.run import _bin, _child_env
+    from entrypoints.gunicorn import venv_bin
 
     units, count = args.contention_units, args.contention_shoppers
     with bench_stack() as settings:
@@ -156,7 +156,7 @@ def run_hot(args: argparse.Namespace) -> dict:
         with psycopg.connect(dsn) as conn:
             conn.execute("UPDATE users SET role = 'staff' WHERE id = %s", (staff.user_id,))
 
-        env = _child_env(settings)
+        env = settings.child_env()
         env["PYTHONPATH"] = os.pathsep.join(
             filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
         )
@@ -164,7 +164,7 @@ def run_hot(args: argparse.Namespace) -> dict:
             stack.enter_context(
                 background(
                     "bench-worker",
-                    [_bin("shopflow"), "worker", "--threads", str(args.worker_threads)],
+                    [venv_bin("shopflow"), "worker", "--threads", str(args.worker_threads)],
                     env,
                     settings.var_dir,
                     "Worker polling",
