@@ -74,6 +74,19 @@ def twin_item(dsn: str, scarce_id: int, units: int) -> int:
     return hot_id
 
 
+async def _retried(send, attempts: int = 3) -> httpx.Response:
+    """For the calls that are safe to repeat (joining, reading a ticket, BEGIN with an
+    admitted ticket): a connection reset is retried, not counted as a failed shopper."""
+    for attempt in range(attempts):
+        try:
+            return await send()
+        except httpx.TransportError:
+            if attempt == attempts - 1:
+                raise
+            await asyncio.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
 async def hot_shopper(
     http: httpx.AsyncClient, shopper: Shopper, item_id: int, poll: float
 ) -> HotOutcome:
@@ -82,14 +95,14 @@ async def hot_shopper(
     cart = {"cart": [{"itemID": item_id, "quantity": 1}]}
     started = time.perf_counter()
     try:
-        answer = await http.post(BEGIN, json=cart, headers=headers)
+        answer = await _retried(lambda: http.post(BEGIN, json=cart, headers=headers))
         status = answer.json().get("status") if answer.status_code == 202 else None
         if answer.status_code != 202:
             raise RuntimeError(f"join: {answer.status_code} {answer.text[:200]}")
         place = answer.json()
         while status == "WAITING":
             await asyncio.sleep(poll)
-            answer = await http.get(place["statusURL"], headers=headers)
+            answer = await _retried(lambda: http.get(place["statusURL"], headers=headers))
             outcome.polls += 1
             if answer.status_code != 200:
                 raise RuntimeError(f"status: {answer.status_code} {answer.text[:200]}")
@@ -101,9 +114,11 @@ async def hot_shopper(
             return outcome
         if status != "ADMITTED":
             raise RuntimeError(f"ticket ended {status}")
-        begun = await http.post(
-            BEGIN, json={**cart, "ticketID": place["ticketID"]}, headers=headers
-        )
+        with_ticket = {**cart, "ticketID": place["ticketID"]}
+        begun = await _retried(lambda: http.post(BEGIN, json=with_ticket, headers=headers))
+        while begun.status_code == 409 and "checkout_beginning" in begun.text:
+            await asyncio.sleep(0.2)  # a retried BEGIN met the first one still running
+            begun = await _retried(lambda: http.post(BEGIN, json=with_ticket, headers=headers))
         if begun.status_code != 201:
             raise RuntimeError(f"begin: {begun.status_code} {begun.text[:200]}")
         checkout = begun.json()
@@ -127,9 +142,12 @@ async def hot_shopper(
 
 
 async def hot_sale(base: str, shoppers: list[Shopper], item_id: int, args) -> list[HotOutcome]:
+    # gunicorn closes a keep-alive connection after 2 s idle; a request sent on one it is
+    # closing gets a reset. Drop idle connections first, after 1 s.
     limits = httpx.Limits(
         max_connections=args.contention_concurrency,
         max_keepalive_connections=args.contention_concurrency,
+        keepalive_expiry=1.0,
     )
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
         return await asyncio.gather(
