@@ -193,6 +193,7 @@ def run_hot(args: argparse.Namespace) -> dict:
                     settings,
                     workers=args.web_workers,
                     threads=args.web_threads,
+                    ready_seconds=180,  # a shared box under load boots slowly
                     login_rate_limit_attempts=1_000_000,
                     hot_admission_rate=args.admission_rate,
                     admission_window_seconds=60,

@@ -76,6 +76,7 @@ local tid = redis.call('GET', p .. 'u:' .. user)
 if tid then
   local st = redis.call('HGET', p .. 't:' .. tid, 'state')
   if st == 'WAITING' or st == 'ADMITTED' or st == 'BEGINNING' then return {tid, 0} end
+  if st == 'BEGUN' and ARGV[7] ~= '1' then return {tid, 0} end
   if st == 'SOLD_OUT' and redis.call('EXISTS', p .. 'soldout') == 1 then return {tid, 0} end
 end
 local state = 'WAITING'
@@ -214,8 +215,14 @@ class WaitingRoom:
 
     # --- shoppers -------------------------------------------------------------------
 
-    def join(self, item_id: int, user_id: int, quantity: int, now_ms: int) -> tuple[Ticket, bool]:
-        """The shopper's place in line (the one they have, if still in line); True if new."""
+    def join(
+        self, item_id: int, user_id: int, quantity: int, now_ms: int, *, after_used: bool = False
+    ) -> tuple[Ticket, bool]:
+        """The shopper's place in line (the one they have, if still in line); True if new.
+
+        A used (BEGUN) admission is returned too, so its checkout can be found again;
+        `after_used` joins anew behind it (its checkout is over).
+        """
         tid, created = self._join(
             args=[
                 prefix(item_id),
@@ -224,6 +231,7 @@ class WaitingRoom:
                 now_ms,
                 ticket_id_for(item_id),
                 TICKET_TTL_SECONDS,
+                "1" if after_used else "0",
             ]
         )
         ticket = self.ticket(tid.decode())

@@ -108,6 +108,9 @@ def test_a_hot_items_shoppers_queue_and_only_the_admitted_one_holds_stock(
     repeated = join(hot_client, first, item, ticketID=place["ticketID"])
     assert repeated.status_code == 201
     assert repeated.get_json()["checkoutID"] == begun.get_json()["checkoutID"]
+    without_ticket = join(hot_client, first, item)  # back from the cart page: the same hold
+    assert without_ticket.status_code == 201
+    assert without_ticket.get_json()["checkoutID"] == begun.get_json()["checkoutID"]
 
     # The first pays and submits: nothing left, nothing held: the second is sold out.
     checkout = begun.get_json()
@@ -139,6 +142,9 @@ def test_a_released_hold_admits_the_next_shopper(
     # The first's admission was used: it cannot hold again without queueing.
     used = join(hot_client, first, item, ticketID=place["ticketID"])
     assert used.status_code == 409 and used.get_json()["error"]["code"] == "ticket_used"
+    again = join(hot_client, first, item)  # joining again: a new place, behind the second
+    assert again.status_code == 202 and again.get_json()["ticketID"] != place["ticketID"]
+    assert again.get_json()["status"] == "WAITING"
     second_checkout = join(hot_client, second, item)  # admitted: BEGIN without the ticket works too
     assert second_checkout.status_code == 201, second_checkout.get_json()
     assert stock_of(item) == 0

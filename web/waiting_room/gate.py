@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from db.hot_items import hot_among
 from db.waiting_room import Ticket, WaitingRoom
 from domain.stock import Line
 from domain.waiting_room import TicketState, TicketStatus, estimated_wait_seconds
+from web.checkout.errors import CheckoutNotFound
 from web.checkout.workflow_client import checkout_client
 from web.services import services
 from web.waiting_room.gatekeeper import ensure_gate
@@ -109,14 +110,24 @@ def through_gate(
             )
         _refuse_finished(ticket)
     else:
-        s = services()
-        ticket, _ = room().join(line.item_id, user_id, line.quantity, now_ms())
-        ensure_gate(s.temporal, s.settings, s.redis, line.item_id)
+        ticket = _join(user_id, line)
+        if ticket.state is T.BEGUN:
+            try:  # BEGIN again after being let in: the checkout it began, while it holds
+                return _begun_checkout(ticket, user_id)
+            except GateRefused:  # that checkout is over: back in line, at the end
+                ticket = _join(user_id, line, after_used=True)
     if ticket.state is T.BEGUN:
         return _begun_checkout(ticket, user_id)
     if ticket.state is not T.ADMITTED:
         return place_of(ticket)
     return _begin_admitted(ticket, user_id, line, begin)
+
+
+def _join(user_id: int, line: Line, *, after_used: bool = False) -> Ticket:
+    s = services()
+    ticket, _ = room().join(line.item_id, user_id, line.quantity, now_ms(), after_used=after_used)
+    ensure_gate(s.temporal, s.settings, s.redis, line.item_id)
+    return ticket
 
 
 def _begin_admitted(
@@ -159,8 +170,11 @@ def _begin_admitted(
 def _begun_checkout(ticket: Ticket, user_id: int) -> CheckoutView:
     """An admission already used: its checkout while that still holds the stock."""
     if ticket.checkout_id:
-        view = checkout_client().state(user_id, ticket.checkout_id)
-        if view.status.holds_stock:
+        try:
+            view = checkout_client().state(user_id, ticket.checkout_id)
+        except CheckoutNotFound:
+            view = None
+        if view is not None and view.status.holds_stock:
             return view
     raise GateRefused(
         409,
@@ -183,6 +197,4 @@ def _refuse_finished(ticket: Ticket) -> None:
 
 
 def ticket_as(ticket: Ticket, state: TicketState) -> Ticket:
-    from dataclasses import replace
-
     return replace(ticket, state=state)
