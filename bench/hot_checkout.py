@@ -224,7 +224,7 @@ def run_hot(args: argparse.Namespace) -> dict:
                 f"{base}/api/v1/items/{hot_id}/hot",
                 json={"enabled": True},
                 headers=staff.headers,
-                timeout=30,
+                timeout=120,
             )
             assert switched.status_code == 200 and switched.json()["gateRunning"], switched.text
             log(
