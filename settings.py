@@ -111,6 +111,12 @@ class Settings:
     # Threads per web process for the Flask storefront (a checkout waiting on Temporal
     # holds one); the SSE streams need none (web/asgi.py).
     web_threads: int = 16
+    # Waiting room for hot items (docs/waiting-room.md): an admitted shopper has this
+    # long to begin checkout; the gatekeeper admits at most this many shoppers a second
+    # and looks this often while anyone waits.
+    admission_window_seconds: int = 60
+    hot_admission_rate: float = 5.0
+    hot_gate_tick_ms: int = 250
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -187,6 +193,13 @@ class Settings:
                 _str(env, "SSE_HEARTBEAT_SECONDS", str(default.sse_heartbeat_seconds))
             ),
             web_threads=_int(env, "WEB_THREADS", default.web_threads),
+            admission_window_seconds=_int(
+                env, "ADMISSION_WINDOW_SECONDS", default.admission_window_seconds
+            ),
+            hot_admission_rate=float(
+                _str(env, "HOT_ADMISSION_RATE", str(default.hot_admission_rate))
+            ),
+            hot_gate_tick_ms=_int(env, "HOT_GATE_TICK_MS", default.hot_gate_tick_ms),
         )
 
     def with_services(

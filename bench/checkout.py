@@ -2,6 +2,8 @@
 
     python -m bench.checkout [--shoppers 300] [--concurrency 50]
                              [--contention-shoppers 1000] [--contention-units 100]
+    python -m bench.checkout --hot [--admission-rate 50] [--poll-seconds 1]
+                             (the contention through the waiting room: bench/hot_checkout.py)
 
 One fresh embedded stack on free ports (PostgreSQL, Redis, Typesense, the Temporal dev
 server), a synthetic catalogue with plenty of stock, `shopflow worker` as a subprocess
@@ -374,9 +376,18 @@ def main() -> None:
     parser.add_argument("--web-threads", type=int, default=8)
     parser.add_argument("--worker-processes", type=int, default=1)
     parser.add_argument("--worker-threads", type=int, default=16)
+    # The contention scenario with the waiting room on (bench/hot_checkout.py).
+    parser.add_argument("--hot", action="store_true", help="contention through the waiting room")
+    parser.add_argument("--admission-rate", type=float, default=50.0, help="--hot: admissions/s")
+    parser.add_argument("--poll-seconds", type=float, default=1.0, help="--hot: status polling")
     args = parser.parse_args()
     started = time.perf_counter()
-    result = run(args)
+    if args.hot:
+        from bench.hot_checkout import run_hot
+
+        result = run_hot(args)
+    else:
+        result = run(args)
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
 

@@ -60,7 +60,13 @@ def bench_stack(keep_dir: str | None = None) -> Iterator[Settings]:
 
 @contextmanager
 def live_web(
-    settings: Settings, *, workers: int = 2, threads: int | None = None, **overrides
+    settings: Settings,
+    *,
+    workers: int = 2,
+    threads: int | None = None,
+    # Generous: on a shared 2-core machine importing the app alone can take 20 s.
+    ready_seconds: float = 120,
+    **overrides,
 ) -> Iterator[str]:
     """gunicorn serving the app against `settings`; yields its base URL.
 
@@ -87,8 +93,7 @@ def live_web(
         )
     base = f"http://{settings.host}:{settings.port}"
     try:
-        # Generous: on a shared 2-core machine importing the app alone can take 20 s.
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + ready_seconds
         while True:
             try:
                 if httpx.get(base + "/api/v1/items?query=a&limit=1", timeout=2).status_code < 500:

@@ -95,6 +95,18 @@ class AggregatedStock(Base):
     __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)
 
 
+class HotItem(Base):
+    """An item in waiting-room mode (domain/waiting_room.py): its shoppers queue to buy."""
+
+    __tablename__ = "hot_items"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled_at: Mapped[datetime] = mapped_column(_now(), server_default=func.now())
+    enabled_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
 class Warehouse(Base):
     __tablename__ = "warehouses"
 

@@ -45,6 +45,7 @@ from activities.fulfilment import FulfilmentActivities
 from activities.hold_sweep import HoldSweepActivities
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
+from activities.waiting_room import WaitingRoomActivities
 from db.engine import make_engine
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from db.timeouts import bounded_sessions
@@ -54,6 +55,7 @@ from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
 from workflows.hold_sweep import EVERY as SWEEP_EVERY
 from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
+from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
@@ -77,6 +79,7 @@ WORKFLOWS: list[type] = [
     OrderWorkflow,
     WarehouseAssignmentWorkflow,
     HoldSweepWorkflow,
+    HotItemGateWorkflow,
 ]
 
 
@@ -112,6 +115,10 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     refunds = RefundActivities(sessions, gateway)
     orders = OrderStarter(client, task_queue)
     sweeper = HoldSweepActivities(sessions, client, checkout)
+    # The hot items' waiting rooms live in Redis: no Redis, no gatekeeper.
+    waiting_room = (
+        WaitingRoomActivities(sessions, resources.redis).activities() if resources.redis else []
+    )
     return [
         *catalog.activities(),
         *checkout.activities(),
@@ -119,6 +126,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *refunds.activities(),
         *orders.activities(),
         *sweeper.activities(),
+        *waiting_room,
     ]
 
 

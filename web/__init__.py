@@ -58,12 +58,14 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.api.openapi import bp as api_docs
     from web.api.orders import bp as api_orders
     from web.api.recommendations import bp as api_recommendations
+    from web.api.waiting_room import bp as api_waiting_room
     from web.api.warehouses import bp as api_warehouses
     from web.auth.routes import bp as auth
     from web.cart.routes import bp as cart
     from web.checkout.routes import bp as checkout
     from web.codec import bp as codec
     from web.orders.routes import bp as orders
+    from web.waiting_room.routes import bp as waiting_room
     from web.warehouses.routes import bp as warehouses
 
     # The checkout and orders APIs are blueprints of their own (not routes on `api`) so
@@ -87,4 +89,6 @@ def _feature_blueprints() -> list[Blueprint]:
         api_addresses,
         recommendations.bp,
         api_recommendations,
+        waiting_room,
+        api_waiting_room,
     ]

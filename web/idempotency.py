@@ -122,7 +122,9 @@ def _fingerprint() -> str:
 
 
 def _storable(status: int) -> bool:
-    return 200 <= status < 300 or status in STORED_ERRORS
+    # 202 is a place in a hot item's waiting line, not a decided answer: the same BEGIN
+    # must reach the gate again once the shopper is admitted.
+    return (200 <= status < 300 and status != 202) or status in STORED_ERRORS
 
 
 def _store(store: redis.Redis, slot: str, fingerprint: str, response: Response) -> None:

@@ -20,7 +20,11 @@ from tests.web.checkout_calls import DECLINED, ApiShopper, payment, place_order
 from tests.web.shoppers import PASSWORD, new_email
 from web.api.openapi import document
 
-pytest_plugins = ["tests.web.checkout_fixtures", "tests.web.warehouse_fixtures"]
+pytest_plugins = [
+    "tests.web.checkout_fixtures",
+    "tests.web.warehouse_fixtures",
+    "tests.web.waiting_room_fixtures",
+]
 pytestmark = [pytest.mark.web, pytest.mark.integration]
 
 NO_SUCH_CHECKOUT = "0" * 32
@@ -329,10 +333,66 @@ def _wh(path: str) -> str:
     return path.format(w=TACOMA, s="no-such-suborder")
 
 
+# --- the waiting room: hot items on the checkout database (tests/web/waiting_room_fixtures.py)
+
+
+def _hot(w: World, item: int, enabled: bool, headers: dict[str, str] | None = None):
+    staff = w.fixture("staff").headers
+    return w.shop.put(
+        f"/api/v1/items/{item}/hot",
+        json={"enabled": enabled},
+        headers=staff if headers is None else headers,
+    )
+
+
+def _join_hot_line(w: World, then: Callable[[ApiShopper, dict], Any] | None = None):
+    """A shopper BEGINs for a hot item (202); the item is switched off again afterwards."""
+    item = w.fixture("new_item")(5)
+    assert _hot(w, item, True).status_code == 200
+    shopper = w.shopper()
+    try:
+        joined = w.post(
+            "/api/v1/checkout?op=BEGIN", shopper, json={"cart": [{"itemID": item, "quantity": 1}]}
+        )
+        assert joined.status_code == 202, joined.get_json()
+        return then(shopper, joined.get_json()) if then else joined
+    finally:
+        assert _hot(w, item, False).status_code == 200
+
+
+def _ticket(w: World):
+    return _join_hot_line(w, lambda shopper, place: w.get(place["statusURL"], shopper))
+
+
 Provoke = Callable[[World], Any]
 
 # (method, documented path, status) -> a request that answers it.
 PROVOKE: dict[tuple[str, str, int], Provoke] = {
+    # the waiting room for hot items
+    ("post", "/api/v1/checkout", 202): _join_hot_line,
+    ("get", "/api/v1/waiting-room/tickets/{ticketID}", 200): _ticket,
+    ("get", "/api/v1/waiting-room/tickets/{ticketID}", 401): lambda w: w.get(
+        "/api/v1/waiting-room/tickets/nope"
+    ),
+    ("get", "/api/v1/waiting-room/tickets/{ticketID}", 404): lambda w: w.get(
+        "/api/v1/waiting-room/tickets/nope", w.shopper()
+    ),
+    ("put", "/api/v1/items/{itemID}/hot", 200): lambda w: _hot(w, w.item(), False),
+    ("put", "/api/v1/items/{itemID}/hot", 400): lambda w: w.shop.put(
+        f"/api/v1/items/{w.item()}/hot",
+        json={"enabled": "yes"},
+        headers=w.fixture("staff").headers,
+    ),
+    ("put", "/api/v1/items/{itemID}/hot", 401): lambda w: _hot(w, w.item(), False, {}),
+    ("put", "/api/v1/items/{itemID}/hot", 403): lambda w: _hot(
+        w, w.item(), False, w.shopper().headers
+    ),
+    ("put", "/api/v1/items/{itemID}/hot", 404): lambda w: _hot(w, NO_SUCH_ITEM, False),
+    ("get", "/api/v1/hot-items", 200): lambda w: w.shop.get(
+        "/api/v1/hot-items", headers=w.fixture("staff").headers
+    ),
+    ("get", "/api/v1/hot-items", 401): lambda w: w.get("/api/v1/hot-items"),
+    ("get", "/api/v1/hot-items", 403): lambda w: w.get("/api/v1/hot-items", w.shopper()),
     # search and items (the web tests' catalogue)
     ("get", "/api/v1/items", 200): lambda w: w.get(
         "/api/v1/items?query=kettle", client=w.catalogue

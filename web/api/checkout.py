@@ -1,6 +1,8 @@
 """`/api/v1/checkout`: begin, pay, submit, cancel and read a checkout (SPEC section 5).
 
-    POST /api/v1/checkout?op=BEGIN   {cart?: [{itemID, quantity}]}    201 | 409 out_of_stock
+    POST /api/v1/checkout?op=BEGIN   {cart?: [{itemID, quantity}], ticketID?}
+                                     201 | 409 out_of_stock | 202 a place in a hot
+                                     item's waiting line (docs/waiting-room.md)
     POST /api/v1/checkout/<id>/payment {paymentDetails, shippingAddress} 200 | 402 declined
     POST /api/v1/checkout?op=SUBMIT  [{checkoutID}]                   201 {orderID, status, total}
     POST /api/v1/checkout?op=CANCEL  [{checkoutID} | {cart}]          200 {checkoutID, status}
@@ -41,6 +43,8 @@ from web.headers import keep_private
 from web.idempotency import idempotent
 from web.limits import Verdict, abuse_limits, too_many_message, units_over_cap
 from web.services import services
+from web.waiting_room.gate import GateRefused, Place, through_gate
+from web.waiting_room.json import place_json
 from workflows.checkout_messages import CheckoutView, PricedLine
 
 bp = Blueprint("api_checkout", __name__, url_prefix="/api/v1/checkout")
@@ -125,7 +129,9 @@ def _too_many(code: str, what: str, verdict: Verdict) -> Response:
 
 
 def _begin(user_id: int) -> Response:
-    lines = _lines_from_body(_optional_json_object())
+    payload = _optional_json_object()
+    ticket_id = _ticket_id_from_body(payload)
+    lines = _lines_from_body(payload)
     if lines is None:
         lines = lines_of_cart(user_id)
         if not lines:
@@ -141,7 +147,16 @@ def _begin(user_id: int) -> Response:
     unknown = unknown_items(line.item_id for line in lines)
     if unknown:
         return api_error(422, "unknown_item", f"No item with itemID {unknown[0]}.", itemIDs=unknown)
-    view = checkout_client().begin(user_id, lines)
+    try:  # a hot item's shoppers queue first (web/waiting_room/gate.py)
+        gated = through_gate(
+            user_id, lines, ticket_id, lambda: checkout_client().begin(user_id, lines)
+        )
+    except GateRefused as refusal:
+        return api_error(refusal.status, refusal.code, refusal.message)
+    if isinstance(gated, Place):
+        return private_json(place_json(gated), 202)
+    # No hot item (or no longer hot): an ordinary checkout, whatever ticket came along.
+    view = gated or checkout_client().begin(user_id, lines)
     if view.status.holds_stock:
         return private_json(checkout_json(view), 201)
     if view.short_lines:
@@ -321,6 +336,15 @@ def _informational_cart(cart: Any) -> None:
         raise BadRequest(f"A checkout holds at most {MAX_CHECKOUT_LINES} lines.")
     for index, entry in enumerate(cart):
         _line(entry, index)
+
+
+def _ticket_id_from_body(payload: dict[str, Any]) -> str | None:
+    value = payload.get("ticketID")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not 1 <= len(value) <= 100:
+        raise BadRequest("ticketID must be the string BEGIN answered with (202).")
+    return value
 
 
 def _valid_id(checkout_id: str) -> str:

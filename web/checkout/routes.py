@@ -2,6 +2,7 @@
 form, pay (and place the order in the same round trip), cancel.
 
     POST /checkout                        begin with the cart -> /checkout/<id>
+                                          (a hot item: -> /checkout/waiting/<ticketID>)
     GET  /checkout/<id>                   lines, total, countdown, payment form, cancel
     GET  /checkout/<id>/payment           the payment form (fragment for htmx)
     POST /checkout/<id>/payment           pay_and_submit -> /orders/<orderID>?placed=1
@@ -42,6 +43,7 @@ from web.headers import keep_private
 from web.limits import abuse_limits, too_many_message, units_over_cap
 from web.rendering import render, wants_fragment
 from web.services import services
+from web.waiting_room.gate import GateRefused, Place, through_gate
 from workflows.checkout_messages import CheckoutView
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -63,7 +65,13 @@ def begin() -> Response:
     verdict = abuse_limits().begin(user_id)
     if not verdict.allowed:
         return _cart(status=429, checkout_error=too_many_message("checkouts begun", verdict))
-    view = checkout_client().begin(user_id, lines)
+    try:  # a hot item's shoppers queue first (web/waiting_room/gate.py)
+        gated = through_gate(user_id, lines, None, lambda: checkout_client().begin(user_id, lines))
+    except GateRefused as refusal:
+        return _cart(status=refusal.status, checkout_error=refusal.message)
+    if isinstance(gated, Place):
+        return _go(url_for("waiting_room.show", ticket_id=gated.ticket.ticket_id))
+    view = gated or checkout_client().begin(user_id, lines)
     if view.status.holds_stock:
         return _go(url_for("checkout.show", checkout_id=view.checkout_id))
     if view.short_lines:

@@ -25,6 +25,7 @@ from web.api.openapi import (
     items,
     orders,
     recommendations,
+    waiting_room,
     warehouses,
 )
 
@@ -37,6 +38,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     warehouses,
     addresses,
     recommendations,
+    waiting_room,
 )
 VERSION = "1.0.0"
 

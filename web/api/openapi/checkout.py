@@ -53,6 +53,10 @@ SCHEMAS = {
         "checkout.",
         "properties": {
             "cart": CART,
+            "ticketID": {
+                "type": "string",
+                "description": "BEGIN for a hot item: the admitted waiting-room ticket.",
+            },
             "checkoutID": CHECKOUT_ID,
             "orderID": {"type": "string", "minLength": 1},
         },
@@ -139,6 +143,12 @@ PATHS = {
                     "description": "BEGIN: the checkout and its payment URL. SUBMIT: the order.",
                     **json_body({"oneOf": [ref("Checkout"), ref("PlacedOrder")]}),
                 },
+                "202": {
+                    "description": "BEGIN for a cart holding a hot item, without an admitted "
+                    "ticket: a place in its waiting line, nothing held (joining again answers "
+                    "the same ticket). Poll `statusURL`; once ADMITTED, BEGIN again.",
+                    **json_body(ref("WaitingTicket")),
+                },
                 **errors(
                     400,
                     401,
@@ -147,14 +157,16 @@ PATHS = {
                     422,
                     429,
                     503,
-                    _404="No such checkout (or order) for this shopper.",
+                    _404="No such checkout (or order, or waiting-room ticket) for this shopper.",
                     _429="BEGIN too often (`too_many_checkouts`): wait `Retry-After` seconds.",
                     _409="`out_of_stock` (with `lines`: itemID, asked, left; nothing is held), "
                     "`no_open_checkout`, or the checkout's state refuses it "
-                    "(e.g. `checkout_expired`, `payment_required`, an order already shipped).",
+                    "(e.g. `checkout_expired`, `payment_required`, an order already shipped); "
+                    "for a hot item's ticket: `sold_out`, `admission_expired`, `ticket_used`, "
+                    "`admitted_for_fewer`, `checkout_beginning`.",
                     _422="An empty cart, an unknown item, more units of one item than one "
                     "shopper may hold (`too_many_units`), or an Idempotency-Key reused with "
-                    "another body.",
+                    "another body; `several_hot_items`, `ticket_for_another_item`.",
                 ),
             },
         }

@@ -1,0 +1,103 @@
+"""The waiting room for hot items (web/api/waiting_room.py; docs/waiting-room.md)."""
+
+from __future__ import annotations
+
+from web.api.openapi.components import (
+    BEARER,
+    ID_INT,
+    ISO_INSTANT,
+    errors,
+    json_body,
+    nullable,
+    obj,
+    path_param,
+    ref,
+)
+
+SCHEMAS = {
+    "WaitingTicket": obj(
+        {
+            "ticketID": {"type": "string", "examples": ["812-6aedec41b989475ab688b101725c3e10"]},
+            "status": {"type": "string", "enum": ["WAITING", "ADMITTED", "SOLD_OUT", "EXPIRED"]},
+            "position": nullable({"type": "integer", "minimum": 1}),
+            "estimatedWaitSeconds": {"type": "integer", "minimum": 0},
+            "statusURL": {"type": "string"},
+            "admittedUntil": nullable(ISO_INSTANT),
+            "itemID": ID_INT,
+            "quantity": {"type": "integer", "minimum": 1},
+        },
+        description="A place in a hot item's line. `position` (1 = next) while WAITING; "
+        "`admittedUntil` while ADMITTED: BEGIN again before it to hold the stock.",
+    ),
+    "HotSwitch": obj(
+        {
+            "itemID": ID_INT,
+            "hot": {"type": "boolean"},
+            "gateWorkflowID": {"type": "string"},
+            "gateRunning": {"type": "boolean"},
+            "released": {"type": "integer", "minimum": 0},
+        }
+    ),
+    "HotItem": obj(
+        {
+            "itemID": ID_INT,
+            "name": {"type": "string"},
+            "stock": {"type": "integer"},
+            "held": {"type": "integer"},
+            "waiting": {"type": "integer"},
+            "admitted": {"type": "integer"},
+        }
+    ),
+}
+
+STAFF = "Staff bearer token (a shopper's token is a 403)."
+
+PATHS = {
+    "/api/v1/waiting-room/tickets/{ticketID}": {
+        "get": {
+            "operationId": "getWaitingTicket",
+            "tags": ["checkout"],
+            "summary": "Where a waiting-room ticket stands (the statusURL of BEGIN's 202)",
+            "security": BEARER,
+            "parameters": [path_param("ticketID", {"type": "string"}, "From BEGIN's 202 answer.")],
+            "responses": {
+                "200": {"description": "The ticket.", **json_body(ref("WaitingTicket"))},
+                **errors(401, 404, _404="No such ticket for this shopper."),
+            },
+        }
+    },
+    "/api/v1/items/{itemID}/hot": {
+        "put": {
+            "operationId": "setItemHot",
+            "tags": ["items"],
+            "summary": "Switch an item into waiting-room mode or back",
+            "description": STAFF + " Switching off lets everyone waiting through.",
+            "security": BEARER,
+            "parameters": [path_param("itemID", {"type": "string"}, "The item's id.")],
+            "requestBody": {
+                "required": True,
+                **json_body(obj({"enabled": {"type": "boolean"}})),
+            },
+            "responses": {
+                "200": {"description": "The item's mode now.", **json_body(ref("HotSwitch"))},
+                **errors(400, 401, 403, 404, _404="No such item."),
+            },
+        }
+    },
+    "/api/v1/hot-items": {
+        "get": {
+            "operationId": "listHotItems",
+            "tags": ["items"],
+            "summary": "The hot items, their stock, holds and lines",
+            "description": STAFF,
+            "security": BEARER,
+            "responses": {
+                "200": {
+                    "description": "The hot items.",
+                    **json_body(obj({"items": {"type": "array", "items": ref("HotItem")}})),
+                },
+                **errors(401, 403),
+            },
+        }
+    },
+}

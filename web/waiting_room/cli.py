@@ -1,0 +1,66 @@
+"""`shopflow items hot ITEM_ID --on|--off`: switch an item into waiting-room mode or back.
+
+The same switch as the staff page and `PUT /api/v1/items/<id>/hot`: the flag in
+PostgreSQL, the item's HotItemGateWorkflow started in Temporal (needs a worker), and
+on `--off` everyone still waiting let through.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from settings import Settings
+
+
+def _settings() -> Settings:
+    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
+    return click.get_current_context().find_object(Settings) or Settings.from_env()
+
+
+@click.group("items")
+def items_group() -> None:
+    """Catalogue items: operator switches."""
+
+
+@items_group.command("hot")
+@click.argument("item_id", type=click.IntRange(min=1, max=2**63 - 1))
+@click.option("--on/--off", "enabled", required=True, help="Waiting-room mode on or off.")
+def hot_command(item_id: int, enabled: bool) -> None:
+    """Switch ITEM_ID into waiting-room mode (--on) or back (--off)."""
+    import redis
+
+    from db.engine import make_engine, make_session_factory
+    from web.temporal_gateway import TemporalGateway
+    from web.waiting_room.gatekeeper import UnknownItem, switch
+
+    settings = _settings()
+    if not settings.database_url or not settings.redis_url:
+        click.echo("error: DATABASE_URL and REDIS_URL are needed (start the stack).", err=True)
+        sys.exit(2)
+    engine = make_engine(settings.database_url, pool_size=1)
+    client = redis.Redis.from_url(settings.redis_url)
+    gateway = TemporalGateway(settings) if settings.temporal_address else None
+    try:
+        outcome = switch(
+            make_session_factory(engine), client, gateway, settings, item_id, enabled, by=None
+        )
+    except UnknownItem:
+        click.echo(f"error: there is no item {item_id}", err=True)
+        sys.exit(1)
+    finally:
+        if gateway is not None:
+            gateway.close()
+        client.close()
+        engine.dispose()
+    if outcome.hot:
+        click.echo(f"item {item_id} is hot: its shoppers queue to buy it")
+        if outcome.gate_running:
+            click.echo(f"gatekeeper workflow: {outcome.gate_workflow_id} (see the Temporal Web UI)")
+        else:
+            click.echo("Temporal is out of reach: the gate starts with the first shopper to join")
+    else:
+        click.echo(
+            f"item {item_id} is no longer hot; {outcome.released} waiting shoppers let through"
+        )
