@@ -316,6 +316,8 @@ def run(args: argparse.Namespace) -> dict:
 
     trivial = (first + second) / 2
     orders_per_s = completed / assigned_window
+    cpu_per_order = per_unit(cpu_shop, completed)
+    cpu_per_trivial = per_unit(cpu_trivial, args.shoppers)
     result.update(
         {
             "orders": completed,
@@ -330,6 +332,13 @@ def run(args: argparse.Namespace) -> dict:
             "trivial_wf_per_s": round(trivial, 1),
             "trivial_wf_per_s_runs": [round(first, 1), round(second, 1)],
             "ratio": round(orders_per_s / trivial, 2),
+            # CPU of this run's processes per completed order over per trivial workflow:
+            # what an order costs in trivial workflows (issue 12's target: <= 4.5).
+            "cpu_ratio_order_vs_trivial": round(
+                cpu_per_order["total"] / cpu_per_trivial["total"], 2
+            )
+            if cpu_per_trivial["total"]
+            else None,
             **{f"{step}_p50_ms": step_ms(outcomes, step, 50) for step in STEPS},
             **{f"{step}_p99_ms": step_ms(outcomes, step, 99) for step in STEPS},
             "journey_p50_ms": round(
@@ -349,8 +358,8 @@ def run(args: argparse.Namespace) -> dict:
             "invariants_ok": invariants_ok,
             # CPU milliseconds each process of the run spent per unit of work, and the
             # share of the machine taken by processes that are not this run's.
-            "cpu_ms_per_order": per_unit(cpu_shop, completed),
-            "cpu_ms_per_trivial_wf": per_unit(cpu_trivial, args.shoppers),
+            "cpu_ms_per_order": cpu_per_order,
+            "cpu_ms_per_trivial_wf": cpu_per_trivial,
             # What this run's own CPU per unit would allow on an otherwise idle machine.
             "orders_per_s_cpu_bound": cpu_bound_rate(cpu_shop, completed),
             "trivial_wf_per_s_cpu_bound": cpu_bound_rate(cpu_trivial, args.shoppers),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import warnings
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,24 +43,33 @@ def typesense_nodes(url: str) -> list[dict[str, Any]]:
             raise ValueError(f"not a Typesense URL: {part!r}")
         protocol = parsed.scheme or "http"
         port = parsed.port or (443 if protocol == "https" else 8108)
-        nodes.append({"host": parsed.hostname, "port": port, "protocol": protocol})
+        node = {"host": parsed.hostname, "port": port, "protocol": protocol}
+        if parsed.path.strip("/"):  # behind a proxy under a path
+            node["path"] = parsed.path.rstrip("/")
+        nodes.append(node)
     return nodes
 
 
 def make_typesense_client(
-    settings: Settings, timeout: float = DEFAULT_TIMEOUT_SECONDS
+    settings: Settings, *, timeout: float = DEFAULT_TIMEOUT_SECONDS, retries: int = 3
 ) -> typesense.Client:
+    """The one Typesense client factory. Writers keep the defaults (or a longer timeout
+    for bulk imports); the storefront's searches pass `retries=0` and a short timeout:
+    a shopper is better told at once that search is down than kept waiting."""
     if not settings.typesense_url:
         raise ValueError("TYPESENSE_URL is not set (is the stack running?)")
-    return typesense.Client(
-        {
-            "nodes": typesense_nodes(settings.typesense_url),
-            "api_key": settings.typesense_api_key_or_default,
-            "connection_timeout_seconds": timeout,
-            "num_retries": 3,
-            "retry_interval_seconds": 0.5,
-        }
-    )
+    with warnings.catch_warnings():
+        # The 2.x client warns about v30+ server features at construction; 0.24 has none.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return typesense.Client(
+            {
+                "nodes": typesense_nodes(settings.typesense_url),
+                "api_key": settings.typesense_api_key_or_default,
+                "connection_timeout_seconds": timeout,
+                "num_retries": retries,
+                "retry_interval_seconds": 0.5,
+            }
+        )
 
 
 def collection_name(alias: str, version: int) -> str:

@@ -8,6 +8,7 @@ writing `web/<feature>.py` with a `bp` and listing it in `_feature_blueprints`.
 from __future__ import annotations
 
 from flask import Blueprint, Flask
+from htmx_flask import Htmx
 
 from settings import PROJECT_ROOT, Settings, require_safe_secrets
 from web.csrf import init_csrf
@@ -34,6 +35,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
     )
     app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
     app.extensions[EXTENSION_KEY] = services or Services.build(settings)
+    Htmx(app)  # request.htmx; HX-* response headers through htmx_flask.make_response
     init_csrf(app)  # before the blueprints' own before_request hooks
     init_input_guard(app)
     init_limits(app, settings)

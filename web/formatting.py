@@ -1,6 +1,10 @@
-"""How numbers look to a shopper: money, ratings, stock. Registered as Jinja filters."""
+"""How numbers look: money, ratings and stock to a shopper (Jinja filters), and the one
+way an instant is written for a browser or an API client (`utc_iso`)."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import overload
 
 from flask import Flask
 
@@ -31,6 +35,24 @@ def stock_level(stock: int | None) -> str:
     if not stock or stock <= 0:
         return "out"
     return "low" if stock <= LOW_STOCK_THRESHOLD else "ok"
+
+
+@overload
+def utc_iso(instant: datetime | str) -> str: ...
+@overload
+def utc_iso(instant: None) -> None: ...
+def utc_iso(instant: datetime | str | None) -> str | None:
+    """'2026-01-02T03:04:05.678Z': UTC, milliseconds, a Z (what JS Date reads). Takes a
+    datetime or an ISO-8601 string (what workflow messages carry)."""
+    if instant is None:
+        return None
+    if isinstance(instant, str):
+        instant = datetime.fromisoformat(instant.replace("Z", "+00:00"))
+    return instant.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def now_iso() -> str:
+    return utc_iso(datetime.now(UTC))
 
 
 def register_filters(app: Flask) -> None:

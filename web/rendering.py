@@ -1,9 +1,12 @@
 """Full page or HTMX fragment: one decision, made in one place.
 
-A normal request gets the whole page. An htmx request gets just the fragment it
-will swap in, except for boosted links and history restores, which replace the
-whole page and so need the whole page. `Vary: HX-Request` keeps caches from
-handing a fragment to a browser that asked for a page (and vice versa).
+A normal request gets the whole page. An htmx request (`request.htmx`, from
+htmx-flask's `Htmx(app)` in create_app) gets just the fragment it will swap in,
+except for boosted links and history restores, which replace the whole page and so
+need the whole page. HX-* response headers are set with htmx-flask's `make_response`
+(`trigger=`, `redirect=`, `push_url=`, `retarget=`, `reswap=`), never by hand.
+`Vary: HX-Request` keeps caches from handing a fragment to a browser that asked for a
+page (and vice versa).
 """
 
 from __future__ import annotations
@@ -14,12 +17,8 @@ from flask import Response, make_response, render_template, request
 
 
 def wants_fragment() -> bool:
-    headers = request.headers
-    return (
-        headers.get("HX-Request") == "true"
-        and headers.get("HX-Boosted") != "true"
-        and headers.get("HX-History-Restore-Request") != "true"
-    )
+    htmx = request.htmx
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 def render(

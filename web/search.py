@@ -18,6 +18,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
+from htmx_flask import make_response as htmx_response
 
 from db.search import (
     FacetCount,
@@ -52,7 +53,7 @@ def results() -> Response:
         "search/partials/more_results.html" if following_cursor else "search/partials/results.html"
     )
     typed = request.args.get("query", "")[:MAX_QUERY_LENGTH]
-    typing = wants_fragment() and request.headers.get("HX-Trigger-Name") == "query"
+    typing = wants_fragment() and request.htmx.trigger_name == "query"
     try:
         search_request = parse_search_args(request.args, prices_in="dollars")
         page = services().search.search(
@@ -82,7 +83,7 @@ def results() -> Response:
         remember_search(page)  # a signed-in shopper's search feeds their recommendations
     if wants_fragment() and not following_cursor:
         # The address bar shows the tidy URL (no empty form fields), not the raw request.
-        response.headers["HX-Push-Url"] = search_url(page.query, page.limit)
+        return htmx_response(response, push_url=search_url(page.query, page.limit))
     return response
 
 

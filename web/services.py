@@ -8,10 +8,8 @@ never start a workflow never pay for (or depend on) a Temporal connection.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import redis
 import typesense
@@ -23,6 +21,7 @@ from db.cache import JsonCache
 from db.engine import make_engine, make_session_factory
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.live_stock import LiveStockOverlay
+from db.search_index import make_typesense_client
 from payments.gateway import PaymentGateway
 from payments.sandbox import SandboxGateway
 from settings import Settings
@@ -62,7 +61,10 @@ class Services:
             socket_timeout=REDIS_TIMEOUT_SECONDS,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         )
-        typesense_client = make_typesense_client(settings)
+        # A search is interactive: fail fast and say so rather than retry for seconds.
+        typesense_client = make_typesense_client(
+            settings, timeout=settings.search_timeout_seconds, retries=0
+        )
         search = SearchService(
             typesense_client=typesense_client,
             collection=settings.typesense_collection,
@@ -94,29 +96,6 @@ class Services:
         self.redis.close()
         if self.temporal is not None:
             self.temporal.close()
-
-
-def make_typesense_client(settings: Settings) -> typesense.Client:
-    url = urlsplit(settings.typesense_url)
-    node = {
-        "host": url.hostname,
-        "port": url.port or (443 if url.scheme == "https" else 80),
-        "protocol": url.scheme or "http",
-    }
-    if url.path.strip("/"):
-        node["path"] = url.path.rstrip("/")
-    with warnings.catch_warnings():
-        # The 2.x client warns about v30+ server features at construction; 0.24 has none of them.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return typesense.Client(
-            {
-                "nodes": [node],
-                "api_key": settings.typesense_api_key_or_default,
-                "connection_timeout_seconds": settings.search_timeout_seconds,
-                # A search is interactive: fail fast and say so rather than retry for seconds.
-                "num_retries": 0,
-            }
-        )
 
 
 def _require_service_urls(settings: Settings) -> None:

@@ -28,7 +28,7 @@ from web.account.address_book import (
     parse_address_id,
     save,
 )
-from web.auth import current_user, login_required
+from web.auth import current_user, current_user_id, login_required
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
 
@@ -60,7 +60,7 @@ def add() -> Response:
     if not check.ok:
         return _book(status=422, values=values, errors=check.errors)
     try:
-        save(_user_id(), check.address)
+        save(current_user_id(), check.address)
     except AddressBookFull as full:
         return _book(status=409, values=values, errors={"form": str(full)})
     return _done(notice="Address saved.")
@@ -81,7 +81,7 @@ def update(address_id: str) -> Response:
     check = checked(values)
     if not check.ok:
         return _book(status=422, editing=record.id, values=values, errors=check.errors)
-    change(_user_id(), record.id, check.address)
+    change(current_user_id(), record.id, check.address)
     return _done(notice="Address updated.")
 
 
@@ -89,7 +89,7 @@ def update(address_id: str) -> Response:
 @login_required
 def delete(address_id: str) -> Response:
     record = _owned(address_id)
-    forget(_user_id(), record.id)
+    forget(current_user_id(), record.id)
     return _done(notice="Address deleted.")
 
 
@@ -101,7 +101,7 @@ def _book(status: int = 200, **context: Any) -> Response:
         "account/index.html",
         "account/partials/address_book.html",
         status=status,
-        addresses=addresses_of(_user_id()),
+        addresses=addresses_of(current_user_id()),
         max_addresses=MAX_ADDRESSES,
         **context,
     )
@@ -115,7 +115,7 @@ def _done(*, notice: str) -> Response:
 
 def _owned(raw_id: str):
     address_id = parse_address_id(raw_id)
-    record = None if address_id is None else address_of(_user_id(), address_id)
+    record = None if address_id is None else address_of(current_user_id(), address_id)
     if record is None:
         abort(404, description="We couldn't find that address in your address book.")
     return record
@@ -123,9 +123,3 @@ def _owned(raw_id: str):
 
 def _form_values() -> dict[str, str]:
     return {name: (request.form.get(name) or "")[:400] for name in FORM_FIELDS}
-
-
-def _user_id() -> int:
-    user = current_user()
-    assert user is not None  # behind @login_required
-    return user.id

@@ -30,7 +30,7 @@ from web.account.address_book import (
     save,
 )
 from web.api.json_io import api_error, private_json, read_json_object
-from web.auth import api_login_required, current_user
+from web.auth import api_login_required, current_user_id
 from web.headers import keep_private
 
 bp = Blueprint("api_addresses", __name__, url_prefix="/api/v1/addresses")
@@ -52,7 +52,7 @@ def address_json(record: AddressRecord) -> dict:
 @bp.get("")
 @api_login_required
 def list_() -> Response:
-    return private_json({"addresses": [address_json(a) for a in addresses_of(_user_id())]})
+    return private_json({"addresses": [address_json(a) for a in addresses_of(current_user_id())]})
 
 
 @bp.post("")
@@ -62,7 +62,7 @@ def create() -> Response:
     if not check.ok:
         return _invalid(check.errors)
     try:
-        record = save(_user_id(), check.address)
+        record = save(current_user_id(), check.address)
     except AddressBookFull as full:
         return api_error(409, "address_book_full", str(full))
     response = private_json(address_json(record), 201)
@@ -86,7 +86,7 @@ def replace(address_id: str) -> Response:
     check = checked(read_json_object())
     if not check.ok:
         return _invalid(check.errors)
-    updated = change(_user_id(), record.id, check.address)
+    updated = change(current_user_id(), record.id, check.address)
     return private_json(address_json(updated)) if updated else _not_found(address_id)
 
 
@@ -94,14 +94,14 @@ def replace(address_id: str) -> Response:
 @api_login_required
 def remove(address_id: str) -> Response:
     record = _owned(address_id)
-    if record is None or not forget(_user_id(), record.id):
+    if record is None or not forget(current_user_id(), record.id):
         return _not_found(address_id)
     return make_response("", 204)  # keep_private marks it no-store
 
 
 def _owned(raw_id: str) -> AddressRecord | None:
     address_id = parse_address_id(raw_id)
-    return None if address_id is None else address_of(_user_id(), address_id)
+    return None if address_id is None else address_of(current_user_id(), address_id)
 
 
 def _invalid(errors: dict[str, str]) -> Response:
@@ -110,9 +110,3 @@ def _invalid(errors: dict[str, str]) -> Response:
 
 def _not_found(raw_id: str) -> Response:
     return api_error(404, "not_found", f"No address {raw_id[:40]!r} in your address book.")
-
-
-def _user_id() -> int:
-    user = current_user()
-    assert user is not None  # behind @api_login_required
-    return user.id

@@ -19,7 +19,7 @@ from db.carts import CartView, UnknownItem
 from domain.cart_rules import CartError, CartOp, InvalidQuantity
 from web.api import bp
 from web.api.json_io import api_error, private_json, read_json_object, require_int
-from web.auth import api_login_required, current_user
+from web.auth import api_login_required, current_user_id
 from web.cart.operations import cart_of, change_cart
 from web.errors import BadRequest
 
@@ -29,7 +29,7 @@ OPS = ", ".join(op.value for op in CartOp)
 @bp.get("/cart")
 @api_login_required
 def get_cart() -> Response:
-    return private_json(cart_json(cart_of(_user_id())))
+    return private_json(cart_json(cart_of(current_user_id())))
 
 
 @bp.patch("/cart")
@@ -39,7 +39,7 @@ def patch_cart() -> Response:
     payload = read_json_object()
     item_id, quantity = require_int(payload, "itemID"), require_int(payload, "quantity")
     try:
-        _, cart = change_cart(_user_id(), item_id, op, quantity)
+        _, cart = change_cart(current_user_id(), item_id, op, quantity)
     except UnknownItem as exc:
         return api_error(404, "not_found", str(exc))
     except InvalidQuantity as exc:
@@ -74,9 +74,3 @@ def _parse_op(raw: str | None) -> CartOp:
         return CartOp(raw.upper())
     except ValueError:
         raise BadRequest(f"op must be one of {OPS}, got {raw[:20]!r}.") from None
-
-
-def _user_id() -> int:
-    user = current_user()
-    assert user is not None  # behind @api_login_required
-    return user.id

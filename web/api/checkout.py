@@ -33,12 +33,13 @@ from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Lin
 from web.account.address_book import remember_use, saved_address_choice
 from web.api.json_io import api_error, private_json, read_json_object
 from web.api.orders import cancel_order_answer
-from web.auth import api_login_required, current_user
+from web.auth import api_login_required, current_user_id
 from web.checkout.errors import CheckoutNotFound, CheckoutRefused
-from web.checkout.operations import lines_of_cart, unknown_items, utc_iso
+from web.checkout.operations import lines_of_cart, unknown_items
 from web.checkout.payment_input import PaymentInputError, from_json, payment_request
 from web.checkout.workflow_client import checkout_client
 from web.errors import BadRequest
+from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import idempotent
 from web.limits import Verdict, abuse_limits, too_many_message, units_over_cap
@@ -68,7 +69,7 @@ OPS = ", ".join(Op)
 @api_login_required
 def checkout_op() -> Response:
     op = _parse_op(request.args.get("op"))
-    user_id = _user_id()
+    user_id = current_user_id()
     if op is Op.BEGIN:
         return idempotent(f"{user_id}:BEGIN", lambda: _begin(user_id))
     if op is Op.SUBMIT:
@@ -79,14 +80,14 @@ def checkout_op() -> Response:
 @bp.get("/<checkout_id>")
 @api_login_required
 def get_checkout(checkout_id: str) -> Response:
-    view = checkout_client().state(_user_id(), _valid_id(checkout_id))
+    view = checkout_client().state(current_user_id(), _valid_id(checkout_id))
     return private_json(checkout_state_json(view))
 
 
 @bp.post("/<checkout_id>/payment")
 @api_login_required
 def pay(checkout_id: str) -> Response:
-    user_id = _user_id()
+    user_id = current_user_id()
     checkout_id = _valid_id(checkout_id)
     verdict = abuse_limits().payment(user_id, checkout_id)
     if not verdict.allowed:
@@ -359,9 +360,3 @@ def _refusal(refused: CheckoutRefused) -> Response:
         r"(?<!^)(?=[A-Z])", "_", refused.kind
     ).lower()  # CheckoutExpired -> checkout_expired
     return api_error(status, code, refused.message)
-
-
-def _user_id() -> int:
-    user = current_user()
-    assert user is not None  # behind @api_login_required
-    return user.id

@@ -16,15 +16,14 @@ web/api/checkout.py hands it to `cancel_order_answer` here.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, request
 
 from web.api.json_io import address_json, api_error, private_json
-from web.auth import api_login_required, current_user
-from web.checkout.operations import utc_iso
+from web.auth import api_login_required, current_user_id
 from web.errors import BadRequest
+from web.formatting import utc_iso
 from web.headers import keep_private
 from web.orders.cancelling import cancel_order
 from web.orders.errors import OrderCancelRefused
@@ -51,7 +50,7 @@ def get_orders() -> Response:
     cursor = request.args.get("nextCursor")
     after = decode_cursor(cursor) if cursor else None
     with services().sessions() as session:
-        page = list_orders(session, _user_id(), limit=limit, after=after, since=since)
+        page = list_orders(session, current_user_id(), limit=limit, after=after, since=since)
     return private_json(
         {
             "orders": [order_json(order) for order in page.orders],
@@ -65,7 +64,7 @@ def get_orders() -> Response:
 @api_login_required
 def get_order(order_id: str) -> Response:
     with services().sessions() as session:
-        order = find_order(session, _user_id(), order_id)
+        order = find_order(session, current_user_id(), order_id)
     if order is None:
         return api_error(404, "not_found", f"No order {order_id[:64]!r} in your orders.")
     return private_json(order_detail_json(order))
@@ -89,7 +88,7 @@ def cancel_order_answer(user_id: int, order_id: Any) -> Response:
 def order_json(order: OrderView) -> dict[str, Any]:
     return {
         "orderID": order.order_id,
-        "orderedDate": utc_iso(order.ordered_at.isoformat()),
+        "orderedDate": utc_iso(order.ordered_at),
         "arrivalDate": order.arrival_date.isoformat() if order.arrival_date else None,
         "status": order.status,
         "total": order.total,
@@ -126,20 +125,10 @@ def suborder_json(suborder: SuborderView) -> dict[str, Any]:
             "region": suborder.warehouse_region,
         },
         "status": suborder.status,
-        "shippedAt": _instant(suborder.shipped_at),
-        "deliveredAt": _instant(suborder.delivered_at),
+        "shippedAt": utc_iso(suborder.shipped_at),
+        "deliveredAt": utc_iso(suborder.delivered_at),
         "lines": [
             {"itemID": line.item_id, "name": line.name, "quantity": line.quantity}
             for line in suborder.lines
         ],
     }
-
-
-def _instant(at: datetime | None) -> str | None:
-    return None if at is None else utc_iso(at.isoformat())
-
-
-def _user_id() -> int:
-    user = current_user()
-    assert user is not None  # behind @api_login_required
-    return user.id

@@ -27,7 +27,6 @@ unreachable: 503, nothing changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -35,6 +34,7 @@ from flask import Blueprint, Response, request
 from domain.order import SuborderStatus
 from web.api.json_io import address_json, api_error, private_json, read_json_object, require_int
 from web.auth import staff_required
+from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER, idempotent
 from web.services import services
@@ -159,9 +159,9 @@ def suborder_json(row: SuborderRow, *, new: bool | None = None) -> dict[str, Any
         "orderID": row.order_id,
         "warehouseID": row.warehouse_id,
         "status": row.status,
-        "createdAt": _instant(row.created_at),
-        "shippedAt": _instant(row.shipped_at),
-        "deliveredAt": _instant(row.delivered_at),
+        "createdAt": utc_iso(row.created_at),
+        "shippedAt": utc_iso(row.shipped_at),
+        "deliveredAt": utc_iso(row.delivered_at),
         "shippingAddress": address_json(row.shipping_address),
         "lines": [
             {"itemID": line.item_id, "name": line.name, "quantity": line.quantity}
@@ -171,9 +171,3 @@ def suborder_json(row: SuborderRow, *, new: bool | None = None) -> dict[str, Any
     if new is not None:
         answer["new"] = new
     return answer
-
-
-def _instant(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

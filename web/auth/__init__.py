@@ -19,6 +19,7 @@ from web.auth.current import (
     CurrentUser,
     api_login_required,
     current_user,
+    current_user_id,
     login_required,
     staff_required,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "CurrentUser",
     "api_login_required",
     "current_user",
+    "current_user_id",
     "login_required",
     "staff_required",
 ]

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, g, jsonify, make_response, redirect, request, session, url_for
+from flask import Response, g, jsonify, redirect, request, session, url_for
+from htmx_flask import make_response as htmx_response
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
 
@@ -83,6 +84,13 @@ def bearer_or_session_user() -> CurrentUser | None:
     if request.headers.get("Authorization"):
         return _user_from_token()
     return current_user()
+
+
+def current_user_id() -> int:
+    """The signed-in user's id, in a view behind @login_required / @api_login_required."""
+    user = current_user()
+    assert user is not None, "current_user_id() outside @login_required/@api_login_required"
+    return user.id
 
 
 def log_in(user: UserRecord) -> None:
@@ -151,11 +159,9 @@ def staff_required(view: F) -> F:
 
 def redirect_to_login() -> Response:
     target = url_for("auth.login", next=_here())
-    if request.headers.get("HX-Request") == "true":
+    if request.htmx:
         # An htmx request would swap a whole login page into a fragment; send the browser there.
-        response = make_response("", 401)
-        response.headers["HX-Redirect"] = target
-        return response
+        return htmx_response("", 401, redirect=target)
     return redirect(target, code=303)
 
 
@@ -188,9 +194,9 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 def _here() -> str:
     """Where to come back to: this page, or for a POST the page the shopper was on."""
-    if request.method == "GET" and not request.headers.get("HX-Request"):
+    if request.method == "GET" and not request.htmx:
         return safe_next(request.full_path.rstrip("?"))
-    came_from = request.headers.get("HX-Current-URL") or request.referrer or ""
+    came_from = request.htmx.current_url or request.referrer or ""
     parts = urlsplit(came_from)
     if parts.netloc and parts.netloc != request.host:
         return "/"

@@ -9,7 +9,8 @@ wrong email or password, 429 when sign-in attempts or registrations are throttle
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
+from htmx_flask import make_response as htmx_response
 from werkzeug.exceptions import NotFound
 
 from db.users import UserRecord, find_user_by_id
@@ -173,7 +174,5 @@ def _register_form(status: int = 200, **context) -> Response:
 def _go_to(url: str) -> Response:
     """After signing in or out the whole page changes (header, CSRF token): a full navigation."""
     if wants_fragment():
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = url
-        return response
+        return htmx_response("", 200, redirect=url)
     return redirect(url, code=303)

@@ -10,10 +10,16 @@ the reason and a 4xx status; nothing is written.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
+from htmx_flask import make_response as htmx_response
 
 from db.carts import CartView, UnknownItem
 from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartError, CartOp, InvalidQuantity
-from web.auth.current import current_user, login_required, viewer_for_templates
+from web.auth.current import (
+    current_user,
+    current_user_id,
+    login_required,
+    viewer_for_templates,
+)
 from web.cart.operations import cart_of, change_cart, parse_form_quantity, units_in_cart
 from web.headers import keep_private
 from web.item_reads import ItemDetails, find_item, parse_item_id
@@ -40,14 +46,14 @@ def max_quantity_per_line() -> int:
 @bp.get("")
 @login_required
 def show() -> Response:
-    return _cart_page(cart_of(_user_id()))
+    return _cart_page(cart_of(current_user_id()))
 
 
 @bp.get("/lines/<int:item_id>/warning")
 @login_required
 def line_warning(item_id: int) -> Response:
     """One line's stock warning, fetched again by the cart page when the stock moves."""
-    cart = cart_of(_user_id())
+    cart = cart_of(current_user_id())
     line = next((line for line in cart.lines if line.item_id == item_id), None)
     return render("cart/partials/line_warning.html", "cart/partials/line_warning.html", line=line)
 
@@ -67,7 +73,7 @@ def add() -> Response:
     item = find_item_or_404(item_id)
     try:
         quantity = parse_form_quantity(request.form.get("quantity", "1"))
-        change, _ = change_cart(_user_id(), item_id, CartOp.ADD, quantity)
+        change, _ = change_cart(current_user_id(), item_id, CartOp.ADD, quantity)
     except CartError as exc:
         return _add_box(item, compact, status=_status(exc), error=exc.message)
     except UnknownItem:  # deleted from the catalogue a moment ago
@@ -75,9 +81,9 @@ def add() -> Response:
     if not wants_fragment():
         return redirect(url_for("cart.show"), code=303)
     added = change.after - change.before
-    response = _add_box(item, compact, added=added, in_cart=change.after)
-    response.headers["HX-Trigger"] = CART_CHANGED
-    return response
+    return htmx_response(
+        _add_box(item, compact, added=added, in_cart=change.after), trigger=CART_CHANGED
+    )
 
 
 @bp.post("/lines/<int:item_id>")
@@ -87,7 +93,9 @@ def set_quantity(item_id: int) -> Response:
         quantity = parse_form_quantity(request.form.get("quantity"))
         return _changed(item_id, CartOp.SET, quantity)
     except CartError as exc:
-        return _cart_page(cart_of(_user_id()), status=_status(exc), errors={item_id: exc.message})
+        return _cart_page(
+            cart_of(current_user_id()), status=_status(exc), errors={item_id: exc.message}
+        )
 
 
 @bp.post("/lines/<int:item_id>/remove")
@@ -98,14 +106,12 @@ def remove(item_id: int) -> Response:
 
 def _changed(item_id: int, op: CartOp, quantity: int) -> Response:
     try:
-        _, cart = change_cart(_user_id(), item_id, op, quantity)
+        _, cart = change_cart(current_user_id(), item_id, op, quantity)
     except UnknownItem:
         abort(404, description="That item is no longer in the catalogue.")
     if not wants_fragment():
         return redirect(url_for("cart.show"), code=303)
-    response = _cart_page(cart)
-    response.headers["HX-Trigger"] = CART_CHANGED
-    return response
+    return htmx_response(_cart_page(cart), trigger=CART_CHANGED)
 
 
 def _cart_page(
@@ -135,9 +141,3 @@ def find_item_or_404(item_id: int) -> ItemDetails:
 
 def _status(error: CartError) -> int:
     return 400 if isinstance(error, InvalidQuantity) else 409
-
-
-def _user_id() -> int:
-    user = current_user()
-    assert user is not None  # every caller is behind @login_required
-    return user.id

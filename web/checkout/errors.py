@@ -13,16 +13,11 @@ them into a page or `{"error": {...}}` wherever they are raised.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
-from temporalio.client import WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError, TemporalError
 from werkzeug.exceptions import NotFound, ServiceUnavailable
 
 from domain.checkout import NOT_YOURS, Refusal
-
-log = logging.getLogger(__name__)
 
 UNAVAILABLE = (
     "Checkout is unavailable right now. Nothing was charged; please try again in a moment."
@@ -57,14 +52,3 @@ def refused(refusal: Refusal | None) -> Exception:
     if refusal.kind == NOT_YOURS.kind:
         return CheckoutNotFound()
     return CheckoutRefused(refusal.kind, refusal.message)
-
-
-def refusal_of(error: WorkflowUpdateFailedError) -> Exception:
-    """The exception for an update the workflow refused (its validator or its handler)."""
-    cause: BaseException | None = error.cause
-    while cause is not None and not isinstance(cause, ApplicationError):
-        cause = cause.__cause__ if isinstance(cause, TemporalError) else None
-    if isinstance(cause, ApplicationError):
-        return refused(Refusal(cause.type or "Refused", cause.message))
-    log.warning("checkout update failed without a reason: %r", error.cause)
-    return CheckoutUnavailable()

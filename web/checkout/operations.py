@@ -51,16 +51,6 @@ def short_line_messages(shorts: Sequence[ShortLine]) -> dict[int, str]:
     return {short.item_id: short_line_message(short) for short in shorts}
 
 
-def utc_iso(text: str) -> str:
-    """'2026-01-02T03:04:05.678901+00:00' -> '2026-01-02T03:04:05.678Z' (what JS Date reads)."""
-    instant = from_iso(text).astimezone(UTC)
-    return instant.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def seconds_left(view: CheckoutView) -> int:
     left = (from_iso(view.expires_at) - datetime.now(UTC)).total_seconds()
     return max(int(left), 0)

@@ -17,20 +17,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, make_response, redirect, request, url_for
+from flask import Blueprint, Response, redirect, request, url_for
+from htmx_flask import make_response as htmx_response
 
 from domain.checkout import BUSY, CheckoutStatus
 from web.account.address_book import chosen_address, remember_address
-from web.auth import current_user, login_required
+from web.auth import current_user_id, login_required
 from web.cart.operations import cart_of
 from web.checkout.errors import CheckoutNotFound, CheckoutRefused
 from web.checkout.operations import (
     ENDED_MESSAGES,
     lines_of_cart,
-    now_iso,
     seconds_left,
     short_line_messages,
-    utc_iso,
 )
 from web.checkout.payment_input import (
     PaymentInputError,
@@ -39,6 +38,7 @@ from web.checkout.payment_input import (
     payment_request,
 )
 from web.checkout.workflow_client import checkout_client
+from web.formatting import now_iso, utc_iso
 from web.headers import keep_private
 from web.limits import abuse_limits, too_many_message, units_over_cap
 from web.rendering import render, wants_fragment
@@ -55,7 +55,7 @@ S = CheckoutStatus
 @bp.post("")
 @login_required
 def begin() -> Response:
-    user_id = _user_id()
+    user_id = current_user_id()
     lines = lines_of_cart(user_id)
     if not lines:
         return _cart(status=409, checkout_error="Your cart is empty: add something first.")
@@ -107,27 +107,29 @@ def payment_form(checkout_id: str) -> Response:
 def pay(checkout_id: str) -> Response:
     _known_id(checkout_id)
     values = form_echo(request.form)
-    verdict = abuse_limits().payment(_user_id(), checkout_id)
+    verdict = abuse_limits().payment(current_user_id(), checkout_id)
     if not verdict.allowed:
         message = too_many_message("payment attempts", verdict)
         return _payment_refused(checkout_id, message, 429, values)
-    saved = chosen_address(_user_id(), request.form.get("address_id"))
+    saved = chosen_address(current_user_id(), request.form.get("address_id"))
     try:
         entered = from_form(request.form, saved_address=saved.fields() if saved else None)
-        pay_request = payment_request(_user_id(), entered, services().payments)
+        pay_request = payment_request(current_user_id(), entered, services().payments)
     except PaymentInputError as error:
         return _payment_refused(
             checkout_id, error.message, error.status, values, field_errors=error.fields
         )
     try:
-        result = checkout_client().pay(_user_id(), checkout_id, pay_request, place_order=True)
+        result = checkout_client().pay(
+            current_user_id(), checkout_id, pay_request, place_order=True
+        )
     except CheckoutRefused as refused:
         if refused.kind == "InvalidAddress":
             return _payment_refused(checkout_id, refused.message, 422, values)
         return _whole_checkout(checkout_id, notice=refused.message, status=409)
     if result.approved and result.order_id:
         remember_address(
-            _user_id(), saved, pay_request, save_new=bool(request.form.get("save_address"))
+            current_user_id(), saved, pay_request, save_new=bool(request.form.get("save_address"))
         )
         return _go(_order_url(result.order_id, placed=True))
     status = 503 if result.decline_code == "processing_error" else 402
@@ -140,7 +142,7 @@ def pay(checkout_id: str) -> Response:
 def submit(checkout_id: str) -> Response:
     _known_id(checkout_id)
     try:
-        placed = checkout_client().submit(_user_id(), checkout_id)
+        placed = checkout_client().submit(current_user_id(), checkout_id)
     except CheckoutRefused as refused:
         return _whole_checkout(checkout_id, notice=refused.message, status=409)
     return _go(_order_url(placed.order_id, placed=True))
@@ -151,7 +153,7 @@ def submit(checkout_id: str) -> Response:
 def cancel(checkout_id: str) -> Response:
     _known_id(checkout_id)
     try:
-        view = checkout_client().cancel(_user_id(), checkout_id)
+        view = checkout_client().cancel(current_user_id(), checkout_id)
     except CheckoutRefused as refused:
         return _whole_checkout(checkout_id, notice=refused.message, status=409)
     if not wants_fragment():
@@ -175,9 +177,7 @@ def _checkout(view: CheckoutView, *, status: int = 200, **extra: Any) -> Respons
 def _whole_checkout(checkout_id: str, *, notice: str, status: int) -> Response:
     """The checkout as it now stands with a notice, swapped over the whole section."""
     response = _checkout(_state(checkout_id), status=status, notice=notice)
-    response.headers["HX-Retarget"] = "#checkout"
-    response.headers["HX-Reswap"] = "outerHTML"
-    return response
+    return htmx_response(response, retarget="#checkout", reswap="outerHTML")
 
 
 def _payment_refused(
@@ -215,7 +215,7 @@ def _cart(*, status: int, errors: dict[int, str] | None = None, checkout_error: 
         "cart/show.html",
         "cart/partials/cart.html",
         status=status,
-        cart=cart_of(_user_id()),
+        cart=cart_of(current_user_id()),
         errors=errors or {},
         checkout_error=checkout_error,
     )
@@ -223,10 +223,8 @@ def _cart(*, status: int, errors: dict[int, str] | None = None, checkout_error: 
 
 def _go(url: str) -> Response:
     """Move the browser on: HX-Redirect for htmx (a full page load), else a 303."""
-    if request.headers.get("HX-Request") == "true":
-        response = make_response("", 200)
-        response.headers["HX-Redirect"] = url
-        return response
+    if request.htmx:
+        return htmx_response("", 200, redirect=url)
     return redirect(url, code=303)
 
 
@@ -235,16 +233,10 @@ def _order_url(order_id: str, *, placed: bool = False) -> str:
 
 
 def _state(checkout_id: str) -> CheckoutView:
-    return checkout_client().state(_user_id(), _known_id(checkout_id))
+    return checkout_client().state(current_user_id(), _known_id(checkout_id))
 
 
 def _known_id(checkout_id: str) -> str:
     if len(checkout_id) != 32 or any(c not in "0123456789abcdef" for c in checkout_id):
         raise CheckoutNotFound()
     return checkout_id
-
-
-def _user_id() -> int:
-    user = current_user()
-    assert user is not None  # behind @login_required
-    return user.id

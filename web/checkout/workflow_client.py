@@ -25,11 +25,9 @@ from typing import Any, TypeVar
 import redis
 from temporalio.client import (
     Client,
-    RPCTimeoutOrCancelledError,
     WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
-    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import (
@@ -49,15 +47,17 @@ from domain.checkout import (
     submit_refusal,
 )
 from domain.stock import Line
-from web.checkout.errors import (
-    STILL_WORKING,
-    CheckoutNotFound,
-    CheckoutUnavailable,
-    refusal_of,
-    refused,
-)
+from web.checkout.errors import STILL_WORKING, CheckoutNotFound, CheckoutUnavailable, refused
 from web.services import services
-from web.temporal_gateway import TemporalGateway, TemporalUnavailable
+from web.temporal_gateway import (
+    TemporalGateway,
+    TemporalUnavailable,
+    WorkflowClosed,
+    WorkflowNotFound,
+    WorkflowRefused,
+    is_closed,
+    temporal_call,
+)
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import (
     CHECKOUT_ID,
@@ -138,7 +138,7 @@ class CheckoutClient:
                         start_workflow_operation=start,
                     )
                 except RPCError as error:
-                    if not _closed(error) or attempt == BEGIN_ATTEMPTS - 1:
+                    if not is_closed(error) or attempt == BEGIN_ATTEMPTS - 1:
                         raise
                 else:
                     joined = view.checkout_id != checkout_id
@@ -151,10 +151,7 @@ class CheckoutClient:
                 await asyncio.sleep(0.05 * 2**attempt)
             raise CheckoutUnavailable()
 
-        try:
-            view, run_id = self._call(run, BEGIN_TIMEOUT)
-        except WorkflowUpdateFailedError as error:
-            raise refusal_of(error) from error
+        view, run_id = self._call(run, BEGIN_TIMEOUT)
         if run_id:
             self._remember(view.checkout_id, user_id, run_id)
         return view
@@ -172,7 +169,7 @@ class CheckoutClient:
         except WorkflowUpdateFailedError:
             return False
         except RPCError as error:
-            if not _closed(error):
+            if not is_closed(error):
                 raise
         return True
 
@@ -288,15 +285,12 @@ class CheckoutClient:
             try:
                 return await handle.execute_update(update, argument)
             except RPCError as error:
-                if not _closed(error):
+                if not is_closed(error):
                     raise
             # The run already ended: its final state says why (or repeats the answer).
             return await handle.query(CheckoutWorkflow.state)
 
-        try:
-            answer = self._call(run, timeout)
-        except WorkflowUpdateFailedError as error:
-            raise refusal_of(error) from error
+        answer = self._call(run, timeout)
         if isinstance(answer, CheckoutView):
             if answer.checkout_id != checkout_id:
                 raise CheckoutNotFound()
@@ -318,23 +312,17 @@ class CheckoutClient:
         return handle
 
     def _call(self, make: Callable[[Client], Awaitable[T]], timeout: float) -> T:
-        if self._gateway is None:
-            raise CheckoutUnavailable()
+        """The checkout's reading of web/temporal_gateway.py's outcomes."""
         try:
-            return self._gateway.call(make, timeout=timeout)
+            return temporal_call(self._gateway, make, timeout=timeout, what="checkout")
+        except WorkflowRefused as refusal:
+            raise refused(Refusal(refusal.kind, refusal.message)) from refusal
+        except (WorkflowNotFound, WorkflowClosed) as error:
+            raise CheckoutNotFound() from error  # no such workflow (or run) at all
         except TemporalUnavailable as error:
-            log.warning("checkout: %s", error)
-            raise CheckoutUnavailable() from error
-        except (TimeoutError, RPCTimeoutOrCancelledError) as error:
-            raise CheckoutUnavailable(description=STILL_WORKING) from error
-        except WorkflowQueryFailedError as error:
-            log.warning("checkout: a state query failed: %s", error)
-            raise CheckoutUnavailable() from error
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND:
-                raise CheckoutNotFound() from error  # no such workflow (or run) at all
-            log.warning("checkout: Temporal answered %s: %s", error.status.name, error.message)
-            raise CheckoutUnavailable() from error
+            raise CheckoutUnavailable(
+                description=STILL_WORKING if error.still_working else None
+            ) from error
 
     def _remember(self, checkout_id: str, user_id: int, run_id: str) -> None:
         try:
@@ -353,18 +341,6 @@ class CheckoutClient:
         if owner != str(user_id):
             raise CheckoutNotFound()  # someone else's checkout: indistinguishable from none
         return run_id or None
-
-
-def _closed(error: RPCError) -> bool:
-    """The run already completed (an update or update-with-start raced its end).
-
-    "aborted by closing workflow": the server had admitted the update but the run closed
-    (e.g. a repeated SUBMIT while the checkout was handing its order on) before a worker
-    took it.
-    """
-    if error.status is not RPCStatusCode.NOT_FOUND:
-        return False
-    return "completed" in error.message or "closing workflow" in error.message
 
 
 def _rule_args(view: CheckoutView, caller: int) -> dict[str, Any]:

@@ -9,9 +9,6 @@ by the shopper's own id, so a hand-made cursor can only skip through their own o
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -21,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.models import Order
 from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
-from web import input_guard
+from web import keyset
 from web.errors import BadRequest
 from web.orders.suborders import SuborderView, suborders_of
 from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
@@ -31,7 +28,6 @@ MAX_LIMIT = 100
 # Order ids are ours (hex today); anything else cannot be one, and must not reach SQL
 # (a NUL byte would make PostgreSQL refuse the query outright).
 ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
-_BAD_CURSOR = "nextCursor is not valid; start again without it."
 REFUNDED_EVENT = "refunded"  # written to the timeline once the refund went through
 # The refund follows the cancel by a moment; the page keeps watching for it this long.
 REFUND_WATCH = timedelta(minutes=5)
@@ -157,22 +153,11 @@ def find_order(session: Session, user_id: int, order_id: str) -> OrderView | Non
 
 
 def encode_cursor(position: Position) -> str:
-    payload = json.dumps(
-        [position.ordered_at.isoformat(), position.order_id], separators=(",", ":")
-    )
-    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+    return keyset.encode_cursor(position.ordered_at, position.order_id)
 
 
 def decode_cursor(cursor: str) -> Position:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        ordered_at, order_id = input_guard.loads(raw)
-        instant = datetime.fromisoformat(ordered_at)
-    except (binascii.Error, ValueError, TypeError):
-        raise BadRequest(_BAD_CURSOR) from None
-    if instant.tzinfo is None or not isinstance(order_id, str) or not ORDER_ID.fullmatch(order_id):
-        raise BadRequest(_BAD_CURSOR)
-    return Position(instant, order_id)
+    return Position(*keyset.decode_cursor(cursor, valid_key=ORDER_ID.fullmatch))
 
 
 def parse_limit(raw: str | None) -> int:

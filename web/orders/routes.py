@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from werkzeug.exceptions import ServiceUnavailable
 
-from web.auth import current_user, login_required
+from web.auth import current_user_id, login_required
 from web.headers import keep_private
 from web.orders.cancelling import cancel_order
 from web.orders.errors import OrderCancelRefused
@@ -54,7 +54,7 @@ def index() -> Response:
     cursor = request.args.get("nextCursor")
     after = decode_cursor(cursor) if cursor else None
     with services().sessions() as session:
-        page = list_orders(session, _user_id(), limit=PAGE_SIZE, after=after, since=since)
+        page = list_orders(session, current_user_id(), limit=PAGE_SIZE, after=after, since=since)
     recent = months_ago(datetime.now(UTC).date(), RECENT_MONTHS).isoformat()
     return render(
         "orders/index.html",
@@ -91,7 +91,7 @@ def progress(order_id: str) -> Response:
 @login_required
 def cancel(order_id: str) -> Response:
     try:
-        order = cancel_order(_user_id(), order_id)
+        order = cancel_order(current_user_id(), order_id)
     except OrderCancelRefused as refused:
         return _progress(_order(order_id), status=409, notice=refused.message)
     except ServiceUnavailable as unavailable:  # Temporal down or slow: say so in place
@@ -114,7 +114,7 @@ def _progress(order: OrderView, *, status: int = 200, notice: str | None = None)
 
 def _order(order_id: str) -> OrderView:
     with services().sessions() as session:
-        order = find_order(session, _user_id(), order_id)
+        order = find_order(session, current_user_id(), order_id)
     if order is None:
         abort(404, description="We couldn't find that order in your orders.")
     return order
@@ -125,9 +125,3 @@ def _next_url(page: OrdersPage, since: str) -> str | None:
         return None
     args = {"since": since} if since else {}
     return url_for("orders.index") + "?" + urlencode({**args, "nextCursor": page.next_cursor})
-
-
-def _user_id() -> int:
-    user = current_user()
-    assert user is not None  # behind @login_required
-    return user.id

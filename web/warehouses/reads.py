@@ -9,20 +9,17 @@ rows of a queue the caller may read anyway.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from db.models import Item, Warehouse, WarehouseOrder, WarehouseOrderLine
 from domain.order import SuborderStatus as SS
-from web import input_guard
+from web import keyset
 from web.errors import BadRequest
 
 DEFAULT_LIMIT = 50
@@ -106,28 +103,11 @@ def parse_limit(raw: str | None) -> int:
 
 
 def encode_cursor(row: SuborderRow) -> str:
-    payload = json.dumps([row.created_at.isoformat(), row.suborder_id]).encode()
-    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return keyset.encode_cursor(row.created_at, row.suborder_id)
 
 
 def decode_cursor(raw: str | None) -> tuple[datetime, str] | None:
-    if not raw:
-        return None
-    problem = "nextCursor is not valid; start again without it."
-    try:
-        created, suborder_id = input_guard.loads(
-            base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
-        )
-        instant = datetime.fromisoformat(created)
-    except (binascii.Error, ValueError, TypeError):
-        raise BadRequest(problem) from None
-    if (
-        instant.tzinfo is None
-        or not isinstance(suborder_id, str)
-        or not is_suborder_id(suborder_id)
-    ):
-        raise BadRequest(problem)
-    return instant.astimezone(UTC), suborder_id
+    return keyset.decode_cursor(raw, valid_key=is_suborder_id) if raw else None
 
 
 # --- reads --------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """The web side of WarehouseAssignmentWorkflow: confirm shipped / delivered as plain calls.
 
 Views never touch temporalio. `suborder_client().confirm_shipped(suborder_id)` sends
-the child workflow `suborder-<suborderID>` the update of that name and returns the
+the child workflow `suborder-<suborderID>` the update of that name (through
+web/temporal_gateway.py) and returns the
 status string it answers with once the worker has written it (SHIPPED, DELIVERED or
 CANCELLED). Failures come back as:
 
@@ -13,21 +14,23 @@ CANCELLED). Failures come back as:
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from temporalio.client import Client, RPCTimeoutOrCancelledError, WorkflowUpdateFailedError
-from temporalio.exceptions import ApplicationError, TemporalError
-from temporalio.service import RPCError, RPCStatusCode
+from temporalio.client import Client
 from werkzeug.exceptions import ServiceUnavailable
 
 from web.services import services
-from web.temporal_gateway import TemporalGateway, TemporalUnavailable
+from web.temporal_gateway import (
+    TemporalGateway,
+    TemporalUnavailable,
+    WorkflowClosed,
+    WorkflowNotFound,
+    WorkflowRefused,
+    temporal_call,
+)
 from workflows.order_messages import assignment_workflow_id
 from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
-
-log = logging.getLogger(__name__)
 
 # The update answers once the mark_shipped / mark_delivered activity has committed;
 # those take milliseconds, so this only trips when Temporal or the worker is stuck.
@@ -68,9 +71,6 @@ class SuborderWorkflowClient:
         return self._update(suborder_id, WarehouseAssignmentWorkflow.confirm_delivered)
 
     def _update(self, suborder_id: str, update: Callable) -> str:
-        if self._gateway is None:
-            raise FulfilmentUnavailable()
-
         async def run(client: Client) -> str:
             handle = client.get_workflow_handle_for(
                 WarehouseAssignmentWorkflow.run, assignment_workflow_id(suborder_id)
@@ -78,27 +78,13 @@ class SuborderWorkflowClient:
             return await handle.execute_update(update)
 
         try:
-            return self._gateway.call(run, timeout=UPDATE_TIMEOUT)
-        except WorkflowUpdateFailedError as error:
-            raise _refusal(error) from error
+            return temporal_call(
+                self._gateway, run, timeout=UPDATE_TIMEOUT, what="warehouse portal"
+            )
+        except WorkflowRefused as refusal:
+            raise SuborderRefused(refusal.kind, refusal.message) from refusal
+        except (WorkflowClosed, WorkflowNotFound) as error:
+            # "workflow execution already completed" or "workflow not found".
+            raise SuborderWorkflowGone() from error
         except TemporalUnavailable as error:
-            log.warning("warehouse portal: %s", error)
             raise FulfilmentUnavailable() from error
-        except (TimeoutError, RPCTimeoutOrCancelledError) as error:
-            raise FulfilmentUnavailable() from error
-        except RPCError as error:
-            if error.status is RPCStatusCode.NOT_FOUND:
-                # "workflow execution already completed" or "workflow not found".
-                raise SuborderWorkflowGone() from error
-            log.warning("warehouse portal: Temporal answered %s: %s", error.status.name, error)
-            raise FulfilmentUnavailable() from error
-
-
-def _refusal(error: WorkflowUpdateFailedError) -> Exception:
-    cause: BaseException | None = error.cause
-    while cause is not None and not isinstance(cause, ApplicationError):
-        cause = cause.__cause__ if isinstance(cause, TemporalError) else None
-    if isinstance(cause, ApplicationError):
-        return SuborderRefused(cause.type or "Refused", cause.message)
-    log.warning("warehouse portal: an update failed without a reason: %r", error.cause)
-    return FulfilmentUnavailable()
