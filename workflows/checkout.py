@@ -107,12 +107,10 @@ class CheckoutWorkflow:
         self._order_id: str | None = None
         self._cancel_requested = False
         self._changes = 0  # bumped by every change the waiting loop must look at
+        self._published: tuple[str, str | None] | None = None  # (status, order id) upserted
 
     @workflow.run
     async def run(self, input: CheckoutInput) -> CheckoutView:
-        workflow.upsert_search_attributes(
-            [CUSTOMER_ID.value_set(str(input.user_id)), CHECKOUT_STATUS.value_set(S.RESERVING)]
-        )
         await self._reserve()
         if self._status is S.RESERVED:
             await self._hold()
@@ -120,6 +118,7 @@ class CheckoutWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         if self._order_id is not None:
             await hand_to_fulfilment(self._order_id, self._input.user_id)
+        self._publish()
         return self.state()
 
     async def _reserve(self) -> None:
@@ -151,6 +150,8 @@ class CheckoutWorkflow:
                     return await self._give_back(S.CANCELLED)
                 if workflow.now() >= self._deadline:
                     return await self._give_back(S.EXPIRED)
+            if self._status not in BUSY:  # at rest: what operators search for
+                self._publish()
             seen = self._changes
             timeout = None if self._status in BUSY else self._deadline - workflow.now()
             try:
@@ -335,7 +336,6 @@ class CheckoutWorkflow:
 
     def _order_placed(self, order_id: str, *, recovered: bool = False) -> None:
         self._order_id = order_id
-        workflow.upsert_search_attributes([ORDER_ID.value_set(order_id)])
         if recovered:
             self._message = None
             return self._move(order_found(self._status))
@@ -369,7 +369,22 @@ class CheckoutWorkflow:
         """Enter a status the domain rules already allowed."""
         self._status = status
         self._changes += 1
-        workflow.upsert_search_attributes([CHECKOUT_STATUS.value_set(status.value)])
+
+    def _publish(self) -> None:
+        """Upsert the search attributes once the workflow rests (waits, or ends), not on
+        every move: each upsert is a history event and a visibility write, and the
+        passing statuses (RESERVING, AUTHORIZING, SUBMITTING) last one workflow task.
+        A checkout stuck in one shows its pending local activity in the Web UI."""
+        now = (self._status.value, self._order_id)
+        if now == self._published:
+            return
+        attributes = [CHECKOUT_STATUS.value_set(self._status.value)]
+        if self._published is None:
+            attributes.append(CUSTOMER_ID.value_set(str(self._input.user_id)))
+        if self._order_id is not None and (self._published or (None, None))[1] is None:
+            attributes.append(ORDER_ID.value_set(self._order_id))
+        workflow.upsert_search_attributes(attributes)
+        self._published = now
 
     def _finish(self, status: CheckoutStatus, message: str) -> None:
         self._message = message
