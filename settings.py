@@ -86,6 +86,9 @@ class Settings:
 
     # Accounts: how long an API bearer token stays valid.
     api_token_ttl_seconds: int = 86_400
+    # How long a web process remembers whom a valid bearer token belongs to
+    # (web/auth/recent_users.py); a new password stops old tokens within this. 0 = off.
+    api_user_cache_seconds: int = 10
 
     # Abuse limits (web/limits.py), Flask-Limiter strings: "N per minute;M per hour".
     login_limit_per_ip: str = "20 per minute;100 per hour"
@@ -200,6 +203,9 @@ class Settings:
                 _str(env, "HOT_ADMISSION_RATE", str(default.hot_admission_rate))
             ),
             hot_gate_tick_ms=_int(env, "HOT_GATE_TICK_MS", default.hot_gate_tick_ms),
+            api_user_cache_seconds=_int(
+                env, "API_USER_CACHE_SECONDS", default.api_user_cache_seconds
+            ),
         )
 
     def with_services(

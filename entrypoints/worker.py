@@ -143,7 +143,11 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
     assert settings.database_url is not None
     return WorkerResources(
         settings=settings,
-        engine=make_engine(settings.database_url, pool_size=pool_size, max_overflow=4),
+        # No pre-ping round trip per activity: Temporal retries an attempt that met a
+        # dropped connection (db/engine.py).
+        engine=make_engine(
+            settings.database_url, pool_size=pool_size, max_overflow=4, pre_ping=False
+        ),
         # Activities import thousands of documents per call: the 3 s default is too short.
         search_index=SearchIndex(
             make_typesense_client(settings, timeout=BULK_TIMEOUT_SECONDS),

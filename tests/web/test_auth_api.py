@@ -174,8 +174,16 @@ def test_malformed_bodies_are_400s_with_a_message(client, path, data):
     assert error_of(response)["message"]
 
 
-def test_a_new_password_revokes_old_tokens(client, api_headers, web_settings):
+def test_a_new_password_revokes_old_tokens(make_app, web_settings):
+    from dataclasses import replace
+
     from sqlalchemy import create_engine, text
+
+    from tests.web.shoppers import api_token
+
+    # Remembering token users (API_USER_CACHE_SECONDS) would delay this by that long.
+    client = make_app(replace(web_settings, api_user_cache_seconds=0)).test_client()
+    api_headers = api_token(client)[1]
 
     from db.engine import normalise_url
     from web.auth.accounts import hash_password

@@ -2,9 +2,10 @@
 
 Browser pages know the shopper from the session cookie; the JSON API (/api/...) knows
 them only from `Authorization: Bearer <token>` and never reads the cookie, which is
-why the API needs no CSRF token. Either way the user is loaded from PostgreSQL once
-per request (cached on `g`), so a deleted account or a changed password signs out
-every old session and token at once.
+why the API needs no CSRF token. A session's user is loaded from PostgreSQL once per
+request (cached on `g`), so a deleted account or a changed password signs out every
+old session at once; a bearer token's user is remembered for API_USER_CACHE_SECONDS
+per process (web/auth/recent_users.py), so old tokens stop within that.
 
 A browser session is a row in `user_sessions` named by the signed cookie: signing
 out deletes the row, so a copy of the old cookie replayed later is signed out too;
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, g, jsonify, redirect, request, session, url_for
+from flask import Response, current_app, g, jsonify, redirect, request, session, url_for
 from htmx_flask import make_response as htmx_response
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
@@ -44,6 +45,7 @@ from db.users import (
     user_of_session,
 )
 from web.auth.accounts import password_fingerprint
+from web.auth.recent_users import RecentUsers
 from web.auth.tokens import InvalidToken
 from web.errors import is_api_request
 from web.services import services
@@ -55,6 +57,7 @@ SESSION_EMAIL = "email"  # shown in the header even when the database is down
 SESSION_FINGERPRINT = "auth"
 SESSION_ID = "sid"  # the user_sessions row
 _MISSING = object()
+RECENT_USERS_KEY = "shopflow.recent_users"
 
 
 @dataclass(frozen=True)
@@ -225,12 +228,28 @@ def _user_from_token() -> CurrentUser | None:
     except InvalidToken as exc:
         g._token_problem = str(exc)
         return None
+    recent = _recent_users()
+    known = recent.get(claims.user_id, claims.fingerprint)
+    if known is not None:
+        return known
     with services().sessions() as db:
         user = find_user_by_id(db, claims.user_id)
     if user is None or claims.fingerprint != _fingerprint(user):
         g._token_problem = "The bearer token was revoked. Get a new one."
         return None
-    return _public(user)
+    public = _public(user)
+    recent.remember(claims.user_id, claims.fingerprint, public)
+    return public
+
+
+def _recent_users() -> RecentUsers[CurrentUser]:
+    """This app's memory of token users (web/auth/recent_users.py), made on first use."""
+    recent = current_app.extensions.get(RECENT_USERS_KEY)
+    if recent is None:
+        recent = current_app.extensions.setdefault(
+            RECENT_USERS_KEY, RecentUsers(services().settings.api_user_cache_seconds)
+        )
+    return recent
 
 
 def _fingerprint(user: UserRecord) -> str:

@@ -1,0 +1,46 @@
+"""A few seconds' memory, per web process, of whom a valid bearer token belongs to.
+
+An API client sends its token with every request. Its signature proves who issued it;
+the user row is read to check that the password fingerprint in it still matches (a new
+password revokes old tokens). Reading that row on every request cost a PostgreSQL round
+trip per call; this remembers (user id, fingerprint) -> user for API_USER_CACHE_SECONDS,
+so within that window a token whose fingerprint matches the remembered one needs no
+database read. The price: a changed password or a deleted account stops old tokens
+within that many seconds instead of at once. 0 turns the memory off.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+U = TypeVar("U")
+
+MAX_REMEMBERED = 10_000  # users; past that the memory starts again (it is only a shortcut)
+
+
+class RecentUsers(Generic[U]):
+    def __init__(self, ttl_seconds: float, *, clock: Callable[[], float] = time.monotonic):
+        self._ttl = ttl_seconds
+        self._clock = clock
+        self._seen: dict[tuple[int, str], tuple[U, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, user_id: int, fingerprint: str) -> U | None:
+        if self._ttl <= 0:
+            return None
+        with self._lock:
+            found = self._seen.get((user_id, fingerprint))
+        if found is None or self._clock() - found[1] >= self._ttl:
+            return None
+        return found[0]
+
+    def remember(self, user_id: int, fingerprint: str, user: U) -> None:
+        if self._ttl <= 0:
+            return
+        with self._lock:
+            if len(self._seen) >= MAX_REMEMBERED:
+                self._seen.clear()
+            self._seen[(user_id, fingerprint)] = (user, self._clock())
