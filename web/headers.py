@@ -47,7 +47,6 @@ PERMISSIONS_POLICY = ", ".join(
         "midi",
         "payment",
         "usb",
-        "interest-cohort",
     )
 )
 HSTS = "max-age=63072000; includeSubDomains"  # two years
