@@ -26,12 +26,17 @@ from stack.ports import free_ports
 
 SHOPFLOW = str(Path(sys.executable).with_name("shopflow"))
 STAFF_PASSWORD = "fault-staff-password-1"
+# Servers and secrets of the environment are left out: the store runs its own servers,
+# and `shopflow run` generates its keys under its var dir (the test reads them there).
 SERVICE_VARS = (
     "DATABASE_URL",
     "REDIS_URL",
     "TYPESENSE_URL",
     "TYPESENSE_API_KEY",
     "TEMPORAL_ADDRESS",
+    "SECRET_KEY",
+    "PAYLOAD_ENCRYPTION_KEY",
+    "PAYLOAD_ENCRYPTION_KEYS",
 )
 
 
@@ -40,6 +45,8 @@ def wait_until(check: Callable[[], object], *, seconds: float, what: str):
     while True:
         try:
             found = check()
+        except AssertionError:  # not a "not yet": e.g. the store exited
+            raise
         except Exception:  # a server on its way back: not yet
             found = None
         if found:
@@ -69,11 +76,17 @@ class RunningStore:
             SHOPFLOW_TYPESENSE_PEERING_PORT=str(peer),
             SHOPFLOW_TEMPORAL_PORT=str(tp),
             SHOPFLOW_TEMPORAL_UI_PORT=str(ui),
-            SECRET_KEY="fault-tests-secret-key",
             WEB_WORKERS="1",
             DEMO_ITEMS="50",
             DEMO_WAREHOUSES="3",
             PYTHONUNBUFFERED="1",
+            # Every shopper of every fault registers and pays from 127.0.0.1, and retries
+            # through outages: the abuse limits are not what these tests are about.
+            REGISTER_LIMIT_PER_IP="1000 per hour",
+            LOGIN_LIMIT_PER_IP="1000 per minute",
+            PAYMENT_LIMIT_PER_CHECKOUT="1000 per hour",
+            PAYMENT_LIMIT_PER_USER="1000 per hour",
+            BEGIN_LIMIT_PER_USER="1000 per minute",
         )
         return cls(var_dir, env, f"http://127.0.0.1:{web}")
 
@@ -116,10 +129,10 @@ class RunningStore:
 
     @property
     def settings(self) -> Settings:
-        from stack import EmbeddedStack
+        """What the store's own processes use: its servers and its generated keys."""
+        from entrypoints.runtime import running_settings
 
-        base = Settings.from_env(self.env)
-        return EmbeddedStack(base).endpoints().as_settings(base)
+        return running_settings(Settings.from_env(self.env))
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(
