@@ -26,7 +26,9 @@ import pytest
 from tests.fault.load import Shipper, Shoppers, buy
 from tests.fault.running_store import RunningStore, wait_until
 
-pytestmark = pytest.mark.integration
+# Each test is bounded by its own deadlines (a shopper's patience, polling limits); the
+# module's first test also starts the store, which on a crowded machine can take minutes.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 SHOPPERS = 3
 PATIENCE = 120.0  # how long a shopper keeps retrying before it walks away
