@@ -31,7 +31,7 @@ def ticket_status(client: FlaskClient, shopper: ApiShopper, status_url: str) -> 
     return answer.get_json()
 
 
-def until(check, *, seconds: float = 60.0, what: str = "", every: float = 0.05):
+def until(check, *, seconds: float = 120.0, what: str = "", every: float = 0.05):
     """Poll `check` until it returns something truthy (a generous deadline, not a timing)."""
     deadline = time.monotonic() + seconds
     while not (found := check()):
