@@ -23,6 +23,7 @@ from domain.checkout import to_iso
 from domain.stock import Line
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD
 from tests.activities.conftest import USER
+from tests.activities.test_checkout_activities import vaulted
 from tests.workflows.checkout_fakes import ADDRESS, FakeStore, card
 from workflows.checkout_messages import (
     AUTHORIZE_PAYMENT,
@@ -51,6 +52,7 @@ class Checkout:
     activities: dict[str, Any]  # activity name -> callable
     read_stock: Any
     write_stock: Any
+    card: Any  # test card number -> the PaymentMethod token a workflow would carry
 
     def call(self, activity_name: str, request: object) -> Any:
         result = ActivityEnvironment().run(self.activities[activity_name], request)
@@ -87,7 +89,7 @@ def fake_checkout() -> Checkout:
         store.stock[item_id] = units
 
     named = {fn.__temporal_activity_definition.name: fn for fn in store.activities()}
-    return Checkout("fake", {A: 1, B: 2, C: 3}, named, store.stock.__getitem__, write)
+    return Checkout("fake", {A: 1, B: 2, C: 3}, named, store.stock.__getitem__, write, card)
 
 
 @pytest.fixture(params=["fake", "real"])
@@ -97,7 +99,9 @@ def checkout(request) -> Checkout:
     shop = request.getfixturevalue("shop")  # tests/activities/conftest.py: PostgreSQL
     named = {fn.__temporal_activity_definition.name: fn for fn in shop.activities.activities()}
     ids = dict(zip((A, B, C), sorted(shop.items), strict=True))
-    return Checkout("real", ids, named, shop.stock, shop.set_stock)
+    return Checkout(
+        "real", ids, named, shop.stock, shop.set_stock, lambda number: vaulted(shop, number)
+    )
 
 
 def new_checkout_id() -> str:
@@ -112,7 +116,9 @@ def paid(checkout: Checkout, lines: dict[str, int]):
     checkout_id = new_checkout_id()
     reserved = checkout.call(RESERVE, checkout.reserve(checkout_id, lines))
     amount = sum(line.unit_price * line.quantity for line in reserved.lines)
-    auth = checkout.call(AUTHORIZE_PAYMENT, AuthorizeRequest(checkout_id, 1, amount, card()))
+    auth = checkout.call(
+        AUTHORIZE_PAYMENT, AuthorizeRequest(checkout_id, 1, amount, checkout.card(APPROVED_CARD))
+    )
     return checkout_id, reserved, auth
 
 
@@ -179,7 +185,7 @@ def test_a_declined_card_is_a_business_refusal_with_its_reason(checkout):
     checkout.call(RESERVE, checkout.reserve(checkout_id, {A: 1}))
 
     error = checkout.refused(
-        AUTHORIZE_PAYMENT, AuthorizeRequest(checkout_id, 1, 1_999, card(DECLINED_CARD))
+        AUTHORIZE_PAYMENT, AuthorizeRequest(checkout_id, 1, 1_999, checkout.card(DECLINED_CARD))
     )
 
     assert error.type == "PaymentDeclined"

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.auth.rate_limit import LoginRateLimiter
+
 from db.search import CursorCodec, SearchPage, SearchService
 from db.search.query import SearchQuery, SearchRequest, SortOrder
 from db.search.service import FacetCount, SearchHit
 from settings import Settings
 from tests.web.catalogue import ITEMS
-from web.auth.rate_limit import LoginRateLimiter
 from web.auth.tokens import ApiTokens
 from web.services import Services
 
