@@ -9,7 +9,8 @@ stand in for them:
                   the filters; the sorts; and the real cursor rules (SearchService's own
                   window code and CursorCodec), so a tampered or foreign cursor is
                   refused exactly as in production.
-* `Untouchable` - PostgreSQL, Redis, Typesense: any use fails the test with a message
+* `Untouchable` - PostgreSQL, Redis, Typesense, the payment gateway: any use fails the
+                  test with a message
                   that says it belongs with the real-stack tests.
 
 Anything the real parts decide (ranking, typo tolerance, stock, accounts, checkout)
@@ -18,9 +19,8 @@ stays in the `integration` tests on the embedded stack.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
-
-from web.auth.rate_limit import LoginRateLimiter
 
 from db.search import CursorCodec, SearchPage, SearchService
 from db.search.query import SearchQuery, SearchRequest, SortOrder
@@ -30,7 +30,8 @@ from tests.web.catalogue import ITEMS
 from web.auth.tokens import ApiTokens
 from web.services import Services
 
-SECRET = "fast-layer-secret-key"
+# Random per session, as production's must be (the app refuses short or known secrets).
+SECRET = secrets.token_urlsafe(48)
 
 
 class Untouchable:
@@ -148,11 +149,12 @@ def fake_settings() -> Settings:
     """Settings that name services nobody will call (the app never connects to them)."""
     return Settings(
         database_url="postgresql+psycopg://fast-layer@127.0.0.1:9/none",
-        redis_url="redis://127.0.0.1:9/0",
+        redis_url="memory://",  # Flask-Limiter's in-process storage (web/limits.py)
         typesense_url="http://127.0.0.1:9",
         typesense_api_key="fast-layer",
         temporal_address=None,
         secret_key=SECRET,
+        payload_encryption_keys=(secrets.token_urlsafe(48),),
     )
 
 
@@ -165,10 +167,6 @@ def fake_services(settings: Settings, search: FakeSearch | None = None) -> Servi
         typesense=Untouchable("Typesense"),  # type: ignore[arg-type]
         search=search or FakeSearch(settings.secret_key),
         tokens=ApiTokens(settings.secret_key, settings.api_token_ttl_seconds),
-        login_limiter=LoginRateLimiter(
-            Untouchable("Redis"),  # type: ignore[arg-type]
-            attempts=settings.login_rate_limit_attempts,
-            window_seconds=settings.login_rate_limit_window_seconds,
-        ),
+        payments=Untouchable("the payment gateway"),  # type: ignore[arg-type]
         temporal=None,
     )
