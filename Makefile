@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install lint check bench-search bench-checkout bench-live clean-var
+.PHONY: run test test-fast install lint check bench-search bench-checkout bench-live clean-var
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/pytest
+
+## The fast layer alone: unit, workflow (one time-skipping server) and web on fakes.
+## Never starts the embedded stack (tests/conftest.py refuses a test that would).
+test-fast: $(STAMP)
+	$(BIN)/pytest -m "not integration and not e2e"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

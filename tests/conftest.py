@@ -13,11 +13,32 @@ from sqlalchemy import text
 from settings import Settings
 
 
+# Markers of the tests that may start the embedded stack; every other test is part of
+# the fast layer (unit, workflow, web on fakes: `make test-fast`).
+REAL_STACK_MARKERS = ("integration", "e2e")
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser journeys run last: Playwright's sync API keeps an event loop running in
     the main thread while the browser is open, which would break `asyncio.run` in the
-    workflow tests."""
+    workflow tests.
+
+    And no test of the fast layer reaches `services` (the embedded stack), directly or
+    through another fixture: such a test must say `integration` (or `e2e`), or use fakes.
+    """
     items.sort(key=lambda item: "e2e" in item.keywords)
+    stray = [
+        item.nodeid
+        for item in items
+        if "services" in getattr(item, "fixturenames", ())
+        and not any(marker in item.keywords for marker in REAL_STACK_MARKERS)
+    ]
+    if stray:
+        raise pytest.UsageError(
+            "These tests start the embedded stack (they reach the `services` fixture) but "
+            "are not marked integration or e2e, so the fast layer would pay for it:\n  "
+            + "\n  ".join(stray)
+        )
 
 
 def _isolated_settings(var_dir) -> Settings:

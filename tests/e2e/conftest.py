@@ -7,6 +7,7 @@ the same `live_store` and `page` fixtures.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -58,12 +59,54 @@ def browser():
         browser.close()
 
 
+class BrowserErrors:
+    """Every JavaScript error a test's pages report: console errors (a failed request
+    included) and uncaught exceptions. The test fails on any of them at teardown,
+    except those it provokes on purpose and names first with `expect(pattern)`."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self._expected: list[re.Pattern[str]] = []
+
+    def expect(self, pattern: str) -> None:
+        self._expected.append(re.compile(pattern))
+
+    def watch(self, page) -> None:
+        page.on("console", lambda m: self.seen.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: self.seen.append(f"uncaught: {error}"))
+
+    def unexpected(self) -> list[str]:
+        return [e for e in self.seen if not any(p.search(e) for p in self._expected)]
+
+
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    yield page
-    context.close()
+def browser_errors() -> BrowserErrors:
+    return BrowserErrors()
+
+
+@pytest.fixture
+def watched_context(browser, browser_errors: BrowserErrors):
+    """Factory: a new browser context whose every page reports to `browser_errors`; the
+    test fails at teardown if any of them logged an error it did not expect."""
+    contexts = []
+
+    def open_context(**options):
+        context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+        context.on("page", browser_errors.watch)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+    unexpected = browser_errors.unexpected()
+    if unexpected:
+        pytest.fail("JavaScript errors in the browser:\n" + "\n".join(unexpected))
+
+
+@pytest.fixture
+def page(watched_context):
+    return watched_context().new_page()
 
 
 @pytest.fixture

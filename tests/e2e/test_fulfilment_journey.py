@@ -66,21 +66,19 @@ def buy(page: Page, store: str, item_id: int, quantity: int) -> str:
 
 
 @pytest.fixture
-def staff_page(browser, live_store, engine):
+def staff_page(watched_context, live_store, engine):
     from db.engine import make_session_factory
     from web.auth.accounts import register
 
     email = f"e2e-staff-{uuid.uuid4().hex[:10]}@example.com"
     register(make_session_factory(engine), email=email, password=PASSWORD, role="staff")
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = watched_context().new_page()  # its own cookies: signed in as staff
     page.goto(f"{live_store}/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    yield page
-    context.close()
+    return page
 
 
 def test_a_split_order_is_shipped_and_delivered_from_the_portal_while_the_shopper_watches(

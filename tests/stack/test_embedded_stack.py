@@ -144,11 +144,12 @@ def test_servers_run_in_their_own_session_so_ctrl_c_does_not_reach_them(shared):
 def test_starting_again_reuses_the_running_servers(shared):
     stack, endpoints = shared
     before = pids(stack.settings)
-    began = time.monotonic()
     again = EmbeddedStack(stack.settings).up()  # as a second process would
-    assert time.monotonic() - began < 5
+    # Reuse is proved by the same processes answering, never by a stopwatch (how long
+    # up() takes on a shared machine says nothing about whether it started anything).
     assert again == endpoints
     assert pids(stack.settings) == before
+    assert all(pid_alive(pid) for pid in before.values())
 
 
 def test_second_start_reuses_the_data_of_the_first(shared):

@@ -81,3 +81,24 @@ def api_headers(client: FlaskClient) -> dict[str, str]:
     from tests.web.shoppers import api_token
 
     return api_token(client)[1]
+
+
+# --- the fast layer: the same app on fakes (tests/web/fakes.py), no embedded stack ------
+
+
+@pytest.fixture
+def fast_app() -> Iterator[Flask]:
+    """`create_app(settings, services=fakes)`: validation, pages and fragments only;
+    any use of PostgreSQL, Redis or Typesense fails the test (it belongs on the stack)."""
+    from tests.web.fakes import fake_services, fake_settings
+
+    settings = fake_settings()
+    app = create_app(settings, services=fake_services(settings))
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["shopflow"].close()
+
+
+@pytest.fixture
+def fast_client(fast_app: Flask) -> FlaskClient:
+    return fast_app.test_client()

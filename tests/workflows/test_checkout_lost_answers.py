@@ -3,13 +3,13 @@ must not stay held once the checkout ends; an order a lost attempt wrote is kept
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
 
 from domain.checkout import CheckoutStatus
 from tests.workflows.checkout_fakes import FakeStore, checkout_harness, pay_request
+from tests.workflows.environment import run as run_in_session
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import CancelRequest
 
@@ -19,7 +19,7 @@ ADA = 101
 
 
 def run(scenario):
-    return asyncio.run(scenario())
+    return run_in_session(scenario())
 
 
 def test_a_hold_left_by_a_lost_payment_answer_is_voided_when_the_checkout_expires():

@@ -10,6 +10,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
 from tests.workflows.checkout_histories import HISTORIES, SCENARIOS, record
+from tests.workflows.environment import run
 from workflows.checkout import CheckoutWorkflow
 
 pytestmark = pytest.mark.workflow
@@ -35,7 +36,7 @@ def test_a_recorded_checkout_history_still_replays(name):
 
 
 def test_a_freshly_recorded_checkout_replays_on_the_current_code(tmp_path):
-    path = asyncio.run(
+    path = run(
         record("checkout_paid_then_submitted", SCENARIOS["checkout_paid_then_submitted"], tmp_path)
     )
     replay(WorkflowHistory.from_json("fresh", path.read_text()))

@@ -9,6 +9,7 @@ import pytest
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
+from tests.workflows.environment import run
 from tests.workflows.order_histories import CHILD_HISTORIES, HISTORIES, SCENARIOS, record
 from workflows.order import OrderWorkflow
 from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
@@ -36,5 +37,5 @@ def test_a_recorded_order_history_still_replays(name):
 
 
 def test_a_freshly_recorded_order_replays_on_the_current_code(tmp_path):
-    for path in asyncio.run(record("order_shipped_and_delivered", tmp_path)):
+    for path in run(record("order_shipped_and_delivered", tmp_path)):
         replay(WorkflowHistory.from_json("fresh", path.read_text()))

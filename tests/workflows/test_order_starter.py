@@ -3,55 +3,53 @@ once, however often Temporal retries it, and never fulfils a finished order agai
 
 from __future__ import annotations
 
-import asyncio
+import uuid
 
 import pytest
 from temporalio.client import WorkflowExecutionStatus
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.order_starter import OrderStarter
-from tests.workflows.conftest import temporal_test_server_path
+from tests.workflows.environment import run, unique_task_queue, workflow_server
 from tests.workflows.fake_fulfilment import HandedToFulfilment
 from workflows.order_messages import OrderInput, StartOrderRequest, order_workflow_id
 
 pytestmark = pytest.mark.workflow
-QUEUE = "order-starter-test"
+QUEUE = unique_task_queue("order-starter-test")
+RUN = uuid.uuid4().hex[:8]  # order ids of this session's own on the shared test server
 
 
 async def with_starter(scenario):
-    async with await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=temporal_test_server_path()
-    ) as env:
+    async with workflow_server() as env:
         async with Worker(env.client, task_queue=QUEUE, workflows=[HandedToFulfilment]):
             return await scenario(env.client, OrderStarter(env.client, QUEUE))
 
 
 def test_a_retried_hand_off_finds_the_order_already_being_fulfilled():
     async def scenario(client, starter):
-        first = await starter.start_order(StartOrderRequest("ord-7", 42))
-        again = await starter.start_order(StartOrderRequest("ord-7", 42))
-        handle = client.get_workflow_handle(order_workflow_id("ord-7"))
+        first = await starter.start_order(StartOrderRequest(f"ord-7-{RUN}", 42))
+        again = await starter.start_order(StartOrderRequest(f"ord-7-{RUN}", 42))
+        handle = client.get_workflow_handle(order_workflow_id(f"ord-7-{RUN}"))
         handed = await handle.query(HandedToFulfilment.handed)
         return first, again, handed, (await handle.describe()).task_queue
 
-    first, again, handed, queue = asyncio.run(with_starter(scenario))
+    first, again, handed, queue = run(with_starter(scenario))
 
     assert (first.started, again.started) == (True, False)
-    assert first.workflow_id == again.workflow_id == "order-ord-7"
-    assert handed == OrderInput("ord-7", 42)
+    assert first.workflow_id == again.workflow_id == f"order-ord-7-{RUN}"
+    assert handed == OrderInput(f"ord-7-{RUN}", 42)
     assert queue == QUEUE  # on the task queue of the worker that ran the activity
 
 
 def test_an_order_whose_workflow_has_finished_is_not_fulfilled_a_second_time():
     async def scenario(client, starter):
-        await starter.start_order(StartOrderRequest("ord-8", 42))
-        handle = client.get_workflow_handle(order_workflow_id("ord-8"))
+        await starter.start_order(StartOrderRequest(f"ord-8-{RUN}", 42))
+        handle = client.get_workflow_handle(order_workflow_id(f"ord-8-{RUN}"))
         await handle.terminate("an operator ended it")
-        late = await starter.start_order(StartOrderRequest("ord-8", 42))
+        late = await starter.start_order(StartOrderRequest(f"ord-8-{RUN}", 42))
         return late, (await handle.describe()).status
 
-    late, status = asyncio.run(with_starter(scenario))
+    late, status = run(with_starter(scenario))
 
     assert late.started is False
     assert status == WorkflowExecutionStatus.TERMINATED  # no new run was started

@@ -3,12 +3,11 @@ activities (tests/workflows/order_fakes.py)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
+from tests.workflows.environment import run as run_in_session
 from tests.workflows.order_fakes import (
     ORDER,
     USER,
@@ -26,7 +25,7 @@ S1, S2, S3 = f"{ORDER}-S1", f"{ORDER}-S2", f"{ORDER}-S3"
 
 
 def run(scenario):
-    return asyncio.run(scenario())
+    return run_in_session(scenario())
 
 
 def test_an_order_no_single_warehouse_can_ship_is_split_into_two_assigned_suborders():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -12,10 +11,9 @@ from pathlib import Path
 import pytest
 from temporalio import activity
 from temporalio.client import WorkflowFailureError
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
-from tests.workflows.conftest import temporal_test_server_path
+from tests.workflows.environment import run, unique_task_queue, workflow_server
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.reindex_messages import (
     CREATE_SEARCH_COLLECTION,
@@ -96,13 +94,12 @@ class FakeCatalog:
 
 
 async def run_reindex(fake: FakeCatalog, request: ReindexInput, *, keep_history: str | None = None):
-    async with await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=temporal_test_server_path()
-    ) as env:
+    task_queue = unique_task_queue("reindex-test")
+    async with workflow_server() as env:
         with ThreadPoolExecutor(max_workers=4) as executor:
             async with Worker(
                 env.client,
-                task_queue="reindex-test",
+                task_queue=task_queue,
                 workflows=[ReindexCatalogWorkflow],
                 activities=fake.activities(),
                 activity_executor=executor,
@@ -111,7 +108,7 @@ async def run_reindex(fake: FakeCatalog, request: ReindexInput, *, keep_history:
                     ReindexCatalogWorkflow.run,
                     request,
                     id=f"reindex-{uuid.uuid4()}",
-                    task_queue="reindex-test",
+                    task_queue=task_queue,
                 )
                 try:
                     return await handle.result()
@@ -125,7 +122,7 @@ async def run_reindex(fake: FakeCatalog, request: ReindexInput, *, keep_history:
 def test_a_reindex_indexes_every_item_once_then_publishes_the_new_collection():
     fake = FakeCatalog(items=10_450)
 
-    result = asyncio.run(run_reindex(fake, ReindexInput(batch_size=1_000, parallelism=3)))
+    result = run(run_reindex(fake, ReindexInput(batch_size=1_000, parallelism=3)))
 
     assert (result.collection, result.version, result.documents, result.errors) == (
         "items_v4",
@@ -146,9 +143,7 @@ def test_a_reindex_indexes_every_item_once_then_publishes_the_new_collection():
 def test_a_long_reindex_continues_as_new_and_still_counts_every_document():
     fake = FakeCatalog(items=95)
 
-    result = asyncio.run(
-        run_reindex(fake, ReindexInput(batch_size=10, parallelism=2, ranges_per_run=4))
-    )
+    result = run(run_reindex(fake, ReindexInput(batch_size=10, parallelism=2, ranges_per_run=4)))
 
     assert result.documents == 95
     assert len(fake.indexed_ranges()) == 10
@@ -160,7 +155,7 @@ def test_rejected_documents_drop_the_new_collection_and_leave_the_live_one_alone
     fake = FakeCatalog(items=3_000, rejected_ids=frozenset({42, 2_999}))
 
     with pytest.raises(WorkflowFailureError) as failure:
-        asyncio.run(run_reindex(fake, ReindexInput(batch_size=1_000)))
+        run(run_reindex(fake, ReindexInput(batch_size=1_000)))
 
     assert "rejected 2 of 3000" in str(failure.value.cause)
     assert "swap" not in fake.names() and "publish" not in fake.names()
@@ -171,7 +166,7 @@ def test_rejected_documents_drop_the_new_collection_and_leave_the_live_one_alone
 def test_an_empty_catalogue_publishes_an_empty_index():
     fake = FakeCatalog(items=0)
 
-    result = asyncio.run(run_reindex(fake, ReindexInput()))
+    result = run(run_reindex(fake, ReindexInput()))
 
     assert result.documents == 0 and "index" not in fake.names()
     assert "swap" in fake.names()
@@ -183,7 +178,7 @@ def test_recorded_reindex_histories_still_replay(history):
     from temporalio.client import WorkflowHistory
 
     recorded = WorkflowHistory.from_json("reindex", (HISTORIES / history).read_text())
-    asyncio.run(Replayer(workflows=[ReindexCatalogWorkflow]).replay_workflow(recorded))
+    run(Replayer(workflows=[ReindexCatalogWorkflow]).replay_workflow(recorded))
 
 
 @pytest.mark.integration
@@ -204,24 +199,23 @@ def test_the_reindex_workflow_rebuilds_the_index_from_postgres(catalog_settings)
     async def reindex():
         resources = build_resources(catalog_settings, pool_size=4)
         try:
-            async with await WorkflowEnvironment.start_time_skipping(
-                test_server_existing_path=temporal_test_server_path()
-            ) as env:
+            task_queue = unique_task_queue("reindex-it")
+            async with workflow_server() as env:
                 with ThreadPoolExecutor(max_workers=4) as executor:
                     async with build_worker(
-                        env.client, resources, executor, task_queue="reindex-it", threads=4
+                        env.client, resources, executor, task_queue=task_queue, threads=4
                     ):
                         return await env.client.execute_workflow(
                             ReindexCatalogWorkflow.run,
                             # Small batches and runs: real activities across continue-as-new.
                             ReindexInput(batch_size=300, parallelism=2, ranges_per_run=4),
                             id=f"reindex-{uuid.uuid4()}",
-                            task_queue="reindex-it",
+                            task_queue=task_queue,
                         )
         finally:
             resources.close()
 
-    result = asyncio.run(reindex())
+    result = run(reindex())
 
     index = search_index_for(catalog_settings)
     assert (result.documents, result.errors, result.version) == (2_000, 0, first.version + 1)

@@ -1,0 +1,172 @@
+"""Small honest fakes for the web layer's fast tests: `create_app(settings, services=fakes)`.
+
+What `web/` checks by itself (request validation, error pages, headers, templates and
+htmx fragments) does not need PostgreSQL, Redis, Typesense or Temporal. These fakes
+stand in for them:
+
+* `FakeSearch`  - the catalogue of tests/web/catalogue.py searched in memory: every
+                  word of the text a prefix of a word of the name, brand or category;
+                  the filters; the sorts; and the real cursor rules (SearchService's own
+                  window code and CursorCodec), so a tampered or foreign cursor is
+                  refused exactly as in production.
+* `Untouchable` - PostgreSQL, Redis, Typesense, the payment gateway: any use fails the
+                  test with a message
+                  that says it belongs with the real-stack tests.
+
+Anything the real parts decide (ranking, typo tolerance, stock, accounts, checkout)
+stays in the `integration` tests on the embedded stack.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from db.search import CursorCodec, SearchPage, SearchService
+from db.search.query import SearchQuery, SearchRequest, SortOrder
+from db.search.service import FacetCount, SearchHit
+from settings import Settings
+from tests.web.catalogue import ITEMS
+from web.auth.tokens import ApiTokens
+from web.services import Services
+
+# Random per session, as production's must be (the app refuses short or known secrets).
+SECRET = secrets.token_urlsafe(48)
+
+
+class Untouchable:
+    """A service the test promised not to use: any attribute access fails loudly."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        raise AssertionError(
+            f"this test reached {self._name} (.{attribute}); run it on the real stack "
+            "(mark it integration and use the `client` fixture of tests/web/conftest.py)"
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"this test reached {self._name}; run it on the real stack")
+
+    def dispose(self) -> None:  # Services.close() disposes the engine
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class FakeSearch(SearchService):
+    """In-memory search over tests/web/catalogue.py with the real cursor rules."""
+
+    def __init__(self, secret_key: str = SECRET) -> None:  # no super(): no clients at all
+        self._cursors = CursorCodec(secret_key)
+        self.searches: list[SearchQuery] = []
+
+    def search(self, request: SearchRequest, *, with_facets: bool = False) -> SearchPage:
+        query = request.query
+        self.searches.append(query)
+        offset, limit = self._window(request)  # SearchService's: decodes and checks cursors
+        found = _sorted(_matching(query), query.sort)
+        window = found[offset : offset + limit]
+        next_cursor = None
+        if offset + limit < len(found):
+            from db.search.cursor import CursorPosition
+
+            next_cursor = self._cursors.encode(
+                CursorPosition(query.fingerprint(), offset + limit, limit)
+            )
+        return SearchPage(
+            query=query,
+            hits=[_hit(item) for item in window],
+            found=len(found),
+            facets=self.facets(query) if with_facets else None,
+            limit=limit,
+            offset=offset,
+            next_cursor=next_cursor,
+        )
+
+    def facets(self, query: SearchQuery) -> dict[str, list[FacetCount]]:
+        # Like the real counts: a field's own filter does not narrow its own counts.
+        def counts(values: list[Any]) -> list[FacetCount]:
+            tally: dict[Any, int] = {}
+            for value in values:
+                tally[value] = tally.get(value, 0) + 1
+            ordered = sorted(tally.items(), key=lambda pair: (-pair[1], str(pair[0])))
+            return [FacetCount(value, count) for value, count in ordered]
+
+        return {
+            "category": counts(
+                [i.category for i in _matching(query.model_copy(update={"category": None}))]
+            ),
+            "brand": counts([i.brand for i in _matching(query.model_copy(update={"brands": ()}))]),
+            "in_stock": counts([i.total_stock > 0 for i in _matching(query)]),
+        }
+
+
+def _matching(query: SearchQuery) -> list:
+    words = query.text.lower().split()
+    found = []
+    for item in ITEMS:
+        haystack = f"{item.name} {item.brand} {item.category}".lower().split()
+        if not all(any(w.startswith(word) for w in haystack) for word in words):
+            continue
+        if query.category is not None and item.category != query.category:
+            continue
+        if query.brands and item.brand not in query.brands:
+            continue
+        if query.min_price is not None and item.price < query.min_price:
+            continue
+        if query.max_price is not None and item.price > query.max_price:
+            continue
+        if query.in_stock is not None and (item.total_stock > 0) != query.in_stock:
+            continue
+        found.append(item)
+    return found
+
+
+def _sorted(items: list, sort: SortOrder) -> list:
+    if sort is SortOrder.PRICE_ASC:
+        return sorted(items, key=lambda i: (i.price, i.id))
+    if sort is SortOrder.PRICE_DESC:
+        return sorted(items, key=lambda i: (-i.price, i.id))
+    return sorted(items, key=lambda i: (-i.rating, i.id))  # relevance: best rated first
+
+
+def _hit(item) -> SearchHit:
+    return SearchHit(
+        item_id=item.id,
+        name=item.name,
+        price=item.price,
+        brand=item.brand,
+        category=item.category,
+        rating=item.rating,
+        in_stock=item.total_stock > 0,
+    )
+
+
+def fake_settings() -> Settings:
+    """Settings that name services nobody will call (the app never connects to them)."""
+    return Settings(
+        database_url="postgresql+psycopg://fast-layer@127.0.0.1:9/none",
+        redis_url="memory://",  # Flask-Limiter's in-process storage (web/limits.py)
+        typesense_url="http://127.0.0.1:9",
+        typesense_api_key="fast-layer",
+        temporal_address=None,
+        secret_key=SECRET,
+        payload_encryption_keys=(secrets.token_urlsafe(48),),
+    )
+
+
+def fake_services(settings: Settings, search: FakeSearch | None = None) -> Services:
+    return Services(
+        settings=settings,
+        engine=Untouchable("PostgreSQL"),  # type: ignore[arg-type]
+        sessions=Untouchable("PostgreSQL"),  # type: ignore[arg-type]
+        redis=Untouchable("Redis"),  # type: ignore[arg-type]
+        typesense=Untouchable("Typesense"),  # type: ignore[arg-type]
+        search=search or FakeSearch(settings.secret_key),
+        tokens=ApiTokens(settings.secret_key, settings.api_token_ttl_seconds),
+        payments=Untouchable("the payment gateway"),  # type: ignore[arg-type]
+        temporal=None,
+    )
