@@ -23,7 +23,7 @@ def test_save_an_address_on_the_account_page_and_check_out_with_it(
     page.get_by_label("Email").fill(f"e2e-book-{uuid.uuid4().hex[:10]}@example.com")
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{live_store}/account")
+    expect(page).to_have_url(f"{live_store}/account", timeout=30_000)
     expect(page.locator("[data-test=no-addresses]")).to_be_visible()
 
     book = page.locator("[data-test=address-form]")
@@ -33,30 +33,34 @@ def test_save_an_address_on_the_account_page_and_check_out_with_it(
     book.get_by_label("Postal code").fill("1011")
     book.get_by_label("Country").fill("Narnia")
     book.get_by_role("button", name="Save address").click()
-    expect(page.locator("[data-test=field-error-country]")).to_contain_text("Narnia")
+    expect(page.locator("[data-test=field-error-country]")).to_contain_text(
+        "Narnia", timeout=20_000
+    )
     page.screenshot(path=str(output_dir / "account-refused.png"), full_page=True)
 
     book.get_by_label("Country").fill("Germany")
     book.get_by_role("button", name="Save address").click()
-    expect(page.locator("[data-test=field-error-postalCode]")).to_contain_text("10115")
+    expect(page.locator("[data-test=field-error-postalCode]")).to_contain_text(
+        "10115", timeout=20_000
+    )
     book.get_by_label("Postal code").fill("10117")
     book.get_by_role("button", name="Save address").click()
     saved = page.locator("[data-test=saved-address]")
-    expect(saved).to_have_count(1)
-    expect(saved).to_contain_text("10117 Berlin")
+    expect(saved).to_have_count(1, timeout=20_000)
+    expect(saved).to_contain_text("10117 Berlin", timeout=20_000)
     expect(saved).to_contain_text("DE")
     assert unreadable_inputs(page) == []
     page.screenshot(path=str(output_dir / "account.png"), full_page=True)
 
     page.goto(f"{live_store}/items/{item['itemID']}")
     page.get_by_role("button", name="Add to cart").click()
-    expect(page.locator("[data-test=cart-message]")).to_contain_text("Added")
+    expect(page.locator("[data-test=cart-message]")).to_contain_text("Added", timeout=20_000)
     page.goto(f"{live_store}/cart")
     page.get_by_role("button", name="Begin checkout").click()
-    expect(page).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"))
+    expect(page).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"), timeout=30_000)
 
     choice = page.locator("[data-test=saved-address-choice]")
-    expect(choice).to_contain_text("Unter den Linden 1")
+    expect(choice).to_contain_text("Unter den Linden 1", timeout=20_000)
     expect(choice.locator("input")).to_be_checked()
     # A saved address is picked, so the new-address fields stay out of the way.
     expect(page.get_by_label("Address line 1")).to_be_hidden()
@@ -68,9 +72,9 @@ def test_save_an_address_on_the_account_page_and_check_out_with_it(
     page.get_by_role("button", name="Pay and place order").click()
 
     expect(page).to_have_url(re.compile(r"/orders/[0-9a-f]{32}\?placed=1$"), timeout=45_000)
-    expect(page.locator(".order__address")).to_contain_text("Unter den Linden 1")
+    expect(page.locator(".order__address")).to_contain_text("Unter den Linden 1", timeout=20_000)
     page.locator("[data-test=account-link]").click()
-    expect(page.locator("[data-test=saved-address]")).to_contain_text("Last used")
+    expect(page.locator("[data-test=saved-address]")).to_contain_text("Last used", timeout=20_000)
 
     page.set_viewport_size({"width": 390, "height": 844})
     assert sideways_overflow(page) == 0

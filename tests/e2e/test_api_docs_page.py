@@ -19,9 +19,9 @@ def test_the_api_docs_page_shows_every_operation_with_nothing_from_another_origi
     page.on("request", lambda request: requested.append(request.url))
     page.on(
         "console",
-        lambda message: refused.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
 
     page.goto(f"{live_store}/api/docs")

@@ -101,6 +101,8 @@ def test_on_a_phone_item_cart_checkout_and_order_pages_fit_the_screen(
     phone.get_by_label("Email").fill(f"e2e-phone-{uuid.uuid4().hex[:10]}@example.com")
     phone.get_by_label("Password").fill("correct horse battery")
     phone.get_by_role("button", name="Create account").click()
+    # Generous deadlines: signing up (scrypt) and holding stock are slow on a busy machine.
+    expect(phone).to_have_url(f"{live_store}/items/{item['itemID']}", timeout=30_000)
 
     def fits(name: str) -> None:
         assert sideways_overflow(phone) == 0, f"{name} page scrolls sideways"
@@ -111,18 +113,18 @@ def test_on_a_phone_item_cart_checkout_and_order_pages_fit_the_screen(
     assert top_within_first_screen(phone.locator("[data-test=price]"), phone)
     fits("item")
     phone.get_by_role("button", name="Add to cart").click()
-    expect(phone.locator("[data-test=cart-message]")).to_contain_text("Added")
+    expect(phone.locator("[data-test=cart-message]")).to_contain_text("Added", timeout=20_000)
 
     phone.goto(f"{live_store}/cart")
     expect(phone.get_by_role("button", name="Begin checkout")).to_be_visible()
     fits("cart")
     phone.get_by_role("button", name="Begin checkout").click()
-    expect(phone).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"))
+    expect(phone).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"), timeout=30_000)
     expect(phone.locator("[data-test=countdown]")).to_be_visible()
     fits("checkout")
 
     pay_and_place_order(phone)
-    expect(phone).to_have_url(re.compile(r"/orders/[0-9a-f]{32}\?placed=1$"), timeout=15_000)
+    expect(phone).to_have_url(re.compile(r"/orders/[0-9a-f]{32}\?placed=1$"), timeout=45_000)
     expect(phone.locator("[data-test=order-status]")).to_be_visible()
     fits("order")
     phone.locator("[data-test=orders-link]").click()
