@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from settings import Settings
 
-
 # Markers of the tests that may start the embedded stack; every other test is part of
 # the fast layer (unit, workflow, web on fakes: `make test-fast`).
 REAL_STACK_MARKERS = ("integration", "e2e")
