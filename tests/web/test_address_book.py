@@ -8,7 +8,7 @@ import pytest
 
 from tests.web.shoppers import api_token
 
-pytestmark = pytest.mark.web
+pytestmark = [pytest.mark.web, pytest.mark.integration]
 
 HOME = {
     "name": "Ada Shopper",
