@@ -437,6 +437,8 @@ class CoPurchase(Base):
     orders: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (CheckConstraint("orders > 0", name="orders_positive"),)
+
+
 class StockEvent(Base):
     """One committed change of an item's aggregated stock, waiting for the relay.
 
