@@ -90,9 +90,12 @@ class StockRelay:
                     for r in rows
                 ]
                 self._publisher.publish(changes)  # raises: rolled back, retried later
-                crossed = [(r[1], r[0]) for r in rows if r[3]]
+                # One row per item: an item that crossed zero twice in one batch (sold out,
+                # then released) would make the upsert touch its row twice, which
+                # PostgreSQL refuses; its latest event is the one that counts.
+                crossed = {r[1]: r[0] for r in rows if r[3]}  # rows come in id order
                 if crossed and self._search is not None:
-                    conn.execute(_QUEUE_SEARCH, ([c[0] for c in crossed], [c[1] for c in crossed]))
+                    conn.execute(_QUEUE_SEARCH, (list(crossed), list(crossed.values())))
                 conn.execute("DELETE FROM stock_events WHERE id = ANY(%s)", ([r[0] for r in rows],))
             total += len(rows)
             if self._on_published is not None:

@@ -62,21 +62,15 @@ def test_search_add_begin_checkout_pay_and_see_the_order(
 
 @pytest.fixture
 def quick_hold_store(services, demo_catalog, checkout_worker):
-    """The storefront with a 3-second hold, on its own live port."""
-    import threading
+    """The storefront with a 3-second hold, on its own live port, served as `shopflow run`
+    serves it (the pages' live-stock stream included)."""
     from dataclasses import replace
 
-    from werkzeug.serving import make_server
+    from tests.live_server import ServerThread
 
-    from web import create_app
-
-    app = create_app(replace(services, reservation_ttl_seconds=3))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.extensions["shopflow"].close()
+    server = ServerThread(replace(services, reservation_ttl_seconds=3))
+    yield server.url
+    server.stop()
 
 
 def test_when_the_countdown_reaches_zero_the_page_says_the_stock_was_released(

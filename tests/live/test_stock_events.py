@@ -184,3 +184,31 @@ def test_a_first_catalogue_load_makes_no_stock_events_but_a_reload_reports_what_
         assert {item for item, _ in world.outbox()} == {sold}
     finally:
         world.engine.dispose()
+
+
+class _NoSearch:
+    """A search index the relay may queue for; nothing here reaches Typesense."""
+
+    def set_in_stock_many(self, flags):  # pragma: no cover - sync_search is not called
+        raise AssertionError("not expected")
+
+
+def test_an_item_that_sells_out_and_comes_back_within_one_batch_is_queued_for_search_once(
+    events_world,
+):
+    world = events_world
+    item = add_item(world, 930009, 2)
+    relay_now(world)
+    world.set_stock(item, 0)
+    world.set_stock(item, 2)  # two zero-crossings waiting in the same outbox batch
+
+    relay = StockRelay(world.settings.database_url, publisher(world), _NoSearch())
+    with psycopg.connect(libpq_url(world.settings.database_url), autocommit=True) as conn:
+        assert relay.relay_pending(conn) == 2
+        pending = conn.execute(
+            "SELECT item_id FROM stock_search_pending WHERE item_id = %s", (item,)
+        ).fetchall()
+
+    assert [(s, i) for _, s, i in feed(world, item)] == [(2, True), (0, False), (2, True)]
+    assert pending == [(item,)]
+    assert world.outbox(item) == []

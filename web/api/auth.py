@@ -25,7 +25,12 @@ from web.auth.accounts import (
     register,
     sign_out_everywhere,
 )
-from web.auth.current import api_login_required, current_user, fingerprint_of
+from web.auth.current import (
+    api_login_required,
+    current_user,
+    fingerprint_of,
+    forget_token_user,
+)
 from web.limits import LimiterUnavailable, Verdict, abuse_limits, client_ip, too_many_message
 from web.services import services
 
@@ -80,13 +85,16 @@ def api_change_password() -> Response:
         change_password(services().sessions, user, current=current, new=new)
     except AccountError as exc:
         return api_error(403 if isinstance(exc, WrongPassword) else 400, exc.code, exc.message)
+    forget_token_user(user.id)
     return _no_content()
 
 
 @bp.post("/auth/sign-out-everywhere")
 @api_login_required
 def api_sign_out_everywhere() -> Response:
-    sign_out_everywhere(services().sessions, _current_record().id)
+    user_id = _current_record().id
+    sign_out_everywhere(services().sessions, user_id)
+    forget_token_user(user_id)
     return _no_content()
 
 

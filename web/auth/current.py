@@ -242,6 +242,12 @@ def _user_from_token() -> CurrentUser | None:
     return public
 
 
+def forget_token_user(user_id: int) -> None:
+    """After a change that ends every token of `user_id`: stop trusting this process's
+    memory of them now (other processes forget within API_USER_CACHE_SECONDS)."""
+    _recent_users().forget(user_id)
+
+
 def _recent_users() -> RecentUsers[CurrentUser]:
     """This app's memory of token users (web/auth/recent_users.py), made on first use."""
     recent = current_app.extensions.get(RECENT_USERS_KEY)

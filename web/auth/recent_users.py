@@ -6,7 +6,8 @@ password revokes old tokens). Reading that row on every request cost a PostgreSQ
 trip per call; this remembers (user id, fingerprint) -> user for API_USER_CACHE_SECONDS,
 so within that window a token whose fingerprint matches the remembered one needs no
 database read. The price: a changed password or a deleted account stops old tokens
-within that many seconds instead of at once. 0 turns the memory off.
+within that many seconds instead of at once in the other web processes (the process
+that ends them forgets the user at once, `forget`). 0 turns the memory off.
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ class RecentUsers(Generic[U]):
         if found is None or self._clock() - found[1] >= self._ttl:
             return None
         return found[0]
+
+    def forget(self, user_id: int) -> None:
+        """Drop every remembered token of this user (signed out everywhere, new password)."""
+        with self._lock:
+            for key in [key for key in self._seen if key[0] == user_id]:
+                del self._seen[key]
 
     def remember(self, user_id: int, fingerprint: str, user: U) -> None:
         if self._ttl <= 0:

@@ -19,6 +19,7 @@ from web.auth.accounts import AccountError, authenticate, normalise_email, regis
 from web.auth.current import (
     CurrentUser,
     current_user,
+    forget_token_user,
     log_in,
     log_out,
     login_required,
@@ -130,6 +131,7 @@ def change_password() -> Response:
             status=status,
             errors={exc.field: exc.message},
         )
+    forget_token_user(user.id)
     # Every session ended, this one too: start a fresh one for the shopper who changed it.
     log_in(_record_of(user.id))
     return _go_to(url_for("auth.security", notice="password"))
@@ -138,7 +140,9 @@ def change_password() -> Response:
 @bp.post("/account/sign-out-everywhere")
 @login_required
 def sign_out_everywhere() -> Response:
-    accounts.sign_out_everywhere(services().sessions, _record_of_current_user().id)
+    user_id = _record_of_current_user().id
+    accounts.sign_out_everywhere(services().sessions, user_id)
+    forget_token_user(user_id)
     log_out()
     return _go_to(url_for("auth.login"))
 
