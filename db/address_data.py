@@ -9,8 +9,13 @@ from functools import cache, lru_cache
 from domain.addresses import AddressData
 
 # What shoppers type that is neither an ISO name nor a code (ISO's name for the US is
-# "United States", for the UK "United Kingdom").
-_ALIASES = {
+# "United States", for the UK "United Kingdom"); geocoding reads it too.
+COUNTRY_ALIASES = {
+    "espana": "ES",
+    "italia": "IT",
+    "polska": "PL",
+    "schweiz": "CH",
+    "osterreich": "AT",
     "usa": "US",
     "u.s.": "US",
     "u.s.a.": "US",
@@ -43,8 +48,8 @@ def country_alpha2(text: str) -> str | None:
     key = " ".join(text.split())
     if not key:
         return None
-    if key.casefold() in _ALIASES:
-        return _ALIASES[key.casefold()]
+    if key.casefold() in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[key.casefold()]
     try:
         return pycountry.countries.lookup(key).alpha_2
     except LookupError:

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
+from db.address_data import COUNTRY_ALIASES
 from domain.geo import LatLon, weighted_centroid
 
 POSTAL_CODE = "postal_code"
@@ -38,30 +39,6 @@ COUNTRY = "country"
 US_ZIP_COUNTRIES = frozenset({"US", "PR", "VI", "GU", "AS", "MP"})
 _US_ZIP = re.compile(r"^\s*(\d{5})(?:-\d{4})?\s*$")
 _US_ZIP_IN_TEXT = re.compile(r"\b\d{5}(?:-\d{4})?\b")
-
-# Common spellings that are neither an ISO code nor the data's English name.
-_COUNTRY_ALIASES = {
-    "usa": "US",
-    "u.s.": "US",
-    "u.s.a.": "US",
-    "united states of america": "US",
-    "america": "US",
-    "uk": "GB",
-    "u.k.": "GB",
-    "great britain": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "northern ireland": "GB",
-    "deutschland": "DE",
-    "holland": "NL",
-    "the netherlands": "NL",
-    "espana": "ES",
-    "italia": "IT",
-    "polska": "PL",
-    "schweiz": "CH",
-    "osterreich": "AT",
-}
 
 
 class Located(NamedTuple):
@@ -136,7 +113,7 @@ def country_code(value: str | None) -> str | None:
     if upper in iso3:
         return iso3[upper]
     key = _norm(text)
-    return names.get(key) or _COUNTRY_ALIASES.get(key)
+    return names.get(key) or COUNTRY_ALIASES.get(key)
 
 
 def preload() -> None:
