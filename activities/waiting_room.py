@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 
 import redis
 from sqlalchemy.orm import Session, sessionmaker
@@ -81,7 +82,6 @@ class WaitingRoomActivities:
                 sold_out=over,
             )
         finally:
-            try:
+            # A lock that timed out (a very slow tick): the next tick takes it afresh.
+            with suppress(redis.exceptions.LockError):
                 lock.release()
-            except redis.exceptions.LockError:
-                pass  # it timed out (a very slow tick): the next one takes it afresh

@@ -93,8 +93,9 @@ class BeginRequest:
 
 @dataclass(frozen=True)
 class PaymentMethod:
-    """The card as the gateway's vault names it. The card number and CVC never travel in a
-    workflow: the web tier tokenizes them first (payments.gateway.PaymentGateway.tokenize)."""
+    """The card as the gateway's vault names it. The card's digits and security code never
+    travel in a workflow: the web tier tokenizes them first
+    (payments.gateway.PaymentGateway.tokenize)."""
 
     payment_method_id: str
     brand: str

@@ -8,6 +8,7 @@ foreign id is just "not found".
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -121,7 +122,6 @@ def remember_address(
     }
     if any(record.fields() == fields for record in addresses_of(user_id)):
         return
-    try:
+    # A full book: the order stands; the book just doesn't grow.
+    with suppress(AddressBookFull):
         save(user_id, fields, used=True)
-    except AddressBookFull:
-        pass  # the order stands; the book just doesn't grow
