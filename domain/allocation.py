@@ -1,7 +1,7 @@
 """Allocation: split an order into per-warehouse suborders.
 
 Pure functions over plain values (no I/O): the order workflow's planning activity reads
-warehouse stock and locations, calls `allocate`, and fans out one warehouse assignment
+warehouse stock and locations, calls `allocate`, and starts one suborder (its SuborderWorkflow)
 per `Suborder`. When a warehouse loses the race for its stock (its conditional
 `available_stock` decrement fails), the workflow calls `replan` on what is left, which
 is `allocate` again over freshly read stock: there is no second algorithm.

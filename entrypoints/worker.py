@@ -58,7 +58,7 @@ from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
 from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
-from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.suborder import SuborderWorkflow
 
 ACTIVITY_THREADS = 16
 # Our workflow modules and domain/ are deterministic and keep no module state, so the
@@ -77,7 +77,7 @@ WORKFLOWS: list[type] = [
     ReindexCatalogWorkflow,
     CheckoutWorkflow,
     OrderWorkflow,
-    WarehouseAssignmentWorkflow,
+    SuborderWorkflow,
     HoldSweepWorkflow,
     HotItemGateWorkflow,
 ]

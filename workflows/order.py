@@ -2,7 +2,7 @@
 
 One workflow per order (id `order-<orderID>`). It plans the split (an activity that
 reads warehouse stock and calls domain.allocation), then starts one
-WarehouseAssignmentWorkflow child per suborder. Children report every change the order
+SuborderWorkflow child per suborder. Children report every change the order
 acts on (lost, shipped, delivered, cancelled) with the `suborder_changed` signal; a
 suborder stays PLANNED in this workflow's view while it is assigned and waiting. The
 order then keeps one rule: whatever the live suborders (not LOST, not CANCELLED) do not
@@ -53,16 +53,16 @@ with workflow.unsafe.imports_passed_through():
         ORDER_STATUS,
         UNALLOCATABLE,
         WORKFLOW_NAME,
-        AssignmentInput,
         CancelOrder,
         OrderInput,
         OrderView,
         SuborderChanged,
+        SuborderInput,
         SuborderView,
-        assignment_workflow_id,
         suborder_id_for,
+        suborder_workflow_id,
     )
-    from workflows.warehouse_assignment import SUBORDER_CHANGED, WarehouseAssignmentWorkflow
+    from workflows.suborder import SUBORDER_CHANGED, SuborderWorkflow
 
 # How long an order whose stock no warehouse holds waits before planning again.
 REPLAN_AFTER = timedelta(minutes=15)
@@ -160,11 +160,11 @@ class OrderWorkflow:
                 suborder_id, planned.warehouse_id, planned.lines, PLANNED
             )
             self._children[suborder_id] = await workflow.start_child_workflow(
-                WarehouseAssignmentWorkflow.run,
-                AssignmentInput(
+                SuborderWorkflow.run,
+                SuborderInput(
                     self._input.order_id, suborder_id, planned.warehouse_id, planned.lines
                 ),
-                id=assignment_workflow_id(suborder_id),
+                id=suborder_workflow_id(suborder_id),
             )
 
     async def _wait_for_change(self) -> None:
@@ -190,7 +190,7 @@ class OrderWorkflow:
                 # A child that already ended (e.g. LOST) refuses the signal; its last
                 # report is on its way, so there is nothing more to do for it.
                 with contextlib.suppress(FailureError):
-                    await self._children[suborder_id].signal(WarehouseAssignmentWorkflow.cancel)
+                    await self._children[suborder_id].signal(SuborderWorkflow.cancel)
         await workflow.wait_condition(
             lambda: all(s.status not in OPEN_SUBORDER_STATUSES for s in self._suborders.values())
         )

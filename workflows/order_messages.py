@@ -1,4 +1,4 @@
-"""What OrderWorkflow, its WarehouseAssignmentWorkflow children and the fulfilment
+"""What OrderWorkflow, its SuborderWorkflow children and the fulfilment
 activities pass to each other (pure frozen dataclasses, activity names, error types).
 
 Instants travel as ISO-8601 strings; statuses as plain strings, the values of
@@ -14,7 +14,7 @@ from temporalio.common import SearchAttributeKey
 from domain.stock import Line
 
 WORKFLOW_NAME = "OrderWorkflow"
-ASSIGNMENT_WORKFLOW_NAME = "WarehouseAssignmentWorkflow"
+SUBORDER_WORKFLOW_NAME = "SuborderWorkflow"
 
 # Activity names (the contract between workflows/order*.py and activities/fulfilment.py).
 PLAN = "fulfilment.plan"
@@ -55,7 +55,7 @@ def suborder_id_for(order_id: str, n: int) -> str:
     return f"{order_id}-S{n}"
 
 
-def assignment_workflow_id(suborder_id: str) -> str:
+def suborder_workflow_id(suborder_id: str) -> str:
     return f"suborder-{suborder_id}"
 
 
@@ -94,11 +94,11 @@ class OrderView:
     message: str | None = None
 
 
-# --- WarehouseAssignmentWorkflow -------------------------------------------------------
+# --- SuborderWorkflow -------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class AssignmentInput:
+class SuborderInput:
     order_id: str
     suborder_id: str
     warehouse_id: int

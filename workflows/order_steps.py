@@ -1,4 +1,4 @@
-"""The activity calls OrderWorkflow and WarehouseAssignmentWorkflow make (workflow code).
+"""The activity calls OrderWorkflow and SuborderWorkflow make (workflow code).
 
 The steps every order takes at once (plan, assign, notify) run as local activities:
 they happen on every order, right behind checkout, and each regular activity costs a

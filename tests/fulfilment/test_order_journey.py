@@ -11,15 +11,15 @@ from temporalio.client import WorkflowUpdateFailedError
 from db.warehouse_queue import CONSUMER_GROUP, stream_key
 from tests.fulfilment.conftest import CHICAGO, MIAMI, SEATTLE, Store
 from workflows.order import OrderWorkflow
-from workflows.order_messages import CancelOrder, assignment_workflow_id, order_workflow_id
-from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.order_messages import CancelOrder, order_workflow_id, suborder_workflow_id
+from workflows.suborder import SuborderWorkflow
 
 pytestmark = pytest.mark.integration
 
 
 def confirm(store: Store, suborder_id: str, update) -> str:
     async def call(client):
-        handle = client.get_workflow_handle(assignment_workflow_id(suborder_id))
+        handle = client.get_workflow_handle(suborder_workflow_id(suborder_id))
         return await handle.execute_update(update)
 
     return store.temporal(call)
@@ -71,13 +71,13 @@ def test_an_order_no_warehouse_can_ship_alone_splits_and_follows_its_parcels_to_
     store.check_invariants()
 
     for suborder_id in suborders.values():
-        assert confirm(store, suborder_id, WarehouseAssignmentWorkflow.confirm_shipped) == "SHIPPED"
+        assert confirm(store, suborder_id, SuborderWorkflow.confirm_shipped) == "SHIPPED"
     store.until(lambda: store.order_status(order_id) == "SHIPPED", what="order SHIPPED")
     assert store.shelf(kettle) == {SEATTLE: (0, 0), MIAMI: (0, 0)}
     store.check_invariants()
 
     for suborder_id in suborders.values():
-        delivered = confirm(store, suborder_id, WarehouseAssignmentWorkflow.confirm_delivered)
+        delivered = confirm(store, suborder_id, SuborderWorkflow.confirm_delivered)
         assert delivered == "DELIVERED"
     store.until(lambda: store.order_status(order_id) == "DELIVERED", what="order DELIVERED")
     events = store.events(order_id)
@@ -122,7 +122,7 @@ def test_an_order_cannot_be_cancelled_once_a_parcel_has_shipped_and_is_never_ref
     kettle = store.item({SEATTLE: 1, MIAMI: 1})
     shopper, order_id = store.order({kettle: 2})
     suborders = store.assigned(order_id, warehouses=2)
-    confirm(store, suborders[SEATTLE], WarehouseAssignmentWorkflow.confirm_shipped)
+    confirm(store, suborders[SEATTLE], SuborderWorkflow.confirm_shipped)
 
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         cancel(store, order_id, shopper.user_id)

@@ -142,9 +142,9 @@ class Fulfilment:
         return self._suborder_update(suborder_id, "confirm_delivered")
 
     def _suborder_update(self, suborder_id: str, update: str) -> str:
-        from workflows.order_messages import assignment_workflow_id
+        from workflows.order_messages import suborder_workflow_id
 
-        handle = self._worker.client.get_workflow_handle(assignment_workflow_id(suborder_id))
+        handle = self._worker.client.get_workflow_handle(suborder_workflow_id(suborder_id))
         return self._worker.run(handle.execute_update(update, result_type=str))
 
     # --- reading the order back through the API ------------------------------------------

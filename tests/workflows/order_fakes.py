@@ -55,10 +55,10 @@ from workflows.order_messages import (
     SetOrderStatusResult,
     SuborderRequest,
     SuborderResult,
-    assignment_workflow_id,
     order_workflow_id,
+    suborder_workflow_id,
 )
-from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.suborder import SuborderWorkflow
 
 TASK_QUEUE = "order-test"
 ORDER = "ord-1"
@@ -252,7 +252,7 @@ class OrderHarness:
                 view = await self.client.get_workflow_handle(workflow_id).query(OrderWorkflow.state)
             except Exception:  # noqa: BLE001 - over or broken: nothing to ask it
                 continue
-            found += [assignment_workflow_id(s.suborder_id) for s in view.suborders]
+            found += [suborder_workflow_id(s.suborder_id) for s in view.suborders]
         return found
 
     def order(self, order_id: str = ORDER) -> WorkflowHandle:
@@ -260,7 +260,7 @@ class OrderHarness:
 
     def suborder(self, suborder_id: str) -> WorkflowHandle:
         return self.client.get_workflow_handle_for(
-            WarehouseAssignmentWorkflow.run, assignment_workflow_id(suborder_id)
+            SuborderWorkflow.run, suborder_workflow_id(suborder_id)
         )
 
     async def until(
@@ -296,7 +296,7 @@ class OrderHarness:
             if not wanted or not all(self._queued(suborder_id) for suborder_id in wanted):
                 return False
             for suborder_id in wanted:
-                said = await self.suborder(suborder_id).query(WarehouseAssignmentWorkflow.status)
+                said = await self.suborder(suborder_id).query(SuborderWorkflow.status)
                 if said != "ASSIGNED":
                     return False
             return True
@@ -312,10 +312,10 @@ class OrderHarness:
         )
 
     async def ship(self, suborder_id: str) -> None:
-        await self.suborder(suborder_id).signal(WarehouseAssignmentWorkflow.ship)
+        await self.suborder(suborder_id).signal(SuborderWorkflow.ship)
 
     async def deliver(self, suborder_id: str) -> None:
-        await self.suborder(suborder_id).signal(WarehouseAssignmentWorkflow.deliver)
+        await self.suborder(suborder_id).signal(SuborderWorkflow.deliver)
 
 
 def statuses(view: OrderView) -> dict[str, str]:
@@ -333,7 +333,7 @@ async def order_harness(store: FakeWarehouses) -> AsyncIterator[OrderHarness]:
         async with Worker(
             env.client,
             task_queue=task_queue,
-            workflows=[OrderWorkflow, WarehouseAssignmentWorkflow],
+            workflows=[OrderWorkflow, SuborderWorkflow],
             activities=store.activities(),
         ):
             try:

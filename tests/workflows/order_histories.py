@@ -30,7 +30,7 @@ from tests.workflows.order_fakes import (
 )
 from workflows.order import OrderWorkflow
 from workflows.order_messages import CancelOrder
-from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.suborder import SuborderWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 S1, S2 = f"{ORDER}-S1", f"{ORDER}-S2"
@@ -83,9 +83,9 @@ async def cancel_refused_after_shipment(h: OrderHarness) -> None:
 async def confirmed_by_the_portal(h: OrderHarness) -> None:
     await h.until_assigned()
     for suborder in (S1, S2):
-        await h.suborder(suborder).execute_update(WarehouseAssignmentWorkflow.confirm_shipped)
+        await h.suborder(suborder).execute_update(SuborderWorkflow.confirm_shipped)
     for suborder in (S1, S2):
-        await h.suborder(suborder).execute_update(WarehouseAssignmentWorkflow.confirm_delivered)
+        await h.suborder(suborder).execute_update(SuborderWorkflow.confirm_delivered)
 
 
 SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {

@@ -9,7 +9,7 @@ import workflows.order_messages as order_messages
 from entrypoints.worker import WORKFLOWS, WorkerResources, build_activities
 from settings import Settings
 from workflows.order import OrderWorkflow
-from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.suborder import SuborderWorkflow
 
 pytestmark = pytest.mark.unit
 
@@ -26,5 +26,5 @@ def test_the_worker_runs_the_order_workflows_and_every_fulfilment_activity_they_
         if name.isupper() and isinstance(value, str) and value.startswith("fulfilment.")
     }
 
-    assert OrderWorkflow in WORKFLOWS and WarehouseAssignmentWorkflow in WORKFLOWS
+    assert OrderWorkflow in WORKFLOWS and SuborderWorkflow in WORKFLOWS
     assert len(called) == 9 and called <= registered

@@ -1,4 +1,4 @@
-"""Recorded OrderWorkflow / WarehouseAssignmentWorkflow histories still replay: a change
+"""Recorded OrderWorkflow / SuborderWorkflow histories still replay: a change
 that would break orders already running (non-determinism) fails here, not in production."""
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from temporalio.worker import Replayer
 from tests.workflows.environment import run
 from tests.workflows.order_histories import CHILD_HISTORIES, HISTORIES, SCENARIOS, record
 from workflows.order import OrderWorkflow
-from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.suborder import SuborderWorkflow
 
 pytestmark = pytest.mark.workflow
 
 
 def replay(history: WorkflowHistory) -> None:
     result = asyncio.run(
-        Replayer(workflows=[OrderWorkflow, WarehouseAssignmentWorkflow]).replay_workflow(
+        Replayer(workflows=[OrderWorkflow, SuborderWorkflow]).replay_workflow(
             history, raise_on_replay_failure=False
         )
     )

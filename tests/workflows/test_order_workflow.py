@@ -17,7 +17,7 @@ from tests.workflows.order_fakes import (
 )
 from workflows.order import OrderWorkflow
 from workflows.order_messages import CancelOrder
-from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.suborder import SuborderWorkflow
 
 pytestmark = pytest.mark.workflow
 
@@ -228,10 +228,10 @@ def test_the_portal_is_told_shipped_only_once_the_suborder_has_shipped():
             await h.until_assigned()
             parcel = h.suborder(S1)
             with pytest.raises(WorkflowUpdateFailedError) as early:
-                await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_delivered)
-            shipped = await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_shipped)
-            again = await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_shipped)
-            delivered = await parcel.execute_update(WarehouseAssignmentWorkflow.confirm_delivered)
+                await parcel.execute_update(SuborderWorkflow.confirm_delivered)
+            shipped = await parcel.execute_update(SuborderWorkflow.confirm_shipped)
+            again = await parcel.execute_update(SuborderWorkflow.confirm_shipped)
+            delivered = await parcel.execute_update(SuborderWorkflow.confirm_delivered)
             return early.value.cause, shipped, again, delivered, await h.order().result()
 
     early, shipped, again, delivered, final = run(scenario)

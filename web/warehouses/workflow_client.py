@@ -1,4 +1,4 @@
-"""The web side of WarehouseAssignmentWorkflow: confirm shipped / delivered as plain calls.
+"""The web side of SuborderWorkflow: confirm shipped / delivered as plain calls.
 
 Views never touch temporalio. `suborder_client().confirm_shipped(suborder_id)` sends
 the child workflow `suborder-<suborderID>` the update of that name (through
@@ -29,8 +29,8 @@ from web.temporal_gateway import (
     WorkflowRefused,
     temporal_call,
 )
-from workflows.order_messages import assignment_workflow_id
-from workflows.warehouse_assignment import WarehouseAssignmentWorkflow
+from workflows.order_messages import suborder_workflow_id
+from workflows.suborder import SuborderWorkflow
 
 # The update answers once the mark_shipped / mark_delivered activity has committed;
 # those take milliseconds, so this only trips when Temporal or the worker is stuck.
@@ -65,15 +65,15 @@ class SuborderWorkflowClient:
         self._gateway = gateway
 
     def confirm_shipped(self, suborder_id: str) -> str:
-        return self._update(suborder_id, WarehouseAssignmentWorkflow.confirm_shipped)
+        return self._update(suborder_id, SuborderWorkflow.confirm_shipped)
 
     def confirm_delivered(self, suborder_id: str) -> str:
-        return self._update(suborder_id, WarehouseAssignmentWorkflow.confirm_delivered)
+        return self._update(suborder_id, SuborderWorkflow.confirm_delivered)
 
     def _update(self, suborder_id: str, update: Callable) -> str:
         async def run(client: Client) -> str:
             handle = client.get_workflow_handle_for(
-                WarehouseAssignmentWorkflow.run, assignment_workflow_id(suborder_id)
+                SuborderWorkflow.run, suborder_workflow_id(suborder_id)
             )
             return await handle.execute_update(update)
 

@@ -1,4 +1,4 @@
-"""WarehouseAssignmentWorkflow: one suborder at one warehouse, from assignment to delivery.
+"""SuborderWorkflow: one suborder at one warehouse, from assignment to delivery.
 
 Started by OrderWorkflow (id `suborder-<suborderID>`). It assigns (takes the
 warehouse's available stock and writes the suborder, atomically), queues the
@@ -32,23 +32,23 @@ with workflow.unsafe.imports_passed_through():
     from workflows.checkout_steps import business_cause
     from workflows.order_messages import (
         ALREADY_SHIPPED,
-        ASSIGNMENT_WORKFLOW_NAME,
         NOT_SHIPPED,
         SUBORDER_CANCELLED,
+        SUBORDER_WORKFLOW_NAME,
         WAREHOUSE_SHORT,
-        AssignmentInput,
         AssignRequest,
         NotifyRequest,
         SuborderChanged,
+        SuborderInput,
     )
 
 SUBORDER_CHANGED = "suborder_changed"  # the parent's signal
 
 
-@workflow.defn(name=ASSIGNMENT_WORKFLOW_NAME)
-class WarehouseAssignmentWorkflow:
+@workflow.defn(name=SUBORDER_WORKFLOW_NAME)
+class SuborderWorkflow:
     @workflow.init
-    def __init__(self, input: AssignmentInput) -> None:
+    def __init__(self, input: SuborderInput) -> None:
         self._input = input
         self._status = PLANNED
         self._ship = False
@@ -56,7 +56,7 @@ class WarehouseAssignmentWorkflow:
         self._cancel = False
 
     @workflow.run
-    async def run(self, input: AssignmentInput) -> str:
+    async def run(self, input: SuborderInput) -> str:
         if self._cancel:  # cancelled before it was ever assigned: nothing to give back
             return await self._report(SS.CANCELLED)
         try:
