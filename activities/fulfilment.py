@@ -36,7 +36,7 @@ from temporalio.exceptions import ApplicationError
 
 from db.geocoding import locate
 from db.locks import lock_rows
-from db.models import AggregatedStock, Order, Warehouse, WarehouseOrder, WarehouseOrderLine
+from db.models import AggregatedStock, Order, Suborder, SuborderLine, Warehouse
 from db.order_timeline import append_event
 from db.warehouse_queue import WarehouseQueue, stream_key
 from domain.allocation import Unallocatable, WarehouseSite, allocate, strategy_named
@@ -166,7 +166,7 @@ class FulfilmentActivities:
             # Claim the business key first: a concurrent duplicate waits on it, then
             # finds our row and becomes a no-op.
             claimed = session.scalar(
-                insert(WarehouseOrder)
+                insert(Suborder)
                 .values(
                     id=request.suborder_id,
                     order_id=request.order_id,
@@ -175,11 +175,11 @@ class FulfilmentActivities:
                     status=SS.ASSIGNED,
                 )
                 .on_conflict_do_nothing(index_elements=["id"])
-                .returning(WarehouseOrder.id)
+                .returning(Suborder.id)
             )
             if claimed is None:
                 status = session.scalar(
-                    select(WarehouseOrder.status).where(WarehouseOrder.id == request.suborder_id)
+                    select(Suborder.status).where(Suborder.id == request.suborder_id)
                 )
                 return AssignResult(request.suborder_id, str(status), created=False)
             on_hand = {
@@ -218,8 +218,8 @@ class FulfilmentActivities:
                     {"q": line.quantity, "i": line.item_id, "w": request.warehouse_id},
                 )
             session.add_all(
-                WarehouseOrderLine(
-                    warehouse_order_id=request.suborder_id,
+                SuborderLine(
+                    suborder_id=request.suborder_id,
                     item_id=line.item_id,
                     quantity=line.quantity,
                 )
@@ -263,9 +263,7 @@ class FulfilmentActivities:
         ).one_or_none()
         if moved is not None:
             return moved.order_id, moved.warehouse_id
-        status = session.scalar(
-            select(WarehouseOrder.status).where(WarehouseOrder.id == suborder_id)
-        )
+        status = session.scalar(select(Suborder.status).where(Suborder.id == suborder_id))
         if status is None:
             raise _business_error(UNKNOWN_SUBORDER, f"no suborder {suborder_id}")
         return SS(status)
@@ -273,9 +271,9 @@ class FulfilmentActivities:
     @staticmethod
     def _lines(session: Session, suborder_id: str) -> list[tuple[int, int]]:
         rows = session.execute(
-            select(WarehouseOrderLine.item_id, WarehouseOrderLine.quantity)
-            .where(WarehouseOrderLine.warehouse_order_id == suborder_id)
-            .order_by(WarehouseOrderLine.item_id)
+            select(SuborderLine.item_id, SuborderLine.quantity)
+            .where(SuborderLine.suborder_id == suborder_id)
+            .order_by(SuborderLine.item_id)
         )
         return [(row.item_id, row.quantity) for row in rows]
 
@@ -362,9 +360,9 @@ class FulfilmentActivities:
                 return CancelOrderResult(())
             active = set(
                 session.scalars(
-                    select(WarehouseOrder.status).where(
-                        WarehouseOrder.order_id == request.order_id,
-                        WarehouseOrder.status != SS.CANCELLED,
+                    select(Suborder.status).where(
+                        Suborder.order_id == request.order_id,
+                        Suborder.status != SS.CANCELLED,
                     )
                 )
             )

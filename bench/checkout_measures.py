@@ -60,7 +60,7 @@ WITH wanted AS (
     WHERE o.user_id = ANY(%s) AND o.status <> 'CANCELLED' GROUP BY o.id
 ), covered AS (
     SELECT w.order_id, sum(l.quantity) AS units, max(w.created_at) AS last_at
-    FROM warehouse_orders w JOIN warehouse_order_lines l ON l.warehouse_order_id = w.id
+    FROM warehouse_orders w JOIN warehouse_order_lines l ON l.suborder_id = w.id
     WHERE w.order_id IN (SELECT id FROM wanted) AND w.status <> 'CANCELLED'
     GROUP BY w.order_id
 )

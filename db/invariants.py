@@ -37,7 +37,7 @@ WITH held AS (
 ), assigned AS (
     SELECT wl.item_id, SUM(wl.quantity) AS q
     FROM warehouse_order_lines wl
-    JOIN warehouse_orders w ON w.id = wl.warehouse_order_id
+    JOIN warehouse_orders w ON w.id = wl.suborder_id
     JOIN orders o ON o.id = w.order_id
     WHERE w.status <> 'CANCELLED' AND o.status <> 'CANCELLED' GROUP BY wl.item_id
 ), available AS (
@@ -61,7 +61,7 @@ LIMIT :limit
 I2_SQL = """
 WITH pending AS (
     SELECT wl.item_id, w.warehouse_id, SUM(wl.quantity) AS q
-    FROM warehouse_order_lines wl JOIN warehouse_orders w ON w.id = wl.warehouse_order_id
+    FROM warehouse_order_lines wl JOIN warehouse_orders w ON w.id = wl.suborder_id
     WHERE w.status = 'ASSIGNED' GROUP BY wl.item_id, w.warehouse_id
 )
 SELECT s.item_id, s.warehouse_id, s.physical_stock, s.available_stock, COALESCE(p.q, 0) AS pending

@@ -257,7 +257,11 @@ class OrderLine(Base):
     )
 
 
-class WarehouseOrder(Base):
+class Suborder(Base):
+    """One order's share for one warehouse: the code says "suborder" everywhere."""
+
+    # The tables keep the names SPEC.md's data model (the contract) gives them:
+    # `warehouse_orders` and `warehouse_order_lines` are suborders and their lines.
     __tablename__ = "warehouse_orders"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -271,23 +275,23 @@ class WarehouseOrder(Base):
     shipped_at: Mapped[datetime | None] = mapped_column(_now())
     delivered_at: Mapped[datetime | None] = mapped_column(_now())
 
-    lines: Mapped[list[WarehouseOrderLine]] = relationship(
+    lines: Mapped[list[SuborderLine]] = relationship(
         back_populates="suborder", cascade="all, delete-orphan"
     )
 
     __table_args__ = (Index("ix_warehouse_orders_queue", "warehouse_id", "status", "created_at"),)
 
 
-class WarehouseOrderLine(Base):
-    __tablename__ = "warehouse_order_lines"
+class SuborderLine(Base):
+    __tablename__ = "warehouse_order_lines"  # see Suborder
 
-    warehouse_order_id: Mapped[str] = mapped_column(
+    suborder_id: Mapped[str] = mapped_column(
         ForeignKey("warehouse_orders.id", ondelete="CASCADE"), primary_key=True
     )
     item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), primary_key=True)
     quantity: Mapped[int] = mapped_column(Integer)
 
-    suborder: Mapped[WarehouseOrder] = relationship(back_populates="lines")
+    suborder: Mapped[Suborder] = relationship(back_populates="lines")
 
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 

@@ -116,7 +116,7 @@ class Store:
         found: dict[int, tuple[str, dict[int, int]]] = {}
         for row in self.rows(
             "SELECT w.warehouse_id, w.status, l.item_id, l.quantity FROM warehouse_orders w "
-            "JOIN warehouse_order_lines l ON l.warehouse_order_id = w.id "
+            "JOIN warehouse_order_lines l ON l.suborder_id = w.id "
             "WHERE w.order_id = :o ORDER BY w.warehouse_id, l.item_id",
             o=order_id,
         ):

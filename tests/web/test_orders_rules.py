@@ -10,8 +10,8 @@ import pytest
 
 from web.orders.errors import OrderCancelRefused
 from web.orders.reads import OrderView
-from web.orders.suborders import SuborderView
 from web.orders.timeline import timeline_entries
+from web.suborder_reads import SuborderRow
 
 pytestmark = pytest.mark.unit
 
@@ -24,8 +24,10 @@ def event(name: str, at: datetime = NOW, detail: str = "") -> dict:
     return {"at": at.isoformat(), "event": name, "detail": detail}
 
 
-def parcel(status: str) -> SuborderView:
-    return SuborderView("o-S1", 1, "Seattle", "Seattle, WA, US", status, NOW, None, None, ())
+def parcel(status: str) -> SuborderRow:
+    return SuborderRow(
+        "o-S1", "o", 1, "Seattle", "Seattle, WA, US", status, NOW, None, None, {}, ()
+    )
 
 
 ORDER = OrderView(

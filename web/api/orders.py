@@ -35,8 +35,8 @@ from web.orders.reads import (
     parse_limit,
     parse_since,
 )
-from web.orders.suborders import SuborderView
 from web.services import services
+from web.suborder_reads import SuborderRow
 
 bp = Blueprint("api_orders", __name__, url_prefix="/api/v1/orders")
 keep_private(bp)
@@ -116,7 +116,7 @@ def order_detail_json(order: OrderView) -> dict[str, Any]:
     }
 
 
-def suborder_json(suborder: SuborderView) -> dict[str, Any]:
+def suborder_json(suborder: SuborderRow) -> dict[str, Any]:
     return {
         "suborderID": suborder.suborder_id,
         "warehouse": {

@@ -38,9 +38,10 @@ from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER, idempotent
 from web.services import services
+from web.suborder_reads import SuborderRow
 from web.warehouses import operations as ops
 from web.warehouses import reads
-from web.warehouses.reads import SuborderRow, WarehouseView
+from web.warehouses.reads import WarehouseView
 
 bp = Blueprint("api_warehouses", __name__, url_prefix="/api/v1/warehouses")
 keep_private(bp)

@@ -20,8 +20,8 @@ from db.models import Order
 from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
 from web import keyset
 from web.errors import BadRequest
-from web.orders.suborders import SuborderView, suborders_of
 from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
+from web.suborder_reads import SuborderRow, suborders_of
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -55,7 +55,7 @@ class OrderView:
     card_last4: str | None
     timeline: tuple[dict, ...]
     # Read only for one order (find_order); the listing leaves it empty.
-    suborders: tuple[SuborderView, ...] = ()
+    suborders: tuple[SuborderRow, ...] = ()
 
     @property
     def units(self) -> int:

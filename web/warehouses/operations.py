@@ -29,8 +29,9 @@ from db.search_index import SearchIndex
 from db.warehouse_queue import QueueEntry, WarehouseQueue
 from domain.order import SuborderStatus as SS
 from web.services import services
+from web.suborder_reads import SuborderRow
 from web.warehouses import reads
-from web.warehouses.reads import SuborderPage, SuborderRow, WarehouseView
+from web.warehouses.reads import SuborderPage, WarehouseView
 from web.warehouses.workflow_client import SuborderRefused, SuborderWorkflowGone, suborder_client
 from workflows.order_messages import NOT_SHIPPED
 

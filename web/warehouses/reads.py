@@ -17,10 +17,11 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from db.models import Item, Warehouse, WarehouseOrder, WarehouseOrderLine
+from db.models import Suborder, Warehouse
 from domain.order import SuborderStatus as SS
 from web import keyset
 from web.errors import BadRequest
+from web.suborder_reads import SuborderRow, suborder_rows
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100
@@ -37,30 +38,6 @@ class WarehouseView:
     region: str
     active: bool
     assigned: int  # suborders waiting to ship
-
-
-@dataclass(frozen=True)
-class SuborderLine:
-    item_id: int
-    name: str
-    quantity: int
-
-
-@dataclass(frozen=True)
-class SuborderRow:
-    suborder_id: str
-    order_id: str
-    warehouse_id: int
-    status: str
-    created_at: datetime
-    shipped_at: datetime | None
-    delivered_at: datetime | None
-    shipping_address: dict
-    lines: tuple[SuborderLine, ...]
-
-    @property
-    def units(self) -> int:
-        return sum(line.quantity for line in self.lines)
 
 
 @dataclass(frozen=True)
@@ -115,9 +92,9 @@ def decode_cursor(raw: str | None) -> tuple[datetime, str] | None:
 
 def list_warehouses(session: Session) -> list[WarehouseView]:
     waiting = (
-        select(WarehouseOrder.warehouse_id, func.count().label("n"))
-        .where(WarehouseOrder.status == SS.ASSIGNED)
-        .group_by(WarehouseOrder.warehouse_id)
+        select(Suborder.warehouse_id, func.count().label("n"))
+        .where(Suborder.status == SS.ASSIGNED)
+        .group_by(Suborder.warehouse_id)
         .subquery()
     )
     rows = session.execute(
@@ -134,8 +111,8 @@ def find_warehouse(session: Session, warehouse_id: int) -> WarehouseView | None:
         return None
     assigned = session.scalar(
         select(func.count())
-        .select_from(WarehouseOrder)
-        .where(WarehouseOrder.warehouse_id == warehouse_id, WarehouseOrder.status == SS.ASSIGNED)
+        .select_from(Suborder)
+        .where(Suborder.warehouse_id == warehouse_id, Suborder.status == SS.ASSIGNED)
     )
     return _warehouse(warehouse, assigned or 0)
 
@@ -149,17 +126,11 @@ def list_suborders(
     after: tuple[datetime, str] | None = None,
 ) -> SuborderPage:
     """One page of a warehouse's suborders in `status`, oldest first."""
-    query = select(WarehouseOrder).where(
-        WarehouseOrder.warehouse_id == warehouse_id, WarehouseOrder.status == status
-    )
+    query = select(Suborder).where(Suborder.warehouse_id == warehouse_id, Suborder.status == status)
     if after is not None:
-        query = query.where(tuple_(WarehouseOrder.created_at, WarehouseOrder.id) > after)
-    found = list(
-        session.scalars(
-            query.order_by(WarehouseOrder.created_at, WarehouseOrder.id).limit(limit + 1)
-        )
-    )
-    rows = _with_lines(session, found[:limit])
+        query = query.where(tuple_(Suborder.created_at, Suborder.id) > after)
+    found = list(session.scalars(query.order_by(Suborder.created_at, Suborder.id).limit(limit + 1)))
+    rows = suborder_rows(session, found[:limit])
     next_cursor = encode_cursor(rows[-1]) if len(found) > limit else None
     return SuborderPage(tuple(rows), next_cursor, limit)
 
@@ -168,53 +139,19 @@ def find_suborder(session: Session, warehouse_id: int, suborder_id: str) -> Subo
     """The suborder if it belongs to this warehouse (another warehouse's is None too)."""
     if not is_suborder_id(suborder_id):
         return None
-    suborder = session.get(WarehouseOrder, suborder_id, populate_existing=True)
+    suborder = session.get(Suborder, suborder_id, populate_existing=True)
     if suborder is None or suborder.warehouse_id != warehouse_id:
         return None
-    return _with_lines(session, [suborder])[0]
+    return suborder_rows(session, [suborder])[0]
 
 
 def suborder_statuses(session: Session, suborder_ids: Sequence[str]) -> dict[str, str]:
     if not suborder_ids:
         return {}
     rows = session.execute(
-        select(WarehouseOrder.id, WarehouseOrder.status).where(
-            WarehouseOrder.id.in_(list(suborder_ids))
-        )
+        select(Suborder.id, Suborder.status).where(Suborder.id.in_(list(suborder_ids)))
     )
     return {row.id: SS(row.status).value for row in rows}
-
-
-def _with_lines(session: Session, suborders: list[WarehouseOrder]) -> list[SuborderRow]:
-    ids = [s.id for s in suborders]
-    lines: dict[str, list[SuborderLine]] = {i: [] for i in ids}
-    if ids:
-        for row in session.execute(
-            select(
-                WarehouseOrderLine.warehouse_order_id,
-                WarehouseOrderLine.item_id,
-                WarehouseOrderLine.quantity,
-                Item.name,
-            )
-            .join(Item, Item.id == WarehouseOrderLine.item_id)
-            .where(WarehouseOrderLine.warehouse_order_id.in_(ids))
-            .order_by(WarehouseOrderLine.warehouse_order_id, WarehouseOrderLine.item_id)
-        ):
-            lines[row.warehouse_order_id].append(SuborderLine(row.item_id, row.name, row.quantity))
-    return [
-        SuborderRow(
-            suborder_id=s.id,
-            order_id=s.order_id,
-            warehouse_id=s.warehouse_id,
-            status=SS(s.status).value,
-            created_at=s.created_at,
-            shipped_at=s.shipped_at,
-            delivered_at=s.delivered_at,
-            shipping_address=dict(s.shipping_address or {}),
-            lines=tuple(lines[s.id]),
-        )
-        for s in suborders
-    ]
 
 
 def _warehouse(warehouse: Warehouse, assigned: int) -> WarehouseView:

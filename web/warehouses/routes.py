@@ -22,9 +22,10 @@ from web.auth import staff_required
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
 from web.services import services
+from web.suborder_reads import SuborderRow
 from web.warehouses import operations as ops
 from web.warehouses import reads
-from web.warehouses.reads import SuborderRow, WarehouseView
+from web.warehouses.reads import WarehouseView
 
 bp = Blueprint("warehouses", __name__, url_prefix="/warehouses")
 keep_private(bp)
