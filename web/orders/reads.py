@@ -141,6 +141,10 @@ def find_order(session: Session, user_id: int, order_id: str) -> OrderView | Non
     """The order if it is this shopper's; someone else's is None, exactly like a missing one."""
     if not ORDER_ID.fullmatch(order_id):
         return None
+    # One snapshot for the order row and its suborders: fulfilment writes a suborder and
+    # its "assigned" event in one transaction, and a page must not show one without the
+    # other (read committed would let a commit land between the two reads).
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     order = session.scalars(
         select(Order)
         .where(Order.id == order_id, Order.user_id == user_id)
