@@ -11,6 +11,10 @@ parent/child bookkeeping on the server, on every single order. Run as a local
 activity inside the SUBMIT workflow task, the start is recorded in the checkout's
 history before it closes, so a worker crash cannot lose it (bench.checkout and
 docs/benchmarks.md have the figures).
+
+The start carries the order's search attributes (so its first task upserts nothing)
+and asks for eager start: the server hands the first workflow task straight back to
+this worker in the start's answer instead of through the task queue.
 """
 
 from __future__ import annotations
@@ -19,10 +23,14 @@ from collections.abc import Callable
 
 from temporalio import activity
 from temporalio.client import Client
-from temporalio.common import WorkflowIDReusePolicy
+from temporalio.common import SearchAttributePair, TypedSearchAttributes, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from domain.order import OrderStatus
 from workflows.order_messages import (
+    CUSTOMER_ID,
+    ORDER_ID,
+    ORDER_STATUS,
     START_ORDER,
     WORKFLOW_NAME,
     OrderInput,
@@ -52,6 +60,14 @@ class OrderStarter:
                 id=workflow_id,
                 task_queue=self._task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                search_attributes=TypedSearchAttributes(
+                    [
+                        SearchAttributePair(ORDER_ID, request.order_id),
+                        SearchAttributePair(CUSTOMER_ID, str(request.user_id)),
+                        SearchAttributePair(ORDER_STATUS, OrderStatus.PENDING.value),
+                    ]
+                ),
+                request_eager_start=True,
             )
         except WorkflowAlreadyStartedError:
             return StartOrderResult(workflow_id, started=False)

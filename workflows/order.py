@@ -90,13 +90,17 @@ class OrderWorkflow:
 
     @workflow.run
     async def run(self, input: OrderInput) -> OrderView:
-        workflow.upsert_search_attributes(
-            [
-                ORDER_ID.value_set(input.order_id),
-                CUSTOMER_ID.value_set(str(input.user_id)),
-                ORDER_STATUS.value_set(OS.PENDING),
-            ]
-        )
+        if workflow.info().typed_search_attributes.get(ORDER_ID) is None:
+            # The checkout's starter sets them at start (activities/order_starter.py),
+            # which saves this upsert's event and visibility write; an order started
+            # any other way (an operator, a test) sets them here.
+            workflow.upsert_search_attributes(
+                [
+                    ORDER_ID.value_set(input.order_id),
+                    CUSTOMER_ID.value_set(str(input.user_id)),
+                    ORDER_STATUS.value_set(OS.PENDING),
+                ]
+            )
         while self._status not in FINAL_ORDER_STATUSES:
             if self._cancel_requested:
                 await self._cancel()

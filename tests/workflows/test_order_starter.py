@@ -12,7 +12,14 @@ from temporalio.worker import Worker
 from activities.order_starter import OrderStarter
 from tests.workflows.environment import run, unique_task_queue, workflow_server
 from tests.workflows.fake_fulfilment import HandedToFulfilment
-from workflows.order_messages import OrderInput, StartOrderRequest, order_workflow_id
+from workflows.order_messages import (
+    CUSTOMER_ID,
+    ORDER_ID,
+    ORDER_STATUS,
+    OrderInput,
+    StartOrderRequest,
+    order_workflow_id,
+)
 
 pytestmark = pytest.mark.workflow
 QUEUE = unique_task_queue("order-starter-test")
@@ -53,3 +60,17 @@ def test_an_order_whose_workflow_has_finished_is_not_fulfilled_a_second_time():
 
     assert late.started is False
     assert status == WorkflowExecutionStatus.TERMINATED  # no new run was started
+
+
+def test_a_handed_on_order_can_be_found_by_its_customer_from_its_first_moment():
+    async def scenario(client, starter):
+        await starter.start_order(StartOrderRequest(f"ord-9-{RUN}", 42))
+        handle = client.get_workflow_handle(order_workflow_id(f"ord-9-{RUN}"))
+        return (await handle.describe()).typed_search_attributes
+
+    found = run(with_starter(scenario))
+
+    # Set by the start itself, so the order workflow's first task upserts nothing.
+    assert found.get(ORDER_ID) == f"ord-9-{RUN}"
+    assert found.get(CUSTOMER_ID) == "42"
+    assert found.get(ORDER_STATUS) == "PENDING"
