@@ -98,11 +98,16 @@ def test_filters_quote_every_string_and_use_only_validated_numbers():
 
     assert filter_by(query) == (
         "category:=[`Kitchen`] && brand:=[`Acme`,`a] || price:>0`] "
-        "&& price:>=100 && price:<=200 && in_stock:=true"
+        "&& price:[100..200] && in_stock:=true"
     )
     assert filter_by(query, leave_out="brand") == (
-        "category:=[`Kitchen`] && price:>=100 && price:<=200 && in_stock:=true"
+        "category:=[`Kitchen`] && price:[100..200] && in_stock:=true"
     )
+
+
+def test_a_one_sided_price_bound_is_one_range_with_an_open_end():
+    assert filter_by(SearchQuery(min_price=2000)) == "price:[2000..2147483647]"
+    assert filter_by(SearchQuery(max_price=15000)) == "price:[0..15000]"
 
 
 def test_a_backtick_can_never_reach_a_filter():
