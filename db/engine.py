@@ -15,14 +15,21 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(
-    url: str, *, pool_size: int = 5, max_overflow: int = 10, pre_ping: bool = True
+    url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pre_ping: bool = True,
+    isolation_level: str | None = None,
 ) -> Engine:
     """`pre_ping` tests every connection taken from the pool with a round trip first, so a
     connection PostgreSQL dropped (a restart) is replaced instead of failing a request.
     The worker turns it off: a failed activity attempt is retried by Temporal anyway, and
     SQLAlchemy throws the whole pool away on the first disconnect it meets."""
+    options = {"isolation_level": isolation_level} if isolation_level else {}
     return create_engine(
         normalise_url(url),
+        **options,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=pre_ping,

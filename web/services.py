@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.cache import JsonCache
 from db.engine import make_engine, make_session_factory
 from db.search import CatalogVersion, CursorCodec, SearchService
-from db.search.live_stock import LiveStockOverlay
+from db.search.live_stock import LiveStockOverlay, stock_engine
 from db.search_index import make_typesense_client
 from payments.gateway import PaymentGateway
 from payments.sandbox import SandboxGateway
@@ -50,12 +50,15 @@ class Services:
     payments: PaymentGateway
     # None when no Temporal address is configured: checkout then answers 503.
     temporal: TemporalGateway | None = None
+    # The search page's live-stock lookup: its own autocommit pool (db/search/live_stock.py).
+    stock_engine: Engine | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         _require_service_urls(settings)
         engine = make_engine(settings.database_url)
         sessions = make_session_factory(engine)
+        overlay_engine = stock_engine(settings.database_url)
         redis_client = redis.Redis.from_url(
             settings.redis_url,
             socket_timeout=REDIS_TIMEOUT_SECONDS,
@@ -73,7 +76,7 @@ class Services:
             ),
             catalog_version=CatalogVersion(sessions),
             cursors=CursorCodec(settings.secret_key),
-            live_stock=LiveStockOverlay(sessions),
+            live_stock=LiveStockOverlay(overlay_engine),
         )
         from web.auth.tokens import ApiTokens
 
@@ -89,10 +92,13 @@ class Services:
             tokens,
             SandboxGateway(sessions),
             temporal,
+            overlay_engine,
         )
 
     def close(self) -> None:
         self.engine.dispose()
+        if self.stock_engine is not None:
+            self.stock_engine.dispose()
         self.redis.close()
         if self.temporal is not None:
             self.temporal.close()
