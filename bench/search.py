@@ -1,7 +1,8 @@
 """Search benchmark: the app's API against Typesense itself and against an ILIKE scan.
 
     python -m bench.search --items 100000 --clients 16
-    python -m bench.search --items 1000000 --levers    # the 1M run of docs/benchmarks.md
+    python -m bench.search --items 1000000             # the 1M run of docs/benchmarks.md
+    python -m bench.search --items 1000000 --levers-only  # engine CPU per search, per lever
 
 Loads a synthetic catalogue into a fresh embedded stack, serves the app with gunicorn,
 then times the same fixed mix of realistic searches several ways, each under the same
@@ -14,7 +15,10 @@ concurrency:
             browser asks for once per search, when the typing pauses
   cached    the `app` requests with the cache on, after one warm-up pass
   ilike     the `ILIKE '%word%'` scan over name + description the design write-up warns about
-  levers    (--levers) variants of the Typesense body, to show what each change bought
+  levers    (--levers, --levers-only) the keystroke's body changed one parameter at a
+            time: Typesense CPU ms per search, p50, and the top-ten overlap with the
+            baseline (bench/search_levers.py)
+  facet levers (--facet-levers) the bodies before and after facets left the keystroke
 
 Throughput (`*_qps`) is requests over the phase's wall time; `cores` is this machine's;
 `cpu_ms_per_search` is where the CPU went during the `app` phase, per request.
@@ -35,6 +39,7 @@ import psycopg
 
 from bench.common import bench_stack, live_web, log, percentile, timed_concurrently
 from bench.procs import CpuMeter
+from bench.search_levers import measure_levers
 from db.engine import normalise_url
 from db.search.query import SearchQuery, SortOrder
 from db.search.typesense_request import facets_search_body, hits_search_body
@@ -144,7 +149,16 @@ def _phase(call: Callable, tasks: list, clients: int) -> dict[str, float]:
     return _summary(samples, time.perf_counter() - started)
 
 
-def run(items: int, clients: int, rounds: int, ilike_rounds: int, levers: bool) -> dict:
+def run(
+    items: int,
+    clients: int,
+    rounds: int,
+    ilike_rounds: int,
+    levers: bool,
+    *,
+    levers_only: bool = False,
+    facet_levers: bool = False,
+) -> dict:
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import load_catalog
 
@@ -182,8 +196,25 @@ def run(items: int, clients: int, rounds: int, ilike_rounds: int, levers: bool) 
         log("timing Typesense ...")
         engine_ = _phase(hits_call, tasks, clients)
 
+        if levers or levers_only:
+            log("timing the levers ...")
+            engine_levers = measure_levers(
+                settings, tasks, QUERY_MIX, _search_query, clients, log=log
+            )
+            if levers_only:
+                return {
+                    "items": items,
+                    "clients": clients,
+                    "requests": len(tasks),
+                    "cores": os.cpu_count() or 1,
+                    "load_items_per_s": round(report.items_per_s),
+                    "typesense_p50_ms": engine_["p50"],
+                    "typesense_qps": engine_["qps"],
+                    "levers": engine_levers,
+                }
+
         lever_results = {}
-        if levers:
+        if facet_levers:
             for name in _lever_bodies(collection, SearchQuery()):
                 call = typesense_call(
                     lambda query, name=name: _lever_bodies(collection, query)[name]
@@ -270,8 +301,10 @@ def run(items: int, clients: int, rounds: int, ilike_rounds: int, levers: bool) 
             role: round(seconds * 1000 / len(tasks), 1) for role, seconds in cpu.items()
         },
     }
+    if levers:
+        result["levers"] = engine_levers
     if lever_results:
-        result["levers"] = lever_results
+        result["facet_levers"] = lever_results
     return result
 
 
@@ -282,11 +315,25 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10, help="passes over the query mix")
     parser.add_argument("--ilike-rounds", type=int, default=2)
     parser.add_argument(
-        "--levers", action="store_true", help="also time variants of the Typesense body"
+        "--levers", action="store_true", help="also time each lever of the keystroke's body"
+    )
+    parser.add_argument(
+        "--levers-only", action="store_true", help="load, time Typesense and the levers, stop"
+    )
+    parser.add_argument(
+        "--facet-levers", action="store_true", help="the bodies before/after facets moved out"
     )
     args = parser.parse_args()
     started = time.perf_counter()
-    result = run(args.items, args.clients, args.rounds, args.ilike_rounds, args.levers)
+    result = run(
+        args.items,
+        args.clients,
+        args.rounds,
+        args.ilike_rounds,
+        args.levers,
+        levers_only=args.levers_only,
+        facet_levers=args.facet_levers,
+    )
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
 
