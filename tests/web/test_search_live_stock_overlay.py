@@ -1,0 +1,81 @@
+"""The live stock laid over every search page: one statement, and it survives a dropped connection.
+
+The overlay runs on its own autocommit pool without a pre-ping (a round trip fewer per
+search), so a connection PostgreSQL dropped is only found out by the lookup itself; the
+lookup is then tried once more on a fresh connection instead of answering "unknown"
+(which would leave Typesense's possibly stale flags on the page).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from db.engine import make_engine
+from db.search.live_stock import LiveStockOverlay, stock_engine
+
+pytestmark = [pytest.mark.integration]
+
+ITEMS = 50
+
+
+@pytest.fixture(scope="module")
+def store(isolated_services):
+    from catalog.generator import generate_items, generate_warehouses
+    from catalog.loader import load_catalog
+
+    settings = isolated_services("search_live_overlay")
+    warehouses = generate_warehouses(2, 3)
+    items = generate_items(ITEMS, warehouse_ids=[w.id for w in warehouses], seed=3)
+    load_catalog(settings, warehouses, items, total=ITEMS, progress=False)
+    return settings
+
+
+def stock_in_database(settings, ids: list[int]) -> dict[int, int]:
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT item_id, stock FROM aggregated_stock WHERE item_id = ANY(:ids)"),
+                {"ids": ids},
+            )
+            return {item_id: stock for item_id, stock in rows}
+    finally:
+        engine.dispose()
+
+
+def drop_other_connections(settings) -> int:
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            return len(
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                        "AND backend_type = 'client backend'"
+                    )
+                ).all()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_the_overlay_reads_each_items_stock_and_zero_for_an_item_without_a_row(store):
+    overlay = LiveStockOverlay(stock_engine(store.database_url, pool_size=1))
+    ids = list(range(1, 21))
+    unknown = 10_000_000
+
+    assert overlay.stock_of([*ids, unknown]) == {**stock_in_database(store, ids), unknown: 0}
+
+
+def test_a_connection_postgres_dropped_is_replaced_and_the_page_still_gets_live_stock(store):
+    engine = stock_engine(store.database_url, pool_size=1)
+    overlay = LiveStockOverlay(engine)
+    ids = list(range(1, 21))
+    assert overlay.stock_of(ids) == stock_in_database(store, ids)  # the pool holds one now
+
+    assert drop_other_connections(store) >= 1
+
+    assert overlay.stock_of(ids) == stock_in_database(store, ids)
+    engine.dispose()
