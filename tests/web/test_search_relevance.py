@@ -59,3 +59,34 @@ def test_a_misspelt_name_is_still_found_with_the_cheaper_matching(catalogue):
     misspelt = top_ten(client, collection, "wireles headphnes", {})
     spelt = top_ten(client, collection, "wireless headphones", {})
     assert len(set(misspelt) & set(spelt)) >= 8
+
+
+PRICED = [
+    (text, filters) for text, filters in QUERY_MIX if "minPrice" in filters or "maxPrice" in filters
+]
+
+
+@pytest.mark.parametrize(("text", "filters"), PRICED, ids=[text for text, _ in PRICED])
+def test_a_price_bound_as_one_range_finds_exactly_what_two_comparisons_found(
+    catalogue, text, filters
+):
+    client = make_typesense_client(catalogue)
+    query = _search_query(text, filters)
+    body = hits_search_body(catalogue.typesense_collection, query, page=1, per_page=20)
+    assert "price:[" in body["searches"][0]["filter_by"]
+    comparisons = " && ".join(
+        clause
+        for clause, bound in (
+            (f"price:>={query.min_price}", query.min_price),
+            (f"price:<={query.max_price}", query.max_price),
+        )
+        if bound is not None
+    )
+    (ranged,) = client.multi_search.perform(body, {})["results"]
+    body["searches"][0]["filter_by"] = comparisons
+    (compared,) = client.multi_search.perform(body, {})["results"]
+
+    assert ranged["found"] == compared["found"] > 0
+    assert [hit["document"]["item_id"] for hit in ranged["hits"]] == [
+        hit["document"]["item_id"] for hit in compared["hits"]
+    ]
