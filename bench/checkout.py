@@ -37,81 +37,43 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import sys
 import time
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
 
+from bench.checkout_catalog import load
+from bench.checkout_contention import rush_for_scarce_stock
 from bench.checkout_measures import (
-    StockWatch,
     cpu_bound_rate,
     invariants_hold,
     log_cpu,
     orders_for,
     per_unit,
-    units_ordered,
     wait_until_assigned,
 )
 from bench.common import bench_stack, live_web, log, percentile
-from bench.procs import CpuMeter, background
+from bench.procs import CpuMeter, background, child_env, store_worker
 from bench.search import QUERY_MIX
 from bench.shoppers import (
     STEPS,
     Outcome,
     Shopper,
     check_api_accounts,
-    contend,
     create_shoppers,
     journey,
+    order_listed,
     psycopg_dsn,
+    report_failures,
+    step_ms,
 )
 from bench.trivial_workflow import READY_LINE, run_trivial
-from settings import PROJECT_ROOT, Settings
+from settings import Settings
 
-WAREHOUSES = 8
-SEED = 42
-PLENTY = 500  # units per stocked warehouse: no throughput shopper ever meets "sold out"
 TRIVIAL_QUEUE = "bench-trivial"
-
-
-# --- catalogue ----------------------------------------------------------------------
-
-
-def load(settings: Settings, items: int, contention_units: int) -> int:
-    """Items 1..items with plenty of stock, plus one item with exactly `contention_units`
-    units in one warehouse; returns that item's id."""
-    from catalog.generator import generate_item, generate_items, generate_warehouses
-    from catalog.loader import load_catalog
-
-    warehouses = generate_warehouses(WAREHOUSES, SEED)
-    ids = [w.id for w in warehouses]
-    scarce_id = items + 1
-
-    def stream():
-        for item in generate_items(items, warehouse_ids=ids, seed=SEED):
-            yield replace(
-                item,
-                stock_by_warehouse=tuple(
-                    (w, max(units, PLENTY)) for w, units in item.stock_by_warehouse
-                ),
-            )
-        item = generate_item(scarce_id, seed=SEED, warehouse_ids=tuple(ids))
-        yield replace(
-            item,
-            name="Bench Limited Edition Release",
-            description="Only a few were made.",
-            stock_by_warehouse=((ids[0], contention_units),),
-        )
-
-    report = load_catalog(settings, warehouses, stream(), total=items + 1, progress=False)
-    log(f"loaded {report.items:,} items at {report.items_per_s:,.0f} items/s")
-    return scarce_id
 
 
 # --- phases ---------------------------------------------------------------------------
@@ -144,23 +106,7 @@ def run_shoppers(
     return outcomes, time.perf_counter() - started
 
 
-def report_failures(outcomes: list[Outcome], label: str) -> dict[str, int]:
-    failed = [o for o in outcomes if not o.ok]
-    kinds = Counter(f"{o.failed_step}:{o.status}" for o in failed)
-    if failed:
-        log(f"{label}: {len(failed)} of {len(outcomes)} did not order: {dict(kinds)}")
-        for outcome in failed[:3]:
-            log(f"  shopper {outcome.shopper} at {outcome.failed_step}: {outcome.detail}")
-    return dict(kinds)
-
-
-def step_ms(outcomes: list[Outcome], step: str, pct: float) -> float:
-    return round(percentile([o.seconds[step] for o in outcomes if step in o.seconds], pct), 1)
-
-
 def run(args: argparse.Namespace) -> dict:
-    from entrypoints.gunicorn import venv_bin
-
     result: dict = {
         "shoppers": args.shoppers,
         "concurrency": args.concurrency,
@@ -179,23 +125,11 @@ def run(args: argparse.Namespace) -> dict:
         warmup, timed = shoppers[: args.warmup], shoppers[args.warmup :]
         contenders = create_shoppers(settings, args.contention_shoppers, "rush")
 
-        env = settings.child_env()
-        # The worker is a console script: it imports the project through the editable
-        # install, which only maps the packages pyproject.toml lists. Putting the checkout
-        # on the path keeps the benchmark independent of that list being up to date.
-        env["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
-        )
+        env = child_env(settings)
         with ExitStack() as stack:
             for k in range(args.worker_processes):
                 stack.enter_context(
-                    background(
-                        f"bench-worker-{k}",
-                        [venv_bin("shopflow"), "worker", "--threads", str(args.worker_threads)],
-                        env,
-                        settings.var_dir,
-                        "Worker polling",
-                    )
+                    store_worker(settings, env, args.worker_threads, name=f"bench-worker-{k}")
                 )
             stack.enter_context(
                 background(
@@ -269,47 +203,21 @@ def run(args: argparse.Namespace) -> dict:
             ordered = next((o for o in outcomes if o.ok), None)
             if ordered is not None:
                 owner = next(s for s in timed if s.index == ordered.shopper)
-                mine = httpx.get(base + "/api/v1/orders", headers=owner.headers, timeout=30)
-                listed = mine.status_code == 200 and any(
-                    (order.get("orderID") or order.get("id")) == ordered.order_id
-                    for order in mine.json().get("orders", [])
-                )
-                if not listed:
-                    log(f"  GET /api/v1/orders does not list {ordered.order_id}: {mine.text[:300]}")
-                result["order_listed"] = listed
+                result["order_listed"] = order_listed(base, owner, ordered.order_id)
 
             # Baseline, second pass: the same server after the checkouts.
             log("baseline again ...")
             second = trivial_rate(settings, args.shoppers, args.concurrency, "b")
             log(f"  {second:.1f} workflows/s")
 
-            # Contention.
-            log(
-                f"contention: {len(contenders)} shoppers for {args.contention_units} units, "
-                f"{args.contention_concurrency} at a time ..."
-            )
-            meter.start()
-            with StockWatch(dsn, scarce_id) as watch:
-                started = time.perf_counter()
-                with (
-                    client(args.contention_concurrency) as http,
-                    ThreadPoolExecutor(max_workers=args.contention_concurrency) as pool,
-                ):
-                    rush = list(pool.map(lambda s: contend(http, s, scarce_id), contenders))
-                rush_seconds = time.perf_counter() - started
-            cpu_rush = meter.stop()
-            log_cpu("the contention", cpu_rush)
-            won = [o for o in rush if o.ok]
-            sold_out = [o for o in rush if o.sold_out]
-            odd = [o for o in rush if not o.ok and not o.sold_out]
-            if odd:
-                report_failures(odd, "contention (neither an order nor sold out)")
-            orders, units, stock_now = units_ordered(dsn, scarce_id)
-            oversold = max(0, units - args.contention_units) + max(0, -(watch.minimum or 0))
-            log(
-                f"  {len(won)} orders answered, {orders} in the database ({units} units), "
-                f"{len(sold_out)} told sold out, {len(odd)} other; stock now {stock_now}, "
-                f"lowest seen {watch.minimum}; {rush_seconds:.1f} s"
+            contention, cpu_rush = rush_for_scarce_stock(
+                dsn,
+                client,
+                contenders,
+                scarce_id,
+                units=args.contention_units,
+                concurrency=args.contention_concurrency,
+                meter=meter,
             )
             invariants_ok = invariants_hold(settings)
         orders_in_db = orders_for(dsn, [s.user_id for s in timed])
@@ -344,17 +252,7 @@ def run(args: argparse.Namespace) -> dict:
             "journey_p50_ms": round(
                 percentile([sum(o.seconds.values()) for o in outcomes if o.ok], 50), 1
             ),
-            "contention_shoppers": len(contenders),
-            "contention_units": args.contention_units,
-            "contention_orders": orders,
-            "contention_orders_answered": len(won),
-            "contention_oversold": oversold,
-            "contention_losers_told_sold_out": len(sold_out),
-            "contention_other_answers": len(odd),
-            "contention_min_stock": watch.minimum,
-            "contention_begin_p50_ms": step_ms(rush, "begin", 50),
-            "contention_begin_p99_ms": step_ms(rush, "begin", 99),
-            "contention_s": round(rush_seconds, 1),
+            **contention,
             "invariants_ok": invariants_ok,
             # CPU milliseconds each process of the run spent per unit of work, and the
             # share of the machine taken by processes that are not this run's.

@@ -137,6 +137,3 @@ def cpu_bound_rate(cpu: dict[str, float], units: int) -> float:
 def log_cpu(label: str, cpu: dict[str, float]) -> None:
     parts = ", ".join(f"{k} {v:.1f}" for k, v in sorted(cpu.items(), key=lambda kv: -kv[1]))
     log(f"CPU seconds during {label}: {parts}")
-
-
-# --- the run --------------------------------------------------------------------------

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -32,11 +31,11 @@ from dataclasses import dataclass
 import httpx
 import psycopg
 
+from bench.checkout_catalog import load
 from bench.checkout_measures import StockWatch, invariants_hold, log_cpu, units_ordered
 from bench.common import bench_stack, live_web, log, percentile
-from bench.procs import CpuMeter, background
+from bench.procs import CpuMeter, child_env, store_worker
 from bench.shoppers import Shopper, contend, create_shoppers, payment_body, psycopg_dsn
-from settings import PROJECT_ROOT
 
 BEGIN = "/api/v1/checkout?op=BEGIN"
 
@@ -160,9 +159,6 @@ def seconds_pct(samples: list[float], pct: float) -> float:
 
 
 def run_hot(args: argparse.Namespace) -> dict:
-    from bench.checkout import load
-    from entrypoints.gunicorn import venv_bin
-
     units, count = args.contention_units, args.contention_shoppers
     with bench_stack() as settings:
         dsn = psycopg_dsn(settings)
@@ -174,20 +170,8 @@ def run_hot(args: argparse.Namespace) -> dict:
         with psycopg.connect(dsn) as conn:
             conn.execute("UPDATE users SET role = 'staff' WHERE id = %s", (staff.user_id,))
 
-        env = settings.child_env()
-        env["PYTHONPATH"] = os.pathsep.join(
-            filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])
-        )
         with ExitStack() as stack:
-            stack.enter_context(
-                background(
-                    "bench-worker",
-                    [venv_bin("shopflow"), "worker", "--threads", str(args.worker_threads)],
-                    env,
-                    settings.var_dir,
-                    "Worker polling",
-                )
-            )
+            stack.enter_context(store_worker(settings, child_env(settings), args.worker_threads))
             base = stack.enter_context(
                 live_web(
                     settings,

@@ -50,6 +50,31 @@ def background(
                 proc.wait()
 
 
+def child_env(settings: Settings) -> dict[str, str]:
+    """The stack's environment for a child process, this checkout first on its path.
+
+    The worker is a console script: it imports the project through the editable
+    install, which only maps the packages pyproject.toml lists. Putting the checkout
+    on the path keeps the benchmark independent of that list being up to date.
+    """
+    env = settings.child_env()
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def store_worker(settings: Settings, env: dict[str, str], threads: int, name: str = "bench-worker"):
+    """`shopflow worker` as `shopflow run` starts it, until the block ends."""
+    from entrypoints.gunicorn import venv_bin
+
+    return background(
+        name,
+        [venv_bin("shopflow"), "worker", "--threads", str(threads)],
+        env,
+        settings.var_dir,
+        "Worker polling",
+    )
+
+
 def _total(cpu) -> float:
     return cpu.user + cpu.system + cpu.children_user + cpu.children_system
 

@@ -18,11 +18,13 @@ then pay + SUBMIT if the hold was granted.
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 import httpx
 import psycopg
 
+from bench.common import log, percentile
 from db.engine import normalise_url
 from settings import Settings
 
@@ -226,3 +228,29 @@ def contend(http: httpx.Client, shopper: Shopper, item_id: int) -> Outcome:
     except Exception as error:  # noqa: BLE001
         return _failed(outcome, error)
     return outcome
+
+
+def report_failures(outcomes: list[Outcome], label: str) -> dict[str, int]:
+    failed = [o for o in outcomes if not o.ok]
+    kinds = Counter(f"{o.failed_step}:{o.status}" for o in failed)
+    if failed:
+        log(f"{label}: {len(failed)} of {len(outcomes)} did not order: {dict(kinds)}")
+        for outcome in failed[:3]:
+            log(f"  shopper {outcome.shopper} at {outcome.failed_step}: {outcome.detail}")
+    return dict(kinds)
+
+
+def step_ms(outcomes: list[Outcome], step: str, pct: float) -> float:
+    return round(percentile([o.seconds[step] for o in outcomes if step in o.seconds], pct), 1)
+
+
+def order_listed(base: str, shopper: Shopper, order_id: str | None) -> bool:
+    """Whether the shopper's GET /api/v1/orders lists the order it just placed."""
+    mine = httpx.get(base + "/api/v1/orders", headers=shopper.headers, timeout=30)
+    listed = mine.status_code == 200 and any(
+        (order.get("orderID") or order.get("id")) == order_id
+        for order in mine.json().get("orders", [])
+    )
+    if not listed:
+        log(f"  GET /api/v1/orders does not list {order_id}: {mine.text[:300]}")
+    return listed

@@ -8,31 +8,28 @@ The order of events makes a failed load invisible to shoppers:
 3. PostgreSQL commits, the alias swaps to the new collection, `catalog_state.version`
    is bumped (search caches key on it) and the old collection is dropped.
 Any failure before step 3 rolls PostgreSQL back and drops the new collection; the
-store keeps serving the old catalogue.
+store keeps serving the old catalogue (catalog/new_collection.py keeps that promise
+for the load and for `reindex_from_database`).
 
 Memory stays bounded: at most two batches of records exist at once.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from itertools import islice
 
 from sqlalchemy import Connection, Engine, text
 from tqdm import tqdm
 
+from catalog.new_collection import NewCollection, new_collection
 from catalog.pg_writer import CatalogWriter, upsert_warehouses
 from catalog.records import ItemRecord, WarehouseRecord
 from catalog.search_documents import document_for_record, id_ranges, index_id_range, item_id_bounds
-from catalog.state import (
-    catalog_load_lock,
-    items_table_is_empty,
-    next_catalog_version,
-    publish_catalog_version,
-)
+from catalog.state import items_table_is_empty
 from db.engine import make_engine
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from settings import Settings
@@ -86,61 +83,45 @@ def load_catalog(
     index is rebuilt from PostgreSQL, so it also covers items this load did not touch.
     Raises CatalogLoadError if Typesense rejects more than `max_errors` documents.
     """
-    engine = _engine(settings)
-    index = SearchIndex(
-        make_typesense_client(settings, timeout=BULK_TIMEOUT_SECONDS), settings.typesense_collection
-    )
-    started = time.perf_counter()
-    collection = None
-    try:
-        with catalog_load_lock(engine):  # held until the new index is live
-            with engine.begin() as conn:
-                replace_existing = not items_table_is_empty(conn)
-                if not replace_existing:
-                    # Nobody listens to items that do not exist yet: no stock events
-                    # (db.live_stock) for a first load of maybe a million rows.
-                    conn.execute(text("SET LOCAL shopflow.stock_events = 'off'"))
-                version = next_catalog_version(conn)
-                collection = index.create_versioned_collection(version)
-                pg = conn.connection.driver_connection
-                upsert_warehouses(pg, warehouses)
-                writer = CatalogWriter(pg, replace_existing=replace_existing)
-                with _progress_bar(progress, total, "Loading catalogue") as bar:
-                    loaded, documents, errors = _stream(
-                        writer,
-                        index,
-                        collection,
-                        items,
-                        batch_size,
-                        bar,
-                        index_records=not replace_existing,
-                    )
-                if replace_existing:
-                    documents, errors = _index_from_database(
-                        conn, index, collection, batch_size, progress
-                    )
-                if errors > max_errors:
-                    raise CatalogLoadError(
-                        f"Typesense rejected {errors} of {documents} documents (see the log); "
-                        f"nothing was published"
-                    )
-            version = publish_collection(engine, index, collection, version)
-    except BaseException:
-        _discard_unpublished(index, collection)
-        raise
-    finally:
-        engine.dispose()
+    with _new_collection(settings) as build:
+        with build.engine.begin() as conn:
+            replace_existing = not items_table_is_empty(conn)
+            if not replace_existing:
+                # Nobody listens to items that do not exist yet: no stock events
+                # (db.live_stock) for a first load of maybe a million rows.
+                conn.execute(text("SET LOCAL shopflow.stock_events = 'off'"))
+            collection = build.create(conn)
+            pg = conn.connection.driver_connection
+            upsert_warehouses(pg, warehouses)
+            writer = CatalogWriter(pg, replace_existing=replace_existing)
+            with _progress_bar(progress, total, "Loading catalogue") as bar:
+                loaded, documents, errors = _stream(
+                    writer,
+                    build.index,
+                    collection,
+                    items,
+                    batch_size,
+                    bar,
+                    index_records=not replace_existing,
+                )
+            if replace_existing:
+                documents, errors = _index_from_database(
+                    conn, build.index, collection, batch_size, progress
+                )
+            if errors > max_errors:
+                raise CatalogLoadError(
+                    f"Typesense rejected {errors} of {documents} documents (see the log); "
+                    f"nothing was published"
+                )
+        build.publish()
     _analyze(settings)
-    seconds = time.perf_counter() - started
-    report = LoadReport(
+    report = _report(
+        build,
         items=loaded,
         documents=documents,
-        seconds=seconds,
-        items_per_s=loaded / seconds if seconds else 0.0,
-        collection=collection,
-        version=version,
-        typesense_errors=errors,
+        errors=errors,
         replaced_existing=replace_existing,
+        rate_of=loaded,
     )
     if progress:
         print(report.summary(), flush=True)
@@ -154,60 +135,63 @@ def reindex_from_database(
 
     The Temporal workflow `ReindexCatalogWorkflow` does the same in retryable steps.
     """
-    engine = _engine(settings)
-    index = SearchIndex(
-        make_typesense_client(settings, timeout=BULK_TIMEOUT_SECONDS), settings.typesense_collection
-    )
-    started = time.perf_counter()
-    collection = None
-    try:
-        with catalog_load_lock(engine):
-            with engine.connect() as conn:
-                version = next_catalog_version(conn)
-                collection = index.create_versioned_collection(version)
-                documents, errors = _index_from_database(
-                    conn, index, collection, batch_size, progress
-                )
-            if errors > max_errors:
-                raise CatalogLoadError(f"Typesense rejected {errors} of {documents} documents")
-            version = publish_collection(engine, index, collection, version)
-    except BaseException:
-        _discard_unpublished(index, collection)
-        raise
-    finally:
-        engine.dispose()
-    seconds = time.perf_counter() - started
-    report = LoadReport(
+    with _new_collection(settings) as build:
+        with build.engine.connect() as conn:
+            collection = build.create(conn)
+            documents, errors = _index_from_database(
+                conn, build.index, collection, batch_size, progress
+            )
+        if errors > max_errors:
+            raise CatalogLoadError(f"Typesense rejected {errors} of {documents} documents")
+        build.publish()
+    report = _report(
+        build,
         items=0,
         documents=documents,
-        seconds=seconds,
-        items_per_s=documents / seconds if seconds else 0.0,
-        collection=collection,
-        version=version,
-        typesense_errors=errors,
+        errors=errors,
         replaced_existing=False,
+        rate_of=documents,
     )
     if progress:
         print(
-            f"Indexed {documents:,} items in {seconds:.1f} s ({report.items_per_s:,.0f} items/s) "
-            f"into {collection} (catalogue version {version})",
+            f"Indexed {documents:,} items in {report.seconds:.1f} s "
+            f"({report.items_per_s:,.0f} items/s) into {report.collection} "
+            f"(catalogue version {report.version})",
             flush=True,
         )
     return report
 
 
-def publish_collection(engine: Engine, index: SearchIndex, collection: str, version: int) -> int:
-    """Make `collection` live: swap the alias, then bump the version, then drop the old one.
+def _report(
+    build: NewCollection,
+    *,
+    items: int,
+    documents: int,
+    errors: int,
+    replaced_existing: bool,
+    rate_of: int,
+) -> LoadReport:
+    """`rate_of`: what `items_per_s` counts (items written, or documents indexed)."""
+    assert build.collection is not None
+    seconds = build.seconds
+    return LoadReport(
+        items=items,
+        documents=documents,
+        seconds=seconds,
+        items_per_s=rate_of / seconds if seconds else 0.0,
+        collection=build.collection,
+        version=build.version,
+        typesense_errors=errors,
+        replaced_existing=replaced_existing,
+    )
 
-    Swap before bump: a search cached under the new version can only have come from
-    the new collection.
-    """
-    previous = index.swap_alias(collection)
-    with engine.begin() as conn:
-        stored = publish_catalog_version(conn, version, collection)
-    if previous and previous != collection:
-        index.drop_collection(previous)
-    return stored
+
+def _new_collection(settings: Settings) -> AbstractContextManager[NewCollection]:
+    engine = _engine(settings)
+    index = SearchIndex(
+        make_typesense_client(settings, timeout=BULK_TIMEOUT_SECONDS), settings.typesense_collection
+    )
+    return new_collection(engine, index)
 
 
 def _stream(
@@ -268,17 +252,6 @@ def _index_from_database(
             errors += rejected
             bar.update(sent)
     return documents, errors
-
-
-def _discard_unpublished(index: SearchIndex, collection: str | None) -> None:
-    """Best effort: drop a half-built collection unless it already went live."""
-    if not collection:
-        return
-    try:
-        if collection != index.current_collection():
-            index.drop_collection(collection)
-    except Exception:  # Typesense may be the thing that failed; the original error matters more
-        pass
 
 
 def _batches(items: Iterable[ItemRecord], size: int) -> Iterator[list[ItemRecord]]:

@@ -12,7 +12,8 @@ The schema (CSV columns or JSON Lines keys, see docs/catalog-import.md):
     imageURL     optional, an https:// URL (or a path on this site, "/static/...")
     stock.<warehouse>  optional, whole units in that warehouse (its id or its name)
 
-Standard library only; the file reading and the database are catalog/importer.py.
+Standard library only; the file reading is catalog/product_file.py, the database
+catalog/import_sql.py (both driven by catalog/importer.py).
 """
 
 from __future__ import annotations

@@ -10,6 +10,32 @@ from typing import Any
 
 from sqlalchemy import text
 
+Warehouse = tuple[str, str, float, float]  # name, region, latitude, longitude
+
+
+def seed_database(database_url: str, warehouses: dict[int, Warehouse], first_user_id: int) -> None:
+    """A test package's own database: its active warehouses, and user ids starting at
+    `first_user_id` so its accounts can be told from any other package's."""
+    from db.engine import make_engine
+
+    engine = make_engine(database_url, pool_size=1)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text("SELECT setval(pg_get_serial_sequence('users', 'id'), :first, false)"),
+                {"first": first_user_id},
+            )
+            for warehouse_id, (name, region, lat, lon) in warehouses.items():
+                conn.execute(
+                    text(
+                        "INSERT INTO warehouses (id, name, region, latitude, longitude, active) "
+                        "VALUES (:id, :name, :region, :lat, :lon, true)"
+                    ),
+                    {"id": warehouse_id, "name": name, "region": region, "lat": lat, "lon": lon},
+                )
+    finally:
+        engine.dispose()
+
 
 def insert_item(
     engine: Any,

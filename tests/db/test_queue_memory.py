@@ -4,9 +4,6 @@ first thousand. Measured with MEMORY USAGE / XLEN / SCARD / HLEN, never with a c
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
-
 import pytest
 import redis
 
@@ -16,22 +13,6 @@ pytestmark = pytest.mark.integration
 
 SUBORDERS = 10_000
 BATCH = 100  # the portal's one look: read what arrived, handle it
-
-
-@pytest.fixture
-def redis_client(services) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(services.redis_url)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def warehouse(redis_client) -> Iterator[int]:
-    warehouse_id = random.randint(9_000_000, 9_999_999)
-    yield warehouse_id
-    redis_client.delete(
-        stream_key(warehouse_id), queued_key(warehouse_id), entries_key(warehouse_id)
-    )
 
 
 def footprint(client: redis.Redis, warehouse: int) -> dict[str, int]:

@@ -54,6 +54,22 @@ def _report(engine):
     return check_invariants(engine, now=datetime.now(UTC))
 
 
+def _hold(engine, item: int, checkout_id: str, quantity: int, expires_in: timedelta) -> None:
+    """A checkout's HELD reservation, taken off the item's free stock as checkout does."""
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = stock - :q WHERE item_id = :i"),
+            {"i": item, "q": quantity},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO reservations (checkout_id, item_id, quantity, expires_at, state) "
+                "VALUES (:c, :i, :q, :exp, 'HELD')"
+            ),
+            {"c": checkout_id, "i": item, "q": quantity, "exp": datetime.now(UTC) + expires_in},
+        )
+
+
 def test_migrations_create_exactly_what_the_models_describe(engine):
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -77,17 +93,7 @@ def test_a_warehouse_cannot_have_more_available_than_on_its_shelves(engine, one_
 
 
 def test_a_held_reservation_is_counted_on_both_sides_of_the_books(engine, one_item):
-    with engine.begin() as conn:
-        conn.execute(
-            text("UPDATE aggregated_stock SET stock = 5 WHERE item_id = :i"), {"i": one_item}
-        )
-        conn.execute(
-            text(
-                "INSERT INTO reservations (checkout_id, item_id, quantity, expires_at, state) "
-                "VALUES ('co-inv-1', :i, 2, :exp, 'HELD')"
-            ),
-            {"i": one_item, "exp": datetime.now(UTC) + timedelta(minutes=5)},
-        )
+    _hold(engine, one_item, "co-inv-1", 2, expires_in=timedelta(minutes=5))
     assert _report(engine).ok
 
 
@@ -102,32 +108,12 @@ def test_the_checker_names_an_item_whose_stock_does_not_add_up(engine, one_item)
 
 
 def test_a_hold_just_past_its_expiry_is_the_sweepers_to_release_not_a_violation(engine, one_item):
-    with engine.begin() as conn:
-        conn.execute(
-            text("UPDATE aggregated_stock SET stock = 6 WHERE item_id = :i"), {"i": one_item}
-        )
-        conn.execute(
-            text(
-                "INSERT INTO reservations (checkout_id, item_id, quantity, expires_at, state) "
-                "VALUES ('co-inv-3', :i, 1, :exp, 'HELD')"
-            ),
-            {"i": one_item, "exp": datetime.now(UTC) - timedelta(minutes=1)},
-        )
+    _hold(engine, one_item, "co-inv-3", 1, expires_in=-timedelta(minutes=1))
     assert _report(engine).ok
 
 
 def test_the_checker_flags_a_hold_the_sweeper_missed(engine, one_item):
-    with engine.begin() as conn:
-        conn.execute(
-            text("UPDATE aggregated_stock SET stock = 6 WHERE item_id = :i"), {"i": one_item}
-        )
-        conn.execute(
-            text(
-                "INSERT INTO reservations (checkout_id, item_id, quantity, expires_at, state) "
-                "VALUES ('co-inv-2', :i, 1, :exp, 'HELD')"
-            ),
-            {"i": one_item, "exp": datetime.now(UTC) - timedelta(hours=1)},
-        )
+    _hold(engine, one_item, "co-inv-2", 1, expires_in=-timedelta(hours=1))
     violations = _report(engine).violations
     assert [v.invariant for v in violations] == ["I3"]
     assert "co-inv-2" in violations[0].detail

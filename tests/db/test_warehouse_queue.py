@@ -3,38 +3,11 @@ through the "portal" group, reclaimed from a reader that vanished, acknowledged 
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
-
 import pytest
-import redis
 
-from db.warehouse_queue import (
-    CONSUMER_GROUP,
-    WarehouseQueue,
-    entries_key,
-    queued_key,
-    stream_key,
-)
+from db.warehouse_queue import CONSUMER_GROUP, WarehouseQueue, stream_key
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture
-def redis_client(services) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(services.redis_url)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def warehouse(redis_client) -> Iterator[int]:
-    """A warehouse id no other test uses; its keys are removed afterwards."""
-    warehouse_id = random.randint(8_000_000, 8_999_999)
-    yield warehouse_id
-    redis_client.delete(
-        stream_key(warehouse_id), queued_key(warehouse_id), entries_key(warehouse_id)
-    )
 
 
 def test_a_suborder_is_queued_once_however_often_the_activity_retries(redis_client, warehouse):

@@ -4,11 +4,11 @@ bad one, then checks out with the saved address picked for them, in real Chromiu
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.forms import sign_up
 from tests.e2e.seen import sideways_overflow, unreadable_inputs
 
 pytestmark = pytest.mark.e2e
@@ -25,11 +25,7 @@ def test_save_an_address_on_the_account_page_and_check_out_with_it(
     browser_errors.expect(r"^Applying inline style violates .*'style-src 'self''.*47DEQpj8HBSa")
     found = page.request.get(live_store + "/api/v1/items?inStock=true&sort=price_asc&limit=20")
     item = next(i for i in found.json()["items"] if i["inStock"])
-    page.goto(f"{live_store}/register?next=/account")
-    page.get_by_label("Email").fill(f"e2e-book-{uuid.uuid4().hex[:10]}@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{live_store}/account", timeout=30_000)
+    sign_up(page, live_store, "book", "/account")
     expect(page.locator("[data-test=no-addresses]")).to_be_visible()
 
     book = page.locator("[data-test=address-form]")

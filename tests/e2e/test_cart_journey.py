@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import itertools
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.forms import sign_up
 from tests.stock_world import insert_item
 
 pytestmark = pytest.mark.e2e
@@ -37,11 +37,7 @@ def test_register_add_to_cart_change_and_remove_with_a_live_badge(
     live_store, page, item, output_dir
 ):
 
-    page.goto(f"{live_store}/register?next=/items/{item['itemID']}")
-    page.get_by_label("Email").fill(f"e2e-{uuid.uuid4().hex[:10]}@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{live_store}/items/{item['itemID']}")
+    sign_up(page, live_store, "cart", f"/items/{item['itemID']}")
     badge = page.locator("[data-test=cart-count]")
     expect(badge).to_have_text("0")
 

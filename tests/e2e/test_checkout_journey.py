@@ -5,12 +5,11 @@ pays with the approved test card and lands on the order page, then finds the ord
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.forms import pay_and_place_order
+from tests.e2e.forms import pay_and_place_order, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -22,11 +21,7 @@ def test_search_add_begin_checkout_pay_and_see_the_order(
     item = next(i for i in found.json()["items"] if i["inStock"])
     stock_before = page.request.get(f"{live_store}/api/v1/items/{item['itemID']}").json()["stock"]
 
-    page.goto(f"{live_store}/register?next=/")
-    page.get_by_label("Email").fill(f"e2e-checkout-{uuid.uuid4().hex[:10]}@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{live_store}/")
+    sign_up(page, live_store, "checkout", "/")
 
     page.get_by_role("searchbox").first.press_sequentially(item["name"], delay=10)
     result = page.locator("[data-test=result]", has_text=item["name"]).first
@@ -80,10 +75,7 @@ def test_when_the_countdown_reaches_zero_the_page_says_the_stock_was_released(
     found = page.request.get(store + "/api/v1/items?inStock=true&sort=rating&limit=20")
     item = next(i for i in found.json()["items"] if i["inStock"])
     stock_before = page.request.get(f"{store}/api/v1/items/{item['itemID']}").json()["stock"]
-    page.goto(f"{store}/register?next=/items/{item['itemID']}")
-    page.get_by_label("Email").fill(f"e2e-expiry-{uuid.uuid4().hex[:10]}@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
+    sign_up(page, store, "expiry", f"/items/{item['itemID']}")
     page.get_by_role("button", name="Add to cart").click()
     expect(page.locator("[data-test=cart-message]")).to_contain_text("Added")
 

@@ -12,12 +12,11 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
-from tests.e2e.forms import pay_and_place_order
+from tests.e2e.forms import PASSWORD, pay_and_place_order, sign_up
 from tests.stock_world import insert_item
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"
 _item_ids = itertools.count(880_001)
 
 
@@ -41,14 +40,6 @@ def split_item(engine) -> tuple[int, list[tuple[int, str]]]:
         description="Ships from two places.",
     )
     return item_id, warehouses
-
-
-def sign_up(page: Page, store: str, tag: str, next_path: str) -> None:
-    page.goto(f"{store}/register?next={next_path}")
-    page.get_by_label("Email").fill(f"e2e-{tag}-{uuid.uuid4().hex[:10]}@example.com")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{store}{next_path}")
 
 
 def buy(page: Page, store: str, item_id: int, quantity: int) -> str:

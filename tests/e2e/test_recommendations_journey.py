@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.forms import sign_up
 from tests.e2e.seen import PHONE, sideways_overflow
 
 pytestmark = pytest.mark.e2e
@@ -27,11 +26,7 @@ def test_a_visitor_sees_popular_items_and_a_shopper_who_searched_sees_their_own(
     expect(page.get_by_role("searchbox")).to_be_focused()
     page.screenshot(path=str(output_dir / "home-visitor.png"), full_page=True)
 
-    page.goto(f"{live_store}/register?next=/")
-    page.get_by_label("Email").fill(f"e2e-recs-{uuid.uuid4().hex[:10]}@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{live_store}/", timeout=30_000)  # scrypt is slow when busy
+    sign_up(page, live_store, "recs", "/")
     page.get_by_role("searchbox").first.press_sequentially("kettle", delay=40)
     first = page.locator("[data-test=result]").first
     expect(first).to_contain_text("ettle", timeout=30_000)

@@ -6,12 +6,11 @@ under test-results/<test>/ to look at."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.forms import pay_and_place_order
+from tests.e2e.forms import pay_and_place_order, sign_up
 from tests.e2e.seen import (
     PHONE,
     sideways_overflow,
@@ -99,12 +98,8 @@ def test_on_a_phone_item_cart_checkout_and_order_pages_fit_the_screen(
     live_store, checkout_worker, phone, output_dir
 ):
     item = _an_item_in_stock(phone, live_store)
-    phone.goto(f"{live_store}/register?next=/items/{item['itemID']}")
-    phone.get_by_label("Email").fill(f"e2e-phone-{uuid.uuid4().hex[:10]}@example.com")
-    phone.get_by_label("Password").fill("correct horse battery")
-    phone.get_by_role("button", name="Create account").click()
     # Generous deadlines: signing up (scrypt) and holding stock are slow on a busy machine.
-    expect(phone).to_have_url(f"{live_store}/items/{item['itemID']}", timeout=30_000)
+    sign_up(phone, live_store, "phone", f"/items/{item['itemID']}")
 
     def fits(name: str) -> None:
         assert sideways_overflow(phone) == 0, f"{name} page scrolls sideways"

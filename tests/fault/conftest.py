@@ -19,10 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from settings import Settings
 from tests.fulfilment.conftest import WAREHOUSES, Store
+from tests.stock_world import seed_database
 
 
 class WorkerProcess:
@@ -81,20 +81,7 @@ def fault_settings(isolated_services) -> Settings:
     settings = replace(
         isolated_services("fault_tests"), task_queue=f"faults-{uuid.uuid4().hex[:8]}"
     )
-    from db.engine import make_engine
-
-    engine = make_engine(settings.database_url, pool_size=1)
-    with engine.begin() as conn:
-        conn.execute(text("SELECT setval(pg_get_serial_sequence('users', 'id'), 3000001, false)"))
-        for warehouse_id, (name, region, lat, lon) in WAREHOUSES.items():
-            conn.execute(
-                text(
-                    "INSERT INTO warehouses (id, name, region, latitude, longitude, active) "
-                    "VALUES (:id, :name, :region, :lat, :lon, true)"
-                ),
-                {"id": warehouse_id, "name": name, "region": region, "lat": lat, "lon": lon},
-            )
-    engine.dispose()
+    seed_database(settings.database_url, WAREHOUSES, first_user_id=3_000_001)
     return settings
 
 

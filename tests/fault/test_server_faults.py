@@ -126,35 +126,20 @@ def assert_store_whole(store: RunningStore, happened: dict) -> None:
     assert after.order_id, after.error
 
 
-def test_the_temporal_server_killed_mid_checkout_is_restarted_and_nothing_is_lost(
-    running_store: RunningStore, staff_token: str
+@pytest.mark.parametrize("server", ["temporal", "postgres"])
+def test_a_server_killed_mid_checkout_is_restarted_and_nothing_is_lost(
+    running_store: RunningStore, staff_token: str, server: str
 ):
     store = running_store
-    killed = store.pid("temporal")
+    killed = store.pid(server)
 
     def fault():
         os.kill(killed, signal.SIGKILL)
 
     happened = under_load(store, staff_token, fault)
 
-    assert store.pid("temporal") != killed
-    assert "temporal restarted" in store.supervisor_log()
-    assert_store_whole(store, happened)
-
-
-def test_postgres_killed_mid_checkout_is_restarted_and_nothing_is_lost(
-    running_store: RunningStore, staff_token: str
-):
-    store = running_store
-    killed = store.pid("postgres")
-
-    def fault():
-        os.kill(killed, signal.SIGKILL)
-
-    happened = under_load(store, staff_token, fault)
-
-    assert store.pid("postgres") != killed
-    assert "postgres restarted" in store.supervisor_log()
+    assert store.pid(server) != killed
+    assert f"{server} restarted" in store.supervisor_log()
     assert_store_whole(store, happened)
 
 

@@ -21,7 +21,7 @@ from flask import Flask
 from sqlalchemy import text
 
 from settings import Settings
-from tests.stock_world import insert_item
+from tests.stock_world import insert_item, seed_database
 from tests.web.checkout_calls import ApiShopper, place_order, register_api_shopper
 
 SEATTLE, CHICAGO, MIAMI = 1, 2, 3
@@ -37,23 +37,7 @@ _item_ids = itertools.count(700_001)
 @pytest.fixture(scope="session")
 def fulfilment_settings(isolated_services, checkout_worker) -> Settings:
     settings = isolated_services("fulfilment_tests")
-    from db.engine import make_engine
-
-    engine = make_engine(settings.database_url, pool_size=1)
-    with engine.begin() as conn:
-        conn.execute(
-            text("SELECT setval(pg_get_serial_sequence('users', 'id'), :first, false)"),
-            {"first": FIRST_USER_ID},
-        )
-        for warehouse_id, (name, region, lat, lon) in WAREHOUSES.items():
-            conn.execute(
-                text(
-                    "INSERT INTO warehouses (id, name, region, latitude, longitude, active) "
-                    "VALUES (:id, :name, :region, :lat, :lon, true)"
-                ),
-                {"id": warehouse_id, "name": name, "region": region, "lat": lat, "lon": lon},
-            )
-    engine.dispose()
+    seed_database(settings.database_url, WAREHOUSES, FIRST_USER_ID)
     return checkout_worker.serve(settings)
 
 

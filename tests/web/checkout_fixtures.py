@@ -23,29 +23,17 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from settings import Settings
+from tests.stock_world import seed_database
 from tests.web.checkout_calls import ApiShopper, register_api_shopper
 
 FIRST_USER_ID = 1_000_001
+SEATTLE = ("Seattle", "Seattle, WA, US", 47.61, -122.33)
 
 
 @pytest.fixture(scope="session")
 def checkout_db(isolated_services, checkout_worker) -> Settings:
     settings = isolated_services("checkout_tests")
-    from db.engine import make_engine
-
-    engine = make_engine(settings.database_url, pool_size=1)
-    with engine.begin() as conn:
-        conn.execute(
-            text("SELECT setval(pg_get_serial_sequence('users', 'id'), :first, false)"),
-            {"first": FIRST_USER_ID},
-        )
-        conn.execute(
-            text(
-                "INSERT INTO warehouses (id, name, region, latitude, longitude, active) "
-                "VALUES (1, 'Seattle', 'Seattle, WA, US', 47.61, -122.33, true)"
-            )
-        )
-    engine.dispose()
+    seed_database(settings.database_url, {1: SEATTLE}, FIRST_USER_ID)
     return checkout_worker.serve(settings)
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any, TypeVar
 
+import pytest
 from temporalio import activity
 from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy
@@ -27,6 +29,7 @@ from payments.sandbox import APPROVED_CARD, DECLINED_CARD, INSUFFICIENT_FUNDS_CA
 from tests.workflows.environment import (
     end_workflows,
     register_search_attributes,
+    run,
     unique_task_queue,
     workflow_server,
 )
@@ -63,10 +66,27 @@ from workflows.checkout_messages import (
 )
 from workflows.order_messages import order_workflow_id
 
+T = TypeVar("T")
+
 TASK_QUEUE = "checkout-test"
 PRICES = {1: 1_999, 2: 4_550, 3: 125_000}
 ADDRESS = ShippingAddress("Ada Shopper", "1 Main St", "Seattle", "98101", "US")
 DECLINES = {DECLINED_CARD: "card_declined", INSUFFICIENT_FUNDS_CARD: "insufficient_funds"}
+
+
+ADA, BOB = 101, 202  # two shoppers
+
+
+def run_scenario(scenario: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a test's `async def scenario()` on the session's loop and test server."""
+    return run(scenario())
+
+
+def update_error(failure: pytest.ExceptionInfo) -> ApplicationError:
+    """The business error a refused update carries (its type and message)."""
+    cause = failure.value.cause
+    assert isinstance(cause, ApplicationError), cause
+    return cause
 
 
 def card(number: str = APPROVED_CARD) -> PaymentMethod:

@@ -8,18 +8,17 @@ from datetime import timedelta
 import pytest
 
 from domain.checkout import CheckoutStatus
-from tests.workflows.checkout_fakes import FakeStore, checkout_harness, pay_request
-from tests.workflows.environment import run as run_in_session
+from tests.workflows.checkout_fakes import (
+    ADA,
+    FakeStore,
+    checkout_harness,
+    pay_request,
+    run_scenario,
+)
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import CancelRequest
 
 pytestmark = pytest.mark.workflow
-
-ADA = 101
-
-
-def run(scenario):
-    return run_in_session(scenario())
 
 
 def test_a_hold_left_by_a_lost_payment_answer_is_voided_when_the_checkout_expires():
@@ -33,7 +32,7 @@ def test_a_hold_left_by_a_lost_payment_answer_is_voided_when_the_checkout_expire
             await h.env.sleep(timedelta(minutes=6))
             return paid, held_meanwhile, await h.handle(ADA).result()
 
-    paid, held_meanwhile, final = run(scenario)
+    paid, held_meanwhile, final = run_scenario(scenario)
 
     assert not paid.approved and "could not reach the payment service" in paid.message
     assert held_meanwhile == ["AUTHORIZED"]  # what the shopper was never told about
@@ -51,7 +50,7 @@ def test_cancelling_after_a_lost_payment_answer_voids_the_hold_too():
             await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
             return await h.handle(ADA).execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
 
-    final = run(scenario)
+    final = run_scenario(scenario)
 
     assert final.status is CheckoutStatus.CANCELLED
     assert store.charge_statuses() == ["VOIDED"]
@@ -66,7 +65,7 @@ def test_a_checkout_that_never_reached_the_gateway_has_nothing_to_void():
             await h.begin(ADA, {1: 1})
             return await h.handle(ADA).execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
 
-    final = run(scenario)
+    final = run_scenario(scenario)
 
     assert final.status is CheckoutStatus.CANCELLED
     assert "void_unsettled" not in store.calls and store.charges == {}
@@ -87,7 +86,7 @@ def test_an_order_written_by_a_lost_attempt_is_kept_when_the_hold_would_expire()
             await h.env.sleep(timedelta(minutes=6))
             return await h.handle(ADA).result()
 
-    final = run(scenario)
+    final = run_scenario(scenario)
 
     assert (
         final.status is CheckoutStatus.SUBMITTED and final.order_id == "order-from-a-lost-attempt"

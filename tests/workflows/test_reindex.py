@@ -118,6 +118,17 @@ async def run_reindex(fake: FakeCatalog, request: ReindexInput, *, keep_history:
                         (HISTORIES / keep_history).write_text(history.to_json())
 
 
+@pytest.mark.unit
+def test_the_fake_catalog_stands_in_for_every_activity_of_the_real_one():
+    from activities.catalog import CatalogActivities
+
+    def names(activities) -> set[str]:
+        return {activity._Definition.must_from_callable(fn).name for fn in activities}
+
+    real = CatalogActivities(engine=None, search_index=None)  # building one opens nothing
+    assert names(FakeCatalog(items=1).activities()) == names(real.activities())
+
+
 @pytest.mark.workflow
 def test_a_reindex_indexes_every_item_once_then_publishes_the_new_collection():
     fake = FakeCatalog(items=10_450)

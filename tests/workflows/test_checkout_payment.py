@@ -1,0 +1,230 @@
+"""CheckoutWorkflow's money: paying, placing the order, the card charged exactly once and
+given back when the order fails or a cancel wins. On the time-skipping server with fake
+activities (tests/workflows/checkout_fakes.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError
+
+from domain.checkout import CheckoutStatus
+from payments.sandbox import DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
+from tests.workflows.checkout_fakes import (
+    ADA,
+    BOB,
+    FakeStore,
+    checkout_harness,
+    pay_request,
+    run_scenario,
+    update_error,
+)
+from tests.workflows.fake_fulfilment import HandedToFulfilment
+from workflows.checkout import CheckoutWorkflow
+from workflows.checkout_messages import CancelRequest, SubmitRequest
+from workflows.order_messages import OrderInput, order_workflow_id
+
+pytestmark = pytest.mark.workflow
+
+
+def test_a_shopper_who_pays_in_time_gets_an_order_and_is_charged_once():
+    store = FakeStore(stock={1: 5, 2: 5})
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            begun = await h.begin(ADA, {2: 1, 1: 2})
+            paid = await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
+            placed = await h.handle(ADA).execute_update(CheckoutWorkflow.submit, SubmitRequest(ADA))
+            final = await h.handle(ADA).result()
+            described = await h.handle(ADA).describe()
+            fulfilment = h.client.get_workflow_handle_for(
+                HandedToFulfilment.run, order_workflow_id(placed.order_id)
+            )
+            handed = await fulfilment.query(HandedToFulfilment.handed)
+            return begun, paid, placed, final, described.typed_search_attributes, handed
+
+    begun, paid, placed, final, attributes, handed = run_scenario(scenario)
+
+    assert begun.status is CheckoutStatus.RESERVED
+    assert [(line.item_id, line.quantity, line.unit_price) for line in begun.lines] == [
+        (1, 2, 1_999),
+        (2, 1, 4_550),
+    ]
+    assert begun.total == 2 * 1_999 + 4_550
+    assert paid.approved and paid.card_last4 == "4242"
+    assert placed.order_id == final.order_id and placed.total == begun.total
+    assert final.status is CheckoutStatus.SUBMITTED
+    assert store.stock == {1: 3, 2: 4} and store.consumed[begun.checkout_id] == {1: 2, 2: 1}
+    assert store.charge_statuses() == ["CAPTURED"]
+    assert "release" not in store.calls
+    found = {pair.key.name: pair.value for pair in attributes}
+    assert found == {
+        "CustomerId": str(ADA),
+        "CheckoutStatus": "SUBMITTED",
+        "OrderId": final.order_id,
+    }
+    # The order went on to its own workflow, with the worker's allocation strategy.
+    assert handed == OrderInput(final.order_id, ADA, strategy="")
+
+
+def test_a_declined_card_is_reported_and_another_card_can_be_tried_while_the_hold_lasts():
+    store = FakeStore(stock={1: 3})
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 1})
+            pay = h.handle(ADA).execute_update
+            declined = await pay(CheckoutWorkflow.pay, pay_request(ADA, DECLINED_CARD))
+            broke = await pay(CheckoutWorkflow.pay, pay_request(ADA, INSUFFICIENT_FUNDS_CARD))
+            state = await h.handle(ADA).query(CheckoutWorkflow.state)
+            paid = await pay(CheckoutWorkflow.pay_and_submit, pay_request(ADA))
+            return declined, broke, state, paid, await h.handle(ADA).result()
+
+    declined, broke, state, paid, final = run_scenario(scenario)
+
+    assert not declined.approved and declined.decline_code == "card_declined"
+    assert "declined" in declined.message and declined.status is CheckoutStatus.RESERVED
+    assert broke.decline_code == "insufficient_funds"
+    assert state.status is CheckoutStatus.RESERVED and state.payment_error == broke.message
+    assert paid.approved and paid.order_id == final.order_id
+    assert final.status is CheckoutStatus.SUBMITTED and final.payment_error is None
+    # Every try had its own idempotency key, so the decline did not stick to the last one.
+    assert sorted(store.charges) == [f"{final.checkout_id}:pay:{n}" for n in (1, 2, 3)]
+    assert store.charge_statuses() == ["DECLINED", "DECLINED", "CAPTURED"]
+
+
+def test_placing_the_order_before_paying_is_refused():
+    store = FakeStore(stock={1: 3})
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 1})
+            with pytest.raises(WorkflowUpdateFailedError) as refused:
+                await h.handle(ADA).execute_update(CheckoutWorkflow.submit, SubmitRequest(ADA))
+            return update_error(refused)
+
+    refused = run_scenario(scenario)
+
+    assert refused.type == "PaymentRequired"
+    assert "submit_order" not in store.calls
+
+
+def test_placing_the_order_twice_gives_the_same_order():
+    store = FakeStore(stock={1: 3})
+
+    async def scenario():
+        async with checkout_harness(store, real_time=True) as h:
+            await h.begin(ADA, {1: 1})
+            handle = h.handle(ADA)
+            await handle.execute_update(CheckoutWorkflow.pay, pay_request(ADA))
+            answers = await asyncio.gather(
+                handle.execute_update(CheckoutWorkflow.submit, SubmitRequest(ADA)),
+                handle.execute_update(CheckoutWorkflow.submit, SubmitRequest(ADA)),
+                return_exceptions=True,
+            )
+            # A repeat that lands after the workflow closed is aborted; the closed
+            # workflow still answers the state query with the same order.
+            return answers, await handle.query(CheckoutWorkflow.state)
+
+    answers, state = run_scenario(scenario)
+
+    placed = [a for a in answers if not isinstance(a, BaseException)]
+    assert placed and all(a.order_id == state.order_id for a in placed)
+    assert all(isinstance(a, RPCError) for a in answers if isinstance(a, BaseException))
+    assert store.calls.count("submit_order") == 1 and len(store.orders) == 1
+
+
+def test_an_order_that_cannot_be_written_gives_back_the_money_and_the_stock():
+    store = FakeStore(stock={1: 3}, fail_order_write=True)
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 2})
+            await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
+            with pytest.raises(WorkflowUpdateFailedError) as failed:
+                await h.handle(ADA).execute_update(CheckoutWorkflow.submit, SubmitRequest(ADA))
+            return update_error(failed), await h.handle(ADA).result()
+
+    failed, final = run_scenario(scenario)
+
+    assert failed.type == "OrderFailed" and "returned" in failed.message
+    assert final.status is CheckoutStatus.FAILED and final.order_id is None
+    assert store.calls[-2:] == ["release", "void_payment"]
+    assert store.charge_statuses() == ["REFUNDED"] and store.stock == {1: 3}
+
+
+def test_cancelling_after_paying_voids_the_authorization():
+    store = FakeStore(stock={1: 3})
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 1})
+            await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
+            return await h.handle(ADA).execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
+
+    cancelled = run_scenario(scenario)
+
+    assert cancelled.status is CheckoutStatus.CANCELLED
+    assert store.charge_statuses() == ["VOIDED"] and store.stock == {1: 3}
+
+
+def test_another_shopper_can_neither_begin_pay_nor_cancel_this_checkout():
+    store = FakeStore(stock={1: 3})
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 1})
+            handle = h.handle(ADA)
+            refusals = []
+            for update, request in [
+                (CheckoutWorkflow.pay, pay_request(BOB)),
+                (CheckoutWorkflow.submit, SubmitRequest(BOB)),
+                (CheckoutWorkflow.cancel, CancelRequest(BOB)),
+            ]:
+                with pytest.raises(WorkflowUpdateFailedError) as refused:
+                    await handle.execute_update(update, request)
+                refusals.append(update_error(refused).type)
+            return refusals, await handle.query(CheckoutWorkflow.state)
+
+    refusals, state = run_scenario(scenario)
+
+    assert refusals == ["NotYourCheckout"] * 3
+    assert state.status is CheckoutStatus.RESERVED and "authorize" not in store.calls
+
+
+def test_a_cancel_racing_pay_and_submit_lets_exactly_one_win_with_money_matching_stock():
+    store = FakeStore(stock={1: 3}, authorize_gate=asyncio.Event())
+
+    async def scenario():
+        async with checkout_harness(store, real_time=True) as h:
+            await h.begin(ADA, {1: 1})
+            handle = h.handle(ADA)
+            paying = asyncio.create_task(
+                handle.execute_update(CheckoutWorkflow.pay_and_submit, pay_request(ADA))
+            )
+            while "authorize" not in store.calls:
+                await asyncio.sleep(0.05)
+            cancelling = asyncio.create_task(
+                handle.execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
+            )
+            await asyncio.sleep(0.5)
+            store.authorize_gate.set()
+            outcomes = await asyncio.gather(paying, cancelling, return_exceptions=True)
+            return outcomes, await handle.result()
+
+    (paid, cancelled), final = run_scenario(scenario)
+
+    if final.status is CheckoutStatus.SUBMITTED:  # the order won: the cancel is refused
+        assert paid.order_id == final.order_id
+        # Refused by the validator, or aborted because the workflow closed first.
+        assert isinstance(cancelled, WorkflowUpdateFailedError | RPCError), cancelled
+        assert store.charge_statuses() == ["CAPTURED"] and store.stock == {1: 2}
+    else:  # the cancel won: the card is voided, nothing was ordered
+        assert (
+            final.status is CheckoutStatus.CANCELLED
+            and cancelled.status is CheckoutStatus.CANCELLED
+        )
+        assert isinstance(paid, WorkflowUpdateFailedError) and store.orders == {}
+        assert store.charge_statuses() == ["VOIDED"] and store.stock == {1: 3}
