@@ -19,8 +19,8 @@ BATCH = 100  # the portal's one look: read what arrived, handle it
 
 
 @pytest.fixture
-def redis_client(services) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(services.redis_url)
+def redis_client(stack_settings) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(stack_settings.redis_url)
     yield client
     client.close()
 

@@ -29,8 +29,8 @@ FIRST_USER_ID = 1_000_001
 
 
 @pytest.fixture(scope="session")
-def checkout_db(isolated_services, checkout_worker) -> Settings:
-    settings = isolated_services("checkout_tests")
+def checkout_db(isolated_settings, checkout_worker) -> Settings:
+    settings = isolated_settings("checkout_tests")
     from db.engine import make_engine
 
     engine = make_engine(settings.database_url, pool_size=1)
