@@ -51,8 +51,8 @@ from typing import Any
 
 from domain.geo import LatLon, haversine_km
 
-# (item_id, quantity)
-OrderLine = tuple[int, int]
+# (item_id, quantity): one line of a plan. Not db.models.OrderLine (the stored row).
+ItemQuantity = tuple[int, int]
 
 DEFAULT_STRATEGY = "nearest"
 # Combinations the exact "fewest warehouses" search may try before it settles for greedy.
@@ -80,7 +80,7 @@ class Suborder:
     """What one warehouse ships: lines sorted by item id, every quantity > 0."""
 
     warehouse_id: int
-    lines: tuple[OrderLine, ...]
+    lines: tuple[ItemQuantity, ...]
 
     @property
     def units(self) -> int:
@@ -174,7 +174,7 @@ def replan(
     return allocate(remaining, destination, stock, warehouses, strategy=strategy)
 
 
-def remaining_lines(lines: Iterable[Any], assigned: Iterable[Suborder]) -> tuple[OrderLine, ...]:
+def remaining_lines(lines: Iterable[Any], assigned: Iterable[Suborder]) -> tuple[ItemQuantity, ...]:
     """The order lines not yet covered by the suborders that were assigned successfully."""
     left = _needs(lines)
     for suborder in assigned:

@@ -6,7 +6,9 @@ from collections.abc import Iterable
 from typing import Protocol
 
 
-class PricedLine(Protocol):
+class PricedQuantity(Protocol):
+    """Anything with a unit price and a quantity: a checkout's PricedLine, an order line."""
+
     @property
     def unit_price(self) -> int: ...
 
@@ -29,6 +31,6 @@ def line_total(unit_price: int, quantity: int) -> int:
     return unit_price * quantity
 
 
-def order_total(lines: Iterable[PricedLine]) -> int:
+def order_total(lines: Iterable[PricedQuantity]) -> int:
     """What the shopper pays: the sum of unit price x quantity (no tax or shipping yet)."""
     return sum(line_total(line.unit_price, line.quantity) for line in lines)

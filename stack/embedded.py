@@ -15,7 +15,14 @@ from settings import Settings
 
 from . import process
 from .errors import StackError
-from .services import ALL_SERVICES, Aborted, Postgres, Redis, Service, Temporal, Typesense
+from .postgres import Postgres
+from .redis_server import Redis
+from .service import Aborted, Service
+from .temporal_server import Temporal
+from .typesense_server import Typesense
+
+# The four embedded servers, in the order the stack starts and reports them.
+ALL_SERVICES: tuple[type[Service], ...] = (Postgres, Redis, Typesense, Temporal)
 
 # How long an already running server may take to answer before up() gives up on it.
 REUSE_TIMEOUT = 15.0

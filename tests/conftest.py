@@ -1,7 +1,7 @@
-"""The test session's real services.
+"""The test session's real servers (the `stack_settings` fixture).
 
 One embedded stack (PostgreSQL, Redis, Typesense, Temporal dev server) is started
-lazily, the first time a test asks for `services`, on free loopback ports under a
+lazily, the first time a test asks for `stack_settings`, on free loopback ports under a
 temporary directory, and torn down when the session ends. Unit tests never start it.
 """
 
@@ -22,25 +22,25 @@ def pytest_collection_modifyitems(config, items):
     the main thread while the browser is open, which would break `asyncio.run` in the
     workflow tests.
 
-    And no test of the fast layer reaches `services` (the embedded stack), directly or
+    And no test of the fast layer reaches `stack_settings` (the embedded stack), directly or
     through another fixture: such a test must say `integration` (or `e2e`), or use fakes.
     """
     items.sort(key=lambda item: "e2e" in item.keywords)
     stray = [
         item.nodeid
         for item in items
-        if "services" in getattr(item, "fixturenames", ())
+        if "stack_settings" in getattr(item, "fixturenames", ())
         and not any(marker in item.keywords for marker in REAL_STACK_MARKERS)
     ]
     if stray:
         raise pytest.UsageError(
-            "These tests start the embedded stack (they reach the `services` fixture) but "
+            "These tests start the embedded stack (they reach the `stack_settings` fixture) but "
             "are not marked integration or e2e, so the fast layer would pay for it:\n  "
             + "\n  ".join(stray)
         )
 
 
-def _isolated_settings(var_dir) -> Settings:
+def _free_port_settings(var_dir) -> Settings:
     from stack.ports import settings_on_free_ports
 
     return settings_on_free_ports(
@@ -61,12 +61,12 @@ def _isolated_settings(var_dir) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def services(tmp_path_factory) -> Settings:
+def stack_settings(tmp_path_factory) -> Settings:
     """Settings pointing at real, migrated servers shared by the whole session."""
     from db.migrate import upgrade
     from stack import EmbeddedStack
 
-    base = _isolated_settings(tmp_path_factory.mktemp("var"))
+    base = _free_port_settings(tmp_path_factory.mktemp("var"))
     stack = EmbeddedStack(base)
     try:
         settings = stack.up().as_settings(base)
@@ -77,10 +77,10 @@ def services(tmp_path_factory) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def engine(services):
+def engine(stack_settings):
     from db.engine import make_engine
 
-    eng = make_engine(services.database_url)
+    eng = make_engine(stack_settings.database_url)
     yield eng
     eng.dispose()
 
@@ -105,7 +105,7 @@ def table_count(engine, table: str) -> int:
 
 
 @pytest.fixture(scope="session")
-def isolated_services(services):
+def isolated_settings(stack_settings):
     """Factory: Settings on their own fresh, migrated database and search alias.
 
     For tests that load or wipe a whole catalogue (the loader, the reindex workflow)
@@ -118,7 +118,7 @@ def isolated_services(services):
     from db.engine import make_engine
     from db.migrate import upgrade
 
-    admin = make_engine(services.database_url, pool_size=1)
+    admin = make_engine(stack_settings.database_url, pool_size=1)
     created: list[str] = []
 
     def make(name: str) -> Settings:
@@ -126,9 +126,9 @@ def isolated_services(services):
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         created.append(name)
-        url = make_url(services.database_url).set(database=name)
+        url = make_url(stack_settings.database_url).set(database=name)
         settings = replace(
-            services,
+            stack_settings,
             database_url=url.render_as_string(hide_password=False),
             typesense_collection=name,
         )
@@ -140,14 +140,14 @@ def isolated_services(services):
 
 
 @pytest.fixture(scope="session")
-def demo_catalog(services):
+def demo_catalog(stack_settings):
     """The session's shared catalogue: 3,000 generated items (seed 42) in 6 warehouses."""
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import load_catalog
 
     warehouses = generate_warehouses(6, 42)
     items = list(generate_items(3000, warehouse_ids=[w.id for w in warehouses], seed=42))
-    load_catalog(services, warehouses, items, total=len(items), progress=False)
+    load_catalog(stack_settings, warehouses, items, total=len(items), progress=False)
     return items
 
 
@@ -155,7 +155,7 @@ class CheckoutWorkers:
     """Real Temporal workers (every workflow and activity of entrypoints/worker.py) on one
     background thread with its own event loop, against the session's Temporal dev server.
 
-    The session's own database is served on `services.task_queue` from the start. Tests
+    The session's own database is served on `stack_settings.task_queue` from the start. Tests
     on another database (tests/web's checkout tests have one of their own) call
     `serve(settings)`: a second worker on that database, on a task queue of its own,
     and Settings that point an app at it.
@@ -265,10 +265,10 @@ async def _wait_for(future) -> None:
 
 
 @pytest.fixture(scope="session")
-def checkout_worker(services) -> CheckoutWorkers:
+def checkout_worker(stack_settings) -> CheckoutWorkers:
     """Real checkout workers for the session (see CheckoutWorkers); the web app's task
-    queue is `services.task_queue`, so `create_app(services)` checks out against it."""
-    workers = CheckoutWorkers(services)
+    queue is `stack_settings.task_queue`, so `create_app(stack_settings)` checks out against it."""
+    workers = CheckoutWorkers(stack_settings)
     try:
         yield workers
     finally:

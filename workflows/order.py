@@ -55,10 +55,10 @@ with workflow.unsafe.imports_passed_through():
         WORKFLOW_NAME,
         CancelOrder,
         OrderInput,
-        OrderView,
+        OrderProgress,
         SuborderChanged,
         SuborderInput,
-        SuborderView,
+        SuborderProgress,
         suborder_id_for,
         suborder_workflow_id,
     )
@@ -78,7 +78,7 @@ class OrderWorkflow:
         self._input = input
         self._status = OS.PENDING
         self._order_lines: tuple[Line, ...] = ()
-        self._suborders: dict[str, SuborderView] = {}
+        self._suborders: dict[str, SuborderProgress] = {}
         self._children: dict[str, workflow.ChildWorkflowHandle] = {}
         self._missing: tuple[Line, ...] = ()
         self._message: str | None = None
@@ -89,7 +89,7 @@ class OrderWorkflow:
         self._changes = 0
 
     @workflow.run
-    async def run(self, input: OrderInput) -> OrderView:
+    async def run(self, input: OrderInput) -> OrderProgress:
         if workflow.info().typed_search_attributes.get(ORDER_ID) is None:
             # The checkout's starter sets them at start (activities/order_starter.py),
             # which saves this upsert's event and visibility write; an order started
@@ -119,7 +119,7 @@ class OrderWorkflow:
 
     # --- planning -------------------------------------------------------------------------
 
-    def _live(self) -> list[SuborderView]:
+    def _live(self) -> list[SuborderProgress]:
         return [s for s in self._suborders.values() if s.status not in GONE_SUBORDER_STATUSES]
 
     def _uncovered(self) -> tuple[tuple[int, int], ...]:
@@ -160,7 +160,7 @@ class OrderWorkflow:
             return  # nothing started yet for this plan: the cancel has less to undo
         for planned in plan.suborders:
             suborder_id = suborder_id_for(self._input.order_id, len(self._suborders) + 1)
-            self._suborders[suborder_id] = SuborderView(
+            self._suborders[suborder_id] = SuborderProgress(
                 suborder_id, planned.warehouse_id, planned.lines, PLANNED
             )
             self._children[suborder_id] = await workflow.start_child_workflow(
@@ -225,7 +225,7 @@ class OrderWorkflow:
         workflow.upsert_search_attributes([ORDER_STATUS.value_set(OS.CANCELLED)])
 
     @workflow.update
-    async def cancel(self, request: CancelOrder) -> OrderView:
+    async def cancel(self, request: CancelOrder) -> OrderProgress:
         if self._status != OS.CANCELLED:
             refusals = self._cancel_refusals
             self._cancel_requested = True
@@ -255,7 +255,7 @@ class OrderWorkflow:
         known = self._suborders.get(change.suborder_id)
         if known is None:
             return
-        self._suborders[change.suborder_id] = SuborderView(
+        self._suborders[change.suborder_id] = SuborderProgress(
             known.suborder_id, known.warehouse_id, known.lines, change.status
         )
         if change.status in GONE_SUBORDER_STATUSES and not self._cancelling:
@@ -263,8 +263,8 @@ class OrderWorkflow:
         self._changes += 1
 
     @workflow.query
-    def state(self) -> OrderView:
-        return OrderView(
+    def state(self) -> OrderProgress:
+        return OrderProgress(
             order_id=self._input.order_id,
             user_id=self._input.user_id,
             status=self._status,

@@ -75,7 +75,7 @@ class CancelOrder:
 
 
 @dataclass(frozen=True)
-class SuborderView:
+class SuborderProgress:
     suborder_id: str
     warehouse_id: int
     lines: tuple[Line, ...]
@@ -83,13 +83,13 @@ class SuborderView:
 
 
 @dataclass(frozen=True)
-class OrderView:
+class OrderProgress:
     """The `state` query's answer, the cancel update's answer and the workflow's result."""
 
     order_id: str
     user_id: int
     status: str
-    suborders: tuple[SuborderView, ...] = ()
+    suborders: tuple[SuborderProgress, ...] = ()
     missing: tuple[Line, ...] = ()  # what no warehouse holds yet (waiting for a restock)
     message: str | None = None
 

@@ -24,9 +24,9 @@ SHOPPERS = UNITS + 50
 
 
 @pytest.fixture
-def crowded(services, shop):
+def crowded(stack_settings, shop):
     """The shop's activities on a pool big enough for every shopper to hold a connection at once."""
-    engine = make_engine(services.database_url, pool_size=SHOPPERS, max_overflow=0)
+    engine = make_engine(stack_settings.database_url, pool_size=SHOPPERS, max_overflow=0)
     sessions = make_session_factory(engine)
     shop.set_stock(ITEM, UNITS)
     yield CheckoutActivities(sessions, SandboxGateway(sessions))

@@ -137,7 +137,7 @@ def _place_order(conn, lines: dict[int, int]) -> str:
     return order_id
 
 
-def make_world(engine, services, lines: dict[int, int]):
+def make_world(engine, stack_settings, lines: dict[int, int]):
     with engine.begin() as conn:
         _remove(conn)
         for warehouse, (name, lat, lon) in {
@@ -180,15 +180,15 @@ def make_world(engine, services, lines: dict[int, int]):
             {"u": USER, "e": f"fulfil-{uuid.uuid4().hex[:8]}@example.test"},
         )
         order_id = _place_order(conn, lines)
-    client = redis.Redis.from_url(services.redis_url)
+    client = redis.Redis.from_url(stack_settings.redis_url)
     return World(
         engine, FulfilmentActivities(make_session_factory(engine), client), order_id, client
     )
 
 
 @pytest.fixture
-def world(engine, services):
-    made = make_world(engine, services, {ITEM_A: 2, ITEM_B: 1})
+def world(engine, stack_settings):
+    made = make_world(engine, stack_settings, {ITEM_A: 2, ITEM_B: 1})
     yield made
     with engine.begin() as conn:
         _remove(conn)
@@ -321,9 +321,11 @@ def test_a_shipped_suborder_cannot_be_cancelled_and_a_cancelled_one_cannot_ship(
     assert refused_order_cancel.value.type == "AlreadyShipped"
 
 
-def test_cancel_racing_ship_has_exactly_one_winner_each_time(engine, services, assert_invariants):
+def test_cancel_racing_ship_has_exactly_one_winner_each_time(
+    engine, stack_settings, assert_invariants
+):
     races = 5
-    world = make_world(engine, services, {ITEM_A: races})
+    world = make_world(engine, stack_settings, {ITEM_A: races})
     try:
         suborders = [f"{world.order_id}-S{n}" for n in range(1, races + 1)]
         for suborder in suborders:

@@ -1,4 +1,4 @@
-"""Catalogue tests each get their own database and search alias (see `isolated_services`
+"""Catalogue tests each get their own database and search alias (see `isolated_settings`
 in tests/conftest.py), so loading or replacing a whole catalogue never disturbs the
 session's shared one."""
 
@@ -16,9 +16,9 @@ from settings import Settings
 
 
 @pytest.fixture
-def catalog_settings(request, isolated_services: Callable[[str], Settings]) -> Iterator[Settings]:
+def catalog_settings(request, isolated_settings: Callable[[str], Settings]) -> Iterator[Settings]:
     name = "cat_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
-    settings = isolated_services(name)
+    settings = isolated_settings(name)
     yield settings
     # Typesense keeps collections in memory: leave nothing behind.
     index = search_index_for(settings)

@@ -12,8 +12,8 @@ from db.warehouse_queue import entries_key, queued_key, stream_key
 
 
 @pytest.fixture
-def redis_client(services) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(services.redis_url)
+def redis_client(stack_settings) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(stack_settings.redis_url)
     yield client
     client.close()
 

@@ -129,8 +129,8 @@ def test_the_checker_flags_shelves_that_disagree_with_assigned_suborders(engine,
     assert any(v.invariant == "I2" and "warehouse 99001" in v.detail for v in violations)
 
 
-def _shopflow_check(services) -> subprocess.CompletedProcess:
-    env = {**os.environ, **services.service_env()}
+def _shopflow_check(stack_settings) -> subprocess.CompletedProcess:
+    env = {**os.environ, **stack_settings.service_env()}
     return subprocess.run(
         [sys.executable, "-m", "entrypoints", "check"],
         cwd=PROJECT_ROOT,
@@ -141,17 +141,17 @@ def _shopflow_check(services) -> subprocess.CompletedProcess:
     )
 
 
-def test_shopflow_check_exits_zero_with_a_summary_when_the_books_balance(services, one_item):
-    result = _shopflow_check(services)
+def test_shopflow_check_exits_zero_with_a_summary_when_the_books_balance(stack_settings, one_item):
+    result = _shopflow_check(stack_settings)
     assert result.returncode == 0, result.stderr
     assert "invariants I1-I3 hold" in result.stdout
 
 
-def test_shopflow_check_exits_one_and_names_the_broken_item(services, engine, one_item):
+def test_shopflow_check_exits_one_and_names_the_broken_item(stack_settings, engine, one_item):
     with engine.begin() as conn:
         conn.execute(
             text("UPDATE aggregated_stock SET stock = 3 WHERE item_id = :i"), {"i": one_item}
         )
-    result = _shopflow_check(services)
+    result = _shopflow_check(stack_settings)
     assert result.returncode == 1
     assert f"item {one_item}" in result.stderr

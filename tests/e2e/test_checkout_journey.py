@@ -56,14 +56,14 @@ def test_search_add_begin_checkout_pay_and_see_the_order(
 
 
 @pytest.fixture
-def quick_hold_store(services, demo_catalog, checkout_worker):
+def quick_hold_store(stack_settings, demo_catalog, checkout_worker):
     """The storefront with a 3-second hold, on its own live port, served as `shopflow run`
     serves it (the pages' live-stock stream included)."""
     from dataclasses import replace
 
     from tests.live_server import ServerThread
 
-    server = ServerThread(replace(services, reservation_ttl_seconds=3))
+    server = ServerThread(replace(stack_settings, reservation_ttl_seconds=3))
     yield server.url
     server.stop()
 

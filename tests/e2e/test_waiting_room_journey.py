@@ -18,12 +18,12 @@ HOT_ITEM = 850_001  # apart from every other test's items (one Redis, one Tempor
 
 
 def test_the_waiting_page_shows_the_place_in_line_and_moves_on_to_checkout_by_itself(
-    live_store, checkout_worker, services, engine, page, output_dir, assert_invariants
+    live_store, checkout_worker, stack_settings, engine, page, output_dir, assert_invariants
 ):
     api = page.request
     item = insert_item(engine, 1, item_id=HOT_ITEM)
-    staff, ahead = insert_shoppers(engine, services, 1, "staff") + insert_shoppers(
-        engine, services, 1
+    staff, ahead = insert_shoppers(engine, stack_settings, 1, "staff") + insert_shoppers(
+        engine, stack_settings, 1
     )
     switched = api.put(
         f"{live_store}/api/v1/items/{item}/hot", data={"enabled": True}, headers=staff.headers
@@ -65,5 +65,5 @@ def test_the_waiting_page_shows_the_place_in_line_and_moves_on_to_checkout_by_it
     expect(page.locator("[data-test=checkout-line]")).to_contain_text(f"Console {item}")
     page.screenshot(path=str(output_dir / "admitted-checkout.png"), full_page=True)
     api.put(f"{live_store}/api/v1/items/{item}/hot", data={"enabled": False}, headers=staff.headers)
-    checkout_worker.end_checkouts(services.task_queue)
+    checkout_worker.end_checkouts(stack_settings.task_queue)
     assert_invariants()

@@ -67,11 +67,11 @@ async def _check_until_listed(client, workflows, task_queue: str) -> ReplayRepor
         await asyncio.sleep(0.2)
 
 
-def test_a_worker_names_the_open_workflows_its_code_can_no_longer_replay(services):
+def test_a_worker_names_the_open_workflows_its_code_can_no_longer_replay(stack_settings):
     task_queue = f"replay-check-{uuid.uuid4().hex[:8]}"
 
     async def scenario():
-        client = await temporal_client.connect(services)
+        client = await temporal_client.connect(stack_settings)
         workflow_id = await _open_probe(client, task_queue)
         try:
             changed = await _check_until_listed(client, [ProbeChangedWithoutAPatch], task_queue)

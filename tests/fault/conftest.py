@@ -77,9 +77,9 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def fault_settings(isolated_services) -> Settings:
+def fault_settings(isolated_settings) -> Settings:
     settings = replace(
-        isolated_services("fault_tests"), task_queue=f"faults-{uuid.uuid4().hex[:8]}"
+        isolated_settings("fault_tests"), task_queue=f"faults-{uuid.uuid4().hex[:8]}"
     )
     seed_database(settings.database_url, WAREHOUSES, first_user_id=3_000_001)
     return settings

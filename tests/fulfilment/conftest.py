@@ -35,8 +35,8 @@ _item_ids = itertools.count(700_001)
 
 
 @pytest.fixture(scope="session")
-def fulfilment_settings(isolated_services, checkout_worker) -> Settings:
-    settings = isolated_services("fulfilment_tests")
+def fulfilment_settings(isolated_settings, checkout_worker) -> Settings:
+    settings = isolated_settings("fulfilment_tests")
     seed_database(settings.database_url, WAREHOUSES, FIRST_USER_ID)
     return checkout_worker.serve(settings)
 

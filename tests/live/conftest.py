@@ -58,10 +58,10 @@ class LiveWorld:
         return [b for b in bodies if b["itemID"] == item_id]
 
 
-def make_world(isolated_services, name: str) -> LiveWorld:
+def make_world(isolated_settings, name: str) -> LiveWorld:
     from db.engine import make_engine
 
-    settings = replace(isolated_services(name), stock_feed_namespace=f"stock-{name}")
+    settings = replace(isolated_settings(name), stock_feed_namespace=f"stock-{name}")
     engine = make_engine(settings.database_url)
     client = redis.Redis.from_url(settings.redis_url)
     keys = StockFeedKeys(settings.stock_feed_namespace)
@@ -133,8 +133,8 @@ class RelayProcess:
 
 
 @pytest.fixture(scope="module")
-def events_world(isolated_services):
-    world = make_world(isolated_services, "live_events")
+def events_world(isolated_settings):
+    world = make_world(isolated_settings, "live_events")
     yield world
     world.engine.dispose()
 
@@ -153,11 +153,11 @@ class LiveStore:
 
 
 @pytest.fixture(scope="session")
-def live_store(isolated_services, checkout_worker):
+def live_store(isolated_settings, checkout_worker):
     from catalog.loader import load_catalog
     from tests.web import catalogue
 
-    world = make_world(isolated_services, "live_store")
+    world = make_world(isolated_settings, "live_store")
     load_catalog(
         world.settings,
         catalogue.WAREHOUSES,

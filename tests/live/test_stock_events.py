@@ -120,9 +120,9 @@ def test_a_change_published_twice_after_a_relay_crash_is_kept_once(events_world)
 
 
 def test_killing_the_relay_mid_stream_and_restarting_it_loses_no_change(
-    isolated_services, tmp_path
+    isolated_settings, tmp_path
 ):
-    world = make_world(isolated_services, "live_crash")
+    world = make_world(isolated_settings, "live_crash")
     item = add_item(world, 930101, 400)
     sales = 300
     relay = RelayProcess(world.settings, tmp_path / "relay.log")
@@ -160,12 +160,12 @@ def test_killing_the_relay_mid_stream_and_restarting_it_loses_no_change(
 
 
 def test_a_first_catalogue_load_makes_no_stock_events_but_a_reload_reports_what_moved(
-    isolated_services,
+    isolated_settings,
 ):
     from catalog.loader import load_catalog
     from tests.web import catalogue
 
-    world = make_world(isolated_services, "live_load")
+    world = make_world(isolated_settings, "live_load")
     try:
         load_catalog(
             world.settings, catalogue.WAREHOUSES, catalogue.ITEMS, total=len(catalogue.ITEMS)

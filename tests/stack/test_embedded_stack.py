@@ -26,7 +26,8 @@ from settings import PROJECT_ROOT, Settings
 from stack import EmbeddedStack, Endpoints, StackError
 from stack.ports import settings_on_free_ports
 from stack.process import pid_alive
-from stack.services import SEARCH_ATTRIBUTES, Redis
+from stack.redis_server import Redis
+from stack.temporal_server import SEARCH_ATTRIBUTES
 
 pytestmark = pytest.mark.integration
 

@@ -31,8 +31,8 @@ SEATTLE = ("Seattle", "Seattle, WA, US", 47.61, -122.33)
 
 
 @pytest.fixture(scope="session")
-def checkout_db(isolated_services, checkout_worker) -> Settings:
-    settings = isolated_services("checkout_tests")
+def checkout_db(isolated_settings, checkout_worker) -> Settings:
+    settings = isolated_settings("checkout_tests")
     seed_database(settings.database_url, {1: SEATTLE}, FIRST_USER_ID)
     return checkout_worker.serve(settings)
 

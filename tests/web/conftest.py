@@ -24,8 +24,8 @@ from web import create_app
 
 
 @pytest.fixture(scope="session")
-def web_settings(isolated_services) -> Settings:
-    return isolated_services("web_tests")
+def web_settings(isolated_settings) -> Settings:
+    return isolated_settings("web_tests")
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +93,7 @@ def fast_app() -> Iterator[Flask]:
     from tests.web.fakes import fake_services, fake_settings
 
     settings = fake_settings()
-    app = create_app(settings, services=fake_services(settings))
+    app = create_app(settings, stack_settings=fake_services(settings))
     app.config["TESTING"] = True
     yield app
     app.extensions["shopflow"].close()

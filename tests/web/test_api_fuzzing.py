@@ -28,15 +28,15 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 @pytest.fixture(scope="module")
-def fuzzed_app(services, demo_catalog, checkout_worker):
+def fuzzed_app(stack_settings, demo_catalog, checkout_worker):
     from web import create_app
 
     # The session's settings keep every abuse limit out of the way (tests/conftest.py):
     # schemathesis asks for tokens with made-up passwords many times.
-    app = create_app(services)
+    app = create_app(stack_settings)
     app.config["TESTING"] = True
     yield app
-    checkout_worker.end_checkouts(services.task_queue)
+    checkout_worker.end_checkouts(stack_settings.task_queue)
     app.extensions["shopflow"].close()
 
 
@@ -94,8 +94,8 @@ def test_no_request_makes_the_api_fail_or_break_its_schema(
 
 
 def test_the_fuzzing_left_stock_consistent(
-    fuzzed_app, assert_invariants, checkout_worker, services
+    fuzzed_app, assert_invariants, checkout_worker, stack_settings
 ):
-    checkout_worker.end_checkouts(services.task_queue)
+    checkout_worker.end_checkouts(stack_settings.task_queue)
 
     assert_invariants()

@@ -112,9 +112,9 @@ def test_cors_answers_the_web_uis_origin_only(app, web_settings):
     assert "Access-Control-Allow-Origin" not in evil.headers
 
 
-def test_the_embedded_web_ui_is_started_with_the_stores_codec_endpoint(services):
-    url = f"http://127.0.0.1:{services.temporal_ui_port}/api/v1/settings"
+def test_the_embedded_web_ui_is_started_with_the_stores_codec_endpoint(stack_settings):
+    url = f"http://127.0.0.1:{stack_settings.temporal_ui_port}/api/v1/settings"
     with urllib.request.urlopen(url, timeout=10) as answer:
         ui_settings = json.load(answer)
 
-    assert ui_settings["Codec"]["Endpoint"] == services.codec_endpoint
+    assert ui_settings["Codec"]["Endpoint"] == stack_settings.codec_endpoint

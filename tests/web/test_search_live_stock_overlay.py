@@ -20,11 +20,11 @@ ITEMS = 50
 
 
 @pytest.fixture(scope="module")
-def store(isolated_services):
+def store(isolated_settings):
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import load_catalog
 
-    settings = isolated_services("search_live_overlay")
+    settings = isolated_settings("search_live_overlay")
     warehouses = generate_warehouses(2, 3)
     items = generate_items(ITEMS, warehouse_ids=[w.id for w in warehouses], seed=3)
     load_catalog(settings, warehouses, items, total=ITEMS, progress=False)

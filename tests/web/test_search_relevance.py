@@ -21,11 +21,11 @@ ITEMS = 20_000
 
 
 @pytest.fixture(scope="module")
-def catalogue(isolated_services):
+def catalogue(isolated_settings):
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import load_catalog
 
-    settings = isolated_services("search_relevance")
+    settings = isolated_settings("search_relevance")
     warehouses = generate_warehouses(4, 7)
     items = generate_items(ITEMS, warehouse_ids=[w.id for w in warehouses], seed=7)
     load_catalog(settings, warehouses, items, total=ITEMS, progress=False)

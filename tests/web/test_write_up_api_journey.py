@@ -17,13 +17,13 @@ pytestmark = [pytest.mark.web, pytest.mark.integration]
 
 
 @pytest.fixture(scope="module")
-def store_url(services, demo_catalog, checkout_worker):
+def store_url(stack_settings, demo_catalog, checkout_worker):
     """The storefront served over real HTTP on a free port (werkzeug, threaded)."""
     from werkzeug.serving import make_server
 
     from web import create_app
 
-    app = create_app(services)
+    app = create_app(stack_settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -30,11 +30,11 @@ from tests.web.warehouse_world import CLOSED, INDEXED_ITEMS, WAREHOUSES, Warehou
 
 
 @pytest.fixture(scope="session")
-def warehouse_db(isolated_services, checkout_worker) -> Settings:
+def warehouse_db(isolated_settings, checkout_worker) -> Settings:
     from catalog.loader import load_catalog
     from db.engine import make_engine
 
-    settings = isolated_services("warehouse_tests")
+    settings = isolated_settings("warehouse_tests")
     items = [
         ItemRecord(
             id=n,

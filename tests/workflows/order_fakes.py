@@ -45,7 +45,7 @@ from workflows.order_messages import (
     NotifyRequest,
     NotifyResult,
     OrderInput,
-    OrderView,
+    OrderProgress,
     PlannedSuborder,
     PlanRequest,
     PlanResult,
@@ -249,10 +249,12 @@ class OrderHarness:
         found = []
         for workflow_id in self.started:
             try:
-                view = await self.client.get_workflow_handle(workflow_id).query(OrderWorkflow.state)
+                progress = await self.client.get_workflow_handle(workflow_id).query(
+                    OrderWorkflow.state
+                )
             except Exception:  # noqa: BLE001 - over or broken: nothing to ask it
                 continue
-            found += [suborder_workflow_id(s.suborder_id) for s in view.suborders]
+            found += [suborder_workflow_id(s.suborder_id) for s in progress.suborders]
         return found
 
     def order(self, order_id: str = ORDER) -> WorkflowHandle:
@@ -265,33 +267,33 @@ class OrderHarness:
 
     async def until(
         self,
-        check: Callable[[OrderView], bool | Awaitable[bool]],
+        check: Callable[[OrderProgress], bool | Awaitable[bool]],
         order_id: str = ORDER,
         timeout: float = 20.0,
-    ) -> OrderView:
+    ) -> OrderProgress:
         """Query the order until `check` (plain or async) holds; the workflow moves on
         between queries."""
         deadline = time.monotonic() + timeout
         while True:
-            view = await self.order(order_id).query(OrderWorkflow.state)
-            held = check(view)
+            progress = await self.order(order_id).query(OrderWorkflow.state)
+            held = check(progress)
             if held if isinstance(held, bool) else await held:
-                return view
+                return progress
             if time.monotonic() > deadline:
-                raise AssertionError(f"order never got there: {view} {self.store.suborders}")
+                raise AssertionError(f"order never got there: {progress} {self.store.suborders}")
             await asyncio.sleep(0.05)
 
-    async def until_assigned(self, *suborder_ids: str) -> OrderView:
+    async def until_assigned(self, *suborder_ids: str) -> OrderProgress:
         """Wait until these suborders (default: every one not LOST) are assigned and queued,
         and each child has finished that workflow task (its `status` query says so).
 
-        A child does not tell its order "assigned": the order's view
+        A child does not tell its order "assigned": the order's progress
         keeps them PLANNED, so the fake warehouses' books and the child are where to look.
         """
 
-        async def assigned(view: OrderView) -> bool:
+        async def assigned(progress: OrderProgress) -> bool:
             wanted = suborder_ids or tuple(
-                s.suborder_id for s in view.suborders if s.status != "LOST"
+                s.suborder_id for s in progress.suborders if s.status != "LOST"
             )
             if not wanted or not all(self._queued(suborder_id) for suborder_id in wanted):
                 return False
@@ -318,8 +320,8 @@ class OrderHarness:
         await self.suborder(suborder_id).signal(SuborderWorkflow.deliver)
 
 
-def statuses(view: OrderView) -> dict[str, str]:
-    return {s.suborder_id: s.status for s in view.suborders}
+def statuses(progress: OrderProgress) -> dict[str, str]:
+    return {s.suborder_id: s.status for s in progress.suborders}
 
 
 @asynccontextmanager

@@ -2,7 +2,7 @@
 
 Views never touch temporalio. `order_client().cancel(user_id, order_id)` sends the
 workflow's `cancel` update (id `order-<orderID>`) through web/temporal_gateway.py and
-answers with the workflow's OrderView, or raises:
+answers with the workflow's OrderProgress, or raises:
 
     OrderNotFound        the workflow says the order is not this shopper's (NotYours)
     OrderCancelRefused   its validator or handler said no (AlreadyShipped...)
@@ -32,8 +32,7 @@ from web.temporal_gateway import (
     temporal_call,
 )
 from workflows.order import OrderWorkflow
-from workflows.order_messages import NOT_YOURS, CancelOrder, order_workflow_id
-from workflows.order_messages import OrderView as WorkflowOrderView
+from workflows.order_messages import NOT_YOURS, CancelOrder, OrderProgress, order_workflow_id
 
 # The update answers once every open suborder gave its stock back and the order row
 # says CANCELLED: a few activities, each with a 30 s attempt timeout. This only trips
@@ -56,8 +55,8 @@ class OrderWorkflowClient:
     def __init__(self, gateway: TemporalGateway | None) -> None:
         self._gateway = gateway
 
-    def cancel(self, user_id: int, order_id: str) -> WorkflowOrderView:
-        async def run(client: Client) -> WorkflowOrderView:
+    def cancel(self, user_id: int, order_id: str) -> OrderProgress:
+        async def run(client: Client) -> OrderProgress:
             handle = client.get_workflow_handle(order_workflow_id(order_id))
             return await handle.execute_update(OrderWorkflow.cancel, CancelOrder(user_id))
 
