@@ -2,7 +2,7 @@
 
     python -m bench.checkout [--shoppers 300] [--concurrency 50]
                              [--contention-shoppers 1000] [--contention-units 100]
-    python -m bench.checkout --hot [--admission-rate 50] [--poll-seconds 1]
+    python -m bench.checkout --hot [--admission-rate 50] [--follow sse|poll] [--poll-seconds 1]
                              (the contention through the waiting room: bench/hot_checkout.py)
 
 One fresh embedded stack on free ports (PostgreSQL, Redis, Typesense, the Temporal dev
@@ -286,7 +286,10 @@ def main() -> None:
     # The contention scenario with the waiting room on (bench/hot_checkout.py).
     parser.add_argument("--hot", action="store_true", help="contention through the waiting room")
     parser.add_argument("--admission-rate", type=float, default=50.0, help="--hot: admissions/s")
-    parser.add_argument("--poll-seconds", type=float, default=1.0, help="--hot: status polling")
+    parser.add_argument(
+        "--follow", choices=("sse", "poll"), default="sse", help="--hot: how a ticket is followed"
+    )
+    parser.add_argument("--poll-seconds", type=float, default=1.0, help="--hot --follow poll")
     args = parser.parse_args()
     started = time.perf_counter()
     if args.hot:

@@ -8,8 +8,9 @@ items with `--contention-units` units each, and in the same run:
             loser knows when BEGIN answers 409.
   hot       a staff token switches the other item hot (PUT /api/v1/items/<id>/hot);
             the same number of shoppers all BEGIN at once (202, a place in line) and
-            poll their statusURL every `--poll-seconds`, as the waiting page does. An
-            ADMITTED shopper BEGINs with the ticket, pays and submits; a loser knows
+            follow their ticket's eventsURL (Server-Sent Events, as the waiting page
+            does; `--follow poll` polls the statusURL every `--poll-seconds` instead).
+            An ADMITTED shopper BEGINs with the ticket, pays and submits; a loser knows
             when the status says SOLD_OUT.
 
 Reported: orders and units (exactly the units, zero oversold), losers told SOLD_OUT,
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -86,8 +88,25 @@ async def _retried(send, attempts: int = 3) -> httpx.Response:
     raise AssertionError("unreachable")
 
 
+async def _followed(streams: httpx.AsyncClient, url: str, headers: dict) -> str:
+    """The ticket's status once it is no longer WAITING, read from its event stream."""
+    async with streams.stream("GET", url, headers=headers) as response:
+        if response.status_code != 200:
+            raise RuntimeError(f"events: {response.status_code}")
+        async for line in response.aiter_lines():
+            if line.startswith("data:"):
+                status = json.loads(line[5:])["status"]
+                if status != "WAITING":
+                    return status
+    raise RuntimeError("events: the stream ended while WAITING")
+
+
 async def hot_shopper(
-    http: httpx.AsyncClient, shopper: Shopper, item_id: int, poll: float
+    http: httpx.AsyncClient,
+    streams: httpx.AsyncClient | None,
+    shopper: Shopper,
+    item_id: int,
+    poll: float,
 ) -> HotOutcome:
     outcome = HotOutcome()
     headers = shopper.headers
@@ -99,6 +118,8 @@ async def hot_shopper(
         if answer.status_code != 202:
             raise RuntimeError(f"join: {answer.status_code} {answer.text[:200]}")
         place = answer.json()
+        if status == "WAITING" and streams is not None:
+            status = await _followed(streams, place["eventsURL"], headers)
         while status == "WAITING":
             await asyncio.sleep(poll)
             answer = await _retried(lambda: http.get(place["statusURL"], headers=headers))
@@ -148,9 +169,15 @@ async def hot_sale(base: str, shoppers: list[Shopper], item_id: int, args) -> li
         max_keepalive_connections=args.contention_concurrency,
         keepalive_expiry=1.0,
     )
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http:
+    # One connection per follower: a stream holds its connection until the ticket moves on.
+    stream_limits = httpx.Limits(max_connections=len(shoppers) + 10)
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as http,
+        httpx.AsyncClient(base_url=base, timeout=300, limits=stream_limits) as streams,
+    ):
+        follow = streams if args.follow == "sse" else None
         return await asyncio.gather(
-            *(hot_shopper(http, s, item_id, args.poll_seconds) for s in shoppers)
+            *(hot_shopper(http, follow, s, item_id, args.poll_seconds) for s in shoppers)
         )
 
 
@@ -213,7 +240,7 @@ def run_hot(args: argparse.Namespace) -> dict:
             assert switched.status_code == 200 and switched.json()["gateRunning"], switched.text
             log(
                 f"hot: {count} shoppers join the line for {units} units "
-                f"(admission {args.admission_rate}/s, polling every {args.poll_seconds} s) ..."
+                f"(admission {args.admission_rate}/s, following by {args.follow}) ..."
             )
             meter.start()
             with StockWatch(dsn, hot_id) as hot_watch:
@@ -246,6 +273,7 @@ def run_hot(args: argparse.Namespace) -> dict:
         "shoppers": count,
         "units": units,
         "admission_rate_per_s": args.admission_rate,
+        "follow": args.follow,
         "poll_seconds": args.poll_seconds,
         "orders": hot_orders,
         "units_ordered": hot_units,
