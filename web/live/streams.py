@@ -73,7 +73,7 @@ class StockStreams:
         self._heartbeat = heartbeat_seconds
         self._render = render_fragment
 
-    def _respond(self, events: AsyncIterator[ServerSentEvent | bytes]) -> EventSourceResponse:
+    def respond(self, events: AsyncIterator[ServerSentEvent | bytes]) -> EventSourceResponse:
         return EventSourceResponse(
             events,
             ping=self._heartbeat,
@@ -105,7 +105,7 @@ class StockStreams:
         if not known:
             self._fanout.unregister(listener)
             return not_found(raw)
-        return self._respond(self._item_stream(listener, item_id, first, resume_from or 0))
+        return self.respond(self._item_stream(listener, item_id, first, resume_from or 0))
 
     async def _item_stream(self, listener: Listener, item_id: int, first, last: int):
         try:
@@ -149,7 +149,7 @@ class StockStreams:
                 f"{', '.join(VIEWS)}",
                 status_code=400,
             )
-        return self._respond(self._page_stream(shown, view))
+        return self.respond(self._page_stream(shown, view))
 
     async def _page_stream(self, rendered: dict[int, int | None], view: str):
         item_ids = sorted(rendered)
