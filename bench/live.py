@@ -1,6 +1,7 @@
 """Live stock at scale: N SSE clients on one item while shoppers buy it, and search beside.
 
-`python -m bench.live [--clients 1000] [--seconds 20] [--shoppers 4] [--search-clients 4]`
+`python -m bench.live [--clients 1000] [--seconds 20] [--search-rate 20] [--change-rate 8]`
+`python -m bench.live --closed-loop [--shoppers 4] [--search-clients 4]`
 
 A fresh embedded stack on free ports, a synthetic catalogue plus one "hot" item with
 plenty of units, `shopflow worker`, `shopflow stock-relay` and the web tier exactly as
@@ -15,10 +16,20 @@ same length, in the same run:
 3. the baseline again, streams closed (the machine's other load drifts: the search
    baseline is phases 1 and 3 together, and each is printed).
 
+Open loop (the default): searches are sent at a fixed rate (`--search-rate` per second,
+each timed from the moment it was due, so a stalled server shows as latency rather than
+as fewer requests) and stock changes made at a fixed rate (`--change-rate` per second:
+BEGIN and CANCEL are one change each), so every phase offers the same work and the
+search p99 compares like with like. The defaults leave the box headroom without
+streams. `--closed-loop` is the earlier mode: `--shoppers` and `--search-clients`
+threads as fast as they can; on a saturated machine its search p99 measures the
+length of the run queue, not what the streams take from search.
+
 Reported: fan-out latency from the change (written by the committing transaction,
 `changedAt`) to each client (p50/p99), the share of clients that saw every change
 made while they were connected, search p50/p99 in both phases and their ratio, and
-CPU seconds per process for each phase. The last line is JSON.
+CPU seconds per process for each phase with the machine's busy share
+(`*_machine_busy_share`: busy CPU-s / available CPU-s). The last line is JSON.
 """
 
 from __future__ import annotations
@@ -32,6 +43,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import datetime
@@ -139,6 +151,109 @@ def search_load(base: str, clients: int, seconds: float) -> list[float]:
     return samples
 
 
+def _due_times(rate: float, seconds: float):
+    """Unix-monotonic instants at a fixed `rate` per second for `seconds`."""
+    start = time.monotonic()
+    for k in range(int(rate * seconds)):
+        yield start + k / rate
+
+
+def open_search_load(base: str, rate: float, seconds: float) -> list[float]:
+    """Latencies (s) of searches sent at `rate` per second, each from when it was due."""
+    samples: list[float] = []
+    lock = threading.Lock()
+    local = threading.local()
+    rng = random.Random(SEED)
+
+    def one(due: float, params: dict) -> None:
+        http = getattr(local, "http", None)
+        if http is None:
+            http = local.http = httpx.Client(base_url=base, timeout=30)
+        answer = http.get("/api/v1/items", params=params)
+        if answer.status_code == 200:
+            with lock:
+                samples.append(time.monotonic() - due)
+
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        for due in _due_times(rate, seconds):
+            params = {"query": rng.choice(QUERIES), "limit": "20"}
+            if rng.random() < 0.5:  # half new searches (cache misses), half popular
+                params["maxPrice"] = str(rng.randrange(1_000, 500_000))
+            time.sleep(max(0.0, due - time.monotonic()))
+            pool.submit(one, due, params)
+    return samples
+
+
+class OpenShoppers:
+    """Stock changes of the hot item at a fixed rate: a BEGIN, then a CANCEL, by whichever
+    shopper is free (each is one change), until stopped."""
+
+    def __init__(self, base: str, shoppers: list[Shopper], item_id: int, rate: float) -> None:
+        self._base, self._item, self._rate = base, item_id, rate
+        self._free: list[Shopper] = list(shoppers)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self.changes = 0
+        self.errors = 0
+        self.skipped = 0  # due while every shopper was busy
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._pool = ThreadPoolExecutor(max_workers=len(shoppers))
+        for shopper in shoppers:
+            with httpx.Client(base_url=base, timeout=60) as http:
+                http.patch(
+                    "/api/v1/cart?op=ADD",
+                    json={"itemID": item_id, "quantity": 1},
+                    headers={"Authorization": f"Bearer {shopper.token}"},
+                )
+
+    def _run(self) -> None:
+        # A change every 1/rate s: a BEGIN, and its CANCEL half a period later.
+        period = 2 / self._rate
+        due = time.monotonic()
+        while not self._stop.is_set():
+            time.sleep(max(0.0, due - time.monotonic()))
+            with self._lock:
+                shopper = self._free.pop() if self._free else None
+            if shopper is None:
+                self.skipped += 1
+            else:
+                self._pool.submit(self._cycle, shopper, period / 2)
+            due += period
+
+    def _cycle(self, shopper: Shopper, pause: float) -> None:
+        headers = {"Authorization": f"Bearer {shopper.token}"}
+        try:
+            with httpx.Client(base_url=self._base, timeout=60, headers=headers) as http:
+                begun = http.post("/api/v1/checkout?op=BEGIN", json=None)
+                if begun.status_code != 201:
+                    self._count(errors=1)
+                    return
+                self._count(changes=1)
+                time.sleep(pause)
+                cancelled = http.post(
+                    "/api/v1/checkout?op=CANCEL", json={"checkoutID": begun.json()["checkoutID"]}
+                )
+                ok = cancelled.status_code == 200
+                self._count(changes=int(ok), errors=int(not ok))
+        finally:
+            with self._lock:
+                self._free.append(shopper)
+
+    def _count(self, changes: int = 0, errors: int = 0) -> None:
+        with self._lock:
+            self.changes += changes
+            self.errors += errors
+
+    def __enter__(self) -> OpenShoppers:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+        self._pool.shutdown(wait=True)
+
+
 def changes_of(settings: Settings, item_id: int) -> dict[int, float]:
     """Every change of the item in the feed: event id -> when it was written (unix s)."""
     client = redis.Redis.from_url(settings.redis_url)
@@ -150,10 +265,29 @@ def changes_of(settings: Settings, item_id: int) -> dict[int, float]:
     return out
 
 
+def load_phase(args: argparse.Namespace, base: str, shoppers: list[Shopper], hot: int):
+    """One phase's load: (search latencies, stock changes made)."""
+    if args.closed_loop:
+        with Shoppers(base, shoppers, hot) as buying:
+            samples = search_load(base, args.search_clients, args.seconds)
+        return samples, buying.cycles * 2
+    with OpenShoppers(base, shoppers, hot, args.change_rate) as buying:
+        samples = open_search_load(base, args.search_rate, args.seconds)
+    return samples, buying.changes
+
+
+def busy_share(cpu: dict) -> float:
+    return round(cpu["machine_busy"] / max(cpu["machine_capacity"], 1e-9), 3)
+
+
 def run(args: argparse.Namespace) -> dict:
     from entrypoints.gunicorn import venv_bin
 
-    result: dict = {"clients": args.clients, "seconds": args.seconds, "shoppers": args.shoppers}
+    result: dict = {"clients": args.clients, "seconds": args.seconds}
+    if args.closed_loop:
+        result.update(mode="closed", shoppers=args.shoppers, search_clients=args.search_clients)
+    else:
+        result.update(mode="open", search_rate=args.search_rate, change_rate=args.change_rate)
     with bench_stack() as settings:
         hot = load(settings, args.items)
         shoppers = create_shoppers(settings, args.shoppers * 2, "live")
@@ -190,10 +324,10 @@ def run(args: argparse.Namespace) -> dict:
 
             log(f"phase 1: {args.seconds} s of shoppers + search, no streams")
             meter.start()
-            with Shoppers(base, shoppers[: args.shoppers], hot) as buying:
-                idle = search_load(base, args.search_clients, args.seconds)
+            idle, result["baseline_changes"] = load_phase(
+                args, base, shoppers[: args.shoppers], hot
+            )
             result["baseline_cpu_s"] = meter.stop()
-            result["baseline_changes"] = buying.cycles * 2
 
             log(f"phase 2: {args.clients} SSE clients connect ...")
             out = settings.var_dir / "live-clients.json"
@@ -206,8 +340,7 @@ def run(args: argparse.Namespace) -> dict:
             log(f"clients: {ready}; {args.seconds} s of shoppers + search + streams")
             connected_at = time.time()
             meter.start()
-            with Shoppers(base, shoppers[args.shoppers :], hot) as buying:
-                busy = search_load(base, args.search_clients, args.seconds)
+            busy, result["streams_changes"] = load_phase(args, base, shoppers[args.shoppers :], hot)
             result["streams_cpu_s"] = meter.stop()
             stopped_at = time.time()
             time.sleep(3)  # let the last changes reach everyone
@@ -219,9 +352,10 @@ def run(args: argparse.Namespace) -> dict:
             # processes drifts, and a baseline on both sides shows by how much.
             log(f"phase 3: {args.seconds} s of shoppers + search, streams closed")
             meter.start()
-            with Shoppers(base, shoppers[: args.shoppers], hot):
-                after = search_load(base, args.search_clients, args.seconds)
+            after, result["after_changes"] = load_phase(args, base, shoppers[: args.shoppers], hot)
             result["after_cpu_s"] = meter.stop()
+        for phase in ("baseline", "streams", "after"):
+            result[f"{phase}_machine_busy_share"] = busy_share(result[f"{phase}_cpu_s"])
 
         written = changes_of(settings, hot)
     expected = {e for e, at in written.items() if connected_at + 1 <= at <= stopped_at}
@@ -259,13 +393,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--shoppers", type=int, default=4)
-    parser.add_argument("--search-clients", type=int, default=4)
+    parser.add_argument(
+        "--closed-loop",
+        action="store_true",
+        help="shoppers and search clients as fast as they can (the earlier mode)",
+    )
+    parser.add_argument("--search-rate", type=float, default=20, help="open loop: searches/s")
+    parser.add_argument("--change-rate", type=float, default=8, help="open loop: changes/s")
+    parser.add_argument("--shoppers", type=int, default=8, help="shoppers per phase")
+    parser.add_argument("--search-clients", type=int, default=4, help="closed loop only")
     parser.add_argument("--items", type=int, default=5_000)
     parser.add_argument("--web-workers", type=int, default=2)
     result = run(parser.parse_args())
-    for phase in ("baseline_cpu_s", "streams_cpu_s", "after_cpu_s"):
-        log(f"{phase}: {result[phase]}")
+    for phase in ("baseline", "streams", "after"):
+        log(
+            f"{phase}: machine busy {result[f'{phase}_machine_busy_share']:.0%}, "
+            f"CPU-s {result[f'{phase}_cpu_s']}"
+        )
     print(json.dumps(result, separators=(",", ":")))
 
 

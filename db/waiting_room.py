@@ -12,6 +12,11 @@ script below touches one slot and runs atomically:
                             admittedUntil, checkoutID
     wr:{N}:u:<userID> the user's latest ticket for the item (joining twice returns it)
 
+Whenever the line moves (admissions, lapsed admissions, a sell-out, the item switched
+off) the script that moved it publishes the item id on the pub/sub channel `wr:moved`
+(`MOVED_CHANNEL`), in the same atomic step: the web's ticket streams (web/live/tickets.py)
+hold one subscription per process and re-read the places of the tickets they show.
+
 A ticket is admitted into `out` with its window's deadline. The web claims it
 (ADMITTED -> BEGINNING) before BEGIN and marks it BEGUN once the stock is held (score
 0: settled on the gatekeeper's next tick). Only the gatekeeper removes tickets from
@@ -34,6 +39,9 @@ ADMITS_KEPT = 50
 # A BEGIN that claimed a ticket has this long to hold the stock (the checkout client
 # gives up after 40 s); after it the claim counts as begun (any hold shows in stock).
 CLAIM_MS = 60_000
+# Pub/sub channel, message = the item id: the item's line moved (published by the scripts).
+MOVED_CHANNEL = "wr:moved"
+_PUBLISH_MOVED = "redis.call('PUBLISH', '" + MOVED_CHANNEL + "', string.match(p, '{wr:(%d+)}'))"
 
 
 def prefix(item_id: int) -> str:
@@ -141,6 +149,7 @@ for _, tid in ipairs(redis.call('ZRANGEBYSCORE', p .. 'out', '-inf', now)) do
   end
   redis.call('ZREM', p .. 'out', tid)
 end
+if expired > 0 then %PUBLISH_MOVED% end
 local units = 0
 for _, tid in ipairs(redis.call('ZRANGE', p .. 'out', 0, -1)) do
   units = units + (tonumber(redis.call('HGET', p .. 't:' .. tid, 'qty')) or 0)
@@ -173,6 +182,7 @@ while #admitted < max_tickets do
   end
 end
 redis.call('LTRIM', p .. 'admits', 0, tonumber(ARGV[6]) - 1)
+if #admitted > 0 then %PUBLISH_MOVED% end
 return admitted
 """
 
@@ -183,6 +193,7 @@ local tids = redis.call('ZRANGE', p .. 'queue', 0, -1)
 for _, tid in ipairs(tids) do redis.call('HSET', p .. 't:' .. tid, 'state', 'SOLD_OUT') end
 redis.call('DEL', p .. 'queue')
 redis.call('SET', p .. 'soldout', '1')
+if #tids > 0 then %PUBLISH_MOVED% end
 return #tids
 """
 
@@ -195,8 +206,15 @@ for _, tid in ipairs(tids) do
              'admittedUntil', now + window)
 end
 redis.call('DEL', p .. 'queue', p .. 'out', p .. 'soldout')
+if #tids > 0 then %PUBLISH_MOVED% end
 return #tids
 """
+
+
+_SETTLE, _ADMIT, _SELL_OUT, _RELEASE_ALL = (
+    script.replace("%PUBLISH_MOVED%", _PUBLISH_MOVED)
+    for script in (_SETTLE, _ADMIT, _SELL_OUT, _RELEASE_ALL)
+)
 
 
 class WaitingRoom:

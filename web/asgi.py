@@ -2,12 +2,14 @@
 (entrypoints/gunicorn.py).
 
 One origin, two kinds of work:
-- the stock streams (web/live/streams.py) run on the event loop: an open stream
+- the stock streams (web/live/streams.py) and the waiting room's ticket streams
+  (web/live/tickets.py) run on the event loop: an open stream
   costs a coroutine and a socket, not a thread, so a thousand of them fit in a
   couple of processes;
 - everything else is the Flask storefront, mounted through a2wsgi's WSGIMiddleware,
   which runs each request on a thread pool of its own, as gunicorn's threads did.
-Each process holds one Redis subscription for all its streams (web/live/fanout.py),
+Each process holds one Redis subscription for all its streams (web/live/fanout.py:
+stock changes and the waiting room's "line moved"),
 opened at start-up (lifespan) and closed at shutdown. Built on import, like
 web/wsgi.py: gunicorn imports this once per worker, after forking.
 """
@@ -28,6 +30,15 @@ from web import create_app
 from web.live.fanout import StockFanout
 from web.live.fragments import fragment_renderer
 from web.live.streams import ITEM_EVENTS_PATH, StockStreams
+from web.live.tickets import (
+    API_TICKET_EVENTS_PATH,
+    PAGE_TICKET_EVENTS_PATH,
+    TicketStreams,
+    TicketWatch,
+)
+
+# The /api/v1 routes served here rather than by Flask (the OpenAPI coverage test reads it).
+API_STREAM_PATHS = (ITEM_EVENTS_PATH, API_TICKET_EVENTS_PATH)
 
 
 def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starlette:
@@ -35,8 +46,11 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starle
     services = flask_app.extensions["shopflow"]
     keys = StockFeedKeys(settings.stock_feed_namespace)
     # Separate clients: the subscription holds its connection for good.
-    fanout = StockFanout(aioredis.Redis.from_url(settings.redis_url), keys)
     reads = aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    tickets = TicketWatch(reads, settings.hot_admission_rate)
+    fanout = StockFanout(
+        aioredis.Redis.from_url(settings.redis_url), keys, also=[tickets.channel()]
+    )
     streams = StockStreams(
         fanout=fanout,
         redis_client=reads,
@@ -45,13 +59,16 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starle
         heartbeat_seconds=settings.sse_heartbeat_seconds,
         render_fragment=fragment_renderer(flask_app),
     )
+    ticket_streams = TicketStreams(watch=tickets, flask_app=flask_app, respond=streams.respond)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         await fanout.start()
+        await tickets.start()
         try:
             yield
         finally:
+            await tickets.stop()
             await fanout.stop()
             await reads.aclose()
             services.close()
@@ -60,6 +77,8 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starle
         routes=[
             Route(ITEM_EVENTS_PATH, streams.item_events),
             Route("/live/stock", streams.page_events),
+            Route(API_TICKET_EVENTS_PATH, ticket_streams.api_events),
+            Route(PAGE_TICKET_EVENTS_PATH, ticket_streams.page_events),
             Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
         ],
         lifespan=lifespan,

@@ -30,6 +30,11 @@ def stock_label(stock: int | None) -> str:
     return "In stock"
 
 
+def wait_phrase(seconds: int) -> str:
+    """The waiting room's estimated wait, as its page says it (and its live stream sends)."""
+    return f"about {seconds} second{'' if seconds == 1 else 's'}"
+
+
 def stock_level(stock: int | None) -> str:
     """A CSS modifier: out, low or ok."""
     if not stock or stock <= 0:
@@ -57,5 +62,9 @@ def now_iso() -> str:
 
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money, stars=stars, stock_label=stock_label, stock_level=stock_level
+        money=money,
+        stars=stars,
+        stock_label=stock_label,
+        stock_level=stock_level,
+        wait_phrase=wait_phrase,
     )

@@ -28,9 +28,9 @@ def app_routes() -> set[tuple[str, str]]:
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)
     # The SSE streams are routes of the ASGI app beside Flask (web/asgi.py).
-    from web.live.streams import ITEM_EVENTS_PATH
+    from web.asgi import API_STREAM_PATHS
 
-    routes = {(re.sub(r"\{[^}]+\}", "{}", ITEM_EVENTS_PATH), "get")}
+    routes = {(re.sub(r"\{[^}]+\}", "{}", path), "get") for path in API_STREAM_PATHS}
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/v1"):
             path = re.sub(r"<[^>]+>", "{}", rule.rule)

@@ -116,10 +116,26 @@ class World:
 
     def stream(self, item: str) -> _StreamAnswer:
         """The head of a stock stream (an endless body): its status and, if not 200, body."""
+        return self._stream_head(f"{self.stream_server.url}/api/v1/items/{item}/stock/events")
+
+    @cached_property
+    def shop_server(self):
+        """The store on one origin on the checkout database (waiting-room tickets' streams)."""
+        from tests.live_server import ServerThread
+
+        server = ServerThread(self.fixture("checkout_settings"))
+        self.request.addfinalizer(server.stop)
+        return server
+
+    def ticket_stream(self, path: str, shopper: ApiShopper | None = None) -> _StreamAnswer:
+        headers = shopper.headers if shopper else {}
+        return self._stream_head(self.shop_server.url + path, headers)
+
+    @staticmethod
+    def _stream_head(url: str, headers: dict[str, str] | None = None) -> _StreamAnswer:
         import httpx
 
-        url = f"{self.stream_server.url}/api/v1/items/{item}/stock/events"
-        with httpx.stream("GET", url, timeout=30) as answer:
+        with httpx.stream("GET", url, headers=headers or {}, timeout=30) as answer:
             body = b"" if answer.status_code == 200 else answer.read()
             return _StreamAnswer(answer.status_code, body)
 
@@ -376,6 +392,15 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ),
     ("get", "/api/v1/waiting-room/tickets/{ticketID}", 404): lambda w: w.get(
         "/api/v1/waiting-room/tickets/nope", w.shopper()
+    ),
+    ("get", "/api/v1/waiting-room/tickets/{ticketID}/events", 200): lambda w: _join_hot_line(
+        w, lambda shopper, place: w.ticket_stream(place["eventsURL"], shopper)
+    ),
+    ("get", "/api/v1/waiting-room/tickets/{ticketID}/events", 401): lambda w: w.ticket_stream(
+        "/api/v1/waiting-room/tickets/nope/events"
+    ),
+    ("get", "/api/v1/waiting-room/tickets/{ticketID}/events", 404): lambda w: w.ticket_stream(
+        "/api/v1/waiting-room/tickets/nope/events", w.shopper()
     ),
     ("put", "/api/v1/items/{itemID}/hot", 200): lambda w: _hot(w, w.item(), False),
     ("put", "/api/v1/items/{itemID}/hot", 400): lambda w: w.shop.put(

@@ -87,8 +87,11 @@ def test_begin_for_a_hot_item_opens_a_waiting_page_that_moves_on_to_checkout_by_
     assert stock_of(item) == 1  # nothing held for the browser's shopper
 
     page = html(browser.client.get(waiting_path))
-    assert 'data-status="WAITING"' in page and 'data-test="position">1<' in page
-    assert f'hx-get="{waiting_path}/status"' in page and 'hx-trigger="every 1s"' in page
+    assert 'data-status="WAITING"' in page and 'sse-swap="position" hx-swap="innerHTML">1<' in page
+    # It follows its ticket's stream; a status event (or a failed stream) fetches the part.
+    assert f'sse-connect="{waiting_path}/events"' in page and 'hx-ext="sse"' in page
+    assert f'hx-get="{waiting_path}/status"' in page and 'hx-trigger="sse:status, ' in page
+    assert 'sse-swap="position"' in page and 'sse-swap="wait"' in page
     fragment = html(browser.client.get(waiting_path + "/status", headers={"HX-Request": "true"}))
     assert "<html" not in fragment and 'data-status="WAITING"' in fragment
     # Someone else's waiting page is nobody's.
@@ -105,7 +108,7 @@ def test_begin_for_a_hot_item_opens_a_waiting_page_that_moves_on_to_checkout_by_
 
     part = until(admitted, what="the browser's shopper admitted")
     assert 'hx-post="/checkout"' in part and 'hx-trigger="load"' in part
-    assert "every 1s" not in part  # polling stops
+    assert "sse-connect" not in part  # the stream closes with the waiting part
     onwards = browser.post("/checkout", htmx=True)  # what hx-trigger="load" sends
     assert onwards.status_code == 200, html(onwards)
     assert onwards.headers["HX-Redirect"].startswith("/checkout/")

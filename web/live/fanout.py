@@ -6,6 +6,9 @@ stream then drops any change it has already sent (ids grow per item). A listener
 that falls far behind (a stalled client), and every listener after the subscription
 had to reconnect, is told to resync: it re-reads what it missed from the item's
 Redis stream (or the current stock) instead of trusting a gap-free feed.
+
+The same subscription carries other channels a process listens to (`also`): the
+waiting room's "line moved" messages for the ticket streams (web/live/tickets.py).
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -58,10 +62,24 @@ class Listener:
         return changes, resync
 
 
+@dataclass(frozen=True)
+class Channel:
+    """Another channel on the process's one subscription: each message's data goes to
+    `on_message`; `on_reconnect` runs after the subscription had to be opened again
+    (messages may have been missed meanwhile)."""
+
+    name: str
+    on_message: Callable[[bytes], None]
+    on_reconnect: Callable[[], None]
+
+
 class StockFanout:
-    def __init__(self, client: aioredis.Redis, keys: StockFeedKeys) -> None:
+    def __init__(
+        self, client: aioredis.Redis, keys: StockFeedKeys, also: Iterable[Channel] = ()
+    ) -> None:
         self.client = client
         self.keys = keys
+        self._also = {channel.name: channel for channel in also}
         self._listeners: dict[int, set[Listener]] = {}
         self._task: asyncio.Task | None = None
         self.subscribed = asyncio.Event()
@@ -111,15 +129,21 @@ class StockFanout:
         while True:
             try:
                 async with self.client.pubsub(ignore_subscribe_messages=True) as pubsub:
-                    await pubsub.subscribe(self.keys.channel)
+                    await pubsub.subscribe(self.keys.channel, *self._also)
                     self.subscribed.set()
                     if not first:  # whatever was published while we were away
                         for group in list(self._listeners.values()):
                             for listener in group:
                                 listener.ask_resync()
+                        for channel in self._also.values():
+                            channel.on_reconnect()
                     first = False
                     async for message in pubsub.listen():
                         if message.get("type") != "message":
+                            continue
+                        other = self._also.get(_text(message.get("channel")))
+                        if other is not None:
+                            other.on_message(message["data"])
                             continue
                         try:
                             self.dispatch(StockChange.from_message(message["data"]))
@@ -131,3 +155,7 @@ class StockFanout:
                 self.subscribed.clear()
                 log.warning("stock feed subscription lost (%s); reconnecting", exc)
                 await asyncio.sleep(RECONNECT_SECONDS)
+
+
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode() if isinstance(value, bytes) else value

@@ -37,6 +37,7 @@ from web.live.fanout import Listener, StockFanout
 ITEM_EVENTS_PATH = "/api/v1/items/{item_id}/stock/events"
 _ITEM_ID = re.compile(r"[0-9]{1,19}")
 MAX_PAGE_ITEMS = 100
+PAGE_EVENTS_KEPT = 4096
 VIEWS = ("item", "card")
 
 
@@ -72,8 +73,9 @@ class StockStreams:
         self._sessions = sessions
         self._heartbeat = heartbeat_seconds
         self._render = render_fragment
+        self._page_events: dict[tuple[str, int, int], bytes] = {}
 
-    def _respond(self, events: AsyncIterator[ServerSentEvent | bytes]) -> EventSourceResponse:
+    def respond(self, events: AsyncIterator[ServerSentEvent | bytes]) -> EventSourceResponse:
         return EventSourceResponse(
             events,
             ping=self._heartbeat,
@@ -105,7 +107,7 @@ class StockStreams:
         if not known:
             self._fanout.unregister(listener)
             return not_found(raw)
-        return self._respond(self._item_stream(listener, item_id, first, resume_from or 0))
+        return self.respond(self._item_stream(listener, item_id, first, resume_from or 0))
 
     async def _item_stream(self, listener: Listener, item_id: int, first, last: int):
         try:
@@ -149,7 +151,20 @@ class StockStreams:
                 f"{', '.join(VIEWS)}",
                 status_code=400,
             )
-        return self._respond(self._page_stream(shown, view))
+        return self.respond(self._page_stream(shown, view))
+
+    def _page_event(self, view: str, item_id: int, stock: int) -> bytes:
+        """The encoded `stock-<itemID>` event: rendered and encoded once per process and
+        (view, item, stock), the same bytes for every page that shows the item."""
+        key = (view, item_id, stock)
+        encoded = self._page_events.get(key)
+        if encoded is None:
+            if len(self._page_events) >= PAGE_EVENTS_KEPT:
+                self._page_events.clear()
+            html = self._render(view, item_id, stock)
+            encoded = ServerSentEvent(html, event=f"stock-{item_id}").encode()
+            self._page_events[key] = encoded
+        return encoded
 
     async def _page_stream(self, rendered: dict[int, int | None], view: str):
         item_ids = sorted(rendered)
@@ -169,11 +184,9 @@ class StockStreams:
                     shown[change.item_id] = (event_id, change.stock)
                     if before is not None and _looks_alike(view, before[1], change.stock):
                         continue
-                    html = self._render(view, change.item_id, change.stock)
-                    yield ServerSentEvent(html, event=f"stock-{change.item_id}")
+                    yield self._page_event(view, change.item_id, change.stock)
                     if before is not None and (before[1] > 0) != change.in_stock:
-                        state = "in" if change.in_stock else "out"
-                        yield ServerSentEvent(state, event=f"availability-{change.item_id}")
+                        yield _availability_event(change.item_id, change.in_stock)
                 changes, resync = await listener.next_batch()
 
 
@@ -211,6 +224,11 @@ def _api_event(change: StockChange) -> bytes:
     """The encoded event, once per process and change however many streams send it."""
     data = json.dumps(change.data(), separators=(",", ":"))
     return ServerSentEvent(data, id=str(change.event_id)).encode()
+
+
+@functools.lru_cache(maxsize=1024)
+def _availability_event(item_id: int, in_stock: bool) -> bytes:
+    return ServerSentEvent("in" if in_stock else "out", event=f"availability-{item_id}").encode()
 
 
 def _stock_of(sessions: sessionmaker[Session], item_ids: list[int]) -> dict[int, int]:

@@ -1,16 +1,19 @@
 """The waiting room in the browser.
 
     GET  /checkout/waiting/<ticketID>          the waiting page (its owner only)
-    GET  /checkout/waiting/<ticketID>/status   the live part, polled every second by htmx
+    GET  /checkout/waiting/<ticketID>/status   the live part alone (fetched on a status change)
+    GET  /checkout/waiting/<ticketID>/events   its stream: web/live/tickets.py, beside Flask
     GET  /staff/hot-items                      staff: hot items, their lines, switch off/on
     POST /staff/hot-items                      staff: item_id, enabled=1|0
 
 "Begin checkout" on the cart page sends a shopper whose cart holds a hot item here
-(web/checkout/routes.py). While WAITING the status part re-reads itself every second
-(position, estimated wait). Once ADMITTED it posts the cart's "Begin checkout" form by
-itself (`hx-trigger="load"`), which holds the stock and moves on to the checkout page;
-without JavaScript the shopper presses the same button. SOLD_OUT and EXPIRED stop the
-polling and say so.
+(web/checkout/routes.py). While WAITING the status part follows the ticket's stream
+(Server-Sent Events through the htmx SSE extension): position and estimated wait change
+in place; a status change fetches the part again, and so does a stream that failed,
+after FALLBACK_SECONDS (a slow poll only while the stream is down). Once ADMITTED it
+posts the cart's "Begin checkout" form by itself (`hx-trigger="load"`), which holds the
+stock and moves on to the checkout page; without JavaScript the shopper presses the
+same button. SOLD_OUT and EXPIRED say so.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from web.waiting_room.gatekeeper import UnknownItem, switch
 bp = Blueprint("waiting_room", __name__)
 keep_private(bp)
 
-POLL_SECONDS = 1
+FALLBACK_SECONDS = 10
 
 
 @bp.get("/checkout/waiting/<ticket_id>")
@@ -91,7 +94,7 @@ def _status_page(ticket_id: str) -> Response:
             "waiting_room/partials/status.html",
             status=404,
             place=None,
-            poll_seconds=POLL_SECONDS,
+            fallback_seconds=FALLBACK_SECONDS,
         )
     with services().sessions() as session:
         from db.models import Item
@@ -102,7 +105,7 @@ def _status_page(ticket_id: str) -> Response:
         "waiting_room/partials/status.html",
         place=place_of(ticket),
         item_name=item.name if item else f"item #{ticket.item_id}",
-        poll_seconds=POLL_SECONDS,
+        fallback_seconds=FALLBACK_SECONDS,
     )
 
 

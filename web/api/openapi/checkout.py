@@ -146,7 +146,8 @@ PATHS = {
                 "202": {
                     "description": "BEGIN for a cart holding a hot item, without an admitted "
                     "ticket: a place in its waiting line, nothing held (joining again answers "
-                    "the same ticket). Poll `statusURL`; once ADMITTED, BEGIN again.",
+                    "the same ticket). Follow `eventsURL` (or poll `statusURL`); once ADMITTED, "
+                    "BEGIN again.",
                     **json_body(ref("WaitingTicket")),
                 },
                 **errors(

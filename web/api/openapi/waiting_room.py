@@ -22,6 +22,11 @@ SCHEMAS = {
             "position": nullable({"type": "integer", "minimum": 1}),
             "estimatedWaitSeconds": {"type": "integer", "minimum": 0},
             "statusURL": {"type": "string"},
+            "eventsURL": {
+                "type": "string",
+                "description": "The ticket's live stream (Server-Sent Events): follow it "
+                "instead of polling statusURL.",
+            },
             "admittedUntil": nullable(ISO_INSTANT),
             "itemID": ID_INT,
             "quantity": {"type": "integer", "minimum": 1},
@@ -62,6 +67,31 @@ PATHS = {
             "parameters": [path_param("ticketID", {"type": "string"}, "From BEGIN's 202 answer.")],
             "responses": {
                 "200": {"description": "The ticket.", **json_body(ref("WaitingTicket"))},
+                **errors(401, 404, _404="No such ticket for this shopper."),
+            },
+        }
+    },
+    "/api/v1/waiting-room/tickets/{ticketID}/events": {
+        "get": {
+            "operationId": "streamWaitingTicket",
+            "tags": ["checkout"],
+            "summary": "Where a waiting-room ticket stands, live (Server-Sent Events)",
+            "description": "The eventsURL of BEGIN's 202, served beside Flask on the same "
+            "origin (web/live/tickets.py, docs/waiting-room.md). Every event has an `id:` "
+            "(growing per stream) and `data: {ticketID, status, position, "
+            "estimatedWaitSeconds, admittedUntil, itemID}`; the first is where the ticket "
+            "stands now, then one whenever its status, position or estimated wait changes "
+            "(an admission ahead, a sell-out: WAITING tickets are told SOLD_OUT within "
+            "moments). After SOLD_OUT or EXPIRED nothing changes: close the stream. A "
+            "comment line at least every 15 s (`SSE_HEARTBEAT_SECONDS`) keeps proxies "
+            "open. The ticket's owner only: anyone else's ticket is a 404, as on statusURL.",
+            "security": BEARER,
+            "parameters": [path_param("ticketID", {"type": "string"}, "From BEGIN's 202 answer.")],
+            "responses": {
+                "200": {
+                    "description": "An endless `text/event-stream` (`Cache-Control: no-store`).",
+                    "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                },
                 **errors(401, 404, _404="No such ticket for this shopper."),
             },
         }
