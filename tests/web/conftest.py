@@ -93,7 +93,7 @@ def fast_app() -> Iterator[Flask]:
     from tests.web.fakes import fake_services, fake_settings
 
     settings = fake_settings()
-    app = create_app(settings, stack_settings=fake_services(settings))
+    app = create_app(settings, services=fake_services(settings))
     app.config["TESTING"] = True
     yield app
     app.extensions["shopflow"].close()
