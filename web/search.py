@@ -15,6 +15,7 @@ clicked) counts facets inline; counts are cached apart from the hits either way.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, render_template, request, url_for
@@ -31,6 +32,7 @@ from db.search import (
 from db.search.args import cents_to_dollars_text
 from db.search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, SortOrder
 from web.errors import SEARCH_UNAVAILABLE
+from web.live.streams import MAX_PAGE_ITEMS, parse_item_id
 from web.recommendations import remember_search
 from web.rendering import render, wants_fragment
 from web.services import services
@@ -55,6 +57,7 @@ def results() -> Response:
     typed = request.args.get("query", "")[:MAX_QUERY_LENGTH]
     typing = wants_fragment() and request.htmx.trigger_name == "query"
     try:
+        shown_before = parse_shown(request.args.get("shown", "")) if following_cursor else []
         search_request = parse_search_args(request.args, prices_in="dollars")
         page = services().search.search(
             search_request, with_facets=not (typing or following_cursor)
@@ -65,6 +68,9 @@ def results() -> Response:
         return render(
             "search/index.html", partial, status=503, text=typed, error=SEARCH_UNAVAILABLE
         )
+    # Rows appended by an htmx "Load more" join the stream of the cards above them.
+    stream = CardStream.of(page, shown_before if wants_fragment() else [])
+    next_url = next_page_url(page)
     response = render(
         "search/index.html",
         partial,
@@ -72,7 +78,10 @@ def results() -> Response:
         text=page.query.text,
         page=page,
         query=page.query,
-        next_url=next_page_url(page),
+        next_url=next_url,
+        more_url=next_url and f"{next_url}&{urlencode({'shown': stream.ids_text})}",
+        stream=stream,
+        stream_oob=following_cursor and wants_fragment(),
         min_dollars=cents_to_dollars_text(page.query.min_price),
         max_dollars=cents_to_dollars_text(page.query.max_price),
         sort_labels=SORT_LABELS,
@@ -108,6 +117,51 @@ def facets() -> Response:
     response = Response(html, mimetype="text/html")
     response.headers["Cache-Control"] = "public, max-age=30"
     return response
+
+
+@dataclass(frozen=True)
+class CardStream:
+    """The cards the page's one stock stream names (templates/search/partials/card_stream.html):
+    the cards shown before this page (their stock unsaid, so the stream sends it on
+    connecting: the page may show a change the old stream delivered) and this page's,
+    capped at the most recent MAX_PAGE_ITEMS (the stream's limit): a shopper who loads
+    more than that many cards keeps live updates on the last 100 only."""
+
+    shown: tuple[tuple[int, bool | None], ...]
+
+    @classmethod
+    def of(cls, page: SearchPage, shown_before: list[int]) -> CardStream:
+        items = {item_id: None for item_id in shown_before}
+        for hit in page.hits:
+            items.pop(hit.item_id, None)  # a repeated card counts where it is now
+            items[hit.item_id] = hit.in_stock
+        return cls(tuple(items.items())[-MAX_PAGE_ITEMS:])
+
+    @property
+    def item_ids(self) -> list[int]:
+        return [item_id for item_id, _ in self.shown]
+
+    @property
+    def ids_text(self) -> str:
+        return ",".join(str(item_id) for item_id in self.item_ids)
+
+    @property
+    def query(self) -> str:
+        """The stream's `items`: "12:1,14:0,9" (in stock / out / unsaid)."""
+        return ",".join(
+            str(item_id) if in_stock is None else f"{item_id}:{int(in_stock)}"
+            for item_id, in_stock in self.shown
+        )
+
+
+def parse_shown(raw: str) -> list[int]:
+    """The load-more request's `shown`: the item ids of the cards already on the page."""
+    if not raw:
+        return []
+    ids = [parse_item_id(part) for part in raw.split(",", MAX_PAGE_ITEMS)]
+    if len(ids) > MAX_PAGE_ITEMS or None in ids:
+        raise InvalidSearch(f"shown must be at most {MAX_PAGE_ITEMS} comma-separated item ids")
+    return [item_id for item_id in ids if item_id is not None]
 
 
 def facets_url(query: SearchQuery) -> str:

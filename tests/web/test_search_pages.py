@@ -188,3 +188,40 @@ def test_load_more_rows_never_change_the_address_bar(fast_client):
     next_url = unescape(re.search(r'hx-get="([^"]+)" hx-target="closest li"', first).group(1))
 
     assert "HX-Push-Url" not in fast_client.get(next_url, headers=HTMX).headers
+
+
+def stream_items(page: str) -> str:
+    return unescape(re.search(r'sse-connect="/live/stock\?view=card&amp;items=([^"]*)"', page)[1])
+
+
+def test_load_more_rows_bring_a_stock_stream_naming_every_card_now_shown(fast_client):
+    first = html(fast_client.get("/search", query_string={"limit": "5"}, headers=HTMX))
+    first_ids = item_ids(first)
+    assert stream_items(first) == ",".join(
+        f"{i}:{int(BY_ID[i].total_stock > 0)}" for i in first_ids
+    )
+    more_url = unescape(re.search(r'hx-get="([^"]+)" hx-target="closest li"', first).group(1))
+
+    more = html(fast_client.get(more_url, headers=HTMX))
+
+    new_ids = item_ids(more)
+    assert new_ids and not set(new_ids) & set(first_ids)
+    # The old cards' stock is left unsaid (the stream sends it on connecting).
+    assert stream_items(more) == ",".join(
+        [str(i) for i in first_ids] + [f"{i}:{int(BY_ID[i].total_stock > 0)}" for i in new_ids]
+    )
+    assert 'id="card-stream"' in more and 'hx-swap-oob="true"' in more
+    for item_id in first_ids + new_ids:  # one listener per card, swapping its stock line by id
+        assert f'sse-swap="stock-{item_id}" hx-target="#card-stock-{item_id}"' in more
+    for item_id in new_ids:
+        assert f'id="card-stock-{item_id}"' in more
+
+
+def test_a_forged_list_of_shown_cards_is_a_400_in_place(fast_client):
+    first = html(fast_client.get("/search", query_string={"limit": "5"}, headers=HTMX))
+    more_url = unescape(re.search(r'hx-get="([^"]+)" hx-target="closest li"', first).group(1))
+
+    response = fast_client.get(more_url.replace("shown=", "shown=1%2Cx%2C"), headers=HTMX)
+
+    assert response.status_code == 400
+    assert "shown must be at most 100 comma-separated item ids" in html(response)
