@@ -107,3 +107,50 @@ def test_a_cart_says_out_of_stock_since_you_added_it_while_someone_else_takes_th
     shopper.context.close()
     rival.context.close()
     assert_invariants()
+
+
+def test_a_search_card_that_came_with_load_more_says_out_of_stock_when_its_item_sells_out(
+    live_store, browser, engine, checkout_worker, assert_invariants
+):
+    watcher = browser.new_context().new_page()
+    buyer = browser.new_context().new_page()
+    problems: list[str] = []
+    watcher.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+    watcher.goto(f"{live_store}/search?limit=4")
+    cards = watcher.locator("[data-test=result]")
+    expect(cards).to_have_count(4, timeout=WAIT)
+    watcher.evaluate("window.__sameDocument = true")
+    watcher.get_by_role("link", name="Load more").first.click()
+    expect(cards).to_have_count(8, timeout=WAIT)
+    appended = [
+        int(cards.nth(i).locator(".result__name").get_attribute("href").rsplit("/", 1)[1])
+        for i in range(4, 8)
+    ]
+    with engine.connect() as conn:  # an appended card whose units one cart can take
+        item_id, units = conn.execute(
+            text(
+                "SELECT item_id, stock FROM aggregated_stock "
+                "WHERE item_id = ANY(:ids) AND stock BETWEEN 1 AND 100 ORDER BY stock LIMIT 1"
+            ),
+            {"ids": appended},
+        ).one()
+    card_stock = watcher.locator(f"#card-stock-{item_id} [data-test=card-stock]")
+    expect(card_stock).to_have_text("In stock", timeout=WAIT)
+
+    register(buyer, live_store, f"/items/{item_id}")
+    buyer.get_by_label("Qty").fill(str(units))
+    buyer.get_by_role("button", name="Add to cart").click()
+    expect(buyer.locator("[data-test=cart-message]")).to_contain_text("Added", timeout=WAIT)
+    buyer.goto(f"{live_store}/cart")
+    buyer.get_by_role("button", name="Begin checkout").click()
+    expect(buyer).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"), timeout=WAIT)
+
+    expect(card_stock).to_have_text("Out of stock", timeout=WAIT)
+    buyer.get_by_role("button", name="Cancel checkout").click()
+    expect(card_stock).to_have_text("In stock", timeout=WAIT)
+    assert watcher.evaluate("window.__sameDocument") is True  # never reloaded
+    assert not problems, problems
+    watcher.context.close()
+    buyer.context.close()
+    assert_invariants()
