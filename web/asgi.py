@@ -59,7 +59,7 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starle
         heartbeat_seconds=settings.sse_heartbeat_seconds,
         render_fragment=fragment_renderer(flask_app),
     )
-    ticket_streams = TicketStreams(watch=tickets, flask_app=flask_app, respond=streams.respond)
+    ticket_streams = TicketStreams(watch=tickets, flask_app=flask_app, respond=streams.sse_response)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):

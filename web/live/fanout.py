@@ -52,9 +52,17 @@ class Listener:
         self.resync = True
         self.wake.set()
 
-    async def next_batch(self) -> tuple[list[StockChange], bool]:
-        """Wait for changes; returns (changes, must_resync)."""
-        await self.wake.wait()
+    async def next_batch(self, timeout: float | None = None) -> tuple[list[StockChange], bool]:
+        """Wait for changes; returns (changes, must_resync). After `timeout` seconds
+        without any, returns ([], False): the stream's moment for a heartbeat."""
+        if timeout is None:
+            await self.wake.wait()
+        else:
+            try:
+                async with asyncio.timeout(timeout):
+                    await self.wake.wait()
+            except TimeoutError:
+                return [], False
         self.wake.clear()
         changes = list(self.pending)
         self.pending.clear()

@@ -31,6 +31,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from db.live_stock.feed import StockChange, StockFeedKeys, event_id_of
 from db.models import AggregatedStock
 from web.item_reads import MAX_ITEM_ID, find_stock
+from web.live.event_stream import HEARTBEAT, EventStream
 from web.live.fanout import Listener, StockFanout
 
 # The API stream's route (web/asgi.py); documented in web/api/openapi/items.py.
@@ -72,10 +73,14 @@ class StockStreams:
         self._keys = keys
         self._sessions = sessions
         self._heartbeat = heartbeat_seconds
+        # A stream says something at least this often (0 in the settings: never).
+        self._quiet_after = heartbeat_seconds or None
         self._render = render_fragment
         self._page_events: dict[tuple[str, int, int], bytes] = {}
 
-    def respond(self, events: AsyncIterator[ServerSentEvent | bytes]) -> EventSourceResponse:
+    def sse_response(self, events: AsyncIterator[ServerSentEvent | bytes]) -> EventSourceResponse:
+        """sse-starlette's response, with its own pings: for streams whose source does
+        not time its heartbeats itself (the waiting room's ticket streams)."""
         return EventSourceResponse(
             events,
             ping=self._heartbeat,
@@ -107,7 +112,7 @@ class StockStreams:
         if not known:
             self._fanout.unregister(listener)
             return not_found(raw)
-        return self.respond(self._item_stream(listener, item_id, first, resume_from or 0))
+        return EventStream(self._item_stream(listener, item_id, first, resume_from or 0))
 
     async def _item_stream(self, listener: Listener, item_id: int, first, last: int):
         try:
@@ -115,7 +120,10 @@ class StockStreams:
                 yield _api_event(change)
                 last = max(last, change.event_id)
             while True:
-                changes, resync = await listener.next_batch()
+                changes, resync = await listener.next_batch(self._quiet_after)
+                if not changes and not resync:
+                    yield HEARTBEAT
+                    continue
                 if resync:
                     changes = await self._history(item_id, last) + changes
                 for change in changes:
@@ -151,7 +159,7 @@ class StockStreams:
                 f"{', '.join(VIEWS)}",
                 status_code=400,
             )
-        return self.respond(self._page_stream(shown, view))
+        return EventStream(self._page_stream(shown, view))
 
     def _page_event(self, view: str, item_id: int, stock: int) -> bytes:
         """The encoded `stock-<itemID>` event: rendered and encoded once per process and
@@ -187,7 +195,10 @@ class StockStreams:
                     yield self._page_event(view, change.item_id, change.stock)
                     if before is not None and (before[1] > 0) != change.in_stock:
                         yield _availability_event(change.item_id, change.in_stock)
-                changes, resync = await listener.next_batch()
+                changes, resync = await listener.next_batch(self._quiet_after)
+                while not changes and not resync:
+                    yield HEARTBEAT
+                    changes, resync = await listener.next_batch(self._quiet_after)
 
 
 def _parse_page_items(raw: str) -> dict[int, int | None]:
