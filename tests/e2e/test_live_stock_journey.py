@@ -5,11 +5,12 @@ back: no reload, pushed over SSE through the relay from PostgreSQL."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import text
+
+from tests.e2e.forms import sign_up
 
 pytestmark = pytest.mark.e2e
 # Generous: the machine running the suite may be busy (no timing is asserted).
@@ -17,11 +18,19 @@ WAIT = 20_000
 
 
 def register(page, store: str, next_path: str) -> None:
-    page.goto(f"{store}/register?next={next_path}")
-    page.get_by_label("Email").fill(f"e2e-live-{uuid.uuid4().hex[:10]}@example.com")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{store}{next_path}", timeout=WAIT)
+    sign_up(page, store, "live", next_path)
+
+
+def hold_every_unit(buyer, store: str, item_id: int, units: int) -> None:
+    """A second shopper signs up, puts all `units` in the cart and begins checkout: the
+    hold takes the item's stock to 0 (Cancel checkout gives it back)."""
+    register(buyer, store, f"/items/{item_id}")
+    buyer.get_by_label("Qty").fill(str(units))
+    buyer.get_by_role("button", name="Add to cart").click()
+    expect(buyer.locator("[data-test=cart-message]")).to_contain_text("Added", timeout=WAIT)
+    buyer.goto(f"{store}/cart")
+    buyer.get_by_role("button", name="Begin checkout").click()
+    expect(buyer).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"), timeout=WAIT)
 
 
 def test_one_shopper_takes_the_last_units_and_the_others_page_follows_without_a_reload(
@@ -45,13 +54,7 @@ def test_one_shopper_takes_the_last_units_and_the_others_page_follows_without_a_
     expect(watcher.get_by_role("button", name="Add to cart")).to_be_visible(timeout=WAIT)
     watcher.evaluate("window.__sameDocument = true")
 
-    register(buyer, live_store, f"/items/{item_id}")
-    buyer.get_by_label("Qty").fill(str(units))
-    buyer.get_by_role("button", name="Add to cart").click()
-    expect(buyer.locator("[data-test=cart-message]")).to_contain_text("Added", timeout=WAIT)
-    buyer.goto(f"{live_store}/cart")
-    buyer.get_by_role("button", name="Begin checkout").click()
-    expect(buyer).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"), timeout=WAIT)
+    hold_every_unit(buyer, live_store, item_id, units)
 
     expect(stock_line).to_have_text("Out of stock", timeout=WAIT)
     expect(watcher.locator("[data-test=sold-out]")).to_be_visible(timeout=WAIT)
@@ -91,13 +94,7 @@ def test_a_cart_says_out_of_stock_since_you_added_it_while_someone_else_takes_th
     expect(warning).to_have_count(0, timeout=WAIT)
     shopper.evaluate("window.__sameDocument = true")
 
-    register(rival, live_store, f"/items/{item_id}")
-    rival.get_by_label("Qty").fill(str(units))
-    rival.get_by_role("button", name="Add to cart").click()
-    expect(rival.locator("[data-test=cart-message]")).to_contain_text("Added", timeout=WAIT)
-    rival.goto(f"{live_store}/cart")
-    rival.get_by_role("button", name="Begin checkout").click()
-    expect(rival).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"), timeout=WAIT)
+    hold_every_unit(rival, live_store, item_id, units)
 
     expect(warning).to_have_text("Out of stock since you added it.", timeout=WAIT)
     rival.get_by_role("button", name="Cancel checkout").click()
@@ -138,13 +135,7 @@ def test_a_search_card_that_came_with_load_more_says_out_of_stock_when_its_item_
     card_stock = watcher.locator(f"#card-stock-{item_id} [data-test=card-stock]")
     expect(card_stock).to_have_text("In stock", timeout=WAIT)
 
-    register(buyer, live_store, f"/items/{item_id}")
-    buyer.get_by_label("Qty").fill(str(units))
-    buyer.get_by_role("button", name="Add to cart").click()
-    expect(buyer.locator("[data-test=cart-message]")).to_contain_text("Added", timeout=WAIT)
-    buyer.goto(f"{live_store}/cart")
-    buyer.get_by_role("button", name="Begin checkout").click()
-    expect(buyer).to_have_url(re.compile(r"/checkout/[0-9a-f]{32}$"), timeout=WAIT)
+    hold_every_unit(buyer, live_store, item_id, units)
 
     expect(card_stock).to_have_text("Out of stock", timeout=WAIT)
     buyer.get_by_role("button", name="Cancel checkout").click()
