@@ -8,15 +8,41 @@ the document does not list.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import jsonschema_rs
 import pytest
 
-from stack.ports import free_port
-from tests.web.checkout_calls import DECLINED, ApiShopper, payment, place_order
+from tests.web.checkout_calls import DECLINED, payment
+from tests.web.openapi_world import (
+    HOME_ADDRESS,
+    NO_SUCH_CHECKOUT,
+    NO_SUCH_ITEM,
+    NO_SUCH_WAREHOUSE,
+    World,
+    _address_book_full,
+    _begin_throttled,
+    _deliver,
+    _hot,
+    _join_hot_line,
+    _on_saved_address,
+    _order,
+    _password,
+    _pay,
+    _pay_cancelled,
+    _pay_throttled,
+    _register_throttled,
+    _register_twice,
+    _restock,
+    _restock_key_reused,
+    _ship,
+    _state,
+    _ticket,
+    _token,
+    _token_throttled,
+    _token_without_redis,
+    _wh,
+)
 from tests.web.shoppers import PASSWORD, new_email
 from web.api.openapi import document
 
@@ -26,359 +52,6 @@ pytest_plugins = [
     "tests.web.waiting_room_fixtures",
 ]
 pytestmark = [pytest.mark.web, pytest.mark.integration]
-
-NO_SUCH_CHECKOUT = "0" * 32
-NO_SUCH_ITEM = 999_999_999
-NO_SUCH_WAREHOUSE = 999_999
-
-
-@dataclass
-class _StreamAnswer:
-    """What the table reads of an answer (Flask's test response API), for a real socket."""
-
-    status_code: int
-    body: bytes
-
-    def get_data(self, as_text: bool = False):
-        return self.body.decode() if as_text else self.body
-
-    def get_json(self):
-        import json
-
-        return json.loads(self.body)
-
-
-@dataclass
-class World:
-    """What a provoking request may need, built only when it asks (fixtures by name)."""
-
-    request: pytest.FixtureRequest
-
-    def fixture(self, name: str) -> Any:
-        return self.request.getfixturevalue(name)
-
-    # --- shoppers on the checkout database ---------------------------------------------
-
-    @cached_property
-    def shop(self):
-        return self.fixture("shop")
-
-    def shopper(self, cart: dict[int, int] | None = None) -> ApiShopper:
-        return self.fixture("api_shopper")(cart)
-
-    def item(self, stock: int = 5) -> int:
-        return self.fixture("stock_item")(stock)
-
-    def with_a_checkout(self) -> tuple[ApiShopper, dict]:
-        shopper = self.shopper({self.item(): 1})
-        begun = self.post("/api/v1/checkout?op=BEGIN", shopper)
-        assert begun.status_code == 201, begun.get_json()
-        return shopper, begun.get_json()
-
-    def temporal_down(self):
-        return self.fixture("make_store")(temporal_address=f"127.0.0.1:{free_port()}").test_client()
-
-    def get(self, path: str, shopper: ApiShopper | None = None, client=None, **kwargs):
-        return (client or self.shop).get(path, headers=shopper.headers if shopper else {}, **kwargs)
-
-    def post(self, path: str, shopper: ApiShopper | None = None, client=None, **kwargs):
-        return (client or self.shop).post(
-            path, headers=shopper.headers if shopper else {}, **kwargs
-        )
-
-    def patch(self, path: str, shopper: ApiShopper | None = None, **kwargs):
-        return self.shop.patch(path, headers=shopper.headers if shopper else {}, **kwargs)
-
-    # --- the catalogue (search) ---------------------------------------------------------
-
-    @cached_property
-    def catalogue(self):
-        return self.fixture("client")
-
-    def search_down(self):
-        from dataclasses import replace
-
-        settings = replace(
-            self.fixture("web_settings"), typesense_url=f"http://127.0.0.1:{free_port()}"
-        )
-        return self.fixture("make_app")(settings).test_client()
-
-    @cached_property
-    def stream_server(self):
-        """The store on one origin (web/asgi.py) for the SSE route, on the catalogue's
-        database; stopped when the test ends."""
-        from tests.live_server import ServerThread
-
-        self.fixture("web_catalogue")  # the catalogue loaded
-        server = ServerThread(self.fixture("web_settings"))
-        self.request.addfinalizer(server.stop)
-        return server
-
-    def stream(self, item: str) -> _StreamAnswer:
-        """The head of a stock stream (an endless body): its status and, if not 200, body."""
-        return self._stream_head(f"{self.stream_server.url}/api/v1/items/{item}/stock/events")
-
-    @cached_property
-    def shop_server(self):
-        """The store on one origin on the checkout database (waiting-room tickets' streams)."""
-        from tests.live_server import ServerThread
-
-        server = ServerThread(self.fixture("checkout_settings"))
-        self.request.addfinalizer(server.stop)
-        return server
-
-    def ticket_stream(self, path: str, shopper: ApiShopper | None = None) -> _StreamAnswer:
-        headers = shopper.headers if shopper else {}
-        return self._stream_head(self.shop_server.url + path, headers)
-
-    @staticmethod
-    def _stream_head(url: str, headers: dict[str, str] | None = None) -> _StreamAnswer:
-        import httpx
-
-        with httpx.stream("GET", url, headers=headers or {}, timeout=30) as answer:
-            body = b"" if answer.status_code == 200 else answer.read()
-            return _StreamAnswer(answer.status_code, body)
-
-    # --- warehouse staff ----------------------------------------------------------------
-
-    @cached_property
-    def portal(self):
-        return self.fixture("portal_app").test_client()
-
-    @cached_property
-    def staff(self) -> dict[str, str]:
-        return self.fixture("staff_headers")
-
-    @cached_property
-    def not_staff(self) -> dict[str, str]:
-        return self.fixture("shopper_headers")
-
-    @cached_property
-    def warehouses(self):
-        return self.fixture("world")
-
-    def assigned_suborder(self) -> str:
-        from tests.web.warehouse_world import TACOMA
-
-        world = self.warehouses
-        order_id = world.order({world.item({TACOMA: 5}): 1})
-        (suborder_id,) = world.suborders(order_id)
-        world.wait_queued(TACOMA, suborder_id)
-        return suborder_id
-
-    def cancelled_suborder(self) -> str:
-        from tests.web.warehouse_world import TACOMA
-
-        world = self.warehouses
-        order_id = world.order({world.item({TACOMA: 5}): 1})
-        (suborder_id,) = world.suborders(order_id)
-        world.cancel(order_id)
-        world.suborders(order_id, status="CANCELLED")
-        return suborder_id
-
-    def staff_post(self, path: str, headers: dict[str, str] | None = None, **kwargs):
-        return self.portal.post(path, headers=self.staff if headers is None else headers, **kwargs)
-
-    def staff_get(self, path: str, headers: dict[str, str] | None = None):
-        return self.portal.get(path, headers=self.staff if headers is None else headers)
-
-
-def _token_throttled(w: World):
-    from dataclasses import replace
-
-    app = w.fixture("make_app")(
-        replace(w.fixture("checkout_settings"), login_limit_per_account="1 per minute")
-    )
-    client = app.test_client()
-    body = {"email": new_email("throttled"), "password": "not the password"}
-    for _ in range(5):
-        answer = client.post("/api/v1/auth/token", json=body)
-        if answer.status_code == 429:
-            break
-    return answer
-
-
-def _limited_store(w: World, **limits):
-    return w.fixture("make_store")(**limits).test_client()
-
-
-def _register_throttled(w: World):
-    client = _limited_store(w, register_limit_per_ip="1 per hour")
-    for _ in range(2):
-        answer = client.post(
-            "/api/v1/auth/register",
-            json={"email": new_email("many"), "password": PASSWORD},
-            environ_base={"REMOTE_ADDR": "10.9.9.9"},
-        )
-    return answer
-
-
-def _token_without_redis(w: World):
-    body = {"email": new_email("noredis"), "password": PASSWORD}
-    assert w.post("/api/v1/auth/register", json=body).status_code == 201
-    client = _limited_store(w, redis_url=f"redis://127.0.0.1:{free_port()}/0")
-    return client.post("/api/v1/auth/token", json=body)
-
-
-def _begin_throttled(w: World):
-    client = _limited_store(w, begin_limit_per_user="1 per minute")
-    shopper = w.shopper({w.item(): 1})
-    w.post("/api/v1/checkout?op=BEGIN", shopper, client=client)
-    answer = w.post("/api/v1/checkout?op=BEGIN", shopper, client=client)
-    w.post("/api/v1/checkout?op=CANCEL", shopper)
-    return answer
-
-
-def _pay_throttled(w: World):
-    client = _limited_store(w, payment_limit_per_checkout="1 per hour")
-    shopper, checkout = w.with_a_checkout()
-    url = checkout["paymentInputURL"]
-    assert w.post(url, shopper, client=client, json=payment(DECLINED)).status_code == 402
-    answer = w.post(url, shopper, client=client, json=payment(DECLINED))
-    w.post("/api/v1/checkout?op=CANCEL", shopper)
-    return answer
-
-
-def _password(w: World, current: str = PASSWORD, new: str = "another horse staple"):
-    shopper = w.shopper()
-    return w.post(
-        "/api/v1/auth/password",
-        shopper,
-        json={"currentPassword": current, "newPassword": new},
-    )
-
-
-def _register_twice(w: World):
-    body = {"email": new_email("twice"), "password": PASSWORD}
-    assert w.post("/api/v1/auth/register", json=body).status_code == 201
-    return w.post("/api/v1/auth/register", json=body)
-
-
-def _token(w: World):
-    body = {"email": new_email("token"), "password": PASSWORD}
-    assert w.post("/api/v1/auth/register", json=body).status_code == 201
-    return w.post("/api/v1/auth/token", json=body)
-
-
-def _pay_cancelled(w: World):
-    shopper, checkout = w.with_a_checkout()
-    assert w.post("/api/v1/checkout?op=CANCEL", shopper).status_code == 200
-    return w.post(checkout["paymentInputURL"], shopper, json=payment())
-
-
-def _pay(w: World, number: str = "4242 4242 4242 4242"):
-    shopper, checkout = w.with_a_checkout()
-    return w.post(checkout["paymentInputURL"], shopper, json=payment(number))
-
-
-def _state(w: World):
-    shopper, checkout = w.with_a_checkout()
-    return w.get(f"/api/v1/checkout/{checkout['checkoutID']}", shopper)
-
-
-def _order(w: World):
-    shopper = w.shopper({w.item(): 1})
-    placed = place_order(w.shop, shopper)
-    return w.get(f"/api/v1/orders/{placed['orderID']}", shopper)
-
-
-def _ship(w: World):
-    from tests.web.warehouse_world import TACOMA
-
-    return w.staff_post(f"/api/v1/warehouses/{TACOMA}/suborders/{w.assigned_suborder()}/ship")
-
-
-def _deliver(w: World):
-    from tests.web.warehouse_world import TACOMA
-
-    suborder = w.assigned_suborder()
-    shipped = w.staff_post(f"/api/v1/warehouses/{TACOMA}/suborders/{suborder}/ship")
-    assert shipped.status_code == 200, shipped.get_json()
-    return w.staff_post(f"/api/v1/warehouses/{TACOMA}/suborders/{suborder}/deliver")
-
-
-def _restock(w: World, warehouse: str = "", quantity: int = 3):
-    from tests.web.warehouse_world import TACOMA
-
-    item = w.warehouses.item({TACOMA: 1})
-    return w.staff_post(
-        f"/api/v1/warehouses/{warehouse or TACOMA}/restock",
-        json={"itemID": item, "quantity": quantity},
-    )
-
-
-def _restock_key_reused(w: World):
-    from tests.web.warehouse_world import TACOMA
-
-    item = w.warehouses.item({TACOMA: 1})
-    headers = {**w.staff, "Idempotency-Key": f"delivery-{item}"}
-    path = f"/api/v1/warehouses/{TACOMA}/restock"
-    first = w.staff_post(path, headers, json={"itemID": item, "quantity": 2})
-    assert first.status_code == 200, first.get_json()
-    return w.staff_post(path, headers, json={"itemID": item, "quantity": 5})
-
-
-HOME_ADDRESS = {
-    "name": "Ada Shopper",
-    "line1": "1 Main St",
-    "city": "Seattle",
-    "postalCode": "98101",
-    "country": "US",
-}
-
-
-def _on_saved_address(w: World, method: str, **kwargs):
-    shopper = w.shopper()
-    saved = w.post("/api/v1/addresses", shopper, json=HOME_ADDRESS).get_json()
-    call = getattr(w.shop, method)
-    return call(f"/api/v1/addresses/{saved['addressID']}", headers=shopper.headers, **kwargs)
-
-
-def _address_book_full(w: World):
-    from db.addresses import MAX_ADDRESSES
-
-    shopper = w.shopper()
-    for _ in range(MAX_ADDRESSES):
-        assert w.post("/api/v1/addresses", shopper, json=HOME_ADDRESS).status_code == 201
-    return w.post("/api/v1/addresses", shopper, json=HOME_ADDRESS)
-
-
-def _wh(path: str) -> str:
-    from tests.web.warehouse_world import TACOMA
-
-    return path.format(w=TACOMA, s="no-such-suborder")
-
-
-# --- the waiting room: hot items on the checkout database (tests/web/waiting_room_fixtures.py)
-
-
-def _hot(w: World, item: int, enabled: bool, headers: dict[str, str] | None = None):
-    staff = w.fixture("staff").headers
-    return w.shop.put(
-        f"/api/v1/items/{item}/hot",
-        json={"enabled": enabled},
-        headers=staff if headers is None else headers,
-    )
-
-
-def _join_hot_line(w: World, then: Callable[[ApiShopper, dict], Any] | None = None):
-    """A shopper BEGINs for a hot item (202); the item is switched off again afterwards."""
-    item = w.fixture("new_item")(5)
-    assert _hot(w, item, True).status_code == 200
-    shopper = w.shopper()
-    try:
-        joined = w.post(
-            "/api/v1/checkout?op=BEGIN", shopper, json={"cart": [{"itemID": item, "quantity": 1}]}
-        )
-        assert joined.status_code == 202, joined.get_json()
-        return then(shopper, joined.get_json()) if then else joined
-    finally:
-        assert _hot(w, item, False).status_code == 200
-
-
-def _ticket(w: World):
-    return _join_hot_line(w, lambda shopper, place: w.get(place["statusURL"], shopper))
-
 
 Provoke = Callable[[World], Any]
 
