@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from db.engine import make_engine
 from db.search.live_stock import LiveStockOverlay, stock_engine
+from tests.web.generated_catalogue import load_generated
 
 pytestmark = [pytest.mark.integration]
 
@@ -21,14 +22,9 @@ ITEMS = 50
 
 @pytest.fixture(scope="module")
 def store(isolated_settings):
-    from catalog.generator import generate_items, generate_warehouses
-    from catalog.loader import load_catalog
-
-    settings = isolated_settings("search_live_overlay")
-    warehouses = generate_warehouses(2, 3)
-    items = generate_items(ITEMS, warehouse_ids=[w.id for w in warehouses], seed=3)
-    load_catalog(settings, warehouses, items, total=ITEMS, progress=False)
-    return settings
+    return load_generated(
+        isolated_settings("search_live_overlay"), ITEMS, warehouses=(2, 3), seed=3
+    )
 
 
 def stock_in_database(settings, ids: list[int]) -> dict[int, int]:

@@ -13,6 +13,7 @@ import pytest
 from bench.search import QUERY_MIX, _search_query
 from db.search.typesense_request import hits_search_body
 from db.search_index import make_typesense_client
+from tests.web.generated_catalogue import load_generated
 
 pytestmark = [pytest.mark.integration]
 
@@ -22,14 +23,7 @@ ITEMS = 20_000
 
 @pytest.fixture(scope="module")
 def catalogue(isolated_settings):
-    from catalog.generator import generate_items, generate_warehouses
-    from catalog.loader import load_catalog
-
-    settings = isolated_settings("search_relevance")
-    warehouses = generate_warehouses(4, 7)
-    items = generate_items(ITEMS, warehouse_ids=[w.id for w in warehouses], seed=7)
-    load_catalog(settings, warehouses, items, total=ITEMS, progress=False)
-    return settings
+    return load_generated(isolated_settings("search_relevance"), ITEMS, warehouses=(4, 7), seed=7)
 
 
 def top_ten(client, collection: str, text: str, filters: dict[str, str], **override) -> list[int]:

@@ -47,6 +47,7 @@ from workflows.checkout_messages import (
     AuthorizeRequest,
     AuthorizeResult,
     BeginRequest,
+    CancelRequest,
     CheckoutInput,
     CheckoutView,
     PaymentMethod,
@@ -299,3 +300,15 @@ async def checkout_harness(
         finally:
             handed = [order_workflow_id(order_id) for order_id in store.orders.values()]
             await end_workflows(env.client, [*harness.begun, *handed])
+
+
+def pay_then_cancel(store: FakeStore) -> CheckoutView:
+    """ADA begins for one unit of item 1, pays, then cancels: the final state."""
+
+    async def scenario():
+        async with checkout_harness(store) as h:
+            await h.begin(ADA, {1: 1})
+            await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
+            return await h.handle(ADA).execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
+
+    return run_scenario(scenario)

@@ -13,6 +13,7 @@ from tests.workflows.checkout_fakes import (
     FakeStore,
     checkout_harness,
     pay_request,
+    pay_then_cancel,
     run_scenario,
 )
 from workflows.checkout import CheckoutWorkflow
@@ -44,13 +45,7 @@ def test_a_hold_left_by_a_lost_payment_answer_is_voided_when_the_checkout_expire
 def test_cancelling_after_a_lost_payment_answer_voids_the_hold_too():
     store = FakeStore(stock={1: 3}, lose_authorize_answers=True)
 
-    async def scenario():
-        async with checkout_harness(store) as h:
-            await h.begin(ADA, {1: 1})
-            await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
-            return await h.handle(ADA).execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
-
-    final = run_scenario(scenario)
+    final = pay_then_cancel(store)
 
     assert final.status is CheckoutStatus.CANCELLED
     assert store.charge_statuses() == ["VOIDED"]

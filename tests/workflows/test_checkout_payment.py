@@ -18,6 +18,7 @@ from tests.workflows.checkout_fakes import (
     FakeStore,
     checkout_harness,
     pay_request,
+    pay_then_cancel,
     run_scenario,
     update_error,
 )
@@ -158,13 +159,7 @@ def test_an_order_that_cannot_be_written_gives_back_the_money_and_the_stock():
 def test_cancelling_after_paying_voids_the_authorization():
     store = FakeStore(stock={1: 3})
 
-    async def scenario():
-        async with checkout_harness(store) as h:
-            await h.begin(ADA, {1: 1})
-            await h.handle(ADA).execute_update(CheckoutWorkflow.pay, pay_request(ADA))
-            return await h.handle(ADA).execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
-
-    cancelled = run_scenario(scenario)
+    cancelled = pay_then_cancel(store)
 
     assert cancelled.status is CheckoutStatus.CANCELLED
     assert store.charge_statuses() == ["VOIDED"] and store.stock == {1: 3}
