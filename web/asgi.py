@@ -27,6 +27,7 @@ from starlette.routing import Mount, Route
 from db.live_stock.feed import StockFeedKeys
 from settings import Settings
 from web import create_app
+from web.live.direct_routes import DirectRoutes
 from web.live.fanout import StockFanout
 from web.live.fragments import fragment_renderer
 from web.live.streams import ITEM_EVENTS_PATH, StockStreams
@@ -41,7 +42,7 @@ from web.live.tickets import (
 API_STREAM_PATHS = (ITEM_EVENTS_PATH, API_TICKET_EVENTS_PATH)
 
 
-def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starlette:
+def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> DirectRoutes:
     flask_app = flask_app or create_app(settings)
     services = flask_app.extensions["shopflow"]
     keys = StockFeedKeys(settings.stock_feed_namespace)
@@ -49,7 +50,10 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starle
     reads = aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)
     tickets = TicketWatch(reads, settings.hot_admission_rate)
     fanout = StockFanout(
-        aioredis.Redis.from_url(settings.redis_url), keys, also=[tickets.channel()]
+        aioredis.Redis.from_url(settings.redis_url),
+        keys,
+        also=[tickets.channel()],
+        heartbeat_seconds=settings.sse_heartbeat_seconds,
     )
     streams = StockStreams(
         fanout=fanout,
@@ -75,19 +79,23 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Starle
 
     app = Starlette(
         routes=[
-            Route(ITEM_EVENTS_PATH, streams.item_events),
-            Route("/live/stock", streams.page_events),
             Route(API_TICKET_EVENTS_PATH, ticket_streams.api_events),
             Route(PAGE_TICKET_EVENTS_PATH, ticket_streams.page_events),
             Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
         ],
         lifespan=lifespan,
     )
-    app.state.fanout = fanout
-    return app
+    # The stock streams carry a hot item's every change to every open page and client.
+    return DirectRoutes(
+        app,
+        [
+            Route(ITEM_EVENTS_PATH, streams.item_events),
+            Route("/live/stock", streams.page_events),
+        ],
+    )
 
 
-def _build() -> Starlette:
+def _build() -> DirectRoutes:
     return build_asgi_app(Settings.from_env())
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import httpx
 import pytest
 
@@ -60,6 +63,35 @@ def test_a_quiet_stream_sends_heartbeats(live_store, live_server):
         next_change(stream)
         heartbeat = stream.next(with_comments=True)  # nothing changes meanwhile
     assert heartbeat.comments and heartbeat.data == ""
+
+
+def test_a_search_card_whose_item_keeps_changing_but_stays_in_stock_still_hears_heartbeats(
+    live_store, live_server
+):
+    """The card shows only in or out of stock, so its page is sent none of these changes;
+    the connection must still say something every heartbeat period (0.5 s here), or a
+    proxy in front would time it out while the item is at its busiest."""
+    world, backpack = live_store.world, live_store.item(BACKPACK)
+    units = world.stock(backpack)
+    busy = threading.Event()
+
+    def keep_changing():
+        while not busy.is_set():
+            world.set_stock(backpack, units - 1)
+            world.set_stock(backpack, units)
+            time.sleep(0.05)
+
+    url = f"{live_server.url}/live/stock?view=card&items={backpack}:{units}"
+    changer = threading.Thread(target=keep_changing)
+    with SseStream(url) as stream:
+        changer.start()
+        try:
+            heard = stream.next(with_comments=True)
+        finally:
+            busy.set()
+            changer.join(timeout=30)
+    assert heard.comments and heard.data == ""
+    assert len(world.changes(backpack)) > 2  # it did change meanwhile
 
 
 @pytest.mark.parametrize("item", ["999999", "0", "abc", "99999999999999999999999"])

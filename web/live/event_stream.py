@@ -8,7 +8,9 @@ shutdown watcher, disconnect watcher) and wraps every send in a cancel scope; wi
 loop the pages and the API share. Here a connection costs two tasks: one sends what its
 event source yields (already-encoded events, shared by every client: see
 `_api_event`), the other waits for the client to leave. Heartbeats come from the
-source itself (`Listener.next_batch(timeout=...)`), so no timer task per connection.
+source itself (its listener beats with the process's one ticker, web/live/fanout.py),
+so no timer per connection; and the stock streams reach this response ahead of
+Starlette's middleware (web/live/direct_routes.py), so `send` is the server's own.
 """
 
 from __future__ import annotations

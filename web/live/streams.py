@@ -73,8 +73,6 @@ class StockStreams:
         self._keys = keys
         self._sessions = sessions
         self._heartbeat = heartbeat_seconds
-        # A stream says something at least this often (0 in the settings: never).
-        self._quiet_after = heartbeat_seconds or None
         self._render = render_fragment
         self._page_events: dict[tuple[str, int, int], bytes] = {}
 
@@ -120,7 +118,7 @@ class StockStreams:
                 yield _api_event(change)
                 last = max(last, change.event_id)
             while True:
-                changes, resync = await listener.next_batch(self._quiet_after)
+                changes, resync = await listener.next_batch()
                 if not changes and not resync:
                     yield HEARTBEAT
                     continue
@@ -195,10 +193,10 @@ class StockStreams:
                     yield self._page_event(view, change.item_id, change.stock)
                     if before is not None and (before[1] > 0) != change.in_stock:
                         yield _availability_event(change.item_id, change.in_stock)
-                changes, resync = await listener.next_batch(self._quiet_after)
+                changes, resync = await listener.next_batch()
                 while not changes and not resync:
                     yield HEARTBEAT
-                    changes, resync = await listener.next_batch(self._quiet_after)
+                    changes, resync = await listener.next_batch()
 
 
 def _parse_page_items(raw: str) -> dict[int, int | None]:
