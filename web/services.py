@@ -21,6 +21,7 @@ from db.cache import JsonCache
 from db.engine import make_engine, make_session_factory
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.live_stock import LiveStockOverlay, stock_engine
+from db.search.multi_search import MultiSearch
 from db.search_index import make_typesense_client
 from payments.gateway import PaymentGateway
 from payments.sandbox import SandboxGateway
@@ -52,6 +53,8 @@ class Services:
     temporal: TemporalGateway | None = None
     # The search page's live-stock lookup: its own autocommit pool (db/search/live_stock.py).
     stock_engine: Engine | None = None
+    # The search service's connections to Typesense (db/search/multi_search.py).
+    multi_search: MultiSearch | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -64,12 +67,19 @@ class Services:
             socket_timeout=REDIS_TIMEOUT_SECONDS,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         )
-        # A search is interactive: fail fast and say so rather than retry for seconds.
+        # Interactive: fail fast and say so rather than retry for seconds. The client
+        # serves the warehouse pages' index writes; searches take the leaner call.
         typesense_client = make_typesense_client(
             settings, timeout=settings.search_timeout_seconds, retries=0
         )
+        multi_search = MultiSearch(
+            settings.typesense_url or "",
+            settings.typesense_api_key_or_default,
+            timeout_seconds=settings.search_timeout_seconds,
+            connections=settings.web_threads,
+        )
         search = SearchService(
-            typesense_client=typesense_client,
+            multi_search=multi_search,
             collection=settings.typesense_collection,
             cache=JsonCache(
                 redis_client, namespace="search", ttl_seconds=settings.search_cache_ttl_seconds
@@ -93,6 +103,7 @@ class Services:
             SandboxGateway(sessions),
             temporal,
             overlay_engine,
+            multi_search,
         )
 
     def close(self) -> None:
@@ -100,6 +111,8 @@ class Services:
         if self.stock_engine is not None:
             self.stock_engine.dispose()
         self.redis.close()
+        if self.multi_search is not None:
+            self.multi_search.close()
         if self.temporal is not None:
             self.temporal.close()
 

@@ -4,6 +4,7 @@ query.py             what was asked: validation, normalisation, fingerprint
 filters.py           filter_by expressions that user input cannot reshape
 cursor.py            signed cursors bound to one search
 typesense_request.py the Typesense multi_search body and the parsing of its answer
+multi_search.py      the one HTTP call that sends that body (a pooled urllib3 POST)
 catalog_version.py   the catalogue version in cache keys
 service.py           SearchService tying it together (cache, cursor, Typesense)
 """

@@ -17,14 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-import httpx
-import typesense
-from typesense.exceptions import TypesenseClientError
-
 from db.cache import JsonCache
 from db.search.catalog_version import CatalogVersion
 from db.search.cursor import CursorCodec, CursorPosition, InvalidCursor
 from db.search.live_stock import LiveStockOverlay
+from db.search.multi_search import MultiSearch, SearchEngineUnreachable
 from db.search.query import DEFAULT_LIMIT, SearchQuery, SearchRequest
 from db.search.typesense_request import (
     RawFacets,
@@ -81,14 +78,14 @@ class SearchService:
     def __init__(
         self,
         *,
-        typesense_client: typesense.Client,
+        multi_search: MultiSearch,
         collection: str,
         cache: JsonCache,
         catalog_version: CatalogVersion,
         cursors: CursorCodec,
         live_stock: LiveStockOverlay | None = None,
     ) -> None:
-        self._typesense = typesense_client
+        self._multi_search = multi_search
         self._collection = collection
         self._cache = cache
         self._catalog_version = catalog_version
@@ -169,13 +166,13 @@ class SearchService:
 
     def _ask(self, body: dict[str, Any], parse: Callable[[dict[str, Any]], T]) -> T:
         try:
-            return parse(self._typesense.multi_search.perform(body, {}))
+            return parse(self._multi_search.perform(body))
         except TypesenseSearchError as exc:
             # 404: the alias does not exist (no catalogue loaded yet); 400: a bug here.
             log.error("Typesense rejected a search (status %s): %s", exc.status, exc)
             raise SearchUnavailable(str(exc)) from exc
-        except (TypesenseClientError, httpx.HTTPError) as exc:
-            log.warning("Typesense unavailable: %s: %s", exc.__class__.__name__, exc)
+        except SearchEngineUnreachable as exc:
+            log.warning("Typesense unavailable: %s", exc)
             raise SearchUnavailable(str(exc)) from exc
 
 

@@ -1,0 +1,116 @@
+"""The storefront's search call to Typesense: the answer, or a refusal the page can name.
+
+A small local HTTP server stands in for Typesense: what matters here is what the call
+sends and how it maps each way of failing (the real engine is in tests/web/test_search_*).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from db.search.multi_search import MultiSearch, SearchEngineUnreachable
+from db.search.typesense_request import TypesenseSearchError
+
+pytestmark = pytest.mark.unit
+
+BODY = {"searches": [{"collection": "items", "q": "kettle", "query_by": "name"}]}
+
+
+class ScriptedTypesense(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, status: int = 200, reply: object = None, delay: float = 0.0) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.status, self.reply, self.delay = status, reply, delay
+        self.seen: list[tuple[str, str | None, dict]] = []
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: ScriptedTypesense
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        length = int(self.headers["Content-Length"])
+        body = json.loads(self.rfile.read(length))
+        self.server.seen.append((self.path, self.headers.get("X-TYPESENSE-API-KEY"), body))
+        time.sleep(self.server.delay)
+        payload = json.dumps(self.server.reply).encode()
+        self.send_response(self.server.status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def typesense() -> Iterator[ScriptedTypesense]:
+    servers: list[ScriptedTypesense] = []
+
+    def start(**script) -> ScriptedTypesense:
+        server = ScriptedTypesense(**script)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def call(url: str, timeout: float = 5.0) -> MultiSearch:
+    return MultiSearch(url, "search-key", timeout_seconds=timeout)
+
+
+def test_a_search_posts_the_body_with_the_key_and_returns_the_answer(typesense):
+    answer = {"results": [{"found": 1, "hits": [{"document": {"item_id": "7"}}]}]}
+    engine = typesense(reply=answer)
+    searches = call(engine.url)
+
+    assert searches.perform(BODY) == answer
+    assert searches.perform(BODY) == answer  # the kept-alive connection, again
+    assert engine.seen == [("/multi_search", "search-key", BODY)] * 2
+
+
+def test_a_missing_collection_is_a_rejected_search_with_its_status(typesense):
+    engine = typesense(status=404, reply={"message": "Not found."})
+
+    with pytest.raises(TypesenseSearchError) as refused:
+        call(engine.url).perform(BODY)
+    assert refused.value.status == 404
+    assert "Not found." in str(refused.value)
+
+
+def test_an_engine_error_a_refused_port_or_a_slow_answer_is_unreachable(typesense):
+    failing = typesense(status=503, reply={"message": "Not Ready or Lagging"})
+    slow = typesense(reply={"results": []}, delay=2.0)
+    gone = typesense()
+    gone_url = gone.url
+    gone.shutdown()
+    gone.server_close()
+
+    for searches in (call(failing.url), call(slow.url, timeout=0.2), call(gone_url)):
+        with pytest.raises(SearchEngineUnreachable):
+            searches.perform(BODY)
+
+
+def test_several_nodes_are_asked_in_turn(typesense):
+    first, second = typesense(reply={"results": []}), typesense(reply={"results": []})
+    searches = call(f"{first.url},{second.url}")
+
+    for _ in range(4):
+        searches.perform(BODY)
+    assert (len(first.seen), len(second.seen)) == (2, 2)
