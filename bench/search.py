@@ -34,8 +34,8 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-import httpx
 import psycopg
+import urllib3
 
 from bench.common import bench_stack, live_web, log, percentile, timed_concurrently
 from bench.procs import CpuMeter
@@ -135,6 +135,20 @@ def _lever_bodies(collection: str, query: SearchQuery) -> dict[str, dict]:
     }
 
 
+def _pool(base_url: str, clients: int) -> urllib3.HTTPConnectionPool:
+    """The load generator's HTTP: a kept-alive connection per client thread. It runs on
+    the same two cores as the store, so it is the leanest pooled client at hand: with
+    httpx it took 1.0-1.5 ms of the box's CPU per search (docs/benchmarks.md)."""
+    return urllib3.connection_from_url(
+        base_url, maxsize=clients, block=True, retries=False, timeout=60.0
+    )
+
+
+def _ok(response: urllib3.BaseHTTPResponse) -> None:
+    if response.status >= 400:
+        raise RuntimeError(f"HTTP {response.status}: {response.data[:200]!r}")
+
+
 def _summary(samples: list[float], wall: float) -> dict[str, float]:
     return {
         "p50": round(percentile(samples, 50), 2),
@@ -176,15 +190,16 @@ def run(
         tasks = QUERY_MIX * rounds
 
         # Typesense directly: the same body the app sends, over HTTP from the same clients.
-        ts = httpx.Client(
-            base_url=settings.typesense_url,
-            headers={"X-TYPESENSE-API-KEY": settings.typesense_api_key},
-            limits=httpx.Limits(max_connections=clients),
-        )
+        ts = _pool(settings.typesense_url, clients)
+        ts_headers = {
+            "X-TYPESENSE-API-KEY": settings.typesense_api_key,
+            "Content-Type": "application/json",
+        }
 
         def typesense_call(make_body: Callable[[SearchQuery], dict]):
             def call(task) -> None:
-                ts.post("/multi_search", json=make_body(_search_query(*task))).raise_for_status()
+                body = json.dumps(make_body(_search_query(*task)))
+                _ok(ts.request("POST", "/multi_search", body=body, headers=ts_headers))
 
             return call
 
@@ -223,11 +238,11 @@ def run(
                 lever_results[name] = _phase(call, tasks, clients)
 
         def app_calls(base: str, **extra: str):
-            http = httpx.Client(base_url=base, limits=httpx.Limits(max_connections=clients))
+            http = _pool(base, clients)
 
             def call(task) -> None:
                 params = {**_api_params(*task), **extra}
-                http.get("/api/v1/items?" + urlencode(params)).raise_for_status()
+                _ok(http.request("GET", "/api/v1/items?" + urlencode(params)))
 
             return call
 
