@@ -111,7 +111,11 @@ class StockFanout:
 
     @property
     def listener_count(self) -> int:
-        return len({id(lst) for group in self._listeners.values() for lst in group})
+        return len(self._every_listener())
+
+    def _every_listener(self) -> set[Listener]:
+        """Each open stream's listener once, however many items it follows."""
+        return {listener for group in self._listeners.values() for listener in group}
 
     async def start(self) -> None:
         self._tasks.append(asyncio.create_task(self._run(), name="stock-fanout"))
@@ -133,7 +137,7 @@ class StockFanout:
         something within the period, and one timer serves the whole process."""
         while True:
             await asyncio.sleep(self._heartbeat)
-            for listener in {lst for group in self._listeners.values() for lst in group}:
+            for listener in self._every_listener():
                 listener.beat()
 
     def register(self, item_ids: Iterable[int]) -> Listener:
@@ -170,9 +174,8 @@ class StockFanout:
                     await pubsub.subscribe(self.keys.channel, *self._also)
                     self.subscribed.set()
                     if not first:  # whatever was published while we were away
-                        for group in list(self._listeners.values()):
-                            for listener in group:
-                                listener.ask_resync()
+                        for listener in self._every_listener():
+                            listener.ask_resync()
                         for channel in self._also.values():
                             channel.on_reconnect()
                     first = False
