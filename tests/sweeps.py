@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from temporalio.client import Client, ScheduleOverlapPolicy
+from temporalio.client import (
+    Client,
+    ScheduleActionExecutionStartWorkflow,
+    ScheduleHandle,
+    ScheduleOverlapPolicy,
+)
 
 from settings import Settings
 from workflows.hold_sweep import SweepResult, schedule_id
@@ -21,20 +26,34 @@ async def sweep_once(client: Client, settings: Settings, *, create: bool = True)
     # recent_actions keeps only the last few runs: look for a run not seen before.
     seen = {a.action.workflow_id for a in (await handle.describe()).info.recent_actions}
     # ALLOW_ALL: a minutely sweep running right now must not swallow this one (SKIP).
-    await handle.trigger(overlap=ScheduleOverlapPolicy.ALLOW_ALL)
-    for _ in range(300):  # the trigger is taken within moments; 30 s is plenty
-        new = [
-            a
-            for a in (await handle.describe()).info.recent_actions
-            if a.action.workflow_id not in seen
-        ]
+    # Temporal names a scheduled run "<id>-<its time to the second>": a trigger in the
+    # same second as the minutely run collides with it and is dropped without a word, so
+    # a trigger not taken within a few seconds is sent again (a second apart at least).
+    for _ in range(6):  # 6 × 5 s: the trigger is normally taken within moments
+        await handle.trigger(overlap=ScheduleOverlapPolicy.ALLOW_ALL)
+        new = await _runs_not_in(handle, seen, within_seconds=5.0)
         if new:
             break
-        await asyncio.sleep(0.1)
     else:
         raise AssertionError("the schedule never started a sweep")
-    started = new[-1].action
+    started = new[-1]
     run = client.get_workflow_handle(
         started.workflow_id, run_id=started.first_execution_run_id, result_type=SweepResult
     )
     return await run.result()
+
+
+async def _runs_not_in(
+    handle: ScheduleHandle, seen: set[str], *, within_seconds: float
+) -> list[ScheduleActionExecutionStartWorkflow]:
+    """The schedule's recent runs not in `seen`, waiting up to `within_seconds` for one."""
+    for _ in range(int(within_seconds * 10)):
+        new = [
+            a.action
+            for a in (await handle.describe()).info.recent_actions
+            if a.action.workflow_id not in seen
+        ]
+        if new:
+            return new
+        await asyncio.sleep(0.1)
+    return []
