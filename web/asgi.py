@@ -28,7 +28,7 @@ from db.live_stock.feed import StockFeedKeys
 from settings import Settings
 from web import create_app
 from web.live.direct_routes import DirectRoutes
-from web.live.fanout import StockFanout
+from web.live.fanout import StockFanout, fanout_client_name
 from web.live.fragments import fragment_renderer
 from web.live.streams import ITEM_EVENTS_PATH, StockStreams
 from web.live.tickets import (
@@ -50,7 +50,8 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
     reads = aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)
     tickets = TicketWatch(reads, settings.hot_admission_rate)
     fanout = StockFanout(
-        aioredis.Redis.from_url(settings.redis_url),
+        # Named, so an operator's CLIENT LIST tells the subscription apart.
+        aioredis.Redis.from_url(settings.redis_url, client_name=fanout_client_name(keys)),
         keys,
         also=[tickets.channel()],
         heartbeat_seconds=settings.sse_heartbeat_seconds,

@@ -4,6 +4,7 @@ test sees every line: ids, event names, data and heartbeat comments)."""
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 
 import httpx
@@ -28,11 +29,16 @@ class SseStream:
         self.response = self._cm.__enter__()
         self._lines = self.response.iter_lines()
 
-    def next(self, *, with_comments: bool = False) -> Event:
-        """The next event; a block of only comments (a heartbeat) counts if asked for."""
+    def next(self, *, with_comments: bool = False, within: float | None = None) -> Event:
+        """The next event; a block of only comments (a heartbeat) counts if asked for.
+        `within`: seconds to wait for it, heartbeats notwithstanding (they keep the read
+        itself from ever timing out)."""
+        deadline = None if within is None else time.monotonic() + within
         event = Event()
         has_field = False
         for line in self._lines:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"no event within {within} s")
             if line == "":
                 if has_field or (with_comments and event.comments):
                     return event

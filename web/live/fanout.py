@@ -198,5 +198,10 @@ class StockFanout:
                 await asyncio.sleep(RECONNECT_SECONDS)
 
 
+def fanout_client_name(keys: StockFeedKeys) -> str:
+    """The Redis client name of a web process's subscription (one feed namespace)."""
+    return "shopflow-stock-fanout:" + "_".join(keys.namespace.split())  # no spaces in a name
+
+
 def _text(value: bytes | str | None) -> str | None:
     return value.decode() if isinstance(value, bytes) else value

@@ -1,0 +1,94 @@
+"""A web process whose Redis subscription drops: the streams open in it miss nothing.
+
+Pub/sub does not keep what is published while a subscriber is away. After the fan-out
+subscribes again it tells every open stream to resync: the API stream re-reads the
+item's Redis stream from the last id it sent, the pages' stream re-reads PostgreSQL.
+The connection is cut by Redis itself (CLIENT KILL on the fan-out's named connection);
+the fan-out's reconnect pause is stretched so the change surely falls in the gap.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.live.sse import SseStream
+from web.live import fanout
+from web.live.fanout import fanout_client_name
+
+pytestmark = [pytest.mark.integration, pytest.mark.web]
+
+KETTLE = "Electric Kettle 1.7L"
+
+
+def cut_the_subscription(world) -> None:
+    """Kill the web process's subscription and wait until Redis counts no subscriber."""
+    name = fanout_client_name(world.keys)
+    ids = [c["id"] for c in world.redis.client_list() if c.get("name") == name]
+    assert ids, "the fan-out's connection is not in CLIENT LIST"
+    for client_id in ids:
+        world.redis.client_kill_filter(_id=client_id)
+    wait_for(lambda: subscribers(world) == 0, "the subscription to drop")
+
+
+def subscribers(world) -> int:
+    return dict(world.redis.pubsub_numsub(world.keys.channel))[world.keys.channel.encode()]
+
+
+def wait_for(condition, what: str, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def slow_reconnect(monkeypatch):
+    monkeypatch.setattr(fanout, "RECONNECT_SECONDS", 3.0)
+
+
+def change_while_nobody_listens(world, item_id: int, stock: int) -> None:
+    published = len(world.changes(item_id))
+    cut_the_subscription(world)
+    world.set_stock(item_id, stock)
+    wait_for(lambda: len(world.changes(item_id)) > published, "the relay to publish")
+    assert subscribers(world) == 0  # published into the gap: pub/sub dropped it
+
+
+def test_a_change_published_while_the_subscription_was_down_still_reaches_the_api_stream(
+    live_store, live_server, slow_reconnect
+):
+    world, kettle = live_store.world, live_store.item(KETTLE)
+    units = world.stock(kettle)
+    url = f"{live_server.url}/api/v1/items/{kettle}/stock/events"
+    try:
+        with SseStream(url, timeout=20) as stream:
+            first = stream.next()
+            change_while_nobody_listens(world, kettle, units - 1)
+            missed = stream.next(within=15)
+            world.set_stock(kettle, units)  # and the live feed works again after it
+            after = stream.next(within=15)
+    finally:
+        world.set_stock(kettle, units)
+    assert missed.json["stock"] == units - 1 and int(missed.id) > int(first.id)
+    assert after.json["stock"] == units and int(after.id) > int(missed.id)
+
+
+def test_a_sell_out_published_while_the_subscription_was_down_still_reaches_the_page(
+    live_store, live_server, slow_reconnect
+):
+    world, kettle = live_store.world, live_store.item(KETTLE)
+    units = world.stock(kettle)
+    url = f"{live_server.url}/live/stock?view=card&items={kettle}:{units}"
+    try:
+        with SseStream(url, timeout=20) as stream:
+            stream.next(
+                with_comments=True, within=15
+            )  # a heartbeat: it has read the stock it shows
+            change_while_nobody_listens(world, kettle, 0)
+            card, availability = stream.next(within=15), stream.next(within=15)
+    finally:
+        world.set_stock(kettle, units)
+    assert card.event == f"stock-{kettle}" and "Out of stock" in card.data
+    assert (availability.event, availability.data) == (f"availability-{kettle}", "out")
