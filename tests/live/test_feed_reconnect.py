@@ -44,8 +44,14 @@ def wait_for(condition, what: str, seconds: float = 10.0) -> None:
 
 
 @pytest.fixture
-def slow_reconnect(monkeypatch):
+def kettle(live_store, monkeypatch):
+    """The kettle's (id, units), its stock put back afterwards; the fan-out waits 3 s
+    before it subscribes again, so the change surely falls in the gap."""
     monkeypatch.setattr(fanout, "RECONNECT_SECONDS", 3.0)
+    world, item_id = live_store.world, live_store.item(KETTLE)
+    units = world.stock(item_id)
+    yield item_id, units
+    world.set_stock(item_id, units)
 
 
 def change_while_nobody_listens(world, item_id: int, stock: int) -> None:
@@ -57,38 +63,27 @@ def change_while_nobody_listens(world, item_id: int, stock: int) -> None:
 
 
 def test_a_change_published_while_the_subscription_was_down_still_reaches_the_api_stream(
-    live_store, live_server, slow_reconnect
+    live_store, live_server, kettle
 ):
-    world, kettle = live_store.world, live_store.item(KETTLE)
-    units = world.stock(kettle)
-    url = f"{live_server.url}/api/v1/items/{kettle}/stock/events"
-    try:
-        with SseStream(url, timeout=20) as stream:
-            first = stream.next()
-            change_while_nobody_listens(world, kettle, units - 1)
-            missed = stream.next(within=15)
-            world.set_stock(kettle, units)  # and the live feed works again after it
-            after = stream.next(within=15)
-    finally:
-        world.set_stock(kettle, units)
+    (item_id, units), world = kettle, live_store.world
+    with SseStream(f"{live_server.url}/api/v1/items/{item_id}/stock/events", timeout=20) as stream:
+        first = stream.next()
+        change_while_nobody_listens(world, item_id, units - 1)
+        missed = stream.next(within=15)
+        world.set_stock(item_id, units)  # and the live feed works again after it
+        after = stream.next(within=15)
     assert missed.json["stock"] == units - 1 and int(missed.id) > int(first.id)
     assert after.json["stock"] == units and int(after.id) > int(missed.id)
 
 
 def test_a_sell_out_published_while_the_subscription_was_down_still_reaches_the_page(
-    live_store, live_server, slow_reconnect
+    live_store, live_server, kettle
 ):
-    world, kettle = live_store.world, live_store.item(KETTLE)
-    units = world.stock(kettle)
-    url = f"{live_server.url}/live/stock?view=card&items={kettle}:{units}"
-    try:
-        with SseStream(url, timeout=20) as stream:
-            stream.next(
-                with_comments=True, within=15
-            )  # a heartbeat: it has read the stock it shows
-            change_while_nobody_listens(world, kettle, 0)
-            card, availability = stream.next(within=15), stream.next(within=15)
-    finally:
-        world.set_stock(kettle, units)
-    assert card.event == f"stock-{kettle}" and "Out of stock" in card.data
-    assert (availability.event, availability.data) == (f"availability-{kettle}", "out")
+    (item_id, units), world = kettle, live_store.world
+    url = f"{live_server.url}/live/stock?view=card&items={item_id}:{units}"
+    with SseStream(url, timeout=20) as stream:
+        stream.next(with_comments=True, within=15)  # a heartbeat: it has read its stock
+        change_while_nobody_listens(world, item_id, 0)
+        card, availability = stream.next(within=15), stream.next(within=15)
+    assert card.event == f"stock-{item_id}" and "Out of stock" in card.data
+    assert (availability.event, availability.data) == (f"availability-{item_id}", "out")
