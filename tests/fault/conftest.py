@@ -7,12 +7,12 @@ in-process workers poll other queues).
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from settings import Settings
+from tests import waiting
 from tests.fulfilment.conftest import WAREHOUSES, Store
 from tests.stock_world import seed_database
 
@@ -107,10 +108,5 @@ def store(fault_settings: Settings, checkout_worker, worker) -> Iterator[Store]:
     engine.dispose()
 
 
-def wait_until(check, *, seconds: float = 60.0, what: str = ""):
-    deadline = time.monotonic() + seconds
-    while not (found := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never happened: {what}")
-        time.sleep(0.05)
-    return found
+# A crashed worker takes its time to come back: a minute of patience here.
+wait_until = functools.partial(waiting.wait_until, seconds=60.0, every=0.05)

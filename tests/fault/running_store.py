@@ -7,14 +7,13 @@ signal exactly that pid (a process the test's own child started), never by name.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from sqlalchemy import text
 
 from settings import Settings
 from stack.ports import free_ports
+from tests import waiting
 
 SHOPFLOW = str(Path(sys.executable).with_name("shopflow"))
 STAFF_PASSWORD = "fault-staff-password-1"
@@ -40,20 +40,8 @@ SERVICE_VARS = (
 )
 
 
-def wait_until(check: Callable[[], object], *, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            found = check()
-        except AssertionError:  # not a "not yet": e.g. the store exited
-            raise
-        except Exception:  # a server on its way back: not yet
-            found = None
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError(f"never happened within {seconds:.0f} s: {what}")
-        time.sleep(0.2)
+# A server on its way back answers with errors: those mean "not yet" here.
+wait_until = functools.partial(waiting.wait_until, every=0.2, errors_mean_not_yet=True)
 
 
 @dataclass

@@ -9,11 +9,10 @@ the fan-out's reconnect pause is stretched so the change surely falls in the gap
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from tests.live.sse import SseStream
+from tests.waiting import wait_until
 from web.live import fanout
 from web.live.fanout import fanout_client_name
 
@@ -29,18 +28,11 @@ def cut_the_subscription(world) -> None:
     assert ids, "the fan-out's connection is not in CLIENT LIST"
     for client_id in ids:
         world.redis.client_kill_filter(_id=client_id)
-    wait_for(lambda: subscribers(world) == 0, "the subscription to drop")
+    wait_until(lambda: subscribers(world) == 0, what="the subscription to drop", every=0.02)
 
 
 def subscribers(world) -> int:
     return dict(world.redis.pubsub_numsub(world.keys.channel))[world.keys.channel.encode()]
-
-
-def wait_for(condition, what: str, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting for {what}"
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -58,7 +50,9 @@ def change_while_nobody_listens(world, item_id: int, stock: int) -> None:
     published = len(world.changes(item_id))
     cut_the_subscription(world)
     world.set_stock(item_id, stock)
-    wait_for(lambda: len(world.changes(item_id)) > published, "the relay to publish")
+    wait_until(
+        lambda: len(world.changes(item_id)) > published, what="the relay to publish", every=0.02
+    )
     assert subscribers(world) == 0  # published into the gap: pub/sub dropped it
 
 

@@ -14,15 +14,14 @@ consistent (invariant I2 counts it), nothing is half-done.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from sqlalchemy import text
 
 from settings import Settings
 from tests.stock_world import terminate_workflows
+from tests.waiting import wait_until
 from tests.web.checkout_calls import ApiShopper, place_order
 
 # A second warehouse near the test address (Seattle), so an order of one item held only
@@ -36,19 +35,6 @@ PORTLAND = {
     "longitude": -122.68,
 }
 SEATTLE = 1  # tests/web/checkout_fixtures.py's one warehouse
-PATIENCE_SECONDS = 30.0
-
-
-def wait_until(check: Callable[[], Any], *, seconds: float = PATIENCE_SECONDS, what: str) -> Any:
-    """Poll `check` until it returns something truthy; fail with `what` at the deadline."""
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
 
 
 @pytest.fixture(scope="session")

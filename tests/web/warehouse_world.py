@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -20,6 +18,7 @@ from sqlalchemy import text
 from catalog.records import WarehouseRecord
 from settings import Settings
 from tests.stock_world import insert_item, terminate_workflows
+from tests.waiting import wait_until
 
 TACOMA, BOSTON, CLOSED = 7101, 7102, 7103
 WAREHOUSES = [
@@ -36,20 +35,7 @@ SEATTLE_ADDRESS = {
 }
 # One indexed item per test that needs the search flag; created items start above them.
 INDEXED_ITEMS = 20
-PATIENCE_SECONDS = 30.0
 _item_ids = itertools.count(1_000)
-
-
-def wait_until(check: Callable[[], Any], *, what: str, seconds: float = PATIENCE_SECONDS) -> Any:
-    """Poll `check` until it returns something truthy; fail with `what` at the deadline."""
-    deadline = time.monotonic() + seconds
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up waiting for {what}")
-        time.sleep(0.1)
 
 
 @dataclass
