@@ -52,45 +52,51 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
 
 def _feature_blueprints() -> list[Blueprint]:
     # Imported here so that importing `web` alone (e.g. for Services) stays cheap.
-    from web import home, items, recommendations, search
-    from web.account.routes import bp as account
-    from web.api import bp as api
-    from web.api.addresses import bp as api_addresses
-    from web.api.checkout import bp as api_checkout
-    from web.api.openapi import bp as api_docs
-    from web.api.orders import bp as api_orders
-    from web.api.recommendations import bp as api_recommendations
-    from web.api.waiting_room import bp as api_waiting_room
-    from web.api.warehouses import bp as api_warehouses
-    from web.auth.routes import bp as auth
-    from web.cart.routes import bp as cart
-    from web.checkout.routes import bp as checkout
+    # Each feature's pages and JSON routes sit side by side in web/<feature>/.
+    from web.account import api as account_api
+    from web.account import pages as account_pages
+    from web.auth import api as auth_api
+    from web.auth import pages as auth_pages
+    from web.cart import api as cart_api
+    from web.cart import pages as cart_pages
+    from web.checkout import api as checkout_api
+    from web.checkout import pages as checkout_pages
     from web.codec import bp as codec
-    from web.orders.routes import bp as orders
-    from web.waiting_room.routes import bp as waiting_room
-    from web.warehouses.routes import bp as warehouses
+    from web.home import pages as home_pages
+    from web.items import pages as items_pages
+    from web.openapi import bp as api_docs
+    from web.orders import api as orders_api
+    from web.orders import pages as orders_pages
+    from web.recommendations import api as recommendations_api
+    from web.recommendations import pages as recommendations_pages
+    from web.search import api as search_api
+    from web.search import pages as search_pages
+    from web.waiting_room import api as waiting_room_api
+    from web.waiting_room import pages as waiting_room_pages
+    from web.warehouses import api as warehouses_api
+    from web.warehouses import pages as warehouses_pages
 
-    # The checkout and orders APIs are blueprints of their own (not routes on `api`) so
-    # that every answer they give, errors included, is marked private, no-store.
     return [
-        home.bp,
-        search.bp,
-        items.bp,
-        auth,
-        cart,
-        checkout,
-        orders,
-        warehouses,
-        api,
-        api_checkout,
-        api_orders,
-        api_warehouses,
+        home_pages.bp,
+        search_pages.bp,
+        items_pages.bp,
+        auth_pages.bp,
+        cart_pages.bp,
+        checkout_pages.bp,
+        orders_pages.bp,
+        warehouses_pages.bp,
+        auth_api.bp,
+        cart_api.bp,
+        search_api.bp,
+        checkout_api.bp,
+        orders_api.bp,
+        warehouses_api.bp,
         api_docs,
         codec,
-        account,
-        api_addresses,
-        recommendations.bp,
-        api_recommendations,
-        waiting_room,
-        api_waiting_room,
+        account_pages.bp,
+        account_api.bp,
+        recommendations_pages.bp,
+        recommendations_api.bp,
+        waiting_room_pages.bp,
+        waiting_room_api.bp,
     ]

@@ -27,8 +27,8 @@ import redis
 from flask import Response, request
 
 from web import input_guard
-from web.api.json_io import api_error
 from web.headers import PRIVATE
+from web.json_io import api_error
 from web.services import services
 
 log = logging.getLogger(__name__)

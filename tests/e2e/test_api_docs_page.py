@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from web.api.openapi import document
+from web.openapi import document
 
 pytestmark = pytest.mark.e2e
 

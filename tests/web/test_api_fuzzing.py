@@ -55,7 +55,7 @@ REVOKING = {"/api/v1/auth/sign-out-everywhere", "/api/v1/auth/password"}
 
 
 def operations() -> list[tuple[str, str]]:
-    from web.api.openapi import document
+    from web.openapi import document
 
     return [(method, path) for path, item in document()["paths"].items() for method in item]
 

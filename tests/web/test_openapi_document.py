@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from web.api.openapi import document
+from web.openapi import document
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 

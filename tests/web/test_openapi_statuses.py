@@ -44,7 +44,7 @@ from tests.web.openapi_world import (
     _wh,
 )
 from tests.web.shoppers import PASSWORD, new_email
-from web.api.openapi import document
+from web.openapi import document
 
 pytest_plugins = [
     "tests.web.checkout_fixtures",
@@ -234,7 +234,7 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 409): lambda w: _restock(w, "7103"),
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 422): lambda w: _restock_key_reused(w),
     ("get", "/api/v1/openapi.json", 200): lambda w: w.get("/api/v1/openapi.json"),
-    # the address book and recommendations (web/api/addresses.py, recommendations.py)
+    # the address book and recommendations (web/account/api.py, recommendations.py)
     ("get", "/api/v1/addresses", 200): lambda w: w.get("/api/v1/addresses", w.shopper()),
     ("get", "/api/v1/addresses", 401): lambda w: w.get("/api/v1/addresses"),
     ("post", "/api/v1/addresses", 201): lambda w: w.post(

@@ -181,7 +181,7 @@ def test_a_signed_in_shopper_who_searched_in_the_browser_gets_recommended_for_yo
 def test_search_as_you_type_is_remembered_as_one_search(client):
     from db.recommendations import RecentSearches
     from tests.web.shoppers import PASSWORD, bearer, new_email
-    from web.recommendations import _store
+    from web.recommendations.pages import _store
 
     email = new_email("typing")
     user_id = client.post(

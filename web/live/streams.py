@@ -34,7 +34,7 @@ from web.item_reads import MAX_ITEM_ID, find_stock
 from web.live.event_stream import HEARTBEAT, EventStream
 from web.live.fanout import Listener, StockFanout
 
-# The API stream's route (web/asgi.py); documented in web/api/openapi/items.py.
+# The API stream's route (web/asgi.py); documented in web/search/openapi.py.
 ITEM_EVENTS_PATH = "/api/v1/items/{item_id}/stock/events"
 _ITEM_ID = re.compile(r"[0-9]{1,19}")
 MAX_PAGE_ITEMS = 100

@@ -282,8 +282,8 @@ def _page_events(before: Standing | None, now: Standing) -> list[tuple[str, str]
 def _authorize(flask_app: Flask, request: Request, ticket_id: str) -> Response | None:
     """The Flask app decides who asks, as for the ticket's statusURL / waiting page:
     None when the ticket is theirs, else the refusal (401, 404) Flask would answer."""
-    from web.api.json_io import api_error
     from web.auth.current import api_unauthorized, current_user
+    from web.json_io import api_error
     from web.waiting_room.gate import GateRefused, own_ticket
 
     headers = {

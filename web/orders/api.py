@@ -11,7 +11,7 @@ One order adds checkoutID, shippingAddress, card, canCancel, the timeline
 lines: [{itemID, name, quantity}]}]`.
 
 Cancelling lives on `POST /api/v1/checkout?op=CANCEL {orderID}` (SPEC section 5);
-web/api/checkout.py hands it to `cancel_order_answer` here.
+web/checkout/api.py hands it to `cancel_order_answer` here.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from web.api.json_io import address_json, api_error, private_json
 from web.auth import api_login_required, current_user_id
 from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private
+from web.json_io import address_json, api_error, private_json
 from web.orders.cancelling import cancel_order
 from web.orders.errors import OrderCancelRefused
 from web.orders.reads import (

@@ -1,9 +1,9 @@
 """The address book: /api/v1/addresses and /api/v1/addresses/{addressID}
-(web/api/addresses.py)."""
+(web/account/api.py)."""
 
 from __future__ import annotations
 
-from web.api.openapi.components import (
+from web.openapi_components import (
     BEARER,
     ID_INT,
     ISO_INSTANT,

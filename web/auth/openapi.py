@@ -1,8 +1,8 @@
-"""POST /api/v1/auth/register, /token, /password and /sign-out-everywhere (web/api/auth.py)."""
+"""POST /api/v1/auth/register, /token, /password and /sign-out-everywhere (web/auth/api.py)."""
 
 from __future__ import annotations
 
-from web.api.openapi.components import BEARER, errors, json_body, obj, ref
+from web.openapi_components import BEARER, errors, json_body, obj, ref
 
 CREDENTIALS = obj({"email": {"type": "string"}, "password": {"type": "string"}})
 

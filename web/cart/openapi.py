@@ -1,9 +1,9 @@
-"""GET and PATCH /api/v1/cart (web/api/cart.py)."""
+"""GET and PATCH /api/v1/cart (web/cart/api.py)."""
 
 from __future__ import annotations
 
 from domain.cart_rules import CartOp
-from web.api.openapi.components import (
+from web.openapi_components import (
     BEARER,
     CENTS,
     ID_INT,

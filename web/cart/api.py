@@ -13,15 +13,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Blueprint, Response, request
 
 from db.carts import CartView, UnknownItem
 from domain.cart_rules import CartError, CartOp, InvalidQuantity
-from web.api import bp
-from web.api.json_io import api_error, private_json, read_json_object, require_int
 from web.auth import api_login_required, current_user_id
 from web.cart.operations import cart_of, change_cart
 from web.errors import BadRequest
+from web.json_io import api_error, private_json, read_json_object, require_int
+
+bp = Blueprint("api_cart", __name__, url_prefix="/api/v1")
 
 OPS = ", ".join(op.value for op in CartOp)
 

@@ -1,8 +1,8 @@
-"""The waiting room for hot items (web/api/waiting_room.py; docs/waiting-room.md)."""
+"""The waiting room for hot items (web/waiting_room/api.py; docs/waiting-room.md)."""
 
 from __future__ import annotations
 
-from web.api.openapi.components import (
+from web.openapi_components import (
     BEARER,
     ID_INT,
     ISO_INSTANT,

@@ -11,11 +11,9 @@ checked), registrations are limited per client IP (web/limits.py).
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Blueprint, Response
 
 from db.users import UserRecord, find_user_by_id
-from web.api import bp
-from web.api.json_io import api_error, private_json, read_json_object, require_str
 from web.auth.accounts import (
     AccountError,
     WrongPassword,
@@ -31,8 +29,11 @@ from web.auth.current import (
     fingerprint_of,
     forget_token_user,
 )
+from web.json_io import api_error, private_json, read_json_object, require_str
 from web.limits import LimiterUnavailable, Verdict, abuse_limits, client_ip, too_many_message
 from web.services import services
+
+bp = Blueprint("api_auth", __name__, url_prefix="/api/v1")
 
 
 @bp.post("/auth/register")

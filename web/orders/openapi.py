@@ -1,8 +1,8 @@
-"""GET /api/v1/orders and /api/v1/orders/{orderID} (web/api/orders.py)."""
+"""GET /api/v1/orders and /api/v1/orders/{orderID} (web/orders/api.py)."""
 
 from __future__ import annotations
 
-from web.api.openapi.components import (
+from web.openapi_components import (
     BEARER,
     CENTS,
     ID_INT,

@@ -29,9 +29,9 @@ from web.account.address_book import (
     parse_address_id,
     save,
 )
-from web.api.json_io import api_error, private_json, read_json_object
 from web.auth import api_login_required, current_user_id
 from web.headers import keep_private
+from web.json_io import api_error, private_json, read_json_object
 
 bp = Blueprint("api_addresses", __name__, url_prefix="/api/v1/addresses")
 keep_private(bp)

@@ -32,11 +32,11 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from domain.order import SuborderStatus
-from web.api.json_io import address_json, api_error, private_json, read_json_object, require_int
 from web.auth import staff_required
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER, idempotent
+from web.json_io import address_json, api_error, private_json, read_json_object, require_int
 from web.services import services
 from web.suborder_reads import SuborderRow
 from web.warehouses import operations as ops

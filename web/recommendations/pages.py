@@ -1,7 +1,7 @@
 """Recommendations in the browser: the home page's "Recommended for you" / "Popular right
 now" and the item page's "Frequently bought together", each an htmx partial loaded after
 its page so the page (and the search bar) never waits for it. The API is
-web/api/recommendations.py; the rules are domain/recommendations.py.
+web/recommendations/api.py; the rules are domain/recommendations.py.
 
     GET /recommendations                 the home page's shelf (fragment for htmx)
     GET /items/<id>/bought-together      the item page's shelf (fragment for htmx)

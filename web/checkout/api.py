@@ -31,8 +31,6 @@ from domain.checkout import CheckoutStatus
 from domain.order import OrderStatus
 from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines
 from web.account.address_book import remember_use, saved_address_choice
-from web.api.json_io import api_error, private_json, read_json_object
-from web.api.orders import cancel_order_answer
 from web.auth import api_login_required, current_user_id
 from web.checkout.errors import CheckoutNotFound, CheckoutRefused
 from web.checkout.operations import lines_of_cart, unknown_items
@@ -42,7 +40,9 @@ from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import idempotent
+from web.json_io import api_error, private_json, read_json_object
 from web.limits import Verdict, abuse_limits, too_many_message, units_over_cap
+from web.orders.api import cancel_order_answer
 from web.services import services
 from web.waiting_room.gate import GateRefused, Place, through_gate
 from web.waiting_room.json import place_json

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
-from web.api import bp
 from web.item_reads import ItemDetails, find_item, parse_item_id
-from web.recommendations import remember_search
+from web.recommendations.pages import remember_search
 from web.services import services
+
+bp = Blueprint("api_search", __name__, url_prefix="/api/v1")
 
 SEARCH_CACHE_CONTROL = "public, max-age=30"
 # Item data carries live stock, so shared caches may keep it only briefly.

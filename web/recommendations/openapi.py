@@ -1,9 +1,9 @@
-"""GET /api/v1/recommendations (web/api/recommendations.py)."""
+"""GET /api/v1/recommendations (web/recommendations/api.py)."""
 
 from __future__ import annotations
 
 from domain.recommendations import DEFAULT_LIMIT, MAX_LIMIT, Reason
-from web.api.openapi.components import (
+from web.openapi_components import (
     BEARER,
     CENTS,
     ID_INT,

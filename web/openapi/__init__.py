@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of /api/v1, served at /api/v1/openapi.json, read at /api/docs.
 
-One module per API blueprint holds its `PATHS` and `SCHEMAS` (items, auth, cart,
-checkout, orders, warehouses); components.py has what they share. Whoever adds or
+Each feature's `web/<feature>/openapi.py` holds its `PATHS` and `SCHEMAS`, beside its
+`api.py`; web/openapi_components.py has what they share. Whoever adds or
 changes an /api/v1 route documents it in the module of its blueprint (or a new one
 listed in RESOURCES): tests/web/test_openapi_document.py fails for any route of the
 app missing here, any documented path the app does not have, and any documented
@@ -16,18 +16,16 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template
 
-from web.api.openapi import (
-    addresses,
-    auth,
-    cart,
-    checkout,
-    components,
-    items,
-    orders,
-    recommendations,
-    waiting_room,
-    warehouses,
-)
+from web import openapi_components as components
+from web.account import openapi as addresses
+from web.auth import openapi as auth
+from web.cart import openapi as cart
+from web.checkout import openapi as checkout
+from web.orders import openapi as orders
+from web.recommendations import openapi as recommendations
+from web.search import openapi as items
+from web.waiting_room import openapi as waiting_room
+from web.warehouses import openapi as warehouses
 
 RESOURCES: tuple[ModuleType, ...] = (
     items,

@@ -12,11 +12,11 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from domain.recommendations import parse_limit
-from web.api.json_io import private_json
 from web.auth import current_user
 from web.errors import BadRequest
 from web.headers import keep_private
-from web.recommendations import recommendations_for
+from web.json_io import private_json
+from web.recommendations.pages import recommendations_for
 
 bp = Blueprint("api_recommendations", __name__, url_prefix="/api/v1/recommendations")
 keep_private(bp)  # personal: no shared cache may keep it

@@ -20,10 +20,10 @@ from flask import Blueprint, Response
 from db.carts import MAX_ITEM_ID
 from db.hot_items import list_hot
 from db.waiting_room import WaitingRoom
-from web.api.json_io import api_error, private_json, read_json_object
 from web.auth import api_login_required, current_user, staff_required
 from web.errors import BadRequest
 from web.headers import keep_private
+from web.json_io import api_error, private_json, read_json_object
 from web.services import services
 from web.waiting_room.gate import GateRefused, own_ticket, place_of
 from web.waiting_room.gatekeeper import UnknownItem, switch

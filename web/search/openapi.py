@@ -1,4 +1,4 @@
-"""GET /api/v1/items (search) and GET /api/v1/items/{itemID} (web/api/items.py)."""
+"""GET /api/v1/items (search) and GET /api/v1/items/{itemID} (web/search/api.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from db.search.query import (
     MAX_QUERY_LENGTH,
     SortOrder,
 )
-from web.api.openapi.components import (
+from web.openapi_components import (
     CENTS,
     ID_INT,
     errors,

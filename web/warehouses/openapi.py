@@ -1,8 +1,8 @@
-"""The warehouse staff API under /api/v1/warehouses (web/api/warehouses.py)."""
+"""The warehouse staff API under /api/v1/warehouses (web/warehouses/api.py)."""
 
 from __future__ import annotations
 
-from web.api.openapi.components import (
+from web.openapi_components import (
     BEARER,
     ID_INT,
     ISO_INSTANT,

@@ -1,10 +1,10 @@
 """POST /api/v1/checkout?op=BEGIN|SUBMIT|CANCEL, the payment URL and the checkout's state
-(web/api/checkout.py)."""
+(web/checkout/api.py)."""
 
 from __future__ import annotations
 
 from domain.stock import MAX_CHECKOUT_LINES
-from web.api.openapi.components import (
+from web.openapi_components import (
     BEARER,
     CENTS,
     ISO_INSTANT,

@@ -7,7 +7,7 @@
     POST /staff/hot-items                      staff: item_id, enabled=1|0
 
 "Begin checkout" on the cart page sends a shopper whose cart holds a hot item here
-(web/checkout/routes.py). While WAITING the status part follows the ticket's stream
+(web/checkout/pages.py). While WAITING the status part follows the ticket's stream
 (Server-Sent Events through the htmx SSE extension): position and estimated wait change
 in place; a status change fetches the part again, and so does a stream that failed,
 after FALLBACK_SECONDS (a slow poll only while the stream is down). Once ADMITTED it
