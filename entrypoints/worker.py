@@ -35,6 +35,7 @@ from temporalio.client import (
     ScheduleSpec,
     ScheduleUpdate,
 )
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -49,7 +50,9 @@ from activities.waiting_room import WaitingRoomActivities
 from db.engine import make_engine
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from db.timeouts import bounded_sessions
+from entrypoints.logging_setup import configure_logging
 from entrypoints.replay_check import find_unreplayable
+from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_runtime
 from payments.sandbox import SandboxGateway
 from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
@@ -157,9 +160,9 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
     )
 
 
-async def connect_temporal(settings: Settings) -> Client:
+async def connect_temporal(settings: Settings, *, runtime: Runtime | None = None) -> Client:
     assert settings.temporal_address is not None
-    return await temporal_client.connect(settings)
+    return await temporal_client.connect(settings, runtime=runtime)
 
 
 def build_worker(
@@ -227,7 +230,8 @@ async def run_worker(
     settings: Settings, stop: asyncio.Event, *, threads: int = ACTIVITY_THREADS
 ) -> None:
     """Poll until `stop` is set, then drain in-flight tasks and close every client."""
-    client = await connect_temporal(settings)
+    runtime = worker_runtime(settings)
+    client = await connect_temporal(settings, runtime=runtime)
     await warn_about_unreplayable(client, settings)
     resources = build_resources(settings, pool_size=threads)
     try:
@@ -241,6 +245,8 @@ async def run_worker(
                     f"Worker polling task queue {settings.task_queue!r} on "
                     f"{settings.temporal_address} ({len(WORKFLOWS)} workflows); Ctrl-C stops it"
                 )
+                if runtime is not None:
+                    click.echo(f"Worker metrics: {worker_metrics_url(settings)}")
                 await stop.wait()
                 click.echo("Worker stopping: finishing in-flight tasks...")
     finally:
@@ -266,6 +272,9 @@ def worker_command(settings: Settings, threads: int) -> None:
             err=True,
         )
         sys.exit(2)
+
+    configure_logging(settings)
+    configure_tracing(settings, "shopflow-worker")
 
     async def main() -> None:
         stop = asyncio.Event()
