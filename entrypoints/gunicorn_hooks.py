@@ -1,5 +1,6 @@
 """gunicorn's server hooks for `shopflow web` (loaded with `--config python:...`).
 
+- logger_class: gunicorn's own lines in the store's format (entrypoints/logging_setup.py);
 - on_starting (the master, once): empty the metrics directory, so counters of a
   previous run (and of pids that no longer exist) are not added to this one's.
 - post_fork (each worker, before it loads web.asgi:app): logs in the store's format
@@ -12,7 +13,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gunicorn import glogging
+
+from entrypoints.logging_setup import configure_logging
 from settings import Settings
+
+
+class StoreLogger(glogging.Logger):
+    """gunicorn's logger, its lines sent through the store's handler (JSON in production)
+    from the master's first line on."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        configure_logging(Settings.from_env())
+
+
+logger_class = StoreLogger
 
 
 def on_starting(server) -> None:  # noqa: ARG001
@@ -26,7 +42,6 @@ def on_starting(server) -> None:  # noqa: ARG001
 
 
 def post_fork(server, worker) -> None:  # noqa: ARG001
-    from entrypoints.logging_setup import configure_logging
     from entrypoints.telemetry import configure_tracing
 
     settings = Settings.from_env()
