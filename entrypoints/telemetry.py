@@ -70,6 +70,21 @@ def instrument_libraries() -> None:
     _instrumented = True
 
 
+def uninstrument_libraries() -> None:
+    """Undo `instrument_libraries` (a test that traced is done)."""
+    global _instrumented
+    if not _instrumented:
+        return
+    from opentelemetry.instrumentation.redis import RedisInstrumentor
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+    from opentelemetry.instrumentation.urllib3 import URLLib3Instrumentor
+
+    SQLAlchemyInstrumentor().uninstrument()
+    RedisInstrumentor().uninstrument()
+    URLLib3Instrumentor().uninstrument()
+    _instrumented = False
+
+
 def worker_runtime(settings: Settings) -> Runtime | None:
     """The Temporal runtime of `shopflow worker`, serving the SDK's metrics (and the
     workflows' and activities' own, e.g. shopflow_checkout_outcomes_total) for Prometheus

@@ -20,13 +20,16 @@ def spans():
     from opentelemetry.sdk.trace.export import SimpleSpanProcessor
     from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-    from entrypoints.telemetry import install_tracing
+    from entrypoints.telemetry import install_tracing, uninstrument_libraries
 
     exporter = InMemorySpanExporter()
     processor = SimpleSpanProcessor(exporter)
     install_tracing(processor, "shopflow-test")
     yield exporter
-    processor.shutdown()  # this processor stops; the provider stays, as the API wants
+    # The processor stops and the libraries go back to untraced; the provider stays (the
+    # API allows one per process) and costs the rest of the session next to nothing.
+    processor.shutdown()
+    uninstrument_libraries()
 
 
 @pytest.fixture(scope="module")
