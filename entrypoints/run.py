@@ -25,7 +25,6 @@ from pathlib import Path
 import click
 
 from entrypoints.gunicorn import gunicorn_args, gunicorn_env, venv_bin
-from entrypoints.telemetry import worker_metrics_url
 from settings import PROJECT_ROOT, InsecureSettings, Settings, require_safe_secrets
 
 
@@ -126,6 +125,7 @@ def _raise_stop(signum, frame) -> None:  # noqa: ARG001
 def run_command(no_demo: bool) -> None:
     """Start the whole store: stack, migrations, demo catalogue, worker and web."""
     from db.migrate import upgrade
+    from entrypoints.telemetry import worker_metrics_url
     from stack import EmbeddedStack, StackError
     from stack.secrets import with_generated_secrets
     from stack.supervisor import GaveUp, RestartPolicy, ServiceWatch, Supervisor

@@ -8,10 +8,12 @@ are left out: probes and scrapes every few seconds would drown the real traces.
 from __future__ import annotations
 
 from flask import Flask
-from opentelemetry.instrumentation.flask import FlaskInstrumentor
 
 UNTRACED = "/livez$,/readyz$,/metrics$"
 
 
 def init_tracing(app: Flask) -> None:
+    # Imported here: `import web` (for Services alone) stays cheap.
+    from opentelemetry.instrumentation.flask import FlaskInstrumentor
+
     FlaskInstrumentor.instrument_app(app, excluded_urls=UNTRACED)
