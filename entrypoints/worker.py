@@ -14,6 +14,7 @@ workflows run on the event loop in Temporal's sandbox.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import sys
 from collections.abc import Callable
@@ -62,6 +63,8 @@ from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.suborder import SuborderWorkflow
+
+log = logging.getLogger("shopflow.worker")
 
 ACTIVITY_THREADS = 16
 # Our workflow modules and domain/ are deterministic and keep no module state, so the
@@ -195,9 +198,9 @@ async def warn_about_unreplayable(client: Client, settings: Settings) -> None:
         client, WORKFLOWS, task_queue=settings.task_queue, runner=SANDBOX
     )
     for line in report.lines(settings.temporal_address or "", settings.temporal_namespace):
-        click.echo(line, err=True)
+        log.warning("%s", line)
     if report.checked and not report.unreplayable:
-        click.echo(f"Replay check: all {report.checked} open workflows replay on this code")
+        log.info("Replay check: all %d open workflows replay on this code", report.checked)
 
 
 async def ensure_hold_sweep_schedule(client: Client, settings: Settings) -> str:
@@ -241,17 +244,21 @@ async def run_worker(
             )
             async with worker:
                 await ensure_hold_sweep_schedule(client, settings)
-                click.echo(
-                    f"Worker polling task queue {settings.task_queue!r} on "
-                    f"{settings.temporal_address} ({len(WORKFLOWS)} workflows); Ctrl-C stops it"
+                # Logged (JSON in production, docs/operations.md); tests and benches wait
+                # for "Worker polling" in the output.
+                log.info(
+                    "Worker polling task queue %r on %s (%d workflows); Ctrl-C stops it",
+                    settings.task_queue,
+                    settings.temporal_address,
+                    len(WORKFLOWS),
                 )
                 if runtime is not None:
-                    click.echo(f"Worker metrics: {worker_metrics_url(settings)}")
+                    log.info("Worker metrics: %s", worker_metrics_url(settings))
                 await stop.wait()
-                click.echo("Worker stopping: finishing in-flight tasks...")
+                log.info("Worker stopping: finishing in-flight tasks...")
     finally:
         resources.close()
-    click.echo("Worker stopped.")
+    log.info("Worker stopped.")
 
 
 @click.command("worker")
