@@ -1,4 +1,4 @@
-"""check_readiness: every service named, a slow or failing one marked down in time."""
+"""check_readiness (web/ops/use_cases.py): every service named, a slow or failing one marked down in time."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from web.ops.readiness import check_readiness
+from web.ops.use_cases import check_readiness
 
 pytestmark = pytest.mark.unit
 

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from db.operations import stock_relay_lag, waiting_room_depths
 from web.metrics import StoreStateCollector, exposition
 from web.ops.probes import service_probes
-from web.ops.readiness import check_readiness
+from web.ops.use_cases import check_readiness
 from web.services import services
 
 bp = Blueprint("ops", __name__)

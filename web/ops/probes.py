@@ -7,7 +7,7 @@ from datetime import timedelta
 import urllib3
 from sqlalchemy import text
 
-from web.ops.readiness import Probe
+from web.ops.use_cases import Probe
 from web.services import Services
 
 

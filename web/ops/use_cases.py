@@ -1,4 +1,5 @@
-"""Is this web process ready for traffic? One short probe per service, all at once.
+"""Is this web process ready for traffic (the use case of /readyz)? One short probe per
+service, all at once.
 
 Each probe gets `timeout` seconds; a probe that raises or does not answer in time
 marks its service down. The probes run in parallel on a small pool of their own, so
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 # The order the JSON names them in.
 SERVICES = ("postgresql", "redis", "typesense", "temporal")
 
-Probe = Callable[[float], None]  # raises when its service is not usable
+# The port: one service's probe, given its budget in seconds; raises when the service
+# is not usable (web/ops/probes.py builds the real ones from Services).
+Probe = Callable[[float], None]
 
 _pool = ThreadPoolExecutor(max_workers=len(SERVICES), thread_name_prefix="readyz")
 
