@@ -8,6 +8,7 @@ embedded server that ``shopflow stack`` starts under ``var_dir``".
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -30,6 +31,21 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 def _str(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     raw = env.get(name, "").strip()
     return raw or default
+
+
+def _networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    networks = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ValueError(
+                f"{name} must be comma-separated networks like 10.0.0.0/8, got {network!r}"
+            ) from exc
+    return networks
 
 
 @dataclass(frozen=True)
@@ -120,6 +136,19 @@ class Settings:
     admission_window_seconds: int = 60
     hot_admission_rate: float = 5.0
     hot_gate_tick_ms: int = 250
+    # Operations (docs/operations.md). Who may read the web's /metrics: client addresses in
+    # these networks (CIDR); loopback by default, so a public port never shows it.
+    metrics_allowed_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    # Where gunicorn's workers keep their metric files (prometheus-client multiprocess
+    # mode); set for gunicorn by entrypoints/gunicorn.py, None elsewhere (in-memory).
+    prometheus_multiproc_dir: Path | None = None
+    # Each /readyz probe's budget.
+    readiness_timeout_seconds: float = 1.0
+    # The worker's Prometheus endpoint (Temporal SDK + checkout metrics); "" turns it off.
+    worker_metrics_address: str = "127.0.0.1:9464"
+    # OTLP traces go here when set (the standard OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT);
+    # unset: no exporter, traces are off.
+    otlp_traces_endpoint: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -206,6 +235,22 @@ class Settings:
             api_user_cache_seconds=_int(
                 env, "API_USER_CACHE_SECONDS", default.api_user_cache_seconds
             ),
+            metrics_allowed_networks=_networks(
+                env, "METRICS_ALLOWED_NETWORKS", default.metrics_allowed_networks
+            ),
+            prometheus_multiproc_dir=(
+                Path(raw) if (raw := _str(env, "PROMETHEUS_MULTIPROC_DIR")) else None
+            ),
+            readiness_timeout_seconds=float(
+                _str(env, "READINESS_TIMEOUT_SECONDS", str(default.readiness_timeout_seconds))
+            ),
+            worker_metrics_address=env.get(
+                "WORKER_METRICS_ADDRESS", default.worker_metrics_address
+            ).strip(),
+            otlp_traces_endpoint=None
+            if _str(env, "OTEL_SDK_DISABLED", "false").lower() == "true"
+            else _str(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            or _str(env, "OTEL_EXPORTER_OTLP_ENDPOINT"),
         )
 
     def with_services(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, create_engine
+import sqlalchemy
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -27,7 +28,9 @@ def make_engine(
     The worker turns it off: a failed activity attempt is retried by Temporal anyway, and
     SQLAlchemy throws the whole pool away on the first disconnect it meets."""
     options = {"isolation_level": isolation_level} if isolation_level else {}
-    return create_engine(
+    # Looked up at call time: OpenTelemetry's SQLAlchemy instrumentation replaces
+    # sqlalchemy.create_engine when tracing is on (docs/operations.md).
+    return sqlalchemy.create_engine(
         normalise_url(url),
         **options,
         pool_size=pool_size,

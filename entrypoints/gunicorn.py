@@ -33,5 +33,24 @@ def gunicorn_args(settings: Settings) -> list[str]:
         "-",
         "--graceful-timeout",
         "10",
+        # Hooks: metrics directory, logging and tracing per worker (entrypoints/gunicorn_hooks.py).
+        "--config",
+        "python:entrypoints.gunicorn_hooks",
         "web.asgi:app",
     ]
+
+
+def metrics_dir(settings: Settings) -> Path:
+    """Where this server's workers keep their metric files: one directory per port, so a
+    second server on another port never empties the first one's."""
+    return (
+        settings.prometheus_multiproc_dir or settings.var_dir / "run" / f"metrics-{settings.port}"
+    )
+
+
+def gunicorn_env(settings: Settings) -> dict[str, str]:
+    """The environment of gunicorn: the services, and prometheus-client's multiprocess
+    directory (web/metrics.py), which only gunicorn gets: the worker serves its own."""
+    env = settings.child_env()
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir(settings))
+    return env

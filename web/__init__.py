@@ -17,7 +17,10 @@ from web.formatting import register_filters
 from web.headers import register_security_headers
 from web.input_guard import init_input_guard
 from web.limits import init_limits
+from web.metrics import init_request_metrics
+from web.request_id import init_request_id
 from web.services import EXTENSION_KEY, Services
+from web.tracing import init_tracing
 
 
 def create_app(settings: Settings, *, services: Services | None = None) -> Flask:
@@ -36,6 +39,10 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
     app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
     app.extensions[EXTENSION_KEY] = services or Services.build(settings)
     Htmx(app)  # request.htmx; HX-* response headers through htmx_flask.make_response
+    # First: every later hook (CSRF, limits) logs with the request id, and is timed.
+    init_request_id(app)
+    init_request_metrics(app)
+    init_tracing(app)
     init_csrf(app)  # before the blueprints' own before_request hooks
     init_input_guard(app)
     init_limits(app, settings)
@@ -65,6 +72,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.home import pages as home_pages
     from web.items import pages as items_pages
     from web.openapi import bp as api_docs
+    from web.ops import api as ops_api
     from web.orders import api as orders_api
     from web.orders import pages as orders_pages
     from web.recommendations import api as recommendations_api
@@ -99,4 +107,5 @@ def _feature_blueprints() -> list[Blueprint]:
         recommendations_api.bp,
         waiting_room_pages.bp,
         waiting_room_api.bp,
+        ops_api.bp,
     ]

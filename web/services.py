@@ -26,6 +26,7 @@ from db.search_index import make_typesense_client
 from payments.gateway import PaymentGateway
 from payments.sandbox import SandboxGateway
 from settings import Settings
+from web.metrics import TimedSearch
 from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
@@ -78,15 +79,17 @@ class Services:
             timeout_seconds=settings.search_timeout_seconds,
             connections=settings.web_threads,
         )
-        search = SearchService(
-            multi_search=multi_search,
-            collection=settings.typesense_collection,
-            cache=JsonCache(
-                redis_client, namespace="search", ttl_seconds=settings.search_cache_ttl_seconds
-            ),
-            catalog_version=CatalogVersion(sessions),
-            cursors=CursorCodec(settings.secret_key),
-            live_stock=LiveStockOverlay(overlay_engine),
+        search = TimedSearch(
+            SearchService(
+                multi_search=multi_search,
+                collection=settings.typesense_collection,
+                cache=JsonCache(
+                    redis_client, namespace="search", ttl_seconds=settings.search_cache_ttl_seconds
+                ),
+                catalog_version=CatalogVersion(sessions),
+                cursors=CursorCodec(settings.secret_key),
+                live_stock=LiveStockOverlay(overlay_engine),
+            )
         )
         from web.auth.tokens import ApiTokens
 

@@ -33,6 +33,7 @@ from db.models import AggregatedStock
 from web.item_reads import MAX_ITEM_ID, find_stock
 from web.live.event_stream import HEARTBEAT, EventStream
 from web.live.fanout import Listener, StockFanout
+from web.metrics import counted_stream
 
 # The API stream's route (web/asgi.py); documented in web/search/openapi.py.
 ITEM_EVENTS_PATH = "/api/v1/items/{item_id}/stock/events"
@@ -80,7 +81,7 @@ class StockStreams:
         """sse-starlette's response, with its own pings: for streams whose source does
         not time its heartbeats itself (the waiting room's ticket streams)."""
         return EventSourceResponse(
-            events,
+            counted_stream("tickets", events),
             ping=self._heartbeat,
             headers={"Cache-Control": "no-store"},
             # A client that stops reading is dropped instead of holding memory.
