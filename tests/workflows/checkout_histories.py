@@ -21,6 +21,7 @@ from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import CancelRequest, SubmitRequest
 
 WORKFLOW = "checkout"
+DIRECTORIES = (WORKFLOW,)
 USER = 7
 Scenario = Callable[[CheckoutHarness], Awaitable[None]]
 

@@ -24,6 +24,7 @@ from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.hot_item_messages import HOT_ITEM_TICK, GateInput, TickRequest, TickResult
 
 WORKFLOW = "waiting_room"
+DIRECTORIES = (WORKFLOW,)
 
 
 @dataclass

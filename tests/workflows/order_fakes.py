@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
@@ -90,6 +91,7 @@ class FakeWarehouses:
     # cancel_order finds something shipped although every suborder said cancelled (once)
     refuse_cancel_order: bool = False
     plan_gate: asyncio.Event | None = None  # the plan waits for it (a slow database)
+    assign_gate: asyncio.Event | None = None  # likewise the assign
 
     def __post_init__(self) -> None:
         if not self.physical:
@@ -120,6 +122,8 @@ class FakeWarehouses:
         @activity.defn(name=ASSIGN)
         async def assign(request: AssignRequest) -> AssignResult:
             self.calls.append(f"assign {request.suborder_id}@{request.warehouse_id}")
+            if self.assign_gate is not None:
+                await self.assign_gate.wait()
             if request.suborder_id in self.suborders:
                 return AssignResult(
                     request.suborder_id, self.suborders[request.suborder_id]["status"], False
@@ -253,8 +257,10 @@ class OrderHarness:
         order_id: str = ORDER,
         user_id: int = USER,
         search_attributes: TypedSearchAttributes | None = None,
+        task_timeout: timedelta | None = None,
     ) -> WorkflowHandle:
-        """Start the order; `search_attributes` as the checkout's starter sets them."""
+        """Start the order; `search_attributes` as the checkout's starter sets them; a
+        short `task_timeout` lets a signal or update in while a local activity is out."""
         self.started.append(order_workflow_id(order_id))
         return await self.client.start_workflow(
             OrderWorkflow.run,
@@ -262,6 +268,7 @@ class OrderHarness:
             id=order_workflow_id(order_id),
             task_queue=self.task_queue,
             search_attributes=search_attributes,
+            task_timeout=task_timeout,
         )
 
     async def suborder_workflows(self) -> list[str]:

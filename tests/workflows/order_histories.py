@@ -87,10 +87,12 @@ async def cancelled_before_assignment(h: OrderHarness) -> None:
 
 
 async def cancelled_while_planning(h: OrderHarness) -> None:
+    """The cancel is taken while the plan is still out (the order's one-second workflow
+    task heartbeats then, which lets the update in): nothing is started for that plan."""
     while "plan" not in h.store.calls:
         await asyncio.sleep(0.02)
     cancelling = asyncio.ensure_future(cancel(h))
-    await asyncio.sleep(0.3)  # the cancel lands while the plan is still out
+    await asyncio.sleep(2.5)
     assert h.store.plan_gate is not None
     h.store.plan_gate.set()
     await cancelling
@@ -116,6 +118,16 @@ async def cancel_lost_to_a_shipment(h: OrderHarness) -> None:
     await cancel(h)
     await h.until_assigned(S3)
     await ship_and_deliver(h, S1, S3)
+
+
+async def cancel_lost_to_every_shipment(h: OrderHarness) -> None:
+    """Both suborders ship before the cancel reaches them: nothing is left to plan again,
+    and the order goes on to delivery."""
+    await h.until_assigned()
+    await cancel(h)
+    await h.until(lambda v: v.status == "SHIPPED")
+    for suborder in (S1, S2):
+        await h.deliver(suborder)
 
 
 async def cancel_refused_by_the_database(h: OrderHarness) -> None:
@@ -183,6 +195,10 @@ SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
         ),
         cancel_lost_to_a_shipment,
     ),
+    "cancel_lost_to_every_shipment": (
+        lambda: split_store(shipped_under_cancel={S1, S2}),
+        cancel_lost_to_every_shipment,
+    ),
     "cancel_refused_by_the_database": (
         lambda: spare_store(refuse_cancel_order=True),
         cancel_refused_by_the_database,
@@ -195,13 +211,17 @@ SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
 }
 # Started with the search attributes the checkout's starter sets (no upsert then).
 STARTED_BY_THE_CHECKOUT = {"shipped_and_delivered", "confirmed_by_the_portal"}
+# A workflow task of one second: a local activity that takes longer heartbeats it.
+SHORT_TASKS = {"cancelled_while_planning"}
+DIRECTORIES = (WORKFLOW, CHILD)
 
 
 async def record(name: str, directory: Path) -> list[Path]:
     make_store, scenario = SCENARIOS[name]
     async with order_harness(make_store()) as h:
         attributes = started_by_the_checkout() if name in STARTED_BY_THE_CHECKOUT else None
-        handle = await h.start(search_attributes=attributes)
+        task_timeout = timedelta(seconds=1) if name in SHORT_TASKS else None
+        handle = await h.start(search_attributes=attributes, task_timeout=task_timeout)
         await scenario(h)
         progress = await handle.result()
         written = [directory / WORKFLOW / f"{name}.json"]

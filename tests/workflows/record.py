@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -25,6 +25,7 @@ from tests.workflows import (
     hot_item_histories,
     order_histories,
     reindex_histories,
+    suborder_histories,
     sweep_histories,
 )
 from tests.workflows.environment import close_session_servers, run
@@ -33,29 +34,23 @@ from tests.workflows.replay import HISTORIES
 RECORDERS: tuple[ModuleType, ...] = (
     checkout_histories,
     order_histories,
+    suborder_histories,
     sweep_histories,
     hot_item_histories,
     reindex_histories,
 )
-# The directories each recorder writes (the order's recorder writes its suborders too).
-DIRECTORIES = {
-    "checkout": checkout_histories,
-    "order": order_histories,
-    "suborder": order_histories,
-    "hold_sweep": sweep_histories,
-    "waiting_room": hot_item_histories,
-    "reindex": reindex_histories,
-}
-
-
-def scenarios(recorder: ModuleType) -> Iterable[str]:
-    return recorder.SCENARIOS
+# histories/<directory>/ -> the recorders that write there (the order's writes its
+# suborders too, beside the suborders recorded on their own).
+DIRECTORIES: dict[str, list[ModuleType]] = {}
+for _recorder in RECORDERS:
+    for _directory in _recorder.DIRECTORIES:
+        DIRECTORIES.setdefault(_directory, []).append(_recorder)
 
 
 async def record_with(recorder: ModuleType, directory: Path) -> list[Path]:
     record: Callable[[str, Path], Awaitable[list[Path]]] = recorder.record
     written = []
-    for name in scenarios(recorder):
+    for name in recorder.SCENARIOS:
         started = time.monotonic()
         paths = await record(name, directory)
         print(f"  {name}: {len(paths)} file(s), {time.monotonic() - started:.1f} s", flush=True)
@@ -80,14 +75,21 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown workflow directories: {unknown}; known: {sorted(DIRECTORIES)}")
         return 2
-    recorders = [r for r in RECORDERS if any(DIRECTORIES[w] is r for w in wanted)]
+    # A directory two recorders share is emptied once and refilled by both.
+    wanted_dirs = set(wanted)
+    while True:
+        recorders = [r for r in RECORDERS if set(r.DIRECTORIES) & wanted_dirs]
+        more = {d for r in recorders for d in r.DIRECTORIES} - wanted_dirs
+        if not more:
+            break
+        wanted_dirs |= more
     try:
+        for recorder in recorders:  # emptied first: a path that is gone leaves no file
+            for directory in recorder.DIRECTORIES:
+                (HISTORIES / directory).mkdir(parents=True, exist_ok=True)
+                for old in (HISTORIES / directory).glob("*.json"):
+                    old.unlink()
         for recorder in recorders:
-            for directory, owner in DIRECTORIES.items():
-                if owner is recorder:
-                    (HISTORIES / directory).mkdir(parents=True, exist_ok=True)
-                    for old in (HISTORIES / directory).glob("*.json"):
-                        old.unlink()
             print(f"{recorder.__name__}:", flush=True)
             run(record_with(recorder, HISTORIES))
     finally:

@@ -15,6 +15,7 @@ from tests.workflows.reindex_fakes import FakeCatalog, run_reindex
 from workflows.reindex_messages import ReindexInput
 
 WORKFLOW = "reindex"
+DIRECTORIES = (WORKFLOW,)
 
 SCENARIOS: dict[str, tuple[FakeCatalog, ReindexInput]] = {
     "three_ranges_published": (FakeCatalog(items=2_500), ReindexInput(batch_size=1_000)),

@@ -48,7 +48,8 @@ def replay_failures(
     histories: dict[str, str], *, runner: WorkflowRunner | None = None
 ) -> dict[str, Exception | None]:
     """Replay each named history (name -> JSON) on today's code, all in one Replayer:
-    name -> why it no longer replays, or None if it does."""
+    name -> why it no longer replays, or None if it does. `runner`: the coverage
+    check's unsandboxed one."""
     parsed = {name: WorkflowHistory.from_json(name, text) for name, text in histories.items()}
     options = {"workflow_runner": runner} if runner is not None else {}
     replayer = Replayer(workflows=list(WORKFLOWS), **options)

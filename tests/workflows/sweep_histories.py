@@ -24,6 +24,7 @@ from workflows.hold_sweep import (
 )
 
 WORKFLOW = "hold_sweep"
+DIRECTORIES = (WORKFLOW,)
 FREED = FreedHold("c0ffee", CLOSED, (Line(7, 2),))
 
 

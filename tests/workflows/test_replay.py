@@ -13,7 +13,7 @@ from functools import cache
 
 import pytest
 
-from tests.workflows.record import DIRECTORIES
+from tests.workflows.record import RECORDERS
 from tests.workflows.replay import HISTORIES, committed, replay_failures
 
 pytestmark = pytest.mark.workflow
@@ -35,13 +35,17 @@ def test_a_committed_history_replays_on_todays_code(path):
 
 def test_every_recorded_scenario_has_its_history_and_no_other_is_kept():
     """A scenario added without recording, or a file a removed scenario left behind."""
-    expected, found = set(), {p.relative_to(HISTORIES).as_posix() for p in committed()}
-    for directory, recorder in DIRECTORIES.items():
-        names = [p.name for p in (HISTORIES / directory).glob("*.json")]
+    found = {p.relative_to(HISTORIES).as_posix() for p in committed()}
+    expected = set()
+    for recorder in RECORDERS:
         for scenario in recorder.SCENARIOS:
-            matching = [n for n in names if n.split("-")[0].removesuffix(".json") == scenario]
-            if directory in ("checkout", "order", "hold_sweep", "reindex", "waiting_room"):
-                assert matching, f"no history for {directory}/{scenario}: run `make histories`"
-            expected |= {f"{directory}/{n}" for n in matching}
+            matching = {
+                f"{directory}/{p.name}"
+                for directory in recorder.DIRECTORIES
+                for p in (HISTORIES / directory).glob("*.json")
+                if p.stem.split("-")[0] == scenario
+            }
+            assert matching, f"no history for {recorder.__name__}: {scenario}; `make histories`"
+            expected |= matching
 
     assert found == expected, f"histories no scenario records: {sorted(found - expected)}"
