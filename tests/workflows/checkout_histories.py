@@ -88,10 +88,11 @@ async def cancelled_after_payment(h: CheckoutHarness) -> None:
 
 
 async def cancelled_while_authorizing(h: CheckoutHarness) -> None:
-    """The cancel arrives while the card is being authorized: the payment settles, then
+    """The cancel is taken while the card is being authorized (the one-second workflow
+    task heartbeats meanwhile, which lets the update in): the payment settles, then
     pay_and_submit is refused and the authorization is voided."""
     h.store.authorize_gate = asyncio.Event()
-    await h.begin(USER, {1: 1})
+    await h.begin(USER, {1: 1}, task_timeout=timedelta(seconds=1))
     paying = asyncio.ensure_future(
         refused(h.handle(USER).execute_update(CheckoutWorkflow.pay_and_submit, pay_request(USER)))
     )
@@ -100,7 +101,7 @@ async def cancelled_while_authorizing(h: CheckoutHarness) -> None:
     cancelling = asyncio.ensure_future(
         h.handle(USER).execute_update(CheckoutWorkflow.cancel, CancelRequest(USER))
     )
-    await asyncio.sleep(0.3)  # the cancel lands in the history before the answer does
+    await asyncio.sleep(2.5)
     h.store.authorize_gate.set()
     await asyncio.gather(paying, cancelling)
 
