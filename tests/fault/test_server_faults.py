@@ -75,12 +75,12 @@ def under_load(store: RunningStore, token: str, fault: Callable[[Callable[[], No
     assert all(o.order_id for o in earlier), [o.error for o in earlier]
     shipper = Shipper(store.base_url, token).start()
     shoppers = Shoppers(store.base_url, item, SHOPPERS, seconds=PATIENCE).start()
-    wait_until(
+    before = wait_until(
         lambda: held_checkouts(store, item),
         seconds=60,
         what="a checkout of the load holding stock",
     )
-    before, after = held_checkouts(store, item), []
+    after: list[set[str]] = []
     fault(lambda: after.append(held_checkouts(store, item)))
     in_flight = before & after[0] if after else before
     outcomes = shoppers.join(PATIENCE + 90)
