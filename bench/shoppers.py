@@ -25,7 +25,7 @@ import httpx
 import psycopg
 
 from bench.common import log, percentile
-from db.engine import normalise_url
+from db.postgres.engine import normalise_url
 from settings import Settings
 
 PASSWORD = "bench shopper password"

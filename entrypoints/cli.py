@@ -24,7 +24,7 @@ def cli(ctx: click.Context) -> None:
 
 def register() -> None:
     from catalog.cli import catalog_group
-    from db.cli import check_command, migrate_command
+    from db.postgres.cli import check_command, migrate_command
     from entrypoints.run import run_command, web_command
     from entrypoints.stock_relay import stock_relay_command
     from entrypoints.worker import worker_command

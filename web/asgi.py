@@ -24,7 +24,7 @@ from flask import Flask
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
-from db.live_stock.feed import StockFeedKeys
+from db.redis.stock_feed import StockFeedKeys
 from settings import Settings
 from web import create_app
 from web.live.direct_routes import DirectRoutes

@@ -17,12 +17,12 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.cache import JsonCache
-from db.engine import make_engine, make_session_factory
+from db.postgres.engine import make_engine, make_session_factory
+from db.redis.json_cache import JsonCache
 from db.search import CatalogVersion, CursorCodec, SearchService
-from db.search.live_stock import LiveStockOverlay, stock_engine
+from db.search.index import make_typesense_client
 from db.search.multi_search import MultiSearch
-from db.search_index import make_typesense_client
+from db.search.stock_overlay import LiveStockOverlay, stock_engine
 from payments.gateway import PaymentGateway
 from payments.sandbox import SandboxGateway
 from settings import Settings
@@ -51,7 +51,7 @@ class Services:
     payments: PaymentGateway
     # None when no Temporal address is configured: checkout then answers 503.
     temporal: TemporalGateway | None = None
-    # The search page's live-stock lookup: its own autocommit pool (db/search/live_stock.py).
+    # The search page's live-stock lookup: its own autocommit pool (db/search/stock_overlay.py).
     stock_engine: Engine | None = None
     # The search service's connections to Typesense (db/search/multi_search.py).
     multi_search: MultiSearch | None = None

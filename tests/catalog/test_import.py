@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from catalog.cli import catalog_group
-from db.invariants import check_invariants
+from db.postgres.invariants import check_invariants
 from tests.catalog.conftest import scalar, search_index_for
 
 pytestmark = pytest.mark.integration

@@ -97,7 +97,7 @@ def worker(fault_settings: Settings, tmp_path: Path) -> Iterator[WorkerProcess]:
 @pytest.fixture
 def store(fault_settings: Settings, checkout_worker, worker) -> Iterator[Store]:
     """The storefront on the fault database; `temporal()` uses the session's client."""
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
     from web import create_app
 
     engine = make_engine(fault_settings.database_url)

@@ -39,7 +39,7 @@ def checkout_db(isolated_settings, checkout_worker) -> Settings:
 
 @pytest.fixture(scope="session")
 def checkout_engine(checkout_db: Settings):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     engine = make_engine(checkout_db.database_url)
     yield engine
@@ -160,7 +160,7 @@ def api_shopper(shop: FlaskClient) -> Callable[..., ApiShopper]:
 @pytest.fixture
 def assert_checkout_invariants(checkout_engine) -> Callable[[], None]:
     """I1-I3 over the checkout database (what `shopflow check` runs)."""
-    from db.invariants import check_invariants
+    from db.postgres.invariants import check_invariants
 
     def check() -> None:
         report = check_invariants(checkout_engine, now=datetime.now(UTC))

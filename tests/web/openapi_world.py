@@ -323,7 +323,7 @@ def _on_saved_address(w: World, method: str, **kwargs):
 
 
 def _address_book_full(w: World):
-    from db.addresses import MAX_ADDRESSES
+    from db.postgres.addresses import MAX_ADDRESSES
 
     shopper = w.shopper()
     for _ in range(MAX_ADDRESSES):

@@ -32,7 +32,7 @@ from tests.web.warehouse_world import CLOSED, INDEXED_ITEMS, WAREHOUSES, Warehou
 @pytest.fixture(scope="session")
 def warehouse_db(isolated_settings, checkout_worker) -> Settings:
     from catalog.loader import load_catalog
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     settings = isolated_settings("warehouse_tests")
     items = [
@@ -60,7 +60,7 @@ def warehouse_db(isolated_settings, checkout_worker) -> Settings:
 
 @pytest.fixture(scope="session")
 def warehouse_engine(warehouse_db: Settings):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     engine = make_engine(warehouse_db.database_url)
     yield engine
@@ -70,7 +70,7 @@ def warehouse_engine(warehouse_db: Settings):
 @pytest.fixture(scope="session")
 def accounts(warehouse_db: Settings, warehouse_engine) -> dict[str, Any]:
     """One staff and one shopper account for the session (scrypt makes sign-ups slow)."""
-    from db.engine import make_session_factory
+    from db.postgres.engine import make_session_factory
     from web.auth.accounts import register
 
     sessions = make_session_factory(warehouse_engine)
@@ -159,7 +159,7 @@ def world(
 @pytest.fixture
 def assert_portal_invariants(warehouse_engine) -> Callable[[], None]:
     """I1-I3 over the warehouse test database (what `shopflow check` runs)."""
-    from db.invariants import check_invariants
+    from db.postgres.invariants import check_invariants
 
     def check() -> None:
         report = check_invariants(warehouse_engine, now=datetime.now(UTC))

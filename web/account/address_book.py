@@ -1,7 +1,7 @@
 """The address book's operations, shared by the account page, the API and checkout.
 
 `checked(values)` runs domain/addresses.py's rules over the offline data; the rest wraps
-db/addresses.py in a transaction each. Views never see another shopper's address: a
+db/postgres/addresses.py in a transaction each. Views never see another shopper's address: a
 foreign id is just "not found".
 """
 
@@ -12,8 +12,8 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
-from db.address_data import ADDRESS_DATA
-from db.addresses import (
+from db.geo.address_data import ADDRESS_DATA
+from db.postgres.addresses import (
     AddressBookFull,
     AddressRecord,
     create_address,

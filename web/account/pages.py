@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
-from db.addresses import MAX_ADDRESSES
+from db.postgres.addresses import MAX_ADDRESSES
 from web.account.address_book import (
     AddressBookFull,
     address_of,

@@ -17,7 +17,7 @@ from functools import cache
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db.users import (
+from db.postgres.users import (
     SHOPPER,
     EmailTaken,
     UserRecord,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from db.users import UserRecord, find_user_by_id
+from db.postgres.users import UserRecord, find_user_by_id
 from web.auth.accounts import (
     AccountError,
     WrongPassword,

@@ -36,7 +36,7 @@ from htmx_flask import make_response as htmx_response
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
 
-from db.users import (
+from db.postgres.users import (
     STAFF,
     UserRecord,
     end_session,

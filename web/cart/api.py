@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from db.carts import CartView, UnknownItem
+from db.postgres.carts import CartView, UnknownItem
 from domain.cart_rules import CartError, CartOp, InvalidQuantity
 from web.auth import api_login_required, current_user_id
 from web.cart.operations import cart_of, change_cart

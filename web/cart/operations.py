@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy.exc import SQLAlchemyError
 
-from db.carts import CartChange, CartView, change_line, count_units, read_cart
+from db.postgres.carts import CartChange, CartView, change_line, count_units, read_cart
 from domain.cart_rules import CartOp, InvalidQuantity, check_requested_quantity
 from web.services import services
 
@@ -16,7 +16,7 @@ def change_cart(
     """Apply one change in one transaction and return the cart as it now stands.
 
     Raises InvalidQuantity / InsufficientStock / LineLimitReached / CartFull (domain.cart_rules)
-    or UnknownItem (db.carts) before anything is written.
+    or UnknownItem (db.postgres.carts) before anything is written.
     """
     check_requested_quantity(quantity, op)
     with services().sessions.begin() as session:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 
-from db.carts import CartView, UnknownItem
+from db.postgres.carts import CartView, UnknownItem
 from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartError, CartOp, InvalidQuantity
 from web.auth.current import (
     current_user,

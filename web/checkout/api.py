@@ -26,7 +26,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
-from db.carts import MAX_ITEM_ID
+from db.postgres.carts import MAX_ITEM_ID
 from domain.checkout import CheckoutStatus
 from domain.order import OrderStatus
 from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines

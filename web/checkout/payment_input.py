@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from db.address_data import ADDRESS_DATA
+from db.geo.address_data import ADDRESS_DATA
 from domain.addresses import check_address
 from payments.cards import card_problem
 from payments.gateway import Card, InvalidCard, PaymentGateway

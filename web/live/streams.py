@@ -28,8 +28,8 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from db.live_stock.feed import StockChange, StockFeedKeys, event_id_of
-from db.models import AggregatedStock
+from db.postgres.models import AggregatedStock
+from db.redis.stock_feed import StockChange, StockFeedKeys, event_id_of
 from web.item_reads import MAX_ITEM_ID, find_stock
 from web.live.event_stream import HEARTBEAT, EventStream
 from web.live.fanout import Listener, StockFanout

@@ -16,7 +16,7 @@ No credentials: 401; a ticket that is not the shopper's: 404, as the statusURL a
 the Flask app itself (`_authorize`: its session and token code in a request context).
 
 One process-wide `TicketWatch` follows the line: the waiting room's scripts publish an
-item's id on `wr:moved` whenever its line moves (db/waiting_room.py), on the process's
+item's id on `wr:moved` whenever its line moves (db/redis/waiting_room.py), on the process's
 one Redis subscription (web/live/fanout.py); the watch then re-reads the places of
 every ticket of that item its streams show in ONE pipelined round trip, and wakes only
 the streams whose place changed. Every REFRESH_SECONDS it re-reads them anyway: the
@@ -40,7 +40,7 @@ from sse_starlette import ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
 
-from db.waiting_room import MOVED_CHANNEL, item_of_ticket, prefix
+from db.redis.waiting_room import MOVED_CHANNEL, item_of_ticket, prefix
 from domain.waiting_room import TicketState, TicketStatus, estimated_wait_seconds
 from web.formatting import wait_phrase
 from web.live.fanout import Channel

@@ -15,8 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response
 
-from db.cache import JsonCache
-from db.recommendations import (
+from db.postgres.recommendations import (
     POPULAR_CACHE_SECONDS,
     ItemCard,
     RecentSearches,
@@ -26,6 +25,7 @@ from db.recommendations import (
     just_bought,
     popular_items,
 )
+from db.redis.json_cache import JsonCache
 from db.search import SearchPage
 from domain.recommendations import (
     DEFAULT_LIMIT,

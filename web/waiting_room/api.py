@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from db.carts import MAX_ITEM_ID
-from db.hot_items import list_hot
-from db.waiting_room import WaitingRoom
+from db.postgres.carts import MAX_ITEM_ID
+from db.postgres.waiting_room_items import list_hot
+from db.redis.waiting_room import WaitingRoom
 from web.auth import api_login_required, current_user, staff_required
 from web.errors import BadRequest
 from web.headers import keep_private

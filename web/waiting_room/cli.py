@@ -31,7 +31,7 @@ def hot_command(item_id: int, enabled: bool) -> None:
     """Switch ITEM_ID into waiting-room mode (--on) or back (--off)."""
     import redis
 
-    from db.engine import make_engine, make_session_factory
+    from db.postgres.engine import make_engine, make_session_factory
     from web.temporal_gateway import TemporalGateway
     from web.waiting_room.gatekeeper import UnknownItem, switch
 

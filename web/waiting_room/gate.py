@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from db.hot_items import hot_among
-from db.waiting_room import Ticket, WaitingRoom
+from db.postgres.waiting_room_items import hot_among
+from db.redis.waiting_room import Ticket, WaitingRoom
 from domain.stock import Line
 from domain.waiting_room import TicketState, TicketStatus, estimated_wait_seconds
 from web.checkout.errors import CheckoutNotFound

@@ -18,8 +18,8 @@ from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
-from db.hot_items import item_exists, set_hot
-from db.waiting_room import WaitingRoom, prefix
+from db.postgres.waiting_room_items import item_exists, set_hot
+from db.redis.waiting_room import WaitingRoom, prefix
 from settings import Settings
 from web.temporal_gateway import TemporalGateway, TemporalUnavailable
 from workflows.hot_item_gate import HotItemGateWorkflow

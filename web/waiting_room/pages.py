@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from db.hot_items import list_hot
-from db.waiting_room import WaitingRoom
+from db.postgres.waiting_room_items import list_hot
+from db.redis.waiting_room import WaitingRoom
 from web.auth import current_user, login_required, staff_required
 from web.headers import keep_private
 from web.rendering import render
@@ -97,7 +97,7 @@ def _status_page(ticket_id: str) -> Response:
             fallback_seconds=FALLBACK_SECONDS,
         )
     with services().sessions() as session:
-        from db.models import Item
+        from db.postgres.models import Item
 
         item = session.get(Item, ticket.item_id)
     return render(

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import typesense
 from typesense import exceptions as ts_errors
 
-from db.search_schema import collection_schema
+from db.search.schema import collection_schema
 from settings import Settings
 
 log = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ import redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import AggregatedStock, CoPurchase, Item, Order, OrderLine, OrderStatus
+from db.postgres.models import AggregatedStock, CoPurchase, Item, Order, OrderLine, OrderStatus
 from domain.recommendations import (
     ITEMS_PER_SEARCH,
     RECENT_SEARCH_DAYS,

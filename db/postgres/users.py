@@ -13,7 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.models import User, UserSession
+from db.postgres.models import User, UserSession
 
 SHOPPER = "shopper"
 STAFF = "staff"

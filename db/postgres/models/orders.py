@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, string_enum, timestamptz
+from db.postgres.models.base import Base, string_enum, timestamptz
 from domain.order import OrderStatus, SuborderStatus
 
 

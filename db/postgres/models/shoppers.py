@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, timestamptz
+from db.postgres.models.base import Base, timestamptz
 
 
 class User(Base):

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, string_enum, timestamptz
+from db.postgres.models.base import Base, string_enum, timestamptz
 
 
 class ReservationState(enum.StrEnum):

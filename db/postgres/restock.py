@@ -7,7 +7,7 @@ assigned-not-shipped) keeps both true after the commit, whatever checkouts and
 orders run meanwhile: every one of their steps is itself one transaction on the same
 rows, and row locks serialise them.
 
-Lock order, as everywhere (db/locks.py, activities/fulfilment.py): the
+Lock order, as everywhere (db/postgres/locks.py, activities/fulfilment.py): the
 warehouse_stock row first, then the aggregated_stock row. The warehouse_stock row is
 written with one INSERT … ON CONFLICT DO UPDATE, which locks it (and creates it when
 this warehouse never held the item); aggregated_stock is locked with `lock_rows`.
@@ -29,10 +29,10 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 from typesense import exceptions as ts_errors
 
-from db.locks import lock_rows
-from db.models import AggregatedStock, Item, RestockRecord, Warehouse, WarehouseStock
-from db.search_index import SearchIndex
-from db.timeouts import limit_transaction
+from db.postgres.locks import lock_rows
+from db.postgres.models import AggregatedStock, Item, RestockRecord, Warehouse, WarehouseStock
+from db.postgres.timeouts import limit_transaction
+from db.search.index import SearchIndex
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Live stock laid over a search page at answer time.
 
 A cached page (30 s TTL) and even a fresh Typesense answer can hold an `in_stock` flag
-that a checkout just made wrong: the relay (db.live_stock) updates Typesense within
+that a checkout just made wrong: the relay (db.redis.stock_feed) updates Typesense within
 moments, but the cache keeps what it had. So every page's hits get their flag from
 `aggregated_stock` (one primary-key lookup for at most a page of ids), and hits that
 no longer match an `inStock` filter are dropped from the page. If PostgreSQL cannot
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from db.engine import make_engine
+from db.postgres.engine import make_engine
 
 if TYPE_CHECKING:
     from db.search.service import SearchHit

@@ -22,7 +22,7 @@ def _database_url() -> str:
 @click.command("migrate")
 def migrate_command() -> None:
     """Apply database migrations up to head."""
-    from db.migrate import upgrade
+    from db.postgres.migrate import upgrade
 
     upgrade(_database_url())
     click.echo("database migrated to head")
@@ -32,8 +32,8 @@ def migrate_command() -> None:
 @click.option("--limit", default=50, show_default=True, help="Most violations listed per check.")
 def check_command(limit: int) -> None:
     """Verify stock invariants I1-I3 over the whole database (exit 1 when broken)."""
-    from db.engine import make_engine
-    from db.invariants import check_invariants
+    from db.postgres.engine import make_engine
+    from db.postgres.invariants import check_invariants
 
     settings = _settings()
     engine = make_engine(settings.database_url, pool_size=1)

@@ -22,10 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, timestamptz
+from db.postgres.models.base import Base, timestamptz
 
 if TYPE_CHECKING:
-    from db.models.catalog import Item
+    from db.postgres.models.catalog import Item
 
 
 class AggregatedStock(Base):
@@ -73,7 +73,7 @@ class WarehouseStock(Base):
 
 class RestockRecord(Base):
     """Every restock, and the Idempotency-Key it came with: a retried restock finds
-    its first record here (same warehouse + key) and adds nothing (db/restock.py)."""
+    its first record here (same warehouse + key) and adds nothing (db/postgres/restock.py)."""
 
     __tablename__ = "restocks"
 
@@ -100,7 +100,7 @@ class StockEvent(Base):
     """One committed change of an item's aggregated stock, waiting for the relay.
 
     Written only by the trigger of migration 0007_live (never by application code);
-    the relay (db.live_stock.relay) publishes the row to Redis and deletes it.
+    the relay (db.redis.stock_relay) publishes the row to Redis and deletes it.
     """
 
     __tablename__ = "stock_events"

@@ -3,7 +3,7 @@
 Every committed change of `aggregated_stock.stock` leaves one row in `stock_events`,
 written by a trigger in the writer's own transaction (so reserve, release, order
 cancel, restock, re-plan and hand-written SQL are all covered, and a rolled-back
-transaction leaves nothing). The relay (db.live_stock.relay) publishes the rows to
+transaction leaves nothing). The relay (db.redis.stock_relay) publishes the rows to
 Redis and deletes them; `stock_search_pending` remembers which items crossed zero
 until Typesense has their new `in_stock` flag.
 

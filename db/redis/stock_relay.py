@@ -27,8 +27,8 @@ from collections.abc import Callable
 import psycopg
 import redis
 
-from db.live_stock.feed import StockChange, StockFeedPublisher
-from db.search_index import SearchIndex
+from db.redis.stock_feed import StockChange, StockFeedPublisher
+from db.search.index import SearchIndex
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models.base import Base, string_enum, timestamptz
+from db.postgres.models.base import Base, string_enum, timestamptz
 
 
 class ChargeStatus(enum.StrEnum):

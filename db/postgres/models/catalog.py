@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.models.base import Base, timestamptz
+from db.postgres.models.base import Base, timestamptz
 
 if TYPE_CHECKING:
-    from db.models.stock import AggregatedStock
+    from db.postgres.models.stock import AggregatedStock
 
 
 class Item(Base):

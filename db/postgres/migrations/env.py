@@ -1,9 +1,9 @@
-"""Alembic environment: online migrations against the URL that db.migrate puts in the config."""
+"""Alembic environment: online migrations against the URL that db.postgres.migrate puts in the config."""
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-from db.models import Base
+from db.postgres.models import Base
 
 config = context.config
 target_metadata = Base.metadata

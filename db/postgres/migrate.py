@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from db.engine import normalise_url
+from db.postgres.engine import normalise_url
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

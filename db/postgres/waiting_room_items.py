@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from db.models import AggregatedStock, HotItem, Item, Reservation, ReservationState
+from db.postgres.models import AggregatedStock, HotItem, Item, Reservation, ReservationState
 
 
 @dataclass(frozen=True)

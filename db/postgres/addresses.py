@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from db.models import SavedAddress
+from db.postgres.models import SavedAddress
 
 MAX_ADDRESSES = 20  # per shopper: a book, not a dumping ground
 MAX_ADDRESS_ID = 2**63 - 1

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from db.models import AggregatedStock, Cart, CartLine, Item
+from db.postgres.models import AggregatedStock, Cart, CartLine, Item
 from domain.cart_rules import CartOp, LineCheck, check_change, next_quantity
 
 MAX_ITEM_ID = 2**63 - 1  # items.id is a BIGINT; larger numbers cannot exist

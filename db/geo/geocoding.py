@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
-from db.address_data import COUNTRY_ALIASES
+from db.geo.address_data import COUNTRY_ALIASES
 from domain.geo import LatLon, weighted_centroid
 
 POSTAL_CODE = "postal_code"
