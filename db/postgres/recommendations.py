@@ -5,7 +5,7 @@ them are domain/recommendations.py.
   first, JSON `{q, items}` with the search's top item ids), expiring after 30 days idle.
   Keeping the ids means recommending never asks Typesense: it answers with Typesense down.
 * Co-purchases: the `co_purchases` table, kept by a trigger when an order's lines are
-  written (migration 0005_shopper).
+  written (migration 0006_co_purchases).
 * Popular: units ordered in the last week, cached in Redis for a minute; the best-rated
   items in stock while nothing has sold.
 Every Redis call is optional: without Redis the shopper gets co-purchases and popular.

@@ -103,7 +103,7 @@ class SuborderLine(Base):
 
 class CoPurchase(Base):
     """In how many orders two items were bought together (both directions stored). Kept by
-    the `order_lines_count_co_purchases` trigger (migration 0005_shopper), never by code."""
+    the `order_lines_count_co_purchases` trigger (migration 0006_co_purchases), never by code."""
 
     __tablename__ = "co_purchases"
 

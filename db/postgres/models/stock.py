@@ -99,7 +99,7 @@ class RestockRecord(Base):
 class StockEvent(Base):
     """One committed change of an item's aggregated stock, waiting for the relay.
 
-    Written only by the trigger of migration 0007_live (never by application code);
+    Written only by the trigger of migration 0008_stock_events (never by application code);
     the relay (db.redis.stock_relay) publishes the row to Redis and deletes it.
     """
 

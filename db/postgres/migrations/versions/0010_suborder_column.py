@@ -5,14 +5,14 @@ tables keep SPEC.md's names (`warehouse_orders`, `warehouse_order_lines`), but t
 column that points a line at its suborder now says so. A rename in place: no data
 moves, the primary key follows the column.
 
-Revision ID: 0009_house
-Revises: 0008_queue
+Revision ID: 0010
+Revises: 0009
 """
 
 from alembic import op
 
-revision = "0009_house"
-down_revision = "0008_queue"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

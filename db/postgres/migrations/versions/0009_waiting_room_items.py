@@ -1,15 +1,15 @@
 """hot items: the items in waiting-room mode
 
-Revision ID: 0008_queue
-Revises: 0007_live
+Revision ID: 0009
+Revises: 0008
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_queue'
-down_revision = '0007_live'
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """address book: saved shipping addresses per shopper
 
-Revision ID: 0004_shopper
-Revises: 0003_faults
+Revision ID: 0005
+Revises: 0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_shopper"
-down_revision = "0003_faults"
+revision = "0005"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

@@ -10,14 +10,14 @@ until Typesense has their new `in_stock` flag.
 A bulk load into an empty catalogue sets `shopflow.stock_events = 'off'` for its
 transaction: nobody can be listening to items that do not exist yet.
 
-Revision ID: 0007_live
-Revises: 0006_shopper
+Revision ID: 0008
+Revises: 0007
 """
 
 from alembic import op
 
-revision = "0007_live"
-down_revision = "0006_shopper"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """restocks: every restock with its Idempotency-Key (a retry adds nothing)
 
-Revision ID: 0003_faults
-Revises: 0003_security
+Revision ID: 0004
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_faults"
-down_revision = "0003_security"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """co-purchase counts: kept by a trigger on order_lines, read by recommendations
 
-Revision ID: 0005_shopper
-Revises: 0004_shopper
+Revision ID: 0006
+Revises: 0005
 
 `co_purchases(item_id, other_item_id, orders)`: in how many orders the two items were
 bought together, both directions stored so "bought with X" is one index range. A
@@ -13,8 +13,8 @@ rows are upserted in key order so concurrent orders cannot deadlock on them.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_shopper"
-down_revision = "0004_shopper"
+revision = "0006"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """items.image_url: a product picture from the operator's product file (optional)
 
-Revision ID: 0006_shopper
-Revises: 0005_shopper
+Revision ID: 0007
+Revises: 0006
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_shopper"
-down_revision = "0005_shopper"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,13 +1,13 @@
 """server-side sessions, token epoch, the sandbox gateway's card vault
 
-Revision ID: 0003_security
+Revision ID: 0003
 Revises: 0002
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_security"
+revision = "0003"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
