@@ -53,8 +53,9 @@ from entrypoints.replay_check import find_unreplayable
 from payments.sandbox import SandboxGateway
 from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
-from workflows.hold_sweep import EVERY as SWEEP_EVERY
-from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
+from workflows.hold_sweep import HoldSweepWorkflow
+from workflows.hold_sweep_messages import EVERY as SWEEP_EVERY
+from workflows.hold_sweep_messages import SweepRequest, schedule_id
 from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow

@@ -18,11 +18,11 @@ from temporalio.worker import Replayer, Worker
 
 from domain.stock import Line
 from tests.workflows.conftest import temporal_test_server_path
-from workflows.hold_sweep import (
+from workflows.hold_sweep import HoldSweepWorkflow
+from workflows.hold_sweep_messages import (
     CLOSED,
     SWEEP_HOLDS,
     FreedHold,
-    HoldSweepWorkflow,
     SweepRequest,
     SweepResult,
 )
