@@ -49,8 +49,8 @@ from activities.waiting_room import WaitingRoomActivities
 from db.postgres.engine import make_engine
 from db.postgres.timeouts import bounded_sessions
 from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
+from entrypoints.payment_gateway import payment_gateway
 from entrypoints.replay_check import find_unreplayable
-from payments.sandbox import SandboxGateway
 from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
@@ -106,9 +106,8 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     # Every activity transaction is bounded (lock and statement timeouts under the
     # activity attempt), so a timed-out attempt can never commit late: db/postgres/timeouts.py.
     sessions = bounded_sessions(resources.engine)
-    # The bundled sandbox gateway keeps its ledger in the store's own database; a real
-    # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
-    gateway = SandboxGateway(sessions)
+    # The same gateway the web vaults cards with (entrypoints/payment_gateway.py).
+    gateway = payment_gateway(sessions)
     checkout = CheckoutActivities(sessions, gateway)
     fulfilment = FulfilmentActivities(
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy

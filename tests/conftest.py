@@ -267,7 +267,7 @@ async def _wait_for(future) -> None:
 @pytest.fixture(scope="session")
 def checkout_worker(stack_settings) -> CheckoutWorkers:
     """Real checkout workers for the session (see CheckoutWorkers); the web app's task
-    queue is `stack_settings.task_queue`, so `create_app(stack_settings)` checks out against it."""
+    queue is `stack_settings.task_queue`, so `build_web_app(stack_settings)` checks out against it."""
     workers = CheckoutWorkers(stack_settings)
     try:
         yield workers

@@ -175,9 +175,9 @@ def fulfilment_engine(fulfilment_settings: Settings):
 
 @pytest.fixture(scope="module")
 def store(fulfilment_settings, fulfilment_engine, checkout_worker) -> Iterator[Store]:
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
-    app = create_app(fulfilment_settings)
+    app = build_web_app(fulfilment_settings)
     app.config["TESTING"] = True
     yield Store(fulfilment_settings, fulfilment_engine, app, checkout_worker)
     app.extensions["shopflow"].close()

@@ -177,9 +177,9 @@ def live_store(isolated_settings, checkout_worker):
 
 @pytest.fixture
 def live_app(live_store, checkout_worker):
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
-    app = create_app(live_store.settings)
+    app = build_web_app(live_store.settings)
     app.config["TESTING"] = True
     yield app
     checkout_worker.end_checkouts(live_store.settings.task_queue)

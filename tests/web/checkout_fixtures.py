@@ -120,9 +120,9 @@ def stock_item(checkout_engine) -> Callable[..., int]:
 def module_store(checkout_db: Settings) -> Iterator[Flask]:
     """One storefront for a whole module (signing up is slow: scrypt), for tests that
     only need a shopper to be refused with."""
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
-    app = create_app(checkout_db)
+    app = build_web_app(checkout_db)
     app.config["TESTING"] = True
     yield app
     app.extensions["shopflow"].close()

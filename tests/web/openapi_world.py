@@ -93,7 +93,7 @@ class World:
 
     @cached_property
     def stream_server(self):
-        """The store on one origin (web/asgi.py) for the SSE route, on the catalogue's
+        """The store on one origin (web/live/asgi.py) for the SSE route, on the catalogue's
         database; stopped when the test ends."""
         from tests.live_server import ServerThread
 

@@ -8,7 +8,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.web.shoppers import PASSWORD, api_token, bearer, new_email
-from web.auth.tokens import SALT
+from web.api_tokens import SALT
 
 pytestmark = [pytest.mark.web, pytest.mark.integration]
 

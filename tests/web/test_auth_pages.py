@@ -250,8 +250,8 @@ def test_a_new_password_signs_out_every_old_session(client, shopper, web_setting
 
 
 def test_a_staff_only_page_admits_staff_forbids_shoppers_and_sends_visitors_to_sign_in(make_app):
-    from web.auth import staff_required
     from web.auth.accounts import register
+    from web.current_user import staff_required
 
     app = make_app()
 

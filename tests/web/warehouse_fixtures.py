@@ -82,10 +82,10 @@ def accounts(warehouse_db: Settings, warehouse_engine) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def portal_app(warehouse_db: Settings) -> Iterator[Flask]:
 
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
     # Every test signs its staff member in afresh: the test settings' limits allow it.
-    app = create_app(warehouse_db)
+    app = build_web_app(warehouse_db)
     app.config["TESTING"] = True
     yield app
     app.extensions["shopflow"].close()
@@ -96,12 +96,12 @@ def make_portal_app(warehouse_db: Settings) -> Iterator[Callable[..., Flask]]:
     """Factory: the portal on the warehouse database with some settings changed."""
     from dataclasses import replace
 
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
     apps: list[Flask] = []
 
     def build(**changes: Any) -> Flask:
-        app = create_app(replace(warehouse_db, **changes))
+        app = build_web_app(replace(warehouse_db, **changes))
         app.config["TESTING"] = True
         apps.append(app)
         return app

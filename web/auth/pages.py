@@ -16,7 +16,7 @@ from werkzeug.exceptions import NotFound
 from db.postgres.users import UserRecord, find_user_by_id
 from web.auth import accounts
 from web.auth.accounts import AccountError, authenticate, normalise_email, register
-from web.auth.current import (
+from web.current_user import (
     CurrentUser,
     current_user,
     forget_token_user,

@@ -32,7 +32,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from domain.order import SuborderStatus
-from web.auth import staff_required
+from web.current_user import staff_required
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER, idempotent

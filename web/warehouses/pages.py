@@ -18,7 +18,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 
 from db.postgres.restock import MAX_RESTOCK_QUANTITY
 from domain.order import SuborderStatus
-from web.auth import staff_required
+from web.current_user import staff_required
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
 from web.services import services

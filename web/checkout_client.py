@@ -3,7 +3,7 @@
 Views never touch temporalio. They call `checkout_client()` with the signed-in
 shopper's id and get the workflow's own answers back (CheckoutView, PayResult,
 SubmitResult), or CheckoutNotFound / CheckoutRefused / CheckoutUnavailable
-(web/checkout/errors.py).
+(web/checkout_errors.py).
 
 One workflow id per shopper (`checkout-<userID>`) and one run per checkout. The run of
 every checkout begun here is noted in Redis, so a checkout that ended and was followed
@@ -47,7 +47,7 @@ from domain.checkout import (
     submit_refusal,
 )
 from domain.stock import Line
-from web.checkout.errors import STILL_WORKING, CheckoutNotFound, CheckoutUnavailable, refused
+from web.checkout_errors import STILL_WORKING, CheckoutNotFound, CheckoutUnavailable, refused
 from web.services import services
 from web.temporal_gateway import (
     TemporalGateway,

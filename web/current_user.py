@@ -5,14 +5,14 @@ them only from `Authorization: Bearer <token>` and never reads the cookie, which
 why the API needs no CSRF token. A session's user is loaded from PostgreSQL once per
 request (cached on `g`), so a deleted account or a changed password signs out every
 old session at once; a bearer token's user is remembered for API_USER_CACHE_SECONDS
-per process (web/auth/recent_users.py), so old tokens stop within that.
+per process (web/recent_users.py), so old tokens stop within that.
 
 A browser session is a row in `user_sessions` named by the signed cookie: signing
 out deletes the row, so a copy of the old cookie replayed later is signed out too;
 "sign out everywhere" and a password change delete every row of the account and
 bump its auth epoch, which every API token's fingerprint includes.
 
-    from web.auth import api_login_required, current_user, login_required
+    from web.current_user import api_login_required, current_user, login_required
 
     @bp.get("/orders")
     @login_required                 # page: redirect to /login?next=... (htmx: HX-Redirect)
@@ -26,6 +26,8 @@ bump its auth epoch, which every API token's fingerprint includes.
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -44,10 +46,9 @@ from db.postgres.users import (
     start_session,
     user_of_session,
 )
-from web.auth.accounts import password_fingerprint
-from web.auth.recent_users import RecentUsers
-from web.auth.tokens import InvalidToken
+from web.api_tokens import InvalidToken
 from web.errors import is_api_request
+from web.recent_users import RecentUsers
 from web.services import services
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,6 +59,15 @@ SESSION_FINGERPRINT = "auth"
 SESSION_ID = "sid"  # the user_sessions row
 _MISSING = object()
 RECENT_USERS_KEY = "shopflow.recent_users"
+
+
+def password_fingerprint(password_hash: str, secret_key: str, auth_epoch: int = 0) -> str:
+    """A short keyed digest of the hash and the account's auth epoch: sessions and tokens
+    carry it, so a new password (a new salted hash) or "sign out everywhere" (a new
+    epoch) revokes every session and token issued before."""
+    material = password_hash if auth_epoch == 0 else f"{password_hash}#{auth_epoch}"
+    digest = hmac.new(secret_key.encode(), material.encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -249,7 +259,7 @@ def forget_token_user(user_id: int) -> None:
 
 
 def _recent_users() -> RecentUsers[CurrentUser]:
-    """This app's memory of token users (web/auth/recent_users.py), made on first use."""
+    """This app's memory of token users (web/recent_users.py), made on first use."""
     recent = current_app.extensions.get(RECENT_USERS_KEY)
     if recent is None:
         recent = current_app.extensions.setdefault(

@@ -75,7 +75,7 @@ def parse_address_id(raw: str | None) -> int | None:
 def saved_address_choice(user_id: int, shipping_address: Any) -> AddressRecord | None:
     """`{"addressID": N}` in a payment body: that saved address of the shopper's (or a
     422 when there is none); None when the body carries a typed address."""
-    from web.checkout.payment_input import PaymentInputError
+    from web.payment_input import PaymentInputError
 
     if not isinstance(shipping_address, dict) or "addressID" not in shipping_address:
         return None

@@ -1,5 +1,5 @@
-"""The ASGI entry point: `gunicorn -k uvicorn_worker.UvicornWorker web.asgi:app`
-(entrypoints/gunicorn.py).
+"""The ASGI app around the storefront; built with its clients by entrypoints/asgi.py,
+which gunicorn serves (`entrypoints.asgi:app`, entrypoints/gunicorn.py).
 
 One origin, two kinds of work:
 - the stock streams (web/live/streams.py) and the waiting room's ticket streams
@@ -10,8 +10,7 @@ One origin, two kinds of work:
   which runs each request on a thread pool of its own, as gunicorn's threads did.
 Each process holds one Redis subscription for all its streams (web/live/fanout.py:
 stock changes and the waiting room's "line moved"),
-opened at start-up (lifespan) and closed at shutdown. Built on import, like
-web/wsgi.py: gunicorn imports this once per worker, after forking.
+opened at start-up (lifespan) and closed at shutdown, with the clients it was given.
 """
 
 from __future__ import annotations
@@ -26,9 +25,8 @@ from starlette.routing import Mount, Route
 
 from db.redis.stock_feed import StockFeedKeys
 from settings import Settings
-from web import create_app
 from web.live.direct_routes import DirectRoutes
-from web.live.fanout import StockFanout, fanout_client_name
+from web.live.fanout import StockFanout
 from web.live.fragments import fragment_renderer
 from web.live.streams import ITEM_EVENTS_PATH, StockStreams
 from web.live.tickets import (
@@ -37,21 +35,22 @@ from web.live.tickets import (
     TicketStreams,
     TicketWatch,
 )
+from web.services import EXTENSION_KEY
 
 # The /api/v1 routes served here rather than by Flask (the OpenAPI coverage test reads it).
 API_STREAM_PATHS = (ITEM_EVENTS_PATH, API_TICKET_EVENTS_PATH)
 
 
-def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> DirectRoutes:
-    flask_app = flask_app or create_app(settings)
-    services = flask_app.extensions["shopflow"]
+def asgi_app(
+    flask_app: Flask, settings: Settings, *, reads: aioredis.Redis, subscriber: aioredis.Redis
+) -> DirectRoutes:
+    """The streams on `reads`, their one subscription on `subscriber` (a client of its
+    own: the subscription holds its connection for good), Flask mounted beside them."""
+    services = flask_app.extensions[EXTENSION_KEY]
     keys = StockFeedKeys(settings.stock_feed_namespace)
-    # Separate clients: the subscription holds its connection for good.
-    reads = aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)
     tickets = TicketWatch(reads, settings.hot_admission_rate)
     fanout = StockFanout(
-        # Named, so an operator's CLIENT LIST tells the subscription apart.
-        aioredis.Redis.from_url(settings.redis_url, client_name=fanout_client_name(keys)),
+        subscriber,
         keys,
         also=[tickets.channel()],
         heartbeat_seconds=settings.sse_heartbeat_seconds,
@@ -94,17 +93,3 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
             Route("/live/stock", streams.page_events),
         ],
     )
-
-
-def _build() -> DirectRoutes:
-    return build_asgi_app(Settings.from_env())
-
-
-def __getattr__(name: str):
-    # `web.asgi:app` for gunicorn; built on first access so importing this module
-    # (tests, the bench) never needs service URLs.
-    if name == "app":
-        global app
-        app = _build()
-        return app
-    raise AttributeError(name)

@@ -21,10 +21,10 @@ from db.postgres.waiting_room_items import hot_among
 from db.redis.waiting_room import Ticket, WaitingRoom
 from domain.stock import Line
 from domain.waiting_room import TicketState, TicketStatus, estimated_wait_seconds
-from web.checkout.errors import CheckoutNotFound
-from web.checkout.workflow_client import checkout_client
+from web.checkout_client import checkout_client
+from web.checkout_errors import CheckoutNotFound
 from web.services import services
-from web.waiting_room.gatekeeper import ensure_gate
+from web.waiting_room_gatekeeper import ensure_gate
 from workflows.checkout_messages import CheckoutView
 
 T = TicketState
