@@ -103,7 +103,7 @@ class Settings:
     # Accounts: how long an API bearer token stays valid.
     api_token_ttl_seconds: int = 86_400
     # How long a web process remembers whom a valid bearer token belongs to
-    # (web/auth/recent_users.py); a new password stops old tokens within this. 0 = off.
+    # (web/recent_users.py); a new password stops old tokens within this. 0 = off.
     api_user_cache_seconds: int = 10
 
     # Abuse limits (web/limits.py), Flask-Limiter strings: "N per minute;M per hour".
@@ -128,7 +128,7 @@ class Settings:
     stock_feed_namespace: str = "stock"
     sse_heartbeat_seconds: float = 15.0
     # Threads per web process for the Flask storefront (a checkout waiting on Temporal
-    # holds one); the SSE streams need none (web/asgi.py).
+    # holds one); the SSE streams need none (web/live/asgi.py).
     web_threads: int = 16
     # Waiting room for hot items (docs/waiting-room.md): an admitted shopper has this
     # long to begin checkout; the gatekeeper admits at most this many shoppers a second

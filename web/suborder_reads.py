@@ -1,6 +1,6 @@
 """Suborders from PostgreSQL as the web shows them: one read model for two features.
 
-A suborder is one order's share for one warehouse (`db.models.Suborder`, rows of
+A suborder is one order's share for one warehouse (`db.postgres.models.Suborder`, rows of
 `warehouse_orders` and `warehouse_order_lines`). The shopper's order page shows it as
 a parcel ("Ships from Seattle"); the warehouse portal shows it as a line of its queue.
 Both read the same `SuborderRow`, written by the fulfilment activities and only read
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Item, Suborder, SuborderLine, Warehouse
+from db.postgres.models import Item, Suborder, SuborderLine, Warehouse
 from domain.order import SuborderStatus
 
 

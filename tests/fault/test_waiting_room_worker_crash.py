@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from db.waiting_room import WaitingRoom
+from db.redis.waiting_room import WaitingRoom
 from tests.fault.conftest import wait_until
 from tests.fulfilment.conftest import Store
 from tests.web.checkout_calls import op, pay

@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from entrypoints.web_services import build_web_app
 from settings import Settings
 from tests.web import catalogue
 from web import create_app
@@ -47,7 +48,7 @@ def make_app(web_settings: Settings, web_catalogue: dict) -> Iterator[Callable[.
     apps: list[Flask] = []
 
     def build(settings: Settings | None = None) -> Flask:
-        app = create_app(settings or web_settings)
+        app = build_web_app(settings or web_settings)
         app.config["TESTING"] = True
         apps.append(app)
         return app

@@ -27,7 +27,7 @@ from db.search.query import SearchQuery, SearchRequest, SortOrder
 from db.search.service import FacetCount, SearchHit
 from settings import Settings
 from tests.web.catalogue import ITEMS
-from web.auth.tokens import ApiTokens
+from web.api_tokens import ApiTokens
 from web.services import Services
 
 # Random per session, as production's must be (the app refuses short or known secrets).

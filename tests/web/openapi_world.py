@@ -93,7 +93,7 @@ class World:
 
     @cached_property
     def stream_server(self):
-        """The store on one origin (web/asgi.py) for the SSE route, on the catalogue's
+        """The store on one origin (web/live/asgi.py) for the SSE route, on the catalogue's
         database; stopped when the test ends."""
         from tests.live_server import ServerThread
 
@@ -323,7 +323,7 @@ def _on_saved_address(w: World, method: str, **kwargs):
 
 
 def _address_book_full(w: World):
-    from db.addresses import MAX_ADDRESSES
+    from db.postgres.addresses import MAX_ADDRESSES
 
     shopper = w.shopper()
     for _ in range(MAX_ADDRESSES):

@@ -36,7 +36,7 @@ def history(browser, stock_item, checkout_engine):
     """12 orders: one a week for ten weeks, two more than three months ago. Newest first."""
     from sqlalchemy.orm import Session
 
-    from db.users import find_user_by_email
+    from db.postgres.users import find_user_by_email
 
     with Session(checkout_engine) as session:
         user_id = find_user_by_email(session, browser.email).id

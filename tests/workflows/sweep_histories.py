@@ -14,11 +14,11 @@ from temporalio.worker import Worker
 
 from domain.stock import Line
 from tests.workflows.environment import unique_task_queue, workflow_server
-from workflows.hold_sweep import (
+from workflows.hold_sweep import HoldSweepWorkflow
+from workflows.hold_sweep_messages import (
     CLOSED,
     SWEEP_HOLDS,
     FreedHold,
-    HoldSweepWorkflow,
     SweepRequest,
     SweepResult,
 )

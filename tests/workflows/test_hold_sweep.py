@@ -6,7 +6,7 @@ import pytest
 
 from tests.workflows.environment import run
 from tests.workflows.sweep_histories import FREED, run_sweep
-from workflows.hold_sweep import SweepRequest, SweepResult
+from workflows.hold_sweep_messages import SweepRequest, SweepResult
 
 pytestmark = pytest.mark.workflow
 

@@ -18,7 +18,7 @@ from datetime import UTC
 
 from flask import Blueprint, Response, make_response
 
-from web.account.address_book import (
+from web.address_book import (
     AddressBookFull,
     AddressRecord,
     address_of,
@@ -29,7 +29,7 @@ from web.account.address_book import (
     parse_address_id,
     save,
 )
-from web.auth import api_login_required, current_user_id
+from web.current_user import api_login_required, current_user_id
 from web.headers import keep_private
 from web.json_io import api_error, private_json, read_json_object
 

@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
-from db.addresses import MAX_ADDRESSES
-from web.account.address_book import (
+from db.postgres.addresses import MAX_ADDRESSES
+from web.address_book import (
     AddressBookFull,
     address_of,
     addresses_of,
@@ -28,7 +28,7 @@ from web.account.address_book import (
     parse_address_id,
     save,
 )
-from web.auth import current_user, current_user_id, login_required
+from web.current_user import current_user, current_user_id, login_required
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
 

@@ -41,7 +41,7 @@ def users_group() -> None:
 )
 def create_command(email: str, password: str, role: str) -> None:
     """Create an account."""
-    from db.engine import make_engine, make_session_factory
+    from db.postgres.engine import make_engine, make_session_factory
     from web.auth.accounts import AccountError, register
 
     engine = make_engine(_settings().database_url, pool_size=1)

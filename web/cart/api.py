@@ -15,10 +15,10 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from db.carts import CartView, UnknownItem
+from db.postgres.carts import CartView, UnknownItem
 from domain.cart_rules import CartError, CartOp, InvalidQuantity
-from web.auth import api_login_required, current_user_id
-from web.cart.operations import cart_of, change_cart
+from web.cart_operations import cart_of, change_cart
+from web.current_user import api_login_required, current_user_id
 from web.errors import BadRequest
 from web.json_io import api_error, private_json, read_json_object, require_int
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 
-from db.carts import CartView, UnknownItem
+from db.postgres.carts import CartView, UnknownItem
 from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartError, CartOp, InvalidQuantity
-from web.auth.current import (
+from web.cart_operations import cart_of, change_cart, parse_form_quantity, units_in_cart
+from web.current_user import (
     current_user,
     current_user_id,
     login_required,
     viewer_for_templates,
 )
-from web.cart.operations import cart_of, change_cart, parse_form_quantity, units_in_cart
 from web.headers import keep_private
 from web.item_reads import ItemDetails, find_item, parse_item_id
 from web.rendering import render, wants_fragment

@@ -11,7 +11,7 @@ One order adds checkoutID, shippingAddress, card, canCancel, the timeline
 lines: [{itemID, name, quantity}]}]`.
 
 Cancelling lives on `POST /api/v1/checkout?op=CANCEL {orderID}` (SPEC section 5);
-web/checkout/api.py hands it to `cancel_order_answer` here.
+web/checkout/api.py hands it to `cancel_order_answer` here, through web/order_cancel.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from web.auth import api_login_required, current_user_id
+from web.current_user import api_login_required, current_user_id
 from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from werkzeug.exceptions import ServiceUnavailable
 
-from web.auth import current_user_id, login_required
+from web.current_user import current_user_id, login_required
 from web.headers import keep_private
 from web.orders.cancelling import cancel_order
 from web.orders.errors import OrderCancelRefused

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
-from db.models import Order
+from db.postgres.models import Order
 from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
 from web import keyset
 from web.errors import BadRequest

@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from db.models import Suborder, Warehouse
+from db.postgres.models import Suborder, Warehouse
 from domain.order import SuborderStatus as SS
 from web import keyset
 from web.errors import BadRequest
