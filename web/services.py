@@ -29,7 +29,10 @@ from settings import Settings
 from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
+    from web.account.ports import AddressBook
     from web.auth.tokens import ApiTokens
+    from web.cart.ports import CartItems, CartStore
+    from web.orders.ports import OrderClient, OrderReads
 
 EXTENSION_KEY = "shopflow"
 
@@ -55,6 +58,13 @@ class Services:
     stock_engine: Engine | None = None
     # The search service's connections to Typesense (db/search/multi_search.py).
     multi_search: MultiSearch | None = None
+    # The ports of the shopper's features' use cases (web/<feature>/ports.py); the
+    # adapters are web/<feature>/adapters.py, the fast tests pass fakes (tests/fakes/).
+    carts: CartStore | None = None
+    cart_items: CartItems | None = None
+    orders: OrderReads | None = None
+    order_client: OrderClient | None = None
+    addresses: AddressBook | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -88,7 +98,10 @@ class Services:
             cursors=CursorCodec(settings.secret_key),
             live_stock=LiveStockOverlay(overlay_engine),
         )
+        from web.account.adapters import SqlAddressBook
         from web.auth.tokens import ApiTokens
+        from web.cart.adapters import SqlCartItems, SqlCartStore
+        from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 
         tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
         temporal = TemporalGateway(settings) if settings.temporal_address else None
@@ -104,6 +117,11 @@ class Services:
             temporal,
             overlay_engine,
             multi_search,
+            carts=SqlCartStore(sessions),
+            cart_items=SqlCartItems(sessions),
+            orders=SqlOrderReads(sessions),
+            order_client=TemporalOrderClient(temporal),
+            addresses=SqlAddressBook(sessions),
         )
 
     def close(self) -> None:
