@@ -182,8 +182,24 @@ def test_the_progress_fragment_stops_polling_once_nothing_will_change(fake_shop,
     assert browser.get(f"/orders/{delivered}/progress").status_code == 200  # a whole page
 
 
-@pytest.mark.parametrize("body", ['{"orderID": null}', '{"orderID": 42}', '{"orderID": "  "}'])
-def test_a_bad_cancel_body_is_a_400(fake_shop, body):
+@pytest.mark.parametrize(
+    ("body", "status", "wanted"),
+    [
+        (b"{oops", 400, "not valid JSON"),
+        (b"[]", 400, "JSON object"),
+        (b'{"orderID": null}', 400, "orderID is required"),
+        (b'{"orderID": ""}', 400, "orderID must not be empty"),
+        (b'{"orderID": "   "}', 400, "orderID must not be empty"),
+        (b'{"orderID": 42}', 400, "orderID must be a string"),
+        (b'{"orderID": ["a"]}', 400, "orderID must be a string"),
+        (b'{"orderID": "abc", "checkoutID": "abc"}', 400, "not both"),
+        (b'{"orderID": "' + b"f" * 32 + b'"}', 404, "couldn't find that order"),
+        (b'{"orderID": "../../etc/passwd"}', 404, "couldn't find that order"),
+        (b'{"orderID": "' + b"x" * 300 + b'"}', 404, "couldn't find that order"),
+        (b'{"orderID": "a\\u0000b"}', 400, "characters we can't accept"),
+    ],
+)
+def test_a_bad_cancel_body_is_a_4xx_with_a_message(fake_shop, body, status, wanted):
     answer = fake_shop.app.test_client().post(
         "/api/v1/checkout?op=CANCEL",
         data=body,
@@ -191,4 +207,18 @@ def test_a_bad_cancel_body_is_a_400(fake_shop, body):
         headers=fake_shop.api_headers(),
     )
 
-    assert answer.status_code == 400 and "orderID" in answer.get_json()["error"]["message"]
+    assert answer.status_code == status
+    assert wanted in answer.get_json()["error"]["message"]
+    assert fake_shop.order_client.calls == []
+
+
+def test_another_shoppers_order_reads_exactly_like_a_missing_one(fake_shop, pending):
+    mallory = fake_shop.api_headers()
+    client = fake_shop.app.test_client()
+
+    answer = client.get(f"/api/v1/orders/{pending}", headers=mallory)
+    missing = client.get(f"/api/v1/orders/{'f' * 32}", headers=mallory)
+
+    assert answer.status_code == missing.status_code == 404
+    assert answer.get_json()["error"]["code"] == missing.get_json()["error"]["code"]
+    assert "Ada" not in answer.get_data(as_text=True)  # nothing of the order leaks
