@@ -3,7 +3,8 @@ of tests/fakes/, Flask-Limiter on its memory storage, and signed-in shoppers.
 
 Who is signed in is the one thing borrowed from outside the ports: web/auth/current.py
 reads accounts and browser sessions with db/users.py's functions, and `FakeShop`
-swaps those two lookups (`user_of_session`, `find_user_by_id`) for a dict. Everything
+swaps those four (`user_of_session`, `find_user_by_id`, `start_session`,
+`end_session`) for dicts. Everything
 else of auth runs for real: the signed session cookie and its fingerprint, the CSRF
 token (web/csrf.py), API bearer tokens with their expiry (web/auth/tokens.py).
 """
@@ -100,7 +101,7 @@ class FakeShop:
         self.users[user.id] = changed
         return changed
 
-    # --- the two lookups web/auth/current.py makes in PostgreSQL ----------------------
+    # --- what web/auth/current.py asks PostgreSQL -------------------------------------
 
     def user_of_session(self, _db, session_id: str) -> UserRecord | None:
         user_id = self.browser_sessions.get(session_id)
@@ -109,12 +110,23 @@ class FakeShop:
     def find_user_by_id(self, _db, user_id: int) -> UserRecord | None:
         return self.users.get(user_id)
 
+    def start_session(self, _db, user_id: int) -> str:
+        session_id = secrets.token_urlsafe(16)
+        self.browser_sessions[session_id] = user_id
+        return session_id
+
+    def end_session(self, _db, session_id: str) -> None:
+        self.browser_sessions.pop(session_id, None)
+
 
 class _NoSession:
     """Stands in for `services().sessions` inside web/auth/current.py only: the swapped
     lookups ignore it, so opening one must do nothing."""
 
     def __call__(self):
+        return self
+
+    def begin(self):
         return self
 
     def __enter__(self):
@@ -154,6 +166,8 @@ def build_fake_shop(monkeypatch: pytest.MonkeyPatch, **settings_changes) -> Fake
     shop = FakeShop(app, carts, orders, services.order_client, services.addresses)
     monkeypatch.setattr(auth_current, "user_of_session", shop.user_of_session)
     monkeypatch.setattr(auth_current, "find_user_by_id", shop.find_user_by_id)
+    monkeypatch.setattr(auth_current, "start_session", shop.start_session)
+    monkeypatch.setattr(auth_current, "end_session", shop.end_session)
     monkeypatch.setattr(auth_current, "services", lambda: _AuthServices(services))
     return shop
 

@@ -241,3 +241,20 @@ def test_a_token_signed_with_another_key_or_tampered_is_refused(fake_shop):
     for token in (foreign, good[7:-2] + "zz", "", "x" * 600):
         answer = client.get("/api/v1/cart", headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 401, token
+
+
+# --- signing out --------------------------------------------------------------------------
+
+
+def test_after_signing_out_the_cart_the_orders_and_the_book_ask_to_sign_in(fake_shop):
+    shopper = fake_shop.shopper()
+    copied_cookie = shopper.client.get_cookie("session").value
+
+    assert shopper.post("/logout").status_code == 303
+    replayed = fake_shop.app.test_client()
+    replayed.set_cookie("session", copied_cookie)  # an old copy of the cookie
+
+    for client in (shopper.client, replayed):
+        for path in ("/cart", "/orders", "/account"):
+            answer = client.get(path)
+            assert answer.status_code == 303 and "/login" in answer.headers["Location"], path
