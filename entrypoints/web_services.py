@@ -21,8 +21,11 @@ from db.search.stock_overlay import LiveStockOverlay, stock_engine
 from entrypoints.payment_gateway import payment_gateway
 from settings import Settings, require_safe_secrets
 from web import create_app
+from web.account.adapters import SqlAddressBook
 from web.api_tokens import ApiTokens
+from web.cart.adapters import SqlCartItems, SqlCartStore
 from web.metrics import TimedSearch
+from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.services import Services
 from web.temporal_gateway import TemporalGateway
 
@@ -86,6 +89,11 @@ def build_services(settings: Settings) -> Services:
         temporal,
         overlay_engine,
         multi_search,
+        carts=SqlCartStore(sessions),
+        cart_items=SqlCartItems(sessions),
+        orders=SqlOrderReads(sessions),
+        order_client=TemporalOrderClient(temporal),
+        addresses=SqlAddressBook(sessions),
     )
 
 

@@ -1,8 +1,7 @@
-"""The address book's operations, shared by the account page, the API and checkout.
+"""The address book as checkout uses it: ship to a saved address, remember the one used.
 
-`checked(values)` runs domain/addresses.py's rules over the offline data; the rest wraps
-db/postgres/addresses.py in a transaction each. Views never see another shopper's address: a
-foreign id is just "not found".
+The account page and /api/v1/addresses go through web/account/use_cases.py; these
+helpers read and write through the same port (`services().addresses`).
 """
 
 from __future__ import annotations
@@ -10,59 +9,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from contextlib import suppress
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db.geo.address_data import ADDRESS_DATA
-from db.postgres.addresses import (
-    AddressBookFull,
-    AddressRecord,
-    create_address,
-    delete_address,
-    find_address,
-    list_addresses,
-    mark_used,
-    update_address,
-)
+from db.postgres.addresses import AddressBookFull, AddressRecord
 from domain.addresses import AddressCheck, check_address
 from web.services import services
+
+if TYPE_CHECKING:
+    from web.account.ports import AddressBook
+
+__all__ = [
+    "AddressBookFull",
+    "AddressRecord",
+    "checked",
+    "chosen_address",
+    "parse_address_id",
+    "remember_address",
+    "remember_use",
+    "saved_address_choice",
+]
 
 
 def checked(values: Mapping[str, object]) -> AddressCheck:
     return check_address(values, ADDRESS_DATA)
-
-
-def addresses_of(user_id: int) -> list[AddressRecord]:
-    with services().sessions() as session:
-        return list_addresses(session, user_id)
-
-
-def address_of(user_id: int, address_id: int) -> AddressRecord | None:
-    with services().sessions() as session:
-        return find_address(session, user_id, address_id)
-
-
-def save(user_id: int, fields: Mapping[str, str], *, used: bool = False) -> AddressRecord:
-    """A new entry (fields already checked); `used` marks it the last used at once."""
-    with services().sessions.begin() as session:
-        record = create_address(session, user_id, fields)
-        if used:
-            mark_used(session, user_id, record.id, datetime.now(UTC))
-    return record
-
-
-def change(user_id: int, address_id: int, fields: Mapping[str, str]) -> AddressRecord | None:
-    with services().sessions.begin() as session:
-        return update_address(session, user_id, address_id, fields)
-
-
-def forget(user_id: int, address_id: int) -> bool:
-    with services().sessions.begin() as session:
-        return delete_address(session, user_id, address_id)
-
-
-def remember_use(user_id: int, address_id: int) -> None:
-    with services().sessions.begin() as session:
-        mark_used(session, user_id, address_id, datetime.now(UTC))
 
 
 def parse_address_id(raw: str | None) -> int | None:
@@ -70,6 +40,14 @@ def parse_address_id(raw: str | None) -> int | None:
     if raw is None or not raw.isdigit() or len(raw) > 19:
         return None
     return int(raw)
+
+
+def _book() -> AddressBook:
+    return services().addresses
+
+
+def remember_use(user_id: int, address_id: int) -> None:
+    _book().mark_used(user_id, address_id, datetime.now(UTC))
 
 
 def saved_address_choice(user_id: int, shipping_address: Any) -> AddressRecord | None:
@@ -84,7 +62,7 @@ def saved_address_choice(user_id: int, shipping_address: Any) -> AddressRecord |
         raise PaymentInputError(
             "shippingAddress.addressID must be a whole number.", status=400, code="bad_request"
         )
-    record = address_of(user_id, raw) if raw > 0 else None
+    record = _book().find(user_id, raw) if raw > 0 else None
     if record is None:
         raise PaymentInputError(
             f"No address {raw} in your address book.",
@@ -98,7 +76,7 @@ def chosen_address(user_id: int, raw_id: str | None) -> AddressRecord | None:
     """The saved address picked on the payment page (None: the shopper typed one). An id
     that is not theirs counts as none picked, so the typed fields are checked instead."""
     address_id = parse_address_id(raw_id)
-    return None if address_id is None else address_of(user_id, address_id)
+    return None if address_id is None else _book().find(user_id, address_id)
 
 
 def remember_address(
@@ -120,8 +98,8 @@ def remember_address(
         "postalCode": shipping.postal_code,
         "country": shipping.country,
     }
-    if any(record.fields() == fields for record in addresses_of(user_id)):
+    if any(record.fields() == fields for record in _book().list(user_id)):
         return
     # A full book: the order stands; the book just doesn't grow.
     with suppress(AddressBookFull):
-        save(user_id, fields, used=True)
+        _book().create(user_id, fields, used_at=datetime.now(UTC))

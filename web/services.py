@@ -8,6 +8,7 @@ reach them through `services()`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import redis
 import typesense
@@ -21,6 +22,11 @@ from payments.gateway import PaymentGateway
 from settings import Settings
 from web.api_tokens import ApiTokens
 from web.temporal_gateway import TemporalGateway
+
+if TYPE_CHECKING:  # the features' ports, for the annotations below only
+    from web.account.ports import AddressBook
+    from web.cart.ports import CartItems, CartStore
+    from web.orders.ports import OrderClient, OrderReads
 
 EXTENSION_KEY = "shopflow"
 
@@ -43,6 +49,14 @@ class Services:
     stock_engine: Engine | None = None
     # The search service's connections to Typesense (db/search/multi_search.py).
     multi_search: MultiSearch | None = None
+    # The ports of the features' use cases (web/<feature>/ports.py); the adapters are
+    # web/<feature>/adapters.py, built by entrypoints/web_services.py; the fast tests
+    # pass fakes (tests/fakes/).
+    carts: CartStore | None = None
+    cart_items: CartItems | None = None
+    orders: OrderReads | None = None
+    order_client: OrderClient | None = None
+    addresses: AddressBook | None = None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -103,3 +103,20 @@ def fast_app() -> Iterator[Flask]:
 @pytest.fixture
 def fast_client(fast_app: Flask) -> FlaskClient:
     return fast_app.test_client()
+
+
+@pytest.fixture
+def fake_shop(monkeypatch):
+    """The storefront on the in-memory ports of tests/fakes/ (cart, orders, address book),
+    limits on Flask-Limiter's memory storage, shoppers signed in without PostgreSQL."""
+    from tests.fakes.shop import build_fake_shop
+
+    return build_fake_shop(monkeypatch)
+
+
+@pytest.fixture
+def make_fake_shop(monkeypatch):
+    """Factory: `make_shop(**settings_changes)`, e.g. a low SHOPPER_WRITE_LIMIT_PER_USER."""
+    from tests.fakes.shop import build_fake_shop
+
+    return lambda **changes: build_fake_shop(monkeypatch, **changes)

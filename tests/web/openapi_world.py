@@ -322,6 +322,18 @@ def _on_saved_address(w: World, method: str, **kwargs):
     return call(f"/api/v1/addresses/{saved['addressID']}", headers=shopper.headers, **kwargs)
 
 
+def _shopper_writes_throttled(w: World, method: str, path: str, **kwargs):
+    """The second write of one feature in a minute, on a store that allows one."""
+    client = _limited_store(w, shopper_write_limit_per_user="1 per minute")
+    shopper = w.shopper()
+    if "{addressID}" in path:
+        saved = client.post("/api/v1/addresses", headers=shopper.headers, json=HOME_ADDRESS)
+        path = path.format(addressID=saved.get_json()["addressID"])
+    else:
+        getattr(client, method)(path, headers=shopper.headers, **kwargs)
+    return getattr(client, method)(path, headers=shopper.headers, **kwargs)
+
+
 def _address_book_full(w: World):
     from db.postgres.addresses import MAX_ADDRESSES
 

@@ -46,7 +46,11 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("workflows/checkout_messages.py", "checkout_workflow_id", "*"): STARTER_ID,
     ("workflows/order_messages.py", "order_workflow_id", "*"): STARTER_ID,
     ("workflows/hot_item_messages.py", "gate_workflow_id", "*"): STARTER_ID,
-    ("workflows/hold_sweep_messages.py", "schedule_id", "*"): "the worker names its Schedule with it",
+    (
+        "workflows/hold_sweep_messages.py",
+        "schedule_id",
+        "*",
+    ): "the worker names its Schedule with it",
     ("workflows/order.py", "OrderWorkflow._plan_rest", "raise"): RETRIED_FOREVER,
     ("workflows/order.py", "OrderWorkflow._cancel", "raise"): RETRIED_FOREVER,
     ("workflows/suborder.py", "SuborderWorkflow.run", "raise"): RETRIED_FOREVER,
