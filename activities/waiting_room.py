@@ -19,7 +19,7 @@ from temporalio import activity
 from db.hot_items import is_hot, units_left_and_held
 from db.waiting_room import WaitingRoom, prefix
 from domain.waiting_room import admission, sold_out
-from workflows.hot_item_messages import HOT_ITEM_TICK, TickRequest, TickResult
+from workflows.waiting_room_messages import WAITING_ROOM_TICK, TickRequest, TickResult
 
 LOCK_SECONDS = 10
 
@@ -37,7 +37,7 @@ class WaitingRoomActivities:
     def activities(self) -> list[Callable]:
         return [self.tick]
 
-    @activity.defn(name=HOT_ITEM_TICK)
+    @activity.defn(name=WAITING_ROOM_TICK)
     def tick(self, request: TickRequest) -> TickResult:
         item_id = request.item_id
         window_ms = request.window_seconds * 1000

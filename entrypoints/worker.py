@@ -55,10 +55,10 @@ from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
 from workflows.hold_sweep import EVERY as SWEEP_EVERY
 from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
-from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.suborder import SuborderWorkflow
+from workflows.waiting_room import WaitingRoomWorkflow
 
 ACTIVITY_THREADS = 16
 # Our workflow modules and domain/ are deterministic and keep no module state, so the
@@ -79,7 +79,7 @@ WORKFLOWS: list[type] = [
     OrderWorkflow,
     SuborderWorkflow,
     HoldSweepWorkflow,
-    HotItemGateWorkflow,
+    WaitingRoomWorkflow,
 ]
 
 

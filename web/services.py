@@ -30,12 +30,25 @@ from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
     from web.auth.tokens import ApiTokens
+    from web.checkout.use_cases import CartLines, CheckoutClient, ItemLookup, WaitingRoomDoor
+    from web.waiting_room.use_cases import WaitingRoomPorts
 
 EXTENSION_KEY = "shopflow"
 
 # Short socket timeouts: Redis only ever holds things we can do without for a
 # moment (caches), so waiting long for it is worse than skipping it.
 REDIS_TIMEOUT_SECONDS = 0.5
+
+
+@dataclass
+class CheckoutWiring:
+    """Checkout's ports that live as long as the process (web/checkout/adapters.py adds
+    the app's abuse limits and the card vault per request)."""
+
+    checkouts: CheckoutClient
+    carts: CartLines
+    items: ItemLookup
+    waiting_room: WaitingRoomDoor
 
 
 @dataclass
@@ -55,6 +68,9 @@ class Services:
     stock_engine: Engine | None = None
     # The search service's connections to Typesense (db/search/multi_search.py).
     multi_search: MultiSearch | None = None
+    # The ports of checkout's and the waiting room's use cases (their adapters.py).
+    checkout: CheckoutWiring | None = None
+    waiting_room: WaitingRoomPorts | None = None
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -92,6 +108,9 @@ class Services:
 
         tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
         temporal = TemporalGateway(settings) if settings.temporal_address else None
+        checkout, waiting_room = _checkout_and_waiting_room(
+            settings, sessions, redis_client, temporal
+        )
         return cls(
             settings,
             engine,
@@ -104,6 +123,8 @@ class Services:
             temporal,
             overlay_engine,
             multi_search,
+            checkout,
+            waiting_room,
         )
 
     def close(self) -> None:
@@ -115,6 +136,26 @@ class Services:
             self.multi_search.close()
         if self.temporal is not None:
             self.temporal.close()
+
+
+def _checkout_and_waiting_room(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    redis_client: redis.Redis,
+    temporal: TemporalGateway | None,
+) -> tuple[CheckoutWiring, WaitingRoomPorts]:
+    from web.checkout.adapters import DbCartLines, DbItemLookup
+    from web.checkout.workflow_client import TemporalCheckouts
+    from web.waiting_room.adapters import WaitingRoomDoor, build_ports
+
+    checkouts = TemporalCheckouts(
+        temporal, redis_client, settings.task_queue, settings.reservation_ttl_seconds
+    )
+    waiting_room = build_ports(sessions, redis_client, temporal, settings, checkouts)
+    wiring = CheckoutWiring(
+        checkouts, DbCartLines(sessions), DbItemLookup(sessions), WaitingRoomDoor(waiting_room)
+    )
+    return wiring, waiting_room
 
 
 def _require_service_urls(settings: Settings) -> None:

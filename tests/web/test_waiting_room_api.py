@@ -35,7 +35,7 @@ def test_only_staff_switch_an_item_hot_and_bad_input_is_refused(
     assert refused.get_json()["error"]["message"]
 
     switched = make_hot(hot_client, staff, item)
-    assert switched["hot"] is True and switched["gateWorkflowID"] == f"hot-item-{item}"
+    assert switched["hot"] is True and switched["gateWorkflowID"] == f"waiting-room-{item}"
     assert switched["gateRunning"] is True
     listed = hot_client.get("/api/v1/hot-items", headers=staff.headers).get_json()["items"]
     assert item in [row["itemID"] for row in listed]

@@ -185,7 +185,7 @@ def test_another_shopper_can_neither_begin_pay_nor_cancel_this_checkout():
 
     refusals, state = run_scenario(scenario)
 
-    assert refusals == ["NotYourCheckout"] * 3
+    assert refusals == ["CheckoutNotYours"] * 3
     assert state.status is CheckoutStatus.RESERVED and "authorize" not in store.calls
 
 

@@ -283,8 +283,9 @@ def _authorize(flask_app: Flask, request: Request, ticket_id: str) -> Response |
     """The Flask app decides who asks, as for the ticket's statusURL / waiting page:
     None when the ticket is theirs, else the refusal (401, 404) Flask would answer."""
     from web.auth.current import api_unauthorized, current_user
-    from web.json_io import api_error
-    from web.waiting_room.gate import GateRefused, own_ticket
+    from web.refusals import api_refusal
+    from web.waiting_room.adapters import waiting_room_ports
+    from web.waiting_room.use_cases import WaitingRoomRefused, own_ticket
 
     headers = {
         name: request.headers[name]
@@ -297,10 +298,10 @@ def _authorize(flask_app: Flask, request: Request, ticket_id: str) -> Response |
             refusal = api_unauthorized()
         else:
             try:
-                own_ticket(ticket_id, user.id)
+                own_ticket(waiting_room_ports(), ticket_id, user.id)
                 return None
-            except GateRefused as refused:
-                refusal = api_error(refused.status, refused.code, refused.message)
+            except WaitingRoomRefused as refused:
+                refusal = api_refusal(refused.refusal)
         return Response(
             refusal.get_data(),
             status_code=refusal.status_code,

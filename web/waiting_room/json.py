@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import url_for
 
-from web.waiting_room.gate import Place
+from web.waiting_room.use_cases import Place
 
 # The ticket's live stream (web/live/tickets.py, served beside Flask): not a Flask route.
 EVENTS_URL = "/api/v1/waiting-room/tickets/{ticket_id}/events"

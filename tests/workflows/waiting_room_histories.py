@@ -1,10 +1,10 @@
-"""The gate workflow against a fake line, and its recorded history.
+"""WaitingRoomWorkflow against a fake line, and its recorded history.
 
-    .venv/bin/python -m tests.workflows.hot_item_histories
+    .venv/bin/python -m tests.workflows.waiting_room_histories
 
-records tests/workflows/histories/hot_item_gate_paced_then_continued.json (the first
+records tests/workflows/histories/waiting_room_paced_then_continued.json (the first
 run of a gate that paced admissions, then continued as new) if it is not there yet
-(`--all` re-records it); test_hot_item_gate.py replays it.
+(`--all` re-records it); test_waiting_room_workflow.py replays it.
 """
 
 from __future__ import annotations
@@ -24,11 +24,16 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from tests.workflows.conftest import temporal_test_server_path
-from workflows.hot_item_gate import HotItemGateWorkflow
-from workflows.hot_item_messages import HOT_ITEM_TICK, GateInput, TickRequest, TickResult
+from workflows.waiting_room import WaitingRoomWorkflow
+from workflows.waiting_room_messages import (
+    WAITING_ROOM_TICK,
+    TickRequest,
+    TickResult,
+    WaitingRoomInput,
+)
 
 HISTORIES = Path(__file__).parent / "histories"
-HISTORY = HISTORIES / "hot_item_gate_paced_then_continued.json"
+HISTORY = HISTORIES / "waiting_room_paced_then_continued.json"
 
 
 @dataclass
@@ -42,7 +47,7 @@ class FakeLine:
     admitted: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    @activity.defn(name=HOT_ITEM_TICK)
+    @activity.defn(name=WAITING_ROOM_TICK)
     def tick(self, request: TickRequest) -> TickResult:
         with self.lock:
             if len(self.asked) >= self.hot_for_ticks:
@@ -70,22 +75,22 @@ async def gate_world(line: FakeLine):
             async with Worker(
                 env.client,
                 task_queue="gate-test",
-                workflows=[HotItemGateWorkflow],
+                workflows=[WaitingRoomWorkflow],
                 activities=[line.tick],
                 activity_executor=executor,
             ):
                 yield env.client
 
 
-async def start(client: Client, gate: GateInput) -> WorkflowHandle:
+async def start(client: Client, gate: WaitingRoomInput) -> WorkflowHandle:
     return await client.start_workflow(
-        HotItemGateWorkflow.run, gate, id=f"gate-{uuid.uuid4().hex[:8]}", task_queue="gate-test"
+        WaitingRoomWorkflow.run, gate, id=f"gate-{uuid.uuid4().hex[:8]}", task_queue="gate-test"
     )
 
 
 async def record(path: Path = HISTORY) -> Path:
     line = FakeLine(waiting=30, units=10, hot_for_ticks=8)
-    gate = GateInput(
+    gate = WaitingRoomInput(
         item_id=1, rate_per_second=4, burst=4, window_seconds=60, tick_ms=250, ticks_per_run=5
     )
     async with gate_world(line) as client:

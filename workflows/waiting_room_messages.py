@@ -1,20 +1,20 @@
-"""What HotItemGateWorkflow and its one activity exchange (plain dataclasses)."""
+"""What WaitingRoomWorkflow and its one activity exchange (plain dataclasses)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-HOT_ITEM_TICK = "hot_item_tick"
+WAITING_ROOM_TICK = "waiting_room_tick"
 # Each run keeps a short history: this many ticks, then continue-as-new.
 TICKS_PER_RUN = 400
 
 
-def gate_workflow_id(item_id: int) -> str:
-    return f"hot-item-{item_id}"
+def waiting_room_workflow_id(item_id: int) -> str:
+    return f"waiting-room-{item_id}"
 
 
 @dataclass(frozen=True)
-class GateInput:
+class WaitingRoomInput:
     item_id: int
     # Admissions per second and at most this many at once (the token bucket).
     rate_per_second: float

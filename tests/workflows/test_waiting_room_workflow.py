@@ -1,4 +1,4 @@
-"""HotItemGateWorkflow on the time-skipping server with a fake line: it admits no faster
+"""WaitingRoomWorkflow on the time-skipping server with a fake line: it admits no faster
 than its rate, carries its tokens over continue-as-new, ends when the item is no longer
 hot, and its recorded history still replays."""
 
@@ -11,9 +11,9 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer
 
-from tests.workflows.hot_item_histories import HISTORY, FakeLine, gate_world, record, start
-from workflows.hot_item_gate import HotItemGateWorkflow
-from workflows.hot_item_messages import GateInput
+from tests.workflows.waiting_room_histories import HISTORY, FakeLine, gate_world, record, start
+from workflows.waiting_room import WaitingRoomWorkflow
+from workflows.waiting_room_messages import WaitingRoomInput
 
 pytestmark = pytest.mark.workflow
 
@@ -25,9 +25,9 @@ async def workflow_seconds(handle) -> float:
     return (last.ToDatetime() - first.ToDatetime()).total_seconds()
 
 
-def gate(**changes) -> GateInput:
+def gate(**changes) -> WaitingRoomInput:
     values = dict(item_id=1, rate_per_second=4, burst=4, window_seconds=60, tick_ms=250)
-    return GateInput(**{**values, **changes})
+    return WaitingRoomInput(**{**values, **changes})
 
 
 def test_the_gate_admits_no_faster_than_its_rate_and_ends_when_the_item_is_not_hot():
@@ -82,7 +82,7 @@ def test_the_gate_stops_admitting_when_nothing_is_left():
 def test_the_recorded_gate_history_still_replays():
     history = WorkflowHistory.from_json("gate", HISTORY.read_text())
     result = asyncio.run(
-        Replayer(workflows=[HotItemGateWorkflow]).replay_workflow(
+        Replayer(workflows=[WaitingRoomWorkflow]).replay_workflow(
             history, raise_on_replay_failure=False
         )
     )
@@ -92,7 +92,7 @@ def test_the_recorded_gate_history_still_replays():
 def test_a_freshly_recorded_gate_history_replays(tmp_path):
     path = asyncio.run(record(tmp_path / "gate.json"))
     result = asyncio.run(
-        Replayer(workflows=[HotItemGateWorkflow]).replay_workflow(
+        Replayer(workflows=[WaitingRoomWorkflow]).replay_workflow(
             WorkflowHistory.from_json("fresh", path.read_text()), raise_on_replay_failure=False
         )
     )
