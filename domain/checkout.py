@@ -126,7 +126,10 @@ _CLOSING = {
     CheckoutStatus.CANCELLED: Refusal(
         K.CHECKOUT_CANCELLED, "This checkout was cancelled. Begin checkout again."
     ),
-    CheckoutStatus.SUBMITTED: Refusal(K.CHECKOUT_ORDERED, "This checkout already became an order."),
+    CheckoutStatus.SUBMITTED: Refusal(
+        K.CHECKOUT_ORDERED,
+        "This checkout already became an order; to cancel it, cancel the order in My orders.",
+    ),
     CheckoutStatus.OUT_OF_STOCK: Refusal(
         K.CHECKOUT_OUT_OF_STOCK, "Some items ran out before we could hold them. Nothing is held."
     ),

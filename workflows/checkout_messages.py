@@ -58,7 +58,7 @@ class CheckoutInput:
     checkout_id: str  # unique per checkout (reservations and the order are keyed by it)
     user_id: int
     lines: tuple[Line, ...]
-    ttl_seconds: int = 300
+    ttl_seconds: int  # the hold's length: Settings.reservation_ttl_seconds, passed by BEGIN
 
 
 @dataclass(frozen=True)

@@ -217,7 +217,7 @@ def test_hostile_waiting_room_input_gets_a_4xx(hot_client, staff, shoppers, new_
         json={"cart": [{"itemID": item, "quantity": 1}, {"itemID": other, "quantity": 1}]},
         headers=shopper.headers,
     )
-    assert both.status_code == 422 and both.get_json()["error"]["code"] == "several_hot_items"
+    assert both.status_code == 422 and both.get_json()["error"]["code"] == "several_waiting_rooms"
     for path in ("nope", "1-" + "a" * 32, "%00", "x" * 300):
         answer = hot_client.get(f"/api/v1/waiting-room/tickets/{path}", headers=shopper.headers)
         assert answer.status_code == 404, path

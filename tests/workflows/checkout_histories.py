@@ -20,7 +20,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from payments.sandbox import DECLINED_CARD
-from tests.workflows.checkout_fakes import CheckoutHarness, FakeStore, checkout_harness, pay_request
+from tests.workflows.checkout_fakes import (
+    PRODUCTION_HOLD_SECONDS,
+    CheckoutHarness,
+    FakeStore,
+    checkout_harness,
+    pay_request,
+)
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import CancelRequest, SubmitRequest
 
@@ -43,7 +49,7 @@ async def declined_then_paid_and_submitted(h: CheckoutHarness) -> None:
 
 async def expired(h: CheckoutHarness) -> None:
     await h.begin(USER, {1: 1})
-    await h.env.sleep(timedelta(minutes=5, seconds=1))
+    await h.env.sleep(timedelta(seconds=PRODUCTION_HOLD_SECONDS + 1))
 
 
 async def cancelled(h: CheckoutHarness) -> None:

@@ -167,7 +167,7 @@ PATHS = {
                     "`admitted_for_fewer`, `checkout_beginning`.",
                     _422="An empty cart, an unknown item, more units of one item than one "
                     "shopper may hold (`too_many_units`), or an Idempotency-Key reused with "
-                    "another body; `several_hot_items`, `ticket_for_another_item`.",
+                    "another body; `several_waiting_rooms`, `ticket_for_another_item`.",
                 ),
             },
         }

@@ -1,0 +1,76 @@
+"""The app on checkout's and the waiting room's fakes (tests/fakes/): the JSON API's
+handlers, Idempotency-Key (on fakeredis) and the refusal table, without servers.
+
+`CheckoutApi(world)` is a Flask test client whose bearer tokens are real (ApiTokens)
+and whose token users are known in advance (the app's recent-users memory), so
+signing in needs no database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import fakeredis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.fakes.checkout import CheckoutWorld
+from tests.web.fakes import fake_services, fake_settings
+from web import create_app
+from web.auth.current import RECENT_USERS_KEY, CurrentUser
+from web.auth.recent_users import RecentUsers
+from web.services import CheckoutWiring
+
+FINGERPRINT = "fast-layer"
+
+
+class CheckoutApi:
+    def __init__(self, world: CheckoutWorld) -> None:
+        self.world = world
+        settings = fake_settings()
+        services = fake_services(settings)
+        services.redis = fakeredis.FakeRedis()  # Idempotency-Key's answers
+        services.payments = world.vault  # type: ignore[assignment]
+        services.checkout = CheckoutWiring(
+            world.checkouts,
+            world.carts,
+            world.items,
+            world.waiting_room,  # type: ignore[arg-type]
+        )
+        self.app: Flask = create_app(settings, services=services)
+        self.app.config["TESTING"] = True
+        # The use cases' limits are the world's (production's, counted in memory).
+        self.app.extensions["shopflow.limits"] = world.limits
+        self.app.extensions[RECENT_USERS_KEY] = RecentUsers(3600)
+        self.client: FlaskClient = self.app.test_client()
+
+    def headers(self, user_id: int, **extra: str) -> dict[str, str]:
+        token = self.app.extensions["shopflow"].tokens.issue(user_id, FINGERPRINT)
+        user = CurrentUser(user_id, f"shopper{user_id}@example.com", "shopper")
+        self.app.extensions[RECENT_USERS_KEY].remember(user_id, FINGERPRINT, user)
+        return {"Authorization": f"Bearer {token}", **extra}
+
+    def post(self, user_id: int, path: str, body: Any = None, **headers: str):
+        return self.client.post(
+            path,
+            json=body,
+            headers=self.headers(user_id, **headers),
+        )
+
+    def get(self, user_id: int, path: str):
+        return self.client.get(path, headers=self.headers(user_id))
+
+
+def payment(number: str, **address: str) -> dict[str, Any]:
+    shipping = {
+        "name": "Ada Shopper",
+        "line1": "1 Main St",
+        "city": "Seattle",
+        "postalCode": "98101",
+        "country": "US",
+        **address,
+    }
+    return {
+        "paymentDetails": {"cardNumber": number, "expiry": "12/39", "cvc": "123", "name": "Ada"},
+        "shippingAddress": shipping,
+    }
