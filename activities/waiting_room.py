@@ -1,4 +1,4 @@
-"""The gatekeeper's one activity: settle, then admit or sell out, for one hot item.
+"""WaitingRoomWorkflow's one activity: settle, then admit or sell out, for one hot item.
 
 Order matters (db/waiting_room.py): lapsed and begun admissions are settled in Redis
 *before* the stock is read from PostgreSQL, so every admitted unit is counted either

@@ -115,7 +115,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     refunds = RefundActivities(sessions, gateway)
     orders = OrderStarter(client, task_queue)
     sweeper = HoldSweepActivities(sessions, client, checkout)
-    # The hot items' waiting rooms live in Redis: no Redis, no gatekeeper.
+    # The hot items' waiting rooms live in Redis: no Redis, no waiting room workflow.
     waiting_room = (
         WaitingRoomActivities(sessions, resources.redis).activities() if resources.redis else []
     )

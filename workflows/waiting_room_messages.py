@@ -21,7 +21,7 @@ class WaitingRoomInput:
     burst: int
     # An admitted shopper has this long to begin checkout.
     window_seconds: int
-    # How often the gate looks while anyone waits or holds an admission, and when idle.
+    # How often the workflow looks while anyone waits or holds an admission, and when idle.
     tick_ms: int = 250
     idle_tick_ms: int = 1000
     ticks_per_run: int = TICKS_PER_RUN

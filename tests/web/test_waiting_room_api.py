@@ -1,4 +1,4 @@
-"""The waiting room through the API, on the real app, a real worker (the gate workflow
+"""The waiting room through the API, on the real app, a real worker (the waiting room workflow
 included), PostgreSQL and Redis: staff switch an item hot, shoppers queue instead of
 holding, the admitted one buys, a released hold or a lapsed window admits the next, and
 a sold-out item tells everyone waiting."""

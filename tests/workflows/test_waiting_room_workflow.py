@@ -68,6 +68,20 @@ def test_the_gate_continues_as_new_and_carries_its_tokens():
     assert sum(line.admitted) <= 4 + 4 * elapsed.total_seconds()
 
 
+def test_a_continued_run_starts_with_the_tokens_the_last_run_ended_with():
+    """Nobody waits, so the bucket fills to its burst in the first run; the next run must
+    start from that, not from an empty bucket (its first tick may admit a full burst)."""
+    line = FakeLine(waiting=0, units=1_000, hot_for_ticks=5)
+
+    async def scenario():
+        async with gate_world(line) as client:
+            await (await start(client, gate(ticks_per_run=3))).result()
+
+    asyncio.run(scenario())
+    assert line.asked[:3] == [0, 4, 4]  # the first run: empty, then refilled to the burst
+    assert line.asked[3] == 4  # the continued run's first tick: the tokens carried over
+
+
 def test_the_gate_stops_admitting_when_nothing_is_left():
     line = FakeLine(waiting=50, units=3, hot_for_ticks=12)
 

@@ -58,10 +58,12 @@ def hot_command(item_id: int, enabled: bool) -> None:
         click.echo(f"item {item_id} is hot: its shoppers queue to buy it")
         if outcome.workflow_running:
             click.echo(
-                f"gatekeeper workflow: {outcome.waiting_room_workflow_id} (see the Temporal Web UI)"
+                f"waiting room workflow: {outcome.waiting_room_workflow_id} (see the Temporal Web UI)"
             )
         else:
-            click.echo("Temporal is out of reach: the gate starts with the first shopper to join")
+            click.echo(
+                "Temporal is out of reach: the waiting room workflow starts with the first shopper to join"
+            )
     else:
         click.echo(
             f"item {item_id} is no longer hot; {outcome.released} waiting shoppers let through"

@@ -79,7 +79,7 @@ def switch_hot() -> Response:
     if outcome.hot:
         notice = f"Item #{outcome.item_id} is hot: its shoppers now queue to buy it."
         if not outcome.workflow_running:
-            notice += " (Temporal is out of reach: the line opens once the gate starts.)"
+            notice += " (Temporal is out of reach: the line opens once its workflow starts.)"
     else:
         notice = f"Item #{outcome.item_id} is no longer hot; {outcome.released} waiting shoppers let through."
     return _staff_page(notice=notice)
