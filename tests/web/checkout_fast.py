@@ -23,12 +23,13 @@ from web import create_app
 from web.auth.current import RECENT_USERS_KEY, CurrentUser
 from web.auth.recent_users import RecentUsers
 from web.services import CheckoutWiring
+from web.waiting_room.use_cases import WaitingRoomPorts
 
 FINGERPRINT = "fast-layer"
 
 
 class CheckoutApi:
-    def __init__(self, world: CheckoutWorld) -> None:
+    def __init__(self, world: CheckoutWorld, waiting_room: WaitingRoomPorts | None = None) -> None:
         self.world = world
         settings = fake_settings()
         services = fake_services(settings)
@@ -40,6 +41,7 @@ class CheckoutApi:
             world.items,
             world.waiting_room,  # type: ignore[arg-type]
         )
+        services.waiting_room = waiting_room
         self.app: Flask = create_app(settings, services=services)
         self.app.config["TESTING"] = True
         # The use cases' limits are the world's (production's, counted in memory).

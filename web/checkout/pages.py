@@ -11,6 +11,8 @@ form, pay (and place the order in the same round trip), cancel.
 
 htmx posts swap the fragment in place and successes move on with HX-Redirect; without
 JavaScript the same forms post and redirect (303). Another shopper's checkout is a 404.
+Each handler calls one use case of web/checkout/use_cases.py and only translates its
+outcome; statuses come from web/refusals.py.
 """
 
 from __future__ import annotations
