@@ -92,9 +92,13 @@ def pay(checkout_id: str) -> Response:
     except PaymentInputError as error:
         return api_error(error.status, error.code, error.message, **error.details())
     outcome = use_cases.pay(checkout_ports(), user_id, checkout_id, entered, place_order=False)
+    if isinstance(outcome, use_cases.Paid) and saved is not None:
+        remember_use(user_id, saved.id)
+    return _payment_answer(checkout_id, outcome)
+
+
+def _payment_answer(checkout_id: str, outcome: use_cases.PayOutcome) -> Response:
     if isinstance(outcome, use_cases.Paid):
-        if saved is not None:
-            remember_use(user_id, saved.id)
         result = outcome.result
         card = {"brand": result.card_brand, "last4": result.card_last4}
         return private_json({"checkoutID": checkout_id, "status": result.status, "card": card})

@@ -192,6 +192,9 @@ class PaymentEntered:
     shipping_address: ShippingAddress
 
 
+PayOutcome = Paid | Declined | BadCard | Refused
+
+
 def refused(kind: RefusalKind, message: str, **extra: Any) -> Refused:
     return Refused(Refusal(kind, message), **extra)
 
@@ -290,7 +293,7 @@ def pay(
     entered: PaymentEntered,
     *,
     place_order: bool,
-) -> Paid | Declined | BadCard | Refused:
+) -> PayOutcome:
     """Owner and state first, then the attempt is counted, then the card is vaulted."""
     view = ports.checkouts.state(user_id, checkout_id)  # CheckoutNotFound if not theirs
     if place_order and view.status is CheckoutStatus.SUBMITTED and view.order_id:
