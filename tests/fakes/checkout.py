@@ -58,7 +58,8 @@ _ids = itertools.count(1)
 
 class Clock:
     def __init__(self, start: datetime | None = None) -> None:
-        self.now = start or datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+        # From the wall clock's now, so what a page counts down from it agrees.
+        self.now = start or datetime.now(UTC).replace(microsecond=0)
 
     def __call__(self) -> datetime:
         return self.now

@@ -12,20 +12,21 @@ import itertools
 from typing import Any
 
 import fakeredis
-from flask import Flask
+from flask import Flask, g, session
 from flask.testing import FlaskClient
 
 from domain.stock import Line
 from tests.fakes.checkout import CheckoutWorld
 from tests.web.checkout_calls import ApiShopper
 from tests.web.fakes import fake_services, fake_settings
-from web import create_app
+from web import create_app, csrf
 from web.auth.current import RECENT_USERS_KEY, CurrentUser
 from web.auth.recent_users import RecentUsers
 from web.services import CheckoutWiring
 from web.waiting_room.use_cases import WaitingRoomPorts
 
 FINGERPRINT = "fast-layer"
+FAST_USER = "fast_user"
 
 
 class CheckoutApi:
@@ -48,6 +49,19 @@ class CheckoutApi:
         self.app.extensions["shopflow.limits"] = world.limits
         self.app.extensions[RECENT_USERS_KEY] = RecentUsers(3600)
         self.client: FlaskClient = self.app.test_client()
+        # Browser pages: the signed-in shopper is named in the (signed) test session, so
+        # no session row has to be read; saved addresses are the address book's (none).
+        self.app.before_request(_fast_browser_user)
+        self.app.jinja_env.globals["saved_addresses"] = list
+        self.app.jinja_env.globals["cart_units"] = lambda: 0
+
+    def browser(self, user_id: int) -> tuple[FlaskClient, dict[str, str]]:
+        """A browser signed in as `user_id`, and the CSRF header its htmx posts carry."""
+        client = self.app.test_client()
+        with client.session_transaction() as session:
+            session[FAST_USER] = user_id
+            session[csrf.SESSION_KEY] = "fast-csrf-token"
+        return client, {csrf.HEADER: "fast-csrf-token"}
 
     def headers(self, user_id: int, **extra: str) -> dict[str, str]:
         token = self.app.extensions["shopflow"].tokens.issue(user_id, FINGERPRINT)
@@ -79,6 +93,12 @@ def payment(number: str, **address: str) -> dict[str, Any]:
         "paymentDetails": {"cardNumber": number, "expiry": "12/39", "cvc": "123", "name": "Ada"},
         "shippingAddress": shipping,
     }
+
+
+def _fast_browser_user() -> None:
+    user_id = session.get(FAST_USER)
+    if isinstance(user_id, int):
+        g._current_user = CurrentUser(user_id, f"shopper{user_id}@example.com", "shopper")
 
 
 class FastShop:
