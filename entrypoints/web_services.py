@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import redis
 from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
 
 from db.postgres.engine import make_engine, make_session_factory
 from db.redis.json_cache import JsonCache
@@ -24,10 +25,15 @@ from web import create_app
 from web.account.adapters import SqlAddressBook
 from web.api_tokens import ApiTokens
 from web.cart.adapters import SqlCartItems, SqlCartStore
+from web.checkout.adapters import DbCartLines, DbItemLookup
+from web.checkout_client import TemporalCheckouts
 from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
-from web.services import Services
+from web.services import CheckoutWiring, Services
 from web.temporal_gateway import TemporalGateway
+from web.waiting_room.adapters import WaitingRoomDoor
+from web.waiting_room.adapters import build_ports as build_waiting_room_ports
+from web.waiting_room.use_cases import WaitingRoomPorts
 
 # Short socket timeouts: Redis only ever holds things we can do without for a
 # moment (caches), so waiting long for it is worse than skipping it.
@@ -77,6 +83,7 @@ def build_services(settings: Settings) -> Services:
     )
     tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
     temporal = TemporalGateway(settings) if settings.temporal_address else None
+    checkout, waiting_room = _checkout_and_waiting_room(settings, sessions, redis_client, temporal)
     return Services(
         settings,
         engine,
@@ -94,7 +101,25 @@ def build_services(settings: Settings) -> Services:
         orders=SqlOrderReads(sessions),
         order_client=TemporalOrderClient(temporal),
         addresses=SqlAddressBook(sessions),
+        checkout=checkout,
+        waiting_room=waiting_room,
     )
+
+
+def _checkout_and_waiting_room(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    redis_client: redis.Redis,
+    temporal: TemporalGateway | None,
+) -> tuple[CheckoutWiring, WaitingRoomPorts]:
+    checkouts = TemporalCheckouts(
+        temporal, redis_client, settings.task_queue, settings.reservation_ttl_seconds
+    )
+    waiting_room = build_waiting_room_ports(sessions, redis_client, temporal, settings, checkouts)
+    wiring = CheckoutWiring(
+        checkouts, DbCartLines(sessions), DbItemLookup(sessions), WaitingRoomDoor(waiting_room)
+    )
+    return wiring, waiting_room
 
 
 def _require_service_urls(settings: Settings) -> None:
