@@ -61,6 +61,8 @@ class Settings:
     secret_key: str = ""
     # Encrypt Temporal payloads: the first key encrypts, every key decrypts (rotation).
     payload_encryption_keys: tuple[str, ...] = ()
+    # Seal card details in the sandbox vault (payments/vault_keys.py), rotated the same way.
+    vault_keys: tuple[str, ...] = ()
     # "production" unless SHOPFLOW_ENV=dev is set explicitly (tests, local hacking).
     environment: str = "production"
 
@@ -152,6 +154,9 @@ class Settings:
                 for key in (_str(env, "PAYLOAD_ENCRYPTION_KEYS") or "").split(",")
                 if key.strip()
             ),
+            vault_keys=tuple(
+                key.strip() for key in (_str(env, "VAULT_KEYS") or "").split(",") if key.strip()
+            ),
             environment=environment,
             temporal_namespace=_str(env, "TEMPORAL_NAMESPACE", default.temporal_namespace),
             task_queue=_str(env, "TEMPORAL_TASK_QUEUE", default.task_queue),
@@ -240,6 +245,7 @@ class Settings:
             "TYPESENSE_COLLECTION": self.typesense_collection,
             "SECRET_KEY": self.secret_key or None,
             "PAYLOAD_ENCRYPTION_KEYS": ",".join(self.payload_encryption_keys) or None,
+            "VAULT_KEYS": ",".join(self.vault_keys) or None,
             "SHOPFLOW_ENV": self.environment,
             # Children apply the same abuse limits (tests and benches raise them).
             "LOGIN_LIMIT_PER_IP": self.login_limit_per_ip,
@@ -321,6 +327,9 @@ def secret_problems(settings: Settings) -> list[str]:
     if not settings.payload_encryption_keys:
         problems.append("PAYLOAD_ENCRYPTION_KEYS is not set")
     checks += [("PAYLOAD_ENCRYPTION_KEYS", key) for key in settings.payload_encryption_keys]
+    if not settings.vault_keys:
+        problems.append("VAULT_KEYS is not set")
+    checks += [("VAULT_KEYS", key) for key in settings.vault_keys]
     for name, value in checks:
         if not value:
             problems.append(f"{name} is not set")

@@ -45,12 +45,14 @@ from activities.fulfilment import FulfilmentActivities
 from activities.hold_sweep import HoldSweepActivities
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
+from activities.vault_sweep import VaultSweepActivities
 from activities.waiting_room import WaitingRoomActivities
 from db.engine import make_engine
 from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from db.timeouts import bounded_sessions
 from entrypoints.replay_check import find_unreplayable
 from payments.sandbox import SandboxGateway
+from payments.vault_keys import card_sealer
 from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
 from workflows.hold_sweep import EVERY as SWEEP_EVERY
@@ -107,7 +109,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     sessions = bounded_sessions(resources.engine)
     # The bundled sandbox gateway keeps its ledger in the store's own database; a real
     # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
-    gateway = SandboxGateway(sessions)
+    gateway = SandboxGateway(sessions, card_sealer(resources.settings))
     checkout = CheckoutActivities(sessions, gateway)
     fulfilment = FulfilmentActivities(
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
@@ -115,6 +117,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     refunds = RefundActivities(sessions, gateway)
     orders = OrderStarter(client, task_queue)
     sweeper = HoldSweepActivities(sessions, client, checkout)
+    vault_sweeper = VaultSweepActivities(gateway)
     # The hot items' waiting rooms live in Redis: no Redis, no gatekeeper.
     waiting_room = (
         WaitingRoomActivities(sessions, resources.redis).activities() if resources.redis else []
@@ -126,6 +129,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *refunds.activities(),
         *orders.activities(),
         *sweeper.activities(),
+        *vault_sweeper.activities(),
         *waiting_room,
     ]
 

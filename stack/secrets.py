@@ -27,24 +27,49 @@ def secrets_path(settings: Settings) -> Path:
     return settings.var_dir / FILE_NAME
 
 
+def _new_secrets() -> dict:
+    return {
+        "SECRET_KEY": _new_key(),
+        "PAYLOAD_ENCRYPTION_KEYS": [_new_key()],
+        "VAULT_KEYS": [_new_key()],
+    }
+
+
 def _load_or_create(path: Path) -> dict:
     if path.exists():
-        return json.loads(path.read_text())
+        stored = json.loads(path.read_text())
+        missing = {k: v for k, v in _new_secrets().items() if k not in stored}
+        if not missing:
+            return stored
+        # A file from before a secret existed: keep what it has, add the new ones.
+        stored.update(missing)
+        _write(path, stored)
+        return stored
     path.parent.mkdir(parents=True, exist_ok=True)
-    stored = {"SECRET_KEY": _new_key(), "PAYLOAD_ENCRYPTION_KEYS": [_new_key()]}
-    # Created with 0600 from the start: never readable by another user, not even briefly.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as out:
-        json.dump(stored, out, indent=2)
+    stored = _new_secrets()
+    _write(path, stored)
     return stored
 
 
+def _write(path: Path, stored: dict) -> None:
+    # Created with 0600 from the start: never readable by another user, not even briefly.
+    # A rewrite goes through a new file renamed over the old one.
+    temporary = path.with_suffix(".tmp")
+    temporary.unlink(missing_ok=True)
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump(stored, out, indent=2)
+    os.replace(temporary, path)
+
+
 def with_generated_secrets(settings: Settings) -> Settings:
-    """`settings` with SECRET_KEY / PAYLOAD_ENCRYPTION_KEYS from var/ where the env set none."""
+    """`settings` with SECRET_KEY / PAYLOAD_ENCRYPTION_KEYS / VAULT_KEYS from var/ where the env
+    set none."""
     # The dev fallback key is published, so even in dev a generated one is better.
     wants_key = settings.secret_key in ("", DEV_SECRET_KEY)
     wants_payload_keys = not settings.payload_encryption_keys
-    if not (wants_key or wants_payload_keys):
+    wants_vault_keys = not settings.vault_keys
+    if not (wants_key or wants_payload_keys or wants_vault_keys):
         return settings
     stored = _load_or_create(secrets_path(settings))
     changes: dict[str, object] = {}
@@ -52,4 +77,6 @@ def with_generated_secrets(settings: Settings) -> Settings:
         changes["secret_key"] = stored["SECRET_KEY"]
     if wants_payload_keys:
         changes["payload_encryption_keys"] = tuple(stored["PAYLOAD_ENCRYPTION_KEYS"])
+    if wants_vault_keys:
+        changes["vault_keys"] = tuple(stored["VAULT_KEYS"])
     return replace(settings, **changes)

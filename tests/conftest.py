@@ -7,6 +7,8 @@ temporary directory, and torn down when the session ends. Unit tests never start
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from sqlalchemy import text
 
@@ -47,6 +49,8 @@ def _free_port_settings(var_dir) -> Settings:
         var_dir,
         secret_key="test-secret-key",
         environment="dev",  # the test keys are public on purpose
+        # Random per session: the web tier seals cards with them and the workers open them.
+        vault_keys=(secrets.token_urlsafe(48),),
         # Abuse limits out of the way of other features; tests of the limits lower them.
         login_limit_per_ip="1000000 per minute",
         login_limit_per_account="1000000 per minute",

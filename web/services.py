@@ -25,6 +25,7 @@ from db.search.multi_search import MultiSearch
 from db.search_index import make_typesense_client
 from payments.gateway import PaymentGateway
 from payments.sandbox import SandboxGateway
+from payments.vault_keys import card_sealer
 from settings import Settings
 from web.temporal_gateway import TemporalGateway
 
@@ -100,7 +101,7 @@ class Services:
             typesense_client,
             search,
             tokens,
-            SandboxGateway(sessions),
+            SandboxGateway(sessions, card_sealer(settings)),
             temporal,
             overlay_engine,
             multi_search,

@@ -11,12 +11,15 @@ HELD reservations
   grace covers a payment accepted just before the deadline: authorize and order
   write take at most 2.5 minutes).
 
+A second activity then deletes the sandbox vault's expired cards (payments/sandbox.py),
+so a card nobody paid with leaves the database within a minute of its expiry.
+
 The result lists what was freed, so each run in the Web UI says what it did.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from temporalio import workflow
@@ -27,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
 
 WORKFLOW_NAME = "HoldSweepWorkflow"
 SWEEP_HOLDS = "holds.sweep"
+SWEEP_VAULT = "vault.sweep"
 EVERY = timedelta(minutes=1)
 DEFAULT_GRACE_SECONDS = 300
 
@@ -54,6 +58,7 @@ class FreedHold:
 class SweepResult:
     held_checkouts: int  # checkouts with HELD rows the sweep looked at
     freed: tuple[FreedHold, ...] = field(default_factory=tuple)
+    expired_cards: int = 0  # vaulted cards past their expiry, deleted
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -61,10 +66,17 @@ class HoldSweepWorkflow:
     @workflow.run
     async def run(self, request: SweepRequest) -> SweepResult:
         # One attempt fits well inside the minute; the next run is the real retry.
-        return await workflow.execute_activity(
+        holds = await workflow.execute_activity(
             SWEEP_HOLDS,
             request,
             result_type=SweepResult,
             start_to_close_timeout=timedelta(seconds=45),
             retry_policy=RetryPolicy(maximum_attempts=2),
         )
+        expired_cards = await workflow.execute_activity(
+            SWEEP_VAULT,
+            result_type=int,
+            start_to_close_timeout=timedelta(seconds=10),
+            retry_policy=RetryPolicy(maximum_attempts=2),
+        )
+        return replace(holds, expired_cards=expired_cards)

@@ -1,4 +1,4 @@
-"""HoldSweepWorkflow: one sweep runs its one activity and returns what it freed; its
+"""HoldSweepWorkflow: one sweep runs its two activities and returns what they freed; its
 recorded history still replays (a change that would break a sweep in flight fails here).
 
 Re-record after a deliberate change: `.venv/bin/python -m tests.workflows.test_hold_sweep_replay`.
@@ -21,6 +21,7 @@ from tests.workflows.conftest import temporal_test_server_path
 from workflows.hold_sweep import (
     CLOSED,
     SWEEP_HOLDS,
+    SWEEP_VAULT,
     FreedHold,
     HoldSweepWorkflow,
     SweepRequest,
@@ -38,6 +39,11 @@ async def sweep_holds(request: SweepRequest) -> SweepResult:
     return SweepResult(3, (FREED,))
 
 
+@activity.defn(name=SWEEP_VAULT)
+async def sweep_vault() -> int:
+    return 2
+
+
 async def record(path: Path) -> SweepResult:
     async with await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=temporal_test_server_path()
@@ -46,7 +52,7 @@ async def record(path: Path) -> SweepResult:
             env.client,
             task_queue="sweep",
             workflows=[HoldSweepWorkflow],
-            activities=[sweep_holds],
+            activities=[sweep_holds, sweep_vault],
         ):
             handle = await env.client.start_workflow(
                 HoldSweepWorkflow.run,
@@ -70,7 +76,7 @@ def replay(text: str) -> None:
 
 def test_a_sweep_returns_what_its_activity_freed(tmp_path):
     result = asyncio.run(record(tmp_path / "sweep.json"))
-    assert result == SweepResult(3, (FREED,))
+    assert result == SweepResult(3, (FREED,), expired_cards=2)
     replay((tmp_path / "sweep.json").read_text())
 
 
