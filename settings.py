@@ -88,13 +88,19 @@ class Settings:
 
     # Accounts: how long an API bearer token stays valid.
     api_token_ttl_seconds: int = 86_400
+    # Browser sessions end after this long unused, and this long after sign-in whatever.
+    session_idle_seconds: int = 2 * 3600
+    session_absolute_seconds: int = 7 * 86_400
     # How long a web process remembers whom a valid bearer token belongs to
     # (web/auth/recent_users.py); a new password stops old tokens within this. 0 = off.
     api_user_cache_seconds: int = 10
 
     # Abuse limits (web/limits.py), Flask-Limiter strings: "N per minute;M per hour".
+    # Sign-in counts failures only (wrong passwords, also a wrong current password on a
+    # password change); the per-account cap refuses only addresses that failed on it.
     login_limit_per_ip: str = "20 per minute;100 per hour"
-    login_limit_per_account: str = "5 per minute;20 per hour;50 per day"
+    login_limit_per_account_address: str = "5 per minute;20 per hour"
+    login_limit_per_account: str = "50 per hour;200 per day"
     register_limit_per_ip: str = "10 per hour"
     payment_limit_per_checkout: str = "5 per hour"
     payment_limit_per_user: str = "20 per hour"
@@ -175,9 +181,16 @@ class Settings:
             ),
             allocation_strategy=_str(env, "ALLOCATION_STRATEGY", default.allocation_strategy),
             api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", default.api_token_ttl_seconds),
+            session_idle_seconds=_int(env, "SESSION_IDLE_SECONDS", default.session_idle_seconds),
+            session_absolute_seconds=_int(
+                env, "SESSION_ABSOLUTE_SECONDS", default.session_absolute_seconds
+            ),
             login_limit_per_ip=_str(env, "LOGIN_LIMIT_PER_IP", default.login_limit_per_ip),
             login_limit_per_account=_str(
                 env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account
+            ),
+            login_limit_per_account_address=_str(
+                env, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", default.login_limit_per_account_address
             ),
             register_limit_per_ip=_str(env, "REGISTER_LIMIT_PER_IP", default.register_limit_per_ip),
             payment_limit_per_checkout=_str(
@@ -250,12 +263,15 @@ class Settings:
             # Children apply the same abuse limits (tests and benches raise them).
             "LOGIN_LIMIT_PER_IP": self.login_limit_per_ip,
             "LOGIN_LIMIT_PER_ACCOUNT": self.login_limit_per_account,
+            "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": self.login_limit_per_account_address,
             "REGISTER_LIMIT_PER_IP": self.register_limit_per_ip,
             "PAYMENT_LIMIT_PER_CHECKOUT": self.payment_limit_per_checkout,
             "PAYMENT_LIMIT_PER_USER": self.payment_limit_per_user,
             "BEGIN_LIMIT_PER_USER": self.begin_limit_per_user,
             "MAX_HELD_UNITS_PER_ITEM": str(self.max_held_units_per_item),
             "SESSION_COOKIE_SECURE": "true" if self.session_cookie_secure else "false",
+            "SESSION_IDLE_SECONDS": str(self.session_idle_seconds),
+            "SESSION_ABSOLUTE_SECONDS": str(self.session_absolute_seconds),
             "TEMPORAL_UI_ORIGIN": self.temporal_ui_origin,
             "SHOPFLOW_VAR_DIR": str(self.var_dir),
             "PORT": str(self.port),

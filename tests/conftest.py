@@ -54,6 +54,7 @@ def _free_port_settings(var_dir) -> Settings:
         # Abuse limits out of the way of other features; tests of the limits lower them.
         login_limit_per_ip="1000000 per minute",
         login_limit_per_account="1000000 per minute",
+        login_limit_per_account_address="1000000 per minute",
         register_limit_per_ip="1000000 per minute",
         payment_limit_per_checkout="1000000 per minute",
         payment_limit_per_user="1000000 per minute",

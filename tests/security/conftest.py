@@ -25,3 +25,42 @@ def fast_app() -> Iterator[Flask]:
 @pytest.fixture
 def fast_client(fast_app: Flask) -> FlaskClient:
     return fast_app.test_client()
+
+
+# --- the real stack, on a database of the security tests' own ------------------------
+
+
+@pytest.fixture(scope="session")
+def security_settings(isolated_settings):
+    return isolated_settings("security_tests")
+
+
+@pytest.fixture(scope="session")
+def security_engine(security_settings):
+    from db.engine import make_engine
+
+    engine = make_engine(security_settings.database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def make_security_app(security_settings):
+    """Build the storefront on the security tests' database, with modified Settings."""
+    apps: list[Flask] = []
+
+    def build(settings=None) -> Flask:
+        app = create_app(settings or security_settings)
+        app.config["TESTING"] = True
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["shopflow"].close()
+
+
+@pytest.fixture(scope="session")
+def security_worker_settings(security_settings, checkout_worker):
+    """Settings whose task queue the session's workers serve on the security database."""
+    return checkout_worker.serve(security_settings)

@@ -14,13 +14,8 @@ from sqlalchemy import text
 from db.engine import make_session_factory
 from payments.gateway import Card
 from payments.sandbox import SandboxGateway
-from payments.vault_keys import CardSealer, VaultKeyMissing
+from payments.vault_keys import CardSealer, VaultKeyMissing, card_sealer
 from tests import sweeps
-from tests.fulfilment.conftest import (  # noqa: F401 (fixtures)
-    fulfilment_engine,
-    fulfilment_settings,
-    store,
-)
 
 pytestmark = pytest.mark.integration
 
@@ -108,11 +103,15 @@ def test_the_cvc_is_erased_even_when_the_attempt_is_refused_before_any_charge(en
     assert _raw_row(engine, token)["sealed_cvc"] is None
 
 
-def test_the_minutely_sweep_deletes_expired_cards(store):  # noqa: F811
-    gateway = store.app.extensions["shopflow"].payments
+def test_the_minutely_sweep_deletes_expired_cards(
+    security_worker_settings, security_engine, checkout_worker
+):
+    settings = security_worker_settings
+    # Sealed with the keys the workers hold, as the web tier does.
+    gateway = _gateway(security_engine, card_sealer(settings))
     expired = gateway.tokenize(Card(NUMBER, "12/30", CVC)).id
     live = gateway.tokenize(Card(NUMBER, "12/30", CVC)).id
-    with store.engine.begin() as conn:
+    with security_engine.begin() as conn:
         conn.execute(
             text(
                 "UPDATE payment_methods SET expires_at = now() - interval '1 minute' WHERE id = :t"
@@ -120,14 +119,15 @@ def test_the_minutely_sweep_deletes_expired_cards(store):  # noqa: F811
             {"t": expired},
         )
 
-    result = store.temporal(lambda client: sweeps.sweep_once(client, store.settings))
+    result = checkout_worker.run(sweeps.sweep_once(checkout_worker.client, settings))
 
-    left = {
-        r.id
-        for r in store.rows(
-            "SELECT id FROM payment_methods WHERE id = ANY(:ids)", ids=[expired, live]
+    with security_engine.connect() as conn:
+        left = set(
+            conn.execute(
+                text("SELECT id FROM payment_methods WHERE id = ANY(:ids)"),
+                {"ids": [expired, live]},
+            ).scalars()
         )
-    }
     assert left == {live}
     # The worker's own Schedule may have swept it first.
     assert result.expired_cards >= 0
