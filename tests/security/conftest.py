@@ -64,3 +64,20 @@ def make_security_app(security_settings):
 def security_worker_settings(security_settings, checkout_worker):
     """Settings whose task queue the session's workers serve on the security database."""
     return checkout_worker.serve(security_settings)
+
+
+@pytest.fixture(scope="session")
+def security_catalogue(security_settings):
+    """tests/web/catalogue.py (hostile brand names included) in the security database and
+    a search collection of its own."""
+    from catalog.loader import load_catalog
+    from tests.web import catalogue
+
+    load_catalog(
+        security_settings,
+        catalogue.WAREHOUSES,
+        catalogue.ITEMS,
+        total=len(catalogue.ITEMS),
+        progress=False,
+    )
+    return catalogue.ITEMS
