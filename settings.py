@@ -43,6 +43,9 @@ class Settings:
     typesense_url: str | None = None
     typesense_api_key: str | None = None
     temporal_address: str | None = None
+    # The embedded Redis's `requirepass`, generated into var/secrets.json by the stack
+    # (stack/secrets.py); clients get it inside REDIS_URL. Not read from the environment.
+    redis_password: str | None = None
 
     # Ports for the embedded servers (loopback only).
     redis_port: int = 6390
@@ -306,7 +309,9 @@ class Settings:
 
     @property
     def typesense_api_key_or_default(self) -> str:
-        return self.typesense_api_key or "shopflow-dev-key"
+        # No published fallback: the embedded server's key is generated into
+        # var/secrets.json (stack/secrets.py); compose requires TYPESENSE_API_KEY.
+        return self.typesense_api_key or ""
 
 
 def inherited_env() -> dict[str, str]:
