@@ -122,6 +122,10 @@ class Settings:
     # longest silence on an SSE stream before a heartbeat comment.
     stock_feed_namespace: str = "stock"
     sse_heartbeat_seconds: float = 15.0
+    # Open streams (stock and waiting-room) one address / one signed-in user may hold in
+    # one web process (web/live/caps.py); beyond them a 429 with Retry-After.
+    sse_streams_per_address: int = 50
+    sse_streams_per_user: int = 10
     # Threads per web process for the Flask storefront (a checkout waiting on Temporal
     # holds one); the SSE streams need none (web/asgi.py).
     web_threads: int = 16
@@ -217,6 +221,10 @@ class Settings:
                 _str(env, "SSE_HEARTBEAT_SECONDS", str(default.sse_heartbeat_seconds))
             ),
             web_threads=_int(env, "WEB_THREADS", default.web_threads),
+            sse_streams_per_address=_int(
+                env, "SSE_STREAMS_PER_ADDRESS", default.sse_streams_per_address
+            ),
+            sse_streams_per_user=_int(env, "SSE_STREAMS_PER_USER", default.sse_streams_per_user),
             admission_window_seconds=_int(
                 env, "ADMISSION_WINDOW_SECONDS", default.admission_window_seconds
             ),
@@ -280,6 +288,8 @@ class Settings:
             "PORT": str(self.port),
             "HOST": self.host,
             "STOCK_FEED_NAMESPACE": self.stock_feed_namespace,
+            "SSE_STREAMS_PER_ADDRESS": str(self.sse_streams_per_address),
+            "SSE_STREAMS_PER_USER": str(self.sse_streams_per_user),
         }
         return {k: v for k, v in pairs.items() if v is not None}
 

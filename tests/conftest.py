@@ -60,6 +60,9 @@ def _free_port_settings(var_dir) -> Settings:
         payment_limit_per_user="1000000 per minute",
         begin_limit_per_user="1000000 per minute",
         max_held_units_per_item=100,
+        # Stream caps out of the way too (tests/security lowers them).
+        sse_streams_per_address=100_000,
+        sse_streams_per_user=100_000,
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,
     )

@@ -27,6 +27,7 @@ from starlette.routing import Mount, Route
 from db.live_stock.feed import StockFeedKeys
 from settings import Settings
 from web import create_app
+from web.live.caps import StreamCaps
 from web.live.direct_routes import DirectRoutes
 from web.live.fanout import StockFanout, fanout_client_name
 from web.live.fragments import fragment_renderer
@@ -38,6 +39,9 @@ from web.live.tickets import (
     TicketWatch,
 )
 
+# Redis connections the streams' reads share per process (a pool, not one per stream).
+READ_CONNECTIONS = 16
+
 # The /api/v1 routes served here rather than by Flask (the OpenAPI coverage test reads it).
 API_STREAM_PATHS = (ITEM_EVENTS_PATH, API_TICKET_EVENTS_PATH)
 
@@ -46,8 +50,14 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
     flask_app = flask_app or create_app(settings)
     services = flask_app.extensions["shopflow"]
     keys = StockFeedKeys(settings.stock_feed_namespace)
-    # Separate clients: the subscription holds its connection for good.
-    reads = aioredis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    # Separate clients: the subscription holds its connection for good. The streams'
+    # reads share a bounded pool: a stream holds no connection of its own, so a burst of
+    # streams borrows at most READ_CONNECTIONS and leaves no idle connections behind.
+    reads = aioredis.Redis(
+        connection_pool=aioredis.BlockingConnectionPool.from_url(
+            settings.redis_url, max_connections=READ_CONNECTIONS, timeout=5, socket_timeout=5
+        )
+    )
     tickets = TicketWatch(reads, settings.hot_admission_rate)
     fanout = StockFanout(
         # Named, so an operator's CLIENT LIST tells the subscription apart.
@@ -65,6 +75,11 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         render_fragment=fragment_renderer(flask_app),
     )
     ticket_streams = TicketStreams(watch=tickets, flask_app=flask_app, respond=streams.sse_response)
+    caps = StreamCaps(
+        per_address=settings.sse_streams_per_address,
+        per_user=settings.sse_streams_per_user,
+        flask_app=flask_app,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -80,8 +95,8 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
 
     app = Starlette(
         routes=[
-            Route(API_TICKET_EVENTS_PATH, ticket_streams.api_events),
-            Route(PAGE_TICKET_EVENTS_PATH, ticket_streams.page_events),
+            Route(API_TICKET_EVENTS_PATH, caps.limit(ticket_streams.api_events)),
+            Route(PAGE_TICKET_EVENTS_PATH, caps.limit(ticket_streams.page_events)),
             Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
         ],
         lifespan=lifespan,
@@ -90,8 +105,8 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
     return DirectRoutes(
         app,
         [
-            Route(ITEM_EVENTS_PATH, streams.item_events),
-            Route("/live/stock", streams.page_events),
+            Route(ITEM_EVENTS_PATH, caps.limit(streams.item_events)),
+            Route("/live/stock", caps.limit(streams.page_events)),
         ],
     )
 
