@@ -15,7 +15,7 @@ from flask import Flask
 from db.redis.stock_feed import StockFeedKeys
 from entrypoints.web_services import build_web_app
 from settings import Settings
-from web.live.asgi import asgi_app
+from web.live.asgi import READ_CONNECTIONS, asgi_app
 from web.live.direct_routes import DirectRoutes
 from web.live.fanout import fanout_client_name
 
@@ -26,7 +26,14 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
     return asgi_app(
         flask_app,
         settings,
-        reads=aioredis.Redis.from_url(settings.redis_url, socket_timeout=5),
+        # The streams' reads share a bounded pool: a stream holds no connection of its
+        # own, so a burst of streams borrows at most READ_CONNECTIONS and leaves no idle
+        # connections behind (docs/security.md, "Streams").
+        reads=aioredis.Redis(
+            connection_pool=aioredis.BlockingConnectionPool.from_url(
+                settings.redis_url, max_connections=READ_CONNECTIONS, timeout=5, socket_timeout=5
+            )
+        ),
         # Named, so an operator's CLIENT LIST tells the subscription apart.
         subscriber=aioredis.Redis.from_url(
             settings.redis_url, client_name=fanout_client_name(keys)

@@ -12,8 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from payments.gateway import PaymentGateway
 from payments.sandbox import SandboxGateway
+from payments.vault_keys import card_sealer
+from settings import Settings
 
 
-def payment_gateway(sessions: sessionmaker[Session]) -> PaymentGateway:
-    """The gateway for this store, on `sessions` (the worker passes bounded ones)."""
-    return SandboxGateway(sessions)
+def payment_gateway(sessions: sessionmaker[Session], settings: Settings) -> PaymentGateway:
+    """The gateway for this store, on `sessions` (the worker passes bounded ones); the
+    sandbox seals the cards it vaults with `VAULT_KEYS`."""
+    return SandboxGateway(sessions, card_sealer(settings))

@@ -92,7 +92,7 @@ def build_services(settings: Settings) -> Services:
         typesense_client,
         search,
         tokens,
-        payment_gateway(sessions),
+        payment_gateway(sessions, settings),
         temporal,
         overlay_engine,
         multi_search,

@@ -47,6 +47,7 @@ from activities.fulfilment import FulfilmentActivities
 from activities.hold_sweep import HoldSweepActivities
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
+from activities.vault_sweep import VaultSweepActivities
 from activities.waiting_room import WaitingRoomActivities
 from db.postgres.engine import make_engine
 from db.postgres.timeouts import bounded_sessions
@@ -113,7 +114,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     # activity attempt), so a timed-out attempt can never commit late: db/postgres/timeouts.py.
     sessions = bounded_sessions(resources.engine)
     # The same gateway the web vaults cards with (entrypoints/payment_gateway.py).
-    gateway = payment_gateway(sessions)
+    gateway = payment_gateway(sessions, resources.settings)
     checkout = CheckoutActivities(sessions, gateway)
     fulfilment = FulfilmentActivities(
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
@@ -121,6 +122,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     refunds = RefundActivities(sessions, gateway)
     orders = OrderStarter(client, task_queue)
     sweeper = HoldSweepActivities(sessions, client, checkout)
+    vault_sweeper = VaultSweepActivities(gateway)
     # The hot items' waiting rooms live in Redis: no Redis, no waiting room workflow.
     waiting_room = (
         WaitingRoomActivities(sessions, resources.redis).activities() if resources.redis else []
@@ -132,6 +134,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *refunds.activities(),
         *orders.activities(),
         *sweeper.activities(),
+        *vault_sweeper.activities(),
         *waiting_room,
     ]
 

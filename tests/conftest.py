@@ -7,6 +7,8 @@ temporary directory, and torn down when the session ends. Unit tests never start
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from sqlalchemy import text
 
@@ -47,9 +49,12 @@ def _free_port_settings(var_dir) -> Settings:
         var_dir,
         secret_key="test-secret-key",
         environment="dev",  # the test keys are public on purpose
+        # Random per session: the web tier seals cards with them and the workers open them.
+        vault_keys=(secrets.token_urlsafe(48),),
         # Abuse limits out of the way of other features; tests of the limits lower them.
         login_limit_per_ip="1000000 per minute",
         login_limit_per_account="1000000 per minute",
+        login_limit_per_account_address="1000000 per minute",
         register_limit_per_ip="1000000 per minute",
         payment_limit_per_checkout="1000000 per minute",
         payment_limit_per_user="1000000 per minute",
@@ -57,6 +62,9 @@ def _free_port_settings(var_dir) -> Settings:
         shopper_write_limit_per_user="1000000 per minute",
         hold_limit_per_item="1000000 per minute",
         max_held_units_per_item=100,
+        # Stream caps out of the way too (tests/security lowers them).
+        sse_streams_per_address=100_000,
+        sse_streams_per_user=100_000,
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,
     )

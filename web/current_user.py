@@ -8,7 +8,9 @@ old session at once; a bearer token's user is remembered for API_USER_CACHE_SECO
 per process (web/recent_users.py), so old tokens stop within that.
 
 A browser session is a row in `user_sessions` named by the signed cookie: signing
-out deletes the row, so a copy of the old cookie replayed later is signed out too;
+out deletes the row, so a copy of the old cookie replayed later is signed out too; a
+session unused for SESSION_IDLE_SECONDS, or older than SESSION_ABSOLUTE_SECONDS, is
+deleted when next seen; signing in always starts a new row and a new cookie;
 "sign out everywhere" and a password change delete every row of the account and
 bump its auth epoch, which every API token's fingerprint includes.
 
@@ -44,7 +46,7 @@ from db.postgres.users import (
     end_session,
     find_user_by_id,
     start_session,
-    user_of_session,
+    user_of_live_session,
 )
 from web.api_tokens import InvalidToken
 from web.errors import is_api_request
@@ -221,8 +223,14 @@ def _user_from_session() -> CurrentUser | None:
     user_id, session_id = session.get(SESSION_USER), session.get(SESSION_ID)
     if type(user_id) is not int or not isinstance(session_id, str):
         return None
-    with services().sessions() as db:
-        user = user_of_session(db, session_id)
+    settings = services().settings
+    with services().sessions.begin() as db:
+        user = user_of_live_session(
+            db,
+            session_id,
+            idle_seconds=settings.session_idle_seconds,
+            absolute_seconds=settings.session_absolute_seconds,
+        )
     if user is None or user.id != user_id or session.get(SESSION_FINGERPRINT) != _fingerprint(user):
         session.clear()  # signed out (here or everywhere), account gone, password changed
         return None

@@ -1,8 +1,11 @@
 """Abuse limits, counted in Redis by Flask-Limiter so every web process shares them.
 
-    login              per client IP and per account (normalised email), in steps that
-                       back off (e.g. 5/minute, then 20/hour): guessing one account and
-                       spraying one password over many accounts both hit a wall.
+    login              FAILED sign-ins (and wrong current passwords on a password change)
+                       per client IP, per (account, IP), and per account; the account-wide
+                       cap only refuses an address that has failed on that account itself,
+                       so nobody can lock the owner out: a correct password from an address
+                       with no failures is never refused. Guessing one account from one
+                       address, and spraying one password over many accounts, hit a wall.
                        Fails CLOSED: with Redis down sign-in answers 503, never unlimited.
     registration       per client IP (each costs ~80 ms of scrypt)
     payment attempts   per checkout (at most 5) and per shopper per hour: card testing
@@ -80,15 +83,48 @@ class AbuseLimits:
     # --- the store's limits ---------------------------------------------------------
 
     def login(self, client_ip: str, email: str) -> Verdict:
-        account = hashlib.sha256(email.encode()).hexdigest()[:32]  # keys hold no email
-        for name, limit, key in (
-            ("login-ip", self.settings.login_limit_per_ip, client_ip),
-            ("login-account", self.settings.login_limit_per_account, account),
-        ):
-            verdict = self.hit(name, limit, key, fail_closed=True)
-            if not verdict.allowed:
-                return verdict
+        """May this address try a password on this account now? Counts nothing: only
+        failures count (`login_failed`)."""
+        pair = f"{_account_key(email)}:{client_ip}"
+        try:
+            for name, limit, key in self._login_limits(client_ip, email):
+                if name == "login-account" and not self._has_failed(pair):
+                    continue  # the account-wide cap never refuses a clean address
+                for item in parse_many(limit):
+                    if not self.flask_limiter.limiter.test(item, name, key):
+                        stats = self.flask_limiter.limiter.get_window_stats(item, name, key)
+                        return Verdict(False, max(int(stats.reset_time - time.time()), 1))
+        except Exception as exc:
+            raise LimiterUnavailable("login") from exc
         return ALLOWED
+
+    def login_failed(self, client_ip: str, email: str) -> None:
+        """Count one wrong password of this address on this account."""
+        try:
+            for name, limit, key in self._login_limits(client_ip, email):
+                for item in parse_many(limit):
+                    self.flask_limiter.limiter.hit(item, name, key)
+        except Exception as exc:  # the next attempt's `login` check fails closed (503)
+            log.warning(
+                "a failed sign-in went uncounted, Redis unavailable: %s", type(exc).__name__
+            )
+
+    def _login_limits(self, client_ip: str, email: str) -> list[tuple[str, str, str]]:
+        account = _account_key(email)
+        return [
+            ("login-ip", self.settings.login_limit_per_ip, client_ip),
+            ("login-pair", self.settings.login_limit_per_account_address, f"{account}:{client_ip}"),
+            ("login-account", self.settings.login_limit_per_account, account),
+        ]
+
+    def _has_failed(self, pair: str) -> bool:
+        """Any failure of this (account, address) within the widest window of its limit."""
+        widest = max(
+            parse_many(self.settings.login_limit_per_account_address),
+            key=lambda item: item.get_expiry(),
+        )
+        stats = self.flask_limiter.limiter.get_window_stats(widest, "login-pair", pair)
+        return stats.remaining < widest.amount
 
     def payment(self, user_id: int, checkout_id: str) -> Verdict:
         for name, limit, key in (
@@ -134,6 +170,10 @@ class AbuseLimits:
 
     def hold_begun(self, user_id: int, item_id: int) -> None:
         self.hit("hold-item", self.settings.hold_limit_per_item, f"{user_id}:{item_id}")
+
+
+def _account_key(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()[:32]  # keys hold no email
 
 
 def init_limits(app: Flask, settings: Settings) -> AbuseLimits:

@@ -1,7 +1,8 @@
-"""What HoldSweepWorkflow, its Schedule and its one activity exchange (plain dataclasses).
+"""What HoldSweepWorkflow, its Schedule and its two activities exchange (plain dataclasses).
 
-The activity is referenced by name (`SWEEP_HOLDS`), so activities/hold_sweep.py imports
-this module, never the workflow body.
+The activities are referenced by name (`SWEEP_HOLDS`, `SWEEP_VAULT`), so
+activities/hold_sweep.py and activities/vault_sweep.py import this module, never the
+workflow body.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from domain.stock import Line
 
 WORKFLOW_NAME = "HoldSweepWorkflow"
 SWEEP_HOLDS = "holds.sweep"
+SWEEP_VAULT = "vault.sweep"
 EVERY = timedelta(minutes=1)
 DEFAULT_GRACE_SECONDS = 300
 
@@ -40,3 +42,4 @@ class FreedHold:
 class SweepResult:
     held_checkouts: int  # checkouts with HELD rows the sweep looked at
     freed: tuple[FreedHold, ...] = field(default_factory=tuple)
+    expired_cards: int = 0  # vaulted cards past their expiry, deleted

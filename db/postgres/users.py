@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -81,16 +82,30 @@ def start_session(session: Session, user_id: int) -> str:
     return session_id
 
 
-def user_of_session(session: Session, session_id: str) -> UserRecord | None:
-    """The user a live session belongs to; None once it was ended (or never existed)."""
+def user_of_live_session(
+    session: Session, session_id: str, *, idle_seconds: int, absolute_seconds: int
+) -> UserRecord | None:
+    """The user of a session neither idle for `idle_seconds` nor older than
+    `absolute_seconds` (PostgreSQL's clock); an expired one is deleted. A live one is
+    marked seen, at most once a minute, so browsing does not write on every request."""
     if not isinstance(session_id, str) or len(session_id) != 64:
         return None
-    user = session.scalars(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.id == session_id)
-    ).one_or_none()
+    row = session.get(UserSession, session_id, with_for_update=False)
+    if row is None:
+        return None
+    now = session.scalar(select(func.now()))
+    if now - row.last_seen_at > timedelta(seconds=idle_seconds) or now - row.created_at > (
+        timedelta(seconds=absolute_seconds)
+    ):
+        session.delete(row)
+        return None
+    if now - row.last_seen_at > _SEEN_EVERY:
+        row.last_seen_at = now
+    user = session.get(User, row.user_id)
     return None if user is None else _record(user)
+
+
+_SEEN_EVERY = timedelta(minutes=1)
 
 
 def end_session(session: Session, session_id: str) -> None:

@@ -3,6 +3,8 @@ that cannot work, before it builds anything."""
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from entrypoints.web_services import build_services
@@ -10,7 +12,10 @@ from settings import DEV_SECRET_KEY, InsecureSettings, Settings
 
 pytestmark = pytest.mark.unit
 
-STRONG = {"SECRET_KEY": "k" * 40, "PAYLOAD_ENCRYPTION_KEYS": "p" * 40}
+STRONG = {
+    name: secrets.token_urlsafe(40)
+    for name in ("SECRET_KEY", "PAYLOAD_ENCRYPTION_KEYS", "VAULT_KEYS")
+}
 
 
 def test_missing_service_urls_are_named():

@@ -3,7 +3,7 @@ of tests/fakes/, Flask-Limiter on its memory storage, and signed-in shoppers.
 
 Who is signed in is the one thing borrowed from outside the ports: web/current_user.py
 reads accounts and browser sessions with db/postgres/users.py's functions, and `FakeShop`
-swaps those four (`user_of_session`, `find_user_by_id`, `start_session`,
+swaps those four (`user_of_live_session`, `find_user_by_id`, `start_session`,
 `end_session`) for dicts. Everything
 else of auth runs for real: the signed session cookie and its fingerprint, the CSRF
 token (web/csrf.py), API bearer tokens with their expiry (web/api_tokens.py).
@@ -103,7 +103,10 @@ class FakeShop:
 
     # --- what web/current_user.py asks PostgreSQL -------------------------------------
 
-    def user_of_session(self, _db, session_id: str) -> UserRecord | None:
+    def user_of_live_session(
+        self, _db, session_id: str, *, idle_seconds: int, absolute_seconds: int
+    ) -> UserRecord | None:
+        # Expiry is the real adapter's (db/postgres/users.py), tested on PostgreSQL.
         user_id = self.browser_sessions.get(session_id)
         return None if user_id is None else self.users.get(user_id)
 
@@ -164,7 +167,7 @@ def build_fake_shop(monkeypatch: pytest.MonkeyPatch, **settings_changes) -> Fake
     app.extensions[LIMITS_KEY].flask_limiter.reset()  # memory storage: counts start at 0
     app.extensions.pop(auth_current.RECENT_USERS_KEY, None)
     shop = FakeShop(app, carts, orders, services.order_client, services.addresses)
-    monkeypatch.setattr(auth_current, "user_of_session", shop.user_of_session)
+    monkeypatch.setattr(auth_current, "user_of_live_session", shop.user_of_live_session)
     monkeypatch.setattr(auth_current, "find_user_by_id", shop.find_user_by_id)
     monkeypatch.setattr(auth_current, "start_session", shop.start_session)
     monkeypatch.setattr(auth_current, "end_session", shop.end_session)

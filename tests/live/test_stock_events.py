@@ -20,6 +20,7 @@ from domain.checkout import to_iso
 from domain.stock import Line
 from payments.sandbox import SandboxGateway
 from tests.live.conftest import WAREHOUSE, RelayProcess, add_item, make_world, publisher
+from tests.payments.vault import TEST_SEALER
 from workflows.checkout_messages import ReleaseRequest, ReserveRequest
 
 pytestmark = pytest.mark.integration
@@ -44,7 +45,7 @@ def feed(world, item_id: int) -> list[tuple[int, int, bool]]:
 
 def checkout_activities(world) -> CheckoutActivities:
     sessions = make_session_factory(world.engine)
-    return CheckoutActivities(sessions, SandboxGateway(sessions))
+    return CheckoutActivities(sessions, SandboxGateway(sessions, TEST_SEALER))
 
 
 def test_reserving_and_releasing_a_checkout_each_publish_one_change_after_commit(events_world):

@@ -155,6 +155,7 @@ def fake_settings() -> Settings:
         temporal_address=None,
         secret_key=SECRET,
         payload_encryption_keys=(secrets.token_urlsafe(48),),
+        vault_keys=(secrets.token_urlsafe(48),),
     )
 
 

@@ -18,6 +18,7 @@ from workflows.hold_sweep import HoldSweepWorkflow
 from workflows.hold_sweep_messages import (
     CLOSED,
     SWEEP_HOLDS,
+    SWEEP_VAULT,
     FreedHold,
     SweepRequest,
     SweepResult,
@@ -35,6 +36,11 @@ async def sweep_holds(request: SweepRequest) -> SweepResult:
     return SweepResult(3, (FREED,))
 
 
+@activity.defn(name=SWEEP_VAULT)
+async def sweep_vault() -> int:
+    return 2  # expired cards deleted
+
+
 SCENARIOS = {
     "freed_one": SweepRequest(grace_seconds=120),
     "failed_twice": SweepRequest(grace_seconds=-1),
@@ -48,7 +54,7 @@ async def run_sweep(request: SweepRequest, keep: list | None = None) -> SweepRes
             env.client,
             task_queue=task_queue,
             workflows=[HoldSweepWorkflow],
-            activities=[sweep_holds],
+            activities=[sweep_holds, sweep_vault],
         ):
             handle = await env.client.start_workflow(
                 HoldSweepWorkflow.run,

@@ -1,4 +1,4 @@
-"""HoldSweepWorkflow: one sweep runs its one activity and returns what it freed."""
+"""HoldSweepWorkflow: one sweep frees holds, then deletes expired cards, and says what it did."""
 
 from __future__ import annotations
 
@@ -12,4 +12,6 @@ pytestmark = pytest.mark.workflow
 
 
 def test_a_sweep_returns_what_its_activity_freed():
-    assert run(run_sweep(SweepRequest(grace_seconds=120))) == SweepResult(3, (FREED,))
+    assert run(run_sweep(SweepRequest(grace_seconds=120))) == SweepResult(
+        3, (FREED,), expired_cards=2
+    )

@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 
 from db.redis.stock_feed import StockFeedKeys
 from settings import Settings
+from web.live.caps import StreamCaps
 from web.live.direct_routes import DirectRoutes
 from web.live.fanout import StockFanout
 from web.live.fragments import fragment_renderer
@@ -36,6 +37,9 @@ from web.live.tickets import (
     TicketWatch,
 )
 from web.services import EXTENSION_KEY
+
+# Redis connections the streams' reads share per process (a pool, not one per stream).
+READ_CONNECTIONS = 16
 
 # The /api/v1 routes served here rather than by Flask (the OpenAPI coverage test reads it).
 API_STREAM_PATHS = (ITEM_EVENTS_PATH, API_TICKET_EVENTS_PATH)
@@ -64,6 +68,11 @@ def asgi_app(
         render_fragment=fragment_renderer(flask_app),
     )
     ticket_streams = TicketStreams(watch=tickets, flask_app=flask_app, respond=streams.sse_response)
+    caps = StreamCaps(
+        per_address=settings.sse_streams_per_address,
+        per_user=settings.sse_streams_per_user,
+        flask_app=flask_app,
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
@@ -79,8 +88,8 @@ def asgi_app(
 
     app = Starlette(
         routes=[
-            Route(API_TICKET_EVENTS_PATH, ticket_streams.api_events),
-            Route(PAGE_TICKET_EVENTS_PATH, ticket_streams.page_events),
+            Route(API_TICKET_EVENTS_PATH, caps.limit(ticket_streams.api_events)),
+            Route(PAGE_TICKET_EVENTS_PATH, caps.limit(ticket_streams.page_events)),
             Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
         ],
         lifespan=lifespan,
@@ -89,7 +98,7 @@ def asgi_app(
     return DirectRoutes(
         app,
         [
-            Route(ITEM_EVENTS_PATH, streams.item_events),
-            Route("/live/stock", streams.page_events),
+            Route(ITEM_EVENTS_PATH, caps.limit(streams.item_events)),
+            Route("/live/stock", caps.limit(streams.page_events)),
         ],
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, func
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.postgres.models.base import Base, string_enum, timestamptz
@@ -50,15 +50,17 @@ class PaymentCharge(Base):
 class VaultedCard(Base):
     """The sandbox gateway's card vault: it stands in for a processor's vault, which in
     production holds the card instead of our database. Rows live minutes (expires_at),
-    and the CVC is erased by the first authorization, as card rules demand."""
+    and the CVC is erased by the first authorization attempt, as card rules demand.
+
+    The number, expiry and name (`sealed_card`) and the CVC (`sealed_cvc`) are sealed
+    with VAULT_KEYS (payments/vault_keys.py): SQL alone reads no digit of the card beyond
+    the last four a receipt shows."""
 
     __tablename__ = "payment_methods"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)  # "pm_…", the token
-    number: Mapped[str] = mapped_column(String(19))
-    expiry: Mapped[str] = mapped_column(String(7))
-    cvc: Mapped[str | None] = mapped_column(String(4))
-    name: Mapped[str] = mapped_column(String(200))
+    sealed_card: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed_cvc: Mapped[bytes | None] = mapped_column(LargeBinary)
     card_brand: Mapped[str] = mapped_column(String(20))
     card_last4: Mapped[str] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())

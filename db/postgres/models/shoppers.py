@@ -31,6 +31,8 @@ class UserSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random, 256 bits
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
+    # Idle expiry (SESSION_IDLE_SECONDS) counts from here; refreshed at most once a minute.
+    last_seen_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
 
 
 class SavedAddress(Base):
