@@ -12,6 +12,7 @@ workflow"); no test records.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -100,4 +101,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    # Skip interpreter shutdown: the Temporal runtime's threads sometimes abort it
+    # (PyGILState_Release) after every file is written, which would fail `make histories`.
+    os._exit(code)
