@@ -5,7 +5,7 @@ Each is one database transaction (notify: one atomic Redis script) keyed by the 
 or suborder id, so Temporal may run it again at any moment without a second decrement,
 row or queue entry. Business outcomes are non-retryable ApplicationErrors.
 
-Stock arithmetic (SPEC section 3), chosen so invariants I1 and I2 hold after every
+Stock arithmetic (docs/contract.md §3), chosen so invariants I1 and I2 hold after every
 single commit, not only once the whole order is done:
 
     assign           warehouse available −q, warehouse_orders row ASSIGNED

@@ -1,6 +1,6 @@
 """The bundled sandbox gateway: test-card rules and a ledger in PostgreSQL.
 
-Test cards (SPEC section 6):
+Test cards (docs/contract.md §6):
     4242 4242 4242 4242   approved
     4000 0000 0000 0002   declined (card_declined)
     4000 0000 0000 9995   declined (insufficient_funds)

@@ -1,4 +1,4 @@
-"""The stock invariants of SPEC section 3, checked over the whole database.
+"""The stock invariants of docs/contract.md §3, checked over the whole database.
 
 I1 per item:  aggregated.stock + HELD reservations + submitted-but-unassigned
               == Σ warehouse available_stock

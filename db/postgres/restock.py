@@ -1,6 +1,6 @@
 """Restock: n more units of an item on a warehouse's shelves.
 
-One transaction (SPEC section 3, "restock of n units"): warehouse physical +n,
+One transaction (docs/contract.md §3, "restock of n units"): warehouse physical +n,
 warehouse available +n, aggregated +n. Adding the same n to both sides of I1
 (aggregated + held + unassigned == Σ available) and of I2 (physical − available ==
 assigned-not-shipped) keeps both true after the commit, whatever checkouts and

@@ -1,4 +1,4 @@
-"""`/api/v1/checkout`: begin, pay, submit, cancel and read a checkout (SPEC section 5).
+"""`/api/v1/checkout`: begin, pay, submit, cancel and read a checkout (docs/contract.md §5).
 
     POST /api/v1/checkout?op=BEGIN   {cart?: [{itemID, quantity}], ticketID?}
                                      201 | 409 out_of_stock | 202 a place in a hot
@@ -151,7 +151,7 @@ def _submit(user_id: int) -> Response:
 
 def _cancel(user_id: int) -> Response:
     payload = _optional_json_object()
-    if "orderID" in payload:  # SPEC section 5: cancelling an order, not a checkout
+    if "orderID" in payload:  # docs/contract.md §5: cancelling an order, not a checkout
         if "checkoutID" in payload:
             raise BadRequest("Send either checkoutID (a checkout) or orderID (an order), not both.")
         return cancel_order_answer(user_id, payload["orderID"])

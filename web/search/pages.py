@@ -47,7 +47,9 @@ SORT_LABELS = {
 }
 
 
-@bp.get("/items")  # the SPEC's name for search; /search (registered last) is what url_for builds
+@bp.get(
+    "/items"
+)  # the contract's name (docs/contract.md) for search; /search (registered last) is what url_for builds
 @bp.get("/search")
 def results() -> Response:
     following_cursor = bool(request.args.get("nextCursor"))

@@ -1,4 +1,4 @@
-"""Typed SQLAlchemy 2.0 models for every table in SPEC section 3, one module per area.
+"""Typed SQLAlchemy 2.0 models for every table in docs/contract.md §3, one module per area.
 
 Import them from here (`from db.postgres.models import Order, Suborder`): the modules are how
 the file is kept readable, not an API. Importing this package registers every model on

@@ -65,7 +65,7 @@ class OrderLine(Base):
 class Suborder(Base):
     """One order's share for one warehouse: the code says "suborder" everywhere."""
 
-    # The tables keep the names SPEC.md's data model (the contract) gives them:
+    # The tables keep the names the contract's (docs/contract.md) data model (the contract) gives them:
     # `warehouse_orders` and `warehouse_order_lines` are suborders and their lines.
     __tablename__ = "warehouse_orders"
 

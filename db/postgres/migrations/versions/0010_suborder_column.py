@@ -1,7 +1,7 @@
 """suborder naming: warehouse_order_lines.warehouse_order_id becomes suborder_id
 
 The code calls a warehouse's share of an order a suborder (model `Suborder`); the
-tables keep SPEC.md's names (`warehouse_orders`, `warehouse_order_lines`), but the
+tables keep the contract's (docs/contract.md) names (`warehouse_orders`, `warehouse_order_lines`), but the
 column that points a line at its suborder now says so. A rename in place: no data
 moves, the primary key follows the column.
 
