@@ -99,7 +99,7 @@ class Settings:
     demo_warehouses: int = 8
     demo_seed: int = 42
 
-    # Checkout (used from issue 3 on).
+    # Checkout.
     reservation_ttl_seconds: int = 300
     # How an order is split over warehouses (domain.allocation.STRATEGIES):
     # "nearest" (fewest parcels, nearest first) or "high_stock".

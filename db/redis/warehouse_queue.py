@@ -22,7 +22,7 @@ How the portal uses it (`queue` in web/warehouses/operations.py):
 
 Losing Redis loses no suborder (PostgreSQL still lists it), only the "new" marks.
 
-Bounded memory (issue 11):
+Bounded memory (docs/reliability.md):
 
 * Acknowledging a suborder also drops it from the queued set and the entry hash, then
   trims the stream (XTRIM MINID) below the oldest entry any consumer group still needs:

@@ -1,6 +1,6 @@
 """Every stock transaction is bounded: a reserve stuck behind a row lock gives up (and
 rolls back) well inside its activity attempt instead of committing after the workflow
-has moved on (issue 11: the late-commit leak)."""
+has moved on (the late-commit leak, docs/reliability.md)."""
 
 from __future__ import annotations
 

@@ -161,7 +161,7 @@ def test_odd_unicode_in_a_query_never_breaks_search(client):
 
 
 def test_control_characters_in_a_query_are_refused_with_a_message(client):
-    # Every text the store reads refuses NUL and other control characters (issue 10).
+    # Every text the store reads refuses NUL and other control characters (docs/security.md).
     response = client.get("/api/v1/items", query_string={"query": "\x00\x01kettle\x7f"})
 
     assert response.status_code == 400
