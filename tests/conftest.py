@@ -42,6 +42,15 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+def pytest_report_collectionfinish(config, start_path, items):
+    """Every run says how the tests it collected split between the layers, counted from
+    the collection (docs/testing.md quotes no hand-written counts)."""
+    real = sum(1 for item in items if any(m in item.keywords for m in REAL_STACK_MARKERS))
+    fast = len(items) - real
+    share = f" ({100 * fast / len(items):.0f}% fast)" if items else ""
+    return f"layers: {fast} fast (unit, workflow, web on fakes), {real} on the real stack{share}"
+
+
 def _free_port_settings(var_dir) -> Settings:
     from stack.ports import settings_on_free_ports
 
