@@ -30,6 +30,7 @@ from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
     from web.auth.tokens import ApiTokens
+    from web.warehouses.use_cases import WarehousePortal
 
 EXTENSION_KEY = "shopflow"
 
@@ -55,6 +56,8 @@ class Services:
     stock_engine: Engine | None = None
     # The search service's connections to Typesense (db/search/multi_search.py).
     multi_search: MultiSearch | None = None
+    # The warehouse portal's use cases on their real ports (web/warehouses/adapters.py).
+    warehouses: WarehousePortal = None  # type: ignore[assignment]  # set by build()
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -92,6 +95,7 @@ class Services:
 
         tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
         temporal = TemporalGateway(settings) if settings.temporal_address else None
+        warehouses = _warehouse_portal(settings, sessions, redis_client, typesense_client, temporal)
         return cls(
             settings,
             engine,
@@ -104,6 +108,7 @@ class Services:
             temporal,
             overlay_engine,
             multi_search,
+            warehouses,
         )
 
     def close(self) -> None:
@@ -115,6 +120,29 @@ class Services:
             self.multi_search.close()
         if self.temporal is not None:
             self.temporal.close()
+
+
+def _warehouse_portal(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    redis_client: redis.Redis,
+    typesense_client: typesense.Client,
+    temporal: TemporalGateway | None,
+) -> WarehousePortal:
+    from web.warehouses.adapters import (
+        PostgresShelves,
+        PostgresWarehouseReads,
+        RedisQueueStream,
+        TemporalFulfilment,
+    )
+    from web.warehouses.use_cases import WarehousePortal
+
+    return WarehousePortal(
+        PostgresWarehouseReads(sessions),
+        RedisQueueStream(redis_client),
+        TemporalFulfilment(temporal),
+        PostgresShelves(sessions, typesense_client, settings.typesense_collection),
+    )
 
 
 def _require_service_urls(settings: Settings) -> None:

@@ -14,7 +14,7 @@ from db.models.catalog import CatalogState, HotItem, Item
 from db.models.checkout import Reservation, ReservationState
 from db.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
-from db.models.shoppers import Cart, CartLine, SavedAddress, User, UserSession
+from db.models.shoppers import Cart, CartLine, SavedAddress, User, UserSession, UserWarehouse
 from db.models.stock import (
     AggregatedStock,
     RestockRecord,
@@ -52,6 +52,7 @@ __all__ = [
     "SuborderStatus",
     "User",
     "UserSession",
+    "UserWarehouse",
     "VaultedCard",
     "Warehouse",
     "WarehouseStock",

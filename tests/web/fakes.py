@@ -158,7 +158,10 @@ def fake_settings() -> Settings:
     )
 
 
-def fake_services(settings: Settings, search: FakeSearch | None = None) -> Services:
+def fake_services(
+    settings: Settings, search: FakeSearch | None = None, warehouses: Any = None
+) -> Services:
+    """`warehouses`: a WarehousePortal on fakes (tests/fakes/warehouses.py), else untouchable."""
     return Services(
         settings=settings,
         engine=Untouchable("PostgreSQL"),  # type: ignore[arg-type]
@@ -169,4 +172,5 @@ def fake_services(settings: Settings, search: FakeSearch | None = None) -> Servi
         tokens=ApiTokens(settings.secret_key, settings.api_token_ttl_seconds),
         payments=Untouchable("the payment gateway"),  # type: ignore[arg-type]
         temporal=None,
+        warehouses=warehouses or Untouchable("the warehouse portal's ports"),
     )

@@ -2,13 +2,14 @@
 
 What other blueprints use:
 
-    from web.auth import current_user, login_required, api_login_required, staff_required
+    from web.auth import current_user, login_required, api_login_required, permission_required
 
-* `current_user()` -> `CurrentUser(id, email, role)` or None. Pages: session cookie;
+* `current_user()` -> `CurrentUser(id, email, role, warehouses)` or None. Pages: session cookie;
   /api: `Authorization: Bearer <token>` only.
 * `@login_required` (pages) redirects to /login?next=<here>; htmx gets HX-Redirect.
 * `@api_login_required` answers 401 JSON with `WWW-Authenticate: Bearer`.
-* `@staff_required` also insists on role "staff" (403 otherwise).
+* `@permission_required(Permission.X)` also insists that the account's role grants X
+  (domain/roles.py; 403 otherwise).
 
 Modules: accounts (rules, hashing, register/authenticate), current (the helpers
 above), tokens (API bearer tokens), routes (the
@@ -21,7 +22,7 @@ from web.auth.current import (
     current_user,
     current_user_id,
     login_required,
-    staff_required,
+    permission_required,
 )
 
 __all__ = [
@@ -30,5 +31,5 @@ __all__ = [
     "current_user",
     "current_user_id",
     "login_required",
-    "staff_required",
+    "permission_required",
 ]

@@ -14,7 +14,7 @@ from web.openapi_components import (
     query_param,
     ref,
 )
-from web.warehouses.reads import DEFAULT_LIMIT, MAX_LIMIT
+from web.warehouses.parsing import DEFAULT_LIMIT, MAX_LIMIT
 
 SUBORDER_FIELDS = {
     "suborderID": {"type": "string"},
