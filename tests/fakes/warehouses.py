@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from db.restock import MAX_RESTOCK_QUANTITY, RestockResult
+from db.restock import InvalidRestockQuantity, RestockResult, check_quantity
 from domain.order import SuborderStatus as SS
 from web.suborder_reads import SuborderRow, SuborderRowLine
 from web.warehouses.parsing import encode_cursor, is_suborder_id
@@ -195,8 +195,10 @@ class FakeShelves:
     def restock(
         self, warehouse_id: int, item_id: int, quantity: int, key: str | None
     ) -> RestockResult | Refused:
-        if not 1 <= quantity <= MAX_RESTOCK_QUANTITY:
-            return Refused(Refusal.INVALID_QUANTITY, f"At most {MAX_RESTOCK_QUANTITY:,} units.")
+        try:
+            check_quantity(quantity)  # db/restock.py's own rule: a pure function
+        except InvalidRestockQuantity as error:
+            return Refused(Refusal.INVALID_QUANTITY, str(error))
         if warehouse_id not in self.reads.warehouses:
             return Refused(Refusal.NOT_FOUND, f"There is no warehouse {warehouse_id}.")
         name, _, active = self.reads.warehouses[warehouse_id]
