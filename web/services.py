@@ -30,6 +30,9 @@ from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
     from web.auth.tokens import ApiTokens
+    from web.item_reads import ItemReads
+    from web.recommendations.use_cases import Recommendations
+    from web.search.use_cases import CatalogueSearch
     from web.warehouses.use_cases import WarehousePortal
 
 EXTENSION_KEY = "shopflow"
@@ -58,6 +61,18 @@ class Services:
     multi_search: MultiSearch | None = None
     # The warehouse portal's use cases on their real ports (web/warehouses/adapters.py).
     warehouses: WarehousePortal = None  # type: ignore[assignment]  # set by build()
+    # One item and its live stock (web/items/adapters.py).
+    items: ItemReads = None  # type: ignore[assignment]  # set by build()
+    # Recommendations on Redis and PostgreSQL (web/recommendations/adapters.py).
+    recommendations: Recommendations = None  # type: ignore[assignment]  # set by build()
+
+    @property
+    def catalogue_search(self) -> CatalogueSearch:
+        """The search use case (web/search/use_cases.py) on this `search`, feeding these
+        recommendations; made per call, so a test that swaps `search` is obeyed."""
+        from web.search.use_cases import CatalogueSearch
+
+        return CatalogueSearch(self.search, self.recommendations)
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -92,7 +107,13 @@ class Services:
             live_stock=LiveStockOverlay(overlay_engine),
         )
         from web.auth.tokens import ApiTokens
+        from web.items.adapters import PostgresItemReads
+        from web.recommendations.adapters import StoreSignals
+        from web.recommendations.use_cases import Recommendations
 
+        recommendations = Recommendations(
+            StoreSignals(sessions, redis_client, settings.database_url or "")
+        )
         tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
         temporal = TemporalGateway(settings) if settings.temporal_address else None
         warehouses = _warehouse_portal(settings, sessions, redis_client, typesense_client, temporal)
@@ -109,6 +130,8 @@ class Services:
             overlay_engine,
             multi_search,
             warehouses,
+            PostgresItemReads(sessions),
+            recommendations,
         )
 
     def close(self) -> None:
