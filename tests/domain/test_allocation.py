@@ -262,7 +262,6 @@ def test_a_store_too_big_for_the_exact_search_still_gets_a_complete_plan():
     assert [s.warehouse_id for s in plan] == list(range(1, 41))
 
 
-
 def test_past_the_exact_search_equal_warehouses_are_still_chosen_by_id():
     # 40 warehouses at one place, ten alike for each of four items: no three ship all
     # four items, and C(40, 4) is past the budget, so the greedy cover decides, and
@@ -273,6 +272,7 @@ def test_past_the_exact_search_equal_warehouses_are_still_chosen_by_id():
     lines = [(1000 + i, 2) for i in range(4)]
     plan = allocate(lines, PORTLAND_OR, stock, sites)
     assert [s.warehouse_id for s in plan] == [1, 2, 3, 4]
+
 
 # ---------------------------------------------------------------- properties
 
