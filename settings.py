@@ -8,6 +8,7 @@ embedded server that ``shopflow stack`` starts under ``var_dir``".
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -30,6 +31,21 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 def _str(env: Mapping[str, str], name: str, default: str | None = None) -> str | None:
     raw = env.get(name, "").strip()
     return raw or default
+
+
+def _networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    networks = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as exc:
+            raise ValueError(
+                f"{name} must be comma-separated networks like 10.0.0.0/8, got {network!r}"
+            ) from exc
+    return networks
 
 
 @dataclass(frozen=True)
@@ -87,7 +103,7 @@ class Settings:
     # Accounts: how long an API bearer token stays valid.
     api_token_ttl_seconds: int = 86_400
     # How long a web process remembers whom a valid bearer token belongs to
-    # (web/auth/recent_users.py); a new password stops old tokens within this. 0 = off.
+    # (web/recent_users.py); a new password stops old tokens within this. 0 = off.
     api_user_cache_seconds: int = 10
 
     # Abuse limits (web/limits.py), Flask-Limiter strings: "N per minute;M per hour".
@@ -97,6 +113,9 @@ class Settings:
     payment_limit_per_checkout: str = "5 per hour"
     payment_limit_per_user: str = "20 per hour"
     begin_limit_per_user: str = "10 per minute"
+    # Each shopper's writes to the cart, the address book and order cancels, counted
+    # apart per feature: far above a person's clicking, a wall for a script's loop.
+    shopper_write_limit_per_user: str = "120 per minute;2000 per hour"
     # Units of one item one checkout may hold (BEGIN refuses more with a 422).
     max_held_units_per_item: int = 10
     # The Temporal Web UI's origin as the operator's browser sees it: the only origin the
@@ -112,7 +131,7 @@ class Settings:
     stock_feed_namespace: str = "stock"
     sse_heartbeat_seconds: float = 15.0
     # Threads per web process for the Flask storefront (a checkout waiting on Temporal
-    # holds one); the SSE streams need none (web/asgi.py).
+    # holds one); the SSE streams need none (web/live/asgi.py).
     web_threads: int = 16
     # Waiting room for hot items (docs/waiting-room.md): an admitted shopper has this
     # long to begin checkout; the gatekeeper admits at most this many shoppers a second
@@ -120,6 +139,19 @@ class Settings:
     admission_window_seconds: int = 60
     hot_admission_rate: float = 5.0
     hot_gate_tick_ms: int = 250
+    # Operations (docs/operations.md). Who may read the web's /metrics: client addresses in
+    # these networks (CIDR); loopback by default, so a public port never shows it.
+    metrics_allowed_networks: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
+    # Where gunicorn's workers keep their metric files (prometheus-client multiprocess
+    # mode); set for gunicorn by entrypoints/gunicorn.py, None elsewhere (in-memory).
+    prometheus_multiproc_dir: Path | None = None
+    # Each /readyz probe's budget.
+    readiness_timeout_seconds: float = 1.0
+    # The worker's Prometheus endpoint (Temporal SDK + checkout metrics); "" turns it off.
+    worker_metrics_address: str = "127.0.0.1:9464"
+    # OTLP traces go here when set (the standard OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT);
+    # unset: no exporter, traces are off.
+    otlp_traces_endpoint: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -182,6 +214,9 @@ class Settings:
                 env, "PAYMENT_LIMIT_PER_USER", default.payment_limit_per_user
             ),
             begin_limit_per_user=_str(env, "BEGIN_LIMIT_PER_USER", default.begin_limit_per_user),
+            shopper_write_limit_per_user=_str(
+                env, "SHOPPER_WRITE_LIMIT_PER_USER", default.shopper_write_limit_per_user
+            ),
             max_held_units_per_item=_int(
                 env, "MAX_HELD_UNITS_PER_ITEM", default.max_held_units_per_item
             ),
@@ -206,6 +241,22 @@ class Settings:
             api_user_cache_seconds=_int(
                 env, "API_USER_CACHE_SECONDS", default.api_user_cache_seconds
             ),
+            metrics_allowed_networks=_networks(
+                env, "METRICS_ALLOWED_NETWORKS", default.metrics_allowed_networks
+            ),
+            prometheus_multiproc_dir=(
+                Path(raw) if (raw := _str(env, "PROMETHEUS_MULTIPROC_DIR")) else None
+            ),
+            readiness_timeout_seconds=float(
+                _str(env, "READINESS_TIMEOUT_SECONDS", str(default.readiness_timeout_seconds))
+            ),
+            worker_metrics_address=env.get(
+                "WORKER_METRICS_ADDRESS", default.worker_metrics_address
+            ).strip(),
+            otlp_traces_endpoint=None
+            if _str(env, "OTEL_SDK_DISABLED", "false").lower() == "true"
+            else _str(env, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+            or _str(env, "OTEL_EXPORTER_OTLP_ENDPOINT"),
         )
 
     def with_services(
@@ -248,6 +299,7 @@ class Settings:
             "PAYMENT_LIMIT_PER_CHECKOUT": self.payment_limit_per_checkout,
             "PAYMENT_LIMIT_PER_USER": self.payment_limit_per_user,
             "BEGIN_LIMIT_PER_USER": self.begin_limit_per_user,
+            "SHOPPER_WRITE_LIMIT_PER_USER": self.shopper_write_limit_per_user,
             "MAX_HELD_UNITS_PER_ITEM": str(self.max_held_units_per_item),
             "SESSION_COOKIE_SECURE": "true" if self.session_cookie_secure else "false",
             "TEMPORAL_UI_ORIGIN": self.temporal_ui_origin,

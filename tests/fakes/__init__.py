@@ -1,6 +1,6 @@
-"""In-memory fakes of the web features' ports, for the fast layer.
+"""In-memory fakes of the web's ports, one module per port group, for the fast layer.
 
-Each fake has a contract test (marked integration) that runs the same checks against
-the real adapter, so a fake cannot drift from what production does:
-tests/web/test_warehouse_contracts.py for tests/fakes/warehouses.py.
+Each fake keeps the rules its real adapter keeps (the contract tests in
+tests/web/test_*_contract.py run the same scenarios against both), so a web test on a
+fake fails for the same reasons it would on the real stack.
 """

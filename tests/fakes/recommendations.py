@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from db.recommendations import ItemCard
+from db.postgres.recommendations import ItemCard
 from domain.recommendations import (
     ITEMS_PER_SEARCH,
     RECENT_SEARCHES_KEPT,
@@ -58,7 +58,7 @@ class FakeSignals:
     def popular(self, now: datetime) -> list[int]:
         if self.popular_ids:
             return list(self.popular_ids)
-        # Nothing sold yet: the best-rated items in stock (db/recommendations.py).
+        # Nothing sold yet: the best-rated items in stock (db/postgres/recommendations.py).
         rated = sorted((i for i in ITEMS if i.total_stock > 0), key=lambda i: (-i.rating, i.id))
         return [i.id for i in rated]
 

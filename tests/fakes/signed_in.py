@@ -15,8 +15,8 @@ import secrets
 from flask import Flask, g
 from flask.testing import FlaskClient
 
-from web.auth.current import RECENT_USERS_KEY, CurrentUser, _recent_users
 from web.csrf import HEADER, SESSION_KEY
+from web.current_user import RECENT_USERS_KEY, CurrentUser, _recent_users
 
 _ids = itertools.count(9_000_001)
 

@@ -5,7 +5,7 @@
     FakeQueueStream     the stream's "new" marks: a suborder is new on the first read
     FakeFulfilment      the suborder workflow's answers (ASSIGNED -> SHIPPED -> DELIVERED;
                         deliver before ship refused; a closed workflow is gone)
-    FakeShelves         restock with the rules of db/restock.py (quantity bounds, unknown
+    FakeShelves         restock with the rules of db/postgres/restock.py (quantity bounds, unknown
                         items, inactive warehouses, one key for one restock)
 
 `fake_portal()` builds a WarehousePortal on them with two warehouses and a few
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from db.restock import InvalidRestockQuantity, RestockResult, check_quantity
+from db.postgres.restock import InvalidRestockQuantity, RestockResult, check_quantity
 from domain.order import SuborderStatus as SS
 from web.suborder_reads import SuborderRow, SuborderRowLine
 from web.warehouses.parsing import encode_cursor, is_suborder_id
@@ -196,7 +196,7 @@ class FakeShelves:
         self, warehouse_id: int, item_id: int, quantity: int, key: str | None
     ) -> RestockResult | Refused:
         try:
-            check_quantity(quantity)  # db/restock.py's own rule: a pure function
+            check_quantity(quantity)  # db/postgres/restock.py's own rule: a pure function
         except InvalidRestockQuantity as error:
             return Refused(Refusal.INVALID_QUANTITY, str(error))
         if warehouse_id not in self.reads.warehouses:

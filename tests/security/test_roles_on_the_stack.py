@@ -18,7 +18,7 @@ API = "/api/v1/warehouses"
 
 @pytest.fixture(scope="module")
 def tacoma_worker(warehouse_engine) -> str:
-    from db.engine import make_session_factory
+    from db.postgres.engine import make_session_factory
     from web.auth.accounts import register
 
     email = new_email("worker")

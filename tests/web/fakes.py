@@ -29,7 +29,7 @@ from db.search.query import SearchQuery, SearchRequest, SortOrder
 from db.search.service import FacetCount, SearchHit
 from settings import Settings
 from tests.web.catalogue import ITEMS
-from web.auth.tokens import ApiTokens
+from web.api_tokens import ApiTokens
 from web.services import Services
 
 # Random per session, as production's must be (the app refuses short or known secrets).
@@ -185,4 +185,11 @@ def fake_services(
         warehouses=warehouses or Untouchable("the warehouse portal's ports"),
         items=items or FakeItemReads(),
         recommendations=recommendations,
+        # The ports of cart, orders and the address book: tests/fakes/shop.py passes
+        # in-memory fakes; a test that did not ask for them must not reach them.
+        carts=Untouchable("the cart store"),  # type: ignore[arg-type]
+        cart_items=Untouchable("the item reads"),  # type: ignore[arg-type]
+        orders=Untouchable("the order reads"),  # type: ignore[arg-type]
+        order_client=Untouchable("the order workflow"),  # type: ignore[arg-type]
+        addresses=Untouchable("the address book"),  # type: ignore[arg-type]
     )

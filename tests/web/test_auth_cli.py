@@ -21,7 +21,7 @@ def run_users(web_settings, *args: str):
 
 
 def role_of(app, email: str) -> str | None:
-    from db.users import find_user_by_email
+    from db.postgres.users import find_user_by_email
 
     with app.extensions["shopflow"].sessions() as session:
         user = find_user_by_email(session, email)
@@ -130,7 +130,7 @@ def test_the_shopflow_command_creates_users(app, web_settings):
 
 
 def test_a_warehouse_worker_is_bound_to_its_warehouses_and_set_role_moves_them(app, web_settings):
-    from db.users import find_user_by_email
+    from db.postgres.users import find_user_by_email
 
     email = new_email("worker")
     created = run_users(

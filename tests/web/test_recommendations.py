@@ -29,7 +29,7 @@ IN_STOCK = {item.id for item in catalogue.ITEMS if item.total_stock > 0}
 
 @pytest.fixture(scope="module")
 def engine(web_settings, web_catalogue):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     eng = make_engine(web_settings.database_url, pool_size=1)
     yield eng

@@ -56,7 +56,7 @@ def users_group() -> None:
 @WAREHOUSE_OPTION
 def create_command(email: str, password: str, role: str, warehouse: tuple[int, ...]) -> None:
     """Create an account."""
-    from db.engine import make_engine, make_session_factory
+    from db.postgres.engine import make_engine, make_session_factory
     from web.auth.accounts import AccountError, register
 
     engine = make_engine(_settings().database_url, pool_size=1)
@@ -82,8 +82,8 @@ def create_command(email: str, password: str, role: str, warehouse: tuple[int, .
 @WAREHOUSE_OPTION
 def set_role_command(email: str, role: str, warehouse: tuple[int, ...]) -> None:
     """Give an account another role; its sessions and tokens end."""
-    from db.engine import make_engine, make_session_factory
-    from db.users import find_user_by_email, set_role
+    from db.postgres.engine import make_engine, make_session_factory
+    from db.postgres.users import find_user_by_email, set_role
     from web.auth.accounts import normalise_email
 
     engine = make_engine(_settings().database_url, pool_size=1)

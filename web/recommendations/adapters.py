@@ -1,6 +1,6 @@
 """The real `Signals` (web/recommendations/use_cases.py): recent searches in Redis,
 co-purchases, orders and item cards in PostgreSQL, the popular list cached in Redis
-(db/recommendations.py). Held to its fake by tests/web/test_recommendation_contracts.py."""
+(db/postgres/recommendations.py). Held to its fake by tests/web/test_recommendation_contracts.py."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from datetime import datetime
 import redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import recommendations as signals
-from db.cache import JsonCache
+from db.postgres import recommendations as signals
+from db.redis.json_cache import JsonCache
 from domain.recommendations import RecentSearch
 
 

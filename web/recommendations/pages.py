@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from domain.recommendations import Reason
-from web.auth import current_user
+from web.current_user import current_user
 from web.headers import PRIVATE
 from web.rendering import render
 from web.services import services

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from db.recommendations import ItemCard
+from db.postgres.recommendations import ItemCard
 from domain.recommendations import (
     DEFAULT_LIMIT,
     JUST_BOUGHT_DAYS,

@@ -18,8 +18,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request
 
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
-from web.auth import current_user
+from web.current_user import current_user
 from web.item_reads import ItemDetails, parse_item_id
+from web.search.use_cases import CatalogueSearch
 from web.services import services
 
 bp = Blueprint("api_search", __name__, url_prefix="/api/v1")
@@ -33,7 +34,7 @@ ITEM_CACHE_CONTROL = "public, max-age=5"
 def search_items() -> Response:
     search_request = parse_search_args(request.args)
     user = current_user()  # with a bearer token: the search feeds their recommendations
-    page = services().catalogue_search.search(
+    page = _catalogue_search().search(
         search_request, with_facets=_wants_facets(), user_id=user.id if user else None
     )
     response = jsonify(search_page_json(page))
@@ -109,3 +110,9 @@ def item_json(item: ItemDetails) -> dict[str, Any]:
         "stock": item.stock,
         "inStock": item.in_stock,
     }
+
+
+def _catalogue_search() -> CatalogueSearch:
+    """Made per request from this app's search and recommendations (a test may swap either)."""
+    s = services()
+    return CatalogueSearch(s.search, s.recommendations)

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from db.hot_items import list_hot
-from db.waiting_room import WaitingRoom
+from db.postgres.waiting_room_items import list_hot
+from db.redis.waiting_room import WaitingRoom
 from domain.roles import Permission
-from web.auth import current_user, login_required, permission_required
+from web.current_user import current_user, login_required, permission_required
 from web.headers import keep_private
 from web.rendering import render
 from web.services import services
-from web.waiting_room.gate import GateRefused, own_ticket, place_of
-from web.waiting_room.gatekeeper import UnknownItem, switch
+from web.waiting_room_gate import GateRefused, own_ticket, place_of
+from web.waiting_room_gatekeeper import UnknownItem, switch
 
 bp = Blueprint("waiting_room", __name__)
 keep_private(bp)
@@ -98,7 +98,7 @@ def _status_page(ticket_id: str) -> Response:
             fallback_seconds=FALLBACK_SECONDS,
         )
     with services().sessions() as session:
-        from db.models import Item
+        from db.postgres.models import Item
 
         item = session.get(Item, ticket.item_id)
     return render(

@@ -1,10 +1,10 @@
 """The warehouse use cases' real ports (web/warehouses/use_cases.py):
 
     PostgresWarehouseReads  warehouses and suborders from PostgreSQL (the source of truth)
-    RedisQueueStream        the queue stream's "new" marks (db/warehouse_queue.py)
+    RedisQueueStream        the queue stream's "new" marks (db/redis/warehouse_queue.py)
     TemporalFulfilment      the suborder workflow's confirm_shipped / confirm_delivered
                             updates, through web/temporal_gateway.py
-    PostgresShelves         restock (db/restock.py) and the search in-stock flag
+    PostgresShelves         restock (db/postgres/restock.py) and the search in-stock flag
 
 Each is checked against its fake (tests/fakes/warehouses.py) by
 tests/web/test_warehouse_contracts.py.
@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio.client import Client
 from werkzeug.exceptions import ServiceUnavailable
 
-from db import restock as stock
-from db.models import Suborder, Warehouse
-from db.search_index import SearchIndex
-from db.warehouse_queue import QueueEntry, WarehouseQueue
+from db.postgres import restock as stock
+from db.postgres.models import Suborder, Warehouse
+from db.redis.warehouse_queue import QueueEntry, WarehouseQueue
+from db.search.index import SearchIndex
 from domain.order import SuborderStatus as SS
-from web.suborder_reads import SuborderRow, suborder_rows
+from web.suborder_adapters import suborder_rows
+from web.suborder_reads import SuborderRow
 from web.temporal_gateway import (
     TemporalGateway,
     TemporalUnavailable,

@@ -34,7 +34,7 @@ from werkzeug.exceptions import NotFound
 
 from domain.order import SuborderStatus
 from domain.roles import Access, Permission
-from web.auth import current_user, permission_required
+from web.current_user import current_user, permission_required
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER, idempotent
@@ -111,7 +111,7 @@ def restock(warehouse_id: str) -> Response:
         return _refused(warehouse)
     key = request.headers.get(HEADER)
     # The Redis layer replays the stored answer; the key also goes to PostgreSQL with
-    # the units (db/restock.py), so even with Redis down they are added once.
+    # the units (db/postgres/restock.py), so even with Redis down they are added once.
     return idempotent(
         f"RESTOCK:{warehouse.id}", lambda: _restock(warehouse, key.strip() if key else None)
     )

@@ -17,9 +17,9 @@ import uuid
 from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.exceptions import NotFound
 
-from db.restock import MAX_RESTOCK_QUANTITY
+from db.postgres.restock import MAX_RESTOCK_QUANTITY
 from domain.roles import Access, Permission
-from web.auth import current_user, permission_required
+from web.current_user import current_user, permission_required
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
@@ -137,7 +137,7 @@ def _page(warehouse_id: str, fragment: str, *, status: int = 200, **context) -> 
     assert isinstance(view, PortalView)
     context.setdefault("form", {})
     # Every rendered restock form carries a fresh key: a double click or a re-sent form
-    # posts the same key and adds the units once (db/restock.py).
+    # posts the same key and adds the units once (db/postgres/restock.py).
     context.setdefault("restock_key", uuid.uuid4().hex)
     return render(
         "warehouses/show.html",

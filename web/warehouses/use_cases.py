@@ -26,7 +26,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from db.restock import RestockResult
+from db.postgres.restock import RestockResult
 from domain.order import SuborderStatus as SS
 from domain.roles import Access
 from web.suborder_reads import SuborderRow
