@@ -116,6 +116,8 @@ class Settings:
     # Each shopper's writes to the cart, the address book and order cancels, counted
     # apart per feature: far above a person's clicking, a wall for a script's loop.
     shopper_write_limit_per_user: str = "120 per minute;2000 per hour"
+    # New holds of one item by one shopper (a hold left to lapse still counted).
+    hold_limit_per_item: str = "5 per hour"
     # Units of one item one checkout may hold (BEGIN refuses more with a 422).
     max_held_units_per_item: int = 10
     # The Temporal Web UI's origin as the operator's browser sees it: the only origin the
@@ -217,6 +219,7 @@ class Settings:
             shopper_write_limit_per_user=_str(
                 env, "SHOPPER_WRITE_LIMIT_PER_USER", default.shopper_write_limit_per_user
             ),
+            hold_limit_per_item=_str(env, "HOLD_LIMIT_PER_ITEM", default.hold_limit_per_item),
             max_held_units_per_item=_int(
                 env, "MAX_HELD_UNITS_PER_ITEM", default.max_held_units_per_item
             ),
@@ -300,6 +303,7 @@ class Settings:
             "PAYMENT_LIMIT_PER_USER": self.payment_limit_per_user,
             "BEGIN_LIMIT_PER_USER": self.begin_limit_per_user,
             "SHOPPER_WRITE_LIMIT_PER_USER": self.shopper_write_limit_per_user,
+            "HOLD_LIMIT_PER_ITEM": self.hold_limit_per_item,
             "MAX_HELD_UNITS_PER_ITEM": str(self.max_held_units_per_item),
             "SESSION_COOKIE_SECURE": "true" if self.session_cookie_secure else "false",
             "TEMPORAL_UI_ORIGIN": self.temporal_ui_origin,

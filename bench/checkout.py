@@ -149,6 +149,7 @@ def run(args: argparse.Namespace) -> dict:
                     login_limit_per_account="1000000 per minute",
                     register_limit_per_ip="1000000 per minute",
                     begin_limit_per_user="1000000 per minute",
+                    hold_limit_per_item="1000000 per minute",
                 )
             )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import redis
 from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
 
 from db.postgres.engine import make_engine, make_session_factory
 from db.redis.json_cache import JsonCache
@@ -24,13 +25,18 @@ from web import create_app
 from web.account.adapters import SqlAddressBook
 from web.api_tokens import ApiTokens
 from web.cart.adapters import SqlCartItems, SqlCartStore
+from web.checkout.adapters import DbCartLines, DbItemLookup
+from web.checkout_client import TemporalCheckouts
 from web.items.adapters import PostgresItemReads
 from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
-from web.services import Services
+from web.services import CheckoutWiring, Services
 from web.temporal_gateway import TemporalGateway
+from web.waiting_room.adapters import WaitingRoomDoor
+from web.waiting_room.adapters import build_ports as build_waiting_room_ports
+from web.waiting_room.use_cases import WaitingRoomPorts
 from web.warehouses.adapters import (
     PostgresShelves,
     PostgresWarehouseReads,
@@ -87,6 +93,7 @@ def build_services(settings: Settings) -> Services:
     )
     tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
     temporal = TemporalGateway(settings) if settings.temporal_address else None
+    checkout, waiting_room = _checkout_and_waiting_room(settings, sessions, redis_client, temporal)
     return Services(
         settings,
         engine,
@@ -114,7 +121,25 @@ def build_services(settings: Settings) -> Services:
         recommendations=Recommendations(
             StoreSignals(sessions, redis_client, settings.database_url or "")
         ),
+        checkout=checkout,
+        waiting_room=waiting_room,
     )
+
+
+def _checkout_and_waiting_room(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    redis_client: redis.Redis,
+    temporal: TemporalGateway | None,
+) -> tuple[CheckoutWiring, WaitingRoomPorts]:
+    checkouts = TemporalCheckouts(
+        temporal, redis_client, settings.task_queue, settings.reservation_ttl_seconds
+    )
+    waiting_room = build_waiting_room_ports(sessions, redis_client, temporal, settings, checkouts)
+    wiring = CheckoutWiring(
+        checkouts, DbCartLines(sessions), DbItemLookup(sessions), WaitingRoomDoor(waiting_room)
+    )
+    return wiring, waiting_room
 
 
 def _require_service_urls(settings: Settings) -> None:

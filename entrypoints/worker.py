@@ -60,10 +60,10 @@ from workflows.checkout import CheckoutWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
 from workflows.hold_sweep_messages import EVERY as SWEEP_EVERY
 from workflows.hold_sweep_messages import SweepRequest, schedule_id
-from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.suborder import SuborderWorkflow
+from workflows.waiting_room import WaitingRoomWorkflow
 
 log = logging.getLogger("shopflow.worker")
 
@@ -86,7 +86,7 @@ WORKFLOWS: list[type] = [
     OrderWorkflow,
     SuborderWorkflow,
     HoldSweepWorkflow,
-    HotItemGateWorkflow,
+    WaitingRoomWorkflow,
 ]
 
 
@@ -121,7 +121,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     refunds = RefundActivities(sessions, gateway)
     orders = OrderStarter(client, task_queue)
     sweeper = HoldSweepActivities(sessions, client, checkout)
-    # The hot items' waiting rooms live in Redis: no Redis, no gatekeeper.
+    # The hot items' waiting rooms live in Redis: no Redis, no waiting room workflow.
     waiting_room = (
         WaitingRoomActivities(sessions, resources.redis).activities() if resources.redis else []
     )

@@ -55,6 +55,7 @@ def _free_port_settings(var_dir) -> Settings:
         payment_limit_per_user="1000000 per minute",
         begin_limit_per_user="1000000 per minute",
         shopper_write_limit_per_user="1000000 per minute",
+        hold_limit_per_item="1000000 per minute",
         max_held_units_per_item=100,
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,

@@ -62,10 +62,12 @@ def create_app(settings: Settings, *, services: Services) -> Flask:
 
 def _plug_in_features(app: Flask) -> None:
     # Where one feature answers for another (features never import each other).
-    from web import order_cancel
+    from web import order_cancel, ticket_access
     from web.orders.api import cancel_order_answer
+    from web.waiting_room.adapters import ticket_refusal
 
     order_cancel.plug_in(app, cancel_order_answer)
+    ticket_access.plug_in(app, ticket_refusal)
 
 
 def _feature_blueprints() -> list[Blueprint]:

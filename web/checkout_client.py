@@ -1,9 +1,10 @@
 """The web side of CheckoutWorkflow: begin, read, pay, submit and cancel as plain calls.
 
-Views never touch temporalio. They call `checkout_client()` with the signed-in
-shopper's id and get the workflow's own answers back (CheckoutView, PayResult,
-SubmitResult), or CheckoutNotFound / CheckoutRefused / CheckoutUnavailable
-(web/checkout_errors.py).
+The `CheckoutClient` port of web/checkout/use_cases.py: `TemporalCheckouts` (built
+once in web/services.py) takes the signed-in shopper's id and gives the workflow's own
+answers back (CheckoutView, PayResult, SubmitResult), or CheckoutNotFound /
+CheckoutRefused / CheckoutUnavailable (web/checkout_errors.py). A run that has ended
+is refused with the closing refusal its final view carries.
 
 One workflow id per shopper (`checkout-<userID>`) and one run per checkout. The run of
 every checkout begun here is noted in Redis, so a checkout that ended and was followed
@@ -19,7 +20,6 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import redis
@@ -37,18 +37,11 @@ from temporalio.common import (
 )
 from temporalio.service import RPCError, RPCStatusCode
 
-from domain.checkout import (
-    CheckoutStatus,
-    Refusal,
-    cancel_refusal,
-    from_iso,
-    payment_refusal,
-    replaced_by_new_cart,
-    submit_refusal,
-)
+from domain.checkout import CheckoutStatus, replaced_by_new_cart
+from domain.refusals import Refusal, RefusalKind
 from domain.stock import Line
+from web.checkout.use_cases import Begun
 from web.checkout_errors import STILL_WORKING, CheckoutNotFound, CheckoutUnavailable, refused
-from web.services import services
 from web.temporal_gateway import (
     TemporalGateway,
     TemporalUnavailable,
@@ -60,7 +53,7 @@ from web.temporal_gateway import (
 )
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import (
-    CHECKOUT_ID,
+    CHECKOUT_ID_ATTRIBUTE,
     BeginRequest,
     CancelRequest,
     CheckoutInput,
@@ -87,14 +80,9 @@ ORDER_TIMEOUT = 60.0
 BEGIN_ATTEMPTS = 5
 
 
-def checkout_client() -> CheckoutClient:
-    s = services()
-    return CheckoutClient(
-        s.temporal, s.redis, s.settings.task_queue, s.settings.reservation_ttl_seconds
-    )
+class TemporalCheckouts:
+    """The `CheckoutClient` port (web/checkout/use_cases.py) on Temporal."""
 
-
-class CheckoutClient:
     def __init__(
         self,
         gateway: TemporalGateway | None,
@@ -109,14 +97,14 @@ class CheckoutClient:
 
     # --- begin ----------------------------------------------------------------------
 
-    def begin(self, user_id: int, lines: Sequence[Line]) -> CheckoutView:
+    def begin(self, user_id: int, lines: Sequence[Line]) -> Begun:
         """Hold `lines` (or answer with the checkout already running): update-with-start.
 
         A running checkout that holds another cart and has no payment in it is cancelled
         and the new cart held instead (domain.checkout.replaced_by_new_cart).
         """
 
-        async def run(client: Client) -> tuple[CheckoutView, str | None]:
+        async def run(client: Client) -> tuple[CheckoutView, str | None, bool]:
             for attempt in range(BEGIN_ATTEMPTS):
                 checkout_id = uuid.uuid4().hex
                 start = WithStartWorkflowOperation(
@@ -128,7 +116,7 @@ class CheckoutClient:
                     id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
                     # How the hold sweeper tells a live checkout from a closed one.
                     search_attributes=TypedSearchAttributes(
-                        [SearchAttributePair(CHECKOUT_ID, checkout_id)]
+                        [SearchAttributePair(CHECKOUT_ID_ATTRIBUTE, checkout_id)]
                     ),
                 )
                 try:
@@ -147,14 +135,14 @@ class CheckoutClient:
                             continue  # the next attempt holds the cart as it is now
                     if not joined or not view.status.is_finished:
                         handle = await start.workflow_handle()
-                        return view, handle.first_execution_run_id
+                        return view, handle.first_execution_run_id, not joined
                 await asyncio.sleep(0.05 * 2**attempt)
             raise CheckoutUnavailable()
 
-        view, run_id = self._call(run, BEGIN_TIMEOUT)
+        view, run_id, new = self._call(run, BEGIN_TIMEOUT)
         if run_id:
             self._remember(view.checkout_id, user_id, run_id)
-        return view
+        return Begun(view, new)
 
     @staticmethod
     async def _cancelled_for_new_cart(client: Client, user_id: int) -> bool:
@@ -229,7 +217,7 @@ class CheckoutClient:
                     card_last4=view.card_last4,
                     order_id=view.order_id,
                 )
-            raise refused(payment_refusal(**_rule_args(view, user_id)))
+            raise _closed_refusal(view)
 
         timeout = ORDER_TIMEOUT if place_order else PAY_TIMEOUT
         return self._update(user_id, checkout_id, update, request, closed, timeout)
@@ -238,7 +226,7 @@ class CheckoutClient:
         def closed(view: CheckoutView) -> SubmitResult:
             if view.status is CheckoutStatus.SUBMITTED and view.order_id:
                 return SubmitResult(view.order_id, view.total)  # submitting twice: same order
-            raise refused(submit_refusal(**_rule_args(view, user_id)))
+            raise _closed_refusal(view)
 
         return self._update(
             user_id,
@@ -253,10 +241,7 @@ class CheckoutClient:
         def closed(view: CheckoutView) -> CheckoutView:
             if view.status is CheckoutStatus.CANCELLED:
                 return view  # cancelling twice is fine
-            raise refused(
-                cancel_refusal(view.status, owner=view.user_id, caller=user_id)
-                or Refusal("CheckoutFinished", "This checkout is already over.")
-            )
+            raise _closed_refusal(view)
 
         return self._update(
             user_id,
@@ -316,7 +301,8 @@ class CheckoutClient:
         try:
             return temporal_call(self._gateway, make, timeout=timeout, what="checkout")
         except WorkflowRefused as refusal:
-            raise refused(Refusal(refusal.kind, refusal.message)) from refusal
+            kind = RefusalKind.parse(refusal.kind) or RefusalKind.CHECKOUT_FAILED
+            raise refused(Refusal(kind, refusal.message)) from refusal
         except (WorkflowNotFound, WorkflowClosed) as error:
             raise CheckoutNotFound() from error  # no such workflow (or run) at all
         except TemporalUnavailable as error:
@@ -343,11 +329,9 @@ class CheckoutClient:
         return run_id or None
 
 
-def _rule_args(view: CheckoutView, caller: int) -> dict[str, Any]:
-    return {
-        "status": view.status,
-        "owner": view.user_id,
-        "caller": caller,
-        "now": datetime.now(UTC),
-        "deadline": from_iso(view.expires_at),
-    }
+def _closed_refusal(view: CheckoutView) -> Exception:
+    """What the run said when it closed (web never works it out again from its own clock)."""
+    return refused(
+        view.closing_refusal
+        or Refusal(RefusalKind.CHECKOUT_FAILED, "This checkout is already over.")
+    )

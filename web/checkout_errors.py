@@ -2,9 +2,9 @@
 
     CheckoutNotFound     404: no such checkout for this shopper. Another shopper's looks
                          exactly the same, so there is nothing to learn by guessing ids.
-    CheckoutRefused      the workflow said no (expired, over, not paid yet...): the
-                         refusal's `kind` (domain.checkout) and a sentence for the shopper.
-                         Views choose the status (409, or 422 for a bad address).
+    CheckoutRefused      the workflow said no (expired, over, not paid yet...): its
+                         `Refusal` (domain/refusals.py), whose kind web/refusals.py maps
+                         to a status for pages and API alike.
     CheckoutUnavailable  503: Temporal unreachable, or too slow to answer.
 
 NotFound and ServiceUnavailable are werkzeug HTTP errors, so web/errors.py already turns
@@ -13,11 +13,9 @@ them into a page or `{"error": {...}}` wherever they are raised.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from werkzeug.exceptions import NotFound, ServiceUnavailable
 
-from domain.checkout import NOT_YOURS, Refusal
+from domain.refusals import Refusal, RefusalError, RefusalKind
 
 UNAVAILABLE = (
     "Checkout is unavailable right now. Nothing was charged; please try again in a moment."
@@ -36,19 +34,12 @@ class CheckoutUnavailable(ServiceUnavailable):
     description = UNAVAILABLE
 
 
-@dataclass
-class CheckoutRefused(Exception):
-    kind: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
+class CheckoutRefused(RefusalError):
+    pass
 
 
-def refused(refusal: Refusal | None) -> Exception:
-    """The exception for a domain refusal (one worked out here for a run that has ended)."""
-    if refusal is None:  # a closed run always has a finished status; be safe anyway
-        refusal = Refusal("CheckoutFinished", "This checkout is already over.")
-    if refusal.kind == NOT_YOURS.kind:
+def refused(refusal: Refusal) -> Exception:
+    """The exception for a refusal: another shopper's checkout is simply not found."""
+    if refusal.kind is RefusalKind.CHECKOUT_NOT_YOURS:
         return CheckoutNotFound()
-    return CheckoutRefused(refusal.kind, refusal.message)
+    return CheckoutRefused(refusal)

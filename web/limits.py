@@ -9,6 +9,8 @@
     BEGIN              per shopper per minute: holding stock over and over
     shopper writes     per shopper and feature: cart changes, address book writes,
                        order cancels (each a transaction, a cancel a Temporal update)
+    holds per item     new holds per shopper per item over time: letting holds on one
+                       item lapse again and again makes the shopper wait (429)
     held units         at most MAX_HELD_UNITS_PER_ITEM of one item in one checkout
 
 Every limit is a Flask-Limiter string in Settings (`*_LIMIT` in .env.example), so tests
@@ -110,6 +112,29 @@ class AbuseLimits:
             f"write-{feature}", self.settings.shopper_write_limit_per_user, str(user_id)
         )
 
+    @property
+    def max_held_units_per_item(self) -> int:
+        return self.settings.max_held_units_per_item
+
+    def holds_left(self, user_id: int, item_id: int) -> Verdict:
+        """Whether the shopper may hold `item_id` once more (counted by `hold_begun`).
+
+        Counts new holds, not BEGIN requests: a double click joins the running
+        checkout and costs nothing, while holds left to lapse again and again do.
+        """
+        key = f"{user_id}:{item_id}"
+        try:
+            for item in parse_many(self.settings.hold_limit_per_item):
+                if not self.flask_limiter.limiter.test(item, "hold-item", key):
+                    stats = self.flask_limiter.limiter.get_window_stats(item, "hold-item", key)
+                    return Verdict(False, max(int(stats.reset_time - time.time()), 1))
+        except Exception as exc:  # fails open, like every limit but sign-in
+            log.warning("hold limit skipped, Redis unavailable: %s", type(exc).__name__)
+        return ALLOWED
+
+    def hold_begun(self, user_id: int, item_id: int) -> None:
+        self.hit("hold-item", self.settings.hold_limit_per_item, f"{user_id}:{item_id}")
+
 
 def init_limits(app: Flask, settings: Settings) -> AbuseLimits:
     limits = AbuseLimits(app, settings)
@@ -119,16 +144,6 @@ def init_limits(app: Flask, settings: Settings) -> AbuseLimits:
 
 def abuse_limits() -> AbuseLimits:
     return current_app.extensions[EXTENSION_KEY]
-
-
-def units_over_cap(lines) -> str | None:
-    """Why these checkout lines hold more of one item than one shopper may, or None."""
-    cap = abuse_limits().settings.max_held_units_per_item
-    over = [line for line in lines if line.quantity > cap]
-    if not over:
-        return None
-    items = ", ".join(f"item {line.item_id} ({line.quantity})" for line in over)
-    return f"One shopper can check out at most {cap} of one item; lower the quantity of {items}."
 
 
 def client_ip() -> str:

@@ -1,11 +1,11 @@
 """Card details and a shipping address from a JSON body or the payment form, checked here,
-then the card handed to the gateway's vault.
+then the card handed to the pay use case, which vaults it once the checkout is known.
 
-Both the API and the page go through `payment_request`, so a bad card number is
+Both the API and the page go through `payment_input`, so a bad card number is
 refused the same way everywhere, before the workflow sees anything: wrong types and
 missing objects are 400 (the request is malformed), values the store cannot accept
 (Luhn, past expiry, no city...) are 422 with the shopper's words. The card number and
-CVC go from here to `PaymentGateway.tokenize` and nowhere else: the workflow gets the
+CVC go from here to `PaymentGateway.tokenize` (through web/checkout/use_cases.py) and nowhere else: the workflow gets the
 token, the brand and the last four. They are never logged, stored by us or echoed back.
 The address goes through the address book's rules (domain/addresses.py: ISO country,
 postal code per country, real US ZIP codes), with a message per field in `fields`; a
@@ -14,6 +14,7 @@ saved address is sent as `{"addressID": N}` and resolved by the caller.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,8 +23,17 @@ from typing import Any
 from db.geo.address_data import ADDRESS_DATA
 from domain.addresses import check_address
 from payments.cards import card_problem
-from payments.gateway import Card, InvalidCard, PaymentGateway
-from workflows.checkout_messages import PaymentMethod, PayRequest, ShippingAddress
+from payments.gateway import Card
+from workflows.checkout_messages import ShippingAddress
+
+
+@dataclass(frozen=True)
+class PaymentEntered:
+    """What the shopper typed, already checked (below); the checkout use cases take it."""
+
+    card: Card = dataclasses.field(repr=False)
+    shipping_address: ShippingAddress
+
 
 # Generous for any real value, small enough to refuse junk cheaply.
 MAX_LENGTHS = {"cardNumber": 32, "expiry": 7, "cvc": 4, "name": 200}
@@ -64,20 +74,8 @@ class PaymentInputError(ValueError):
         return {"fields": self.fields} if self.fields else {}
 
 
-@dataclass(frozen=True)
-class PaymentInput:
-    card: Card  # its number and CVC are repr=False
-    shipping_address: ShippingAddress
-
-
-def payment_request(user_id: int, entered: PaymentInput, gateway: PaymentGateway) -> PayRequest:
-    """Vault the card; a PayRequest that carries only its token, brand and last four."""
-    try:
-        method = gateway.tokenize(entered.card)
-    except InvalidCard as refused:
-        raise PaymentInputError(refused.message, code=refused.code) from None
-    token = PaymentMethod(method.id, method.brand, method.last4)
-    return PayRequest(user_id, token, entered.shipping_address)
+# The checked card and address the pay use case takes (web/checkout/use_cases.py).
+PaymentInput = PaymentEntered
 
 
 def payment_input(payment: Any, address: Any, *, now: datetime | None = None) -> PaymentInput:

@@ -26,12 +26,25 @@ from web.temporal_gateway import TemporalGateway
 if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.account.ports import AddressBook
     from web.cart.ports import CartItems, CartStore
+    from web.checkout.use_cases import CartLines, CheckoutClient, ItemLookup, WaitingRoomDoor
     from web.item_reads import ItemReads
     from web.orders.ports import OrderClient, OrderReads
     from web.recommendations.use_cases import Recommendations
+    from web.waiting_room.use_cases import WaitingRoomPorts
     from web.warehouses.use_cases import WarehousePortal
 
 EXTENSION_KEY = "shopflow"
+
+
+@dataclass
+class CheckoutWiring:
+    """Checkout's ports that live as long as the process (web/checkout/adapters.py adds
+    the app's abuse limits and the card vault per request)."""
+
+    checkouts: CheckoutClient
+    carts: CartLines
+    items: ItemLookup
+    waiting_room: WaitingRoomDoor
 
 
 @dataclass
@@ -66,6 +79,8 @@ class Services:
     items: ItemReads | None = None
     # Recommendations on their signals (web/recommendations/adapters.py).
     recommendations: Recommendations | None = None
+    checkout: CheckoutWiring | None = None
+    waiting_room: WaitingRoomPorts | None = None
 
     def close(self) -> None:
         self.engine.dispose()

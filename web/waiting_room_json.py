@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 
-from web.waiting_room_gate import Place
+if TYPE_CHECKING:  # the annotation only: this module is shared, the feature is not
+    from web.waiting_room.use_cases import Place
 
 # The ticket's live stream (web/live/tickets.py, served beside Flask): not a Flask route.
 EVENTS_URL = "/api/v1/waiting-room/tickets/{ticket_id}/events"

@@ -75,6 +75,7 @@ class RunningStore:
             PAYMENT_LIMIT_PER_CHECKOUT="1000 per hour",
             PAYMENT_LIMIT_PER_USER="1000 per hour",
             BEGIN_LIMIT_PER_USER="1000 per minute",
+            HOLD_LIMIT_PER_ITEM="1000000 per minute",
         )
         return cls(var_dir, env, f"http://127.0.0.1:{web}")
 

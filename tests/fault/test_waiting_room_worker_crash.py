@@ -1,4 +1,4 @@
-"""SIGKILL the worker (and with it the hot item's gatekeeper) in the middle of a flash
+"""SIGKILL the worker (and with it the item's waiting room workflow) in the middle of a flash
 sale, start another: no ticket is lost, the line keeps its order, the sale ends with
 exactly as many orders as units and everyone else told SOLD_OUT."""
 
@@ -38,7 +38,7 @@ def test_a_worker_killed_mid_sale_loses_no_ticket_and_the_sale_finishes_on_a_new
     places = [join(client, shopper, item).get_json() for shopper in crowd[:BEFORE]]
     wait_until(lambda: _status(client, crowd[0], places[0]) == "ADMITTED", what="first admitted")
 
-    worker.kill()  # the gatekeeper's worker dies mid-sale
+    worker.kill()  # the waiting room workflow's worker dies mid-sale
     # Mid-sale indeed: with no worker nobody is admitted any more, so the line as it
     # stands now is the line at the kill, someone already let in and others still waiting.
     at_kill = {

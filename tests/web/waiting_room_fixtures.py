@@ -1,6 +1,6 @@
 """Fixtures for the waiting-room tests (a plugin next to tests/web/checkout_fixtures.py).
 
-Hot items get ids from 800,001 up: the gate workflow (`hot-item-<itemID>`) and the
+Hot items get ids from 800,001 up: the waiting room workflow (`waiting-room-<itemID>`) and the
 Redis keys are per item id on the session's one Temporal server and Redis, so they
 must never meet another database's items. Shoppers are inserted straight into the
 table with one shared password hash and given bearer tokens the app accepts: 300

@@ -26,6 +26,7 @@ from temporalio.worker import Worker
 from activities.order_starter import OrderStarter
 from domain.stock import Line, short_lines
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
+from settings import Settings
 from tests.workflows.environment import (
     end_workflows,
     register_search_attributes,
@@ -118,6 +119,10 @@ class FakeStore:
     lose_authorize_answers: bool = False  # the gateway holds the money, the answer is lost
     authorize_gate: asyncio.Event | None = None
     release_gate: asyncio.Event | None = None
+    # Set when authorize / submit_order begins: a race test waits on it, never on a sleep.
+    authorize_entered: asyncio.Event = field(default_factory=asyncio.Event)
+    submit_entered: asyncio.Event = field(default_factory=asyncio.Event)
+    submit_gate: asyncio.Event | None = None
 
     def charge_statuses(self) -> list[str]:
         return [c["status"] for c in self.charges.values()]
@@ -172,6 +177,7 @@ class FakeStore:
         @activity.defn(name=AUTHORIZE_PAYMENT)
         async def authorize(request: AuthorizeRequest) -> AuthorizeResult:
             self.calls.append("authorize")
+            self.authorize_entered.set()
             if self.authorize_gate is not None:
                 await self.authorize_gate.wait()
             key = f"{request.checkout_id}:pay:{request.attempt}"
@@ -201,6 +207,9 @@ class FakeStore:
         @activity.defn(name=SUBMIT_ORDER)
         async def submit_order(request: SubmitOrderRequest) -> SubmitOrderResult:
             self.calls.append("submit_order")
+            self.submit_entered.set()
+            if self.submit_gate is not None:
+                await self.submit_gate.wait()
             self._charge(request.authorization.authorization_id)["status"] = "CAPTURED"
             if self.fail_order_write:
                 raise ApplicationError(
@@ -238,6 +247,11 @@ class FakeStore:
         return next(c for c in self.charges.values() if c["id"] == charge_id)
 
 
+# The hold as production configures it (no RESERVATION_TTL_SECONDS set): what the
+# web's BEGIN passes to every checkout (web/services.py), and what these tests hold for.
+PRODUCTION_HOLD_SECONDS = Settings.from_env({}).reservation_ttl_seconds
+
+
 @dataclass
 class CheckoutHarness:
     env: WorkflowEnvironment
@@ -255,7 +269,7 @@ class CheckoutHarness:
         user_id: int,
         lines: dict[int, int],
         *,
-        ttl_seconds: int = 300,
+        ttl_seconds: int = PRODUCTION_HOLD_SECONDS,
         checkout_id: str | None = None,
         task_timeout: timedelta | None = None,
     ) -> CheckoutView:

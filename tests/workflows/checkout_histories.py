@@ -16,7 +16,13 @@ from pathlib import Path
 from temporalio.client import WorkflowUpdateFailedError
 
 from payments.sandbox import DECLINED_CARD
-from tests.workflows.checkout_fakes import CheckoutHarness, FakeStore, checkout_harness, pay_request
+from tests.workflows.checkout_fakes import (
+    PRODUCTION_HOLD_SECONDS,
+    CheckoutHarness,
+    FakeStore,
+    checkout_harness,
+    pay_request,
+)
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import CancelRequest, SubmitRequest
 
@@ -65,7 +71,7 @@ async def declined_then_expired(h: CheckoutHarness) -> None:
 
 async def expired(h: CheckoutHarness) -> None:
     await h.begin(USER, {1: 1})
-    await h.env.sleep(timedelta(minutes=5, seconds=1))
+    await h.env.sleep(timedelta(seconds=PRODUCTION_HOLD_SECONDS + 1))
 
 
 async def expired_but_an_order_exists(h: CheckoutHarness) -> None:

@@ -22,11 +22,11 @@ from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, Telemetr
 
 from tests.workflows import (
     checkout_histories,
-    hot_item_histories,
     order_histories,
     reindex_histories,
     suborder_histories,
     sweep_histories,
+    waiting_room_histories,
 )
 from tests.workflows.environment import close_session_servers, run
 from tests.workflows.replay import HISTORIES
@@ -36,7 +36,7 @@ RECORDERS: tuple[ModuleType, ...] = (
     order_histories,
     suborder_histories,
     sweep_histories,
-    hot_item_histories,
+    waiting_room_histories,
     reindex_histories,
 )
 # histories/<directory>/ -> the recorders that write there (the order's writes its

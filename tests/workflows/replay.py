@@ -17,10 +17,10 @@ from temporalio.worker import Replayer, WorkflowRunner
 
 from workflows.checkout import CheckoutWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
-from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.suborder import SuborderWorkflow
+from workflows.waiting_room import WaitingRoomWorkflow
 
 HISTORIES = Path(__file__).parent / "histories"
 WORKFLOWS = (
@@ -28,7 +28,7 @@ WORKFLOWS = (
     OrderWorkflow,
     SuborderWorkflow,
     HoldSweepWorkflow,
-    HotItemGateWorkflow,
+    WaitingRoomWorkflow,
     ReindexCatalogWorkflow,
 )
 

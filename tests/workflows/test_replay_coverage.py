@@ -40,12 +40,12 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     + " (called only from the pay validators)",
     ("workflows/order.py", "OrderWorkflow._validate_cancel", "*"): VALIDATOR,
     ("workflows/suborder.py", "SuborderWorkflow._validate_delivered", "*"): VALIDATOR,
-    ("workflows/hot_item_gate.py", "HotItemGateWorkflow.last_tick", "*"): QUERY,
+    ("workflows/waiting_room.py", "WaitingRoomWorkflow.last_tick", "*"): QUERY,
     ("workflows/reindex.py", "ReindexCatalogWorkflow.progress", "*"): QUERY,
     ("workflows/suborder.py", "SuborderWorkflow.status", "*"): QUERY,
     ("workflows/checkout_messages.py", "checkout_workflow_id", "*"): STARTER_ID,
     ("workflows/order_messages.py", "order_workflow_id", "*"): STARTER_ID,
-    ("workflows/hot_item_messages.py", "gate_workflow_id", "*"): STARTER_ID,
+    ("workflows/waiting_room_messages.py", "waiting_room_workflow_id", "*"): STARTER_ID,
     (
         "workflows/hold_sweep_messages.py",
         "schedule_id",
@@ -61,8 +61,8 @@ ALLOWED: dict[tuple[str, str, str], str] = {
         "cancellation over as ActivityError, so this guard is belt and braces"
     ),
     (
-        "workflows/hot_item_gate.py",
-        "HotItemGateWorkflow.run",
+        "workflows/waiting_room.py",
+        "WaitingRoomWorkflow.run",
         "break",
     ): "continue-as-new is suggested only after thousands of events; each run ends sooner",
     (

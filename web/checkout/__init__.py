@@ -1,5 +1,10 @@
-"""Checkout: the pages (pages), the JSON API (api), and what both share (operations).
-The one door to CheckoutWorkflow (web/checkout_client.py, its refusals in
-web/checkout_errors.py) and card and address input (web/payment_input.py) are shared
-top-level modules: the waiting room and the account page use them too.
+"""Checkout (docs/architecture.md, "Checkout").
+
+use_cases        begin, pay, submit, cancel, read: once, for pages and API, on ports
+adapters         the ports on PostgreSQL (cart, catalogue); `checkout_ports()`
+workflow_client  the `CheckoutClient` port on CheckoutWorkflow (TemporalCheckouts)
+payment_input    card and address input, checked before anything is vaulted
+pages, api       translate outcomes into HTML / JSON; openapi: the API's pieces
+operations       how a checkout's state reads on the page (times, short lines)
+errors           CheckoutNotFound / CheckoutRefused / CheckoutUnavailable
 """

@@ -283,8 +283,8 @@ def _authorize(flask_app: Flask, request: Request, ticket_id: str) -> Response |
     """The Flask app decides who asks, as for the ticket's statusURL / waiting page:
     None when the ticket is theirs, else the refusal (401, 404) Flask would answer."""
     from web.current_user import api_unauthorized, current_user
-    from web.json_io import api_error
-    from web.waiting_room_gate import GateRefused, own_ticket
+    from web.refusals import api_refusal
+    from web.ticket_access import ticket_refusal
 
     headers = {
         name: request.headers[name]
@@ -296,11 +296,10 @@ def _authorize(flask_app: Flask, request: Request, ticket_id: str) -> Response |
         if user is None:
             refusal = api_unauthorized()
         else:
-            try:
-                own_ticket(ticket_id, user.id)
+            refused = ticket_refusal(ticket_id, user.id)
+            if refused is None:
                 return None
-            except GateRefused as refused:
-                refusal = api_error(refused.status, refused.code, refused.message)
+            refusal = api_refusal(refused)
         return Response(
             refusal.get_data(),
             status_code=refusal.status_code,

@@ -1,6 +1,6 @@
-"""HotItemGateWorkflow: the durable gatekeeper of one hot item's waiting room.
+"""WaitingRoomWorkflow: the durable gatekeeper of one hot item's waiting room.
 
-One run per hot item (`hot-item-<itemID>`), started when staff switch the item hot
+One run per hot item (`waiting-room-<itemID>`), started when staff switch the item hot
 (and again by the first shopper to join if it is not running). Every tick it refills
 a token bucket from workflow time and asks one local activity to settle, admit and
 sell out in Redis (activities/waiting_room.py); the queue itself lives in Redis, so a
@@ -18,15 +18,20 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 from domain.waiting_room import refill
-from workflows.hot_item_messages import HOT_ITEM_TICK, GateInput, TickRequest, TickResult
+from workflows.waiting_room_messages import (
+    WAITING_ROOM_TICK,
+    TickRequest,
+    TickResult,
+    WaitingRoomInput,
+)
 
 _RETRY = RetryPolicy(
     initial_interval=timedelta(milliseconds=200), maximum_interval=timedelta(seconds=5)
 )
 
 
-@workflow.defn(name="HotItemGate")
-class HotItemGateWorkflow:
+@workflow.defn(name="WaitingRoom")
+class WaitingRoomWorkflow:
     def __init__(self) -> None:
         self._last: TickResult | None = None
 
@@ -35,7 +40,7 @@ class HotItemGateWorkflow:
         return self._last
 
     @workflow.run
-    async def run(self, gate: GateInput) -> str:
+    async def run(self, gate: WaitingRoomInput) -> str:
         tokens = gate.tokens
         before = workflow.now()
         for _ in range(gate.ticks_per_run):
@@ -46,7 +51,7 @@ class HotItemGateWorkflow:
             )
             before = now
             result = await workflow.execute_local_activity(
-                HOT_ITEM_TICK,
+                WAITING_ROOM_TICK,
                 TickRequest(gate.item_id, int(tokens), gate.window_seconds),
                 result_type=TickResult,
                 start_to_close_timeout=timedelta(seconds=10),

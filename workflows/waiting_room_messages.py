@@ -1,27 +1,27 @@
-"""What HotItemGateWorkflow and its one activity exchange (plain dataclasses)."""
+"""What WaitingRoomWorkflow and its one activity exchange (plain dataclasses)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-HOT_ITEM_TICK = "hot_item_tick"
+WAITING_ROOM_TICK = "waiting_room_tick"
 # Each run keeps a short history: this many ticks, then continue-as-new.
 TICKS_PER_RUN = 400
 
 
-def gate_workflow_id(item_id: int) -> str:
-    return f"hot-item-{item_id}"
+def waiting_room_workflow_id(item_id: int) -> str:
+    return f"waiting-room-{item_id}"
 
 
 @dataclass(frozen=True)
-class GateInput:
+class WaitingRoomInput:
     item_id: int
     # Admissions per second and at most this many at once (the token bucket).
     rate_per_second: float
     burst: int
     # An admitted shopper has this long to begin checkout.
     window_seconds: int
-    # How often the gate looks while anyone waits or holds an admission, and when idle.
+    # How often the workflow looks while anyone waits or holds an admission, and when idle.
     tick_ms: int = 250
     idle_tick_ms: int = 1000
     ticks_per_run: int = TICKS_PER_RUN

@@ -20,8 +20,13 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.worker import Worker
 
 from tests.workflows.environment import run_histories, unique_task_queue, workflow_server
-from workflows.hot_item_gate import HotItemGateWorkflow
-from workflows.hot_item_messages import HOT_ITEM_TICK, GateInput, TickRequest, TickResult
+from workflows.waiting_room import WaitingRoomWorkflow
+from workflows.waiting_room_messages import (
+    WAITING_ROOM_TICK,
+    TickRequest,
+    TickResult,
+    WaitingRoomInput,
+)
 
 WORKFLOW = "waiting_room"
 DIRECTORIES = (WORKFLOW,)
@@ -38,7 +43,7 @@ class FakeLine:
     admitted: list[int] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    @activity.defn(name=HOT_ITEM_TICK)
+    @activity.defn(name=WAITING_ROOM_TICK)
     def tick(self, request: TickRequest) -> TickResult:
         with self.lock:
             if len(self.asked) >= self.hot_for_ticks:
@@ -67,7 +72,7 @@ async def gate_world(line: FakeLine):
             async with Worker(
                 env.client,
                 task_queue=task_queue,
-                workflows=[HotItemGateWorkflow],
+                workflows=[WaitingRoomWorkflow],
                 activities=[line.tick],
                 activity_executor=executor,
             ):
@@ -80,16 +85,16 @@ class GateWorld:
     task_queue: str
 
 
-async def start(world: GateWorld, gate: GateInput) -> WorkflowHandle:
+async def start(world: GateWorld, gate: WaitingRoomInput) -> WorkflowHandle:
     return await world.client.start_workflow(
-        HotItemGateWorkflow.run,
+        WaitingRoomWorkflow.run,
         gate,
         id=f"gate-{uuid.uuid4().hex[:8]}",
         task_queue=world.task_queue,
     )
 
 
-GATE = GateInput(
+GATE = WaitingRoomInput(
     item_id=1, rate_per_second=4, burst=4, window_seconds=60, tick_ms=250, ticks_per_run=5
 )
 SCENARIOS = {

@@ -1,8 +1,8 @@
-"""Switching an item hot or back, and making sure its gatekeeper workflow runs.
+"""Switching an item hot or back, and making sure its waiting room workflow runs.
 
 Shared by the staff page, `PUT /api/v1/items/<id>/hot` and `shopflow items hot`. The
-flag lives in PostgreSQL (`hot_items`); the gate is HotItemGateWorkflow
-(`hot-item-<itemID>`). Switching off admits everyone still waiting at once (their
+flag lives in PostgreSQL (`hot_items`); its workflow is WaitingRoomWorkflow
+(`waiting-room-<itemID>`). Switching off admits everyone still waiting at once (their
 checkout is then an ordinary one) and the workflow ends on its next tick.
 """
 
@@ -22,12 +22,12 @@ from db.postgres.waiting_room_items import item_exists, set_hot
 from db.redis.waiting_room import WaitingRoom, prefix
 from settings import Settings
 from web.temporal_gateway import TemporalGateway, TemporalUnavailable
-from workflows.hot_item_gate import HotItemGateWorkflow
-from workflows.hot_item_messages import GateInput, gate_workflow_id
+from workflows.waiting_room import WaitingRoomWorkflow
+from workflows.waiting_room_messages import WaitingRoomInput, waiting_room_workflow_id
 
 log = logging.getLogger(__name__)
 
-# A join checks at most this often (per item) that the gate runs: one RPC, not one per join.
+# A join checks at most this often (per item) that the workflow runs: one RPC, not one per join.
 ENSURE_EVERY_SECONDS = 10
 START_TIMEOUT = 10.0
 
@@ -37,17 +37,17 @@ class UnknownItem(LookupError):
 
 
 @dataclass(frozen=True)
-class HotSwitch:
+class WaitingRoomSwitch:
     item_id: int
     hot: bool
-    gate_workflow_id: str
-    gate_running: bool  # False when Temporal could not be reached (joins retry the start)
+    waiting_room_workflow_id: str
+    workflow_running: bool  # False when Temporal could not be reached (joins retry the start)
     released: int = 0  # shoppers admitted at once because the item is no longer hot
 
 
-def gate_input(settings: Settings, item_id: int) -> GateInput:
+def workflow_input(settings: Settings, item_id: int) -> WaitingRoomInput:
     rate = max(0.1, settings.hot_admission_rate)
-    return GateInput(
+    return WaitingRoomInput(
         item_id=item_id,
         rate_per_second=rate,
         burst=max(1, round(rate)),
@@ -56,16 +56,16 @@ def gate_input(settings: Settings, item_id: int) -> GateInput:
     )
 
 
-def start_gate(gateway: TemporalGateway | None, settings: Settings, item_id: int) -> bool:
-    """Start the item's gate workflow, or find it running. False if Temporal is out of reach."""
+def start_workflow(gateway: TemporalGateway | None, settings: Settings, item_id: int) -> bool:
+    """Start the item's waiting room workflow, or find it running. False if Temporal is out of reach."""
     if gateway is None:
         return False
 
     async def start(client: Client) -> None:
         await client.start_workflow(
-            HotItemGateWorkflow.run,
-            gate_input(settings, item_id),
-            id=gate_workflow_id(item_id),
+            WaitingRoomWorkflow.run,
+            workflow_input(settings, item_id),
+            id=waiting_room_workflow_id(item_id),
             task_queue=settings.task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
@@ -73,19 +73,19 @@ def start_gate(gateway: TemporalGateway | None, settings: Settings, item_id: int
     try:
         gateway.call(start, timeout=START_TIMEOUT)
     except (TemporalUnavailable, RPCError, TimeoutError) as error:
-        log.warning("waiting room: could not start the gate of item %s: %s", item_id, error)
+        log.warning("waiting room: could not start the workflow of item %s: %s", item_id, error)
         return False
     return True
 
 
-def ensure_gate(
+def ensure_running(
     gateway: TemporalGateway | None, settings: Settings, client: redis.Redis, item_id: int
 ) -> None:
-    """Called on every join: (re)start the gate unless checked a moment ago."""
-    key = prefix(item_id) + "gate-checked"
+    """Called on every join: (re)start the waiting room workflow unless checked a moment ago."""
+    key = prefix(item_id) + "workflow-checked"
     if not client.set(key, "1", nx=True, ex=ENSURE_EVERY_SECONDS):
         return
-    if not start_gate(gateway, settings, item_id):
+    if not start_workflow(gateway, settings, item_id):
         client.delete(key)  # the next join tries again
 
 
@@ -98,15 +98,15 @@ def switch(
     enabled: bool,
     *,
     by: int | None,
-) -> HotSwitch:
+) -> WaitingRoomSwitch:
     with sessions.begin() as session:
         if not item_exists(session, item_id):
             raise UnknownItem(item_id)
         set_hot(session, item_id, enabled, by=by)
-    workflow_id = gate_workflow_id(item_id)
+    workflow_id = waiting_room_workflow_id(item_id)
     if enabled:
-        running = start_gate(gateway, settings, item_id)
-        return HotSwitch(item_id, True, workflow_id, running)
+        running = start_workflow(gateway, settings, item_id)
+        return WaitingRoomSwitch(item_id, True, workflow_id, running)
     window_ms = settings.admission_window_seconds * 1000
     released = WaitingRoom(client).release_all(item_id, int(time.time() * 1000), window_ms)
-    return HotSwitch(item_id, False, workflow_id, False, released)
+    return WaitingRoomSwitch(item_id, False, workflow_id, False, released)

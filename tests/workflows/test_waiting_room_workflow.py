@@ -1,6 +1,6 @@
-"""HotItemGateWorkflow on the time-skipping server with a fake line: it admits no faster
+"""WaitingRoomWorkflow on the time-skipping server with a fake line: it admits no faster
 than its rate, carries its tokens over continue-as-new, ends when the item is no longer
-hot (its recorded histories: hot_item_histories.py)."""
+hot (its recorded histories: waiting_room_histories.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from tests.workflows.environment import run
-from tests.workflows.hot_item_histories import FakeLine, gate_world, start
-from workflows.hot_item_messages import GateInput
+from tests.workflows.waiting_room_histories import FakeLine, gate_world, start
+from workflows.waiting_room_messages import WaitingRoomInput
 
 pytestmark = pytest.mark.workflow
 
@@ -21,9 +21,9 @@ async def workflow_seconds(handle) -> float:
     return (last.ToDatetime() - first.ToDatetime()).total_seconds()
 
 
-def gate(**changes) -> GateInput:
+def gate(**changes) -> WaitingRoomInput:
     values = dict(item_id=1, rate_per_second=4, burst=4, window_seconds=60, tick_ms=250)
-    return GateInput(**{**values, **changes})
+    return WaitingRoomInput(**{**values, **changes})
 
 
 def test_the_gate_admits_no_faster_than_its_rate_and_ends_when_the_item_is_not_hot():
@@ -64,6 +64,20 @@ def test_the_gate_continues_as_new_and_carries_its_tokens():
     assert len(line.asked) == 20  # no tick lost between runs
     # Tokens carried over, not refilled to a full burst by each new run.
     assert sum(line.admitted) <= 4 + 4 * elapsed.total_seconds()
+
+
+def test_a_continued_run_starts_with_the_tokens_the_last_run_ended_with():
+    """Nobody waits, so the bucket fills to its burst in the first run; the next run must
+    start from that, not from an empty bucket (its first tick may admit a full burst)."""
+    line = FakeLine(waiting=0, units=1_000, hot_for_ticks=5)
+
+    async def scenario():
+        async with gate_world(line) as world:
+            await (await start(world, gate(ticks_per_run=3))).result()
+
+    run(scenario())
+    assert line.asked[:3] == [0, 4, 4]  # the first run: empty, then refilled to the burst
+    assert line.asked[3] == 4  # the continued run's first tick: the tokens carried over
 
 
 def test_the_gate_stops_admitting_when_nothing_is_left():
