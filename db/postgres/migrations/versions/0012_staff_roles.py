@@ -6,15 +6,15 @@ Every existing "staff" account becomes an operator: that is what "staff" could d
 admin's alone. `user_warehouses` lists the warehouses of each warehouse worker. The
 role column gets a CHECK so a typo cannot create an account with no rules at all.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
