@@ -13,7 +13,7 @@ import redis
 from db.live_stock.feed import StockFeedKeys, StockFeedPublisher
 from db.live_stock.relay import StockRelay, run_relay
 from db.search_index import SearchIndex, make_typesense_client
-from settings import Settings
+from settings import Settings, pass_settings
 
 
 def build_relay(settings: Settings, *, with_search: bool = True) -> StockRelay:
@@ -29,7 +29,7 @@ def build_relay(settings: Settings, *, with_search: bool = True) -> StockRelay:
 
 
 @click.command("stock-relay")
-@click.pass_obj
+@pass_settings
 def stock_relay_command(settings: Settings) -> None:
     """Relay committed stock changes to Redis (live stock) and Typesense (in_stock)."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

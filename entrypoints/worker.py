@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import signal
-import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -51,7 +50,7 @@ from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_cl
 from db.timeouts import bounded_sessions
 from entrypoints.replay_check import find_unreplayable
 from payments.sandbox import SandboxGateway
-from settings import InsecureSettings, Settings, require_safe_secrets
+from settings import Settings, pass_settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
 from workflows.hold_sweep import EVERY as SWEEP_EVERY
 from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
@@ -128,15 +127,6 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *sweeper.activities(),
         *waiting_room,
     ]
-
-
-def missing_services(settings: Settings) -> list[str]:
-    wanted = {
-        "DATABASE_URL": settings.database_url,
-        "TYPESENSE_URL": settings.typesense_url,
-        "TEMPORAL_ADDRESS": settings.temporal_address,
-    }
-    return [name for name, value in wanted.items() if not value]
 
 
 def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) -> WorkerResources:
@@ -250,22 +240,12 @@ async def run_worker(
 
 @click.command("worker")
 @click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
-@click.pass_obj
+@pass_settings
 def worker_command(settings: Settings, threads: int) -> None:
     """Run the Temporal worker (all workflows and activities) until SIGINT/SIGTERM."""
-    try:
-        require_safe_secrets(settings)
-    except InsecureSettings as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-    missing = missing_services(settings)
-    if missing:
-        click.echo(
-            f"Cannot start the worker: {', '.join(missing)} not set. Start the stack "
-            "(`shopflow run` / `make run` export them) or set them to your servers.",
-            err=True,
-        )
-        sys.exit(2)
+    # Before connecting anywhere: weak keys stop it (dev aside); `pass_settings` already
+    # refused a partial set of service URLs (settings.require_complete).
+    require_safe_secrets(settings)
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -39,6 +39,12 @@ def _load_or_create(path: Path) -> dict:
     return stored
 
 
+def stored_secrets(settings: Settings) -> dict:
+    """The keys `shopflow run` generated, if it did ({} otherwise; never creates them)."""
+    path = secrets_path(settings)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def with_generated_secrets(settings: Settings) -> Settings:
     """`settings` with SECRET_KEY / PAYLOAD_ENCRYPTION_KEYS from var/ where the env set none."""
     # The dev fallback key is published, so even in dev a generated one is better.

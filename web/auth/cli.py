@@ -10,12 +10,7 @@ import sys
 
 import click
 
-from settings import Settings
-
-
-def _settings() -> Settings:
-    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
-    return click.get_current_context().find_object(Settings) or Settings.from_env()
+from settings import Settings, pass_settings
 
 
 @click.group("users")
@@ -39,12 +34,13 @@ def users_group() -> None:
     show_default=True,
     help="staff may use the operator and warehouse pages.",
 )
-def create_command(email: str, password: str, role: str) -> None:
+@pass_settings
+def create_command(settings: Settings, email: str, password: str, role: str) -> None:
     """Create an account."""
     from db.engine import make_engine, make_session_factory
     from web.auth.accounts import AccountError, register
 
-    engine = make_engine(_settings().database_url, pool_size=1)
+    engine = make_engine(settings.database_url, pool_size=1)
     try:
         user = register(make_session_factory(engine), email=email, password=password, role=role)
     except AccountError as exc:
