@@ -12,7 +12,20 @@ from pathlib import Path
 
 from settings import Settings
 
-WORKER_CLASS = "uvicorn_worker.UvicornWorker"
+WORKER_CLASS = "entrypoints.gunicorn:StoreWorker"
+
+
+try:
+    from uvicorn_worker import UvicornWorker
+except ImportError:  # pragma: no cover - uvicorn-worker is a dependency
+    UvicornWorker = object
+
+
+class StoreWorker(UvicornWorker):
+    """uvicorn's worker without its own X-Forwarded-For handling, which trusts 127.0.0.1 by
+    default: forwarded headers count only through TRUSTED_PROXY_COUNT (ProxyFix, web/)."""
+
+    CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "proxy_headers": False}
 
 
 def venv_bin(name: str) -> str:
@@ -33,5 +46,8 @@ def gunicorn_args(settings: Settings) -> list[str]:
         "-",
         "--graceful-timeout",
         "10",
+        # gunicorn's control socket defaults to one path per user: a second `shopflow web`
+        # would delete the first one's. Nothing of ours uses it.
+        "--no-control-socket",
         "web.asgi:app",
     ]
