@@ -408,6 +408,18 @@ def require_safe_secrets(settings: Settings) -> None:
         )
 
 
+def tls_problems(settings: Settings) -> list[str]:
+    """The Temporal TLS files: a client certificate needs its key, and each file must exist."""
+    problems = []
+    if bool(settings.temporal_tls_cert) != bool(settings.temporal_tls_key):
+        problems.append("TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY are set together or not at all")
+    for name in ("temporal_tls_ca", "temporal_tls_cert", "temporal_tls_key"):
+        path = getattr(settings, name)
+        if path and not Path(path).is_file():
+            problems.append(f"{env_names()[name]} must be a PEM file (no file at {str(path)!r})")
+    return problems
+
+
 def require_dev(settings: Settings, what: str) -> None:
     """Raise SettingsError unless SHOPFLOW_ENV=dev: production never starts embedded servers."""
     if not settings.is_dev:
@@ -425,6 +437,8 @@ def require_complete(settings: Settings) -> None:
     addresses and could join another store's servers.
     """
     missing = missing_services(settings)
+    if problems := tls_problems(settings):
+        raise SettingsError(problems)
     if settings.is_dev:
         if missing and len(missing) < len(SERVICE_URLS):
             raise SettingsError(
