@@ -155,6 +155,6 @@ def test_compose_has_no_default_secret_and_publishes_only_the_storefront():
     published = {
         name: svc["ports"] for name, svc in compose["services"].items() if svc.get("ports")
     }
-    assert set(published) <= {"web", "temporal-ui"}
+    assert set(published) <= {"proxy", "temporal-ui"}
     for port in published.get("temporal-ui", []):
         assert port.startswith("127.0.0.1:"), "the Temporal UI is for operators on the host"
