@@ -12,7 +12,7 @@ from pathlib import Path
 
 from settings import Settings
 
-WORKER_CLASS = "entrypoints.gunicorn:StoreWorker"
+WORKER_CLASS = "entrypoints.gunicorn.StoreWorker"
 
 
 try:

@@ -65,5 +65,5 @@ def test_gunicorn_keeps_no_control_socket_and_uvicorn_trusts_no_forwarded_header
 
     args = gunicorn_args(fake_settings())
     assert "--no-control-socket" in args
-    assert args[args.index("--worker-class") + 1] == "entrypoints.gunicorn:StoreWorker"
+    assert args[args.index("--worker-class") + 1] == "entrypoints.gunicorn.StoreWorker"
     assert StoreWorker.CONFIG_KWARGS["proxy_headers"] is False
