@@ -165,3 +165,13 @@ def test_help_writes_nothing(tmp_path):
         result = _shopflow(*args, env={"SHOPFLOW_ENV": "dev"}, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_setting_is_listed_in_the_env_example():
+    from dataclasses import fields
+
+    example = (_root() / ".env.example").read_text()
+    missing = [
+        f.metadata["env"] for f in fields(Settings) if f"# {f.metadata['env']}=" not in example
+    ]
+    assert missing == []
