@@ -4,9 +4,9 @@ This module is the only reader of ``os.environ`` in the project (an import-linte
 contract cannot check that, so `tests/test_layers.py` does). Everything else takes a
 ``Settings`` object; processes we start inherit the settings through `child_env`.
 
-Each field names its environment variable (``env("NAME", default)``): the loader, a
-pydantic-settings model, is generated from those fields, so a new setting is one line
-here. A bad value stops the process with a sentence that names the variable and the
+Each field names its environment variable (``env("NAME", default)``; a plain field
+reads its own name in capitals): the loader, a pydantic-settings model, is generated from
+the fields, so a new setting is one line here. A bad value stops the process with a sentence that names the variable and the
 form it expects (`SettingsError`), never a traceback.
 
 Modes (docs/deploy.md): ``SHOPFLOW_ENV=production``, the default, needs every service URL
@@ -198,7 +198,7 @@ class Settings:
                 value = "true" if value else "false"
             elif isinstance(value, tuple):
                 value = ",".join(value)
-            pairs[f.metadata["env"]] = str(value)
+            pairs[env_name(f)] = str(value)
         return pairs
 
     def child_env(self) -> dict[str, str]:
@@ -247,7 +247,7 @@ def _comma_list(value: object) -> object:
 
 
 def _form(f, hint) -> str:
-    if f.metadata["form"]:
+    if f.metadata.get("form"):
         return f.metadata["form"]
     text = str(hint)
     for kind, form in (("bool", "true or false"), ("int", "a whole number"),
@@ -281,7 +281,7 @@ def _model():
         hint = hints[f.name]
         if hint == tuple[str, ...]:
             hint = Annotated[hint, NoDecode, BeforeValidator(_comma_list)]
-        definitions[f.name] = (hint, Field(_UNSET, alias=f.metadata["env"]))
+        definitions[f.name] = (hint, Field(_UNSET, alias=env_name(f)))
     return create_model("SettingsEnvironment", __base__=EnvironmentBase, **definitions)
 
 
@@ -296,7 +296,7 @@ def _load(env: Mapping[str, str] | None, env_file: str | Path | None) -> dict[st
         else:
             loaded = model.model_validate({k: v for k, v in env.items() if v.strip()})
     except ValidationError as exc:
-        hints = {f.metadata["env"]: (f, h) for f, h in zip(fields(Settings), _hints(), strict=True)}
+        hints = {env_name(f): (f, h) for f, h in zip(fields(Settings), _hints(), strict=True)}
         problems = []
         for error in exc.errors():
             name = str(error["loc"][0])
@@ -317,7 +317,13 @@ def _hints() -> list:
 @cache
 def env_names() -> dict[str, str]:
     """Field name -> environment variable, for messages."""
-    return {f.name: f.metadata["env"] for f in fields(Settings)}
+    return {f.name: env_name(f) for f in fields(Settings)}
+
+
+def env_name(f) -> str:
+    """A field's variable: the one `env()` names, else the field's name in capitals (so a
+    plain `redis_password: str | None = None` reads REDIS_PASSWORD)."""
+    return f.metadata.get("env") or f.name.upper()
 
 
 # --- Completeness and secrets -------------------------------------------------------------

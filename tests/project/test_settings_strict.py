@@ -175,3 +175,12 @@ def test_every_setting_is_listed_in_the_env_example():
         f.metadata["env"] for f in fields(Settings) if f"# {f.metadata['env']}=" not in example
     ]
     assert missing == []
+
+
+def test_a_plain_field_reads_its_name_in_capitals():
+    from dataclasses import field, make_dataclass
+
+    import settings as module
+
+    plain = make_dataclass("Plain", [("redis_password", "str | None", field(default=None))])
+    assert module.env_name(plain.__dataclass_fields__["redis_password"]) == "REDIS_PASSWORD"
