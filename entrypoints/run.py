@@ -193,6 +193,7 @@ def run_command(no_demo: bool) -> None:
         click.echo(f"  storefront:       http://{settings.host}:{settings.port}")
         if endpoints.temporal_ui_url:
             click.echo(f"  Temporal Web UI:  {endpoints.temporal_ui_url}")
+        click.echo("  another shell:    eval $(shopflow stack env)")
         click.echo("  Ctrl-C stops everything; data stays under ./var/")
         click.echo("")
         while True:
