@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast install lock lint check bench-search bench-checkout bench-live clean-var
+.PHONY: run test test-fast install lock lint check histories bench-search bench-checkout bench-live clean-var
 
 # Dependencies from the lock (exact versions, checked hashes), then the project itself
 # (which finds them all installed; tests/project/test_locks.py says when the lock is stale).
@@ -44,6 +44,11 @@ test: $(STAMP)
 ## Never starts the embedded stack (tests/conftest.py refuses a test that would).
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not integration and not e2e"
+
+## Re-record every workflow path's history (tests/workflows/histories/) on the
+## time-skipping test server with fake activities; commit the JSON (docs/testing.md).
+histories: $(STAMP)
+	$(BIN)/python -m tests.workflows.record
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ may use the embedded stack that ``shopflow run`` / ``shopflow stack up`` start u
 from __future__ import annotations
 
 import functools
+import ipaddress
 import math
 import os
 from collections import Counter
@@ -116,7 +117,7 @@ class Settings:
     # Accounts: how long an API bearer token stays valid.
     api_token_ttl_seconds: int = env("API_TOKEN_TTL_SECONDS", 86_400)
     # How long a web process remembers whom a valid bearer token belongs to
-    # (web/auth/recent_users.py); a new password stops old tokens within this. 0 = off.
+    # (web/recent_users.py); a new password stops old tokens within this. 0 = off.
     api_user_cache_seconds: int = env("API_USER_CACHE_SECONDS", 10)
 
     # Abuse limits (web/limits.py), Flask-Limiter strings: "N per minute;M per hour".
@@ -128,6 +129,11 @@ class Settings:
     payment_limit_per_checkout: str = env("PAYMENT_LIMIT_PER_CHECKOUT", "5 per hour")
     payment_limit_per_user: str = env("PAYMENT_LIMIT_PER_USER", "20 per hour")
     begin_limit_per_user: str = env("BEGIN_LIMIT_PER_USER", "10 per minute")
+    # Each shopper's writes to the cart, the address book and order cancels, counted
+    # apart per feature: far above a person's clicking, a wall for a script's loop.
+    shopper_write_limit_per_user: str = env(
+        "SHOPPER_WRITE_LIMIT_PER_USER", "120 per minute;2000 per hour"
+    )
     # Units of one item one checkout may hold (BEGIN refuses more with a 422).
     max_held_units_per_item: int = env("MAX_HELD_UNITS_PER_ITEM", 10)
     # The Temporal Web UI's origin as the operator's browser sees it: the only origin the
@@ -143,7 +149,7 @@ class Settings:
     stock_feed_namespace: str = env("STOCK_FEED_NAMESPACE", "stock")
     sse_heartbeat_seconds: float = env("SSE_HEARTBEAT_SECONDS", 15.0)
     # Threads per web process for the Flask storefront (a checkout waiting on Temporal
-    # holds one); the SSE streams need none (web/asgi.py).
+    # holds one); the SSE streams need none (web/live/asgi.py).
     web_threads: int = env("WEB_THREADS", 16)
     # Waiting room for hot items (docs/waiting-room.md): an admitted shopper has this
     # long to begin checkout; the gatekeeper admits at most this many shoppers a second
@@ -151,6 +157,23 @@ class Settings:
     admission_window_seconds: int = env("ADMISSION_WINDOW_SECONDS", 60)
     hot_admission_rate: float = env("HOT_ADMISSION_RATE", 5.0)
     hot_gate_tick_ms: int = env("HOT_GATE_TICK_MS", 250)
+    # Operations (docs/operations.md). Who may read the web's /metrics: client addresses in
+    # these networks (CIDR); loopback by default, so a public port never shows it.
+    metrics_allowed_networks: tuple[str, ...] = env(
+        "METRICS_ALLOWED_NETWORKS",
+        ("127.0.0.0/8", "::1/128"),
+        form="comma-separated networks like 10.0.0.0/8",
+    )
+    # Where gunicorn's workers keep their metric files (prometheus-client multiprocess
+    # mode); set for gunicorn by entrypoints/gunicorn.py, None elsewhere (in-memory).
+    prometheus_multiproc_dir: Path | None = env("PROMETHEUS_MULTIPROC_DIR", None)
+    # Each /readyz probe's budget.
+    readiness_timeout_seconds: float = env("READINESS_TIMEOUT_SECONDS", 1.0)
+    # The worker's Prometheus endpoint (Temporal SDK + checkout metrics); "" turns it off.
+    worker_metrics_address: str = env("WORKER_METRICS_ADDRESS", "127.0.0.1:9464")
+    # OTLP traces go here when set (the standard OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, read
+    # in `_otlp_traces_endpoint`); unset: no exporter, traces are off.
+    otlp_traces_endpoint: str | None = env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", None)
 
     @classmethod
     def from_env(
@@ -160,7 +183,14 @@ class Settings:
 
         Raises SettingsError naming every bad variable and the form it expects.
         """
+        source = os.environ if env is None else env
         values = _load(env, env_file)
+        # Two settings the loader cannot say alone: an explicitly empty metrics address
+        # (off), and the OpenTelemetry variables' own precedence.
+        if source.get("WORKER_METRICS_ADDRESS", None) == "":
+            values["worker_metrics_address"] = ""
+        values["otlp_traces_endpoint"] = _otlp_traces_endpoint(source, values)
+        _check_networks(values.get("metrics_allowed_networks", ()))
         if values.get("environment") == "dev" and not values.get("secret_key"):
             # Only an explicit SHOPFLOW_ENV=dev gets a (published, hence useless) key.
             values["secret_key"] = DEV_SECRET_KEY
@@ -305,6 +335,26 @@ def _load(env: Mapping[str, str] | None, env_file: str | Path | None) -> dict[st
             problems.append(f"{name} must be {_form(f, hint)} (got {got!r})")
         raise SettingsError(sorted(set(problems))) from None
     return {k: v for k, v in dict(loaded).items() if v is not _UNSET}
+
+
+def _otlp_traces_endpoint(source: Mapping[str, str], values: dict) -> str | None:
+    if source.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return None
+    endpoint = values.get("otlp_traces_endpoint") or source.get("OTEL_EXPORTER_OTLP_ENDPOINT")
+    return (endpoint or "").strip() or None
+
+
+def _check_networks(networks: tuple[str, ...]) -> None:
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise SettingsError(
+                [
+                    f"METRICS_ALLOWED_NETWORKS must be comma-separated networks like 10.0.0.0/8"
+                    f" (got {network!r})"
+                ]  # fmt: skip
+            ) from None
 
 
 def _hints() -> list:

@@ -24,7 +24,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
+from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.converter import PayloadCodec
+from temporalio.runtime import Runtime
 from temporalio.service import TLSConfig
 
 from settings import Settings
@@ -113,11 +115,19 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     return bool(settings.temporal_api_key)
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
+    """The store's client. `runtime`: the worker's, which serves the SDK's metrics.
+
+    The TracingInterceptor carries the caller's OpenTelemetry context in each call's
+    headers, and (the worker being built on this client) opens the workflow and
+    activity spans: a no-op until a tracer provider is installed (docs/operations.md).
+    """
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(settings),
         tls=tls_config(settings),
         api_key=settings.temporal_api_key,
+        interceptors=[TracingInterceptor()],
+        runtime=runtime,
     )

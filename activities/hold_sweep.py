@@ -28,7 +28,14 @@ from temporalio.client import Client, WorkflowExecutionStatus
 
 from activities.checkout import CheckoutActivities
 from workflows.checkout_messages import CHECKOUT_ID, WORKFLOW_NAME, ReleaseRequest
-from workflows.hold_sweep import CLOSED, EXPIRED, SWEEP_HOLDS, FreedHold, SweepRequest, SweepResult
+from workflows.hold_sweep_messages import (
+    CLOSED,
+    EXPIRED,
+    SWEEP_HOLDS,
+    FreedHold,
+    SweepRequest,
+    SweepResult,
+)
 
 log = logging.getLogger(__name__)
 

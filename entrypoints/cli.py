@@ -25,9 +25,12 @@ COMMANDS = {
         "entrypoints.stock_relay:stock_relay_command",
         "Relay committed stock changes to Redis and Typesense.",
     ),
-    "migrate": ("db.cli:migrate_command", "Apply database migrations up to head."),
-    "check": ("db.cli:check_command", "Verify stock invariants I1-I3."),
-    "catalog": ("catalog.cli:catalog_group", "Generate, load and reindex the product catalogue."),
+    "migrate": ("db.postgres.cli:migrate_command", "Apply database migrations up to head."),
+    "check": ("db.postgres.cli:check_command", "Verify stock invariants I1-I3."),
+    "catalog": (
+        "entrypoints.catalog_reindex:catalog_commands",
+        "Generate, load and reindex the product catalogue.",
+    ),
     "users": ("web.auth.cli:users_group", "Shopper and staff accounts."),
     "items": ("web.waiting_room.cli:items_group", "Catalogue items: operator switches."),
     "stack": ("stack.cli:stack_group", "The embedded servers under ./var/ (dev)."),
@@ -42,7 +45,9 @@ class LazyGroup(click.Group):
         if name not in COMMANDS:
             return None
         module, attribute = COMMANDS[name][0].split(":")
-        return getattr(importlib.import_module(module), attribute)
+        found = getattr(importlib.import_module(module), attribute)
+        # A command, or a function that assembles one (catalog: its group plus reindex).
+        return found if isinstance(found, click.Command) else found()
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         with formatter.section("Commands"):

@@ -1,6 +1,6 @@
 """The one gunicorn command line: `shopflow web`, `shopflow run`, Docker and the benchmarks.
 
-gunicorn manages uvicorn workers running the ASGI app (web/asgi.py): the stock
+gunicorn manages uvicorn workers running the ASGI app (entrypoints/asgi.py): the stock
 streams on each worker's event loop, the Flask storefront on a thread pool of
 `Settings.web_threads` per worker, both on one host and port (docs/live-stock.md).
 """
@@ -49,5 +49,24 @@ def gunicorn_args(settings: Settings) -> list[str]:
         # gunicorn's control socket defaults to one path per user: a second `shopflow web`
         # would delete the first one's. Nothing of ours uses it.
         "--no-control-socket",
-        "web.asgi:app",
+        # Hooks: metrics directory, logging and tracing per worker (entrypoints/gunicorn_hooks.py).
+        "--config",
+        "python:entrypoints.gunicorn_hooks",
+        "entrypoints.asgi:app",
     ]
+
+
+def metrics_dir(settings: Settings) -> Path:
+    """Where this server's workers keep their metric files: one directory per port, so a
+    second server on another port never empties the first one's."""
+    return (
+        settings.prometheus_multiproc_dir or settings.var_dir / "run" / f"metrics-{settings.port}"
+    )
+
+
+def gunicorn_env(settings: Settings) -> dict[str, str]:
+    """The environment of gunicorn: the services, and prometheus-client's multiprocess
+    directory (web/metrics.py), which only gunicorn gets: the worker serves its own."""
+    env = settings.child_env()
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir(settings))
+    return env

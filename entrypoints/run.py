@@ -24,7 +24,7 @@ from pathlib import Path
 
 import click
 
-from entrypoints.gunicorn import gunicorn_args, venv_bin
+from entrypoints.gunicorn import gunicorn_args, gunicorn_env, venv_bin
 from settings import PROJECT_ROOT, Settings, inherited_env, pass_settings, require_dev
 
 
@@ -156,7 +156,8 @@ def _raise_stop(signum, frame) -> None:  # noqa: ARG001
 @click.option("--no-demo", is_flag=True, help="Do not load the demo catalogue.")
 def run_command(no_demo: bool) -> None:
     """Start the whole store: stack, migrations, demo catalogue, worker and web."""
-    from db.migrate import upgrade
+    from db.postgres.migrate import upgrade
+    from entrypoints.telemetry import worker_metrics_url
     from stack import EmbeddedStack, StackError
     from stack.secrets import with_generated_secrets
     from stack.supervisor import GaveUp, RestartPolicy, ServiceWatch, Supervisor
@@ -183,7 +184,7 @@ def run_command(no_demo: bool) -> None:
         env = settings.child_env()
         worker = children.start("worker", [venv_bin("shopflow"), "worker"], env)
         relay = children.start("stock-relay", [venv_bin("shopflow"), "stock-relay"], env)
-        web = children.start("web", gunicorn_args(settings), env)
+        web = children.start("web", gunicorn_args(settings), gunicorn_env(settings))
         supervisor = Supervisor(
             [*(ServiceWatch(stack, s.name) for s in stack.embedded), worker, relay, web],
             policy=RestartPolicy(max_per_minute=RESTARTS_PER_MINUTE),
@@ -191,6 +192,9 @@ def run_command(no_demo: bool) -> None:
         )
         click.echo("")
         click.echo(f"  storefront:       http://{settings.host}:{settings.port}")
+        click.echo(f"  web metrics:      http://{settings.host}:{settings.port}/metrics")
+        if worker_metrics_url(settings):
+            click.echo(f"  worker metrics:   {worker_metrics_url(settings)}")
         if endpoints.temporal_ui_url:
             click.echo(f"  Temporal Web UI:  {endpoints.temporal_ui_url}")
         click.echo("  another shell:    eval $(shopflow stack env)")
@@ -219,4 +223,4 @@ def run_command(no_demo: bool) -> None:
 def web_command(settings: Settings) -> None:
     """Serve the storefront with gunicorn against the configured (external) services."""
     args = gunicorn_args(settings)
-    os.execve(args[0], args, settings.child_env())
+    os.execve(args[0], args, gunicorn_env(settings))

@@ -14,6 +14,7 @@ workflows run on the event loop in Temporal's sandbox.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +35,7 @@ from temporalio.client import (
     ScheduleSpec,
     ScheduleUpdate,
 )
+from temporalio.runtime import Runtime
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
@@ -45,19 +47,24 @@ from activities.hold_sweep import HoldSweepActivities
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
 from activities.waiting_room import WaitingRoomActivities
-from db.engine import make_engine
-from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
-from db.timeouts import bounded_sessions
+from db.postgres.engine import make_engine
+from db.postgres.timeouts import bounded_sessions
+from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
+from entrypoints.logging_setup import configure_logging
+from entrypoints.payment_gateway import payment_gateway
 from entrypoints.replay_check import find_unreplayable
-from payments.sandbox import SandboxGateway
+from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_runtime
 from settings import Settings, pass_settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
-from workflows.hold_sweep import EVERY as SWEEP_EVERY
-from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
+from workflows.hold_sweep import HoldSweepWorkflow
+from workflows.hold_sweep_messages import EVERY as SWEEP_EVERY
+from workflows.hold_sweep_messages import SweepRequest, schedule_id
 from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.suborder import SuborderWorkflow
+
+log = logging.getLogger("shopflow.worker")
 
 ACTIVITY_THREADS = 16
 # Our workflow modules and domain/ are deterministic and keep no module state, so the
@@ -102,11 +109,10 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     """Every activity, built on `resources`; orders start through `client` on `task_queue`."""
     catalog = CatalogActivities(resources.engine, resources.search_index)
     # Every activity transaction is bounded (lock and statement timeouts under the
-    # activity attempt), so a timed-out attempt can never commit late: db/timeouts.py.
+    # activity attempt), so a timed-out attempt can never commit late: db/postgres/timeouts.py.
     sessions = bounded_sessions(resources.engine)
-    # The bundled sandbox gateway keeps its ledger in the store's own database; a real
-    # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
-    gateway = SandboxGateway(sessions)
+    # The same gateway the web vaults cards with (entrypoints/payment_gateway.py).
+    gateway = payment_gateway(sessions)
     checkout = CheckoutActivities(sessions, gateway)
     fulfilment = FulfilmentActivities(
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
@@ -134,7 +140,7 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
     return WorkerResources(
         settings=settings,
         # No pre-ping round trip per activity: Temporal retries an attempt that met a
-        # dropped connection (db/engine.py).
+        # dropped connection (db/postgres/engine.py).
         engine=make_engine(
             settings.database_url, pool_size=pool_size, max_overflow=4, pre_ping=False
         ),
@@ -147,9 +153,9 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
     )
 
 
-async def connect_temporal(settings: Settings) -> Client:
+async def connect_temporal(settings: Settings, *, runtime: Runtime | None = None) -> Client:
     assert settings.temporal_address is not None
-    return await temporal_client.connect(settings)
+    return await temporal_client.connect(settings, runtime=runtime)
 
 
 def build_worker(
@@ -182,9 +188,9 @@ async def warn_about_unreplayable(client: Client, settings: Settings) -> None:
         client, WORKFLOWS, task_queue=settings.task_queue, runner=SANDBOX
     )
     for line in report.lines(settings.temporal_address or "", settings.temporal_namespace):
-        click.echo(line, err=True)
+        log.warning("%s", line)
     if report.checked and not report.unreplayable:
-        click.echo(f"Replay check: all {report.checked} open workflows replay on this code")
+        log.info("Replay check: all %d open workflows replay on this code", report.checked)
 
 
 async def ensure_hold_sweep_schedule(client: Client, settings: Settings) -> str:
@@ -217,7 +223,8 @@ async def run_worker(
     settings: Settings, stop: asyncio.Event, *, threads: int = ACTIVITY_THREADS
 ) -> None:
     """Poll until `stop` is set, then drain in-flight tasks and close every client."""
-    client = await connect_temporal(settings)
+    runtime = worker_runtime(settings)
+    client = await connect_temporal(settings, runtime=runtime)
     await warn_about_unreplayable(client, settings)
     resources = build_resources(settings, pool_size=threads)
     try:
@@ -227,15 +234,21 @@ async def run_worker(
             )
             async with worker:
                 await ensure_hold_sweep_schedule(client, settings)
-                click.echo(
-                    f"Worker polling task queue {settings.task_queue!r} on "
-                    f"{settings.temporal_address} ({len(WORKFLOWS)} workflows); Ctrl-C stops it"
+                # Logged (JSON in production, docs/operations.md); tests and benches wait
+                # for "Worker polling" in the output.
+                log.info(
+                    "Worker polling task queue %r on %s (%d workflows); Ctrl-C stops it",
+                    settings.task_queue,
+                    settings.temporal_address,
+                    len(WORKFLOWS),
                 )
+                if runtime is not None:
+                    log.info("Worker metrics: %s", worker_metrics_url(settings))
                 await stop.wait()
-                click.echo("Worker stopping: finishing in-flight tasks...")
+                log.info("Worker stopping: finishing in-flight tasks...")
     finally:
         resources.close()
-    click.echo("Worker stopped.")
+    log.info("Worker stopped.")
 
 
 @click.command("worker")
@@ -246,6 +259,9 @@ def worker_command(settings: Settings, threads: int) -> None:
     # Before connecting anywhere: weak keys stop it (dev aside); `pass_settings` already
     # refused a partial set of service URLs (settings.require_complete).
     require_safe_secrets(settings)
+
+    configure_logging(settings)
+    configure_tracing(settings, "shopflow-worker")
 
     async def main() -> None:
         stop = asyncio.Event()

@@ -26,8 +26,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.locks import lock_rows
-from db.models import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
+from db.postgres.locks import lock_rows
+from db.postgres.models import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
 from payments.cards import card_brand, card_problem, digits_only, last4
 from payments.gateway import (
     PAYMENT_METHOD_UNUSABLE,

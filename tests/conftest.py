@@ -54,6 +54,7 @@ def _free_port_settings(var_dir) -> Settings:
         payment_limit_per_checkout="1000000 per minute",
         payment_limit_per_user="1000000 per minute",
         begin_limit_per_user="1000000 per minute",
+        shopper_write_limit_per_user="1000000 per minute",
         max_held_units_per_item=100,
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,
@@ -63,7 +64,7 @@ def _free_port_settings(var_dir) -> Settings:
 @pytest.fixture(scope="session")
 def stack_settings(tmp_path_factory) -> Settings:
     """Settings pointing at real, migrated servers shared by the whole session."""
-    from db.migrate import upgrade
+    from db.postgres.migrate import upgrade
     from stack import EmbeddedStack
 
     base = _free_port_settings(tmp_path_factory.mktemp("var"))
@@ -78,7 +79,7 @@ def stack_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def engine(stack_settings):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     eng = make_engine(stack_settings.database_url)
     yield eng
@@ -90,7 +91,7 @@ def assert_invariants(engine):
     """Call after a scenario: fails the test with every violation of I1-I3."""
     from datetime import UTC, datetime
 
-    from db.invariants import check_invariants
+    from db.postgres.invariants import check_invariants
 
     def check() -> None:
         report = check_invariants(engine, now=datetime.now(UTC))
@@ -115,8 +116,8 @@ def isolated_settings(stack_settings):
 
     from sqlalchemy.engine import make_url
 
-    from db.engine import make_engine
-    from db.migrate import upgrade
+    from db.postgres.engine import make_engine
+    from db.postgres.migrate import upgrade
 
     admin = make_engine(stack_settings.database_url, pool_size=1)
     created: list[str] = []
@@ -267,7 +268,7 @@ async def _wait_for(future) -> None:
 @pytest.fixture(scope="session")
 def checkout_worker(stack_settings) -> CheckoutWorkers:
     """Real checkout workers for the session (see CheckoutWorkers); the web app's task
-    queue is `stack_settings.task_queue`, so `create_app(stack_settings)` checks out against it."""
+    queue is `stack_settings.task_queue`, so `build_web_app(stack_settings)` checks out against it."""
     workers = CheckoutWorkers(stack_settings)
     try:
         yield workers

@@ -1,8 +1,10 @@
 """The storefront: a Flask app factory in the style of the Flask tutorial.
 
-`create_app(settings)` builds the service clients (PostgreSQL, Redis, Typesense)
-once, at start-up, and registers one blueprint per feature. Add a feature by
-writing `web/<feature>.py` with a `bp` and listing it in `_feature_blueprints`.
+`create_app(settings, services=...)` takes the service clients (PostgreSQL, Redis,
+Typesense), built once at start-up by the composition root (entrypoints/web_services.py)
+or faked by tests, and registers one blueprint per feature. Add a feature by
+writing `web/<feature>/` (`pages.py`, `api.py`, each with a `bp`) and listing its
+blueprints in `_feature_blueprints`.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from web.formatting import register_filters
 from web.headers import register_security_headers
 from web.input_guard import init_input_guard
 from web.limits import init_limits
+from web.metrics import init_request_metrics
+from web.request_id import init_request_id
 from web.services import EXTENSION_KEY, Services
+from web.tracing import init_tracing
 
 
-def create_app(settings: Settings, *, services: Services | None = None) -> Flask:
+def create_app(settings: Settings, *, services: Services) -> Flask:
     # Before anything is built: a public SECRET_KEY would let anyone forge a session.
     require_safe_secrets(settings)
     app = Flask(
@@ -40,20 +45,33 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
         n = settings.trusted_proxy_count
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
     app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
-    app.extensions[EXTENSION_KEY] = services or Services.build(settings)
+    app.extensions[EXTENSION_KEY] = services
     Htmx(app)  # request.htmx; HX-* response headers through htmx_flask.make_response
+    # First: every later hook (CSRF, limits) logs with the request id, and is timed.
+    init_request_id(app)
+    init_request_metrics(app)
+    init_tracing(app)
     init_csrf(app)  # before the blueprints' own before_request hooks
     init_input_guard(app)
     init_limits(app, settings)
 
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)
+    _plug_in_features(app)
 
     register_filters(app)
     register_error_handlers(app)
     register_security_headers(app, settings)  # cookie flags too
     app.jinja_env.globals["store_name"] = "shopflow"
     return app
+
+
+def _plug_in_features(app: Flask) -> None:
+    # Where one feature answers for another (features never import each other).
+    from web import order_cancel
+    from web.orders.api import cancel_order_answer
+
+    order_cancel.plug_in(app, cancel_order_answer)
 
 
 def _feature_blueprints() -> list[Blueprint]:
@@ -71,6 +89,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.home import pages as home_pages
     from web.items import pages as items_pages
     from web.openapi import bp as api_docs
+    from web.ops import api as ops_api
     from web.orders import api as orders_api
     from web.orders import pages as orders_pages
     from web.recommendations import api as recommendations_api
@@ -105,4 +124,5 @@ def _feature_blueprints() -> list[Blueprint]:
         recommendations_api.bp,
         waiting_room_pages.bp,
         waiting_room_api.bp,
+        ops_api.bp,
     ]

@@ -26,7 +26,7 @@ from temporalio.api.common.v1 import Payload
 
 import temporal_client
 from web import input_guard
-from web.auth.current import bearer_or_session_user
+from web.current_user import bearer_or_session_user
 from web.services import services
 
 bp = Blueprint("codec", __name__, url_prefix="/codec")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import AggregatedStock, Item
+from db.postgres.models import AggregatedStock, Item
 from web.errors import BadRequest
 
 MAX_ITEM_ID = 2**63 - 1  # items.id is a BIGINT; larger numbers cannot exist

@@ -7,6 +7,8 @@
     registration       per client IP (each costs ~80 ms of scrypt)
     payment attempts   per checkout (at most 5) and per shopper per hour: card testing
     BEGIN              per shopper per minute: holding stock over and over
+    shopper writes     per shopper and feature: cart changes, address book writes,
+                       order cancels (each a transaction, a cancel a Temporal update)
     held units         at most MAX_HELD_UNITS_PER_ITEM of one item in one checkout
 
 Every limit is a Flask-Limiter string in Settings (`*_LIMIT` in .env.example), so tests
@@ -101,6 +103,12 @@ class AbuseLimits:
 
     def begin(self, user_id: int) -> Verdict:
         return self.hit("begin-user", self.settings.begin_limit_per_user, str(user_id))
+
+    def shopper_write(self, user_id: int, feature: str) -> Verdict:
+        """One write of `feature` ("cart", "addresses", "cancel") by this shopper."""
+        return self.hit(
+            f"write-{feature}", self.settings.shopper_write_limit_per_user, str(user_id)
+        )
 
 
 def init_limits(app: Flask, settings: Settings) -> AbuseLimits:

@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from domain.money import order_total
     from domain.stock import InvalidCart, ShortLine, hold_expiry, normalise_lines
+    from workflows import checkout_outcomes as outcomes
     from workflows import checkout_steps as steps
     from workflows.checkout_messages import (
         CHECKOUT_STATUS,
@@ -259,6 +260,7 @@ class CheckoutWorkflow:
         except FailureError as error:
             decline = business_cause(error, PAYMENT_DECLINED)
             if decline is not None:
+                outcomes.count(outcomes.DECLINED)
                 self._attempt += 1  # a decline is final for its idempotency key
                 self._unsettled_attempt = None
             else:
@@ -367,6 +369,7 @@ class CheckoutWorkflow:
 
     def _move(self, status: CheckoutStatus) -> None:
         """Enter a status the domain rules already allowed."""
+        outcomes.count(outcomes.outcome_of(self._status, status))
         self._status = status
         self._changes += 1
 

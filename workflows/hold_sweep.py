@@ -11,49 +11,18 @@ HELD reservations
   grace covers a payment accepted just before the deadline: authorize and order
   write take at most 2.5 minutes).
 
-The result lists what was freed, so each run in the Web UI says what it did.
+The result lists what was freed, so each run in the Web UI says what it did. What it
+exchanges with the Schedule and the activity is in workflows/hold_sweep_messages.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-with workflow.unsafe.imports_passed_through():
-    from domain.stock import Line
-
-WORKFLOW_NAME = "HoldSweepWorkflow"
-SWEEP_HOLDS = "holds.sweep"
-EVERY = timedelta(minutes=1)
-DEFAULT_GRACE_SECONDS = 300
-
-CLOSED = "checkout closed"
-EXPIRED = "expired past grace"
-
-
-def schedule_id(task_queue: str) -> str:
-    return f"hold-sweep-{task_queue}"
-
-
-@dataclass(frozen=True)
-class SweepRequest:
-    grace_seconds: int = DEFAULT_GRACE_SECONDS
-
-
-@dataclass(frozen=True)
-class FreedHold:
-    checkout_id: str
-    reason: str  # CLOSED or EXPIRED
-    lines: tuple[Line, ...]
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    held_checkouts: int  # checkouts with HELD rows the sweep looked at
-    freed: tuple[FreedHold, ...] = field(default_factory=tuple)
+from workflows.hold_sweep_messages import SWEEP_HOLDS, WORKFLOW_NAME, SweepRequest, SweepResult
 
 
 @workflow.defn(name=WORKFLOW_NAME)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from activities.checkout import CheckoutActivities
-from db.timeouts import bounded_sessions
+from db.postgres.timeouts import bounded_sessions
 from payments.sandbox import SandboxGateway
 
 WAREHOUSE = 99101

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from db.engine import make_session_factory
+from db.postgres.engine import make_session_factory
 from domain.checkout import to_iso
 from domain.stock import Line
 from payments.gateway import Card

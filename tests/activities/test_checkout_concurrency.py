@@ -11,7 +11,7 @@ import pytest
 from temporalio.exceptions import ApplicationError
 
 from activities.checkout import CheckoutActivities
-from db.engine import make_engine, make_session_factory
+from db.postgres.engine import make_engine, make_session_factory
 from domain.checkout import to_iso
 from domain.stock import Line
 from payments.sandbox import SandboxGateway

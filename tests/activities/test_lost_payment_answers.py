@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.engine import make_session_factory
+from db.postgres.engine import make_session_factory
 from domain.checkout import payment_key
 from payments.gateway import Card
 from payments.sandbox import DECLINED_CARD, SandboxGateway

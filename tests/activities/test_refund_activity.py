@@ -8,7 +8,7 @@ from temporalio.exceptions import ApplicationError
 
 from activities.fulfilment import FulfilmentActivities
 from activities.refunds import RefundActivities
-from db.engine import make_session_factory
+from db.postgres.engine import make_session_factory
 from payments.sandbox import SandboxGateway
 from tests.activities.test_checkout_activities import A, B, order_request, paid_and_reserved
 from workflows.order_messages import CancelOrderRequest, RefundOrderRequest

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from db.timeouts import LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS
+from db.postgres.timeouts import LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS
 from domain.checkout import to_iso
 from domain.stock import Line
 from workflows.checkout_messages import ReserveRequest

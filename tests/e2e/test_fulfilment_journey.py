@@ -58,7 +58,7 @@ def buy(page: Page, store: str, item_id: int, quantity: int) -> str:
 
 @pytest.fixture
 def staff_page(watched_context, live_store, engine):
-    from db.engine import make_session_factory
+    from db.postgres.engine import make_session_factory
     from web.auth.accounts import register
 
     email = f"e2e-staff-{uuid.uuid4().hex[:10]}@example.com"

@@ -89,7 +89,7 @@ class RunningStore:
             [SHOPFLOW, "run"], env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         wait_until(self._ready, seconds=180, what="`shopflow run` serving the store")
-        from db.engine import make_engine
+        from db.postgres.engine import make_engine
 
         self.engine = make_engine(self.settings.database_url, pool_size=2)
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from db.waiting_room import WaitingRoom
+from db.redis.waiting_room import WaitingRoom
 from tests.fault.conftest import wait_until
 from tests.fulfilment.conftest import Store
 from tests.web.checkout_calls import op, pay
@@ -39,6 +39,13 @@ def test_a_worker_killed_mid_sale_loses_no_ticket_and_the_sale_finishes_on_a_new
     wait_until(lambda: _status(client, crowd[0], places[0]) == "ADMITTED", what="first admitted")
 
     worker.kill()  # the gatekeeper's worker dies mid-sale
+    # Mid-sale indeed: with no worker nobody is admitted any more, so the line as it
+    # stands now is the line at the kill, someone already let in and others still waiting.
+    at_kill = {
+        _status(client, shopper, place)
+        for shopper, place in zip(crowd[:BEFORE], places, strict=True)
+    }
+    assert {"ADMITTED", "WAITING"} <= at_kill, at_kill
     places += [join(client, shopper, item).get_json() for shopper in crowd[BEFORE:]]
     room = WaitingRoom(store.app.extensions["shopflow"].redis)
     tickets = [room.ticket(place["ticketID"]) for place in places]

@@ -19,7 +19,7 @@ RESTOCKS = 10
 
 @pytest.fixture(scope="module")
 def staff(store: Store) -> dict[str, str]:
-    from db.engine import make_session_factory
+    from db.postgres.engine import make_session_factory
     from web.auth.accounts import register
 
     email = new_email("staff")

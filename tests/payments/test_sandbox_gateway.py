@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from db.engine import make_session_factory
+from db.postgres.engine import make_session_factory
 from payments.gateway import (
     Card,
     ChargeAlreadyCaptured,

@@ -86,10 +86,10 @@ def test_the_store_refuses_to_start_without_a_payload_encryption_key():
 
 
 def test_the_web_app_refuses_the_published_default_key_before_building_anything():
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
     with pytest.raises(InsecureSettings) as refused:
-        create_app(Settings.from_env(_env(SECRET_KEY=DEV_SECRET_KEY)))
+        build_web_app(Settings.from_env(_env(SECRET_KEY=DEV_SECRET_KEY)))
     assert len(refused.value.problems) == 1
     assert "SECRET_KEY is a published default" in refused.value.problems[0]
 

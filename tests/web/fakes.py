@@ -27,7 +27,7 @@ from db.search.query import SearchQuery, SearchRequest, SortOrder
 from db.search.service import FacetCount, SearchHit
 from settings import Settings
 from tests.web.catalogue import ITEMS
-from web.auth.tokens import ApiTokens
+from web.api_tokens import ApiTokens
 from web.services import Services
 
 # Random per session, as production's must be (the app refuses short or known secrets).
@@ -169,4 +169,11 @@ def fake_services(settings: Settings, search: FakeSearch | None = None) -> Servi
         tokens=ApiTokens(settings.secret_key, settings.api_token_ttl_seconds),
         payments=Untouchable("the payment gateway"),  # type: ignore[arg-type]
         temporal=None,
+        # The ports of cart, orders and the address book: tests/fakes/shop.py passes
+        # in-memory fakes; a test that did not ask for them must not reach them.
+        carts=Untouchable("the cart store"),  # type: ignore[arg-type]
+        cart_items=Untouchable("the item reads"),  # type: ignore[arg-type]
+        orders=Untouchable("the order reads"),  # type: ignore[arg-type]
+        order_client=Untouchable("the order workflow"),  # type: ignore[arg-type]
+        addresses=Untouchable("the address book"),  # type: ignore[arg-type]
     )

@@ -21,7 +21,7 @@ def run_users(web_settings, *args: str):
 
 
 def role_of(app, email: str) -> str | None:
-    from db.users import find_user_by_email
+    from db.postgres.users import find_user_by_email
 
     with app.extensions["shopflow"].sessions() as session:
         user = find_user_by_email(session, email)

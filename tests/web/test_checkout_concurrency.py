@@ -20,8 +20,9 @@ SHOPPERS = STOCK + 50
 def many_shoppers(app, count: int) -> list[ApiShopper]:
     """Accounts and tokens made directly: one scrypt hash for all (signing up 60 shoppers
     through the API would spend most of this test in the KDF)."""
-    from db.users import create_user
-    from web.auth.accounts import hash_password, password_fingerprint
+    from db.postgres.users import create_user
+    from web.auth.accounts import hash_password
+    from web.current_user import password_fingerprint
 
     services = app.extensions["shopflow"]
     password_hash = hash_password(PASSWORD)

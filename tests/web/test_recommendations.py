@@ -29,7 +29,7 @@ IN_STOCK = {item.id for item in catalogue.ITEMS if item.total_stock > 0}
 
 @pytest.fixture(scope="module")
 def engine(web_settings, web_catalogue):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     eng = make_engine(web_settings.database_url, pool_size=1)
     yield eng
@@ -179,9 +179,9 @@ def test_a_signed_in_shopper_who_searched_in_the_browser_gets_recommended_for_yo
 
 
 def test_search_as_you_type_is_remembered_as_one_search(client):
-    from db.recommendations import RecentSearches
+    from db.postgres.recommendations import RecentSearches
     from tests.web.shoppers import PASSWORD, bearer, new_email
-    from web.recommendations.pages import _store
+    from web.recent_searches import store_key
 
     email = new_email("typing")
     user_id = client.post(
@@ -194,7 +194,7 @@ def test_search_as_you_type_is_remembered_as_one_search(client):
 
     with client.application.app_context():
         services = client.application.extensions["shopflow"]
-        searches = RecentSearches(services.redis, _store()).of(user_id)
+        searches = RecentSearches(services.redis, store_key()).of(user_id)
     assert [search.query for search in searches] == ["toaster", "kettle"]
     assert KETTLE in searches[1].item_ids
 

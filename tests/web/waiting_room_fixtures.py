@@ -55,8 +55,9 @@ def insert_item(engine, stock: int, *, item_id: int | None = None, price: int = 
 def insert_shoppers(
     engine, settings: Settings, count: int, role: str = "shopper"
 ) -> list[ApiShopper]:
-    from web.auth.accounts import hash_password, password_fingerprint
-    from web.auth.tokens import ApiTokens
+    from web.api_tokens import ApiTokens
+    from web.auth.accounts import hash_password
+    from web.current_user import password_fingerprint
 
     if not _HASH:
         _HASH.append(hash_password(PASSWORD))

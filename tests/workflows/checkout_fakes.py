@@ -42,6 +42,7 @@ from workflows.checkout_messages import (
     RELEASE,
     RESERVE,
     SUBMIT_ORDER,
+    UNKNOWN_ITEM,
     VOID_PAYMENT,
     VOID_UNSETTLED_PAYMENT,
     AuthorizeRequest,
@@ -112,6 +113,8 @@ class FakeStore:
     calls: list[str] = field(default_factory=list)
     fail_first_reserve_after_commit: bool = False
     fail_order_write: bool = False
+    fail_order_write_after_commit: bool = False  # the order is written, the answer an error
+    fail_reserve: bool = False  # the database is gone: nothing held, no business answer
     lose_authorize_answers: bool = False  # the gateway holds the money, the answer is lost
     authorize_gate: asyncio.Event | None = None
     release_gate: asyncio.Event | None = None
@@ -124,6 +127,13 @@ class FakeStore:
         async def reserve(request: ReserveRequest) -> ReserveResult:
             self.calls.append("reserve")
             lines = list(request.lines)
+            if self.fail_reserve:
+                raise ApplicationError("database is gone", type="Outage", non_retryable=True)
+            unknown = [line.item_id for line in lines if line.item_id not in PRICES]
+            if unknown:
+                raise ApplicationError(
+                    f"no such item: {unknown}", *unknown, type=UNKNOWN_ITEM, non_retryable=True
+                )
             if request.checkout_id not in self.held:
                 short = short_lines(lines, self.stock)
                 if short:
@@ -199,6 +209,10 @@ class FakeStore:
             if request.checkout_id not in self.orders:
                 self.consumed[request.checkout_id] = self.held.pop(request.checkout_id)
                 self.orders[request.checkout_id] = request.order_id
+            if self.fail_order_write_after_commit:
+                raise ApplicationError(
+                    "connection lost after COMMIT", type="OrderWriteFailed", non_retryable=True
+                )
             total = sum(line.unit_price * line.quantity for line in request.lines)
             return SubmitOrderResult(self.orders[request.checkout_id], total, True)
 

@@ -1,16 +1,13 @@
-"""The gate workflow against a fake line, and its recorded history.
+"""The waiting room's gate workflow against a fake line, and its recorded histories:
+histories/waiting_room/<path>.json.
 
-    .venv/bin/python -m tests.workflows.hot_item_histories
-
-records tests/workflows/histories/hot_item_gate_paced_then_continued.json (the first
-run of a gate that paced admissions, then continued as new) if it is not there yet
-(`--all` re-records it); test_hot_item_gate.py replays it.
+Recorded by `make histories` (tests/workflows/record.py): a gate that paced admissions
+and continued as new (both runs kept: the second starts with the tokens the first
+carried over), and a gate whose item was no longer hot at its first tick.
 """
 
 from __future__ import annotations
 
-import asyncio
-import sys
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -20,15 +17,14 @@ from pathlib import Path
 
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from tests.workflows.conftest import temporal_test_server_path
+from tests.workflows.environment import run_histories, unique_task_queue, workflow_server
 from workflows.hot_item_gate import HotItemGateWorkflow
 from workflows.hot_item_messages import HOT_ITEM_TICK, GateInput, TickRequest, TickResult
 
-HISTORIES = Path(__file__).parent / "histories"
-HISTORY = HISTORIES / "hot_item_gate_paced_then_continued.json"
+WORKFLOW = "waiting_room"
+DIRECTORIES = (WORKFLOW,)
 
 
 @dataclass
@@ -63,39 +59,54 @@ class FakeLine:
 
 @asynccontextmanager
 async def gate_world(line: FakeLine):
-    async with await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=temporal_test_server_path()
-    ) as env:
+    """A worker for the gate on a task queue of its own: the session's server, or one of
+    its own outside the session's loop."""
+    task_queue = unique_task_queue("gate-test")
+    async with workflow_server() as env:
         with ThreadPoolExecutor(max_workers=2) as executor:
             async with Worker(
                 env.client,
-                task_queue="gate-test",
+                task_queue=task_queue,
                 workflows=[HotItemGateWorkflow],
                 activities=[line.tick],
                 activity_executor=executor,
             ):
-                yield env.client
+                yield GateWorld(env.client, task_queue)
 
 
-async def start(client: Client, gate: GateInput) -> WorkflowHandle:
-    return await client.start_workflow(
-        HotItemGateWorkflow.run, gate, id=f"gate-{uuid.uuid4().hex[:8]}", task_queue="gate-test"
+@dataclass(frozen=True)
+class GateWorld:
+    client: Client
+    task_queue: str
+
+
+async def start(world: GateWorld, gate: GateInput) -> WorkflowHandle:
+    return await world.client.start_workflow(
+        HotItemGateWorkflow.run,
+        gate,
+        id=f"gate-{uuid.uuid4().hex[:8]}",
+        task_queue=world.task_queue,
     )
 
 
-async def record(path: Path = HISTORY) -> Path:
-    line = FakeLine(waiting=30, units=10, hot_for_ticks=8)
-    gate = GateInput(
-        item_id=1, rate_per_second=4, burst=4, window_seconds=60, tick_ms=250, ticks_per_run=5
-    )
-    async with gate_world(line) as client:
-        handle = await start(client, gate)
+GATE = GateInput(
+    item_id=1, rate_per_second=4, burst=4, window_seconds=60, tick_ms=250, ticks_per_run=5
+)
+SCENARIOS = {
+    "paced_then_continued": FakeLine(waiting=30, units=10, hot_for_ticks=8),
+    "not_hot_at_first_tick": FakeLine(waiting=0, units=10, hot_for_ticks=0),
+}
+
+
+async def record(name: str, directory: Path) -> list[Path]:
+    async with gate_world(SCENARIOS[name]) as world:
+        handle = await start(world, GATE)
         await handle.result()
-        first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
-        path.write_text((await first.fetch_history()).to_json())
-    return path
-
-
-if __name__ == "__main__":
-    if "--all" in sys.argv or not HISTORY.exists():
-        print(f"recorded {asyncio.run(record())}")
+        runs = await run_histories(world.client, handle)
+    written = []
+    for number, history in enumerate(runs, start=1):
+        suffix = f"-run{number}" if len(runs) > 1 else ""
+        path = directory / WORKFLOW / f"{name}{suffix}.json"
+        path.write_text(history.to_json())
+        written.append(path)
+    return written

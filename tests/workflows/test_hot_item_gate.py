@@ -1,18 +1,14 @@
 """HotItemGateWorkflow on the time-skipping server with a fake line: it admits no faster
 than its rate, carries its tokens over continue-as-new, ends when the item is no longer
-hot, and its recorded history still replays."""
+hot (its recorded histories: hot_item_histories.py)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from temporalio.api.enums.v1 import EventType
-from temporalio.client import WorkflowHistory
-from temporalio.worker import Replayer
 
-from tests.workflows.hot_item_histories import HISTORY, FakeLine, gate_world, record, start
-from workflows.hot_item_gate import HotItemGateWorkflow
+from tests.workflows.environment import run
+from tests.workflows.hot_item_histories import FakeLine, gate_world, start
 from workflows.hot_item_messages import GateInput
 
 pytestmark = pytest.mark.workflow
@@ -34,12 +30,12 @@ def test_the_gate_admits_no_faster_than_its_rate_and_ends_when_the_item_is_not_h
     line = FakeLine(waiting=1_000, units=1_000, hot_for_ticks=40)  # 40 ticks of 250 ms
 
     async def scenario():
-        async with gate_world(line) as client:
-            handle = await start(client, gate())
+        async with gate_world(line) as world:
+            handle = await start(world, gate())
             ended = await handle.result()
             return ended, await workflow_seconds(handle)
 
-    ended, seconds = asyncio.run(scenario())
+    ended, seconds = run(scenario())
     assert "no longer hot" in ended
     # 4 a second over the run's workflow time (40 ticks of 250 ms, more when a tick's
     # activity is slow on a busy machine), plus at most one burst.
@@ -52,16 +48,18 @@ def test_the_gate_continues_as_new_and_carries_its_tokens():
     line = FakeLine(waiting=1_000, units=1_000, hot_for_ticks=20)
 
     async def scenario():
-        async with gate_world(line) as client:
-            handle = await start(client, gate(ticks_per_run=3))
+        async with gate_world(line) as world:
+            handle = await start(world, gate(ticks_per_run=3))
             await handle.result()
-            first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+            first = world.client.get_workflow_handle(
+                handle.id, run_id=handle.first_execution_run_id
+            )
             history = await first.fetch_history()
             started = history.events[0].event_time.ToDatetime()
             ended = (await handle.describe()).close_time
             return history.events[-1].event_type, (ended.replace(tzinfo=None) - started)
 
-    last_event, elapsed = asyncio.run(scenario())
+    last_event, elapsed = run(scenario())
     assert last_event == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW
     assert len(line.asked) == 20  # no tick lost between runs
     # Tokens carried over, not refilled to a full burst by each new run.
@@ -72,28 +70,8 @@ def test_the_gate_stops_admitting_when_nothing_is_left():
     line = FakeLine(waiting=50, units=3, hot_for_ticks=12)
 
     async def scenario():
-        async with gate_world(line) as client:
-            await (await start(client, gate())).result()
+        async with gate_world(line) as world:
+            await (await start(world, gate())).result()
 
-    asyncio.run(scenario())
+    run(scenario())
     assert sum(line.admitted) == 3
-
-
-def test_the_recorded_gate_history_still_replays():
-    history = WorkflowHistory.from_json("gate", HISTORY.read_text())
-    result = asyncio.run(
-        Replayer(workflows=[HotItemGateWorkflow]).replay_workflow(
-            history, raise_on_replay_failure=False
-        )
-    )
-    assert result.replay_failure is None, result.replay_failure
-
-
-def test_a_freshly_recorded_gate_history_replays(tmp_path):
-    path = asyncio.run(record(tmp_path / "gate.json"))
-    result = asyncio.run(
-        Replayer(workflows=[HotItemGateWorkflow]).replay_workflow(
-            WorkflowHistory.from_json("fresh", path.read_text()), raise_on_replay_failure=False
-        )
-    )
-    assert result.replay_failure is None, result.replay_failure

@@ -8,8 +8,6 @@ are one account.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import unicodedata
 from functools import cache
@@ -17,7 +15,7 @@ from functools import cache
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from db.users import (
+from db.postgres.users import (
     SHOPPER,
     EmailTaken,
     UserRecord,
@@ -102,15 +100,6 @@ def check_password(password: str, *, email: str = "") -> str:
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
-
-
-def password_fingerprint(password_hash: str, secret_key: str, auth_epoch: int = 0) -> str:
-    """A short keyed digest of the hash and the account's auth epoch: sessions and tokens
-    carry it, so a new password (a new salted hash) or "sign out everywhere" (a new
-    epoch) revokes every session and token issued before."""
-    material = password_hash if auth_epoch == 0 else f"{password_hash}#{auth_epoch}"
-    digest = hmac.new(secret_key.encode(), material.encode(), hashlib.sha256)
-    return digest.hexdigest()[:16]
 
 
 def register(

@@ -5,7 +5,7 @@ token    {email, password} -> 200 {token, tokenType: "Bearer", expiresIn}
 password {currentPassword, newPassword} (Bearer) -> 204; every token and session ends
 sign-out-everywhere (Bearer) -> 204; every token and browser session of the account ends
 Send the token as `Authorization: Bearer <token>`; it is signed and expires (see
-web/auth/tokens.py). Token requests share the browser's sign-in limits (429; 503 when they cannot be
+web/api_tokens.py). Token requests share the browser's sign-in limits (429; 503 when they cannot be
 checked), registrations are limited per client IP (web/limits.py).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from db.users import UserRecord, find_user_by_id
+from db.postgres.users import UserRecord, find_user_by_id
 from web.auth.accounts import (
     AccountError,
     WrongPassword,
@@ -23,7 +23,7 @@ from web.auth.accounts import (
     register,
     sign_out_everywhere,
 )
-from web.auth.current import (
+from web.current_user import (
     api_login_required,
     current_user,
     fingerprint_of,

@@ -37,7 +37,7 @@ def users_group() -> None:
 @pass_settings
 def create_command(settings: Settings, email: str, password: str, role: str) -> None:
     """Create an account."""
-    from db.engine import make_engine, make_session_factory
+    from db.postgres.engine import make_engine, make_session_factory
     from web.auth.accounts import AccountError, register
 
     engine = make_engine(settings.database_url, pool_size=1)

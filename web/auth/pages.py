@@ -13,10 +13,10 @@ from flask import Blueprint, Response, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 from werkzeug.exceptions import NotFound
 
-from db.users import UserRecord, find_user_by_id
+from db.postgres.users import UserRecord, find_user_by_id
 from web.auth import accounts
 from web.auth.accounts import AccountError, authenticate, normalise_email, register
-from web.auth.current import (
+from web.current_user import (
     CurrentUser,
     current_user,
     forget_token_user,

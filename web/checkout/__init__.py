@@ -1,4 +1,5 @@
-"""Checkout: the pages (routes), the one door to CheckoutWorkflow (workflow_client),
-card and address input (payment_input), and what pages and /api/v1/checkout share
-(operations). The JSON API itself lives in web/checkout/api.py.
+"""Checkout: the pages (pages), the JSON API (api), and what both share (operations).
+The one door to CheckoutWorkflow (web/checkout_client.py, its refusals in
+web/checkout_errors.py) and card and address input (web/payment_input.py) are shared
+top-level modules: the waiting room and the account page use them too.
 """

@@ -26,26 +26,26 @@ from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
-from db.carts import MAX_ITEM_ID
+from db.postgres.carts import MAX_ITEM_ID
 from domain.checkout import CheckoutStatus
 from domain.order import OrderStatus
 from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines
-from web.account.address_book import remember_use, saved_address_choice
-from web.auth import api_login_required, current_user_id
-from web.checkout.errors import CheckoutNotFound, CheckoutRefused
+from web.address_book import remember_use, saved_address_choice
 from web.checkout.operations import lines_of_cart, unknown_items
-from web.checkout.payment_input import PaymentInputError, from_json, payment_request
-from web.checkout.workflow_client import checkout_client
+from web.checkout_client import checkout_client
+from web.checkout_errors import CheckoutNotFound, CheckoutRefused
+from web.current_user import api_login_required, current_user_id
 from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import idempotent
 from web.json_io import api_error, private_json, read_json_object
 from web.limits import Verdict, abuse_limits, too_many_message, units_over_cap
-from web.orders.api import cancel_order_answer
+from web.order_cancel import cancel_order_answer
+from web.payment_input import PaymentInputError, from_json, payment_request
 from web.services import services
-from web.waiting_room.gate import GateRefused, Place, through_gate
-from web.waiting_room.json import place_json
+from web.waiting_room_gate import GateRefused, Place, through_gate
+from web.waiting_room_json import place_json
 from workflows.checkout_messages import CheckoutView, PricedLine
 
 bp = Blueprint("api_checkout", __name__, url_prefix="/api/v1/checkout")
@@ -148,7 +148,7 @@ def _begin(user_id: int) -> Response:
     unknown = unknown_items(line.item_id for line in lines)
     if unknown:
         return api_error(422, "unknown_item", f"No item with itemID {unknown[0]}.", itemIDs=unknown)
-    try:  # a hot item's shoppers queue first (web/waiting_room/gate.py)
+    try:  # a hot item's shoppers queue first (web/waiting_room_gate.py)
         gated = through_gate(
             user_id, lines, ticket_id, lambda: checkout_client().begin(user_id, lines)
         )

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from db.carts import read_cart
-from db.models import Item
+from db.postgres.carts import read_cart
+from db.postgres.models import Item
 from domain.checkout import CheckoutStatus, from_iso
 from domain.stock import Line, ShortLine
 from web.services import services

@@ -21,29 +21,29 @@ from flask import Blueprint, Response, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 
 from domain.checkout import BUSY, CheckoutStatus
-from web.account.address_book import chosen_address, remember_address
-from web.auth import current_user_id, login_required
-from web.cart.operations import cart_of
-from web.checkout.errors import CheckoutNotFound, CheckoutRefused
+from web.address_book import chosen_address, remember_address
+from web.cart_operations import cart_of
 from web.checkout.operations import (
     ENDED_MESSAGES,
     lines_of_cart,
     seconds_left,
     short_line_messages,
 )
-from web.checkout.payment_input import (
+from web.checkout_client import checkout_client
+from web.checkout_errors import CheckoutNotFound, CheckoutRefused
+from web.current_user import current_user_id, login_required
+from web.formatting import now_iso, utc_iso
+from web.headers import keep_private
+from web.limits import abuse_limits, too_many_message, units_over_cap
+from web.payment_input import (
     PaymentInputError,
     form_echo,
     from_form,
     payment_request,
 )
-from web.checkout.workflow_client import checkout_client
-from web.formatting import now_iso, utc_iso
-from web.headers import keep_private
-from web.limits import abuse_limits, too_many_message, units_over_cap
 from web.rendering import render, wants_fragment
 from web.services import services
-from web.waiting_room.gate import GateRefused, Place, through_gate
+from web.waiting_room_gate import GateRefused, Place, through_gate
 from workflows.checkout_messages import CheckoutView
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -65,7 +65,7 @@ def begin() -> Response:
     verdict = abuse_limits().begin(user_id)
     if not verdict.allowed:
         return _cart(status=429, checkout_error=too_many_message("checkouts begun", verdict))
-    try:  # a hot item's shoppers queue first (web/waiting_room/gate.py)
+    try:  # a hot item's shoppers queue first (web/waiting_room_gate.py)
         gated = through_gate(user_id, lines, None, lambda: checkout_client().begin(user_id, lines))
     except GateRefused as refusal:
         return _cart(status=refusal.status, checkout_error=refusal.message)

@@ -21,6 +21,8 @@ from collections.abc import AsyncIterator
 
 from starlette.types import Receive, Scope, Send
 
+from web.metrics import SSE_STREAMS_OPEN
+
 HEARTBEAT = b": ping\n\n"
 HEADERS = [
     (b"content-type", b"text/event-stream; charset=utf-8"),
@@ -33,10 +35,15 @@ HEADERS = [
 class EventStream:
     """An ASGI response sending each chunk `events` yields, until either side ends."""
 
-    def __init__(self, events: AsyncIterator[bytes]) -> None:
+    def __init__(self, events: AsyncIterator[bytes], kind: str = "stock") -> None:
         self._events = events
+        self._kind = kind  # the `stream` label of shopflow_sse_streams_open
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with SSE_STREAMS_OPEN.labels(self._kind).track_inprogress():
+            await self._serve(receive, send)
+
+    async def _serve(self, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
         pump = asyncio.ensure_future(self._pump(send))
         gone = asyncio.ensure_future(_disconnect(receive))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from domain.recommendations import parse_limit
-from web.auth import current_user
+from web.current_user import current_user
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.json_io import private_json

@@ -9,14 +9,12 @@ web/recommendations/api.py; the rules are domain/recommendations.py.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, Response
 
-from db.cache import JsonCache
-from db.recommendations import (
+from db.postgres.recommendations import (
     POPULAR_CACHE_SECONDS,
     ItemCard,
     RecentSearches,
@@ -26,7 +24,7 @@ from db.recommendations import (
     just_bought,
     popular_items,
 )
-from db.search import SearchPage
+from db.redis.json_cache import JsonCache
 from domain.recommendations import (
     DEFAULT_LIMIT,
     JUST_BOUGHT_DAYS,
@@ -34,11 +32,11 @@ from domain.recommendations import (
     candidates,
     frequently_bought_with,
     recommend,
-    search_worth_remembering,
 )
-from web.auth import current_user
+from web.current_user import current_user
 from web.headers import PRIVATE
 from web.item_reads import MAX_ITEM_ID
+from web.recent_searches import store_key
 from web.rendering import render
 from web.services import services
 
@@ -56,7 +54,7 @@ class Recommendation:
 def recommendations_for(user_id: int | None, limit: int = DEFAULT_LIMIT) -> list[Recommendation]:
     """Picks for a shopper (None: anonymous), from Redis and PostgreSQL only."""
     now = datetime.now(UTC)
-    searches = RecentSearches(services().redis, _store()).of(user_id) if user_id else []
+    searches = RecentSearches(services().redis, store_key()).of(user_id) if user_id else []
     with services().sessions() as session:
         if user_id:
             together = bought_together(session, bought_items(session, user_id))
@@ -86,30 +84,15 @@ def frequently_bought_together(item_id: int, limit: int = TOGETHER_LIMIT) -> lis
     return [cards[i] for i in frequently_bought_with(item_id, together, in_stock, limit)]
 
 
-def remember_search(page: SearchPage) -> None:
-    """Called by the search views: a signed-in shopper's search becomes a signal."""
-    user = current_user()
-    if user is None or not search_worth_remembering(page.query.text, page.found):
-        return
-    item_ids = [hit.item_id for hit in page.hits]
-    RecentSearches(services().redis, _store()).remember(user.id, page.query.text, item_ids)
-
-
 def _popular(session, now: datetime) -> list[int]:
     cache = JsonCache(services().redis, namespace="recs", ttl_seconds=POPULAR_CACHE_SECONDS)
-    key = f"{_store()}:popular"
+    key = f"{store_key()}:popular"
     cached = cache.get(key)
     if isinstance(cached, list):
         return [int(i) for i in cached]
     popular = popular_items(session, now)
     cache.set(key, popular)
     return popular
-
-
-def _store() -> str:
-    """Which database the ids in Redis belong to (one Redis may serve several)."""
-    url = services().settings.database_url or ""
-    return hashlib.sha256(url.encode()).hexdigest()[:10]
 
 
 @bp.get("/recommendations")

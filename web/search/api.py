@@ -19,7 +19,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
 from web.item_reads import ItemDetails, find_item, parse_item_id
-from web.recommendations.pages import remember_search
+from web.recent_searches import remember_search
 from web.services import services
 
 bp = Blueprint("api_search", __name__, url_prefix="/api/v1")

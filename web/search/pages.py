@@ -32,8 +32,8 @@ from db.search import (
 from db.search.args import cents_to_dollars_text
 from db.search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, SortOrder
 from web.errors import SEARCH_UNAVAILABLE
-from web.live.streams import MAX_PAGE_ITEMS, parse_item_id
-from web.recommendations.pages import remember_search
+from web.page_items import MAX_PAGE_ITEMS, parse_item_id
+from web.recent_searches import remember_search
 from web.rendering import render, wants_fragment
 from web.services import services
 

@@ -17,17 +17,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from db.carts import MAX_ITEM_ID
-from db.hot_items import list_hot
-from db.waiting_room import WaitingRoom
-from web.auth import api_login_required, current_user, staff_required
+from db.postgres.carts import MAX_ITEM_ID
+from db.postgres.waiting_room_items import list_hot
+from db.redis.waiting_room import WaitingRoom
+from web.current_user import api_login_required, current_user, staff_required
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.json_io import api_error, private_json, read_json_object
 from web.services import services
-from web.waiting_room.gate import GateRefused, own_ticket, place_of
-from web.waiting_room.gatekeeper import UnknownItem, switch
-from web.waiting_room.json import place_json
+from web.waiting_room_gate import GateRefused, own_ticket, place_of
+from web.waiting_room_gatekeeper import UnknownItem, switch
+from web.waiting_room_json import place_json
 
 bp = Blueprint("api_waiting_room", __name__, url_prefix="/api/v1")
 keep_private(bp)

@@ -27,9 +27,9 @@ def hot_command(settings: Settings, item_id: int, enabled: bool) -> None:
     """Switch ITEM_ID into waiting-room mode (--on) or back (--off)."""
     import redis
 
-    from db.engine import make_engine, make_session_factory
+    from db.postgres.engine import make_engine, make_session_factory
     from web.temporal_gateway import TemporalGateway
-    from web.waiting_room.gatekeeper import UnknownItem, switch
+    from web.waiting_room_gatekeeper import UnknownItem, switch
 
     if not settings.database_url or not settings.redis_url:
         click.echo("error: DATABASE_URL and REDIS_URL are needed (start the stack).", err=True)

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from db.hot_items import list_hot
-from db.waiting_room import WaitingRoom
-from web.auth import current_user, login_required, staff_required
+from db.postgres.waiting_room_items import list_hot
+from db.redis.waiting_room import WaitingRoom
+from web.current_user import current_user, login_required, staff_required
 from web.headers import keep_private
 from web.rendering import render
 from web.services import services
-from web.waiting_room.gate import GateRefused, own_ticket, place_of
-from web.waiting_room.gatekeeper import UnknownItem, switch
+from web.waiting_room_gate import GateRefused, own_ticket, place_of
+from web.waiting_room_gatekeeper import UnknownItem, switch
 
 bp = Blueprint("waiting_room", __name__)
 keep_private(bp)
@@ -97,7 +97,7 @@ def _status_page(ticket_id: str) -> Response:
             fallback_seconds=FALLBACK_SECONDS,
         )
     with services().sessions() as session:
-        from db.models import Item
+        from db.postgres.models import Item
 
         item = session.get(Item, ticket.item_id)
     return render(

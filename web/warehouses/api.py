@@ -32,7 +32,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from domain.order import SuborderStatus
-from web.auth import staff_required
+from web.current_user import staff_required
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER, idempotent
@@ -104,7 +104,7 @@ def restock(warehouse_id: str) -> Response:
     warehouse = ops.warehouse_or_404(reads.parse_warehouse_id(warehouse_id))
     key = request.headers.get(HEADER)
     # The Redis layer replays the stored answer; the key also goes to PostgreSQL with
-    # the units (db/restock.py), so even with Redis down they are added once.
+    # the units (db/postgres/restock.py), so even with Redis down they are added once.
     return idempotent(
         f"RESTOCK:{warehouse.id}", lambda: _restock(warehouse, key.strip() if key else None)
     )

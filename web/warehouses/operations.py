@@ -1,11 +1,11 @@
 """What the warehouse portal does, for the browser pages and the JSON API alike.
 
     assigned_queue(w)       the suborders waiting to ship (PostgreSQL), the new ones marked
-                            (the Redis stream: see db/warehouse_queue.py)
+                            (the Redis stream: see db/redis/warehouse_queue.py)
     ship(w, s), deliver(w, s)
                             through the suborder's workflow (web/warehouses/workflow_client);
                             once it has closed, the database row answers
-    restock(w, item, n)     db/restock.py, then the search in-stock flag
+    restock(w, item, n)     db/postgres/restock.py, then the search in-stock flag
 
 Refusals are `PortalRefused(status, code, message)`; unknown warehouses and suborders
 (including another warehouse's suborder) are 404s.
@@ -24,9 +24,9 @@ from datetime import datetime
 import redis
 from werkzeug.exceptions import NotFound
 
-from db import restock as stock
-from db.search_index import SearchIndex
-from db.warehouse_queue import QueueEntry, WarehouseQueue
+from db.postgres import restock as stock
+from db.redis.warehouse_queue import QueueEntry, WarehouseQueue
+from db.search.index import SearchIndex
 from domain.order import SuborderStatus as SS
 from web.services import services
 from web.suborder_reads import SuborderRow

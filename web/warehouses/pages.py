@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, redirect, request, url_for
 
-from db.restock import MAX_RESTOCK_QUANTITY
+from db.postgres.restock import MAX_RESTOCK_QUANTITY
 from domain.order import SuborderStatus
-from web.auth import staff_required
+from web.current_user import staff_required
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
 from web.services import services
@@ -126,7 +126,7 @@ def _portal(warehouse: WarehouseView, fragment: str, *, status: int = 200, **con
         context.update(_queue_context(warehouse))
     context.setdefault("form", {})
     # Every rendered restock form carries a fresh key: a double click or a re-sent form
-    # posts the same key and adds the units once (db/restock.py).
+    # posts the same key and adds the units once (db/postgres/restock.py).
     context.setdefault("restock_key", uuid.uuid4().hex)
     return render(
         "warehouses/show.html",

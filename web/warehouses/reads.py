@@ -17,11 +17,12 @@ from datetime import datetime
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
-from db.models import Suborder, Warehouse
+from db.postgres.models import Suborder, Warehouse
 from domain.order import SuborderStatus as SS
 from web import keyset
 from web.errors import BadRequest
-from web.suborder_reads import SuborderRow, suborder_rows
+from web.suborder_adapters import suborder_rows
+from web.suborder_reads import SuborderRow
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 100

@@ -1,0 +1,1 @@
+"""Operations endpoints: /livez, /readyz and /metrics (docs/operations.md)."""

@@ -1,0 +1,62 @@
+"""One id per request: taken from a sane incoming X-Request-ID (a proxy's), else made
+here; returned in the response's X-Request-ID and put on every log line of the request
+(entrypoints/logging_setup.py reads `current_request_id`)."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+
+from flask import Flask, g, request
+
+HEADER = "X-Request-ID"
+# Letters, digits and a few separators, as proxies make them: anything else (newlines,
+# quotes, a kilobyte of text) would let a client forge or bloat log lines.
+_SANE = re.compile(r"[A-Za-z0-9._:-]{8,128}")
+
+_current: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+log = logging.getLogger("shopflow.request")
+
+
+def current_request_id() -> str | None:
+    return _current.get()
+
+
+def init_request_id(app: Flask) -> None:
+    @app.before_request
+    def _assign() -> None:
+        incoming = request.headers.get(HEADER, "")
+        request_id = incoming if _SANE.fullmatch(incoming) else uuid.uuid4().hex
+        g.request_id = request_id
+        g.request_id_token = _current.set(request_id)
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _answer(response):
+        request_id = g.get("request_id")
+        if request_id:
+            response.headers[HEADER] = request_id
+            route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+            # The route, never the query string: it may carry search terms or tokens.
+            log.info(
+                "%s %s %s",
+                request.method,
+                route,
+                response.status_code,
+                extra={
+                    "method": request.method,
+                    "route": route,
+                    "status": response.status_code,
+                    "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
+                },
+            )
+        return response
+
+    @app.teardown_request
+    def _forget(_error) -> None:
+        token = g.pop("request_id_token", None)
+        if token is not None:
+            _current.reset(token)
