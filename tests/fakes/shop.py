@@ -25,7 +25,7 @@ from tests.fakes.cart import FakeCartItems, FakeCartStore, items_of_catalogue
 from tests.fakes.orders import FakeOrderClient, FakeOrderReads
 from tests.web.fakes import fake_services, fake_settings
 from web import create_app
-from web.auth import current as auth_current
+from web import current_user as auth_current
 from web.csrf import HEADER, SESSION_KEY
 from web.current_user import SESSION_EMAIL, SESSION_FINGERPRINT, SESSION_ID, SESSION_USER
 from web.limits import EXTENSION_KEY as LIMITS_KEY
