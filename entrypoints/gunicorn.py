@@ -68,5 +68,9 @@ def gunicorn_env(settings: Settings) -> dict[str, str]:
     """The environment of gunicorn: the services, and prometheus-client's multiprocess
     directory (web/metrics.py), which only gunicorn gets: the worker serves its own."""
     env = settings.child_env()
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir(settings))
+    directory = metrics_dir(settings)
+    # Made here, before gunicorn loads its hooks: a module that creates a metric at import
+    # writes into it at once (a fresh var/ would fail with "No such file or directory").
+    directory.mkdir(parents=True, exist_ok=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
     return env
