@@ -7,6 +7,8 @@ temporary directory, and torn down when the session ends. Unit tests never start
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from sqlalchemy import text
 
@@ -47,6 +49,9 @@ def _free_port_settings(var_dir) -> Settings:
         var_dir,
         secret_key="test-secret-key",
         environment="dev",  # the test keys are public on purpose
+        # A random search key, so a test may run a process in production mode (which
+        # refuses the embedded default key) against the session's Typesense.
+        typesense_api_key=secrets.token_urlsafe(32),
         # Abuse limits out of the way of other features; tests of the limits lower them.
         login_limit_per_ip="1000000 per minute",
         login_limit_per_account="1000000 per minute",
