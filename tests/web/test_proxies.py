@@ -24,8 +24,12 @@ def _app(trusted_proxy_count: int):
 
     @app.get("/_sign-in-attempt")
     def attempt():
-        # The sign-in's own accounting: one login per call, a new email each time.
-        verdict = abuse_limits().login(client_ip(), f"{client_ip()}-{attempt.calls}@example.com")
+        # The sign-in's own accounting: one wrong password per call, a new email each time
+        # (only failures count), so the per-address limit is the one that decides.
+        email = f"{client_ip()}-{attempt.calls}@example.com"
+        verdict = abuse_limits().login(client_ip(), email)
+        if verdict.allowed:
+            abuse_limits().login_failed(client_ip(), email)
         attempt.calls += 1
         return jsonify(ip=client_ip(), allowed=verdict.allowed)
 
