@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.geocoding import locate
 from db.models import Item, Suborder, SuborderLine, Warehouse
+from domain.delivery import parcel_arrival_from
 from domain.order import SuborderStatus
 
 
@@ -43,6 +45,8 @@ class SuborderRow:
     delivered_at: datetime | None
     shipping_address: dict
     lines: tuple[SuborderRowLine, ...]
+    # By when it arrives (docs/delivery.md); the day it did once delivered; None if cancelled.
+    arrival_date: date | None = None
 
     @property
     def units(self) -> int:
@@ -72,11 +76,15 @@ def suborder_rows(
     ids = [s.id for s in suborders]
     lines = _lines_by_suborder(session, ids, line_names or {})
     warehouses = {
-        row.id: (row.name, row.region)
+        row.id: (row.name, row.region, (row.latitude, row.longitude))
         for row in session.execute(
-            select(Warehouse.id, Warehouse.name, Warehouse.region).where(
-                Warehouse.id.in_({s.warehouse_id for s in suborders})
-            )
+            select(
+                Warehouse.id,
+                Warehouse.name,
+                Warehouse.region,
+                Warehouse.latitude,
+                Warehouse.longitude,
+            ).where(Warehouse.id.in_({s.warehouse_id for s in suborders}))
         )
     }
     return [
@@ -92,9 +100,20 @@ def suborder_rows(
             delivered_at=_utc(s.delivered_at),
             shipping_address=dict(s.shipping_address or {}),
             lines=lines.get(s.id, ()),
+            arrival_date=_arrival(s, warehouses[s.warehouse_id][2]),
         )
         for s in suborders
     ]
+
+
+def _arrival(suborder: Suborder, warehouse: tuple[float, float]) -> date | None:
+    status = SuborderStatus(suborder.status)
+    if status == SuborderStatus.CANCELLED:
+        return None
+    if status == SuborderStatus.DELIVERED and suborder.delivered_at is not None:
+        return suborder.delivered_at.astimezone(UTC).date()
+    address = locate(dict(suborder.shipping_address or {}))
+    return parcel_arrival_from(suborder.created_at.astimezone(UTC).date(), warehouse, address)
 
 
 def _lines_by_suborder(

@@ -17,6 +17,7 @@ from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from db.models import Order
+from domain.delivery import order_arrival
 from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
 from web import keyset
 from web.errors import BadRequest
@@ -60,6 +61,11 @@ class OrderView:
     @property
     def units(self) -> int:
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def delivered(self) -> bool:
+        """Its arrival_date is then the day the last parcel was delivered."""
+        return self.status == OrderStatus.DELIVERED
 
     @property
     def is_final(self) -> bool:
@@ -153,7 +159,15 @@ def find_order(session: Session, user_id: int, order_id: str) -> OrderView | Non
     if order is None:
         return None
     names = {line.item_id: line.name for line in order.lines}
-    return replace(_view(order), suborders=suborders_of(session, order.id, names))
+    suborders = suborders_of(session, order.id, names)
+    view = _view(order)
+    latest = order_arrival(s.arrival_date for s in suborders)
+    # The parcels' own dates once there are parcels (docs/delivery.md); until the order is
+    # split, the date checkout promised.
+    arrival = (
+        view.arrival_date if latest is None and view.status != OrderStatus.CANCELLED else latest
+    )
+    return replace(view, suborders=suborders, arrival_date=arrival)
 
 
 def encode_cursor(position: Position) -> str:
@@ -204,7 +218,8 @@ def _view(order: Order) -> OrderView:
         order_id=order.id,
         checkout_id=order.checkout_id,
         ordered_at=order.ordered_at.astimezone(UTC),
-        arrival_date=order.arrival_date,
+        # A cancelled order arrives never.
+        arrival_date=None if order.status == OrderStatus.CANCELLED else order.arrival_date,
         status=str(order.status),
         total=order.total,
         lines=tuple(
