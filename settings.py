@@ -59,6 +59,10 @@ class Settings:
     typesense_url: str | None = None
     typesense_api_key: str | None = None
     temporal_address: str | None = None
+    # Outgoing mail (docs/email.md): smtp://[user:password@]host:port, or smtps:// for TLS
+    # from the first byte; smtp+starttls:// upgrades. Required outside SHOPFLOW_ENV=dev;
+    # `shopflow run` points it at the embedded mail server.
+    smtp_url: str | None = None
 
     # Ports for the embedded servers (loopback only).
     redis_port: int = 6390
@@ -66,6 +70,7 @@ class Settings:
     typesense_peering_port: int = 8107
     temporal_port: int = 7233
     temporal_ui_port: int = 8233
+    smtp_port: int = 8025
 
     # Web app.
     host: str = "127.0.0.1"
@@ -146,6 +151,14 @@ class Settings:
     readiness_timeout_seconds: float = 1.0
     # The worker's Prometheus endpoint (Temporal SDK + checkout metrics); "" turns it off.
     worker_metrics_address: str = "127.0.0.1:9464"
+    # Email (docs/email.md): the sender of every message, and the store's address as the
+    # shopper's browser sees it (links in emails); None: http://HOST:PORT.
+    mail_from: str = "shopflow <orders@shopflow.localhost>"
+    public_url: str | None = None
+    # Password reset (docs/security.md): how long a link works, and how many requests
+    # one client address may make.
+    password_reset_ttl_seconds: int = 1_800
+    password_reset_limit_per_ip: str = "5 per minute;20 per hour"
     # OTLP traces go here when set (the standard OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT);
     # unset: no exporter, traces are off.
     otlp_traces_endpoint: str | None = None
@@ -165,6 +178,16 @@ class Settings:
             typesense_url=_str(env, "TYPESENSE_URL"),
             typesense_api_key=_str(env, "TYPESENSE_API_KEY"),
             temporal_address=_str(env, "TEMPORAL_ADDRESS"),
+            smtp_url=_str(env, "SMTP_URL"),
+            smtp_port=_int(env, "SHOPFLOW_SMTP_PORT", default.smtp_port),
+            mail_from=_str(env, "MAIL_FROM", default.mail_from),
+            public_url=_str(env, "PUBLIC_URL"),
+            password_reset_ttl_seconds=_int(
+                env, "PASSWORD_RESET_TTL_SECONDS", default.password_reset_ttl_seconds
+            ),
+            password_reset_limit_per_ip=_str(
+                env, "PASSWORD_RESET_LIMIT_PER_IP", default.password_reset_limit_per_ip
+            ),
             redis_port=_int(env, "SHOPFLOW_REDIS_PORT", default.redis_port),
             typesense_port=_int(env, "SHOPFLOW_TYPESENSE_PORT", default.typesense_port),
             typesense_peering_port=_int(
@@ -261,10 +284,12 @@ class Settings:
         typesense_url: str,
         typesense_api_key: str,
         temporal_address: str,
+        smtp_url: str | None = None,
     ) -> Settings:
         """A copy pointing at concrete servers (what the embedded stack started)."""
         return replace(
             self,
+            smtp_url=smtp_url or self.smtp_url,
             database_url=database_url,
             redis_url=redis_url,
             typesense_url=typesense_url,
@@ -280,6 +305,10 @@ class Settings:
             "TYPESENSE_URL": self.typesense_url,
             "TYPESENSE_API_KEY": self.typesense_api_key,
             "TEMPORAL_ADDRESS": self.temporal_address,
+            "SMTP_URL": self.smtp_url,
+            "MAIL_FROM": self.mail_from,
+            "PUBLIC_URL": self.public_url,
+            "PASSWORD_RESET_LIMIT_PER_IP": self.password_reset_limit_per_ip,
             "TEMPORAL_NAMESPACE": self.temporal_namespace,
             "TEMPORAL_TASK_QUEUE": self.task_queue,
             "TYPESENSE_COLLECTION": self.typesense_collection,
@@ -322,6 +351,11 @@ class Settings:
     def codec_endpoint(self) -> str:
         """Where the embedded Web UI asks for payloads to be decoded: this store's /codec."""
         return f"http://{self.host}:{self.port}/codec"
+
+    @property
+    def store_url(self) -> str:
+        """Where links in emails point: PUBLIC_URL, else this web server."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_dev(self) -> bool:

@@ -30,6 +30,7 @@ def register() -> None:
     from entrypoints.worker import worker_command
     from stack.cli import stack_group
     from web.auth.cli import users_group
+    from web.mail.cli import mail_group
     from web.waiting_room.cli import items_group
 
     cli.add_command(stack_group)
@@ -42,6 +43,7 @@ def register() -> None:
     cli.add_command(users_group)
     cli.add_command(stock_relay_command)
     cli.add_command(items_group)
+    cli.add_command(mail_group)
 
 
 def main() -> None:

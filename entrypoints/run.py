@@ -166,6 +166,7 @@ def run_command(no_demo: bool) -> None:
             click.echo(f"  worker metrics:   {worker_metrics_url(settings)}")
         if endpoints.temporal_ui_url:
             click.echo(f"  Temporal Web UI:  {endpoints.temporal_ui_url}")
+        click.echo("  mail (dev):       `shopflow mail list`, or /dev/mail")
         click.echo("  Ctrl-C stops everything; data stays under ./var/")
         click.echo("")
         while True:

@@ -45,6 +45,7 @@ from activities.catalog import CatalogActivities
 from activities.checkout import CheckoutActivities
 from activities.fulfilment import FulfilmentActivities
 from activities.hold_sweep import HoldSweepActivities
+from activities.mail import MailActivities, SmtpSender
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
 from activities.waiting_room import WaitingRoomActivities
@@ -57,6 +58,7 @@ from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_
 from payments.sandbox import SandboxGateway
 from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
+from workflows.email import EmailWorkflow
 from workflows.hold_sweep import EVERY as SWEEP_EVERY
 from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
 from workflows.hot_item_gate import HotItemGateWorkflow
@@ -86,6 +88,7 @@ WORKFLOWS: list[type] = [
     SuborderWorkflow,
     HoldSweepWorkflow,
     HotItemGateWorkflow,
+    EmailWorkflow,
 ]
 
 
@@ -119,6 +122,13 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
     )
     refunds = RefundActivities(sessions, gateway)
+    settings = resources.settings
+    mail = MailActivities(
+        sessions,
+        SmtpSender(settings.smtp_url, settings.mail_from) if settings.smtp_url else None,
+        store_url=settings.store_url,
+        reset_ttl_seconds=settings.password_reset_ttl_seconds,
+    )
     orders = OrderStarter(client, task_queue)
     sweeper = HoldSweepActivities(sessions, client, checkout)
     # The hot items' waiting rooms live in Redis: no Redis, no gatekeeper.
@@ -130,6 +140,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *checkout.activities(),
         *fulfilment.activities(),
         *refunds.activities(),
+        *mail.activities(),
         *orders.activities(),
         *sweeper.activities(),
         *waiting_room,
@@ -142,6 +153,8 @@ def missing_services(settings: Settings) -> list[str]:
         "TYPESENSE_URL": settings.typesense_url,
         "TEMPORAL_ADDRESS": settings.temporal_address,
     }
+    if not settings.is_dev:
+        wanted["SMTP_URL"] = settings.smtp_url  # emails are part of the order (docs/email.md)
     return [name for name, value in wanted.items() if not value]
 
 

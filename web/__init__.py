@@ -71,6 +71,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.codec import bp as codec
     from web.home import pages as home_pages
     from web.items import pages as items_pages
+    from web.mail import pages as mail_pages
     from web.openapi import bp as api_docs
     from web.ops import api as ops_api
     from web.orders import api as orders_api
@@ -108,4 +109,5 @@ def _feature_blueprints() -> list[Blueprint]:
         waiting_room_pages.bp,
         waiting_room_api.bp,
         ops_api.bp,
+        mail_pages.bp,
     ]

@@ -45,6 +45,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.stock import Line
     from workflows import order_steps as steps
     from workflows.checkout_steps import business_cause
+    from workflows.mail_messages import (
+        ORDER_CANCELLED,
+        ORDER_DELIVERED,
+        ORDER_PLACED,
+        EmailRequest,
+        MailParcel,
+    )
+    from workflows.mail_steps import start_email
     from workflows.order_messages import (
         ALREADY_SHIPPED,
         CUSTOMER_ID,
@@ -87,6 +95,8 @@ class OrderWorkflow:
         self._cancelling = False
         self._cancel_refusals = 0
         self._changes = 0
+        self._confirmed = False  # the "order placed" email is on its way
+        self._mail: list[workflow.ActivityHandle] = []
 
     @workflow.run
     async def run(self, input: OrderInput) -> OrderProgress:
@@ -110,12 +120,18 @@ class OrderWorkflow:
                 await self._set_status(OS.SHIPPED, "shipped", "Every parcel has shipped")
             elif self._everything_in(SS.DELIVERED) and self._status == OS.SHIPPED:
                 await self._set_status(OS.DELIVERED, "delivered", "Every parcel was delivered")
+                self._email(ORDER_DELIVERED)
             else:
                 await self._wait_for_change()
         await workflow.wait_condition(workflow.all_handlers_finished)
         for child in self._children.values():
             await child  # each has reported its last change; let it close before we do
+        for email in self._mail:
+            await email  # late if the mail server is down, never lost
         return self.state()
+
+    def _email(self, kind: str, **details) -> None:
+        self._mail.append(start_email(EmailRequest(kind, self._input.order_id, **details)))
 
     # --- planning -------------------------------------------------------------------------
 
@@ -151,11 +167,18 @@ class OrderWorkflow:
             if cause := business_cause(error, UNALLOCATABLE):
                 self._missing = tuple(Line(d["itemID"], d["missing"]) for d in cause.details)
                 self._message = "Waiting for a restock: " + cause.message
+                self._confirm(())
                 return
             raise
         self._order_lines = plan.order_lines
         self._missing = ()
         self._message = None
+        self._confirm(
+            tuple(
+                MailParcel(p.warehouse_id, sum(line.quantity for line in p.lines))
+                for p in plan.suborders
+            )
+        )
         if self._cancel_requested:
             return  # nothing started yet for this plan: the cancel has less to undo
         for planned in plan.suborders:
@@ -170,6 +193,13 @@ class OrderWorkflow:
                 ),
                 id=suborder_workflow_id(suborder_id),
             )
+
+    def _confirm(self, parcels: tuple[MailParcel, ...]) -> None:
+        """The "order placed" email, once, with the parcels of the first plan (none when
+        the first plan waits for a restock)."""
+        if not self._confirmed:
+            self._confirmed = True
+            self._email(ORDER_PLACED, parcels=parcels)
 
     async def _wait_for_change(self) -> None:
         seen = self._changes
@@ -223,6 +253,7 @@ class OrderWorkflow:
         self._status = OS.CANCELLED
         self._message = message
         workflow.upsert_search_attributes([ORDER_STATUS.value_set(OS.CANCELLED)])
+        self._email(ORDER_CANCELLED, refund=refund.amount)
 
     @workflow.update
     async def cancel(self, request: CancelOrder) -> OrderProgress:

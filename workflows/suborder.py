@@ -30,6 +30,8 @@ with workflow.unsafe.imports_passed_through():
     from domain.order import SuborderStatus as SS
     from workflows import order_steps as steps
     from workflows.checkout_steps import business_cause
+    from workflows.mail_messages import PARCEL_SHIPPED, EmailRequest
+    from workflows.mail_steps import start_email
     from workflows.order_messages import (
         ALREADY_SHIPPED,
         NOT_SHIPPED,
@@ -54,6 +56,7 @@ class SuborderWorkflow:
         self._ship = False
         self._deliver = False
         self._cancel = False
+        self._mail: list[workflow.ActivityHandle] = []
 
     @workflow.run
     async def run(self, input: SuborderInput) -> str:
@@ -90,6 +93,8 @@ class SuborderWorkflow:
                 await self._report((await steps.mark_delivered(input.suborder_id)).status)
         # A confirm_* update still answering must get its reply before the run closes.
         await workflow.wait_condition(workflow.all_handlers_finished)
+        for email in self._mail:
+            await email  # late if the mail server is down, never lost
         return self._status
 
     def _has_work(self) -> bool:
@@ -114,6 +119,8 @@ class SuborderWorkflow:
             if business_cause(error, SUBORDER_CANCELLED):  # cancel won the race
                 return await self._report(SS.CANCELLED)
             raise
+        if shipped.status == SS.SHIPPED:
+            self._mail.append(start_email(EmailRequest(PARCEL_SHIPPED, self._input.suborder_id)))
         await self._report(shipped.status)
 
     async def _report(self, status: str) -> str:

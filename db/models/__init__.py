@@ -12,6 +12,7 @@ make the database itself refuse an oversell, whatever the code above it does.
 from db.models.base import NAMING, Base
 from db.models.catalog import CatalogState, HotItem, Item
 from db.models.checkout import Reservation, ReservationState
+from db.models.mail import PasswordResetToken, SentEmail
 from db.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
 from db.models.shoppers import Cart, CartLine, SavedAddress, User, UserSession
@@ -40,11 +41,13 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "PaymentCharge",
+    "PasswordResetToken",
     "PaymentRefund",
     "Reservation",
     "ReservationState",
     "RestockRecord",
     "SavedAddress",
+    "SentEmail",
     "StockEvent",
     "StockSearchPending",
     "Suborder",
