@@ -159,6 +159,7 @@ class Settings:
     # one client address may make.
     password_reset_ttl_seconds: int = 1_800
     password_reset_limit_per_ip: str = "5 per minute;20 per hour"
+    password_reset_limit_per_account: str = "3 per 15 minutes;10 per day"
     # OTLP traces go here when set (the standard OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT);
     # unset: no exporter, traces are off.
     otlp_traces_endpoint: str | None = None
@@ -187,6 +188,9 @@ class Settings:
             ),
             password_reset_limit_per_ip=_str(
                 env, "PASSWORD_RESET_LIMIT_PER_IP", default.password_reset_limit_per_ip
+            ),
+            password_reset_limit_per_account=_str(
+                env, "PASSWORD_RESET_LIMIT_PER_ACCOUNT", default.password_reset_limit_per_account
             ),
             redis_port=_int(env, "SHOPFLOW_REDIS_PORT", default.redis_port),
             typesense_port=_int(env, "SHOPFLOW_TYPESENSE_PORT", default.typesense_port),
@@ -309,6 +313,7 @@ class Settings:
             "MAIL_FROM": self.mail_from,
             "PUBLIC_URL": self.public_url,
             "PASSWORD_RESET_LIMIT_PER_IP": self.password_reset_limit_per_ip,
+            "PASSWORD_RESET_LIMIT_PER_ACCOUNT": self.password_reset_limit_per_account,
             "TEMPORAL_NAMESPACE": self.temporal_namespace,
             "TEMPORAL_TASK_QUEUE": self.task_queue,
             "TYPESENSE_COLLECTION": self.typesense_collection,

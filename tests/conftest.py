@@ -54,6 +54,8 @@ def _free_port_settings(var_dir) -> Settings:
         payment_limit_per_checkout="1000000 per minute",
         payment_limit_per_user="1000000 per minute",
         begin_limit_per_user="1000000 per minute",
+        password_reset_limit_per_ip="1000000 per minute",
+        password_reset_limit_per_account="1000000 per minute",
         max_held_units_per_item=100,
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,
