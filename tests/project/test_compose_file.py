@@ -33,7 +33,7 @@ def test_web_and_worker_reach_the_engines_through_the_environment_only():
     services = _compose()["services"]
     for name in ("web", "worker"):
         env = services[name]["environment"]
-        for key in ("DATABASE_URL", "REDIS_URL", "TYPESENSE_URL", "TEMPORAL_ADDRESS"):
+        for key in ("DATABASE_URL", "REDIS_URL", "TYPESENSE_URL", "TEMPORAL_ADDRESS", "SMTP_URL"):
             assert env[key], f"{name} lacks {key}"
 
 
