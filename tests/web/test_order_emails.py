@@ -82,6 +82,9 @@ def test_an_order_placed_produces_one_email_with_lines_total_card_and_parcel_dat
         return subjects if len(subjects) >= 3 else None
 
     subjects = wait_until(three_subjects, what="placed, shipped and delivered emails")
+    delivered = fulfilment.detail(shop, shopper, order_id)
+    assert delivered["status"] == "DELIVERED"
+    assert delivered["arrivalDate"] == datetime.now(UTC).date().isoformat()  # delivered on
     assert subjects == sorted(
         [
             f"Your shopflow order {order_id[:8]} is placed",
@@ -110,6 +113,9 @@ def test_a_cancelled_order_mails_its_refund(
         ]
 
     (mail,) = wait_until(cancelled_mail, what="the cancel email")
+    cancelled = fulfilment.detail(shop, shopper, order_id)
+    assert cancelled["status"] == "CANCELLED" and cancelled["arrivalDate"] is None
+    assert [s["arrivalDate"] for s in cancelled["suborders"]] == [None]  # no date once cancelled
     assert "$9.00 was refunded to your Visa ending 4242" in shopflow_mail(
         checkout_settings, "show", mail["id"]
     )
