@@ -100,13 +100,14 @@ def suborder_rows(
             delivered_at=_utc(s.delivered_at),
             shipping_address=dict(s.shipping_address or {}),
             lines=lines.get(s.id, ()),
-            arrival_date=_arrival(s, warehouses[s.warehouse_id][2]),
+            arrival_date=parcel_date(s, warehouses[s.warehouse_id][2]),
         )
         for s in suborders
     ]
 
 
-def _arrival(suborder: Suborder, warehouse: tuple[float, float]) -> date | None:
+def parcel_date(suborder: Suborder, warehouse: tuple[float, float]) -> date | None:
+    """A parcel's date (docs/delivery.md): by when it arrives, the day it did, or None."""
     status = SuborderStatus(suborder.status)
     if status == SuborderStatus.CANCELLED:
         return None
@@ -114,6 +115,25 @@ def _arrival(suborder: Suborder, warehouse: tuple[float, float]) -> date | None:
         return suborder.delivered_at.astimezone(UTC).date()
     address = locate(dict(suborder.shipping_address or {}))
     return parcel_arrival_from(suborder.created_at.astimezone(UTC).date(), warehouse, address)
+
+
+def arrival_dates(session: Session, order_ids: Sequence[str]) -> dict[str, date]:
+    """Each order's latest parcel date, for a page of orders in one query (orders not split
+    yet, or wholly cancelled, are absent)."""
+    if not order_ids:
+        return {}
+    latest: dict[str, date] = {}
+    for suborder, latitude, longitude in session.execute(
+        select(Suborder, Warehouse.latitude, Warehouse.longitude)
+        .join(Warehouse, Warehouse.id == Suborder.warehouse_id)
+        .where(Suborder.order_id.in_(order_ids))
+    ):
+        when = parcel_date(suborder, (latitude, longitude))
+        if when is not None and (
+            suborder.order_id not in latest or when > latest[suborder.order_id]
+        ):
+            latest[suborder.order_id] = when
+    return latest
 
 
 def _lines_by_suborder(

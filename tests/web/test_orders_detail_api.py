@@ -152,6 +152,8 @@ def test_each_parcel_has_its_own_date_by_distance_and_the_order_arrives_with_the
     }
     assert dates == expected
     assert date.fromisoformat(detail["arrivalDate"]) == max(expected.values())
+    listed = shop.get("/api/v1/orders", headers=shopper.headers).get_json()["orders"]
+    assert [o["arrivalDate"] for o in listed] == [detail["arrivalDate"]]  # the list agrees
 
     seattle_id = parcel_from(detail, "Seattle")["suborderID"]
     fulfilment.ship(seattle_id)

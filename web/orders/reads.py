@@ -22,7 +22,7 @@ from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
 from web import keyset
 from web.errors import BadRequest
 from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
-from web.suborder_reads import SuborderRow, suborders_of
+from web.suborder_reads import SuborderRow, arrival_dates, suborders_of
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -135,7 +135,8 @@ def list_orders(
         .options(selectinload(Order.lines))
     )
     rows = session.scalars(statement).all()
-    page = [_view(order) for order in rows[:limit]]
+    dates = arrival_dates(session, [order.id for order in rows[:limit]])
+    page = [_with_parcel_dates(_view(order), dates.get(order.id)) for order in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
         last = page[-1]
@@ -160,14 +161,16 @@ def find_order(session: Session, user_id: int, order_id: str) -> OrderView | Non
         return None
     names = {line.item_id: line.name for line in order.lines}
     suborders = suborders_of(session, order.id, names)
-    view = _view(order)
     latest = order_arrival(s.arrival_date for s in suborders)
-    # The parcels' own dates once there are parcels (docs/delivery.md); until the order is
-    # split, the date checkout promised.
-    arrival = (
-        view.arrival_date if latest is None and view.status != OrderStatus.CANCELLED else latest
-    )
-    return replace(view, suborders=suborders, arrival_date=arrival)
+    return replace(_with_parcel_dates(_view(order), latest), suborders=suborders)
+
+
+def _with_parcel_dates(view: OrderView, latest_parcel: date | None) -> OrderView:
+    """The parcels' own latest date once there are parcels (docs/delivery.md); until the
+    order is split, the date checkout promised; a cancelled order, none."""
+    if view.status == OrderStatus.CANCELLED:
+        return replace(view, arrival_date=None)
+    return view if latest_parcel is None else replace(view, arrival_date=latest_parcel)
 
 
 def encode_cursor(position: Position) -> str:
