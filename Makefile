@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast install lint check bench-search bench-checkout bench-live clean-var
+.PHONY: run test test-fast install lint check histories bench-search bench-checkout bench-live clean-var
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ test: $(STAMP)
 ## Never starts the embedded stack (tests/conftest.py refuses a test that would).
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not integration and not e2e"
+
+## Re-record every workflow path's history (tests/workflows/histories/) on the
+## time-skipping test server with fake activities; commit the JSON (docs/testing.md).
+histories: $(STAMP)
+	$(BIN)/python -m tests.workflows.record
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

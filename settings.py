@@ -63,6 +63,9 @@ class Settings:
     # from the first byte; smtp+starttls:// upgrades. Required outside SHOPFLOW_ENV=dev;
     # `shopflow run` points it at the embedded mail server.
     smtp_url: str | None = None
+    # The embedded Redis's `requirepass`, generated into var/secrets.json by the stack
+    # (stack/secrets.py); clients get it inside REDIS_URL. Not read from the environment.
+    redis_password: str | None = None
 
     # Ports for the embedded servers (loopback only).
     redis_port: int = 6390
@@ -82,6 +85,8 @@ class Settings:
     secret_key: str = ""
     # Encrypt Temporal payloads: the first key encrypts, every key decrypts (rotation).
     payload_encryption_keys: tuple[str, ...] = ()
+    # Seal card details in the sandbox vault (payments/vault_keys.py), rotated the same way.
+    vault_keys: tuple[str, ...] = ()
     # "production" unless SHOPFLOW_ENV=dev is set explicitly (tests, local hacking).
     environment: str = "production"
 
@@ -99,7 +104,7 @@ class Settings:
     demo_warehouses: int = 8
     demo_seed: int = 42
 
-    # Checkout (used from issue 3 on).
+    # Checkout.
     reservation_ttl_seconds: int = 300
     # How an order is split over warehouses (domain.allocation.STRATEGIES):
     # "nearest" (fewest parcels, nearest first) or "high_stock".
@@ -107,17 +112,28 @@ class Settings:
 
     # Accounts: how long an API bearer token stays valid.
     api_token_ttl_seconds: int = 86_400
+    # Browser sessions end after this long unused, and this long after sign-in whatever.
+    session_idle_seconds: int = 2 * 3600
+    session_absolute_seconds: int = 7 * 86_400
     # How long a web process remembers whom a valid bearer token belongs to
-    # (web/auth/recent_users.py); a new password stops old tokens within this. 0 = off.
+    # (web/recent_users.py); a new password stops old tokens within this. 0 = off.
     api_user_cache_seconds: int = 10
 
     # Abuse limits (web/limits.py), Flask-Limiter strings: "N per minute;M per hour".
+    # Sign-in counts failures only (wrong passwords, also a wrong current password on a
+    # password change); the per-account cap refuses only addresses that failed on it.
     login_limit_per_ip: str = "20 per minute;100 per hour"
-    login_limit_per_account: str = "5 per minute;20 per hour;50 per day"
+    login_limit_per_account_address: str = "5 per minute;20 per hour"
+    login_limit_per_account: str = "50 per hour;200 per day"
     register_limit_per_ip: str = "10 per hour"
     payment_limit_per_checkout: str = "5 per hour"
     payment_limit_per_user: str = "20 per hour"
     begin_limit_per_user: str = "10 per minute"
+    # Each shopper's writes to the cart, the address book and order cancels, counted
+    # apart per feature: far above a person's clicking, a wall for a script's loop.
+    shopper_write_limit_per_user: str = "120 per minute;2000 per hour"
+    # New holds of one item by one shopper (a hold left to lapse still counted).
+    hold_limit_per_item: str = "5 per hour"
     # Units of one item one checkout may hold (BEGIN refuses more with a 422).
     max_held_units_per_item: int = 10
     # The Temporal Web UI's origin as the operator's browser sees it: the only origin the
@@ -132,8 +148,12 @@ class Settings:
     # longest silence on an SSE stream before a heartbeat comment.
     stock_feed_namespace: str = "stock"
     sse_heartbeat_seconds: float = 15.0
+    # Open streams (stock and waiting-room) one address / one signed-in user may hold in
+    # one web process (web/live/caps.py); beyond them a 429 with Retry-After.
+    sse_streams_per_address: int = 50
+    sse_streams_per_user: int = 10
     # Threads per web process for the Flask storefront (a checkout waiting on Temporal
-    # holds one); the SSE streams need none (web/asgi.py).
+    # holds one); the SSE streams need none (web/live/asgi.py).
     web_threads: int = 16
     # Waiting room for hot items (docs/waiting-room.md): an admitted shopper has this
     # long to begin checkout; the gatekeeper admits at most this many shoppers a second
@@ -208,6 +228,9 @@ class Settings:
                 for key in (_str(env, "PAYLOAD_ENCRYPTION_KEYS") or "").split(",")
                 if key.strip()
             ),
+            vault_keys=tuple(
+                key.strip() for key in (_str(env, "VAULT_KEYS") or "").split(",") if key.strip()
+            ),
             environment=environment,
             temporal_namespace=_str(env, "TEMPORAL_NAMESPACE", default.temporal_namespace),
             task_queue=_str(env, "TEMPORAL_TASK_QUEUE", default.task_queue),
@@ -226,9 +249,16 @@ class Settings:
             ),
             allocation_strategy=_str(env, "ALLOCATION_STRATEGY", default.allocation_strategy),
             api_token_ttl_seconds=_int(env, "API_TOKEN_TTL_SECONDS", default.api_token_ttl_seconds),
+            session_idle_seconds=_int(env, "SESSION_IDLE_SECONDS", default.session_idle_seconds),
+            session_absolute_seconds=_int(
+                env, "SESSION_ABSOLUTE_SECONDS", default.session_absolute_seconds
+            ),
             login_limit_per_ip=_str(env, "LOGIN_LIMIT_PER_IP", default.login_limit_per_ip),
             login_limit_per_account=_str(
                 env, "LOGIN_LIMIT_PER_ACCOUNT", default.login_limit_per_account
+            ),
+            login_limit_per_account_address=_str(
+                env, "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS", default.login_limit_per_account_address
             ),
             register_limit_per_ip=_str(env, "REGISTER_LIMIT_PER_IP", default.register_limit_per_ip),
             payment_limit_per_checkout=_str(
@@ -238,6 +268,10 @@ class Settings:
                 env, "PAYMENT_LIMIT_PER_USER", default.payment_limit_per_user
             ),
             begin_limit_per_user=_str(env, "BEGIN_LIMIT_PER_USER", default.begin_limit_per_user),
+            shopper_write_limit_per_user=_str(
+                env, "SHOPPER_WRITE_LIMIT_PER_USER", default.shopper_write_limit_per_user
+            ),
+            hold_limit_per_item=_str(env, "HOLD_LIMIT_PER_ITEM", default.hold_limit_per_item),
             max_held_units_per_item=_int(
                 env, "MAX_HELD_UNITS_PER_ITEM", default.max_held_units_per_item
             ),
@@ -252,6 +286,10 @@ class Settings:
                 _str(env, "SSE_HEARTBEAT_SECONDS", str(default.sse_heartbeat_seconds))
             ),
             web_threads=_int(env, "WEB_THREADS", default.web_threads),
+            sse_streams_per_address=_int(
+                env, "SSE_STREAMS_PER_ADDRESS", default.sse_streams_per_address
+            ),
+            sse_streams_per_user=_int(env, "SSE_STREAMS_PER_USER", default.sse_streams_per_user),
             admission_window_seconds=_int(
                 env, "ADMISSION_WINDOW_SECONDS", default.admission_window_seconds
             ),
@@ -319,21 +357,29 @@ class Settings:
             "TYPESENSE_COLLECTION": self.typesense_collection,
             "SECRET_KEY": self.secret_key or None,
             "PAYLOAD_ENCRYPTION_KEYS": ",".join(self.payload_encryption_keys) or None,
+            "VAULT_KEYS": ",".join(self.vault_keys) or None,
             "SHOPFLOW_ENV": self.environment,
             # Children apply the same abuse limits (tests and benches raise them).
             "LOGIN_LIMIT_PER_IP": self.login_limit_per_ip,
             "LOGIN_LIMIT_PER_ACCOUNT": self.login_limit_per_account,
+            "LOGIN_LIMIT_PER_ACCOUNT_ADDRESS": self.login_limit_per_account_address,
             "REGISTER_LIMIT_PER_IP": self.register_limit_per_ip,
             "PAYMENT_LIMIT_PER_CHECKOUT": self.payment_limit_per_checkout,
             "PAYMENT_LIMIT_PER_USER": self.payment_limit_per_user,
             "BEGIN_LIMIT_PER_USER": self.begin_limit_per_user,
+            "SHOPPER_WRITE_LIMIT_PER_USER": self.shopper_write_limit_per_user,
+            "HOLD_LIMIT_PER_ITEM": self.hold_limit_per_item,
             "MAX_HELD_UNITS_PER_ITEM": str(self.max_held_units_per_item),
             "SESSION_COOKIE_SECURE": "true" if self.session_cookie_secure else "false",
+            "SESSION_IDLE_SECONDS": str(self.session_idle_seconds),
+            "SESSION_ABSOLUTE_SECONDS": str(self.session_absolute_seconds),
             "TEMPORAL_UI_ORIGIN": self.temporal_ui_origin,
             "SHOPFLOW_VAR_DIR": str(self.var_dir),
             "PORT": str(self.port),
             "HOST": self.host,
             "STOCK_FEED_NAMESPACE": self.stock_feed_namespace,
+            "SSE_STREAMS_PER_ADDRESS": str(self.sse_streams_per_address),
+            "SSE_STREAMS_PER_USER": str(self.sse_streams_per_user),
         }
         return {k: v for k, v in pairs.items() if v is not None}
 
@@ -368,7 +414,9 @@ class Settings:
 
     @property
     def typesense_api_key_or_default(self) -> str:
-        return self.typesense_api_key or "shopflow-dev-key"
+        # No published fallback: the embedded server's key is generated into
+        # var/secrets.json (stack/secrets.py); compose requires TYPESENSE_API_KEY.
+        return self.typesense_api_key or ""
 
 
 def inherited_env() -> dict[str, str]:
@@ -405,6 +453,9 @@ def secret_problems(settings: Settings) -> list[str]:
     if not settings.payload_encryption_keys:
         problems.append("PAYLOAD_ENCRYPTION_KEYS is not set")
     checks += [("PAYLOAD_ENCRYPTION_KEYS", key) for key in settings.payload_encryption_keys]
+    if not settings.vault_keys:
+        problems.append("VAULT_KEYS is not set")
+    checks += [("VAULT_KEYS", key) for key in settings.vault_keys]
     for name, value in checks:
         if not value:
             problems.append(f"{name} is not set")

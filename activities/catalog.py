@@ -14,7 +14,7 @@ from temporalio.exceptions import ApplicationError
 
 from catalog.search_documents import item_id_bounds, read_item_documents
 from catalog.state import next_catalog_version, publish_catalog_version
-from db.search_index import SearchIndex, SearchIndexError
+from db.search.index import SearchIndex, SearchIndexError
 from workflows.reindex_messages import (
     CREATE_SEARCH_COLLECTION,
     DROP_SEARCH_COLLECTION,

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from db.locks import lock_rows
-from db.models import AggregatedStock, Cart, CartLine, Item, Order, OrderLine, Reservation
-from db.models import ReservationState as State
+from db.postgres.locks import lock_rows
+from db.postgres.models import AggregatedStock, Cart, CartLine, Item, Order, OrderLine, Reservation
+from db.postgres.models import ReservationState as State
 from domain.checkout import estimated_arrival, from_iso, payment_key, refund_key, to_iso
 from domain.money import format_cents, order_total
 from domain.stock import InvalidCart, Line, normalise_lines, short_lines

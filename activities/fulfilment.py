@@ -5,7 +5,7 @@ Each is one database transaction (notify: one atomic Redis script) keyed by the 
 or suborder id, so Temporal may run it again at any moment without a second decrement,
 row or queue entry. Business outcomes are non-retryable ApplicationErrors.
 
-Stock arithmetic (SPEC section 3), chosen so invariants I1 and I2 hold after every
+Stock arithmetic (docs/contract.md §3), chosen so invariants I1 and I2 hold after every
 single commit, not only once the whole order is done:
 
     assign           warehouse available −q, warehouse_orders row ASSIGNED
@@ -20,7 +20,7 @@ releases what was never assigned. The suborder row's conditional status UPDATE i
 arbiter when cancel races ship: whichever commits first wins, the other is refused.
 
 Row locks: the suborder row first, then warehouse_stock rows in item-id order, then
-aggregated_stock rows (db.locks.lock_rows, id order), then the order row last.
+aggregated_stock rows (db.postgres.locks.lock_rows, id order), then the order row last.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from db.geocoding import locate
-from db.locks import lock_rows
-from db.models import AggregatedStock, Order, Suborder, SuborderLine, Warehouse
-from db.order_timeline import append_event
-from db.warehouse_queue import WarehouseQueue, stream_key
+from db.geo.geocoding import locate
+from db.postgres.locks import lock_rows
+from db.postgres.models import AggregatedStock, Order, Suborder, SuborderLine, Warehouse
+from db.postgres.order_timeline import append_event
+from db.redis.warehouse_queue import WarehouseQueue, stream_key
 from domain.allocation import Unallocatable, WarehouseSite, allocate, strategy_named
 from domain.order import OrderStatus as OS
 from domain.order import SuborderStatus as SS
@@ -240,7 +240,7 @@ class FulfilmentActivities:
     def notify_warehouse(self, request: NotifyRequest) -> NotifyResult:
         """Queue the suborder on its warehouse's Redis stream, once.
 
-        Idempotent: `db.warehouse_queue` remembers every suborder it queued, so a retry
+        Idempotent: `db.redis.warehouse_queue` remembers every suborder it queued, so a retry
         adds nothing.
         """
         queue = WarehouseQueue(self._redis_client())

@@ -27,8 +27,15 @@ from temporalio import activity
 from temporalio.client import Client, WorkflowExecutionStatus
 
 from activities.checkout import CheckoutActivities
-from workflows.checkout_messages import CHECKOUT_ID, WORKFLOW_NAME, ReleaseRequest
-from workflows.hold_sweep import CLOSED, EXPIRED, SWEEP_HOLDS, FreedHold, SweepRequest, SweepResult
+from workflows.checkout_messages import CHECKOUT_ID_ATTRIBUTE, WORKFLOW_NAME, ReleaseRequest
+from workflows.hold_sweep_messages import (
+    CLOSED,
+    EXPIRED,
+    SWEEP_HOLDS,
+    FreedHold,
+    SweepRequest,
+    SweepResult,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +122,7 @@ class HoldSweepActivities:
         running: set[str] = set()
         query = f"WorkflowType = '{WORKFLOW_NAME}' AND ExecutionStatus = 'Running'"
         async for execution in self._client.list_workflows(query):
-            value = execution.typed_search_attributes.get(CHECKOUT_ID)
+            value = execution.typed_search_attributes.get(CHECKOUT_ID_ATTRIBUTE)
             if value:
                 running.add(value)
         closed: set[str] = set()

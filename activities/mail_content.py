@@ -11,8 +11,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.geocoding import locate
-from db.models import Order, PasswordResetToken, Suborder, SuborderLine, User, Warehouse
+from db.geo.geocoding import locate
+from db.postgres.models import Order, PasswordResetToken, Suborder, SuborderLine, User, Warehouse
 from domain.delivery import parcel_arrival_from
 from domain.money import format_cents
 from workflows.mail_messages import (

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from db.models import Order
-from db.order_timeline import append_event
+from db.postgres.models import Order
+from db.postgres.order_timeline import append_event
 from domain.money import format_cents
 from domain.order import OrderStatus as OS
 from payments.gateway import PaymentGateway

@@ -1,6 +1,6 @@
-"""The gatekeeper's one activity: settle, then admit or sell out, for one hot item.
+"""WaitingRoomWorkflow's one activity: settle, then admit or sell out, for one hot item.
 
-Order matters (db/waiting_room.py): lapsed and begun admissions are settled in Redis
+Order matters (db/redis/waiting_room.py): lapsed and begun admissions are settled in Redis
 *before* the stock is read from PostgreSQL, so every admitted unit is counted either
 as outstanding or as held. A Redis lock keeps two attempts (a retry racing a slow
 one) from admitting side by side.
@@ -16,10 +16,10 @@ import redis
 from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
-from db.hot_items import is_hot, units_left_and_held
-from db.waiting_room import WaitingRoom, prefix
+from db.postgres.waiting_room_items import is_hot, units_left_and_held
+from db.redis.waiting_room import WaitingRoom, prefix
 from domain.waiting_room import admission, sold_out
-from workflows.hot_item_messages import HOT_ITEM_TICK, TickRequest, TickResult
+from workflows.waiting_room_messages import WAITING_ROOM_TICK, TickRequest, TickResult
 
 LOCK_SECONDS = 10
 
@@ -37,7 +37,7 @@ class WaitingRoomActivities:
     def activities(self) -> list[Callable]:
         return [self.tick]
 
-    @activity.defn(name=HOT_ITEM_TICK)
+    @activity.defn(name=WAITING_ROOM_TICK)
     def tick(self, request: TickRequest) -> TickResult:
         item_id = request.item_id
         window_ms = request.window_seconds * 1000

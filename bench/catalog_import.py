@@ -52,8 +52,8 @@ def write_csv(path: Path, items, warehouse_ids: list[int], *, price_bump: int = 
 
 
 def fresh_database(settings, name: str):
-    from db.engine import make_engine
-    from db.migrate import upgrade
+    from db.postgres.engine import make_engine
+    from db.postgres.migrate import upgrade
 
     admin = make_engine(settings.database_url, pool_size=1)
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -76,7 +76,7 @@ def main() -> None:
     from catalog.importer import import_catalog
     from catalog.loader import load_catalog, reindex_from_database
     from catalog.pg_writer import upsert_warehouses
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     with bench_stack() as settings, tempfile.TemporaryDirectory() as tmp:
         warehouses = generate_warehouses(6, 42)

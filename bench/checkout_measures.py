@@ -102,8 +102,8 @@ def units_ordered(dsn: str, item_id: int) -> tuple[int, int, int]:
 
 
 def invariants_hold(settings: Settings) -> bool:
-    from db.engine import make_engine
-    from db.invariants import check_invariants
+    from db.postgres.engine import make_engine
+    from db.postgres.invariants import check_invariants
 
     assert settings.database_url is not None
     engine = make_engine(settings.database_url)

@@ -43,7 +43,7 @@ def timed_concurrently(
 @contextmanager
 def bench_stack(keep_dir: str | None = None) -> Iterator[Settings]:
     """A fresh embedded stack on free ports in a temporary folder, migrated."""
-    from db.migrate import upgrade
+    from db.postgres.migrate import upgrade
     from stack import EmbeddedStack
     from stack.ports import settings_on_free_ports
 

@@ -5,7 +5,7 @@
 
 A fresh embedded stack on free ports, a synthetic catalogue plus one "hot" item with
 plenty of units, `shopflow worker`, `shopflow stock-relay` and the web tier exactly as
-`shopflow web` serves it (gunicorn + uvicorn workers, web.asgi:app). Two phases of the
+`shopflow web` serves it (gunicorn + uvicorn workers, entrypoints.asgi:app). Two phases of the
 same length, in the same run:
 
 1. baseline: shoppers take the hot item (cart ADD, then BEGIN + CANCEL over and over:

@@ -40,7 +40,7 @@ import urllib3
 from bench.common import bench_stack, live_web, log, percentile, timed_concurrently
 from bench.procs import CpuMeter
 from bench.search_levers import measure_levers
-from db.engine import normalise_url
+from db.postgres.engine import normalise_url
 from db.search.query import SearchQuery, SortOrder
 from db.search.typesense_request import facets_search_body, hits_search_body
 

@@ -25,7 +25,7 @@ import httpx
 import psycopg
 
 from bench.common import log, percentile
-from db.engine import normalise_url
+from db.postgres.engine import normalise_url
 from settings import Settings
 
 PASSWORD = "bench shopper password"
@@ -52,8 +52,9 @@ def psycopg_dsn(settings: Settings) -> str:
 
 def create_shoppers(settings: Settings, count: int, tag: str) -> list[Shopper]:
     """`count` shopper accounts with bearer tokens, made directly (see the module doc)."""
-    from web.auth.accounts import hash_password, password_fingerprint
-    from web.auth.tokens import ApiTokens
+    from web.api_tokens import ApiTokens
+    from web.auth.accounts import hash_password
+    from web.current_user import password_fingerprint
 
     password_hash = hash_password(PASSWORD)
     fingerprint = password_fingerprint(password_hash, settings.secret_key)

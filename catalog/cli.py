@@ -1,4 +1,7 @@
-"""`shopflow catalog generate|import|reindex`: fill the store, rebuild its search index.
+"""`shopflow catalog generate|import`: fill the store (and have its search index rebuilt).
+
+`shopflow catalog reindex` starts a workflow, so it lives in the composition root
+(entrypoints/catalog_reindex.py), which adds it to this group.
 
 Service URLs come from the environment, or else are those of the embedded stack
 under ./var (resolved once by `entrypoints/cli.py`).
@@ -6,7 +9,6 @@ under ./var (resolved once by `entrypoints/cli.py`).
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import click
@@ -138,7 +140,13 @@ def import_command(
     if not report.changed:
         click.echo("Nothing changed; the search index is left as it is.")
     elif reindex == "workflow":
-        asyncio.run(_start_reindex(settings, batch_size, 2, True))
+        # `catalog reindex` is added to this group by the composition root
+        # (entrypoints/catalog_reindex.py): starting a workflow needs a Temporal client.
+        ctx = click.get_current_context()
+        reindex_command = catalog_group.get_command(ctx, "reindex")
+        if reindex_command is None:
+            raise click.UsageError("no `catalog reindex` here: use --reindex here or none")
+        ctx.invoke(reindex_command, batch_size=batch_size, parallelism=2, wait=True)
     elif reindex == "here":
         from catalog.loader import reindex_from_database
 
@@ -147,54 +155,3 @@ def import_command(
         )
     else:
         click.echo("Search index not rebuilt (--reindex none): run `shopflow catalog reindex`.")
-
-
-@catalog_group.command("reindex")
-@click.option("--batch-size", type=click.IntRange(min=1), default=5000, show_default=True)
-@click.option("--parallelism", type=click.IntRange(min=1), default=2, show_default=True)
-@click.option("--wait/--no-wait", default=True, show_default=True, help="Wait for the result.")
-@click.option(
-    "--without-temporal", is_flag=True, help="Rebuild in this process instead (no worker needed)."
-)
-def reindex_command(batch_size: int, parallelism: int, wait: bool, without_temporal: bool) -> None:
-    """Rebuild the search index from PostgreSQL with the ReindexCatalog workflow."""
-    if without_temporal:
-        from catalog.loader import reindex_from_database
-
-        settings = _settings()
-        reindex_from_database(settings, batch_size=batch_size)
-        return
-    settings = _settings()
-    asyncio.run(_start_reindex(settings, batch_size, parallelism, wait))
-
-
-async def _start_reindex(settings: Settings, batch_size: int, parallelism: int, wait: bool) -> None:
-    from temporalio.common import WorkflowIDConflictPolicy
-
-    import temporal_client
-    from workflows.reindex import ReindexCatalogWorkflow
-    from workflows.reindex_messages import REINDEX_WORKFLOW_ID, ReindexInput
-
-    client = await temporal_client.connect(settings)
-    handle = await client.start_workflow(
-        ReindexCatalogWorkflow.run,
-        ReindexInput(batch_size=batch_size, parallelism=parallelism),
-        id=REINDEX_WORKFLOW_ID,
-        task_queue=settings.task_queue,
-        # A reindex already running is joined, not duplicated.
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
-    click.echo(f"Reindex workflow id: {handle.id} (run {handle.result_run_id})")
-    click.echo(
-        f"Follow it in the Temporal Web UI under namespace {settings.temporal_namespace!r}, "
-        f"e.g. http://127.0.0.1:{settings.temporal_ui_port}/namespaces/"
-        f"{settings.temporal_namespace}/workflows/{handle.id} for the embedded stack."
-    )
-    if not wait:
-        return
-    click.echo(f"Waiting for a worker on task queue {settings.task_queue!r} (`shopflow worker`)...")
-    result = await handle.result()
-    click.echo(
-        f"Indexed {result.documents:,} items into {result.collection} "
-        f"(catalogue version {result.version}, {result.errors} rejected)."
-    )

@@ -31,7 +31,7 @@ from catalog.import_sql import (
 )
 from catalog.product_file import detect_format
 from catalog.state import catalog_load_lock
-from db.engine import make_engine
+from db.postgres.engine import make_engine
 from settings import Settings
 
 

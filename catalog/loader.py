@@ -30,8 +30,8 @@ from catalog.pg_writer import CatalogWriter, upsert_warehouses
 from catalog.records import ItemRecord, WarehouseRecord
 from catalog.search_documents import document_for_record, id_ranges, index_id_range, item_id_bounds
 from catalog.state import items_table_is_empty
-from db.engine import make_engine
-from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
+from db.postgres.engine import make_engine
+from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from settings import Settings
 
 
@@ -88,7 +88,7 @@ def load_catalog(
             replace_existing = not items_table_is_empty(conn)
             if not replace_existing:
                 # Nobody listens to items that do not exist yet: no stock events
-                # (db.live_stock) for a first load of maybe a million rows.
+                # (db.redis.stock_feed) for a first load of maybe a million rows.
                 conn.execute(text("SET LOCAL shopflow.stock_events = 'off'"))
             collection = build.create(conn)
             pg = conn.connection.driver_connection

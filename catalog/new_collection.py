@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine
 
 from catalog.state import catalog_load_lock, next_catalog_version, publish_catalog_version
-from db.search_index import SearchIndex
+from db.search.index import SearchIndex
 
 
 @dataclass

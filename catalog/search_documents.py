@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from catalog.records import ItemRecord
-from db.models import AggregatedStock, Item
-from db.search_index import SearchIndex
-from db.search_schema import item_document
+from db.postgres.models import AggregatedStock, Item
+from db.search.index import SearchIndex
+from db.search.schema import item_document
 
 
 @dataclass(frozen=True)

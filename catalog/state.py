@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine, exists, func, select, text
 from sqlalchemy.dialects.postgresql import insert
 
-from db.models import CatalogState, Item
+from db.postgres.models import CatalogState, Item
 
 STATE_ROW_ID = 1
 # pg_advisory_xact_lock key that serialises catalogue loads ("SHOPCATL" in ASCII).

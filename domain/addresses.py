@@ -12,6 +12,7 @@ be typed as an ISO 3166 name or code and comes back as its alpha-2 code ("German
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -100,6 +101,14 @@ class AddressCheck:
         return " ".join(self.errors.values())
 
 
+def has_hidden_characters(text: str) -> bool:
+    """Control (Cc) or format (Cf) characters: NUL and the other controls, and the
+    invisible ones that change how text reads without showing (right-to-left override,
+    zero-width joiners, soft hyphen...). Warehouse staff read these addresses off a
+    screen; what they read must be what was stored."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+
+
 def check_address(values: Mapping[str, object], data: AddressData) -> AddressCheck:
     """Every problem with an address (each field at most one), or none."""
     address: dict[str, str] = {}
@@ -118,7 +127,7 @@ def check_address(values: Mapping[str, object], data: AddressData) -> AddressChe
             errors[name] = f"Enter the {LABELS[name]}."
         elif len(text) > MAX_FIELD:
             errors[name] = f"The {LABELS[name]} is too long (at most {MAX_FIELD} characters)."
-        elif any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        elif has_hidden_characters(text):
             errors[name] = f"The {LABELS[name]} contains characters we can't accept."
 
     if "country" not in errors:

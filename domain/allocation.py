@@ -51,7 +51,7 @@ from typing import Any
 
 from domain.geo import LatLon, haversine_km
 
-# (item_id, quantity): one line of a plan. Not db.models.OrderLine (the stored row).
+# (item_id, quantity): one line of a plan. Not db.postgres.models.OrderLine (the stored row).
 ItemQuantity = tuple[int, int]
 
 DEFAULT_STRATEGY = "nearest"

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from domain.delivery import promise_range
+from domain.refusals import Refusal, RefusalKind
 
 # A payment authorized right before the hold lapses still leaves the shopper this long
 # to press "Place order": they paid in time, the clock should not punish them.
@@ -118,32 +118,44 @@ def order_found(current: CheckoutStatus) -> CheckoutStatus:
     return CheckoutStatus.SUBMITTED
 
 
-@dataclass(frozen=True)
-class Refusal:
-    """Why a shopper's request is refused: `kind` is a stable name the web maps to a status code."""
+K = RefusalKind
+NOT_YOURS = Refusal(K.CHECKOUT_NOT_YOURS, "This checkout belongs to another shopper.")
+# The kind a checkout that has ended closes with, whatever is asked of it afterwards.
+_CLOSING = {
+    CheckoutStatus.EXPIRED: Refusal(
+        K.CHECKOUT_EXPIRED, "Your hold on these items expired. Begin checkout again."
+    ),
+    CheckoutStatus.CANCELLED: Refusal(
+        K.CHECKOUT_CANCELLED, "This checkout was cancelled. Begin checkout again."
+    ),
+    CheckoutStatus.SUBMITTED: Refusal(
+        K.CHECKOUT_ORDERED,
+        "This checkout already became an order; to cancel it, cancel the order in My orders.",
+    ),
+    CheckoutStatus.OUT_OF_STOCK: Refusal(
+        K.CHECKOUT_OUT_OF_STOCK, "Some items ran out before we could hold them. Nothing is held."
+    ),
+    CheckoutStatus.REJECTED: Refusal(K.CHECKOUT_REJECTED, "This cart cannot be checked out."),
+    CheckoutStatus.FAILED: Refusal(
+        K.CHECKOUT_FAILED, "This checkout could not be finished; nothing was kept."
+    ),
+}
 
-    kind: str
-    message: str
 
-
-NOT_YOURS = Refusal("NotYourCheckout", "This checkout belongs to another shopper.")
+def closing_refusal(status: CheckoutStatus) -> Refusal | None:
+    """What every later request to a checkout that ended in `status` is told, or None if open."""
+    return _CLOSING.get(status)
 
 
 def _finished_refusal(status: CheckoutStatus) -> Refusal:
-    if status is CheckoutStatus.EXPIRED:
-        return Refusal("CheckoutExpired", "Your hold on these items expired. Begin checkout again.")
-    if status is CheckoutStatus.CANCELLED:
-        return Refusal("CheckoutFinished", "This checkout was cancelled. Begin checkout again.")
-    if status is CheckoutStatus.SUBMITTED:
-        return Refusal("CheckoutFinished", "This checkout already became an order.")
-    return Refusal(
-        "CheckoutFinished", f"This checkout is over ({status.lower().replace('_', ' ')})."
-    )
+    refusal = closing_refusal(status)
+    assert refusal is not None, f"{status} is not a finished status"
+    return refusal
 
 
 def _expired(now: datetime, deadline: datetime) -> Refusal:
     return Refusal(
-        "CheckoutExpired",
+        K.CHECKOUT_EXPIRED,
         f"Your hold on these items expired at {deadline:%H:%M:%S} UTC. Begin checkout again.",
     )
 
@@ -152,20 +164,31 @@ def payment_refusal(
     status: CheckoutStatus, *, owner: int, caller: int, now: datetime, deadline: datetime
 ) -> Refusal | None:
     """Whether a payment may start now. Accepted => the hold waits for its outcome."""
+    refusal = payment_state_refusal(status, owner=owner, caller=caller)
+    if refusal is None and now >= deadline:
+        return _expired(now, deadline)
+    return refusal
+
+
+def payment_state_refusal(status: CheckoutStatus, *, owner: int, caller: int) -> Refusal | None:
+    """Whether a checkout in `status` can take a payment from `caller`, the clock aside.
+
+    The web asks this before it vaults a card or counts an attempt, so a card sent to a
+    checkout that is not the caller's (or cannot be paid) is never stored; the workflow
+    then asks `payment_refusal`, clock included, when the payment arrives.
+    """
     if caller != owner:
         return NOT_YOURS
     if status.is_finished:
         return _finished_refusal(status)
     if status is CheckoutStatus.RESERVING:
-        return Refusal("CheckoutNotReady", "Your items are still being reserved; try again.")
+        return Refusal(K.CHECKOUT_NOT_READY, "Your items are still being reserved; try again.")
     if status is CheckoutStatus.AUTHORIZING:
         return Refusal(
-            "PaymentInProgress", "A payment for this checkout is already being processed."
+            K.PAYMENT_IN_PROGRESS, "A payment for this checkout is already being processed."
         )
     if status in (CheckoutStatus.PAYMENT_AUTHORIZED, CheckoutStatus.SUBMITTING):
-        return Refusal("AlreadyPaid", "This checkout is already paid; place the order.")
-    if now >= deadline:
-        return _expired(now, deadline)
+        return Refusal(K.ALREADY_PAID, "This checkout is already paid; place the order.")
     return None
 
 
@@ -180,9 +203,9 @@ def submit_refusal(
     if status.is_finished:
         return _finished_refusal(status)
     if status is CheckoutStatus.AUTHORIZING:
-        return Refusal("PaymentInProgress", "Your payment is still being processed; try again.")
+        return Refusal(K.PAYMENT_IN_PROGRESS, "Your payment is still being processed; try again.")
     if status is not CheckoutStatus.PAYMENT_AUTHORIZED:
-        return Refusal("PaymentRequired", "Enter your payment details before placing the order.")
+        return Refusal(K.PAYMENT_REQUIRED, "Enter your payment details before placing the order.")
     if now >= deadline:
         return _expired(now, deadline)
     return None
@@ -213,7 +236,7 @@ def cancel_refusal(status: CheckoutStatus, *, owner: int, caller: int) -> Refusa
         return NOT_YOURS
     if status in (CheckoutStatus.SUBMITTING, CheckoutStatus.SUBMITTED):
         return Refusal(
-            "AlreadySubmitted", "The order was already placed; cancel it from My orders."
+            K.ALREADY_SUBMITTED, "The order was already placed; cancel it from My orders."
         )
     if status.is_finished and status is not CheckoutStatus.CANCELLED:
         return _finished_refusal(status)

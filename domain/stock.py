@@ -32,7 +32,7 @@ class ShortLine:
     left: int
 
     def as_details(self) -> dict[str, int]:
-        # The JSON API's spelling (SPEC section 5): itemID, asked, left.
+        # The JSON API's spelling (docs/contract.md §5): itemID, asked, left.
         return {"itemID": self.item_id, "asked": self.asked, "left": self.left}
 
     @classmethod

@@ -1,6 +1,6 @@
 """The waiting room for hot items: who may buy next, how fast, and what a shopper is told.
 
-A hot item's shoppers queue first come, first served. A gatekeeper admits them a few
+A hot item's shoppers queue first come, first served. The waiting room workflow admits them a few
 at a time (a token bucket: `rate` per second, at most `burst` at once) and never
 admits more units than shoppers could still buy: units left to reserve minus what is
 already admitted but not yet held. An admitted shopper has a window to begin checkout;
@@ -93,7 +93,7 @@ def observed_rate(admitted_at_ms: Sequence[int], now_ms: int) -> float | None:
     recent = sorted(t for t in admitted_at_ms if now_ms - t <= RATE_WINDOW_MS)
     if len(recent) < 2:
         return None
-    # From the oldest recent admission until now: a gatekeeper that stopped admitting
+    # From the oldest recent admission until now: a waiting room workflow that stopped admitting
     # (everything held) shows a falling rate rather than the last burst's.
     span = (now_ms - recent[0]) / 1000
     if span <= 0:
@@ -107,7 +107,7 @@ def estimated_wait_seconds(
     """Seconds until a shopper at `position` (1 = next) is admitted, at the observed rate.
 
     Before anything was admitted the configured rate stands in; the observed rate is
-    never taken above it (admission cannot go faster than the gatekeeper's pace).
+    never taken above it (admission cannot go faster than the waiting room workflow's pace).
     """
     if position <= 0:
         return 0

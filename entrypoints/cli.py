@@ -23,8 +23,8 @@ def cli(ctx: click.Context) -> None:
 
 
 def register() -> None:
-    from catalog.cli import catalog_group
-    from db.cli import check_command, migrate_command
+    from db.postgres.cli import check_command, migrate_command
+    from entrypoints.catalog_reindex import catalog_commands
     from entrypoints.run import run_command, web_command
     from entrypoints.stock_relay import stock_relay_command
     from entrypoints.worker import worker_command
@@ -38,7 +38,7 @@ def register() -> None:
     cli.add_command(web_command)
     cli.add_command(migrate_command)
     cli.add_command(check_command)
-    cli.add_command(catalog_group)
+    cli.add_command(catalog_commands())
     cli.add_command(worker_command)
     cli.add_command(users_group)
     cli.add_command(stock_relay_command)

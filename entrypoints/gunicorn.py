@@ -1,6 +1,6 @@
 """The one gunicorn command line: `shopflow web`, `shopflow run`, Docker and the benchmarks.
 
-gunicorn manages uvicorn workers running the ASGI app (web/asgi.py): the stock
+gunicorn manages uvicorn workers running the ASGI app (entrypoints/asgi.py): the stock
 streams on each worker's event loop, the Flask storefront on a thread pool of
 `Settings.web_threads` per worker, both on one host and port (docs/live-stock.md).
 """
@@ -36,7 +36,7 @@ def gunicorn_args(settings: Settings) -> list[str]:
         # Hooks: metrics directory, logging and tracing per worker (entrypoints/gunicorn_hooks.py).
         "--config",
         "python:entrypoints.gunicorn_hooks",
-        "web.asgi:app",
+        "entrypoints.asgi:app",
     ]
 
 

@@ -3,7 +3,7 @@
 - logger_class: gunicorn's own lines in the store's format (entrypoints/logging_setup.py);
 - on_starting (the master, once): empty the metrics directory, so counters of a
   previous run (and of pids that no longer exist) are not added to this one's.
-- post_fork (each worker, before it loads web.asgi:app): logs in the store's format
+- post_fork (each worker, before it loads web.live.asgi:app): logs in the store's format
   and, when OTLP is configured, traces.
 - child_exit (the master, per dead worker): tell prometheus-client the pid is gone, so
   its live gauges (open SSE streams) stop counting it.

@@ -124,7 +124,7 @@ def _raise_stop(signum, frame) -> None:  # noqa: ARG001
 @click.option("--no-demo", is_flag=True, help="Do not load the demo catalogue.")
 def run_command(no_demo: bool) -> None:
     """Start the whole store: stack, migrations, demo catalogue, worker and web."""
-    from db.migrate import upgrade
+    from db.postgres.migrate import upgrade
     from entrypoints.telemetry import worker_metrics_url
     from stack import EmbeddedStack, StackError
     from stack.secrets import with_generated_secrets

@@ -1,6 +1,6 @@
 """`shopflow stock-relay`: the process that relays committed stock changes from the
 outbox in PostgreSQL to the stock feed in Redis and the `in_stock` flags in Typesense
-(db/live_stock/relay.py, docs/live-stock.md). `shopflow run` starts one; more can run
+(db/redis/stock_relay.py, docs/live-stock.md). `shopflow run` starts one; more can run
 as standbys (only one publishes at a time)."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from __future__ import annotations
 import click
 import redis
 
-from db.live_stock.feed import StockFeedKeys, StockFeedPublisher
-from db.live_stock.relay import StockRelay, run_relay
-from db.search_index import SearchIndex, make_typesense_client
+from db.redis.stock_feed import StockFeedKeys, StockFeedPublisher
+from db.redis.stock_relay import StockRelay, run_relay
+from db.search.index import SearchIndex, make_typesense_client
 from entrypoints.logging_setup import configure_logging
 from entrypoints.telemetry import configure_tracing
 from settings import Settings

@@ -48,23 +48,25 @@ from activities.hold_sweep import HoldSweepActivities
 from activities.mail import MailActivities, SmtpSender
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
+from activities.vault_sweep import VaultSweepActivities
 from activities.waiting_room import WaitingRoomActivities
-from db.engine import make_engine
-from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
-from db.timeouts import bounded_sessions
+from db.postgres.engine import make_engine
+from db.postgres.timeouts import bounded_sessions
+from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from entrypoints.logging_setup import configure_logging
+from entrypoints.payment_gateway import payment_gateway
 from entrypoints.replay_check import find_unreplayable
 from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_runtime
-from payments.sandbox import SandboxGateway
 from settings import InsecureSettings, Settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
 from workflows.email import EmailWorkflow
-from workflows.hold_sweep import EVERY as SWEEP_EVERY
-from workflows.hold_sweep import HoldSweepWorkflow, SweepRequest, schedule_id
-from workflows.hot_item_gate import HotItemGateWorkflow
+from workflows.hold_sweep import HoldSweepWorkflow
+from workflows.hold_sweep_messages import EVERY as SWEEP_EVERY
+from workflows.hold_sweep_messages import SweepRequest, schedule_id
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.suborder import SuborderWorkflow
+from workflows.waiting_room import WaitingRoomWorkflow
 
 log = logging.getLogger("shopflow.worker")
 
@@ -87,7 +89,7 @@ WORKFLOWS: list[type] = [
     OrderWorkflow,
     SuborderWorkflow,
     HoldSweepWorkflow,
-    HotItemGateWorkflow,
+    WaitingRoomWorkflow,
     EmailWorkflow,
 ]
 
@@ -112,11 +114,10 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     """Every activity, built on `resources`; orders start through `client` on `task_queue`."""
     catalog = CatalogActivities(resources.engine, resources.search_index)
     # Every activity transaction is bounded (lock and statement timeouts under the
-    # activity attempt), so a timed-out attempt can never commit late: db/timeouts.py.
+    # activity attempt), so a timed-out attempt can never commit late: db/postgres/timeouts.py.
     sessions = bounded_sessions(resources.engine)
-    # The bundled sandbox gateway keeps its ledger in the store's own database; a real
-    # processor adapter (same PaymentGateway protocol) would be chosen here from Settings.
-    gateway = SandboxGateway(sessions)
+    # The same gateway the web vaults cards with (entrypoints/payment_gateway.py).
+    gateway = payment_gateway(sessions, resources.settings)
     checkout = CheckoutActivities(sessions, gateway)
     fulfilment = FulfilmentActivities(
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
@@ -131,7 +132,8 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
     )
     orders = OrderStarter(client, task_queue)
     sweeper = HoldSweepActivities(sessions, client, checkout)
-    # The hot items' waiting rooms live in Redis: no Redis, no gatekeeper.
+    vault_sweeper = VaultSweepActivities(gateway)
+    # The hot items' waiting rooms live in Redis: no Redis, no waiting room workflow.
     waiting_room = (
         WaitingRoomActivities(sessions, resources.redis).activities() if resources.redis else []
     )
@@ -143,6 +145,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *mail.activities(),
         *orders.activities(),
         *sweeper.activities(),
+        *vault_sweeper.activities(),
         *waiting_room,
     ]
 
@@ -163,7 +166,7 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
     return WorkerResources(
         settings=settings,
         # No pre-ping round trip per activity: Temporal retries an attempt that met a
-        # dropped connection (db/engine.py).
+        # dropped connection (db/postgres/engine.py).
         engine=make_engine(
             settings.database_url, pool_size=pool_size, max_overflow=4, pre_ping=False
         ),

@@ -1,7 +1,7 @@
 """The payment-gateway interface: tokenize, authorize, capture, void, refund, each idempotent.
 
 The checkout only ever sees these types. A real processor adapter implements the
-same protocol; `payments.sandbox.SandboxGateway` is the bundled one (SPEC section 6).
+same protocol; `payments.sandbox.SandboxGateway` is the bundled one (docs/contract.md §6).
 Amounts are integer cents. A card number and CVC live only in a `Card` in memory,
 on their way from the payment form to `tokenize`, which hands them to the gateway's
 vault and answers with a `PaymentMethod`: a token, the brand and the last four. Only

@@ -1,6 +1,6 @@
 """The bundled sandbox gateway: test-card rules and a ledger in PostgreSQL.
 
-Test cards (SPEC section 6):
+Test cards (docs/contract.md §6):
     4242 4242 4242 4242   approved
     4000 0000 0000 0002   declined (card_declined)
     4000 0000 0000 9995   declined (insufficient_funds)
@@ -9,8 +9,11 @@ Test cards (SPEC section 6):
 `tokenize` puts a card in the sandbox vault (table payment_methods, standing in for a
 processor's vault) for VAULT_TTL and answers with a token; details that can never be
 charged (bad number, expiry or CVC) are refused there, exactly like a processor's
-client-side checks: nothing is written. `authorize` takes the token, never the card,
-and erases the CVC in the same transaction that records the charge.
+client-side checks: nothing is written. The number, expiry, name and CVC are sealed
+with VAULT_KEYS (payments/vault_keys.py). `authorize` takes the token, never the card,
+and erases the CVC at the first attempt, whatever its outcome, in the transaction that
+records the charge. `delete_expired` (run by the hold sweep every minute) deletes
+cards past their expiry.
 
 Every call runs in one transaction and is keyed so a repeat is harmless: authorize by
 its idempotency key (UNIQUE), capture and void by the charge, refund by its own key.
@@ -18,6 +21,7 @@ its idempotency key (UNIQUE), capture and void by the charge, refund by its own 
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -26,8 +30,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.locks import lock_rows
-from db.models import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
+from db.postgres.locks import lock_rows
+from db.postgres.models import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
 from payments.cards import card_brand, card_problem, digits_only, last4
 from payments.gateway import (
     PAYMENT_METHOD_UNUSABLE,
@@ -44,6 +48,7 @@ from payments.gateway import (
     UnknownCharge,
     Void,
 )
+from payments.vault_keys import CardSealer
 
 APPROVED_CARD = "4242424242424242"
 DECLINED_CARD = "4000000000000002"
@@ -58,7 +63,8 @@ DECLINE_MESSAGES = {
     PAYMENT_METHOD_UNUSABLE: "Enter your card details again.",
 }
 # Long enough for a shopper to pay within the 5-minute hold (plus retries), short enough
-# that a card does not linger: expired rows are deleted by the next tokenize.
+# that a card does not linger: expired rows are deleted by the next tokenize and by
+# the minutely sweep (activities/hold_sweep.py).
 VAULT_TTL = timedelta(minutes=15)
 _TEST_DECLINES = {DECLINED_CARD: CARD_DECLINED, INSUFFICIENT_FUNDS_CARD: INSUFFICIENT_FUNDS}
 
@@ -69,9 +75,13 @@ def _utcnow() -> datetime:
 
 class SandboxGateway:
     def __init__(
-        self, sessions: sessionmaker[Session], clock: Callable[[], datetime] = _utcnow
+        self,
+        sessions: sessionmaker[Session],
+        sealer: CardSealer,
+        clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self._sessions = sessions
+        self._sealer = sealer
         self._clock = clock
 
     def tokenize(self, card: Card) -> PaymentMethod:
@@ -79,12 +89,12 @@ class SandboxGateway:
         problem = card_problem(card.number, card.expiry, card.cvc, now)
         if problem is not None:
             raise InvalidCard(problem.code, problem.message)
+        token = f"pm_{uuid.uuid4().hex}"
+        details = {"number": digits_only(card.number), "expiry": card.expiry, "name": card.name}
         method = VaultedCard(
-            id=f"pm_{uuid.uuid4().hex}",
-            number=digits_only(card.number),
-            expiry=card.expiry,
-            cvc=card.cvc,
-            name=card.name,
+            id=token,
+            sealed_card=self._sealer.seal(json.dumps(details), row_id=token),
+            sealed_cvc=self._sealer.seal(card.cvc, row_id=token),
             card_brand=card_brand(card.number),
             card_last4=last4(card.number),
             expires_at=now + VAULT_TTL,
@@ -93,6 +103,14 @@ class SandboxGateway:
             session.execute(delete(VaultedCard).where(VaultedCard.expires_at < now))
             session.add(method)
         return PaymentMethod(method.id, method.card_brand, method.card_last4, method.expires_at)
+
+    def delete_expired(self) -> int:
+        """Delete every vaulted card past its expiry; how many went."""
+        with self._sessions.begin() as session:
+            result = session.execute(
+                delete(VaultedCard).where(VaultedCard.expires_at < self._clock())
+            )
+            return result.rowcount or 0
 
     def authorize(
         self, idempotency_key: str, amount: int, payment_method_id: str, *, reference: str = ""
@@ -109,8 +127,13 @@ class SandboxGateway:
             unusable = _unusable(card, self._clock())
             if unusable is not None:
                 return Authorization("", idempotency_key, False, amount, *unusable)
-            assert card is not None
-            problem = card_problem(card.number, card.expiry, card.cvc or "", self._clock())
+            assert card is not None and card.sealed_cvc is not None
+            details = json.loads(self._sealer.open(card.sealed_card, row_id=card.id))
+            cvc = self._sealer.open(card.sealed_cvc, row_id=card.id)
+            # Card rules: no CVC kept after an authorisation attempt, whatever its outcome
+            # (the refusal below included); it commits with this transaction.
+            card.sealed_cvc = None
+            problem = card_problem(details["number"], details["expiry"], cvc, self._clock())
             if problem is not None:
                 return Authorization(
                     "",
@@ -122,7 +145,7 @@ class SandboxGateway:
                     problem.code,
                     problem.message,
                 )
-            decline = _TEST_DECLINES.get(card.number)
+            decline = _TEST_DECLINES.get(details["number"])
             # Another token used with the same key (a bug upstream) conflicts here.
             session.execute(
                 insert(PaymentCharge)
@@ -139,7 +162,6 @@ class SandboxGateway:
                 )
                 .on_conflict_do_nothing(index_elements=["idempotency_key"])
             )
-            card.cvc = None  # card rules: no CVC kept after authorisation, approved or not
             return _checked_repeat(
                 self._charge_by_key(session, idempotency_key), idempotency_key, amount
             )
@@ -229,7 +251,7 @@ def _checked_repeat(
 
 def _unusable(card: VaultedCard | None, now: datetime) -> tuple | None:
     """(brand, last4, code, message) of a decline when the token cannot authorize."""
-    if card is not None and card.cvc is not None and card.expires_at > now:
+    if card is not None and card.sealed_cvc is not None and card.expires_at > now:
         return None
     brand, four = (card.card_brand, card.card_last4) if card is not None else ("card", "")
     code = PAYMENT_METHOD_UNUSABLE

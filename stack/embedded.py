@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from .errors import StackError
 from .mail_server import MailServer
 from .postgres import Postgres
 from .redis_server import Redis
+from .secrets import secure_var_dir, with_embedded_credentials
 from .service import Aborted, Service
 from .temporal_server import Temporal
 from .typesense_server import Typesense
@@ -66,6 +68,9 @@ class EmbeddedStack:
     """
 
     def __init__(self, settings: Settings, *, timeout: float = 120.0) -> None:
+        # The embedded Typesense and Redis get generated credentials (var/secrets.json).
+        secure_var_dir(Path(settings.var_dir))
+        settings = with_embedded_credentials(settings)
         self.settings = settings
         self.timeout = timeout
         self.var_dir = Path(settings.var_dir)
@@ -281,16 +286,21 @@ class EmbeddedStack:
     # -- helpers -------------------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
-        """One up()/down() at a time per var_dir, across processes."""
-        run_dir = self.var_dir / "run"
-        run_dir.mkdir(parents=True, exist_ok=True)
-        (self.var_dir / "logs").mkdir(parents=True, exist_ok=True)
-        with open(run_dir / "stack.lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(fh, fcntl.LOCK_UN)
+        """One up()/down() at a time per var_dir, across processes. Everything created
+        meanwhile (directories, pid files, logs) is its owner's only: umask 077."""
+        previous = os.umask(0o077)
+        try:
+            run_dir = self.var_dir / "run"
+            run_dir.mkdir(parents=True, exist_ok=True)
+            (self.var_dir / "logs").mkdir(parents=True, exist_ok=True)
+            with open(run_dir / "stack.lock", "w") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+        finally:
+            os.umask(previous)
 
 
 def _record(name: str, pid: int | None, port: int | None, state: str, location: str) -> dict:

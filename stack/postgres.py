@@ -41,9 +41,12 @@ def _ensure_system_user(name: str) -> None:
         pwd.getpwnam(name)  # raises KeyError when useradd failed
 
 
-def _open_ancestors(path: Path) -> None:
-    """Let other users traverse every ancestor of `path` (as pgserver does)."""
-    rx = stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH
+def _open_ancestors(path: Path, *, list_too: bool = True) -> None:
+    """Let other users traverse every ancestor of `path` (as pgserver does); with
+    `list_too=False` only enter them, not list them (var/ stays unreadable)."""
+    rx = stat.S_IXGRP | stat.S_IXOTH
+    if list_too:
+        rx |= stat.S_IRGRP | stat.S_IROTH
     for parent in path.resolve().parents:
         mode = parent.stat().st_mode
         if mode & rx != rx:
@@ -148,7 +151,7 @@ class Postgres(Service):
         import pwd
 
         entry = pwd.getpwnam(self.system_user)
-        _open_ancestors(self.data_dir)
+        _open_ancestors(self.data_dir, list_too=False)
         for d in {self.data_dir, self.socket_dir}:
             st = d.stat()
             if (st.st_uid, st.st_gid) != (entry.pw_uid, entry.pw_gid):
@@ -170,7 +173,7 @@ class Postgres(Service):
             "-U", "postgres",
         ]  # fmt: skip
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "ab", buffering=0) as log:
+        with process.open_private_log(self.log_path) as log:
             log.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} initdb\n".encode())
             result = subprocess.run(
                 argv,

@@ -86,6 +86,13 @@ def process_is(pid: int, names: Iterable[str]) -> bool:
     return False
 
 
+def open_private_log(log_path: Path):
+    """Open a log for appending, created 0600 (and made 0600 if an older one was not)."""
+    fd = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "ab", buffering=0)
+
+
 def spawn(
     argv: Sequence[str],
     *,
@@ -105,7 +112,7 @@ def spawn(
 
         entry = pwd.getpwnam(user)
         kwargs.update(user=entry.pw_uid, group=entry.pw_gid, extra_groups=[])
-    with open(log_path, "ab", buffering=0) as log:
+    with open_private_log(log_path) as log:
         log.write(
             f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} starting: {' '.join(argv)}\n".encode()
         )
@@ -118,6 +125,9 @@ def spawn(
             env=dict(env) if env is not None else None,
             start_new_session=True,
             close_fds=True,
+            # Whatever the server writes (Redis's AOF, PostgreSQL's files, Typesense's
+            # data) is its owner's only: addresses and emails live in there.
+            umask=0o077,
             **kwargs,
         )
     with _children_lock:

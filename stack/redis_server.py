@@ -30,7 +30,9 @@ class Redis(Service):
         return f"{LOOPBACK}:{self.port}"
 
     def url(self) -> str:
-        return f"redis://{LOOPBACK}:{self.port}/0"
+        password = self.settings.redis_password
+        auth = f":{password}@" if password else ""
+        return f"redis://{auth}{LOOPBACK}:{self.port}/0"
 
     @property
     def data_dir(self) -> Path:
@@ -66,10 +68,16 @@ class Redis(Service):
                     "appendfsync everysec",
                     'save ""',
                     "databases 16",
+                    *(
+                        [f"requirepass {self.settings.redis_password}"]
+                        if self.settings.redis_password
+                        else []
+                    ),
                     "",
                 ]
             )
         )
+        self.config_path.chmod(0o600)  # it holds the password
 
     def command(self) -> list[str]:
         return [self.binary(), str(self.config_path)]
@@ -78,6 +86,11 @@ class Redis(Service):
         import socket
 
         with socket.create_connection((LOOPBACK, self.port), timeout=1.0) as sock:
+            password = self.settings.redis_password
+            if password:
+                sock.sendall(f"AUTH {password}\r\n".encode())
+                if not sock.recv(64).startswith(b"+OK"):  # "-LOADING" while reading the AOF
+                    return False
             sock.sendall(b"PING\r\n")
             return sock.recv(64).startswith(b"+PONG")  # "-LOADING" while reading the AOF
 

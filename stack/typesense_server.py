@@ -84,15 +84,23 @@ class Typesense(Service):
     def data_dir(self) -> Path:
         return (self.var_dir / "typesense").resolve()
 
+    @property
+    def config_path(self) -> Path:
+        return self.data_dir / "typesense.ini"
+
     def prepare(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         typesense_binary()
+        # The key goes in a 0600 file, not on the command line, where `ps` shows it.
+        fd = os.open(self.config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as config:
+            config.write(f"[server]\napi-key = {self.settings.typesense_api_key_or_default}\n")
 
     def command(self) -> list[str]:
         return [
             str(typesense_binary()),
+            "--config", str(self.config_path),
             "--data-dir", str(self.data_dir),
-            "--api-key", self.settings.typesense_api_key_or_default,
             "--api-address", LOOPBACK,
             "--api-port", str(self.port),
             "--peering-address", LOOPBACK,

@@ -7,6 +7,8 @@ temporary directory, and torn down when the session ends. Unit tests never start
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from sqlalchemy import text
 
@@ -40,6 +42,15 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+def pytest_report_collectionfinish(config, start_path, items):
+    """Every run says how the tests it collected split between the layers, counted from
+    the collection (docs/testing.md quotes no hand-written counts)."""
+    real = sum(1 for item in items if any(m in item.keywords for m in REAL_STACK_MARKERS))
+    fast = len(items) - real
+    share = f" ({100 * fast / len(items):.0f}% fast)" if items else ""
+    return f"layers: {fast} fast (unit, workflow, web on fakes), {real} on the real stack{share}"
+
+
 def _free_port_settings(var_dir) -> Settings:
     from stack.ports import settings_on_free_ports
 
@@ -47,16 +58,24 @@ def _free_port_settings(var_dir) -> Settings:
         var_dir,
         secret_key="test-secret-key",
         environment="dev",  # the test keys are public on purpose
+        # Random per session: the web tier seals cards with them and the workers open them.
+        vault_keys=(secrets.token_urlsafe(48),),
         # Abuse limits out of the way of other features; tests of the limits lower them.
         login_limit_per_ip="1000000 per minute",
         login_limit_per_account="1000000 per minute",
+        login_limit_per_account_address="1000000 per minute",
         register_limit_per_ip="1000000 per minute",
         payment_limit_per_checkout="1000000 per minute",
         payment_limit_per_user="1000000 per minute",
         begin_limit_per_user="1000000 per minute",
+        shopper_write_limit_per_user="1000000 per minute",
+        hold_limit_per_item="1000000 per minute",
         password_reset_limit_per_ip="1000000 per minute",
         password_reset_limit_per_account="1000000 per minute",
         max_held_units_per_item=100,
+        # Stream caps out of the way too (tests/security lowers them).
+        sse_streams_per_address=100_000,
+        sse_streams_per_user=100_000,
         task_queue="shopflow-test",
         search_cache_ttl_seconds=30,
     )
@@ -65,7 +84,7 @@ def _free_port_settings(var_dir) -> Settings:
 @pytest.fixture(scope="session")
 def stack_settings(tmp_path_factory) -> Settings:
     """Settings pointing at real, migrated servers shared by the whole session."""
-    from db.migrate import upgrade
+    from db.postgres.migrate import upgrade
     from stack import EmbeddedStack
 
     base = _free_port_settings(tmp_path_factory.mktemp("var"))
@@ -80,7 +99,7 @@ def stack_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def engine(stack_settings):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     eng = make_engine(stack_settings.database_url)
     yield eng
@@ -92,7 +111,7 @@ def assert_invariants(engine):
     """Call after a scenario: fails the test with every violation of I1-I3."""
     from datetime import UTC, datetime
 
-    from db.invariants import check_invariants
+    from db.postgres.invariants import check_invariants
 
     def check() -> None:
         report = check_invariants(engine, now=datetime.now(UTC))
@@ -117,8 +136,8 @@ def isolated_settings(stack_settings):
 
     from sqlalchemy.engine import make_url
 
-    from db.engine import make_engine
-    from db.migrate import upgrade
+    from db.postgres.engine import make_engine
+    from db.postgres.migrate import upgrade
 
     admin = make_engine(stack_settings.database_url, pool_size=1)
     created: list[str] = []
@@ -269,7 +288,7 @@ async def _wait_for(future) -> None:
 @pytest.fixture(scope="session")
 def checkout_worker(stack_settings) -> CheckoutWorkers:
     """Real checkout workers for the session (see CheckoutWorkers); the web app's task
-    queue is `stack_settings.task_queue`, so `create_app(stack_settings)` checks out against it."""
+    queue is `stack_settings.task_queue`, so `build_web_app(stack_settings)` checks out against it."""
     workers = CheckoutWorkers(stack_settings)
     try:
         yield workers

@@ -1,4 +1,4 @@
-"""The store as `shopflow run` serves it (web/asgi.py: the stock streams and the Flask
+"""The store as `shopflow run` serves it (web/live/asgi.py: the stock streams and the Flask
 storefront on one origin) under a real uvicorn in a background thread, for tests."""
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from settings import Settings
 
 
 class ServerThread:
-    """The ASGI app (web/asgi.py: streams + Flask, one origin) under a real uvicorn."""
+    """The ASGI app (web/live/asgi.py: streams + Flask, one origin) under a real uvicorn."""
 
     def __init__(self, settings: Settings) -> None:
         import time
 
         import uvicorn
 
+        from entrypoints.asgi import build_asgi_app
         from stack.ports import free_port
-        from web.asgi import build_asgi_app
 
         self.app = build_asgi_app(settings)
         port = free_port()

@@ -16,7 +16,7 @@ Warehouse = tuple[str, str, float, float]  # name, region, latitude, longitude
 def seed_database(database_url: str, warehouses: dict[int, Warehouse], first_user_id: int) -> None:
     """A test package's own database: its active warehouses, and user ids starting at
     `first_user_id` so its accounts can be told from any other package's."""
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     engine = make_engine(database_url, pool_size=1)
     try:

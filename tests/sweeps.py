@@ -12,7 +12,7 @@ from temporalio.client import (
 )
 
 from settings import Settings
-from workflows.hold_sweep import SweepResult, schedule_id
+from workflows.hold_sweep_messages import SweepResult, schedule_id
 
 
 async def sweep_once(client: Client, settings: Settings, *, create: bool = True) -> SweepResult:

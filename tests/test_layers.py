@@ -62,3 +62,33 @@ def test_before_1_0_no_workflow_carries_a_patch():
     ]
 
     assert released or patched == [], f"remove the patch and re-record histories: {patched}"
+
+
+def _workflow_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.append(node.module)
+        elif isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+    return [name for name in names if name == "workflows" or name.startswith("workflows.")]
+
+
+def test_activities_import_only_workflow_message_modules():
+    """An activity shares dataclasses and names with its workflow, never the workflow body
+    (which would pull Temporal's workflow sandbox rules into activity code)."""
+    bodies = [
+        f"{path.relative_to(PROJECT_ROOT)}: {name}"
+        for path in sorted((PROJECT_ROOT / "activities").rglob("*.py"))
+        for name in _workflow_imports(path)
+        if not name.endswith("_messages")
+    ]
+
+    assert bodies == [], "import the workflow's *_messages module instead: " + ", ".join(bodies)
+
+
+def test_the_workflow_import_probe_sees_imports(tmp_path):
+    probe = tmp_path / "probe.py"
+    probe.write_text("from workflows.hold_sweep import X\nimport workflows.order_messages\n")
+    assert _workflow_imports(probe) == ["workflows.hold_sweep", "workflows.order_messages"]

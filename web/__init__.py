@@ -1,8 +1,10 @@
 """The storefront: a Flask app factory in the style of the Flask tutorial.
 
-`create_app(settings)` builds the service clients (PostgreSQL, Redis, Typesense)
-once, at start-up, and registers one blueprint per feature. Add a feature by
-writing `web/<feature>.py` with a `bp` and listing it in `_feature_blueprints`.
+`create_app(settings, services=...)` takes the service clients (PostgreSQL, Redis,
+Typesense), built once at start-up by the composition root (entrypoints/web_services.py)
+or faked by tests, and registers one blueprint per feature. Add a feature by
+writing `web/<feature>/` (`pages.py`, `api.py`, each with a `bp`) and listing its
+blueprints in `_feature_blueprints`.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from web.services import EXTENSION_KEY, Services
 from web.tracing import init_tracing
 
 
-def create_app(settings: Settings, *, services: Services | None = None) -> Flask:
+def create_app(settings: Settings, *, services: Services) -> Flask:
     # Before anything is built: a public SECRET_KEY would let anyone forge a session.
     require_safe_secrets(settings)
     app = Flask(
@@ -37,7 +39,7 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
-    app.extensions[EXTENSION_KEY] = services or Services.build(settings)
+    app.extensions[EXTENSION_KEY] = services
     Htmx(app)  # request.htmx; HX-* response headers through htmx_flask.make_response
     # First: every later hook (CSRF, limits) logs with the request id, and is timed.
     init_request_id(app)
@@ -49,12 +51,23 @@ def create_app(settings: Settings, *, services: Services | None = None) -> Flask
 
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)
+    _plug_in_features(app)
 
     register_filters(app)
     register_error_handlers(app)
     register_security_headers(app, settings)  # cookie flags too
     app.jinja_env.globals["store_name"] = "shopflow"
     return app
+
+
+def _plug_in_features(app: Flask) -> None:
+    # Where one feature answers for another (features never import each other).
+    from web import order_cancel, ticket_access
+    from web.orders.api import cancel_order_answer
+    from web.waiting_room.adapters import ticket_refusal
+
+    order_cancel.plug_in(app, cancel_order_answer)
+    ticket_access.plug_in(app, ticket_refusal)
 
 
 def _feature_blueprints() -> list[Blueprint]:

@@ -1,8 +1,11 @@
 """Hostile input is refused at the door with a 400, before any view can trip over it.
 
-- JSON is parsed with a depth limit (`loads`): 5,000 nested lists cost the parser a
-  RecursionError (a 500) and every later walk over the value a stack; no request of
-  this store nests deeper than a few levels.
+- JSON is parsed with a depth limit (`loads`), in time linear in its length: 5,000
+  nested lists cost the parser a RecursionError (a 500) and every later walk over the
+  value a stack; no request of this store nests deeper than a few levels.
+- /api/ bodies are at most 64 KB (413) and must say `Content-Type: application/json`
+  (415), so no web page can make its visitors' browsers post to the API
+  (`guard_api_bodies`).
 - Text never carries NUL or other control characters (`refuse_control_characters`,
   run for every query string and form before the view; `read_json_object` checks
   JSON strings): PostgreSQL cannot store a NUL, and the others only hide things from
@@ -17,12 +20,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from web.errors import BadRequest
 
 MAX_JSON_DEPTH = 32
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKETS = re.compile(r"[\[\]{}]")
+# The JSON API's bodies are small (the biggest, a payment, is well under 2 KB); every
+# other route keeps the app-wide MAX_CONTENT_LENGTH (forms, the codec).
+MAX_API_BODY_BYTES = 64 * 1024
+JSON_TYPE = "application/json"
 # C0 controls but tab/LF/CR, DEL, and the C1 block.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -32,19 +38,36 @@ class TooDeep(ValueError):
 
 
 def loads(data: str | bytes, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """json.loads that refuses nesting deeper than `max_depth` (ValueError, like bad JSON)."""
+    """json.loads that refuses nesting deeper than `max_depth` (ValueError, like bad JSON).
+
+    Its cost grows linearly with the input: the C parser reads it once (it gives up with a
+    RecursionError past Python's recursion limit, long before a stack could overflow), and
+    `_depth` visits each container once, level by level. An earlier guard scanned the text
+    for strings with a regular expression first, which cost the square of the length on a
+    body of escaped quotes (docs/security.md, "Hostile input").
+    """
     text = data.decode() if isinstance(data, bytes) else data  # UnicodeDecodeError: ValueError
-    depth = deepest = 0
-    # Brackets inside strings do not nest: drop the strings, then count.
-    for bracket in _BRACKETS.finditer(_STRINGS.sub("", text)):
-        depth += 1 if bracket.group() in "[{" else -1
-        deepest = max(deepest, depth)
-        if deepest > max_depth:
-            raise TooDeep(f"JSON nested deeper than {max_depth} levels")
     try:
-        return json.loads(text)
-    except RecursionError:  # belt and braces: the scan above should have caught it
-        raise TooDeep("JSON nested too deeply") from None
+        value = json.loads(text)
+    except RecursionError:
+        raise TooDeep(f"JSON nested deeper than {max_depth} levels") from None
+    if _depth(value, max_depth) > max_depth:
+        raise TooDeep(f"JSON nested deeper than {max_depth} levels")
+    return value
+
+
+def _depth(value: Any, max_depth: int) -> int:
+    """How deep `value` nests, counting no further than max_depth + 1 (no recursion)."""
+    level = [value] if isinstance(value, list | dict) else []
+    depth = 0
+    while level and depth <= max_depth:
+        depth += 1
+        below: list[Any] = []
+        for container in level:
+            children = container.values() if isinstance(container, dict) else container
+            below += [child for child in children if isinstance(child, list | dict)]
+        level = below
+    return depth
 
 
 def has_control_characters(text: str) -> bool:
@@ -74,5 +97,34 @@ def refuse_control_characters() -> None:
                 )
 
 
+def is_json_request() -> bool:
+    return request.mimetype == JSON_TYPE
+
+
+def guard_api_bodies() -> None:
+    """/api/ bodies: at most MAX_API_BODY_BYTES (413), and JSON only (415).
+
+    Setting the request's own limit makes werkzeug refuse a longer Content-Length before a
+    byte is read, and stop a chunked body once it passes the limit. Requiring the JSON
+    type keeps browsers out: a cross-site form can send text/plain without a preflight,
+    never application/json.
+    """
+    if not request.path.startswith("/api/"):
+        return
+    request.max_content_length = MAX_API_BODY_BYTES
+    if request.content_length is not None and request.content_length > MAX_API_BODY_BYTES:
+        raise RequestEntityTooLarge(
+            f"The request body is larger than {MAX_API_BODY_BYTES // 1024} KB."
+        )
+    has_body = bool(request.content_length) or "chunked" in request.headers.get(
+        "Transfer-Encoding", ""
+    )
+    if has_body and not is_json_request():
+        raise UnsupportedMediaType(
+            f"Send the request body as JSON, with Content-Type: {JSON_TYPE}."
+        )
+
+
 def init_input_guard(app: Flask) -> None:
+    app.before_request(guard_api_bodies)
     app.before_request(refuse_control_characters)

@@ -1,12 +1,19 @@
 """Abuse limits, counted in Redis by Flask-Limiter so every web process shares them.
 
-    login              per client IP and per account (normalised email), in steps that
-                       back off (e.g. 5/minute, then 20/hour): guessing one account and
-                       spraying one password over many accounts both hit a wall.
+    login              FAILED sign-ins (and wrong current passwords on a password change)
+                       per client IP, per (account, IP), and per account; the account-wide
+                       cap only refuses an address that has failed on that account itself,
+                       so nobody can lock the owner out: a correct password from an address
+                       with no failures is never refused. Guessing one account from one
+                       address, and spraying one password over many accounts, hit a wall.
                        Fails CLOSED: with Redis down sign-in answers 503, never unlimited.
     registration       per client IP (each costs ~80 ms of scrypt)
     payment attempts   per checkout (at most 5) and per shopper per hour: card testing
     BEGIN              per shopper per minute: holding stock over and over
+    shopper writes     per shopper and feature: cart changes, address book writes,
+                       order cancels (each a transaction, a cancel a Temporal update)
+    holds per item     new holds per shopper per item over time: letting holds on one
+                       item lapse again and again makes the shopper wait (429)
     held units         at most MAX_HELD_UNITS_PER_ITEM of one item in one checkout
 
 Every limit is a Flask-Limiter string in Settings (`*_LIMIT` in .env.example), so tests
@@ -76,15 +83,48 @@ class AbuseLimits:
     # --- the store's limits ---------------------------------------------------------
 
     def login(self, client_ip: str, email: str) -> Verdict:
-        account = hashlib.sha256(email.encode()).hexdigest()[:32]  # keys hold no email
-        for name, limit, key in (
-            ("login-ip", self.settings.login_limit_per_ip, client_ip),
-            ("login-account", self.settings.login_limit_per_account, account),
-        ):
-            verdict = self.hit(name, limit, key, fail_closed=True)
-            if not verdict.allowed:
-                return verdict
+        """May this address try a password on this account now? Counts nothing: only
+        failures count (`login_failed`)."""
+        pair = f"{_account_key(email)}:{client_ip}"
+        try:
+            for name, limit, key in self._login_limits(client_ip, email):
+                if name == "login-account" and not self._has_failed(pair):
+                    continue  # the account-wide cap never refuses a clean address
+                for item in parse_many(limit):
+                    if not self.flask_limiter.limiter.test(item, name, key):
+                        stats = self.flask_limiter.limiter.get_window_stats(item, name, key)
+                        return Verdict(False, max(int(stats.reset_time - time.time()), 1))
+        except Exception as exc:
+            raise LimiterUnavailable("login") from exc
         return ALLOWED
+
+    def login_failed(self, client_ip: str, email: str) -> None:
+        """Count one wrong password of this address on this account."""
+        try:
+            for name, limit, key in self._login_limits(client_ip, email):
+                for item in parse_many(limit):
+                    self.flask_limiter.limiter.hit(item, name, key)
+        except Exception as exc:  # the next attempt's `login` check fails closed (503)
+            log.warning(
+                "a failed sign-in went uncounted, Redis unavailable: %s", type(exc).__name__
+            )
+
+    def _login_limits(self, client_ip: str, email: str) -> list[tuple[str, str, str]]:
+        account = _account_key(email)
+        return [
+            ("login-ip", self.settings.login_limit_per_ip, client_ip),
+            ("login-pair", self.settings.login_limit_per_account_address, f"{account}:{client_ip}"),
+            ("login-account", self.settings.login_limit_per_account, account),
+        ]
+
+    def _has_failed(self, pair: str) -> bool:
+        """Any failure of this (account, address) within the widest window of its limit."""
+        widest = max(
+            parse_many(self.settings.login_limit_per_account_address),
+            key=lambda item: item.get_expiry(),
+        )
+        stats = self.flask_limiter.limiter.get_window_stats(widest, "login-pair", pair)
+        return stats.remaining < widest.amount
 
     def payment(self, user_id: int, checkout_id: str) -> Verdict:
         for name, limit, key in (
@@ -117,6 +157,39 @@ class AbuseLimits:
     def begin(self, user_id: int) -> Verdict:
         return self.hit("begin-user", self.settings.begin_limit_per_user, str(user_id))
 
+    def shopper_write(self, user_id: int, feature: str) -> Verdict:
+        """One write of `feature` ("cart", "addresses", "cancel") by this shopper."""
+        return self.hit(
+            f"write-{feature}", self.settings.shopper_write_limit_per_user, str(user_id)
+        )
+
+    @property
+    def max_held_units_per_item(self) -> int:
+        return self.settings.max_held_units_per_item
+
+    def holds_left(self, user_id: int, item_id: int) -> Verdict:
+        """Whether the shopper may hold `item_id` once more (counted by `hold_begun`).
+
+        Counts new holds, not BEGIN requests: a double click joins the running
+        checkout and costs nothing, while holds left to lapse again and again do.
+        """
+        key = f"{user_id}:{item_id}"
+        try:
+            for item in parse_many(self.settings.hold_limit_per_item):
+                if not self.flask_limiter.limiter.test(item, "hold-item", key):
+                    stats = self.flask_limiter.limiter.get_window_stats(item, "hold-item", key)
+                    return Verdict(False, max(int(stats.reset_time - time.time()), 1))
+        except Exception as exc:  # fails open, like every limit but sign-in
+            log.warning("hold limit skipped, Redis unavailable: %s", type(exc).__name__)
+        return ALLOWED
+
+    def hold_begun(self, user_id: int, item_id: int) -> None:
+        self.hit("hold-item", self.settings.hold_limit_per_item, f"{user_id}:{item_id}")
+
+
+def _account_key(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()[:32]  # keys hold no email
+
 
 def init_limits(app: Flask, settings: Settings) -> AbuseLimits:
     limits = AbuseLimits(app, settings)
@@ -126,16 +199,6 @@ def init_limits(app: Flask, settings: Settings) -> AbuseLimits:
 
 def abuse_limits() -> AbuseLimits:
     return current_app.extensions[EXTENSION_KEY]
-
-
-def units_over_cap(lines) -> str | None:
-    """Why these checkout lines hold more of one item than one shopper may, or None."""
-    cap = abuse_limits().settings.max_held_units_per_item
-    over = [line for line in lines if line.quantity > cap]
-    if not over:
-        return None
-    items = ", ".join(f"item {line.item_id} ({line.quantity})" for line in over)
-    return f"One shopper can check out at most {cap} of one item; lower the quantity of {items}."
 
 
 def client_ip() -> str:

@@ -1,9 +1,8 @@
 """The long-lived clients one web process shares: built once at start-up, never at import.
 
-`create_app(settings)` builds a `Services` from the settings; tests pass their own
-with `create_app(settings, services=...)`. Views reach it through `services()`.
-The Temporal gateway connects lazily, on the first checkout call, so pages that
-never start a workflow never pay for (or depend on) a Temporal connection.
+The composition root builds them (`build_services` in entrypoints/web_services.py) and
+hands them to `create_app(settings, services=...)`; tests hand fakes instead. Views
+reach them through `services()`.
 """
 
 from __future__ import annotations
@@ -17,26 +16,35 @@ from flask import current_app
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.cache import JsonCache
-from db.engine import make_engine, make_session_factory
-from db.search import CatalogVersion, CursorCodec, SearchService
-from db.search.live_stock import LiveStockOverlay, stock_engine
+from db.search import SearchService
 from db.search.multi_search import MultiSearch
-from db.search_index import make_typesense_client
 from payments.gateway import PaymentGateway
-from payments.sandbox import SandboxGateway
 from settings import Settings
-from web.metrics import TimedSearch
+from web.api_tokens import ApiTokens
 from web.temporal_gateway import TemporalGateway
 
-if TYPE_CHECKING:  # imported in build(): web.auth's helpers themselves need services()
-    from web.auth.tokens import ApiTokens
+if TYPE_CHECKING:  # the features' ports, for the annotations below only
+    from web.account.ports import AddressBook
+    from web.cart.ports import CartItems, CartStore
+    from web.checkout.use_cases import CartLines, CheckoutClient, ItemLookup, WaitingRoomDoor
+    from web.item_reads import ItemReads
+    from web.orders.ports import OrderClient, OrderReads
+    from web.recommendations.use_cases import Recommendations
+    from web.waiting_room.use_cases import WaitingRoomPorts
+    from web.warehouses.use_cases import WarehousePortal
 
 EXTENSION_KEY = "shopflow"
 
-# Short socket timeouts: Redis only ever holds things we can do without for a
-# moment (caches), so waiting long for it is worse than skipping it.
-REDIS_TIMEOUT_SECONDS = 0.5
+
+@dataclass
+class CheckoutWiring:
+    """Checkout's ports that live as long as the process (web/checkout/adapters.py adds
+    the app's abuse limits and the card vault per request)."""
+
+    checkouts: CheckoutClient
+    carts: CartLines
+    items: ItemLookup
+    waiting_room: WaitingRoomDoor
 
 
 @dataclass
@@ -48,66 +56,31 @@ class Services:
     typesense: typesense.Client
     search: SearchService
     tokens: ApiTokens
-    # Where the web tier vaults cards (tokenize); the worker builds its own for the rest.
+    # Where the web tier vaults cards (tokenize); the worker's activities use the same
+    # gateway for the rest (entrypoints/payment_gateway.py picks it for both).
     payments: PaymentGateway
     # None when no Temporal address is configured: checkout then answers 503.
     temporal: TemporalGateway | None = None
-    # The search page's live-stock lookup: its own autocommit pool (db/search/live_stock.py).
+    # The search page's live-stock lookup: its own autocommit pool (db/search/stock_overlay.py).
     stock_engine: Engine | None = None
     # The search service's connections to Typesense (db/search/multi_search.py).
     multi_search: MultiSearch | None = None
-
-    @classmethod
-    def build(cls, settings: Settings) -> Services:
-        _require_service_urls(settings)
-        engine = make_engine(settings.database_url)
-        sessions = make_session_factory(engine)
-        overlay_engine = stock_engine(settings.database_url)
-        redis_client = redis.Redis.from_url(
-            settings.redis_url,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-        )
-        # Interactive: fail fast and say so rather than retry for seconds. The client
-        # serves the warehouse pages' index writes; searches take the leaner call.
-        typesense_client = make_typesense_client(
-            settings, timeout=settings.search_timeout_seconds, retries=0
-        )
-        multi_search = MultiSearch(
-            settings.typesense_url or "",
-            settings.typesense_api_key_or_default,
-            timeout_seconds=settings.search_timeout_seconds,
-            connections=settings.web_threads,
-        )
-        search = TimedSearch(
-            SearchService(
-                multi_search=multi_search,
-                collection=settings.typesense_collection,
-                cache=JsonCache(
-                    redis_client, namespace="search", ttl_seconds=settings.search_cache_ttl_seconds
-                ),
-                catalog_version=CatalogVersion(sessions),
-                cursors=CursorCodec(settings.secret_key),
-                live_stock=LiveStockOverlay(overlay_engine),
-            )
-        )
-        from web.auth.tokens import ApiTokens
-
-        tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
-        temporal = TemporalGateway(settings) if settings.temporal_address else None
-        return cls(
-            settings,
-            engine,
-            sessions,
-            redis_client,
-            typesense_client,
-            search,
-            tokens,
-            SandboxGateway(sessions),
-            temporal,
-            overlay_engine,
-            multi_search,
-        )
+    # The ports of the features' use cases (web/<feature>/ports.py); the adapters are
+    # web/<feature>/adapters.py, built by entrypoints/web_services.py; the fast tests
+    # pass fakes (tests/fakes/).
+    carts: CartStore | None = None
+    cart_items: CartItems | None = None
+    orders: OrderReads | None = None
+    order_client: OrderClient | None = None
+    addresses: AddressBook | None = None
+    # The warehouse portal's use cases on their ports (web/warehouses/adapters.py).
+    warehouses: WarehousePortal | None = None
+    # One item and its live stock (web/items/adapters.py).
+    items: ItemReads | None = None
+    # Recommendations on their signals (web/recommendations/adapters.py).
+    recommendations: Recommendations | None = None
+    checkout: CheckoutWiring | None = None
+    waiting_room: WaitingRoomPorts | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -118,25 +91,6 @@ class Services:
             self.multi_search.close()
         if self.temporal is not None:
             self.temporal.close()
-
-
-def _require_service_urls(settings: Settings) -> None:
-    missing = [
-        env
-        for env, value in (
-            ("DATABASE_URL", settings.database_url),
-            ("REDIS_URL", settings.redis_url),
-            ("TYPESENSE_URL", settings.typesense_url),
-        )
-        if not value
-    ]
-    if missing:
-        raise ValueError(
-            "The web app needs concrete service URLs; missing "
-            + ", ".join(missing)
-            + ". Start it through `shopflow run` / `shopflow web`, which start the embedded"
-            " stack and pass them on, or set them in the environment."
-        )
 
 
 def services() -> Services:

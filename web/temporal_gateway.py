@@ -14,7 +14,7 @@ and gives back its result, or raises one of four outcomes, whatever the call was
     TemporalUnavailable  unreachable, failed, or (`still_working`) too slow to answer
     WorkflowNotFound     no such workflow (or run)
 
-The feature clients (web/checkout, web/orders, web/warehouses `workflow_client.py`)
+The feature clients (web/checkout and web/warehouses `workflow_client.py`, web/orders/adapters.py)
 map these to their own HTTP errors and nothing else.
 """
 

@@ -40,6 +40,7 @@ with workflow.unsafe.imports_passed_through():
         Refusal,
         address_problem,
         cancel_refusal,
+        closing_refusal,
         deadline_after_authorization,
         order_found,
         payment_refusal,
@@ -48,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         transition,
     )
     from domain.money import order_total
+    from domain.refusals import RefusalKind
     from domain.stock import InvalidCart, ShortLine, hold_expiry, normalise_lines
     from workflows import checkout_outcomes as outcomes
     from workflows import checkout_steps as steps
@@ -56,7 +58,7 @@ with workflow.unsafe.imports_passed_through():
         CUSTOMER_ID,
         INVALID_CART,
         ORDER_FAILED,
-        ORDER_ID,
+        ORDER_ID_ATTRIBUTE,
         OUT_OF_STOCK,
         PAYMENT_DECLINED,
         UNKNOWN_ITEM,
@@ -202,6 +204,7 @@ class CheckoutWorkflow:
             card_brand=auth.card_brand if auth else None,
             card_last4=auth.card_last4 if auth else None,
             message=self._message,
+            closing_refusal=closing_refusal(self._status),
         )
 
     # --- pay ----------------------------------------------------------------------------
@@ -233,7 +236,7 @@ class CheckoutWorkflow:
         refuse(self._refusal(payment_refusal, request.user_id))
         problem = address_problem(asdict(request.shipping_address))
         if problem:
-            raise ApplicationError(problem, type="InvalidAddress", non_retryable=True)
+            raise ApplicationError(problem, type=RefusalKind.INVALID_ADDRESS, non_retryable=True)
 
     def _refusal(self, rule: Callable[..., Refusal | None], caller: int) -> Refusal | None:
         """Ask a domain rule about the checkout as the shopper sees it: a requested cancel counts."""
@@ -385,7 +388,7 @@ class CheckoutWorkflow:
         if self._published is None:
             attributes.append(CUSTOMER_ID.value_set(str(self._input.user_id)))
         if self._order_id is not None and (self._published or (None, None))[1] is None:
-            attributes.append(ORDER_ID.value_set(self._order_id))
+            attributes.append(ORDER_ID_ATTRIBUTE.value_set(self._order_id))
         workflow.upsert_search_attributes(attributes)
         self._published = now
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from temporalio.common import SearchAttributeKey
 
 from domain.checkout import CheckoutStatus
+from domain.refusals import Refusal
 from domain.stock import Line, ShortLine
 
 WORKFLOW_NAME = "CheckoutWorkflow"
@@ -38,10 +39,10 @@ ORDER_FAILED = "OrderFailed"
 # Registered as Keyword on the dev server (stack/temporal_server.py SEARCH_ATTRIBUTES).
 CUSTOMER_ID = SearchAttributeKey.for_keyword("CustomerId")
 CHECKOUT_STATUS = SearchAttributeKey.for_keyword("CheckoutStatus")
-ORDER_ID = SearchAttributeKey.for_keyword("OrderId")
+ORDER_ID_ATTRIBUTE = SearchAttributeKey.for_keyword("OrderId")
 # Set when the web starts the workflow (not upserted by it): the hold sweeper
 # (activities/hold_sweep.py) finds a reservation's checkout by it.
-CHECKOUT_ID = SearchAttributeKey.for_keyword("CheckoutId")
+CHECKOUT_ID_ATTRIBUTE = SearchAttributeKey.for_keyword("CheckoutId")
 
 
 def checkout_workflow_id(user_id: int) -> str:
@@ -57,7 +58,7 @@ class CheckoutInput:
     checkout_id: str  # unique per checkout (reservations and the order are keyed by it)
     user_id: int
     lines: tuple[Line, ...]
-    ttl_seconds: int = 300
+    ttl_seconds: int  # the hold's length: Settings.reservation_ttl_seconds, passed by BEGIN
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class CheckoutView:
     card_brand: str | None = None
     card_last4: str | None = None
     message: str | None = None  # why a checkout was REJECTED or FAILED
+    # Set once the checkout has ended: what any later pay, submit or cancel is told
+    # (expired, cancelled, ordered...), decided by the workflow, never by the web's clock.
+    closing_refusal: Refusal | None = None
 
 
 @dataclass(frozen=True)

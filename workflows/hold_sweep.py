@@ -11,49 +11,28 @@ HELD reservations
   grace covers a payment accepted just before the deadline: authorize and order
   write take at most 2.5 minutes).
 
-The result lists what was freed, so each run in the Web UI says what it did.
+A second activity then deletes the sandbox vault's expired cards (payments/sandbox.py),
+so a card nobody paid with leaves the database within a minute of its expiry.
+
+The result lists what was freed, so each run in the Web UI says what it did. What it
+exchanges with the Schedule and the activity is in workflows/hold_sweep_messages.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
-with workflow.unsafe.imports_passed_through():
-    from domain.stock import Line
-
-WORKFLOW_NAME = "HoldSweepWorkflow"
-SWEEP_HOLDS = "holds.sweep"
-EVERY = timedelta(minutes=1)
-DEFAULT_GRACE_SECONDS = 300
-
-CLOSED = "checkout closed"
-EXPIRED = "expired past grace"
-
-
-def schedule_id(task_queue: str) -> str:
-    return f"hold-sweep-{task_queue}"
-
-
-@dataclass(frozen=True)
-class SweepRequest:
-    grace_seconds: int = DEFAULT_GRACE_SECONDS
-
-
-@dataclass(frozen=True)
-class FreedHold:
-    checkout_id: str
-    reason: str  # CLOSED or EXPIRED
-    lines: tuple[Line, ...]
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    held_checkouts: int  # checkouts with HELD rows the sweep looked at
-    freed: tuple[FreedHold, ...] = field(default_factory=tuple)
+from workflows.hold_sweep_messages import (
+    SWEEP_HOLDS,
+    SWEEP_VAULT,
+    WORKFLOW_NAME,
+    SweepRequest,
+    SweepResult,
+)
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -61,10 +40,17 @@ class HoldSweepWorkflow:
     @workflow.run
     async def run(self, request: SweepRequest) -> SweepResult:
         # One attempt fits well inside the minute; the next run is the real retry.
-        return await workflow.execute_activity(
+        holds = await workflow.execute_activity(
             SWEEP_HOLDS,
             request,
             result_type=SweepResult,
             start_to_close_timeout=timedelta(seconds=45),
             retry_policy=RetryPolicy(maximum_attempts=2),
         )
+        expired_cards = await workflow.execute_activity(
+            SWEEP_VAULT,
+            result_type=int,
+            start_to_close_timeout=timedelta(seconds=10),
+            retry_policy=RetryPolicy(maximum_attempts=2),
+        )
+        return replace(holds, expired_cards=expired_cards)

@@ -1,0 +1,1 @@
+"""PostgreSQL, the source of truth: engine, models, migrations and every SQL module."""

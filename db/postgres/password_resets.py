@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import PasswordResetToken, User
-from db.users import find_user_by_email, set_password_hash
+from db.postgres.models import PasswordResetToken, User
+from db.postgres.users import find_user_by_email, set_password_hash
 
 
 class PasswordResets:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from db.models import SentEmail
+from db.postgres.models import SentEmail
 
 
 def was_sent(session: Session, event_key: str) -> bool:

@@ -1,4 +1,4 @@
-"""Search, the read side (the write side is db/search_index.py; the shape is db/search_schema.py).
+"""Search, the read side (the write side is db/search/index.py; the shape is db/search/schema.py).
 
 query.py             what was asked: validation, normalisation, fingerprint
 filters.py           filter_by expressions that user input cannot reshape

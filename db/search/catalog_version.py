@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import CatalogState
+from db.postgres.models import CatalogState
 
 log = logging.getLogger(__name__)
 

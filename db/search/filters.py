@@ -2,9 +2,11 @@
 
 String values are wrapped in backticks, which Typesense 0.24 reads as one literal
 value: `]`, `,`, `&&`, `||`, `:`, parentheses and quotes inside them are just
-characters (checked against the real server in tests/web). A backtick itself cannot
-be escaped, so `SearchQuery` refuses values containing one, and `quote` refuses them
-again here in case a future caller forgets. Numbers come only from validated ints.
+characters (checked against the real server in tests/web and tests/security). A
+backtick itself cannot be escaped, and a backslash right before the closing backtick
+escapes it (a doubled one too), so `SearchQuery` refuses values containing a backtick
+or ending in a backslash, and `quote` refuses them again here in case a future caller
+forgets. Numbers come only from validated ints.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ DISJUNCTIVE_FACETS = ("category", "brand")
 def quote(value: str) -> str:
     if "`" in value:
         raise ValueError("a filter value cannot contain a backtick")
+    if value.endswith("\\"):
+        # It would escape the closing backtick (0.24 has no escape for the backslash).
+        raise ValueError("a filter value cannot end with a backslash")
     return f"`{value}`"
 
 

@@ -4,7 +4,7 @@ Every keystroke of search-as-you-type is one of these, so its cost in the web pr
 counts: through the typesense client (request handler, node manager, httpx) a call cost
 1.53 ms of app CPU at 1M items, as a plain urllib3 pool 0.89 ms (docs/benchmarks.md,
 2026-11-30 night). The body and the answer are the same JSON either way; the writers
-(db/search_index.py) keep the typesense client, where a millisecond does not matter.
+(db/search/index.py) keep the typesense client, where a millisecond does not matter.
 
 No retries, a short timeout (SEARCH_TIMEOUT_SECONDS): a shopper is better told at once
 that search is down than kept waiting. Several nodes in TYPESENSE_URL are used in turn,
@@ -20,8 +20,8 @@ from typing import Any
 
 import urllib3
 
+from db.search.index import typesense_nodes
 from db.search.typesense_request import TypesenseSearchError
-from db.search_index import typesense_nodes
 
 
 class SearchEngineUnreachable(RuntimeError):

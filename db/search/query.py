@@ -59,6 +59,11 @@ def _filter_value(value: Any, param: str) -> str:
         # Filter values are backtick-quoted for Typesense, and 0.24 has no way to
         # escape a backtick inside them, so one can never be part of a value.
         raise _invalid("{param} must not contain a backtick (`)", param=param)
+    if cleaned.endswith("\\"):
+        # Typesense 0.24 reads a backslash before a backtick as an escape, and a doubled
+        # backslash does not undo it: a value ending in one would swallow its closing
+        # backtick and the values after it (db/search/filters.py).
+        raise _invalid("{param} must not end with a backslash (\\)", param=param)
     if len(cleaned) > MAX_FILTER_VALUE_LENGTH:
         raise _invalid(
             "{param} must be at most {limit} characters", param=param, limit=MAX_FILTER_VALUE_LENGTH

@@ -3,7 +3,7 @@
 Flow: check the cursor belongs to this search -> look in the Redis cache (keyed by
 catalogue version + search fingerprint + window) -> on a miss, one Typesense
 search -> cache it -> sign the next cursor -> lay live stock over the hits
-(db/search/live_stock.py), so neither the cache nor a lagging index shows a sold-out
+(db/search/stock_overlay.py), so neither the cache nor a lagging index shows a sold-out
 item as in stock. Facet counts are a second, separate lookup (`facets`, or
 `search(..., with_facets=True)`), cached under the search's text and filters alone:
 the sort and the page never change them, and the browser asks for them only once
@@ -17,12 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from db.cache import JsonCache
+from db.redis.json_cache import JsonCache
 from db.search.catalog_version import CatalogVersion
 from db.search.cursor import CursorCodec, CursorPosition, InvalidCursor
-from db.search.live_stock import LiveStockOverlay
 from db.search.multi_search import MultiSearch, SearchEngineUnreachable
 from db.search.query import DEFAULT_LIMIT, SearchQuery, SearchRequest
+from db.search.stock_overlay import LiveStockOverlay
 from db.search.typesense_request import (
     RawFacets,
     RawPage,

@@ -23,7 +23,7 @@ from typing import Any
 
 from db.search.filters import DISJUNCTIVE_FACETS, filter_by
 from db.search.query import SearchQuery, SortOrder
-from db.search_schema import SEARCH_FIELDS
+from db.search.schema import SEARCH_FIELDS
 
 # Name matters most, then brand, then the long description.
 QUERY_BY_WEIGHTS = "4,2,1"

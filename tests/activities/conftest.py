@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import text
 
 from activities.checkout import CheckoutActivities
-from db.timeouts import bounded_sessions
+from db.postgres.timeouts import bounded_sessions
 from payments.sandbox import SandboxGateway
+from tests.payments.vault import TEST_SEALER
 
 WAREHOUSE = 99101
 USER = 910001
@@ -107,6 +108,8 @@ def shop(engine):
                 {"c": cart_id, "i": item_id},
             )
     sessions = bounded_sessions(engine)  # as the worker builds them
-    yield Shop(engine, CheckoutActivities(sessions, SandboxGateway(sessions)), list(PRICES))
+    yield Shop(
+        engine, CheckoutActivities(sessions, SandboxGateway(sessions, TEST_SEALER)), list(PRICES)
+    )
     with engine.begin() as conn:
         _remove(conn)

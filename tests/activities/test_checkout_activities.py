@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from db.engine import make_session_factory
+from db.postgres.engine import make_session_factory
 from domain.checkout import to_iso
 from domain.stock import Line
 from payments.gateway import Card
 from payments.sandbox import DECLINED_CARD, INSUFFICIENT_FUNDS_CARD, SandboxGateway
 from tests.activities.conftest import USER
+from tests.payments.vault import TEST_SEALER
 from workflows.checkout_messages import (
     AuthorizeRequest,
     PaymentMethod,
@@ -62,7 +63,7 @@ def reservation_states(shop, checkout: str) -> dict[int, str]:
 
 def vaulted(shop, number: str) -> PaymentMethod:
     """What the web tier does before a workflow sees the card: put it in the gateway's vault."""
-    gateway = SandboxGateway(make_session_factory(shop.engine))
+    gateway = SandboxGateway(make_session_factory(shop.engine), TEST_SEALER)
     method = gateway.tokenize(Card(number, "12/30", "123", "Ada"))
     return PaymentMethod(method.id, method.brand, method.last4)
 

@@ -11,10 +11,11 @@ import pytest
 from temporalio.exceptions import ApplicationError
 
 from activities.checkout import CheckoutActivities
-from db.engine import make_engine, make_session_factory
+from db.postgres.engine import make_engine, make_session_factory
 from domain.checkout import to_iso
 from domain.stock import Line
 from payments.sandbox import SandboxGateway
+from tests.payments.vault import TEST_SEALER
 from workflows.checkout_messages import ReleaseRequest, ReserveRequest
 
 pytestmark = pytest.mark.integration
@@ -29,7 +30,7 @@ def crowded(stack_settings, shop):
     engine = make_engine(stack_settings.database_url, pool_size=SHOPPERS, max_overflow=0)
     sessions = make_session_factory(engine)
     shop.set_stock(ITEM, UNITS)
-    yield CheckoutActivities(sessions, SandboxGateway(sessions))
+    yield CheckoutActivities(sessions, SandboxGateway(sessions, TEST_SEALER))
     engine.dispose()
 
 

@@ -20,8 +20,8 @@ from sqlalchemy import text
 from temporalio.exceptions import ApplicationError
 
 from activities.fulfilment import FulfilmentActivities
-from db.engine import make_session_factory
-from db.warehouse_queue import entries_key, queued_key, stream_key
+from db.postgres.engine import make_session_factory
+from db.redis.warehouse_queue import entries_key, queued_key, stream_key
 from domain.stock import Line
 from workflows.order_messages import (
     AssignRequest,

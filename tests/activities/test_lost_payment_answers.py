@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from db.engine import make_session_factory
+from db.postgres.engine import make_session_factory
 from domain.checkout import payment_key
 from payments.gateway import Card
 from payments.sandbox import DECLINED_CARD, SandboxGateway
 from tests.activities.test_checkout_activities import checkout_id
+from tests.payments.vault import TEST_SEALER
 from workflows.checkout_messages import VoidUnsettledRequest
 
 pytestmark = pytest.mark.integration
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.integration
 
 def authorize(shop, checkout: str, number: str = "4242424242424242"):
     """What the lost call did at the gateway: the hold exists, nobody heard of it."""
-    gateway = SandboxGateway(make_session_factory(shop.engine))
+    gateway = SandboxGateway(make_session_factory(shop.engine), TEST_SEALER)
     card = Card(number, "12/30", "123", "Ada")
     token = gateway.tokenize(card).id
     return gateway.authorize(payment_key(checkout, 1), 4_550, token, reference=checkout)

@@ -8,9 +8,10 @@ from temporalio.exceptions import ApplicationError
 
 from activities.fulfilment import FulfilmentActivities
 from activities.refunds import RefundActivities
-from db.engine import make_session_factory
+from db.postgres.engine import make_session_factory
 from payments.sandbox import SandboxGateway
 from tests.activities.test_checkout_activities import A, B, order_request, paid_and_reserved
+from tests.payments.vault import TEST_SEALER
 from workflows.order_messages import CancelOrderRequest, RefundOrderRequest
 
 pytestmark = pytest.mark.integration
@@ -22,7 +23,7 @@ def placed(shop):
     checkout, reserved, auth = paid_and_reserved(shop, {A: 2, B: 1})
     order = shop.activities.submit_order(order_request(checkout, reserved, auth))
     sessions = make_session_factory(shop.engine)
-    return order, auth, RefundActivities(sessions, SandboxGateway(sessions)), sessions
+    return order, auth, RefundActivities(sessions, SandboxGateway(sessions, TEST_SEALER)), sessions
 
 
 def test_a_cancelled_order_is_refunded_once_however_often_the_refund_runs(

@@ -1,6 +1,6 @@
 """Every stock transaction is bounded: a reserve stuck behind a row lock gives up (and
 rolls back) well inside its activity attempt instead of committing after the workflow
-has moved on (issue 11: the late-commit leak)."""
+has moved on (the late-commit leak, docs/reliability.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from db.timeouts import LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS
+from db.postgres.timeouts import LOCK_TIMEOUT_MS, STATEMENT_TIMEOUT_MS
 from domain.checkout import to_iso
 from domain.stock import Line
 from workflows.checkout_messages import ReserveRequest

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 import pytest
 from sqlalchemy import Engine, text
 
-from db.engine import make_engine
-from db.search_index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
+from db.postgres.engine import make_engine
+from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from settings import Settings
 
 

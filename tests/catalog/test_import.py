@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from catalog.cli import catalog_group
-from db.invariants import check_invariants
+from db.postgres.invariants import check_invariants
+from entrypoints.catalog_reindex import catalog_commands
 from tests.catalog.conftest import scalar, search_index_for
 
 pytestmark = pytest.mark.integration
@@ -39,7 +39,7 @@ def store(catalog_settings, catalog_engine):
 
 def run_import(settings, *args: str):
     return CliRunner().invoke(
-        catalog_group,
+        catalog_commands(),
         ["import", *map(str, args), "--no-progress", "--reindex", "here"],
         obj=settings,
         catch_exceptions=False,
@@ -146,7 +146,7 @@ def test_a_file_with_errors_reports_every_bad_row_by_line_and_field_and_applies_
     store, catalog_engine
 ):
     result = CliRunner().invoke(
-        catalog_group,
+        catalog_commands(),
         ["import", str(WITH_ERRORS), "--no-progress", "--reindex", "here"],
         obj=store,
     )
@@ -202,7 +202,9 @@ def test_taking_away_stock_that_is_held_for_a_checkout_is_refused(store, catalog
     emptied.write_text(CSV.read_text().replace("kettle.svg,12,3", "kettle.svg,0,0"))
 
     result = CliRunner().invoke(
-        catalog_group, ["import", str(emptied), "--no-progress", "--reindex", "none"], obj=store
+        catalog_commands(),
+        ["import", str(emptied), "--no-progress", "--reindex", "none"],
+        obj=store,
     )
 
     assert result.exit_code == 1
@@ -217,7 +219,10 @@ def test_the_search_index_is_rebuilt_by_the_reindex_workflow(
     served = checkout_worker.serve(store)
 
     result = CliRunner().invoke(
-        catalog_group, ["import", str(JSONL), "--no-progress"], obj=served, catch_exceptions=False
+        catalog_commands(),
+        ["import", str(JSONL), "--no-progress"],
+        obj=served,
+        catch_exceptions=False,
     )
 
     assert result.exit_code == 0, result.output
@@ -228,7 +233,7 @@ def test_the_search_index_is_rebuilt_by_the_reindex_workflow(
 def test_a_file_whose_format_cannot_be_told_is_a_usage_error(store, tmp_path):
     odd = tmp_path / "products.xlsx"
     odd.write_text("sku\n")
-    result = CliRunner().invoke(catalog_group, ["import", str(odd)], obj=store)
+    result = CliRunner().invoke(catalog_commands(), ["import", str(odd)], obj=store)
     assert result.exit_code == 2 and "--format" in result.output
 
 
@@ -238,12 +243,12 @@ def _rows(engine, sql: str):
 
 
 def test_imported_items_with_an_image_show_it_lazily_with_its_size(store, catalog_engine):
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
     assert run_import(store, CSV).exit_code == 0
     kettle = item(catalog_engine, "SMP-KETTLE-1")["id"]
     grinder = item(catalog_engine, "SMP-GRINDER-1")["id"]
-    app = create_app(store)
+    app = build_web_app(store)
     try:
         client = app.test_client()
         page = client.get(f"/items/{kettle}").get_data(as_text=True)

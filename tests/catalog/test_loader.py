@@ -12,7 +12,7 @@ from sqlalchemy import text
 import catalog.loader as loader
 from catalog.generator import generate_items, generate_warehouses
 from catalog.loader import CatalogLoadError, catalog_is_empty, load_catalog, reindex_from_database
-from db.invariants import check_invariants
+from db.postgres.invariants import check_invariants
 from tests.catalog.conftest import scalar, search_index_for
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from db.warehouse_queue import entries_key, queued_key, stream_key
+from db.redis.warehouse_queue import entries_key, queued_key, stream_key
 
 
 @pytest.fixture

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from catalog.generator import generate_warehouses
-from db.geocoding import CITY, COUNTRY, POSTAL_CODE, country_code, locate, parse_address, resolve
+from db.geo.geocoding import (
+    CITY,
+    COUNTRY,
+    POSTAL_CODE,
+    country_code,
+    locate,
+    parse_address,
+    resolve,
+)
 from domain.allocation import WarehouseSite, allocate
 from domain.geo import haversine_km
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from db.warehouse_queue import WarehouseQueue, entries_key, queued_key, stream_key
+from db.redis.warehouse_queue import WarehouseQueue, entries_key, queued_key, stream_key
 
 pytestmark = pytest.mark.integration
 

@@ -1,4 +1,4 @@
-"""db.restock against real PostgreSQL: +n on physical, available and aggregated in one
+"""db.postgres.restock against real PostgreSQL: +n on physical, available and aggregated in one
 transaction, refusals that write nothing, and restocks racing the fulfilment
 activities (assign, ship) without breaking I1-I3.
 
@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import text
 
 from activities.fulfilment import FulfilmentActivities
-from db.engine import make_session_factory
-from db.restock import (
+from db.postgres.engine import make_session_factory
+from db.postgres.restock import (
     InvalidRestockQuantity,
     UnknownItem,
     UnknownWarehouse,

@@ -13,8 +13,8 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from db.invariants import check_invariants
-from db.models import Base
+from db.postgres.invariants import check_invariants
+from db.postgres.models import Base
 from settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.integration

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.warehouse_queue import CONSUMER_GROUP, WarehouseQueue, stream_key
+from db.redis.warehouse_queue import CONSUMER_GROUP, WarehouseQueue, stream_key
 
 pytestmark = pytest.mark.integration
 

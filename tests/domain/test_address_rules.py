@@ -65,7 +65,7 @@ def test_a_well_formed_zip_that_does_not_exist_is_refused():
 # The same rules over the real offline data (pycountry + zipcodes), one row per country.
 @pytest.fixture(scope="module")
 def real():
-    from db.address_data import ADDRESS_DATA
+    from db.geo.address_data import ADDRESS_DATA
 
     return ADDRESS_DATA
 

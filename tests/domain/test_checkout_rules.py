@@ -99,8 +99,8 @@ def test_a_payment_at_or_after_the_deadline_is_refused_as_expired():
         (S.AUTHORIZING, "PaymentInProgress"),
         (S.PAYMENT_AUTHORIZED, "AlreadyPaid"),
         (S.EXPIRED, "CheckoutExpired"),
-        (S.CANCELLED, "CheckoutFinished"),
-        (S.SUBMITTED, "CheckoutFinished"),
+        (S.CANCELLED, "CheckoutCancelled"),
+        (S.SUBMITTED, "CheckoutOrdered"),
     ],
 )
 def test_a_payment_is_refused_when_the_checkout_cannot_take_one(status, kind):
@@ -108,9 +108,9 @@ def test_a_payment_is_refused_when_the_checkout_cannot_take_one(status, kind):
 
 
 def test_nobody_but_the_owner_may_pay_place_or_cancel_and_is_not_told_why_else():
-    assert pay(S.EXPIRED, caller=BOB).kind == "NotYourCheckout"
-    assert submit(S.PAYMENT_AUTHORIZED, caller=BOB).kind == "NotYourCheckout"
-    assert cancel_refusal(S.RESERVED, owner=ADA, caller=BOB).kind == "NotYourCheckout"
+    assert pay(S.EXPIRED, caller=BOB).kind == "CheckoutNotYours"
+    assert submit(S.PAYMENT_AUTHORIZED, caller=BOB).kind == "CheckoutNotYours"
+    assert cancel_refusal(S.RESERVED, owner=ADA, caller=BOB).kind == "CheckoutNotYours"
 
 
 def test_the_order_can_be_placed_only_once_paid_and_a_repeat_is_allowed():

@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def live_store(stack_settings, demo_catalog):
-    """Base URL of the store served as `shopflow run` serves it (web/asgi.py: pages, API
+    """Base URL of the store served as `shopflow run` serves it (web/live/asgi.py: pages, API
     and stock streams on one origin), with the stock relay running, as in production."""
     from tests.live.conftest import RelayThread
     from tests.live_server import ServerThread

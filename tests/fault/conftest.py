@@ -97,11 +97,11 @@ def worker(fault_settings: Settings, tmp_path: Path) -> Iterator[WorkerProcess]:
 @pytest.fixture
 def store(fault_settings: Settings, checkout_worker, worker) -> Iterator[Store]:
     """The storefront on the fault database; `temporal()` uses the session's client."""
-    from db.engine import make_engine
-    from web import create_app
+    from db.postgres.engine import make_engine
+    from entrypoints.web_services import build_web_app
 
     engine = make_engine(fault_settings.database_url)
-    app = create_app(fault_settings)
+    app = build_web_app(fault_settings)
     app.config["TESTING"] = True
     yield Store(fault_settings, engine, app, checkout_worker)
     app.extensions["shopflow"].close()

@@ -75,6 +75,7 @@ class RunningStore:
             PAYMENT_LIMIT_PER_CHECKOUT="1000 per hour",
             PAYMENT_LIMIT_PER_USER="1000 per hour",
             BEGIN_LIMIT_PER_USER="1000 per minute",
+            HOLD_LIMIT_PER_ITEM="1000000 per minute",
         )
         return cls(var_dir, env, f"http://127.0.0.1:{web}")
 
@@ -87,7 +88,7 @@ class RunningStore:
             [SHOPFLOW, "run"], env=self.env, stdout=log, stderr=subprocess.STDOUT
         )
         wait_until(self._ready, seconds=180, what="`shopflow run` serving the store")
-        from db.engine import make_engine
+        from db.postgres.engine import make_engine
 
         self.engine = make_engine(self.settings.database_url, pool_size=2)
 
@@ -170,7 +171,7 @@ class RunningStore:
     def staff_token(self) -> str:
         email = f"staff-{uuid.uuid4().hex[:8]}@example.test"
         self.cli(
-            "users", "create", "--email", email, "--password", STAFF_PASSWORD, "--role", "staff"
+            "users", "create", "--email", email, "--password", STAFF_PASSWORD, "--role", "operator"
         )
         answer = httpx.post(
             f"{self.base_url}/api/v1/auth/token",

@@ -18,7 +18,7 @@ import signal
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -50,27 +50,48 @@ def staff_token(running_store: RunningStore) -> str:
     return running_store.staff_token()
 
 
-def under_load(store: RunningStore, token: str, fault) -> dict:
+def held_checkouts(store: RunningStore, item: int) -> set[str]:
+    """Checkouts of `item` that have begun (their reserve committed) and not finished:
+    neither ordered (CONSUMED) nor given back (RELEASED)."""
+    rows = store.rows(
+        "SELECT DISTINCT checkout_id FROM reservations WHERE item_id = :i AND state = 'HELD'",
+        i=item,
+    )
+    return {row.checkout_id for row in rows}
+
+
+def under_load(store: RunningStore, token: str, fault: Callable[[Callable[[], None]], None]):
     """Start shoppers and a shipper, run `fault` once a checkout is under way, then let
-    everyone finish; returns what happened, checked by `assert_store_whole`."""
+    everyone finish; returns what happened, checked by `assert_store_whole`.
+
+    `fault(landed)` calls `landed()` right after the kill or freeze if the database is
+    still up: the checkouts held both just before and just after it were in flight when
+    it landed (with PostgreSQL itself killed, the ones held just before: nothing could
+    commit once it was gone). The test fails if there were none, since then the fault
+    hit an idle store and proved nothing."""
     item = store.new_item(units_per_warehouse=20)
     # An order already placed, so the shipper has parcels to ship through the fault.
     earlier = [buy(store.base_url, item, seconds=60)]
     assert all(o.order_id for o in earlier), [o.error for o in earlier]
     shipper = Shipper(store.base_url, token).start()
     shoppers = Shoppers(store.base_url, item, SHOPPERS, seconds=PATIENCE).start()
-    wait_until(
-        lambda: (
-            store.scalar("SELECT count(*) FROM reservations WHERE item_id = :i", i=item)
-            > len(earlier)
-        ),
+    before = wait_until(
+        lambda: held_checkouts(store, item),
         seconds=60,
         what="a checkout of the load holding stock",
     )
-    fault()
+    after: list[set[str]] = []
+    fault(lambda: after.append(held_checkouts(store, item)))
+    in_flight = before & after[0] if after else before
     outcomes = shoppers.join(PATIENCE + 90)
     shipper.stop()
-    return {"item": item, "outcomes": earlier + outcomes, "shipper": shipper}
+    assert in_flight, f"no checkout was in flight when the fault landed: {before} {after}"
+    return {
+        "item": item,
+        "outcomes": earlier + outcomes,
+        "shipper": shipper,
+        "in_flight": in_flight,
+    }
 
 
 def assert_store_whole(store: RunningStore, happened: dict) -> None:
@@ -95,6 +116,8 @@ def assert_store_whole(store: RunningStore, happened: dict) -> None:
         i=item,
     )
     assert [r for r in rows if r.state == "HELD"] == []  # none outlives its checkout
+    # The checkouts the fault caught half way finished too, one way or the other.
+    assert happened["in_flight"] <= {r.checkout_id for r in rows if r.state != "HELD"}
     for row in rows:
         assert (row.state == "CONSUMED") == (row.order_id is not None), row
     assert {r.order_id for r in rows if r.order_id} == {o.order_id for o in ordered}
@@ -133,8 +156,10 @@ def test_a_server_killed_mid_checkout_is_restarted_and_nothing_is_lost(
     store = running_store
     killed = store.pid(server)
 
-    def fault():
+    def fault(landed):
         os.kill(killed, signal.SIGKILL)
+        if server != "postgres":  # the database is what died: nothing to ask it now
+            landed()
 
     happened = under_load(store, staff_token, fault)
 
@@ -149,9 +174,10 @@ def test_redis_frozen_for_ten_seconds_mid_checkout_loses_nothing(
     store = running_store
     frozen = store.pid("redis")
 
-    def fault():
+    def fault(landed):
         os.kill(frozen, signal.SIGSTOP)
         try:
+            landed()
             time.sleep(FROZEN_SECONDS)
         finally:
             os.kill(frozen, signal.SIGCONT)
@@ -170,9 +196,10 @@ def test_search_frozen_for_ten_seconds_says_so_and_cart_and_checkout_carry_on(
     during: dict = {}
     other = store.new_item(units_per_warehouse=5)  # bought while search is down
 
-    def fault():
+    def fault(landed):
         os.kill(frozen, signal.SIGSTOP)
         try:
+            landed()
             # A query never asked before: a cached answer would not need Typesense.
             fresh = f"frozen {uuid.uuid4().hex[:8]}"
             searched = httpx.get(

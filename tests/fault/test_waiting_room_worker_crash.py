@@ -1,4 +1,4 @@
-"""SIGKILL the worker (and with it the hot item's gatekeeper) in the middle of a flash
+"""SIGKILL the worker (and with it the item's waiting room workflow) in the middle of a flash
 sale, start another: no ticket is lost, the line keeps its order, the sale ends with
 exactly as many orders as units and everyone else told SOLD_OUT."""
 
@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from db.waiting_room import WaitingRoom
+from db.redis.waiting_room import WaitingRoom
 from tests.fault.conftest import wait_until
 from tests.fulfilment.conftest import Store
 from tests.web.checkout_calls import op, pay
@@ -32,13 +32,20 @@ def test_a_worker_killed_mid_sale_loses_no_ticket_and_the_sale_finishes_on_a_new
 ):
     client = store.app.test_client()
     item = insert_item(store.engine, UNITS, item_id=next(_ids))
-    (staff,) = insert_shoppers(store.engine, store.settings, 1, role="staff")
+    (staff,) = insert_shoppers(store.engine, store.settings, 1, role="operator")
     crowd = insert_shoppers(store.engine, store.settings, BEFORE + DURING)
     make_hot(client, staff, item)
     places = [join(client, shopper, item).get_json() for shopper in crowd[:BEFORE]]
     wait_until(lambda: _status(client, crowd[0], places[0]) == "ADMITTED", what="first admitted")
 
-    worker.kill()  # the gatekeeper's worker dies mid-sale
+    worker.kill()  # the waiting room workflow's worker dies mid-sale
+    # Mid-sale indeed: with no worker nobody is admitted any more, so the line as it
+    # stands now is the line at the kill, someone already let in and others still waiting.
+    at_kill = {
+        _status(client, shopper, place)
+        for shopper, place in zip(crowd[:BEFORE], places, strict=True)
+    }
+    assert {"ADMITTED", "WAITING"} <= at_kill, at_kill
     places += [join(client, shopper, item).get_json() for shopper in crowd[BEFORE:]]
     room = WaitingRoom(store.app.extensions["shopflow"].redis)
     tickets = [room.ticket(place["ticketID"]) for place in places]

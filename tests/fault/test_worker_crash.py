@@ -99,6 +99,15 @@ def test_checkouts_caught_in_a_worker_crash_finish_on_a_new_worker_charged_once(
             ),
             what="reservations waiting for the stock row",
         )
+        # In flight at the kill: reservations begun (waiting inside their transaction)
+        # and no checkout finished, since every one needs the row we hold.
+        waiting_at_kill, finished_at_kill = (
+            store.scalar(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ),
+            len(orders),
+        )
         worker.kill()  # mid-transaction: PostgreSQL rolls the reservations back
     finally:
         blocker.rollback()
@@ -107,6 +116,7 @@ def test_checkouts_caught_in_a_worker_crash_finish_on_a_new_worker_charged_once(
     for thread in threads:
         thread.join(120)
 
+    assert waiting_at_kill >= 1 and finished_at_kill == 0, (waiting_at_kill, finished_at_kill)
     assert not failures, failures
     assert len(set(orders)) == shoppers
     assert store.aggregated(lamp) == 20 - shoppers

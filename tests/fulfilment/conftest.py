@@ -152,7 +152,7 @@ class Store:
         return self.until(check, what=f"{warehouses} assigned suborders for {order_id}")
 
     def check_invariants(self) -> None:
-        from db.invariants import check_invariants
+        from db.postgres.invariants import check_invariants
 
         report = check_invariants(self.engine, now=datetime.now(UTC))
         assert report.ok, "\n".join(f"{v.invariant}: {v.detail}" for v in report.violations)
@@ -166,7 +166,7 @@ class Store:
 
 @pytest.fixture(scope="session")
 def fulfilment_engine(fulfilment_settings: Settings):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     engine = make_engine(fulfilment_settings.database_url)
     yield engine
@@ -175,9 +175,9 @@ def fulfilment_engine(fulfilment_settings: Settings):
 
 @pytest.fixture(scope="module")
 def store(fulfilment_settings, fulfilment_engine, checkout_worker) -> Iterator[Store]:
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
-    app = create_app(fulfilment_settings)
+    app = build_web_app(fulfilment_settings)
     app.config["TESTING"] = True
     yield Store(fulfilment_settings, fulfilment_engine, app, checkout_worker)
     app.extensions["shopflow"].close()

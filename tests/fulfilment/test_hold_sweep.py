@@ -14,7 +14,7 @@ from tests import sweeps
 from tests.fulfilment.conftest import SEATTLE, Store
 from tests.web.checkout_calls import begin, op, register_api_shopper
 from workflows.checkout_messages import checkout_workflow_id
-from workflows.hold_sweep import CLOSED, EXPIRED, SweepResult
+from workflows.hold_sweep_messages import CLOSED, EXPIRED, SweepResult
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ import pytest
 import redis
 from temporalio.client import WorkflowUpdateFailedError
 
-from db.warehouse_queue import CONSUMER_GROUP, stream_key
+from db.redis.warehouse_queue import CONSUMER_GROUP, stream_key
 from tests.fulfilment.conftest import CHICAGO, MIAMI, SEATTLE, Store
 from workflows.order import OrderWorkflow
 from workflows.order_messages import CancelOrder, order_workflow_id, suborder_workflow_id

@@ -19,11 +19,11 @@ RESTOCKS = 10
 
 @pytest.fixture(scope="module")
 def staff(store: Store) -> dict[str, str]:
-    from db.engine import make_session_factory
+    from db.postgres.engine import make_session_factory
     from web.auth.accounts import register
 
     email = new_email("staff")
-    register(make_session_factory(store.engine), email=email, password=PASSWORD, role="staff")
+    register(make_session_factory(store.engine), email=email, password=PASSWORD, role="operator")
     issued = store.app.test_client().post(
         "/api/v1/auth/token", json={"email": email, "password": PASSWORD}
     )

@@ -15,7 +15,7 @@ import pytest
 import redis
 from sqlalchemy import text
 
-from db.live_stock.feed import StockFeedKeys, StockFeedPublisher
+from db.redis.stock_feed import StockFeedKeys, StockFeedPublisher
 from settings import PROJECT_ROOT, Settings
 from tests.live_server import ServerThread
 from tests.stock_world import insert_item
@@ -59,7 +59,7 @@ class LiveWorld:
 
 
 def make_world(isolated_settings, name: str) -> LiveWorld:
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     settings = replace(isolated_settings(name), stock_feed_namespace=f"stock-{name}")
     engine = make_engine(settings.database_url)
@@ -177,9 +177,9 @@ def live_store(isolated_settings, checkout_worker):
 
 @pytest.fixture
 def live_app(live_store, checkout_worker):
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
-    app = create_app(live_store.settings)
+    app = build_web_app(live_store.settings)
     app.config["TESTING"] = True
     yield app
     checkout_worker.end_checkouts(live_store.settings.task_queue)

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from db.live_stock.feed import StockChange, StockFeedKeys
+from db.redis.stock_feed import StockChange, StockFeedKeys
 from web.live.fanout import StockFanout
 
 pytestmark = pytest.mark.unit

@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from db.search_index import SearchIndex, make_typesense_client
+from db.search.index import SearchIndex, make_typesense_client
 from tests.web.checkout_calls import begin, op, register_api_shopper
 
 pytestmark = [pytest.mark.integration, pytest.mark.web]

@@ -13,13 +13,14 @@ import pytest
 from sqlalchemy import text
 
 from activities.checkout import CheckoutActivities
-from db.engine import make_session_factory
-from db.live_stock.relay import StockRelay, libpq_url
-from db.restock import restock
+from db.postgres.engine import make_session_factory
+from db.postgres.restock import restock
+from db.redis.stock_relay import StockRelay, libpq_url
 from domain.checkout import to_iso
 from domain.stock import Line
 from payments.sandbox import SandboxGateway
 from tests.live.conftest import WAREHOUSE, RelayProcess, add_item, make_world, publisher
+from tests.payments.vault import TEST_SEALER
 from workflows.checkout_messages import ReleaseRequest, ReserveRequest
 
 pytestmark = pytest.mark.integration
@@ -44,7 +45,7 @@ def feed(world, item_id: int) -> list[tuple[int, int, bool]]:
 
 def checkout_activities(world) -> CheckoutActivities:
     sessions = make_session_factory(world.engine)
-    return CheckoutActivities(sessions, SandboxGateway(sessions))
+    return CheckoutActivities(sessions, SandboxGateway(sessions, TEST_SEALER))
 
 
 def test_reserving_and_releasing_a_checkout_each_publish_one_change_after_commit(events_world):
@@ -111,7 +112,7 @@ def test_a_change_published_twice_after_a_relay_crash_is_kept_once(events_world)
             text("SELECT id, item_id, stock FROM stock_events WHERE item_id = :i ORDER BY id"),
             {"i": item},
         ).all()
-    from db.live_stock.feed import StockChange
+    from db.redis.stock_feed import StockChange
 
     changes = [StockChange(r[0], r[1], r[2]) for r in rows]
     publisher(world).publish(changes)  # published, then the relay "died" before deleting

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from db.engine import make_session_factory
+from db.postgres.engine import make_session_factory
 from payments.gateway import (
     Card,
     ChargeAlreadyCaptured,
@@ -26,6 +26,7 @@ from payments.sandbox import (
     VAULT_TTL,
     SandboxGateway,
 )
+from tests.payments.vault import TEST_SEALER
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -33,7 +34,7 @@ NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def gateway(engine):
-    return SandboxGateway(make_session_factory(engine), clock=lambda: NOW)
+    return SandboxGateway(make_session_factory(engine), TEST_SEALER, clock=lambda: NOW)
 
 
 @pytest.fixture
@@ -212,11 +213,11 @@ def test_the_cvc_is_erased_by_the_first_authorization_and_the_token_cannot_pay_a
     gateway, engine, key
 ):
     token = vaulted(gateway, cvc="987")
-    assert vault_row(engine, token)["cvc"] == "987"
+    assert vault_row(engine, token)["sealed_cvc"] is not None
 
     first = gateway.authorize(key, 1_000, token)
 
-    assert first.approved and vault_row(engine, token)["cvc"] is None
+    assert first.approved and vault_row(engine, token)["sealed_cvc"] is None
     assert gateway.authorize(key, 1_000, token) == first  # a retry still gets its answer
     again = gateway.authorize(f"{key}:2", 1_000, token)
     assert not again.approved and again.decline_code == "payment_method_unusable"
@@ -226,13 +227,15 @@ def test_the_cvc_is_erased_by_the_first_authorization_and_the_token_cannot_pay_a
 def test_a_declined_card_loses_its_cvc_too(gateway, engine, key):
     token = vaulted(gateway, DECLINED_CARD)
     assert not gateway.authorize(key, 1_000, token).approved
-    assert vault_row(engine, token)["cvc"] is None
+    assert vault_row(engine, token)["sealed_cvc"] is None
 
 
 def test_an_expired_or_unknown_token_is_declined_without_a_charge(engine, key):
     sessions = make_session_factory(engine)
-    token = SandboxGateway(sessions, clock=lambda: NOW).tokenize(card()).id
-    later = SandboxGateway(sessions, clock=lambda: NOW + VAULT_TTL + timedelta(seconds=1))
+    token = SandboxGateway(sessions, TEST_SEALER, clock=lambda: NOW).tokenize(card()).id
+    later = SandboxGateway(
+        sessions, TEST_SEALER, clock=lambda: NOW + VAULT_TTL + timedelta(seconds=1)
+    )
 
     for used in (token, "pm_unknown"):
         auth = later.authorize(f"{key}:{used}", 1_000, used)

@@ -23,10 +23,16 @@ pytestmark = pytest.mark.unit
 
 STRONG = "k" * 40
 PAYLOAD = "p" * 40
+VAULT = "v" * 40
 
 
 def _env(**extra: str) -> dict[str, str]:
-    return {"SECRET_KEY": STRONG, "PAYLOAD_ENCRYPTION_KEYS": PAYLOAD, **extra}
+    return {
+        "SECRET_KEY": STRONG,
+        "PAYLOAD_ENCRYPTION_KEYS": PAYLOAD,
+        "VAULT_KEYS": VAULT,
+        **extra,
+    }
 
 
 @pytest.mark.parametrize(
@@ -46,11 +52,24 @@ def test_the_store_refuses_to_start_without_a_payload_encryption_key():
         require_safe_secrets(settings)
 
 
+def test_the_store_refuses_to_start_without_vault_keys_or_with_a_weak_one():
+    with pytest.raises(InsecureSettings, match="VAULT_KEYS is not set"):
+        require_safe_secrets(Settings.from_env(_env(VAULT_KEYS="")))
+    with pytest.raises(InsecureSettings, match="VAULT_KEYS is shorter"):
+        require_safe_secrets(Settings.from_env(_env(VAULT_KEYS=f"{VAULT},short")))
+
+
+def test_vault_keys_are_a_comma_separated_list_newest_first():
+    settings = Settings.from_env(_env(VAULT_KEYS=f"{'n' * 40}, {VAULT}"))
+    assert settings.vault_keys == ("n" * 40, VAULT)
+    assert settings.service_env()["VAULT_KEYS"] == f"{'n' * 40},{VAULT}"
+
+
 def test_the_web_app_refuses_the_published_default_key_before_building_anything():
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
     with pytest.raises(InsecureSettings):
-        create_app(Settings.from_env({"SECRET_KEY": DEV_SECRET_KEY}))
+        build_web_app(Settings.from_env({"SECRET_KEY": DEV_SECRET_KEY}))
 
 
 def test_the_worker_command_refuses_the_published_default_key():
@@ -93,11 +112,27 @@ def test_make_run_generates_keys_once_into_var_and_keeps_them(tmp_path):
     path = secrets_path(base)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again = with_generated_secrets(base)
-    assert (again.secret_key, again.payload_encryption_keys) == (
+    assert (again.secret_key, again.payload_encryption_keys, again.vault_keys) == (
         first.secret_key,
         first.payload_encryption_keys,
+        first.vault_keys,
     )
+    assert first.vault_keys and first.vault_keys != first.payload_encryption_keys
     assert json.loads(path.read_text())["SECRET_KEY"] == first.secret_key
+
+
+def test_a_secrets_file_from_before_the_vault_gets_vault_keys_and_keeps_the_rest(tmp_path):
+    base = Settings.from_env({"SHOPFLOW_VAR_DIR": str(tmp_path / "var")})
+    path = secrets_path(base)
+    path.parent.mkdir()
+    path.write_text(json.dumps({"SECRET_KEY": STRONG, "PAYLOAD_ENCRYPTION_KEYS": [PAYLOAD]}))
+    path.chmod(0o600)
+
+    settings = with_generated_secrets(base)
+
+    assert (settings.secret_key, settings.payload_encryption_keys) == (STRONG, (PAYLOAD,))
+    assert settings.vault_keys == tuple(json.loads(path.read_text())["VAULT_KEYS"])
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 def test_keys_set_in_the_environment_win_over_generated_ones(tmp_path):
@@ -109,7 +144,7 @@ def test_keys_set_in_the_environment_win_over_generated_ones(tmp_path):
 def test_compose_has_no_default_secret_and_publishes_only_the_storefront():
     compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
     text = (PROJECT_ROOT / "docker-compose.yml").read_text()
-    for name in ("SECRET_KEY", "PAYLOAD_ENCRYPTION_KEYS", "TYPESENSE_API_KEY"):
+    for name in ("SECRET_KEY", "PAYLOAD_ENCRYPTION_KEYS", "VAULT_KEYS", "TYPESENSE_API_KEY"):
         assert f"${{{name}:?" in text and f"${{{name}:-" not in text, name
     published = {
         name: svc["ports"] for name, svc in compose["services"].items() if svc.get("ports")

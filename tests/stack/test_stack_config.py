@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 
@@ -45,11 +46,12 @@ def test_services_given_by_url_are_reported_as_external_and_never_started(tmp_pa
 def test_embedded_endpoints_are_loopback_urls_built_from_settings(tmp_path: Path):
     settings = Settings(var_dir=tmp_path / "var", redis_port=7001, typesense_port=7002)
     endpoints = EmbeddedStack(settings).endpoints()
+    generated = json.loads((tmp_path / "var" / "secrets.json").read_text())
     socket_dir = (tmp_path / "var" / "postgres").resolve()
     assert endpoints.database_url == f"postgresql+psycopg://postgres:@/postgres?host={socket_dir}"
-    assert endpoints.redis_url == "redis://127.0.0.1:7001/0"
+    assert endpoints.redis_url == f"redis://:{generated['REDIS_PASSWORD']}@127.0.0.1:7001/0"
     assert endpoints.typesense_url == "http://127.0.0.1:7002"
-    assert endpoints.typesense_api_key == settings.typesense_api_key_or_default
+    assert endpoints.typesense_api_key == generated["TYPESENSE_API_KEY"]
     assert endpoints.temporal_address == f"127.0.0.1:{settings.temporal_port}"
     assert endpoints.temporal_ui_url == f"http://127.0.0.1:{settings.temporal_ui_port}"
 

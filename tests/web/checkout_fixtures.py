@@ -39,7 +39,7 @@ def checkout_db(isolated_settings, checkout_worker) -> Settings:
 
 @pytest.fixture(scope="session")
 def checkout_engine(checkout_db: Settings):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     engine = make_engine(checkout_db.database_url)
     yield engine
@@ -120,9 +120,9 @@ def stock_item(checkout_engine) -> Callable[..., int]:
 def module_store(checkout_db: Settings) -> Iterator[Flask]:
     """One storefront for a whole module (signing up is slow: scrypt), for tests that
     only need a shopper to be refused with."""
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
-    app = create_app(checkout_db)
+    app = build_web_app(checkout_db)
     app.config["TESTING"] = True
     yield app
     app.extensions["shopflow"].close()
@@ -160,7 +160,7 @@ def api_shopper(shop: FlaskClient) -> Callable[..., ApiShopper]:
 @pytest.fixture
 def assert_checkout_invariants(checkout_engine) -> Callable[[], None]:
     """I1-I3 over the checkout database (what `shopflow check` runs)."""
-    from db.invariants import check_invariants
+    from db.postgres.invariants import check_invariants
 
     def check() -> None:
         report = check_invariants(checkout_engine, now=datetime.now(UTC))

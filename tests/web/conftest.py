@@ -18,6 +18,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from entrypoints.web_services import build_web_app
 from settings import Settings
 from tests.web import catalogue
 from web import create_app
@@ -47,7 +48,7 @@ def make_app(web_settings: Settings, web_catalogue: dict) -> Iterator[Callable[.
     apps: list[Flask] = []
 
     def build(settings: Settings | None = None) -> Flask:
-        app = create_app(settings or web_settings)
+        app = build_web_app(settings or web_settings)
         app.config["TESTING"] = True
         apps.append(app)
         return app
@@ -102,3 +103,20 @@ def fast_app() -> Iterator[Flask]:
 @pytest.fixture
 def fast_client(fast_app: Flask) -> FlaskClient:
     return fast_app.test_client()
+
+
+@pytest.fixture
+def fake_shop(monkeypatch):
+    """The storefront on the in-memory ports of tests/fakes/ (cart, orders, address book),
+    limits on Flask-Limiter's memory storage, shoppers signed in without PostgreSQL."""
+    from tests.fakes.shop import build_fake_shop
+
+    return build_fake_shop(monkeypatch)
+
+
+@pytest.fixture
+def make_fake_shop(monkeypatch):
+    """Factory: `make_shop(**settings_changes)`, e.g. a low SHOPPER_WRITE_LIMIT_PER_USER."""
+    from tests.fakes.shop import build_fake_shop
+
+    return lambda **changes: build_fake_shop(monkeypatch, **changes)

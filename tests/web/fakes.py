@@ -9,6 +9,8 @@ stand in for them:
                   the filters; the sorts; and the real cursor rules (SearchService's own
                   window code and CursorCodec), so a tampered or foreign cursor is
                   refused exactly as in production.
+* `FakeItemReads` (tests/fakes/items.py) - the same catalogue's items and stock.
+* `FakeSignals` (tests/fakes/recommendations.py) - recommendations' signals in memory.
 * `Untouchable` - PostgreSQL, Redis, Typesense, the payment gateway: any use fails the
                   test with a message
                   that says it belongs with the real-stack tests.
@@ -27,7 +29,7 @@ from db.search.query import SearchQuery, SearchRequest, SortOrder
 from db.search.service import FacetCount, SearchHit
 from settings import Settings
 from tests.web.catalogue import ITEMS
-from web.auth.tokens import ApiTokens
+from web.api_tokens import ApiTokens
 from web.services import Services
 
 # Random per session, as production's must be (the app refuses short or known secrets).
@@ -155,18 +157,40 @@ def fake_settings() -> Settings:
         temporal_address=None,
         secret_key=SECRET,
         payload_encryption_keys=(secrets.token_urlsafe(48),),
+        vault_keys=(secrets.token_urlsafe(48),),
     )
 
 
-def fake_services(settings: Settings, search: FakeSearch | None = None) -> Services:
+def fake_services(
+    settings: Settings, search: FakeSearch | None = None, warehouses: Any = None, items: Any = None
+) -> Services:
+    """`warehouses`: a WarehousePortal on fakes (tests/fakes/warehouses.py), else untouchable;
+    `items`: the catalogue's items in memory (tests/fakes/items.py) unless given."""
+    from tests.fakes.items import FakeItemReads
+    from tests.fakes.recommendations import FakeSignals
+    from web.recommendations.use_cases import Recommendations
+
+    search = search or FakeSearch(settings.secret_key)
+    recommendations = Recommendations(FakeSignals())
+
     return Services(
         settings=settings,
         engine=Untouchable("PostgreSQL"),  # type: ignore[arg-type]
         sessions=Untouchable("PostgreSQL"),  # type: ignore[arg-type]
         redis=Untouchable("Redis"),  # type: ignore[arg-type]
         typesense=Untouchable("Typesense"),  # type: ignore[arg-type]
-        search=search or FakeSearch(settings.secret_key),
+        search=search,
         tokens=ApiTokens(settings.secret_key, settings.api_token_ttl_seconds),
         payments=Untouchable("the payment gateway"),  # type: ignore[arg-type]
         temporal=None,
+        warehouses=warehouses or Untouchable("the warehouse portal's ports"),
+        items=items or FakeItemReads(),
+        recommendations=recommendations,
+        # The ports of cart, orders and the address book: tests/fakes/shop.py passes
+        # in-memory fakes; a test that did not ask for them must not reach them.
+        carts=Untouchable("the cart store"),  # type: ignore[arg-type]
+        cart_items=Untouchable("the item reads"),  # type: ignore[arg-type]
+        orders=Untouchable("the order reads"),  # type: ignore[arg-type]
+        order_client=Untouchable("the order workflow"),  # type: ignore[arg-type]
+        addresses=Untouchable("the address book"),  # type: ignore[arg-type]
     )

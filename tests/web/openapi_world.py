@@ -93,7 +93,7 @@ class World:
 
     @cached_property
     def stream_server(self):
-        """The store on one origin (web/asgi.py) for the SSE route, on the catalogue's
+        """The store on one origin (web/live/asgi.py) for the SSE route, on the catalogue's
         database; stopped when the test ends."""
         from tests.live_server import ServerThread
 
@@ -322,8 +322,20 @@ def _on_saved_address(w: World, method: str, **kwargs):
     return call(f"/api/v1/addresses/{saved['addressID']}", headers=shopper.headers, **kwargs)
 
 
+def _shopper_writes_throttled(w: World, method: str, path: str, **kwargs):
+    """The second write of one feature in a minute, on a store that allows one."""
+    client = _limited_store(w, shopper_write_limit_per_user="1 per minute")
+    shopper = w.shopper()
+    if "{addressID}" in path:
+        saved = client.post("/api/v1/addresses", headers=shopper.headers, json=HOME_ADDRESS)
+        path = path.format(addressID=saved.get_json()["addressID"])
+    else:
+        getattr(client, method)(path, headers=shopper.headers, **kwargs)
+    return getattr(client, method)(path, headers=shopper.headers, **kwargs)
+
+
 def _address_book_full(w: World):
-    from db.addresses import MAX_ADDRESSES
+    from db.postgres.addresses import MAX_ADDRESSES
 
     shopper = w.shopper()
     for _ in range(MAX_ADDRESSES):

@@ -1,14 +1,31 @@
 """A shopper keeps an address book: on /account in the browser and at /api/v1/addresses.
 Addresses are checked (real country, postal code of its shape, ZIP codes that exist) with a
-message per field, and nobody else can read or change them."""
+message per field, and nobody else can read or change them.
+
+On the fakes (tests/fakes/shop.py); the address book's contract test, which runs the
+same scenarios on PostgreSQL, is tests/web/test_address_book_contract.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.web.shoppers import api_token
+pytestmark = pytest.mark.web
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+
+@pytest.fixture
+def client(fake_shop):
+    return fake_shop.app.test_client()
+
+
+@pytest.fixture
+def shopper(fake_shop, client):
+    return fake_shop.shopper(client=client)
+
+
+@pytest.fixture
+def api_headers(fake_shop):
+    return fake_shop.api_headers()
+
 
 HOME = {
     "name": "Ada Shopper",
@@ -84,9 +101,9 @@ def test_a_body_that_is_not_an_object_is_a_400(client, api_headers, body):
     assert response.status_code == 400
 
 
-def test_another_shoppers_address_cannot_be_read_changed_or_deleted(client, api_headers):
+def test_another_shoppers_address_cannot_be_read_changed_or_deleted(fake_shop, client, api_headers):
     mine = client.post("/api/v1/addresses", json=HOME, headers=api_headers).get_json()
-    _, intruder = api_token(client)
+    intruder = fake_shop.api_headers()
     path = f"/api/v1/addresses/{mine['addressID']}"
     assert client.get(path, headers=intruder).status_code == 404
     assert client.put(path, json=BERLIN, headers=intruder).status_code == 404
@@ -146,15 +163,13 @@ def test_on_the_account_page_each_wrong_field_says_what_is_wrong(client, shopper
     assert "No saved addresses yet" in page
 
 
-def test_another_shoppers_address_is_not_found_on_the_account_page(make_app):
-    from tests.web.shoppers import register_in_browser
-
-    app = make_app()
-    owner, intruder = app.test_client(), app.test_client()
-    me = register_in_browser(owner)
+def test_another_shoppers_address_is_not_found_on_the_account_page(fake_shop):
+    me = fake_shop.shopper()
+    owner = me.client
     me.post("/account/addresses", HOME)
     address_id = _saved_ids(owner.get("/account").get_data(as_text=True))[0]
-    them = register_in_browser(intruder)
+    them = fake_shop.shopper()
+    intruder = them.client
     assert intruder.get(f"/account/addresses/{address_id}/edit").status_code == 404
     assert them.post(f"/account/addresses/{address_id}", BERLIN).status_code == 404
     assert them.post(f"/account/addresses/{address_id}/delete", {}).status_code == 404

@@ -29,11 +29,11 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 @pytest.fixture(scope="module")
 def fuzzed_app(stack_settings, demo_catalog, checkout_worker):
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
     # The session's settings keep every abuse limit out of the way (tests/conftest.py):
     # schemathesis asks for tokens with made-up passwords many times.
-    app = create_app(stack_settings)
+    app = build_web_app(stack_settings)
     app.config["TESTING"] = True
     yield app
     checkout_worker.end_checkouts(stack_settings.task_queue)

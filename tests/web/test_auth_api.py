@@ -8,7 +8,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 from tests.web.shoppers import PASSWORD, api_token, bearer, new_email
-from web.auth.tokens import SALT
+from web.api_tokens import SALT
 
 pytestmark = [pytest.mark.web, pytest.mark.integration]
 
@@ -185,7 +185,7 @@ def test_a_new_password_revokes_old_tokens(make_app, web_settings):
     client = make_app(replace(web_settings, api_user_cache_seconds=0)).test_client()
     api_headers = api_token(client)[1]
 
-    from db.engine import normalise_url
+    from db.postgres.engine import normalise_url
     from web.auth.accounts import hash_password
 
     assert client.get("/api/v1/cart", headers=api_headers).status_code == 200

@@ -213,7 +213,7 @@ def test_account_pages_are_never_cached(client):
 def test_passwords_are_stored_only_as_salted_scrypt_hashes(client, engine, web_settings):
     from sqlalchemy import create_engine
 
-    from db.engine import normalise_url
+    from db.postgres.engine import normalise_url
 
     one, two = register_in_browser(client), register_in_browser(client.application.test_client())
     db = create_engine(normalise_url(web_settings.database_url))
@@ -235,7 +235,7 @@ def test_passwords_are_stored_only_as_salted_scrypt_hashes(client, engine, web_s
 def test_a_new_password_signs_out_every_old_session(client, shopper, web_settings):
     from sqlalchemy import create_engine
 
-    from db.engine import normalise_url
+    from db.postgres.engine import normalise_url
     from web.auth.accounts import hash_password
 
     db = create_engine(normalise_url(web_settings.database_url))
@@ -250,19 +250,20 @@ def test_a_new_password_signs_out_every_old_session(client, shopper, web_setting
 
 
 def test_a_staff_only_page_admits_staff_forbids_shoppers_and_sends_visitors_to_sign_in(make_app):
-    from web.auth import staff_required
+    from domain.roles import Permission
     from web.auth.accounts import register
+    from web.current_user import permission_required
 
     app = make_app()
 
     @app.get("/staff-only")
-    @staff_required
+    @permission_required(Permission.HOT_ITEMS)
     def staff_only() -> str:
         return "hello staff"
 
     staff_email = new_email("staff")
     register(
-        app.extensions["shopflow"].sessions, email=staff_email, password=PASSWORD, role="staff"
+        app.extensions["shopflow"].sessions, email=staff_email, password=PASSWORD, role="operator"
     )
     visitor, shopper, staff = app.test_client(), app.test_client(), app.test_client()
     register_in_browser(shopper)

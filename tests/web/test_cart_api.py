@@ -1,19 +1,32 @@
 """`GET /api/v1/cart` and `PATCH /api/v1/cart?op=ADD|REMOVE|SET`: the shopper's own cart, checked
-against live stock; every bad input a 4xx with a message and nothing written."""
+against live stock; every bad input a 4xx with a message and nothing written.
+
+On the fakes (tests/fakes/shop.py; the cart store's contract test is
+tests/web/test_cart_contract.py). Concurrent adds need PostgreSQL's row lock:
+tests/web/test_cart_stack.py."""
 
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.web.catalogue import BY_ID
-from tests.web.shoppers import api_token
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
+
+
+@pytest.fixture
+def client(fake_shop):
+    return fake_shop.app.test_client()
+
+
+@pytest.fixture
+def api_headers(fake_shop):
+    return fake_shop.api_headers()
+
 
 PLENTY = 12  # "Budget Earbuds": 100 in stock, $9.99
 HEADPHONES = 1  # 40 in stock, $199.99
@@ -242,9 +255,8 @@ def test_malformed_requests_are_400s_with_a_message(client, api_headers, query, 
     assert cart(client, api_headers)["items"] == []
 
 
-def test_shoppers_never_see_or_change_each_others_carts(client):
-    _, ann = api_token(client)
-    _, bob = api_token(client)
+def test_shoppers_never_see_or_change_each_others_carts(fake_shop, client):
+    ann, bob = fake_shop.api_headers(), fake_shop.api_headers()
 
     patch(client, ann, "ADD", {"itemID": HEADPHONES, "quantity": 2})
     patch(client, bob, "ADD", {"itemID": PLENTY, "quantity": 7})
@@ -253,52 +265,6 @@ def test_shoppers_never_see_or_change_each_others_carts(client):
 
     assert [(i["itemID"], i["quantity"]) for i in cart(client, ann)["items"]] == [(HEADPHONES, 2)]
     assert [(i["itemID"], i["quantity"]) for i in cart(client, bob)["items"]] == [(PLENTY, 7)]
-
-
-def test_concurrent_adds_to_the_same_line_all_count(app, client, api_headers):
-    threads_count, per_thread = 8, 3
-    barrier = threading.Barrier(threads_count)
-    statuses: list[int] = []
-
-    def shopper_tab() -> None:
-        tab = app.test_client()
-        barrier.wait()
-        for _ in range(per_thread):
-            response = tab.patch(
-                "/api/v1/cart?op=ADD", json={"itemID": PLENTY, "quantity": 1}, headers=api_headers
-            )
-            statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=shopper_tab) for _ in range(threads_count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert statuses == [200] * (threads_count * per_thread)
-    assert cart(client, api_headers)["items"][0]["quantity"] == threads_count * per_thread
-
-
-def test_concurrent_adds_never_push_a_line_past_the_stock(app, client, api_headers):
-    barrier = threading.Barrier(6)
-    statuses: list[int] = []
-
-    def shopper_tab() -> None:
-        tab = app.test_client()
-        barrier.wait()
-        response = tab.patch(
-            "/api/v1/cart?op=ADD", json={"itemID": THREE_LEFT, "quantity": 1}, headers=api_headers
-        )
-        statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=shopper_tab) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-
-    assert sorted(statuses) == [200, 200, 200, 409, 409, 409]
-    assert cart(client, api_headers)["items"][0]["quantity"] == 3
 
 
 json_values = st.one_of(

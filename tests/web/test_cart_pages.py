@@ -1,5 +1,9 @@
 """The cart in the browser: add from the item page or a search result, change, remove,
-all as htmx fragments; the header badge follows; refusals say why and change nothing."""
+all as htmx fragments; the header badge follows; refusals say why and change nothing.
+
+On the fakes (tests/fakes/shop.py): the cart store keeps db/postgres/carts.py's rules (its
+contract test is tests/web/test_cart_contract.py). The item page itself reads
+PostgreSQL, so its add form is checked in tests/web/test_cart_stack.py."""
 
 from __future__ import annotations
 
@@ -8,9 +12,20 @@ from html import unescape
 
 import pytest
 
-from tests.web.shoppers import HTMX, csrf_token_of, register_in_browser
+from tests.web.shoppers import HTMX, csrf_token_of
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
+
+
+@pytest.fixture
+def client(fake_shop):
+    return fake_shop.app.test_client()
+
+
+@pytest.fixture
+def shopper(fake_shop, client):
+    return fake_shop.shopper(client=client)
+
 
 PLENTY = 12  # "Budget Earbuds": 100 in stock, $9.99
 THREE_LEFT = 2  # "Wireless Noise Cancelling Headphones": 3 in stock, $249.99
@@ -31,14 +46,6 @@ def badge_count(page: str) -> str:
     match = re.search(r'data-test="cart-count">([^<]*)<', page)
     assert match, "no cart badge"
     return match.group(1)
-
-
-def test_the_item_page_has_an_add_to_cart_form_with_a_quantity(client):
-    page = html(client.get("/items/1"))
-
-    assert 'id="add-to-cart"' in page and 'hx-post="/cart/add"' in page
-    assert 'name="quantity" value="1" min="1" max="100"' in page
-    assert 'name="item_id" value="1"' in page and 'name="csrf_token"' in page
 
 
 def test_adding_from_the_item_page_answers_the_box_in_place_and_triggers_the_badge(shopper):
@@ -183,20 +190,6 @@ def test_a_bad_quantity_in_the_cart_is_a_400_and_keeps_the_line(shopper):
     assert lines(html(response)) == {PLENTY: 2}
 
 
-def test_search_results_have_a_one_click_add_that_answers_in_place(client, shopper):
-    results = html(client.get("/search", query_string={"query": "earbuds"}))
-    assert 'hx-params="item_id,quantity,compact"' in results
-
-    response = shopper.post(
-        "/cart/add", {"item_id": PLENTY, "quantity": 1, "compact": "1"}, htmx=True
-    )
-
-    page = html(response)
-    assert response.status_code == 200
-    assert page.lstrip().startswith('<div class="card-add">')
-    assert "Added · 1 in cart" in page and response.headers["HX-Trigger"] == "cart-changed"
-
-
 def test_sold_out_search_results_offer_no_add_button(client):
     results = html(client.get("/search", query_string={"query": "Wireless Sport Headphones"}))
     card = results.split("Wireless Sport Headphones", 1)[1].split("</li>", 1)[0]
@@ -219,9 +212,9 @@ def test_anonymous_adds_are_sent_to_sign_in_first(client):
     assert htmx.headers["HX-Redirect"] == "/login?next=/search?query%3Dtent"
 
 
-def test_a_shopper_only_ever_sees_their_own_cart(app):
-    ann = register_in_browser(app.test_client())
-    bob = register_in_browser(app.test_client())
+def test_a_shopper_only_ever_sees_their_own_cart(fake_shop):
+    ann = fake_shop.shopper()
+    bob = fake_shop.shopper()
 
     ann.post("/cart/add", {"item_id": PLENTY, "quantity": 4})
     bob.post(f"/cart/lines/{PLENTY}", {"quantity": 0})

@@ -1,6 +1,11 @@
 """Every bad input to /api/v1/checkout gets a 4xx with a message, and nothing is held,
 paid or ordered: malformed JSON, wrong types, missing fields, unknown ops and items,
-bad card numbers, past expiry dates."""
+bad card numbers, past expiry dates.
+
+On checkout's fakes (tests/web/checkout_fast.py): what is checked here is decided by the
+web layer before any workflow is asked; tests/fakes/test_checkout_contract.py keeps the
+fakes honest.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.web.checkout_calls import begin, op, payment
+from tests.web.checkout_fast import FastShop
 
-pytest_plugins = ["tests.web.checkout_fixtures"]
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 UNKNOWN_CHECKOUT = "0" * 32
 
@@ -23,17 +28,35 @@ def message_of(response) -> str:
     return body["error"]["message"]
 
 
-# One shopper for the module: none of these tests needs a fresh one, and signing up is slow.
+@pytest.fixture
+def fast() -> FastShop:
+    return FastShop()
 
 
 @pytest.fixture
-def shop(module_store, checkout_settings):  # checkout_settings: ends checkouts after each test
-    return module_store.test_client()
+def shop(fast):
+    return fast.api.client
 
 
 @pytest.fixture
-def shopper(module_shopper):
-    return module_shopper
+def stock_item(fast):
+    return fast.new_item
+
+
+@pytest.fixture
+def stock_of(fast):
+    return fast.stock_of
+
+
+@pytest.fixture
+def api_shopper(fast):
+    return fast.shopper
+
+
+@pytest.fixture
+def shopper(fast):
+    """A shopper with one unit of a plentiful item in the cart."""
+    return fast.shopper({fast.new_item(1_000): 1})
 
 
 @pytest.fixture
@@ -85,9 +108,7 @@ def test_an_unknown_or_missing_op_is_a_400(shop, shopper, query, wanted):
         ),
     ],
 )
-def test_a_malformed_begin_body_is_a_400_and_holds_nothing(
-    shop, shopper, stock_of, checkout_engine, body, wanted
-):
+def test_a_malformed_begin_body_is_a_400_and_holds_nothing(shop, shopper, fast, body, wanted):
     answer = shop.post(
         "/api/v1/checkout?op=BEGIN",
         data=body,
@@ -97,7 +118,7 @@ def test_a_malformed_begin_body_is_a_400_and_holds_nothing(
 
     assert answer.status_code == 400
     assert wanted in message_of(answer)
-    assert held_units(checkout_engine) == 0
+    assert fast.world.checkouts.calls == []  # nothing asked of the workflow, nothing held
 
 
 def test_an_unknown_item_is_a_422_naming_it(shop, shopper, stock_item, stock_of):
@@ -314,10 +335,3 @@ def test_any_submit_or_cancel_body_gets_a_4xx_never_a_5xx(shop, shopper, name, b
 
     assert 400 <= answer.status_code < 500
     assert message_of(answer)
-
-
-def held_units(engine) -> int:
-    with engine.connect() as conn:
-        return conn.exec_driver_sql(
-            "SELECT coalesce(sum(quantity), 0) FROM reservations WHERE state = 'HELD'"
-        ).scalar_one()

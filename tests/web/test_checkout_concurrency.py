@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.checkout_calls import ApiShopper, begin, op, run_together
+from tests.web.checkout_calls import ApiShopper, begin, op, run_together, unique_key
 from tests.web.shoppers import PASSWORD, bearer, new_email
 
 pytest_plugins = ["tests.web.checkout_fixtures"]
@@ -20,8 +20,9 @@ SHOPPERS = STOCK + 50
 def many_shoppers(app, count: int) -> list[ApiShopper]:
     """Accounts and tokens made directly: one scrypt hash for all (signing up 60 shoppers
     through the API would spend most of this test in the KDF)."""
-    from db.users import create_user
-    from web.auth.accounts import hash_password, password_fingerprint
+    from db.postgres.users import create_user
+    from web.auth.accounts import hash_password
+    from web.current_user import password_fingerprint
 
     services = app.extensions["shopflow"]
     password_hash = hash_password(PASSWORD)
@@ -63,3 +64,22 @@ def test_sixty_shoppers_racing_for_ten_units_get_exactly_ten_holds_and_cancellin
     assert [answer.status_code for answer in cancelled] == [200] * STOCK
     assert stock_of(item) == STOCK
     assert_checkout_invariants()
+
+
+def test_the_same_key_at_the_same_moment_runs_once_and_both_get_the_answer(
+    store, api_shopper, stock_item, stock_of
+):
+    item = stock_item(5)
+    shopper = api_shopper({item: 1})
+    key = unique_key()
+
+    answers = run_together(
+        store, [lambda c: begin(c, shopper, None, **{"Idempotency-Key": key})] * 3
+    )
+
+    assert [a.status_code for a in answers] == [201] * 3
+    assert len({a.get_data() for a in answers}) == 1
+    # One of them ran; the other two waited for its answer and replayed it.
+    replayed = [a.headers.get("Idempotent-Replayed") for a in answers]
+    assert sorted(replayed, key=str) == [None, "true", "true"]
+    assert stock_of(item) == 4

@@ -27,8 +27,8 @@ def app_routes() -> set[tuple[str, str]]:
     app = Flask(__name__)
     for blueprint in _feature_blueprints():
         app.register_blueprint(blueprint)
-    # The SSE streams are routes of the ASGI app beside Flask (web/asgi.py).
-    from web.asgi import API_STREAM_PATHS
+    # The SSE streams are routes of the ASGI app beside Flask (web/live/asgi.py).
+    from web.live.asgi import API_STREAM_PATHS
 
     routes = {(re.sub(r"\{[^}]+\}", "{}", path), "get") for path in API_STREAM_PATHS}
     for rule in app.url_map.iter_rules():

@@ -38,6 +38,7 @@ from tests.web.openapi_world import (
     _restock,
     _restock_key_reused,
     _ship,
+    _shopper_writes_throttled,
     _state,
     _ticket,
     _token,
@@ -161,6 +162,9 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("patch", "/api/v1/cart", 404): lambda w: w.patch(
         "/api/v1/cart?op=ADD", w.shopper(), json={"itemID": NO_SUCH_ITEM, "quantity": 1}
     ),
+    ("patch", "/api/v1/cart", 429): lambda w: _shopper_writes_throttled(
+        w, "patch", "/api/v1/cart?op=ADD", json={"itemID": w.item(), "quantity": 1}
+    ),
     ("patch", "/api/v1/cart", 409): lambda w: w.patch(
         "/api/v1/cart?op=ADD", w.shopper(), json={"itemID": w.item(1), "quantity": 5}
     ),
@@ -259,6 +263,15 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("post", "/api/v1/addresses", 400): lambda w: w.post("/api/v1/addresses", w.shopper(), json=[]),
     ("post", "/api/v1/addresses", 401): lambda w: w.post("/api/v1/addresses", json=HOME_ADDRESS),
     ("post", "/api/v1/addresses", 409): lambda w: _address_book_full(w),
+    ("post", "/api/v1/addresses", 429): lambda w: _shopper_writes_throttled(
+        w, "post", "/api/v1/addresses", json=HOME_ADDRESS
+    ),
+    ("put", "/api/v1/addresses/{addressID}", 429): lambda w: _shopper_writes_throttled(
+        w, "put", "/api/v1/addresses/{addressID}", json=HOME_ADDRESS
+    ),
+    ("delete", "/api/v1/addresses/{addressID}", 429): lambda w: _shopper_writes_throttled(
+        w, "delete", "/api/v1/addresses/{addressID}"
+    ),
     ("post", "/api/v1/addresses", 422): lambda w: w.post(
         "/api/v1/addresses", w.shopper(), json={**HOME_ADDRESS, "country": "Narnia"}
     ),

@@ -61,7 +61,7 @@ def test_a_search_moves_the_request_and_search_counters(client, web_catalogue):
 
 
 def test_metrics_show_the_waiting_room_depth_and_the_stock_relay_lag(client, web_settings):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     engine = make_engine(web_settings.database_url)
     try:
@@ -79,7 +79,7 @@ def test_metrics_show_the_waiting_room_depth_and_the_stock_relay_lag(client, web
                 ),
                 {"i": item},
             )
-        from db.waiting_room import WaitingRoom
+        from db.redis.waiting_room import WaitingRoom
         from web.services import Services
 
         services = client.application.extensions["shopflow"]

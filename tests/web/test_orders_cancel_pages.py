@@ -1,6 +1,8 @@
 """The order page in the browser: parcels per warehouse, the timeline, a status fragment
 that refreshes itself (htmx polling) until the order is final, and "Cancel order"
-(an htmx post with CSRF and a confirm dialog) until something ships."""
+(an htmx post with CSRF and a confirm dialog) until something ships, with real
+fulfilment. What the page says for each answer of the cancel use case, its CSRF check and
+another shopper's order run on the fakes: test_orders_cancel_outcomes.py."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from html import unescape
 import pytest
 
 from tests.web.checkout_calls import ApiShopper
-from tests.web.shoppers import HTMX, PASSWORD, post_form, register_in_browser
+from tests.web.shoppers import HTMX, PASSWORD, post_form
 from tests.web.test_orders_api import insert_order
 
 pytest_plugins = ["tests.web.checkout_fixtures", "tests.web.order_fixtures"]
@@ -149,23 +151,6 @@ def test_a_late_click_on_cancel_after_a_parcel_shipped_is_refused_with_a_clear_m
     assert "already shipped, so it can no longer be cancelled" in fragment
     assert 'data-test="order-notice"' in fragment and 'data-status="PENDING"' in fragment
     assert 'data-test="cancel-order"' not in fragment
-
-
-def test_cancelling_needs_the_pages_csrf_token(split_order):
-    browser, _, order_id, _ = split_order
-
-    answer = browser.post(f"/orders/{order_id}/cancel", headers=HTMX)
-
-    assert answer.status_code in (400, 403)
-    assert 'data-status="PENDING"' in html(browser.get(f"/orders/{order_id}"))
-
-
-def test_another_shoppers_order_cannot_be_cancelled_from_the_browser(store, split_order):
-    _, _, order_id, _ = split_order
-    mallory = register_in_browser(store.test_client())
-
-    assert mallory.post(f"/orders/{order_id}/cancel", htmx=True).status_code == 404
-    assert mallory.client.get(f"/orders/{order_id}/progress", headers=HTMX).status_code == 404
 
 
 def test_the_page_says_so_when_cancelling_cannot_reach_the_order_system(

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.test_orders_api import insert_order
-
 pytest_plugins = ["tests.web.checkout_fixtures", "tests.web.order_fixtures"]
 pytestmark = [pytest.mark.web, pytest.mark.integration]
 
@@ -96,31 +94,6 @@ def test_an_order_is_shipped_then_delivered_once_every_parcel_is(
     assert_checkout_invariants()
 
 
-def test_an_order_not_yet_sent_to_a_warehouse_has_no_suborders(
-    shop, api_shopper, stock_item, checkout_engine, fulfilment
-):
-    shopper = api_shopper()
-    order_id = insert_order(checkout_engine, shopper.user_id, stock_item(3), ordered_at_now())
-
-    detail = fulfilment.detail(shop, shopper, order_id)
-
-    assert detail["suborders"] == [] and detail["canCancel"] is True
-
-
-def test_another_shoppers_order_is_a_404_like_a_missing_one(
-    shop, api_shopper, stock_item, checkout_engine
-):
-    owner, mallory = api_shopper(), api_shopper()
-    order_id = insert_order(checkout_engine, owner.user_id, stock_item(3), ordered_at_now())
-
-    answer = shop.get(f"/api/v1/orders/{order_id}", headers=mallory.headers)
-    missing = shop.get(f"/api/v1/orders/{'f' * 32}", headers=mallory.headers)
-
-    assert answer.status_code == missing.status_code == 404
-    assert answer.get_json()["error"]["code"] == missing.get_json()["error"]["code"]
-    assert "Ada" not in answer.get_data(as_text=True)  # nothing of the order leaks
-
-
 def ordered_at_now():
     from datetime import UTC, datetime
 
@@ -132,7 +105,7 @@ def test_each_parcel_has_its_own_date_by_distance_and_the_order_arrives_with_the
 ):
     from datetime import UTC, date, datetime
 
-    from db.geocoding import locate
+    from db.geo.geocoding import locate
     from domain.delivery import parcel_arrival_from
     from tests.web.checkout_fixtures import SEATTLE as SEATTLE_SITE
     from tests.web.order_fixtures import PORTLAND

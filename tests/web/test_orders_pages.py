@@ -1,5 +1,8 @@
 """ "My orders" in the browser: newest first, "Load more" by cursor as an htmx fragment,
-a "last 3 months" filter, the order page, the header link; never another shopper's."""
+a "last 3 months" filter, the order page, the header link; never another shopper's.
+
+On the fakes (tests/fakes/orders.py, whose contract test is
+tests/web/test_orders_contract.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +12,10 @@ from html import unescape
 
 import pytest
 
-from tests.web.shoppers import HTMX, register_in_browser
-from tests.web.test_orders_api import insert_order
+from tests.fakes.orders import order_view
+from tests.web.shoppers import HTMX
 
-pytest_plugins = ["tests.web.checkout_fixtures"]
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 NOW = datetime.now(UTC)
 
@@ -27,22 +29,15 @@ def order_ids(page: str) -> list[str]:
 
 
 @pytest.fixture
-def browser(store):
-    return register_in_browser(store.test_client())
+def browser(fake_shop):
+    return fake_shop.shopper()
 
 
 @pytest.fixture
-def history(browser, stock_item, checkout_engine):
+def history(fake_shop, browser):
     """12 orders: one a week for ten weeks, two more than three months ago. Newest first."""
-    from sqlalchemy.orm import Session
-
-    from db.users import find_user_by_email
-
-    with Session(checkout_engine) as session:
-        user_id = find_user_by_email(session, browser.email).id
-    item = stock_item(40, price=1_500, name="Tea Tin")
     ages = [timedelta(weeks=w) for w in range(10)] + [timedelta(days=120), timedelta(days=130)]
-    return [insert_order(checkout_engine, user_id, item, NOW - age) for age in ages]
+    return [fake_shop.orders.add(browser.id, order_view(NOW - age)).order_id for age in ages]
 
 
 def test_my_orders_shows_the_newest_ten_then_loads_more_in_place(browser, history):
@@ -93,14 +88,14 @@ def test_the_order_page_shows_lines_status_and_address_and_the_header_links_to_o
     assert html(fragment).lstrip().startswith('<section id="order"')
 
 
-def test_another_shoppers_order_page_is_a_404(store, browser, history):
-    mallory = register_in_browser(store.test_client())
+def test_another_shoppers_order_page_is_a_404(fake_shop, browser, history):
+    mallory = fake_shop.shopper()
 
     assert mallory.client.get(f"/orders/{history[0]}").status_code == 404
     assert order_ids(html(mallory.client.get("/orders"))) == []
 
 
-def test_my_orders_needs_a_signed_in_shopper(store):
-    answer = store.test_client().get("/orders")
+def test_my_orders_needs_a_signed_in_shopper(fake_shop):
+    answer = fake_shop.app.test_client().get("/orders")
 
     assert answer.status_code == 303 and answer.headers["Location"].startswith("/login")

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.orm import sessionmaker
 
-from web.orders.reads import find_order
+from web.orders.adapters import find_order
 
 pytestmark = pytest.mark.integration
 

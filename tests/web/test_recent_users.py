@@ -2,7 +2,7 @@
 
 import pytest
 
-from web.auth.recent_users import RecentUsers
+from web.recent_users import RecentUsers
 
 pytestmark = pytest.mark.unit
 

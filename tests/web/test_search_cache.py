@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
-from db.engine import make_engine
+from db.postgres.engine import make_engine
 from stack.ports import free_port
 
 pytestmark = [pytest.mark.web, pytest.mark.integration]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from db.engine import make_engine
-from db.search.live_stock import LiveStockOverlay, stock_engine
+from db.postgres.engine import make_engine
+from db.search.stock_overlay import LiveStockOverlay, stock_engine
 from tests.web.generated_catalogue import load_generated
 
 pytestmark = [pytest.mark.integration]

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from bench.search import QUERY_MIX, _search_query
+from db.search.index import make_typesense_client
 from db.search.typesense_request import hits_search_body
-from db.search_index import make_typesense_client
 from tests.web.generated_catalogue import load_generated
 
 pytestmark = [pytest.mark.integration]

@@ -7,7 +7,7 @@ import redis
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from db.cache import JsonCache
+from db.redis.json_cache import JsonCache
 from db.search import (
     CursorCodec,
     InvalidCursor,

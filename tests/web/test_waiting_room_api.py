@@ -1,4 +1,4 @@
-"""The waiting room through the API, on the real app, a real worker (the gate workflow
+"""The waiting room through the API, on the real app, a real worker (the waiting room workflow
 included), PostgreSQL and Redis: staff switch an item hot, shoppers queue instead of
 holding, the admitted one buys, a released hold or a lapsed window admits the next, and
 a sold-out item tells everyone waiting."""
@@ -35,7 +35,7 @@ def test_only_staff_switch_an_item_hot_and_bad_input_is_refused(
     assert refused.get_json()["error"]["message"]
 
     switched = make_hot(hot_client, staff, item)
-    assert switched["hot"] is True and switched["gateWorkflowID"] == f"hot-item-{item}"
+    assert switched["hot"] is True and switched["gateWorkflowID"] == f"waiting-room-{item}"
     assert switched["gateRunning"] is True
     listed = hot_client.get("/api/v1/hot-items", headers=staff.headers).get_json()["items"]
     assert item in [row["itemID"] for row in listed]
@@ -217,7 +217,7 @@ def test_hostile_waiting_room_input_gets_a_4xx(hot_client, staff, shoppers, new_
         json={"cart": [{"itemID": item, "quantity": 1}, {"itemID": other, "quantity": 1}]},
         headers=shopper.headers,
     )
-    assert both.status_code == 422 and both.get_json()["error"]["code"] == "several_hot_items"
+    assert both.status_code == 422 and both.get_json()["error"]["code"] == "several_waiting_rooms"
     for path in ("nope", "1-" + "a" * 32, "%00", "x" * 300):
         answer = hot_client.get(f"/api/v1/waiting-room/tickets/{path}", headers=shopper.headers)
         assert answer.status_code == 404, path

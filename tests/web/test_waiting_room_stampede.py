@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from db.waiting_room import WaitingRoom
+from db.redis.waiting_room import WaitingRoom
 from tests.web.checkout_calls import op, pay
 from tests.web.waiting_room_calls import join, make_hot
 

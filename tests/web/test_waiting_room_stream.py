@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.web, pytest.mark.integration]
 
 @pytest.fixture
 def hot_server(hot_store):
-    """The hot store on one origin (web/asgi.py), heartbeats every half second."""
+    """The hot store on one origin (web/live/asgi.py), heartbeats every half second."""
     settings = hot_store.extensions["shopflow"].settings
     server = ServerThread(replace(settings, sse_heartbeat_seconds=0.5))
     yield server

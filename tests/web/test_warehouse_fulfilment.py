@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from db.warehouse_queue import WarehouseQueue
+from db.redis.warehouse_queue import WarehouseQueue
 from tests.web.warehouse_world import BOSTON, TACOMA
 
 pytest_plugins = ["tests.web.warehouse_fixtures"]

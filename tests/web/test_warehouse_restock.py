@@ -56,7 +56,7 @@ def test_a_warehouse_can_receive_an_item_it_never_held(
 def test_restocking_a_sold_out_item_puts_it_back_in_stock_in_search(
     portal_app, staff_headers, world, warehouse_db
 ):
-    from db.search_index import SearchIndex, make_typesense_client
+    from db.search.index import SearchIndex, make_typesense_client
 
     sold_out = 1  # loaded with no stock at all: indexed as out of stock
     index = SearchIndex(make_typesense_client(warehouse_db), warehouse_db.typesense_collection)

@@ -21,9 +21,9 @@ def store_url(stack_settings, demo_catalog, checkout_worker):
     """The storefront served over real HTTP on a free port (werkzeug, threaded)."""
     from werkzeug.serving import make_server
 
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
-    app = create_app(stack_settings)
+    app = build_web_app(stack_settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

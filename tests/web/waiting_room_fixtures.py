@@ -1,6 +1,6 @@
 """Fixtures for the waiting-room tests (a plugin next to tests/web/checkout_fixtures.py).
 
-Hot items get ids from 800,001 up: the gate workflow (`hot-item-<itemID>`) and the
+Hot items get ids from 800,001 up: the waiting room workflow (`waiting-room-<itemID>`) and the
 Redis keys are per item id on the session's one Temporal server and Redis, so they
 must never meet another database's items. Shoppers are inserted straight into the
 table with one shared password hash and given bearer tokens the app accepts: 300
@@ -55,8 +55,9 @@ def insert_item(engine, stock: int, *, item_id: int | None = None, price: int = 
 def insert_shoppers(
     engine, settings: Settings, count: int, role: str = "shopper"
 ) -> list[ApiShopper]:
-    from web.auth.accounts import hash_password, password_fingerprint
-    from web.auth.tokens import ApiTokens
+    from web.api_tokens import ApiTokens
+    from web.auth.accounts import hash_password
+    from web.current_user import password_fingerprint
 
     if not _HASH:
         _HASH.append(hash_password(PASSWORD))
@@ -119,4 +120,4 @@ def shoppers(checkout_engine, checkout_settings) -> Callable[..., list[ApiShoppe
 
 @pytest.fixture(scope="module")
 def staff(checkout_db: Settings, checkout_engine) -> ApiShopper:
-    return insert_shoppers(checkout_engine, checkout_db, 1, role="staff")[0]
+    return insert_shoppers(checkout_engine, checkout_db, 1, role="operator")[0]

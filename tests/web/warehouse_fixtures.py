@@ -32,7 +32,7 @@ from tests.web.warehouse_world import CLOSED, INDEXED_ITEMS, WAREHOUSES, Warehou
 @pytest.fixture(scope="session")
 def warehouse_db(isolated_settings, checkout_worker) -> Settings:
     from catalog.loader import load_catalog
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     settings = isolated_settings("warehouse_tests")
     items = [
@@ -60,7 +60,7 @@ def warehouse_db(isolated_settings, checkout_worker) -> Settings:
 
 @pytest.fixture(scope="session")
 def warehouse_engine(warehouse_db: Settings):
-    from db.engine import make_engine
+    from db.postgres.engine import make_engine
 
     engine = make_engine(warehouse_db.database_url)
     yield engine
@@ -70,11 +70,11 @@ def warehouse_engine(warehouse_db: Settings):
 @pytest.fixture(scope="session")
 def accounts(warehouse_db: Settings, warehouse_engine) -> dict[str, Any]:
     """One staff and one shopper account for the session (scrypt makes sign-ups slow)."""
-    from db.engine import make_session_factory
+    from db.postgres.engine import make_session_factory
     from web.auth.accounts import register
 
     sessions = make_session_factory(warehouse_engine)
-    staff = register(sessions, email=new_email("staff"), password=PASSWORD, role="staff")
+    staff = register(sessions, email=new_email("staff"), password=PASSWORD, role="operator")
     shopper = register(sessions, email=new_email("shopper"), password=PASSWORD)
     return {"staff": staff, "shopper": shopper}
 
@@ -82,10 +82,10 @@ def accounts(warehouse_db: Settings, warehouse_engine) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def portal_app(warehouse_db: Settings) -> Iterator[Flask]:
 
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
     # Every test signs its staff member in afresh: the test settings' limits allow it.
-    app = create_app(warehouse_db)
+    app = build_web_app(warehouse_db)
     app.config["TESTING"] = True
     yield app
     app.extensions["shopflow"].close()
@@ -96,12 +96,12 @@ def make_portal_app(warehouse_db: Settings) -> Iterator[Callable[..., Flask]]:
     """Factory: the portal on the warehouse database with some settings changed."""
     from dataclasses import replace
 
-    from web import create_app
+    from entrypoints.web_services import build_web_app
 
     apps: list[Flask] = []
 
     def build(**changes: Any) -> Flask:
-        app = create_app(replace(warehouse_db, **changes))
+        app = build_web_app(replace(warehouse_db, **changes))
         app.config["TESTING"] = True
         apps.append(app)
         return app
@@ -159,7 +159,7 @@ def world(
 @pytest.fixture
 def assert_portal_invariants(warehouse_engine) -> Callable[[], None]:
     """I1-I3 over the warehouse test database (what `shopflow check` runs)."""
-    from db.invariants import check_invariants
+    from db.postgres.invariants import check_invariants
 
     def check() -> None:
         report = check_invariants(warehouse_engine, now=datetime.now(UTC))

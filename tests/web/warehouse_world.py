@@ -149,7 +149,7 @@ class Warehouses:
         just after the assignment commits, so a row can be ASSIGNED a moment before)."""
         import redis
 
-        from db.warehouse_queue import queued_key
+        from db.redis.warehouse_queue import queued_key
 
         client = redis.Redis.from_url(self.settings.redis_url)
         try:

@@ -26,6 +26,7 @@ from temporalio.worker import Worker
 from activities.order_starter import OrderStarter
 from domain.stock import Line, short_lines
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD, INSUFFICIENT_FUNDS_CARD
+from settings import Settings
 from tests.workflows.environment import (
     end_workflows,
     register_search_attributes,
@@ -42,6 +43,7 @@ from workflows.checkout_messages import (
     RELEASE,
     RESERVE,
     SUBMIT_ORDER,
+    UNKNOWN_ITEM,
     VOID_PAYMENT,
     VOID_UNSETTLED_PAYMENT,
     AuthorizeRequest,
@@ -112,9 +114,15 @@ class FakeStore:
     calls: list[str] = field(default_factory=list)
     fail_first_reserve_after_commit: bool = False
     fail_order_write: bool = False
+    fail_order_write_after_commit: bool = False  # the order is written, the answer an error
+    fail_reserve: bool = False  # the database is gone: nothing held, no business answer
     lose_authorize_answers: bool = False  # the gateway holds the money, the answer is lost
     authorize_gate: asyncio.Event | None = None
     release_gate: asyncio.Event | None = None
+    # Set when authorize / submit_order begins: a race test waits on it, never on a sleep.
+    authorize_entered: asyncio.Event = field(default_factory=asyncio.Event)
+    submit_entered: asyncio.Event = field(default_factory=asyncio.Event)
+    submit_gate: asyncio.Event | None = None
 
     def charge_statuses(self) -> list[str]:
         return [c["status"] for c in self.charges.values()]
@@ -124,6 +132,13 @@ class FakeStore:
         async def reserve(request: ReserveRequest) -> ReserveResult:
             self.calls.append("reserve")
             lines = list(request.lines)
+            if self.fail_reserve:
+                raise ApplicationError("database is gone", type="Outage", non_retryable=True)
+            unknown = [line.item_id for line in lines if line.item_id not in PRICES]
+            if unknown:
+                raise ApplicationError(
+                    f"no such item: {unknown}", *unknown, type=UNKNOWN_ITEM, non_retryable=True
+                )
             if request.checkout_id not in self.held:
                 short = short_lines(lines, self.stock)
                 if short:
@@ -162,6 +177,7 @@ class FakeStore:
         @activity.defn(name=AUTHORIZE_PAYMENT)
         async def authorize(request: AuthorizeRequest) -> AuthorizeResult:
             self.calls.append("authorize")
+            self.authorize_entered.set()
             if self.authorize_gate is not None:
                 await self.authorize_gate.wait()
             key = f"{request.checkout_id}:pay:{request.attempt}"
@@ -191,6 +207,9 @@ class FakeStore:
         @activity.defn(name=SUBMIT_ORDER)
         async def submit_order(request: SubmitOrderRequest) -> SubmitOrderResult:
             self.calls.append("submit_order")
+            self.submit_entered.set()
+            if self.submit_gate is not None:
+                await self.submit_gate.wait()
             self._charge(request.authorization.authorization_id)["status"] = "CAPTURED"
             if self.fail_order_write:
                 raise ApplicationError(
@@ -199,6 +218,10 @@ class FakeStore:
             if request.checkout_id not in self.orders:
                 self.consumed[request.checkout_id] = self.held.pop(request.checkout_id)
                 self.orders[request.checkout_id] = request.order_id
+            if self.fail_order_write_after_commit:
+                raise ApplicationError(
+                    "connection lost after COMMIT", type="OrderWriteFailed", non_retryable=True
+                )
             total = sum(line.unit_price * line.quantity for line in request.lines)
             return SubmitOrderResult(self.orders[request.checkout_id], total, True)
 
@@ -224,6 +247,11 @@ class FakeStore:
         return next(c for c in self.charges.values() if c["id"] == charge_id)
 
 
+# The hold as production configures it (no RESERVATION_TTL_SECONDS set): what the
+# web's BEGIN passes to every checkout (web/services.py), and what these tests hold for.
+PRODUCTION_HOLD_SECONDS = Settings.from_env({}).reservation_ttl_seconds
+
+
 @dataclass
 class CheckoutHarness:
     env: WorkflowEnvironment
@@ -241,7 +269,7 @@ class CheckoutHarness:
         user_id: int,
         lines: dict[int, int],
         *,
-        ttl_seconds: int = 300,
+        ttl_seconds: int = PRODUCTION_HOLD_SECONDS,
         checkout_id: str | None = None,
         task_timeout: timedelta | None = None,
     ) -> CheckoutView:

@@ -41,7 +41,7 @@ from typing import Any, TypeVar
 
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
-from temporalio.client import Client
+from temporalio.client import Client, WorkflowHandle, WorkflowHistory
 from temporalio.common import SearchAttributeKey
 from temporalio.testing import WorkflowEnvironment
 
@@ -205,3 +205,11 @@ async def end_workflows(client: Client, workflow_ids: list[str]) -> None:
             await client.get_workflow_handle(workflow_id).terminate(reason="test over")
         except RPCError:
             pass  # finished already, or never started
+
+
+async def run_histories(client: Client, handle: WorkflowHandle) -> list[WorkflowHistory]:
+    """The first run's history and, if it continued as new, the last run's."""
+    first = client.get_workflow_handle(handle.id, run_id=handle.first_execution_run_id)
+    histories = [await first.fetch_history()]
+    last = await client.get_workflow_handle(handle.id).fetch_history()
+    return histories if last.run_id == histories[0].run_id else [*histories, last]

@@ -13,9 +13,11 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from temporalio import activity
 from temporalio.client import Client, WorkflowHandle
+from temporalio.common import TypedSearchAttributes
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -85,6 +87,12 @@ class FakeWarehouses:
     steal_before_assign: dict[int, dict[int, int]] = field(default_factory=dict)
     # suborders the portal ships just before the order's cancel reaches them
     shipped_under_cancel: set[str] = field(default_factory=set)
+    # suborders cancelled (in the database) just before the portal's ship reaches them
+    cancelled_under_ship: set[str] = field(default_factory=set)
+    # cancel_order finds something shipped although every suborder said cancelled (once)
+    refuse_cancel_order: bool = False
+    plan_gate: asyncio.Event | None = None  # the plan waits for it (a slow database)
+    assign_gate: asyncio.Event | None = None  # likewise the assign
     # Emails sent, by event key (the fake mail activity: each key once, like sent_emails).
     emails: dict[str, EmailRequest] = field(default_factory=dict)
     email_attempts: int = 0
@@ -97,6 +105,8 @@ class FakeWarehouses:
         @activity.defn(name=PLAN)
         async def plan(request: PlanRequest) -> PlanResult:
             self.calls.append("plan")
+            if self.plan_gate is not None:
+                await self.plan_gate.wait()
             order_lines = tuple(Line(i, q) for i, q in sorted(self.order_lines.items()))
             sites = [WarehouseSite(w, None, None) for w in sorted(self.available)]
             try:
@@ -116,6 +126,8 @@ class FakeWarehouses:
         @activity.defn(name=ASSIGN)
         async def assign(request: AssignRequest) -> AssignResult:
             self.calls.append(f"assign {request.suborder_id}@{request.warehouse_id}")
+            if self.assign_gate is not None:
+                await self.assign_gate.wait()
             if request.suborder_id in self.suborders:
                 return AssignResult(
                     request.suborder_id, self.suborders[request.suborder_id]["status"], False
@@ -156,6 +168,9 @@ class FakeWarehouses:
 
         @activity.defn(name=MARK_SHIPPED)
         async def mark_shipped(request: SuborderRequest) -> SuborderResult:
+            if request.suborder_id in self.cancelled_under_ship:
+                self.cancelled_under_ship.discard(request.suborder_id)
+                await cancel_suborder(request)
             row = move(request.suborder_id, "ASSIGNED", "SHIPPED")
             if row == "CANCELLED":
                 raise ApplicationError("cancelled", type=SUBORDER_CANCELLED, non_retryable=True)
@@ -191,6 +206,9 @@ class FakeWarehouses:
             self.calls.append("cancel_order")
             if self.order_status == "CANCELLED":
                 return CancelOrderResult(())
+            if self.refuse_cancel_order:
+                self.refuse_cancel_order = False
+                raise ApplicationError("shipped", type=ALREADY_SHIPPED, non_retryable=True)
             if any(row["status"] != "CANCELLED" for row in self.suborders.values()):
                 raise ApplicationError("shipped", type=ALREADY_SHIPPED, non_retryable=True)
             for item, quantity in self.order_lines.items():
@@ -246,13 +264,23 @@ class OrderHarness:
     def client(self) -> Client:
         return self.env.client
 
-    async def start(self, order_id: str = ORDER, user_id: int = USER) -> WorkflowHandle:
+    async def start(
+        self,
+        order_id: str = ORDER,
+        user_id: int = USER,
+        search_attributes: TypedSearchAttributes | None = None,
+        task_timeout: timedelta | None = None,
+    ) -> WorkflowHandle:
+        """Start the order; `search_attributes` as the checkout's starter sets them; a
+        short `task_timeout` lets a signal or update in while a local activity is out."""
         self.started.append(order_workflow_id(order_id))
         return await self.client.start_workflow(
             OrderWorkflow.run,
             OrderInput(order_id, user_id),
             id=order_workflow_id(order_id),
             task_queue=self.task_queue,
+            search_attributes=search_attributes,
+            task_timeout=task_timeout,
         )
 
     async def suborder_workflows(self) -> list[str]:

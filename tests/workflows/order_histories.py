@@ -1,25 +1,23 @@
-"""Record one history per OrderWorkflow path into tests/workflows/histories/order_*.json.
+"""One recorded history per OrderWorkflow path, and the histories of its suborders:
+histories/order/<path>.json and histories/suborder/<path>-s<N>.json.
 
-    .venv/bin/python -m tests.workflows.order_histories
-
-It records only the paths that have no file yet (`--all` re-records everything).
-Before 1.0 a change to these workflows re-records every history with `--all`; from
-1.0 on committed histories stand for orders already running on older code, a change
-goes behind `workflow.patched` and gets a scenario of its own (docs/architecture.md).
-test_order_replay.py replays every file (the order's history, plus one child's for
-the path that ships and delivers), so a change that breaks running orders fails the
-suite instead of production.
+Recorded by `make histories` (tests/workflows/record.py) on the time-skipping server
+with the fake fulfilment activities (order_fakes.py), never by a test. Every child the
+order started is recorded, so each suborder path (shipped, delivered, cancelled, lost,
+a cancel or a ship that lost its race) has a history of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sys
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
+from domain.order import OrderStatus
 from tests.workflows.order_fakes import (
     ORDER,
     USER,
@@ -28,56 +26,126 @@ from tests.workflows.order_fakes import (
     order_harness,
     statuses,
 )
-from workflows.order import OrderWorkflow
-from workflows.order_messages import CancelOrder
+from workflows.order import REPLAN_AFTER, OrderWorkflow
+from workflows.order_messages import CUSTOMER_ID, ORDER_ID, ORDER_STATUS, CancelOrder
 from workflows.suborder import SuborderWorkflow
 
-HISTORIES = Path(__file__).parent / "histories"
-S1, S2 = f"{ORDER}-S1", f"{ORDER}-S2"
+WORKFLOW, CHILD = "order", "suborder"
+S1, S2, S3 = f"{ORDER}-S1", f"{ORDER}-S2", f"{ORDER}-S3"
 Scenario = Callable[[OrderHarness], Awaitable[None]]
 
 
-def split_store() -> FakeWarehouses:
-    return FakeWarehouses(available={1: {10: 2}, 2: {11: 3}}, order_lines={10: 1, 11: 2})
+def split_store(**switches) -> FakeWarehouses:
+    return FakeWarehouses(
+        available={1: {10: 2}, 2: {11: 3}}, order_lines={10: 1, 11: 2}, **switches
+    )
+
+
+def spare_store(**switches) -> FakeWarehouses:
+    """Two warehouses that each hold the whole order: a lost line can go elsewhere."""
+    return FakeWarehouses(available={1: {10: 2}, 2: {10: 2}}, order_lines={10: 2}, **switches)
+
+
+async def cancel(h: OrderHarness) -> None:
+    """The shopper's cancel; a refusal (AlreadyShipped) is a path too."""
+    try:
+        await h.order().execute_update(OrderWorkflow.cancel, CancelOrder(USER))
+    except WorkflowUpdateFailedError:
+        pass
+
+
+async def ship_and_deliver(h: OrderHarness, *suborders: str) -> None:
+    for suborder in suborders:
+        await h.ship(suborder)
+    await h.until(lambda v: v.status == "SHIPPED")
+    for suborder in suborders:
+        await h.deliver(suborder)
 
 
 async def shipped_and_delivered(h: OrderHarness) -> None:
     await h.until_assigned()
-    for suborder in (S1, S2):
-        await h.ship(suborder)
-    await h.until(lambda v: v.status == "SHIPPED")
-    for suborder in (S1, S2):
-        await h.deliver(suborder)
+    await ship_and_deliver(h, S1, S2)
 
 
 async def replanned_after_lost_race(h: OrderHarness) -> None:
     await h.until(lambda v: statuses(v).get(S1) == "LOST" and S2 in statuses(v))
     await h.until_assigned(S2)
-    await h.order().execute_update(OrderWorkflow.cancel, CancelOrder(USER))
+    await cancel(h)
+
+
+async def waited_for_restock(h: OrderHarness) -> None:
+    await h.until(lambda v: bool(v.missing))
+    h.store.available[1][10] = 5  # the restock lands; the order plans again after a while
+    await h.env.sleep(REPLAN_AFTER + timedelta(seconds=1))
+    await h.until_assigned()
+    await ship_and_deliver(h, S1)
 
 
 async def cancelled_before_assignment(h: OrderHarness) -> None:
     await h.until(lambda v: bool(v.missing))
-    await h.order().execute_update(OrderWorkflow.cancel, CancelOrder(USER))
+    await cancel(h)
+
+
+async def cancelled_while_planning(h: OrderHarness) -> None:
+    """The cancel is taken while the plan is still out (the order's one-second workflow
+    task heartbeats then, which lets the update in): nothing is started for that plan."""
+    while "plan" not in h.store.calls:
+        await asyncio.sleep(0.02)
+    cancelling = asyncio.ensure_future(cancel(h))
+    await asyncio.sleep(2.5)
+    assert h.store.plan_gate is not None
+    h.store.plan_gate.set()
+    await cancelling
 
 
 async def cancelled_after_assignment(h: OrderHarness) -> None:
     await h.until_assigned()
-    await h.order().execute_update(OrderWorkflow.cancel, CancelOrder(USER))
+    await cancel(h)
 
 
 async def cancel_refused_after_shipment(h: OrderHarness) -> None:
     await h.until_assigned()
     await h.ship(S1)
     await h.until(lambda v: statuses(v)[S1] == "SHIPPED")
-    try:
-        await h.order().execute_update(OrderWorkflow.cancel, CancelOrder(USER))
-    except WorkflowUpdateFailedError:  # the refusal is the point of this path
-        pass
-    await h.ship(S2)
+    await cancel(h)
+    await ship_and_deliver(h, S1, S2)
+
+
+async def cancel_lost_to_a_shipment(h: OrderHarness) -> None:
+    """S1 ships just before the cancel reaches it: S2 is cancelled, then planned again
+    (S3), and the order is still fulfilled."""
+    await h.until_assigned()
+    await cancel(h)
+    await h.until_assigned(S3)
+    await ship_and_deliver(h, S1, S3)
+
+
+async def cancel_lost_to_every_shipment(h: OrderHarness) -> None:
+    """Both suborders ship before the cancel reaches them: nothing is left to plan again,
+    and the order goes on to delivery."""
+    await h.until_assigned()
+    await cancel(h)
     await h.until(lambda v: v.status == "SHIPPED")
     for suborder in (S1, S2):
         await h.deliver(suborder)
+
+
+async def cancel_refused_by_the_database(h: OrderHarness) -> None:
+    """Every suborder was cancelled, yet cancel_order finds the order shipped: the lines
+    are planned again."""
+    await h.until_assigned()
+    await cancel(h)
+    await h.until_assigned(S2)
+    await ship_and_deliver(h, S2)
+
+
+async def ship_lost_to_a_cancel(h: OrderHarness) -> None:
+    """The suborder was cancelled in the database just before the portal's ship: the
+    order plans its lines again (S2)."""
+    await h.until_assigned()
+    await h.ship(S1)
+    await h.until_assigned(S2)
+    await ship_and_deliver(h, S2)
 
 
 async def confirmed_by_the_portal(h: OrderHarness) -> None:
@@ -88,55 +156,79 @@ async def confirmed_by_the_portal(h: OrderHarness) -> None:
         await h.suborder(suborder).execute_update(SuborderWorkflow.confirm_delivered)
 
 
+def started_by_the_checkout() -> TypedSearchAttributes:
+    """The search attributes the checkout's starter sets (activities/order_starter.py)."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(ORDER_ID, ORDER),
+            SearchAttributePair(CUSTOMER_ID, str(USER)),
+            SearchAttributePair(ORDER_STATUS, OrderStatus.PENDING.value),
+        ]
+    )
+
+
 SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
-    "order_shipped_and_delivered": (split_store, shipped_and_delivered),
-    "order_replanned_after_lost_race": (
-        lambda: FakeWarehouses(
-            available={1: {10: 2}, 2: {10: 2}},
-            order_lines={10: 2},
-            steal_before_assign={1: {10: 1}},
-        ),
+    "shipped_and_delivered": (split_store, shipped_and_delivered),
+    "replanned_after_lost_race": (
+        lambda: spare_store(steal_before_assign={1: {10: 1}}),
         replanned_after_lost_race,
     ),
-    "order_cancelled_before_assignment": (
-        lambda: FakeWarehouses(available={1: {10: 1}}, order_lines={10: 5}),
+    "waited_for_restock": (
+        lambda: FakeWarehouses(available={1: {10: 1}}, order_lines={10: 2}),
+        waited_for_restock,
+    ),
+    "cancelled_before_assignment": (
+        lambda: FakeWarehouses(available={1: {10: 1}}, order_lines={10: 5}, total=0),
         cancelled_before_assignment,
     ),
-    "order_cancelled_after_assignment": (split_store, cancelled_after_assignment),
-    "order_cancel_refused_after_shipment": (split_store, cancel_refused_after_shipment),
-    "order_confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
+    "cancelled_while_planning": (
+        lambda: split_store(plan_gate=asyncio.Event()),
+        cancelled_while_planning,
+    ),
+    "cancelled_after_assignment": (split_store, cancelled_after_assignment),
+    "cancel_refused_after_shipment": (split_store, cancel_refused_after_shipment),
+    "cancel_lost_to_a_shipment": (
+        lambda: FakeWarehouses(
+            available={1: {10: 2}, 2: {11: 6}},
+            order_lines={10: 1, 11: 2},
+            shipped_under_cancel={S1},
+        ),
+        cancel_lost_to_a_shipment,
+    ),
+    "cancel_lost_to_every_shipment": (
+        lambda: split_store(shipped_under_cancel={S1, S2}),
+        cancel_lost_to_every_shipment,
+    ),
+    "cancel_refused_by_the_database": (
+        lambda: spare_store(refuse_cancel_order=True),
+        cancel_refused_by_the_database,
+    ),
+    "ship_lost_to_a_cancel": (
+        lambda: spare_store(cancelled_under_ship={S1}),
+        ship_lost_to_a_cancel,
+    ),
+    "confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
 }
-# The children's own histories, recorded alongside the paths that take them furthest.
-CHILD_HISTORIES = {
-    "order_shipped_and_delivered": "order_suborder_shipped_and_delivered",
-    "order_confirmed_by_the_portal": "order_suborder_confirmed_by_the_portal",
-}
+# Started with the search attributes the checkout's starter sets (no upsert then).
+STARTED_BY_THE_CHECKOUT = {"shipped_and_delivered", "confirmed_by_the_portal"}
+# A workflow task of one second: a local activity that takes longer heartbeats it.
+SHORT_TASKS = {"cancelled_while_planning"}
+DIRECTORIES = (WORKFLOW, CHILD)
 
 
-async def record(name: str, directory: Path = HISTORIES) -> list[Path]:
+async def record(name: str, directory: Path) -> list[Path]:
     make_store, scenario = SCENARIOS[name]
     async with order_harness(make_store()) as h:
-        handle = await h.start()
+        attributes = started_by_the_checkout() if name in STARTED_BY_THE_CHECKOUT else None
+        task_timeout = timedelta(seconds=1) if name in SHORT_TASKS else None
+        handle = await h.start(search_attributes=attributes, task_timeout=task_timeout)
         await scenario(h)
-        await handle.result()
-        written = [directory / f"{name}.json"]
+        progress = await handle.result()
+        written = [directory / WORKFLOW / f"{name}.json"]
         written[0].write_text((await handle.fetch_history()).to_json())
-        if name in CHILD_HISTORIES:
-            written.append(directory / f"{CHILD_HISTORIES[name]}.json")
-            written[1].write_text((await h.suborder(S1).fetch_history()).to_json())
+        for suborder in progress.suborders:
+            number = suborder.suborder_id.rsplit("-S", 1)[1]
+            path = directory / CHILD / f"{name}-s{number}.json"
+            path.write_text((await h.suborder(suborder.suborder_id).fetch_history()).to_json())
+            written.append(path)
         return written
-
-
-async def record_all(directory: Path = HISTORIES, *, overwrite: bool = False) -> list[Path]:
-    """Record the paths without a file yet (`overwrite`: all); see checkout_histories."""
-    return [
-        path
-        for name in SCENARIOS
-        if overwrite or not (directory / f"{name}.json").exists()
-        for path in await record(name, directory)
-    ]
-
-
-if __name__ == "__main__":
-    for path in asyncio.run(record_all(overwrite="--all" in sys.argv)):
-        print(f"recorded {path}")

@@ -20,7 +20,11 @@ from domain.stock import Line
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD
 from tests.activities.conftest import USER, shop  # noqa: F401 (fixture)
 from tests.activities.test_checkout_activities import vaulted
-from tests.workflows.checkout_fakes import ADDRESS, register_search_attributes
+from tests.workflows.checkout_fakes import (
+    ADDRESS,
+    PRODUCTION_HOLD_SECONDS,
+    register_search_attributes,
+)
 from tests.workflows.conftest import temporal_test_server_path
 from workflows.checkout import CheckoutWorkflow
 from workflows.checkout_messages import (
@@ -54,7 +58,9 @@ async def with_real_worker(shop, journey):  # noqa: F811
             ):
                 start = WithStartWorkflowOperation(
                     CheckoutWorkflow.run,
-                    CheckoutInput(uuid.uuid4().hex, USER, (Line(A, 1), Line(B, 2))),
+                    CheckoutInput(
+                        uuid.uuid4().hex, USER, (Line(A, 1), Line(B, 2)), PRODUCTION_HOLD_SECONDS
+                    ),
                     id=checkout_workflow_id(USER),
                     task_queue=TASK_QUEUE,
                     id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
@@ -100,7 +106,7 @@ def test_a_paid_checkout_becomes_a_pending_order_charged_once(shop, assert_invar
 
 def test_an_unpaid_checkout_puts_the_stock_back_when_the_hold_expires(shop, assert_invariants):  # noqa: F811
     async def journey(env, handle):
-        await env.sleep(timedelta(minutes=5, seconds=1))
+        await env.sleep(timedelta(seconds=PRODUCTION_HOLD_SECONDS + 1))
 
     begun, held, final = asyncio.run(with_real_worker(shop, journey))
 

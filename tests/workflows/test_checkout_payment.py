@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from temporalio.client import WorkflowUpdateFailedError
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.service import RPCError
 
 from domain.checkout import CheckoutStatus
@@ -185,11 +185,13 @@ def test_another_shopper_can_neither_begin_pay_nor_cancel_this_checkout():
 
     refusals, state = run_scenario(scenario)
 
-    assert refusals == ["NotYourCheckout"] * 3
+    assert refusals == ["CheckoutNotYours"] * 3
     assert state.status is CheckoutStatus.RESERVED and "authorize" not in store.calls
 
 
-def test_a_cancel_racing_pay_and_submit_lets_exactly_one_win_with_money_matching_stock():
+def test_a_cancel_accepted_while_the_card_is_being_authorized_wins_and_voids_the_money():
+    """Pay-and-submit against cancel, the cancel first: accepted while the card is being
+    authorized, so the authorization that then arrives is voided and no order is placed."""
     store = FakeStore(stock={1: 3}, authorize_gate=asyncio.Event())
 
     async def scenario():
@@ -199,27 +201,47 @@ def test_a_cancel_racing_pay_and_submit_lets_exactly_one_win_with_money_matching
             paying = asyncio.create_task(
                 handle.execute_update(CheckoutWorkflow.pay_and_submit, pay_request(ADA))
             )
-            while "authorize" not in store.calls:
-                await asyncio.sleep(0.05)
-            cancelling = asyncio.create_task(
-                handle.execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
+            await store.authorize_entered.wait()  # the card is with the gateway
+            cancelling = await handle.start_update(
+                CheckoutWorkflow.cancel,
+                CancelRequest(ADA),
+                wait_for_stage=WorkflowUpdateStage.ACCEPTED,
             )
-            await asyncio.sleep(0.5)
-            store.authorize_gate.set()
-            outcomes = await asyncio.gather(paying, cancelling, return_exceptions=True)
-            return outcomes, await handle.result()
+            store.authorize_gate.set()  # the gateway answers only once the cancel is in
+            paid = await asyncio.gather(paying, return_exceptions=True)
+            return paid[0], await cancelling.result(), await handle.result()
 
-    (paid, cancelled), final = run_scenario(scenario)
+    paid, cancelled, final = run_scenario(scenario)
 
-    if final.status is CheckoutStatus.SUBMITTED:  # the order won: the cancel is refused
-        assert paid.order_id == final.order_id
-        # Refused by the validator, or aborted because the workflow closed first.
-        assert isinstance(cancelled, WorkflowUpdateFailedError | RPCError), cancelled
-        assert store.charge_statuses() == ["CAPTURED"] and store.stock == {1: 2}
-    else:  # the cancel won: the card is voided, nothing was ordered
-        assert (
-            final.status is CheckoutStatus.CANCELLED
-            and cancelled.status is CheckoutStatus.CANCELLED
-        )
-        assert isinstance(paid, WorkflowUpdateFailedError) and store.orders == {}
-        assert store.charge_statuses() == ["VOIDED"] and store.stock == {1: 3}
+    assert final.status is CheckoutStatus.CANCELLED and cancelled.status is CheckoutStatus.CANCELLED
+    assert isinstance(paid, WorkflowUpdateFailedError)  # the order was never placed
+    assert store.orders == {}
+    assert store.charge_statuses() == ["VOIDED"]  # money: held, then given back
+    assert store.stock == {1: 3}  # stock: all back
+
+
+def test_a_cancel_sent_while_the_order_is_being_placed_loses_and_the_order_stands():
+    """Pay-and-submit against cancel, the order first: the cancel arrives while the order
+    is being written (SUBMITTING) and is refused; the charge is captured, the stock sold."""
+    store = FakeStore(stock={1: 3}, submit_gate=asyncio.Event())
+
+    async def scenario():
+        async with checkout_harness(store, real_time=True) as h:
+            await h.begin(ADA, {1: 1})
+            handle = h.handle(ADA)
+            paying = asyncio.create_task(
+                handle.execute_update(CheckoutWorkflow.pay_and_submit, pay_request(ADA))
+            )
+            await store.submit_entered.wait()  # SUBMITTING: the order is being written
+            with pytest.raises(WorkflowUpdateFailedError) as refused:
+                await handle.execute_update(CheckoutWorkflow.cancel, CancelRequest(ADA))
+            store.submit_gate.set()
+            return await paying, update_error(refused), await handle.result()
+
+    paid, refusal, final = run_scenario(scenario)
+
+    assert refusal.type == "AlreadySubmitted"
+    assert final.status is CheckoutStatus.SUBMITTED and paid.order_id == final.order_id
+    assert list(store.orders.values()) == [final.order_id]
+    assert store.charge_statuses() == ["CAPTURED"]  # money: taken once
+    assert store.stock == {1: 2}  # stock: the ordered unit stays sold

@@ -2,120 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from temporalio import activity
 from temporalio.client import WorkflowFailureError
-from temporalio.worker import Replayer, Worker
 
 from tests.workflows.environment import run, unique_task_queue, workflow_server
+from tests.workflows.reindex_fakes import FakeCatalog, run_reindex
 from workflows.reindex import ReindexCatalogWorkflow
-from workflows.reindex_messages import (
-    CREATE_SEARCH_COLLECTION,
-    DROP_SEARCH_COLLECTION,
-    INDEX_ITEM_RANGE,
-    LIVE_SEARCH_COLLECTION,
-    PLAN_REINDEX,
-    PUBLISH_CATALOG_VERSION,
-    SWAP_SEARCH_ALIAS,
-    CollectionRef,
-    CollectionVersion,
-    IndexRangeInput,
-    IndexRangeResult,
-    LiveCollection,
-    PlanReindexInput,
-    PublishVersionInput,
-    ReindexInput,
-    ReindexPlan,
-)
-
-HISTORIES = Path(__file__).parent / "histories"
-
-
-@dataclass
-class FakeCatalog:
-    """Stands in for PostgreSQL + Typesense: ids 1..items, the alias on items_v3."""
-
-    items: int
-    rejected_ids: frozenset[int] = frozenset()
-    calls: list[tuple] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def record(self, *call) -> None:
-        with self.lock:
-            self.calls.append(call)
-
-    def names(self) -> list[str]:
-        return [call[0] for call in self.calls]
-
-    def indexed_ranges(self) -> list[tuple[int, int]]:
-        return sorted(call[1:] for call in self.calls if call[0] == "index")
-
-    def activities(self) -> list:
-        @activity.defn(name=PLAN_REINDEX)
-        def plan(_: PlanReindexInput) -> ReindexPlan:
-            self.record("plan")
-            return ReindexPlan(version=4, first_id=1, last_id=self.items, total_items=self.items)
-
-        @activity.defn(name=LIVE_SEARCH_COLLECTION)
-        def live(_: PlanReindexInput) -> LiveCollection:
-            return LiveCollection("items_v3")
-
-        @activity.defn(name=CREATE_SEARCH_COLLECTION)
-        def create(request: CollectionVersion) -> CollectionRef:
-            self.record("create", request.version)
-            return CollectionRef(f"items_v{request.version}")
-
-        @activity.defn(name=INDEX_ITEM_RANGE)
-        def index(request: IndexRangeInput) -> IndexRangeResult:
-            self.record("index", request.first_id, request.last_id)
-            ids = range(request.first_id, request.last_id + 1)
-            return IndexRangeResult(len(ids), sum(i in self.rejected_ids for i in ids))
-
-        @activity.defn(name=SWAP_SEARCH_ALIAS)
-        def swap(request: CollectionRef) -> None:
-            self.record("swap", request.name)
-
-        @activity.defn(name=PUBLISH_CATALOG_VERSION)
-        def publish(request: PublishVersionInput) -> CollectionVersion:
-            self.record("publish", request.version, request.collection)
-            return CollectionVersion(request.version)
-
-        @activity.defn(name=DROP_SEARCH_COLLECTION)
-        def drop(request: CollectionRef) -> None:
-            self.record("drop", request.name)
-
-        return [plan, live, create, index, swap, publish, drop]
-
-
-async def run_reindex(fake: FakeCatalog, request: ReindexInput, *, keep_history: str | None = None):
-    task_queue = unique_task_queue("reindex-test")
-    async with workflow_server() as env:
-        with ThreadPoolExecutor(max_workers=4) as executor:
-            async with Worker(
-                env.client,
-                task_queue=task_queue,
-                workflows=[ReindexCatalogWorkflow],
-                activities=fake.activities(),
-                activity_executor=executor,
-            ):
-                handle = await env.client.start_workflow(
-                    ReindexCatalogWorkflow.run,
-                    request,
-                    id=f"reindex-{uuid.uuid4()}",
-                    task_queue=task_queue,
-                )
-                try:
-                    return await handle.result()
-                finally:
-                    if keep_history:
-                        history = await handle.fetch_history()
-                        (HISTORIES / keep_history).write_text(history.to_json())
+from workflows.reindex_messages import ReindexInput
 
 
 @pytest.mark.unit
@@ -181,15 +78,6 @@ def test_an_empty_catalogue_publishes_an_empty_index():
 
     assert result.documents == 0 and "index" not in fake.names()
     assert "swap" in fake.names()
-
-
-@pytest.mark.workflow
-@pytest.mark.parametrize("history", sorted(p.name for p in HISTORIES.glob("reindex_*.json")))
-def test_recorded_reindex_histories_still_replay(history):
-    from temporalio.client import WorkflowHistory
-
-    recorded = WorkflowHistory.from_json("reindex", (HISTORIES / history).read_text())
-    run(Replayer(workflows=[ReindexCatalogWorkflow]).replay_workflow(recorded))
 
 
 @pytest.mark.integration

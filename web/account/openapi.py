@@ -33,6 +33,7 @@ INVALID = (
     "per field (country not in ISO 3166, postal code not of the country's shape, a US ZIP "
     "code that does not exist...). Nothing was saved."
 )
+THROTTLED = "`too_many_requests`: too many changes in a row; wait `Retry-After` seconds."
 
 SCHEMAS = {
     "AddressInput": obj(
@@ -78,8 +79,10 @@ PATHS = {
                     401,
                     409,
                     422,
+                    429,
                     _409="`address_book_full`: 20 addresses already; delete one first.",
                     _422=INVALID,
+                    _429=THROTTLED,
                 ),
             },
         },
@@ -105,7 +108,7 @@ PATHS = {
             "requestBody": {"required": True, **json_body(ref("AddressInput"))},
             "responses": {
                 "200": {"description": "The address as saved.", **json_body(ref("SavedAddress"))},
-                **errors(400, 401, 404, 422, _422=INVALID),
+                **errors(400, 401, 404, 422, 429, _422=INVALID, _429=THROTTLED),
             },
         },
         "delete": {
@@ -114,7 +117,10 @@ PATHS = {
             "tags": ["accounts"],
             "summary": "Delete a saved address",
             "security": BEARER,
-            "responses": {"204": {"description": "Deleted."}, **errors(401, 404)},
+            "responses": {
+                "204": {"description": "Deleted."},
+                **errors(401, 404, 429, _429=THROTTLED),
+            },
         },
     },
 }

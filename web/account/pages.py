@@ -8,7 +8,8 @@
 
 Forms post in place with htmx (the book comes back as a fragment) and work without
 JavaScript (303 back to /account). A bad address comes back with a message on each
-wrong field (422); another shopper's address is a 404.
+wrong field (422); another shopper's address is a 404; too many changes a 429. The
+decisions are web/account/use_cases.py's; this module only renders them.
 """
 
 from __future__ import annotations
@@ -17,20 +18,20 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
-from db.addresses import MAX_ADDRESSES
-from web.account.address_book import (
-    AddressBookFull,
-    address_of,
-    addresses_of,
-    change,
-    checked,
-    forget,
-    parse_address_id,
-    save,
+from db.postgres.addresses import MAX_ADDRESSES, AddressRecord
+from web.account.use_cases import (
+    add_address,
+    address_book,
+    forget_address,
+    replace_address,
+    saved_address,
 )
-from web.auth import current_user, current_user_id, login_required
+from web.current_user import current_user, current_user_id, login_required
 from web.headers import keep_private
+from web.limits import abuse_limits
+from web.outcomes import Refused, status_of
 from web.rendering import render, wants_fragment
+from web.services import services
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 keep_private(bp)
@@ -43,7 +44,7 @@ FORM_FIELDS = ("name", "line1", "line2", "city", "postalCode", "country")
 def saved_addresses() -> list:
     """The signed-in shopper's address book, the last used first (the payment page)."""
     user = current_user()
-    return addresses_of(user.id) if user else []
+    return address_book(services().addresses, user.id) if user else []
 
 
 @bp.get("")
@@ -56,13 +57,9 @@ def index() -> Response:
 @login_required
 def add() -> Response:
     values = _form_values()
-    check = checked(values)
-    if not check.ok:
-        return _book(status=422, values=values, errors=check.errors)
-    try:
-        save(current_user_id(), check.address)
-    except AddressBookFull as full:
-        return _book(status=409, values=values, errors={"form": str(full)})
+    outcome = add_address(services().addresses, abuse_limits(), current_user_id(), values)
+    if isinstance(outcome, Refused):
+        return _refused(outcome, values=values)
     return _done(notice="Address saved.")
 
 
@@ -76,21 +73,29 @@ def edit(address_id: str) -> Response:
 @bp.post("/addresses/<address_id>")
 @login_required
 def update(address_id: str) -> Response:
-    record = _owned(address_id)
     values = _form_values()
-    check = checked(values)
-    if not check.ok:
-        return _book(status=422, editing=record.id, values=values, errors=check.errors)
-    change(current_user_id(), record.id, check.address)
+    outcome = replace_address(
+        services().addresses, abuse_limits(), current_user_id(), address_id, values
+    )
+    if isinstance(outcome, Refused):
+        return _refused(outcome, values=values, editing=_owned(address_id).id)
     return _done(notice="Address updated.")
 
 
 @bp.post("/addresses/<address_id>/delete")
 @login_required
 def delete(address_id: str) -> Response:
-    record = _owned(address_id)
-    forget(current_user_id(), record.id)
+    outcome = forget_address(services().addresses, abuse_limits(), current_user_id(), address_id)
+    if isinstance(outcome, Refused):
+        return _refused(outcome)
     return _done(notice="Address deleted.")
+
+
+def _refused(refused: Refused, **context: Any) -> Response:
+    if refused.kind == "not_found":
+        abort(404, description=refused.message)
+    errors = refused.details.get("fields") or {"form": refused.message}
+    return _book(status=status_of(refused), errors=errors, **context)
 
 
 def _book(status: int = 200, **context: Any) -> Response:
@@ -101,7 +106,7 @@ def _book(status: int = 200, **context: Any) -> Response:
         "account/index.html",
         "account/partials/address_book.html",
         status=status,
-        addresses=addresses_of(current_user_id()),
+        addresses=address_book(services().addresses, current_user_id()),
         max_addresses=MAX_ADDRESSES,
         **context,
     )
@@ -113,11 +118,10 @@ def _done(*, notice: str) -> Response:
     return redirect(url_for("account.index"), code=303)
 
 
-def _owned(raw_id: str):
-    address_id = parse_address_id(raw_id)
-    record = None if address_id is None else address_of(current_user_id(), address_id)
-    if record is None:
-        abort(404, description="We couldn't find that address in your address book.")
+def _owned(raw_id: str) -> AddressRecord:
+    record = saved_address(services().addresses, current_user_id(), raw_id)
+    if isinstance(record, Refused):
+        abort(404, description=record.message)
     return record
 
 

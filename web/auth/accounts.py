@@ -8,16 +8,15 @@ are one account.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import unicodedata
 from functools import cache
 
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
-from db.users import (
+from db.postgres.users import (
     SHOPPER,
     EmailTaken,
     UserRecord,
@@ -32,11 +31,12 @@ MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 MAX_EMAIL_LENGTH = 254
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-# The handful every breach list starts with; a full list belongs in a breached-password check.
-_TOO_COMMON = {
-    "password", "password1", "12345678", "123456789", "1234567890", "qwertyui",
-    "qwerty123", "11111111", "iloveyou", "abcdefgh", "letmein1", "welcome1",
-}  # fmt: skip
+# zxcvbn's score (0-4) a new password needs: 3 is "safely unguessable" against an online
+# attack; it knows the common-password lists, keyboard walks, l33t and dates, so
+# "P@ssw0rd", "Password1!", "qwertyuiop" and "12341234" all score 0 or 1.
+MIN_PASSWORD_SCORE = 3
+# zxcvbn's cost grows faster than the length; its authors suggest scoring a prefix.
+_SCORED_PREFIX = 72
 
 
 class AccountError(ValueError):
@@ -95,34 +95,50 @@ def check_password(password: str, *, email: str = "") -> str:
         raise WeakPassword(f"Use at least {MIN_PASSWORD_LENGTH} characters for your password.")
     if len(password) > MAX_PASSWORD_LENGTH:
         raise WeakPassword(f"Use at most {MAX_PASSWORD_LENGTH} characters for your password.")
-    if password.lower() in _TOO_COMMON or password.lower() == email or len(set(password)) < 4:
+    if (
+        _built_on_email(password, email)
+        or len(set(password)) < 4
+        or _score(password, email) < MIN_PASSWORD_SCORE
+    ):
         raise WeakPassword("That password is too easy to guess. Try a few unrelated words.")
     return password
+
+
+def _built_on_email(password: str, email: str) -> bool:
+    name = email.split("@")[0].split("+")[0]
+    return password.casefold() == email or (len(name) >= 4 and name in password.casefold())
+
+
+def _score(password: str, email: str) -> int:
+    # The email and the store's name are guessable too.
+    hints = [email, *re.split(r"[@.+_-]", email), "shopflow"]
+    return zxcvbn(password[:_SCORED_PREFIX], user_inputs=[h for h in hints if h])["score"]
 
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def password_fingerprint(password_hash: str, secret_key: str, auth_epoch: int = 0) -> str:
-    """A short keyed digest of the hash and the account's auth epoch: sessions and tokens
-    carry it, so a new password (a new salted hash) or "sign out everywhere" (a new
-    epoch) revokes every session and token issued before."""
-    material = password_hash if auth_epoch == 0 else f"{password_hash}#{auth_epoch}"
-    digest = hmac.new(secret_key.encode(), material.encode(), hashlib.sha256)
-    return digest.hexdigest()[:16]
-
-
 def register(
-    sessions: sessionmaker[Session], *, email: str, password: str, role: str = SHOPPER
+    sessions: sessionmaker[Session],
+    *,
+    email: str,
+    password: str,
+    role: str = SHOPPER,
+    warehouses: frozenset[int] = frozenset(),
 ) -> UserRecord:
-    """Create an account (committed) or raise InvalidEmail / WeakPassword / DuplicateEmail."""
+    """Create an account (committed) or raise InvalidEmail / WeakPassword / DuplicateEmail
+    (or domain.roles.RoleError for a role and warehouses that do not go together)."""
     email = check_email(email)
     check_password(password, email=email)
     with sessions.begin() as session:
         try:
             return create_user(
-                session, email=email, password_hash=hash_password(password), role=role
+                session,
+                email=email,
+                password_hash=hash_password(password),
+                role=role,
+                warehouses=warehouses,
             )
         except EmailTaken:
             raise DuplicateEmail() from None

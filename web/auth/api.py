@@ -5,7 +5,7 @@ token    {email, password} -> 200 {token, tokenType: "Bearer", expiresIn}
 password {currentPassword, newPassword} (Bearer) -> 204; every token and session ends
 sign-out-everywhere (Bearer) -> 204; every token and browser session of the account ends
 Send the token as `Authorization: Bearer <token>`; it is signed and expires (see
-web/auth/tokens.py). Token requests share the browser's sign-in limits (429; 503 when they cannot be
+web/api_tokens.py). Token requests share the browser's sign-in limits (429; 503 when they cannot be
 checked), registrations are limited per client IP (web/limits.py).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from db.users import UserRecord, find_user_by_id
+from db.postgres.users import UserRecord, find_user_by_id
 from web.auth.accounts import (
     AccountError,
     WrongPassword,
@@ -23,7 +23,7 @@ from web.auth.accounts import (
     register,
     sign_out_everywhere,
 )
-from web.auth.current import (
+from web.current_user import (
     api_login_required,
     current_user,
     fingerprint_of,
@@ -62,6 +62,7 @@ def api_token() -> Response:
         return _too_many("too_many_attempts", "sign-in attempts", verdict)
     user = authenticate(services().sessions, email=email, password=password)
     if user is None:
+        abuse_limits().login_failed(client_ip(), normalise_email(email))
         response = api_error(401, "invalid_credentials", "Wrong email or password.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="shopflow"'
         return response
@@ -82,9 +83,18 @@ def api_change_password() -> Response:
     payload = read_json_object()
     current, new = require_str(payload, "currentPassword"), require_str(payload, "newPassword")
     user = _current_record()
+    # The current password is a sign-in attempt: throttled and counted the same way.
+    try:
+        verdict = abuse_limits().login(client_ip(), user.email)
+    except LimiterUnavailable:
+        return api_error(503, "sign_in_unavailable", "Signing in is unavailable; retry shortly.")
+    if not verdict.allowed:
+        return _too_many("too_many_attempts", "sign-in attempts", verdict)
     try:
         change_password(services().sessions, user, current=current, new=new)
     except AccountError as exc:
+        if isinstance(exc, WrongPassword):
+            abuse_limits().login_failed(client_ip(), user.email)
         return api_error(403 if isinstance(exc, WrongPassword) else 400, exc.code, exc.message)
     forget_token_user(user.id)
     return _no_content()

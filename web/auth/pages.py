@@ -13,10 +13,10 @@ from flask import Blueprint, Response, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 from werkzeug.exceptions import NotFound
 
-from db.users import UserRecord, find_user_by_id
+from db.postgres.users import UserRecord, find_user_by_id
 from web.auth import accounts
 from web.auth.accounts import AccountError, authenticate, normalise_email, register
-from web.auth.current import (
+from web.current_user import (
     CurrentUser,
     current_user,
     forget_token_user,
@@ -69,6 +69,7 @@ def login() -> Response:
         return response
     user = authenticate(services().sessions, email=email, password=password)
     if user is None:
+        abuse_limits().login_failed(client_ip(), normalise_email(email))
         return _login_form(401, next_url=next_url, email=email, error=WRONG_CREDENTIALS)
     log_in(user)
     return _go_to(next_url)
@@ -116,6 +117,16 @@ def security() -> Response:
 @login_required
 def change_password() -> Response:
     user = _record_of_current_user()
+    # The current password is a sign-in attempt: throttled and counted the same way.
+    try:
+        verdict = abuse_limits().login(client_ip(), user.email)
+    except LimiterUnavailable:
+        return _password_form(503, {"current_password": SIGN_IN_UNAVAILABLE})
+    if not verdict.allowed:
+        message = too_many_message("sign-in attempts", verdict)
+        response = _password_form(429, {"current_password": message})
+        response.headers["Retry-After"] = str(verdict.retry_after)
+        return response
     try:
         accounts.change_password(
             services().sessions,
@@ -124,13 +135,10 @@ def change_password() -> Response:
             new=request.form.get("new_password", ""),
         )
     except AccountError as exc:
+        if isinstance(exc, accounts.WrongPassword):
+            abuse_limits().login_failed(client_ip(), user.email)
         status = 401 if isinstance(exc, accounts.WrongPassword) else 422
-        return render(
-            "auth/security.html",
-            "auth/partials/password_form.html",
-            status=status,
-            errors={exc.field: exc.message},
-        )
+        return _password_form(status, {exc.field: exc.message})
     forget_token_user(user.id)
     # Every session ended, this one too: start a fresh one for the shopper who changed it.
     log_in(_record_of(user.id))
@@ -166,6 +174,12 @@ def _record_of(user_id: int) -> UserRecord:
 
 def _login_form(status: int = 200, **context) -> Response:
     return render("auth/login.html", "auth/partials/login_form.html", status=status, **context)
+
+
+def _password_form(status: int, errors: dict[str, str]) -> Response:
+    return render(
+        "auth/security.html", "auth/partials/password_form.html", status=status, errors=errors
+    )
 
 
 def _register_form(status: int = 200, **context) -> Response:

@@ -1,5 +1,5 @@
-"""The cart: one per shopper, created on the first add; browser pages (routes) and the
-one function both the pages and /api/v1/cart use to change it (operations).
+"""The cart: one per shopper, created on the first add; browser pages (pages), the JSON
+API (api); reading and changing it is web/cart_operations.py, which checkout uses too.
 
 The cart is always the signed-in user's: no cart id ever appears in a URL, so there
 is nothing to guess to reach someone else's.

@@ -5,8 +5,8 @@ Always the bearer token's own cart. Both answer the whole cart:
 ADD adds `quantity` to the line (at most 100 per line, and no more than is in stock:
 else 409 `insufficient_stock` with `left`); REMOVE takes `quantity` off (the line goes
 at 0; removing what isn't there changes nothing); SET makes the line exactly `quantity`
-(0 removes it). Bad input is a 400 with a message; an unknown item is a 404. A refused
-change writes nothing.
+(0 removes it). Bad input is a 400 with a message; an unknown item is a 404; too many
+changes in a row a 429. A refused change writes nothing (web/cart/use_cases.py).
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from db.carts import CartView, UnknownItem
-from domain.cart_rules import CartError, CartOp, InvalidQuantity
-from web.auth import api_login_required, current_user_id
-from web.cart.operations import cart_of, change_cart
+from db.postgres.carts import CartView
+from domain.cart_rules import CartOp
+from web.cart.use_cases import change_cart, show_cart
+from web.current_user import api_login_required, current_user_id
 from web.errors import BadRequest
-from web.json_io import api_error, private_json, read_json_object, require_int
+from web.json_io import private_json, read_json_object, refused_json, require_int
+from web.limits import abuse_limits
+from web.outcomes import Refused
+from web.services import services
 
 bp = Blueprint("api_cart", __name__, url_prefix="/api/v1")
 
@@ -30,7 +33,7 @@ OPS = ", ".join(op.value for op in CartOp)
 @bp.get("/cart")
 @api_login_required
 def get_cart() -> Response:
-    return private_json(cart_json(cart_of(current_user_id())))
+    return private_json(cart_json(show_cart(services().carts, current_user_id())))
 
 
 @bp.patch("/cart")
@@ -39,15 +42,12 @@ def patch_cart() -> Response:
     op = _parse_op(request.args.get("op"))
     payload = read_json_object()
     item_id, quantity = require_int(payload, "itemID"), require_int(payload, "quantity")
-    try:
-        _, cart = change_cart(current_user_id(), item_id, op, quantity)
-    except UnknownItem as exc:
-        return api_error(404, "not_found", str(exc))
-    except InvalidQuantity as exc:
-        return api_error(400, exc.code, exc.message)
-    except CartError as exc:
-        return api_error(409, exc.code, exc.message, **exc.details())
-    return private_json(cart_json(cart))
+    outcome = change_cart(
+        services().carts, abuse_limits(), current_user_id(), item_id, op, quantity
+    )
+    if isinstance(outcome, Refused):
+        return refused_json(outcome)
+    return private_json(cart_json(outcome.cart))
 
 
 def cart_json(cart: CartView) -> dict[str, Any]:

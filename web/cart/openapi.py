@@ -14,6 +14,8 @@ from web.openapi_components import (
     ref,
 )
 
+THROTTLED = "`too_many_requests`: too many changes in a row; wait `Retry-After` seconds."
+
 SCHEMAS = {
     "Cart": obj(
         {
@@ -77,9 +79,11 @@ PATHS = {
                     401,
                     404,
                     409,
+                    429,
                     _404="No item with that itemID.",
                     _409="Not enough stock (`insufficient_stock`, with `left`) or the line "
                     "limit; nothing was changed.",
+                    _429=THROTTLED,
                 ),
             },
         },

@@ -3,26 +3,30 @@
 Every change answers with the fragment it changed (the add box, the search card's buy
 area, or the whole cart) plus `HX-Trigger: cart-changed`, which makes the header badge
 refresh itself. Without JavaScript the same forms post and redirect (303) to /cart.
-A refused change (not enough stock, bad quantity) re-renders the same fragment with
-the reason and a 4xx status; nothing is written.
+A refused change (not enough stock, bad quantity, too many changes) re-renders the
+same fragment with the reason and its 4xx status; nothing is written. The decisions
+are web/cart/use_cases.py's; this module only renders them.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 
-from db.carts import CartView, UnknownItem
-from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartError, CartOp, InvalidQuantity
-from web.auth.current import (
-    current_user,
-    current_user_id,
-    login_required,
-    viewer_for_templates,
+from db.postgres.carts import CartView
+from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartOp
+from web.cart.use_cases import (
+    cart_line,
+    change_cart,
+    form_quantity,
+    item_to_add,
+    show_cart,
 )
-from web.cart.operations import cart_of, change_cart, parse_form_quantity, units_in_cart
+from web.current_user import current_user, current_user_id, login_required, viewer_for_templates
 from web.headers import keep_private
-from web.item_reads import ItemDetails, find_item, parse_item_id
+from web.item_reads import ItemDetails, parse_item_id
+from web.limits import abuse_limits
+from web.outcomes import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.services import services
 
@@ -35,7 +39,7 @@ CART_CHANGED = "cart-changed"
 @bp.app_template_global("cart_units")
 def cart_units() -> int | None:
     user = viewer_for_templates()
-    return units_in_cart(user.id) if user else 0
+    return _units(user.id) if user else 0
 
 
 @bp.app_template_global("max_quantity_per_line")
@@ -46,72 +50,79 @@ def max_quantity_per_line() -> int:
 @bp.get("")
 @login_required
 def show() -> Response:
-    return _cart_page(cart_of(current_user_id()))
+    return _cart_page(show_cart(services().carts, current_user_id()))
 
 
 @bp.get("/lines/<int:item_id>/warning")
 @login_required
 def line_warning(item_id: int) -> Response:
     """One line's stock warning, fetched again by the cart page when the stock moves."""
-    cart = cart_of(current_user_id())
-    line = next((line for line in cart.lines if line.item_id == item_id), None)
+    line = cart_line(services().carts, current_user_id(), item_id)
     return render("cart/partials/line_warning.html", "cart/partials/line_warning.html", line=line)
 
 
 @bp.get("/badge")
 def badge() -> Response:
     user = current_user()
-    units = units_in_cart(user.id) if user else 0
+    units = _units(user.id) if user else 0
     return render("cart/partials/badge.html", "cart/partials/badge.html", units=units)
 
 
 @bp.post("/add")
 @login_required
 def add() -> Response:
-    item_id = parse_item_id(request.form.get("item_id", ""))
+    item = item_to_add(services().cart_items, parse_item_id(request.form.get("item_id", "")))
+    if isinstance(item, Refused):
+        abort(404, description=item.message)
     compact = request.form.get("compact") == "1"  # the small button on a search result
-    item = find_item_or_404(item_id)
-    try:
-        quantity = parse_form_quantity(request.form.get("quantity", "1"))
-        change, _ = change_cart(current_user_id(), item_id, CartOp.ADD, quantity)
-    except CartError as exc:
-        return _add_box(item, compact, status=_status(exc), error=exc.message)
-    except UnknownItem:  # deleted from the catalogue a moment ago
-        abort(404, description="We couldn't find that item.")
+    quantity = form_quantity(request.form.get("quantity", "1"))
+    outcome = (
+        quantity if isinstance(quantity, Refused) else _change(item.item_id, CartOp.ADD, quantity)
+    )
+    if isinstance(outcome, Refused):
+        if outcome.kind == "not_found":  # deleted from the catalogue a moment ago
+            abort(404, description="We couldn't find that item.")
+        return _add_box(item, compact, status=status_of(outcome), error=outcome.message)
     if not wants_fragment():
         return redirect(url_for("cart.show"), code=303)
-    added = change.after - change.before
-    return htmx_response(
-        _add_box(item, compact, added=added, in_cart=change.after), trigger=CART_CHANGED
-    )
+    box = _add_box(item, compact, added=outcome.added, in_cart=outcome.change.after)
+    return htmx_response(box, trigger=CART_CHANGED)
 
 
 @bp.post("/lines/<int:item_id>")
 @login_required
 def set_quantity(item_id: int) -> Response:
-    try:
-        quantity = parse_form_quantity(request.form.get("quantity"))
-        return _changed(item_id, CartOp.SET, quantity)
-    except CartError as exc:
-        return _cart_page(
-            cart_of(current_user_id()), status=_status(exc), errors={item_id: exc.message}
-        )
+    quantity = form_quantity(request.form.get("quantity"))
+    return _changed(item_id, quantity)
 
 
 @bp.post("/lines/<int:item_id>/remove")
 @login_required
 def remove(item_id: int) -> Response:
-    return _changed(item_id, CartOp.SET, 0)
+    return _changed(item_id, 0)
 
 
-def _changed(item_id: int, op: CartOp, quantity: int) -> Response:
-    try:
-        _, cart = change_cart(current_user_id(), item_id, op, quantity)
-    except UnknownItem:
-        abort(404, description="That item is no longer in the catalogue.")
+def _changed(item_id: int, quantity: int | Refused) -> Response:
+    outcome = quantity if isinstance(quantity, Refused) else _change(item_id, CartOp.SET, quantity)
+    if isinstance(outcome, Refused):
+        if outcome.kind == "not_found":
+            abort(404, description="That item is no longer in the catalogue.")
+        cart = show_cart(services().carts, current_user_id())
+        return _cart_page(cart, status=status_of(outcome), errors={item_id: outcome.message})
     if not wants_fragment():
         return redirect(url_for("cart.show"), code=303)
-    return htmx_response(_cart_page(cart), trigger=CART_CHANGED)
+    return htmx_response(_cart_page(outcome.cart), trigger=CART_CHANGED)
+
+
+def _change(item_id: int, op: CartOp, quantity: int):
+    return change_cart(services().carts, abuse_limits(), current_user_id(), item_id, op, quantity)
+
+
+def _units(user_id: int) -> int | None:
+    """Once per request: the header and the badge fragment may both ask."""
+    if "_cart_units" not in g:
+        g._cart_units = services().carts.units(user_id)
+    return g._cart_units
 
 
 def _cart_page(
@@ -123,21 +134,5 @@ def _cart_page(
 
 
 def _add_box(item: ItemDetails, compact: bool, *, status: int = 200, **context) -> Response:
-    if compact:
-        return render(
-            "items/show.html", "cart/partials/card_add.html", status=status, item=item, **context
-        )
-    return render(
-        "items/show.html", "cart/partials/add_form.html", status=status, item=item, **context
-    )
-
-
-def find_item_or_404(item_id: int) -> ItemDetails:
-    item = find_item(services().sessions, item_id)
-    if item is None:
-        abort(404, description="We couldn't find that item.")
-    return item
-
-
-def _status(error: CartError) -> int:
-    return 400 if isinstance(error, InvalidQuantity) else 409
+    partial = "cart/partials/card_add.html" if compact else "cart/partials/add_form.html"
+    return render("items/show.html", partial, status=status, item=item, **context)

@@ -1,4 +1,10 @@
-"""Checkout: the pages (routes), the one door to CheckoutWorkflow (workflow_client),
-card and address input (payment_input), and what pages and /api/v1/checkout share
-(operations). The JSON API itself lives in web/checkout/api.py.
+"""Checkout (docs/architecture.md, "Checkout").
+
+use_cases        begin, pay, submit, cancel, read: once, for pages and API, on ports
+adapters         the ports on PostgreSQL (cart, catalogue); `checkout_ports()`
+workflow_client  the `CheckoutClient` port on CheckoutWorkflow (TemporalCheckouts)
+payment_input    card and address input, checked before anything is vaulted
+pages, api       translate outcomes into HTML / JSON; openapi: the API's pieces
+operations       how a checkout's state reads on the page (times, short lines)
+errors           CheckoutNotFound / CheckoutRefused / CheckoutUnavailable
 """

@@ -1,4 +1,4 @@
-"""`/api/v1/checkout`: begin, pay, submit, cancel and read a checkout (SPEC section 5).
+"""`/api/v1/checkout`: begin, pay, submit, cancel and read a checkout (docs/contract.md §5).
 
     POST /api/v1/checkout?op=BEGIN   {cart?: [{itemID, quantity}], ticketID?}
                                      201 | 409 out_of_stock | 202 a place in a hot
@@ -26,34 +26,29 @@ from typing import Any
 
 from flask import Blueprint, Response, request, url_for
 
-from db.carts import MAX_ITEM_ID
-from domain.checkout import CheckoutStatus
+from db.postgres.carts import MAX_ITEM_ID
 from domain.order import OrderStatus
 from domain.stock import MAX_CHECKOUT_LINES, MAX_LINE_QUANTITY, InvalidCart, Line, normalise_lines
-from web.account.address_book import remember_use, saved_address_choice
-from web.auth import api_login_required, current_user_id
-from web.checkout.errors import CheckoutNotFound, CheckoutRefused
-from web.checkout.operations import lines_of_cart, unknown_items
-from web.checkout.payment_input import PaymentInputError, from_json, payment_request
-from web.checkout.workflow_client import checkout_client
+from web.address_book import remember_use, saved_address_choice
+from web.checkout import use_cases
+from web.checkout.adapters import checkout_ports
+from web.checkout_errors import CheckoutNotFound
+from web.current_user import api_login_required, current_user_id
 from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import idempotent
 from web.json_io import api_error, private_json, read_json_object
-from web.limits import Verdict, abuse_limits, too_many_message, units_over_cap
-from web.orders.api import cancel_order_answer
-from web.services import services
-from web.waiting_room.gate import GateRefused, Place, through_gate
-from web.waiting_room.json import place_json
+from web.order_cancel import cancel_order_answer
+from web.payment_input import PaymentInputError, from_json
+from web.refusals import api_refusal
+from web.waiting_room_json import place_json
 from workflows.checkout_messages import CheckoutView, PricedLine
 
 bp = Blueprint("api_checkout", __name__, url_prefix="/api/v1/checkout")
 keep_private(bp)
 
-CHECKOUT_ID = re.compile(r"[0-9a-f]{32}")
-# Refusals that are about the request, not the checkout's state.
-UNPROCESSABLE = frozenset({"InvalidAddress"})
+CHECKOUT_ID_PATTERN = re.compile(r"[0-9a-f]{32}")
 
 
 class Op(enum.StrEnum):
@@ -80,100 +75,61 @@ def checkout_op() -> Response:
 @bp.get("/<checkout_id>")
 @api_login_required
 def get_checkout(checkout_id: str) -> Response:
-    view = checkout_client().state(current_user_id(), _valid_id(checkout_id))
+    view = use_cases.read(checkout_ports(), current_user_id(), _valid_id(checkout_id))
     return private_json(checkout_state_json(view))
 
 
 @bp.post("/<checkout_id>/payment")
 @api_login_required
 def pay(checkout_id: str) -> Response:
-    user_id = current_user_id()
-    checkout_id = _valid_id(checkout_id)
-    verdict = abuse_limits().payment(user_id, checkout_id)
-    if not verdict.allowed:
-        return _too_many("too_many_payment_attempts", "payment attempts", verdict)
+    user_id, checkout_id = current_user_id(), _valid_id(checkout_id)
     payload = read_json_object()
     try:
         saved = saved_address_choice(user_id, payload.get("shippingAddress"))
         if saved is not None:
             payload = {**payload, "shippingAddress": saved.fields()}
-        pay_request = payment_request(user_id, from_json(payload), services().payments)
+        entered = from_json(payload)
     except PaymentInputError as error:
         return api_error(error.status, error.code, error.message, **error.details())
-    try:
-        result = checkout_client().pay(user_id, checkout_id, pay_request, place_order=False)
-    except CheckoutRefused as refused:
-        return _refusal(refused)
-    if result.approved:
-        if saved is not None:
-            remember_use(user_id, saved.id)
+    outcome = use_cases.pay(checkout_ports(), user_id, checkout_id, entered, place_order=False)
+    if isinstance(outcome, use_cases.Paid) and saved is not None:
+        remember_use(user_id, saved.id)
+    return _payment_answer(checkout_id, outcome)
+
+
+def _payment_answer(checkout_id: str, outcome: use_cases.PayOutcome) -> Response:
+    if isinstance(outcome, use_cases.Paid):
+        result = outcome.result
         card = {"brand": result.card_brand, "last4": result.card_last4}
         return private_json({"checkoutID": checkout_id, "status": result.status, "card": card})
-    if result.decline_code == "processing_error":  # the gateway was unreachable, not a decline
-        return api_error(503, "payment_unavailable", result.message or "Try again in a moment.")
-    # One code for every decline (the bank's reason stays in the gateway's ledger).
-    return api_error(
-        402,
-        result.decline_code or "card_declined",
-        result.message or "Your card was declined. Try another card.",
-        expiresAt=utc_iso(result.expires_at),
-    )
+    if isinstance(outcome, use_cases.BadCard):
+        return api_error(422, outcome.code, outcome.message)
+    if isinstance(outcome, use_cases.Declined):
+        result = outcome.result
+        if outcome.unavailable:  # the gateway was unreachable, not a decline
+            return api_error(503, "payment_unavailable", result.message or "Try again in a moment.")
+        # One code for every decline (the bank's reason stays in the gateway's ledger).
+        return api_error(
+            402,
+            result.decline_code or "card_declined",
+            result.message or "Your card was declined. Try another card.",
+            expiresAt=utc_iso(result.expires_at),
+        )
+    return _refused(outcome)
 
 
 # --- operations ---------------------------------------------------------------------
 
 
-def _too_many(code: str, what: str, verdict: Verdict) -> Response:
-    response = api_error(429, code, too_many_message(what, verdict), retryAfter=verdict.retry_after)
-    response.headers["Retry-After"] = str(verdict.retry_after)
-    return response
-
-
 def _begin(user_id: int) -> Response:
     payload = _optional_json_object()
     ticket_id = _ticket_id_from_body(payload)
-    lines = _lines_from_body(payload)
-    if lines is None:
-        lines = lines_of_cart(user_id)
-        if not lines:
-            return api_error(
-                422, "empty_cart", "Your cart is empty: add something before checking out."
-            )
-    too_many = units_over_cap(lines)
-    if too_many:
-        return api_error(422, "too_many_units", too_many)
-    verdict = abuse_limits().begin(user_id)
-    if not verdict.allowed:
-        return _too_many("too_many_checkouts", "checkouts begun", verdict)
-    unknown = unknown_items(line.item_id for line in lines)
-    if unknown:
-        return api_error(422, "unknown_item", f"No item with itemID {unknown[0]}.", itemIDs=unknown)
-    try:  # a hot item's shoppers queue first (web/waiting_room/gate.py)
-        gated = through_gate(
-            user_id, lines, ticket_id, lambda: checkout_client().begin(user_id, lines)
-        )
-    except GateRefused as refusal:
-        return api_error(refusal.status, refusal.code, refusal.message)
-    if isinstance(gated, Place):
-        return private_json(place_json(gated), 202)
-    # No hot item (or no longer hot): an ordinary checkout, whatever ticket came along.
-    view = gated or checkout_client().begin(user_id, lines)
-    if view.status.holds_stock:
-        return private_json(checkout_json(view), 201)
-    if view.short_lines:
-        return api_error(
-            409,
-            "out_of_stock",
-            "Some items ran out since you added them: "
-            + "; ".join(
-                f"item {s.item_id}: asked {s.asked}, {s.left} left" for s in view.short_lines
-            )
-            + ". Nothing is held.",
-            lines=[short.as_details() for short in view.short_lines],
-        )
-    if view.status is CheckoutStatus.REJECTED:
-        return api_error(422, "invalid_cart", view.message or "This cart cannot be checked out.")
-    return api_error(503, "checkout_failed", view.message or "Checkout failed; try again.")
+    outcome = use_cases.begin(checkout_ports(), user_id, _lines_from_body(payload), ticket_id)
+    if isinstance(outcome, use_cases.Held):
+        return private_json(checkout_json(outcome.view), 201)
+    if isinstance(outcome, use_cases.Queued):
+        return private_json(place_json(outcome.place), 202)
+    return _refused(outcome)
 
 
 def _submit(user_id: int) -> Response:
@@ -183,14 +139,11 @@ def _submit(user_id: int) -> Response:
             "SUBMIT places the order of your open checkout: send no body or {checkoutID}; "
             "orderID is only for CANCEL."
         )
-    checkout_id = _chosen_checkout(user_id, payload)
-    if checkout_id is None:
-        return _no_open_checkout("submit")
-    try:
-        placed = checkout_client().submit(user_id, checkout_id)
-    except CheckoutRefused as refused:
-        return _refusal(refused)
+    outcome = use_cases.submit(checkout_ports(), user_id, _checkout_id_from_body(payload))
+    if isinstance(outcome, use_cases.Refused):
+        return _refused(outcome)
     # Just written by the workflow's activity, so the order is PENDING.
+    placed = outcome.result
     return private_json(
         {"orderID": placed.order_id, "status": OrderStatus.PENDING, "total": placed.total}, 201
     )
@@ -198,44 +151,35 @@ def _submit(user_id: int) -> Response:
 
 def _cancel(user_id: int) -> Response:
     payload = _optional_json_object()
-    if "orderID" in payload:  # SPEC section 5: cancelling an order, not a checkout
+    if "orderID" in payload:  # docs/contract.md §5: cancelling an order, not a checkout
         if "checkoutID" in payload:
             raise BadRequest("Send either checkoutID (a checkout) or orderID (an order), not both.")
         return cancel_order_answer(user_id, payload["orderID"])
     if "cart" in payload:  # the design write-up's CANCEL body: checked, then only informational
         _informational_cart(payload["cart"])
-    checkout_id = _chosen_checkout(user_id, payload)
-    if checkout_id is None:
-        return _no_open_checkout("cancel")
-    try:
-        view = checkout_client().cancel(user_id, checkout_id)
-    except CheckoutRefused as refused:
-        return _refusal(refused)
-    return private_json({"checkoutID": view.checkout_id, "status": view.status})
+    outcome = use_cases.cancel(checkout_ports(), user_id, _checkout_id_from_body(payload))
+    if isinstance(outcome, use_cases.Refused):
+        return _refused(outcome)
+    return private_json({"checkoutID": outcome.view.checkout_id, "status": outcome.view.status})
 
 
-def _chosen_checkout(user_id: int, payload: dict[str, Any]) -> str | None:
-    """The checkout a SUBMIT or CANCEL means: the one named, else the shopper's open one.
+def _refused(outcome: use_cases.Refused) -> Response:
+    details: dict[str, Any] = {}
+    if outcome.short_lines:
+        details["lines"] = [short.as_details() for short in outcome.short_lines]
+    if outcome.item_ids:
+        details["itemIDs"] = list(outcome.item_ids)
+    return api_refusal(outcome.refusal, retry_after=outcome.retry_after, **details)
 
-    None when no id was given and nothing is open. A shopper has at most one open
-    checkout (one workflow id per shopper), so leaving the id out is never ambiguous.
-    """
+
+def _checkout_id_from_body(payload: dict[str, Any]) -> str | None:
+    """The checkout named, or None for the shopper's open one."""
     value = payload.get("checkoutID")
     if value is None:
-        current = checkout_client().current(user_id)
-        return current.checkout_id if current else None
+        return None
     if not isinstance(value, str):
         raise BadRequest("checkoutID must be a string (or leave it out for your open checkout).")
     return _valid_id(value)
-
-
-def _no_open_checkout(verb: str) -> Response:
-    return api_error(
-        409,
-        "no_open_checkout",
-        f"You have no open checkout to {verb}: begin one with POST /api/v1/checkout?op=BEGIN. "
-        "An order you have just placed is listed by GET /api/v1/orders.",
-    )
 
 
 # --- JSON ---------------------------------------------------------------------------
@@ -349,14 +293,6 @@ def _ticket_id_from_body(payload: dict[str, Any]) -> str | None:
 
 
 def _valid_id(checkout_id: str) -> str:
-    if not CHECKOUT_ID.fullmatch(checkout_id):
+    if not CHECKOUT_ID_PATTERN.fullmatch(checkout_id):
         raise CheckoutNotFound()
     return checkout_id
-
-
-def _refusal(refused: CheckoutRefused) -> Response:
-    status = 422 if refused.kind in UNPROCESSABLE else 409
-    code = re.sub(
-        r"(?<!^)(?=[A-Z])", "_", refused.kind
-    ).lower()  # CheckoutExpired -> checkout_expired
-    return api_error(status, code, refused.message)

@@ -159,15 +159,17 @@ PATHS = {
                     429,
                     503,
                     _404="No such checkout (or order, or waiting-room ticket) for this shopper.",
-                    _429="BEGIN too often (`too_many_checkouts`): wait `Retry-After` seconds.",
+                    _429="BEGIN too often (`too_many_checkouts`), or too many new holds of one "
+                    "item (`too_many_holds`): wait `Retry-After` seconds.",
                     _409="`out_of_stock` (with `lines`: itemID, asked, left; nothing is held), "
                     "`no_open_checkout`, or the checkout's state refuses it "
-                    "(e.g. `checkout_expired`, `payment_required`, an order already shipped); "
+                    "(e.g. `checkout_expired`, `checkout_cancelled`, `checkout_ordered`, "
+                    "`already_submitted`, `payment_required`, an order already shipped); "
                     "for a hot item's ticket: `sold_out`, `admission_expired`, `ticket_used`, "
                     "`admitted_for_fewer`, `checkout_beginning`.",
                     _422="An empty cart, an unknown item, more units of one item than one "
                     "shopper may hold (`too_many_units`), or an Idempotency-Key reused with "
-                    "another body; `several_hot_items`, `ticket_for_another_item`.",
+                    "another body; `several_waiting_rooms`, `ticket_for_another_item`.",
                 ),
             },
         }

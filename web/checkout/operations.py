@@ -1,18 +1,12 @@
-"""What the checkout page and /api/v1/checkout share: which lines to hold, and how a
-checkout's state reads to a shopper (times, short lines)."""
+"""How a checkout's state reads to a shopper on the checkout pages (times, short lines)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-
-from db.carts import read_cart
-from db.models import Item
 from domain.checkout import CheckoutStatus, from_iso
-from domain.stock import Line, ShortLine
-from web.services import services
+from domain.stock import ShortLine
 from workflows.checkout_messages import CheckoutView
 
 S = CheckoutStatus
@@ -24,20 +18,6 @@ ENDED_MESSAGES = {
     "your cart is unchanged.",
     S.OUT_OF_STOCK: "Some items ran out before we could hold them. Nothing was held.",
 }
-
-
-def lines_of_cart(user_id: int) -> list[Line]:
-    with services().sessions() as session:
-        cart = read_cart(session, user_id)
-    return [Line(line.item_id, line.quantity) for line in cart.lines]
-
-
-def unknown_items(item_ids: Iterable[int]) -> list[int]:
-    """The ids that are not in the catalogue (so BEGIN can name them)."""
-    wanted = sorted(set(item_ids))
-    with services().sessions() as session:
-        known = set(session.scalars(select(Item.id).where(Item.id.in_(wanted))))
-    return [item_id for item_id in wanted if item_id not in known]
 
 
 def short_line_message(short: ShortLine) -> str:

@@ -11,6 +11,8 @@ form, pay (and place the order in the same round trip), cancel.
 
 htmx posts swap the fragment in place and successes move on with HX-Redirect; without
 JavaScript the same forms post and redirect (303). Another shopper's checkout is a 404.
+Each handler calls one use case of web/checkout/use_cases.py and only translates its
+outcome; statuses come from web/refusals.py.
 """
 
 from __future__ import annotations
@@ -21,29 +23,19 @@ from flask import Blueprint, Response, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 
 from domain.checkout import BUSY, CheckoutStatus
-from web.account.address_book import chosen_address, remember_address
-from web.auth import current_user_id, login_required
-from web.cart.operations import cart_of
-from web.checkout.errors import CheckoutNotFound, CheckoutRefused
-from web.checkout.operations import (
-    ENDED_MESSAGES,
-    lines_of_cart,
-    seconds_left,
-    short_line_messages,
-)
-from web.checkout.payment_input import (
-    PaymentInputError,
-    form_echo,
-    from_form,
-    payment_request,
-)
-from web.checkout.workflow_client import checkout_client
+from domain.refusals import RefusalKind
+from web.address_book import chosen_address, remember_address
+from web.cart_operations import cart_of
+from web.checkout import use_cases
+from web.checkout.adapters import checkout_ports
+from web.checkout.operations import ENDED_MESSAGES, seconds_left, short_line_messages
+from web.checkout_errors import CheckoutNotFound
+from web.current_user import current_user_id, login_required
 from web.formatting import now_iso, utc_iso
 from web.headers import keep_private
-from web.limits import abuse_limits, too_many_message, units_over_cap
+from web.payment_input import PaymentInputError, form_echo, from_form
+from web.refusals import status_of, with_retry_after
 from web.rendering import render, wants_fragment
-from web.services import services
-from web.waiting_room.gate import GateRefused, Place, through_gate
 from workflows.checkout_messages import CheckoutView
 
 bp = Blueprint("checkout", __name__, url_prefix="/checkout")
@@ -55,33 +47,20 @@ S = CheckoutStatus
 @bp.post("")
 @login_required
 def begin() -> Response:
-    user_id = current_user_id()
-    lines = lines_of_cart(user_id)
-    if not lines:
-        return _cart(status=409, checkout_error="Your cart is empty: add something first.")
-    too_many = units_over_cap(lines)
-    if too_many:
-        return _cart(status=422, checkout_error=too_many)
-    verdict = abuse_limits().begin(user_id)
-    if not verdict.allowed:
-        return _cart(status=429, checkout_error=too_many_message("checkouts begun", verdict))
-    try:  # a hot item's shoppers queue first (web/waiting_room/gate.py)
-        gated = through_gate(user_id, lines, None, lambda: checkout_client().begin(user_id, lines))
-    except GateRefused as refusal:
-        return _cart(status=refusal.status, checkout_error=refusal.message)
-    if isinstance(gated, Place):
-        return _go(url_for("waiting_room.show", ticket_id=gated.ticket.ticket_id))
-    view = gated or checkout_client().begin(user_id, lines)
-    if view.status.holds_stock:
-        return _go(url_for("checkout.show", checkout_id=view.checkout_id))
-    if view.short_lines:
+    outcome = use_cases.begin(checkout_ports(), current_user_id())
+    if isinstance(outcome, use_cases.Held):
+        return _go(url_for("checkout.show", checkout_id=outcome.view.checkout_id))
+    if isinstance(outcome, use_cases.Queued):
+        return _go(url_for("waiting_room.show", ticket_id=outcome.place.ticket.ticket_id))
+    if outcome.kind is RefusalKind.CHECKOUT_OUT_OF_STOCK:
         return _cart(
-            status=409,
-            errors=short_line_messages(view.short_lines),
+            status=status_of(outcome.refusal),
+            errors=short_line_messages(outcome.short_lines),
             checkout_error="Some items ran out since you added them. Nothing is held: "
             "change the quantities below, then begin checkout again.",
         )
-    return _cart(status=409, checkout_error=view.message or "We could not begin checkout.")
+    response = _cart(status=status_of(outcome.refusal), checkout_error=outcome.message)
+    return with_retry_after(response, outcome.retry_after)
 
 
 @bp.get("/<checkout_id>")
@@ -105,60 +84,46 @@ def payment_form(checkout_id: str) -> Response:
 @bp.post("/<checkout_id>/payment")
 @login_required
 def pay(checkout_id: str) -> Response:
-    _known_id(checkout_id)
+    user_id, checkout_id = current_user_id(), _known_id(checkout_id)
     values = form_echo(request.form)
-    verdict = abuse_limits().payment(current_user_id(), checkout_id)
-    if not verdict.allowed:
-        message = too_many_message("payment attempts", verdict)
-        return _payment_refused(checkout_id, message, 429, values)
-    saved = chosen_address(current_user_id(), request.form.get("address_id"))
+    saved = chosen_address(user_id, request.form.get("address_id"))
     try:
         entered = from_form(request.form, saved_address=saved.fields() if saved else None)
-        pay_request = payment_request(current_user_id(), entered, services().payments)
     except PaymentInputError as error:
-        return _payment_refused(
-            checkout_id, error.message, error.status, values, field_errors=error.fields
-        )
-    try:
-        result = checkout_client().pay(
-            current_user_id(), checkout_id, pay_request, place_order=True
-        )
-    except CheckoutRefused as refused:
-        if refused.kind == "InvalidAddress":
-            return _payment_refused(checkout_id, refused.message, 422, values)
-        return _whole_checkout(checkout_id, notice=refused.message, status=409)
-    if result.approved and result.order_id:
-        remember_address(
-            current_user_id(), saved, pay_request, save_new=bool(request.form.get("save_address"))
-        )
-        return _go(_order_url(result.order_id, placed=True))
-    status = 503 if result.decline_code == "processing_error" else 402
-    message = result.message or "Your card was declined. Try another card."
-    return _payment_refused(checkout_id, message, status, values)
+        return _payment_refused(checkout_id, error.message, error.status, values, error.fields)
+    outcome = use_cases.pay(checkout_ports(), user_id, checkout_id, entered, place_order=True)
+    if isinstance(outcome, use_cases.Paid) and outcome.result.order_id:
+        save_new = bool(request.form.get("save_address"))
+        remember_address(user_id, saved, entered, save_new=save_new)
+        return _go(_order_url(outcome.result.order_id, placed=True))
+    if isinstance(outcome, use_cases.BadCard):
+        return _payment_refused(checkout_id, outcome.message, 422, values)
+    if isinstance(outcome, use_cases.Declined):
+        message = outcome.result.message or "Your card was declined. Try another card."
+        return _payment_refused(checkout_id, message, 503 if outcome.unavailable else 402, values)
+    if isinstance(outcome, use_cases.Refused):
+        return _refused(checkout_id, outcome, values)
+    return _whole_checkout(checkout_id, notice="The order was not placed.", status=409)
 
 
 @bp.post("/<checkout_id>/submit")
 @login_required
 def submit(checkout_id: str) -> Response:
-    _known_id(checkout_id)
-    try:
-        placed = checkout_client().submit(current_user_id(), checkout_id)
-    except CheckoutRefused as refused:
-        return _whole_checkout(checkout_id, notice=refused.message, status=409)
-    return _go(_order_url(placed.order_id, placed=True))
+    outcome = use_cases.submit(checkout_ports(), current_user_id(), _known_id(checkout_id))
+    if isinstance(outcome, use_cases.Refused):
+        return _refused(checkout_id, outcome)
+    return _go(_order_url(outcome.result.order_id, placed=True))
 
 
 @bp.post("/<checkout_id>/cancel")
 @login_required
 def cancel(checkout_id: str) -> Response:
-    _known_id(checkout_id)
-    try:
-        view = checkout_client().cancel(current_user_id(), checkout_id)
-    except CheckoutRefused as refused:
-        return _whole_checkout(checkout_id, notice=refused.message, status=409)
+    outcome = use_cases.cancel(checkout_ports(), current_user_id(), _known_id(checkout_id))
+    if isinstance(outcome, use_cases.Refused):
+        return _refused(checkout_id, outcome)
     if not wants_fragment():
         return redirect(url_for("checkout.show", checkout_id=checkout_id), code=303)
-    return _checkout(view)
+    return _checkout(outcome.view)
 
 
 # --- answers ------------------------------------------------------------------------
@@ -174,6 +139,17 @@ def _checkout(view: CheckoutView, *, status: int = 200, **extra: Any) -> Respons
     )
 
 
+def _refused(checkout_id: str, outcome: use_cases.Refused, values: dict | None = None) -> Response:
+    """A refusal about what was typed re-shows the form; any other, the whole checkout."""
+    status = status_of(outcome.refusal)
+    if values is not None and (
+        outcome.kind is RefusalKind.INVALID_ADDRESS or outcome.retry_after is not None
+    ):
+        response = _payment_refused(checkout_id, outcome.message, status, values)
+        return with_retry_after(response, outcome.retry_after)
+    return _whole_checkout(checkout_id, notice=outcome.message, status=status)
+
+
 def _whole_checkout(checkout_id: str, *, notice: str, status: int) -> Response:
     """The checkout as it now stands with a notice, swapped over the whole section."""
     response = _checkout(_state(checkout_id), status=status, notice=notice)
@@ -181,7 +157,11 @@ def _whole_checkout(checkout_id: str, *, notice: str, status: int) -> Response:
 
 
 def _payment_refused(
-    checkout_id: str, message: str, status: int, values: dict, field_errors: dict | None = None
+    checkout_id: str,
+    message: str,
+    status: int,
+    values: dict,
+    field_errors: dict | None = None,
 ) -> Response:
     """The payment form again, with the reason and what the shopper typed (never the card)."""
     extra = {"form_error": message, "values": values, "field_errors": field_errors or {}}
@@ -233,7 +213,7 @@ def _order_url(order_id: str, *, placed: bool = False) -> str:
 
 
 def _state(checkout_id: str) -> CheckoutView:
-    return checkout_client().state(current_user_id(), _known_id(checkout_id))
+    return use_cases.read(checkout_ports(), current_user_id(), _known_id(checkout_id))
 
 
 def _known_id(checkout_id: str) -> str:

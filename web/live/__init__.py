@@ -1,2 +1,2 @@
 """Live stock in the browser and the API: Server-Sent Events served by the ASGI app
-(web/asgi.py) beside the Flask storefront, on the same origin. See docs/live-stock.md."""
+(web/live/asgi.py) beside the Flask storefront, on the same origin. See docs/live-stock.md."""

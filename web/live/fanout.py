@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from db.live_stock.feed import StockChange, StockFeedKeys
+from db.redis.stock_feed import StockChange, StockFeedKeys
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import re
 from collections.abc import AsyncIterator, Callable
 
 import redis.asyncio as aioredis
@@ -28,26 +27,18 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from db.live_stock.feed import StockChange, StockFeedKeys, event_id_of
-from db.models import AggregatedStock
-from web.item_reads import MAX_ITEM_ID, find_stock
+from db.postgres.models import AggregatedStock
+from db.redis.stock_feed import StockChange, StockFeedKeys, event_id_of
+from web.item_reads import find_stock
 from web.live.event_stream import HEARTBEAT, EventStream
 from web.live.fanout import Listener, StockFanout
 from web.metrics import counted_stream
+from web.page_items import MAX_PAGE_ITEMS, parse_item_id
 
-# The API stream's route (web/asgi.py); documented in web/search/openapi.py.
+# The API stream's route (web/live/asgi.py); documented in web/search/openapi.py.
 ITEM_EVENTS_PATH = "/api/v1/items/{item_id}/stock/events"
-_ITEM_ID = re.compile(r"[0-9]{1,19}")
-MAX_PAGE_ITEMS = 100
 PAGE_EVENTS_KEPT = 4096
 VIEWS = ("item", "card")
-
-
-def parse_item_id(raw: str) -> int | None:
-    if not _ITEM_ID.fullmatch(raw):
-        return None
-    item_id = int(raw)
-    return item_id if 1 <= item_id <= MAX_ITEM_ID else None
 
 
 def not_found(item: str) -> JSONResponse:

@@ -16,7 +16,7 @@ No credentials: 401; a ticket that is not the shopper's: 404, as the statusURL a
 the Flask app itself (`_authorize`: its session and token code in a request context).
 
 One process-wide `TicketWatch` follows the line: the waiting room's scripts publish an
-item's id on `wr:moved` whenever its line moves (db/waiting_room.py), on the process's
+item's id on `wr:moved` whenever its line moves (db/redis/waiting_room.py), on the process's
 one Redis subscription (web/live/fanout.py); the watch then re-reads the places of
 every ticket of that item its streams show in ONE pipelined round trip, and wakes only
 the streams whose place changed. Every REFRESH_SECONDS it re-reads them anyway: the
@@ -40,11 +40,11 @@ from sse_starlette import ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
 
-from db.waiting_room import MOVED_CHANNEL, item_of_ticket, prefix
+from db.redis.waiting_room import MOVED_CHANNEL, item_of_ticket, prefix
 from domain.waiting_room import TicketState, TicketStatus, estimated_wait_seconds
 from web.formatting import wait_phrase
 from web.live.fanout import Channel
-from web.waiting_room.json import admitted_until
+from web.waiting_room_json import admitted_until
 
 log = logging.getLogger(__name__)
 
@@ -282,9 +282,9 @@ def _page_events(before: Standing | None, now: Standing) -> list[tuple[str, str]
 def _authorize(flask_app: Flask, request: Request, ticket_id: str) -> Response | None:
     """The Flask app decides who asks, as for the ticket's statusURL / waiting page:
     None when the ticket is theirs, else the refusal (401, 404) Flask would answer."""
-    from web.auth.current import api_unauthorized, current_user
-    from web.json_io import api_error
-    from web.waiting_room.gate import GateRefused, own_ticket
+    from web.current_user import api_unauthorized, current_user
+    from web.refusals import api_refusal
+    from web.ticket_access import ticket_refusal
 
     headers = {
         name: request.headers[name]
@@ -296,11 +296,10 @@ def _authorize(flask_app: Flask, request: Request, ticket_id: str) -> Response |
         if user is None:
             refusal = api_unauthorized()
         else:
-            try:
-                own_ticket(ticket_id, user.id)
+            refused = ticket_refusal(ticket_id, user.id)
+            if refused is None:
                 return None
-            except GateRefused as refused:
-                refusal = api_error(refused.status, refused.code, refused.message)
+            refusal = api_refusal(refused)
         return Response(
             refusal.get_data(),
             status_code=refusal.status_code,

@@ -85,7 +85,7 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "shopflow API",
             "version": VERSION,
-            "description": "The JSON API of the shopflow store (SPEC section 5). Money is "
+            "description": "The JSON API of the shopflow store (docs/contract.md §5). Money is "
             "integer cents, times are ISO 8601 UTC, errors are "
             '`{"error": {"code", "message"}}`. Get a token with POST /api/v1/auth/token and '
             "send it as `Authorization: Bearer <token>`.",

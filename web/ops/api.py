@@ -12,7 +12,7 @@ import time
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from db.operations import stock_relay_lag, waiting_room_depths
+from db.postgres.operations import stock_relay_lag, waiting_room_depths
 from web.metrics import StoreStateCollector, exposition
 from web.ops.probes import service_probes
 from web.ops.use_cases import check_readiness

@@ -1,3 +1,4 @@
-"""My orders: the pages (routes), the PostgreSQL reads they share with /api/v1/orders
-(reads, suborders, timeline) and cancelling through the order's workflow (cancelling,
-workflow_client, errors). Always the signed-in shopper's own orders."""
+"""My orders: the pages and /api/v1/orders (pages, api, openapi) over the use cases
+(use_cases: list, detail, cancel through the order's workflow), their ports and adapters
+(ports, adapters), the read model (reads, timeline) and the words (errors). Always the
+signed-in shopper's own orders."""

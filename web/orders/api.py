@@ -3,14 +3,15 @@
 The bearer token's own orders, newest first: `{orders: [{orderID, orderedDate,
 arrivalDate, status, total, cart: [{itemID, name, quantity, unitPrice}]}], nextCursor,
 limit}`. `since` is a date (2026-01-31) or an ISO 8601 time; `limit` 1..100 (default
-20); follow `nextCursor` with the same `since`. Another shopper's order is a 404.
+20); follow `nextCursor` with the same `since` (another shopper's or another `since`'s
+cursor is a 400). Another shopper's order is a 404.
 
 One order adds checkoutID, shippingAddress, card, canCancel, the timeline
 (`[{at, event, detail}]`, oldest first) and its suborders, one per warehouse:
 `[{suborderID, warehouse: {id, name, region}, status, shippedAt, deliveredAt,
 lines: [{itemID, name, quantity}]}]`.
 
-Cancelling lives on `POST /api/v1/checkout?op=CANCEL {orderID}` (SPEC section 5);
+Cancelling lives on `POST /api/v1/checkout?op=CANCEL {orderID}` (docs/api.md);
 web/checkout/api.py hands it to `cancel_order_answer` here.
 """
 
@@ -20,21 +21,15 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from web.auth import api_login_required, current_user_id
+from web.current_user import api_login_required, current_user_id
 from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private
-from web.json_io import address_json, api_error, private_json
-from web.orders.cancelling import cancel_order
-from web.orders.errors import OrderCancelRefused
-from web.orders.reads import (
-    OrderView,
-    decode_cursor,
-    find_order,
-    list_orders,
-    parse_limit,
-    parse_since,
-)
+from web.json_io import address_json, private_json, refused_json
+from web.limits import abuse_limits
+from web.orders.reads import OrderView
+from web.orders.use_cases import cancel_order, list_orders, order_detail, parse_limit
+from web.outcomes import Refused
 from web.services import services
 from web.suborder_reads import SuborderRow
 
@@ -46,43 +41,48 @@ keep_private(bp)
 @api_login_required
 def get_orders() -> Response:
     limit = parse_limit(request.args.get("limit"))
-    since = parse_since(request.args.get("since"))
-    cursor = request.args.get("nextCursor")
-    after = decode_cursor(cursor) if cursor else None
-    with services().sessions() as session:
-        page = list_orders(session, current_user_id(), limit=limit, after=after, since=since)
+    outcome = (
+        limit
+        if isinstance(limit, Refused)
+        else list_orders(
+            services().orders,
+            current_user_id(),
+            limit=limit,
+            since=request.args.get("since"),
+            cursor=request.args.get("nextCursor"),
+        )
+    )
+    if isinstance(outcome, Refused):
+        return refused_json(outcome)
+    orders = [order_json(order) for order in outcome.orders]
     return private_json(
-        {
-            "orders": [order_json(order) for order in page.orders],
-            "nextCursor": page.next_cursor,
-            "limit": page.limit,
-        }
+        {"orders": orders, "nextCursor": outcome.next_cursor, "limit": outcome.limit}
     )
 
 
 @bp.get("/<order_id>")
 @api_login_required
 def get_order(order_id: str) -> Response:
-    with services().sessions() as session:
-        order = find_order(session, current_user_id(), order_id)
-    if order is None:
-        return api_error(404, "not_found", f"No order {order_id[:64]!r} in your orders.")
+    order = order_detail(services().orders, current_user_id(), order_id)
+    if isinstance(order, Refused):
+        return refused_json(Refused("not_found", f"No order {order_id[:64]!r} in your orders."))
     return private_json(order_detail_json(order))
 
 
 def cancel_order_answer(user_id: int, order_id: Any) -> Response:
-    """`op=CANCEL {orderID}`: 200 with the order (CANCELLED), 404, 409 or 503."""
+    """`op=CANCEL {orderID}`: 200 with the order (CANCELLED), 404, 409, 429 or 503."""
     if order_id is None:
         raise BadRequest("orderID is required.")
     if not isinstance(order_id, str):
         raise BadRequest("orderID must be a string.")
     if not order_id.strip():
         raise BadRequest("orderID must not be empty.")
-    try:
-        order = cancel_order(user_id, order_id)
-    except OrderCancelRefused as refused:
-        return api_error(409, refused.code, refused.message)
-    return private_json(order_detail_json(order))
+    outcome = cancel_order(
+        services().orders, services().order_client, abuse_limits(), user_id, order_id
+    )
+    if isinstance(outcome, Refused):
+        return refused_json(outcome)
+    return private_json(order_detail_json(outcome))
 
 
 def order_json(order: OrderView) -> dict[str, Any]:

@@ -1,21 +1,16 @@
-"""How cancelling an order can fail, as the web sees it.
+"""The words of the orders' refusals, and the API code of a workflow's refusal.
 
-    OrderNotFound       404: no such order for this shopper. Another shopper's order
-                        looks exactly the same, so guessing ids teaches nothing.
-    OrderCancelRefused  409: the order cannot be cancelled (a parcel already shipped,
-                        it was delivered...): `kind` for clients, a sentence for shoppers.
-    OrderUnavailable    503: Temporal unreachable or too slow, or the order's workflow
-                        is not there yet; trying again later is the answer.
+Cancelling answers (web/orders/use_cases.py, web/outcomes.py's kinds):
 
-NotFound and ServiceUnavailable are werkzeug HTTP errors, so web/errors.py already turns
-them into a page or `{"error": {...}}` wherever they are raised.
+    not_found      404: no such order for this shopper. Another shopper's order looks
+                   exactly the same, so guessing ids teaches nothing.
+    cannot_cancel  409: a parcel already shipped, it was delivered...; `code` for
+                   clients (already_shipped, delivered, order_closed), a sentence for shoppers.
+    unavailable    503: Temporal unreachable or too slow, or the order's workflow is not
+                   there yet; trying again later is the answer.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-from werkzeug.exceptions import NotFound, ServiceUnavailable
 
 from workflows.order import ALREADY_SHIPPED_MESSAGE as WORKFLOW_ALREADY_SHIPPED_MESSAGE
 
@@ -37,25 +32,6 @@ DELIVERED_MESSAGE = "This order has been delivered, so it can no longer be cance
 CLOSED_MESSAGE = "This order can no longer be cancelled online."
 
 
-class OrderNotFound(NotFound):
-    description = NOT_FOUND_MESSAGE
-
-
-class OrderUnavailable(ServiceUnavailable):
-    description = UNAVAILABLE
-
-
-@dataclass
-class OrderCancelRefused(Exception):
-    kind: str  # AlreadyShipped, Delivered, OrderClosed, or the workflow's own type
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-    @property
-    def code(self) -> str:
-        """AlreadyShipped -> already_shipped, the API's error code."""
-        return "".join(
-            "_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(self.kind)
-        )
+def api_code(kind: str) -> str:
+    """A workflow refusal's type as the API's error code: AlreadyShipped -> already_shipped."""
+    return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(kind))

@@ -99,7 +99,8 @@ PATHS = {
                 query_param(
                     "nextCursor",
                     {"type": "string"},
-                    "From the previous page (keep `since` unchanged).",
+                    "From the previous page (keep `since` unchanged): another shopper's cursor, "
+                    "or one followed with another `since`, is a 400.",
                 ),
             ],
             "responses": {

@@ -5,7 +5,7 @@ right after checkout; "Cancel order" until something ships).
     GET  /orders[?since=YYYY-MM-DD][&nextCursor=...]   htmx gets just the next rows
     GET  /orders/<orderID>[?placed=1]
     GET  /orders/<orderID>/progress    status, parcels, timeline (what the page polls)
-    POST /orders/<orderID>/cancel      through the order's workflow (web/orders/cancelling.py)
+    POST /orders/<orderID>/cancel      through the order's workflow (web/orders/use_cases.py)
 
 The progress fragment asks for itself every few seconds while the order can still
 change, so a shopper sees parcels ship without reloading. htmx posts of "Cancel order"
@@ -20,21 +20,14 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
-from werkzeug.exceptions import ServiceUnavailable
 
-from web.auth import current_user_id, login_required
+from web.current_user import current_user_id, login_required
+from web.errors import BadRequest
 from web.headers import keep_private
-from web.orders.cancelling import cancel_order
-from web.orders.errors import OrderCancelRefused
-from web.orders.reads import (
-    OrdersPage,
-    OrderView,
-    decode_cursor,
-    find_order,
-    list_orders,
-    months_ago,
-    parse_since,
-)
+from web.limits import abuse_limits
+from web.orders.reads import OrderView, months_ago
+from web.orders.use_cases import OrderList, cancel_order, list_orders, order_detail
+from web.outcomes import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.services import services
 
@@ -49,32 +42,33 @@ RECENT_MONTHS = 3
 @bp.get("")
 @login_required
 def index() -> Response:
-    since_arg = request.args.get("since") or ""
-    since = parse_since(since_arg)
-    cursor = request.args.get("nextCursor")
-    after = decode_cursor(cursor) if cursor else None
-    with services().sessions() as session:
-        page = list_orders(session, current_user_id(), limit=PAGE_SIZE, after=after, since=since)
-    recent = months_ago(datetime.now(UTC).date(), RECENT_MONTHS).isoformat()
+    since = request.args.get("since") or ""
+    page = list_orders(
+        services().orders,
+        current_user_id(),
+        limit=PAGE_SIZE,
+        since=since,
+        cursor=request.args.get("nextCursor"),
+    )
+    if isinstance(page, Refused):
+        raise BadRequest(page.message)
     return render(
         "orders/index.html",
         "orders/partials/rows.html",
         page=page,
-        next_url=_next_url(page, since_arg),
-        since=since_arg,
-        recent_since=recent,
-        filtered=bool(since_arg),
+        next_url=_next_url(page, since),
+        since=since,
+        recent_since=months_ago(datetime.now(UTC).date(), RECENT_MONTHS).isoformat(),
+        filtered=bool(since),
     )
 
 
 @bp.get("/<order_id>")
 @login_required
 def show(order_id: str) -> Response:
+    placed = request.args.get("placed") == "1"
     return render(
-        "orders/show.html",
-        "orders/partials/order.html",
-        order=_order(order_id),
-        placed=request.args.get("placed") == "1",
+        "orders/show.html", "orders/partials/order.html", order=_order(order_id), placed=placed
     )
 
 
@@ -90,15 +84,17 @@ def progress(order_id: str) -> Response:
 @bp.post("/<order_id>/cancel")
 @login_required
 def cancel(order_id: str) -> Response:
-    try:
-        order = cancel_order(current_user_id(), order_id)
-    except OrderCancelRefused as refused:
-        return _progress(_order(order_id), status=409, notice=refused.message)
-    except ServiceUnavailable as unavailable:  # Temporal down or slow: say so in place
-        return _progress(_order(order_id), status=503, notice=unavailable.description)
+    outcome = cancel_order(
+        services().orders, services().order_client, abuse_limits(), current_user_id(), order_id
+    )
+    if isinstance(outcome, Refused):
+        if outcome.kind == "not_found":
+            abort(404, description=outcome.message)
+        # Said in place, beside the order as it now stands.
+        return _progress(_order(order_id), status=status_of(outcome), notice=outcome.message)
     if not wants_fragment():
         return redirect(url_for("orders.show", order_id=order_id), code=303)
-    return _progress(order)
+    return _progress(outcome)
 
 
 def _progress(order: OrderView, *, status: int = 200, notice: str | None = None) -> Response:
@@ -113,14 +109,13 @@ def _progress(order: OrderView, *, status: int = 200, notice: str | None = None)
 
 
 def _order(order_id: str) -> OrderView:
-    with services().sessions() as session:
-        order = find_order(session, current_user_id(), order_id)
-    if order is None:
-        abort(404, description="We couldn't find that order in your orders.")
+    order = order_detail(services().orders, current_user_id(), order_id)
+    if isinstance(order, Refused):
+        abort(404, description=order.message)
     return order
 
 
-def _next_url(page: OrdersPage, since: str) -> str | None:
+def _next_url(page: OrderList, since: str) -> str | None:
     if page.next_cursor is None:
         return None
     args = {"since": since} if since else {}

@@ -1,28 +1,20 @@
-"""A shopper's orders from PostgreSQL, newest first, walked with a keyset cursor.
+"""The orders' read model: what the order pages and /api/v1/orders render.
 
-The cursor is the last order shown, (ordered_at, id): the next page is everything
-strictly older in that order, which the (user_id, ordered_at, id) index answers
-without counting or skipping rows, and an order placed meanwhile can neither repeat
-nor vanish from the pages. The cursor is plain (not signed): every query is filtered
-by the shopper's own id, so a hand-made cursor can only skip through their own orders.
+`OrderView` is one order as the web shows it; `OrdersPage` one page of a shopper's
+orders, newest first, with the `Position` (ordered_at, id) of the last order when
+there are more. PostgreSQL fills them in web/orders/adapters.py; the fast tests' fake
+in tests/fakes/orders.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.orm import Session, selectinload
-
-from db.models import Order
-from domain.delivery import order_arrival
 from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
-from web import keyset
-from web.errors import BadRequest
 from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
-from web.suborder_reads import SuborderRow, arrival_dates, suborders_of
+from web.suborder_reads import SuborderRow
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -102,105 +94,17 @@ class OrderView:
 
 
 @dataclass(frozen=True)
-class OrdersPage:
-    orders: tuple[OrderView, ...]
-    next_cursor: str | None
-    limit: int
-
-
-@dataclass(frozen=True)
 class Position:
     ordered_at: datetime
     order_id: str
 
 
-def list_orders(
-    session: Session,
-    user_id: int,
-    *,
-    limit: int = DEFAULT_LIMIT,
-    after: Position | None = None,
-    since: datetime | None = None,
-) -> OrdersPage:
-    statement = select(Order).where(Order.user_id == user_id)
-    if since is not None:
-        statement = statement.where(Order.ordered_at >= since)
-    if after is not None:
-        statement = statement.where(
-            tuple_(Order.ordered_at, Order.id) < tuple_(after.ordered_at, after.order_id)
-        )
-    statement = (
-        statement.order_by(Order.ordered_at.desc(), Order.id.desc())
-        .limit(limit + 1)  # one more tells whether there is a next page
-        .options(selectinload(Order.lines))
-    )
-    rows = session.scalars(statement).all()
-    dates = arrival_dates(session, [order.id for order in rows[:limit]])
-    page = [_with_parcel_dates(_view(order), dates.get(order.id)) for order in rows[:limit]]
-    next_cursor = None
-    if len(rows) > limit:
-        last = page[-1]
-        next_cursor = encode_cursor(Position(last.ordered_at, last.order_id))
-    return OrdersPage(tuple(page), next_cursor, limit)
-
-
-def find_order(session: Session, user_id: int, order_id: str) -> OrderView | None:
-    """The order if it is this shopper's; someone else's is None, exactly like a missing one."""
-    if not ORDER_ID.fullmatch(order_id):
-        return None
-    # One snapshot for the order row and its suborders: fulfilment writes a suborder and
-    # its "assigned" event in one transaction, and a page must not show one without the
-    # other (read committed would let a commit land between the two reads).
-    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    order = session.scalars(
-        select(Order)
-        .where(Order.id == order_id, Order.user_id == user_id)
-        .options(selectinload(Order.lines))
-    ).one_or_none()
-    if order is None:
-        return None
-    names = {line.item_id: line.name for line in order.lines}
-    suborders = suborders_of(session, order.id, names)
-    latest = order_arrival(s.arrival_date for s in suborders)
-    return replace(_with_parcel_dates(_view(order), latest), suborders=suborders)
-
-
-def _with_parcel_dates(view: OrderView, latest_parcel: date | None) -> OrderView:
-    """The parcels' own latest date once there are parcels (docs/delivery.md); until the
-    order is split, the date checkout promised; a cancelled order, none."""
-    if view.status == OrderStatus.CANCELLED:
-        return replace(view, arrival_date=None)
-    return view if latest_parcel is None else replace(view, arrival_date=latest_parcel)
-
-
-def encode_cursor(position: Position) -> str:
-    return keyset.encode_cursor(position.ordered_at, position.order_id)
-
-
-def decode_cursor(cursor: str) -> Position:
-    return Position(*keyset.decode_cursor(cursor, valid_key=ORDER_ID.fullmatch))
-
-
-def parse_limit(raw: str | None) -> int:
-    if raw is None or raw == "":
-        return DEFAULT_LIMIT
-    if not raw.isdecimal() or not 1 <= int(raw[:6]) <= MAX_LIMIT:
-        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT}.")
-    return int(raw)
-
-
-def parse_since(raw: str | None) -> datetime | None:
-    """`since` as a date (2026-01-31, from midnight UTC) or an ISO 8601 instant."""
-    if raw is None or raw == "":
-        return None
-    text = raw.strip()
-    try:
-        if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time.min, tzinfo=UTC)
-        instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadRequest("since must be a date like 2026-01-31 or an ISO 8601 time.") from None
-    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+@dataclass(frozen=True)
+class OrdersPage:
+    orders: tuple[OrderView, ...]
+    # The last order shown when more follow (the next page starts after it), else None.
+    last: Position | None
+    limit: int
 
 
 def months_ago(today: date, months: int) -> date:
@@ -214,23 +118,3 @@ def months_ago(today: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable: every month has a first day")
-
-
-def _view(order: Order) -> OrderView:
-    return OrderView(
-        order_id=order.id,
-        checkout_id=order.checkout_id,
-        ordered_at=order.ordered_at.astimezone(UTC),
-        # A cancelled order arrives never.
-        arrival_date=None if order.status == OrderStatus.CANCELLED else order.arrival_date,
-        status=str(order.status),
-        total=order.total,
-        lines=tuple(
-            OrderLineView(line.item_id, line.name, line.quantity, line.unit_price)
-            for line in order.lines
-        ),
-        shipping_address=dict(order.shipping_address or {}),
-        card_brand=order.card_brand,
-        card_last4=order.card_last4,
-        timeline=tuple(order.timeline or ()),
-    )

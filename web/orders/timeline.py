@@ -1,6 +1,6 @@
 """An order's timeline as a shopper reads it.
 
-`orders.timeline` is JSONB written by several activities (db/order_timeline.py):
+`orders.timeline` is JSONB written by several activities (db/postgres/order_timeline.py):
 `[{at, event, detail}]`, oldest first. The API passes it on as it is; the order page
 shows each event with a plain label and its time. An entry this page does not know
 is still shown (its event name capitalised), and a malformed one is skipped rather

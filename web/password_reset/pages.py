@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from web.auth.accounts import check_email, normalise_email
-from web.auth.current import forget_token_user
+from web.current_user import forget_token_user
 from web.headers import keep_private
 from web.limits import abuse_limits, client_ip, too_many_message
 from web.password_reset.use_cases import (

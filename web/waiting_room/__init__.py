@@ -1,8 +1,11 @@
-"""The waiting room for hot items, as the web sees it (docs/waiting-room.md).
+"""The waiting room, as the web sees it (docs/waiting-room.md).
 
-gate        BEGIN for a cart holding a hot item: join the line, or begin with an
-            admitted ticket (used by /api/v1/checkout and the cart page)
-gatekeeper  start the item's HotItemGateWorkflow; switch an item hot or back
-routes      the waiting page and the staff page `/staff/hot-items`
-cli         `shopflow items hot ITEM_ID --on|--off`
+use_cases        enter (BEGIN for a cart holding an item with a waiting room: join, or
+                 begin with an admission) and status; used by checkout's BEGIN through
+                 its `WaitingRoomDoor` port, the pages, the API and the ticket stream
+adapters        the use cases' ports on Redis, PostgreSQL and Temporal
+workflow_client  start the item's WaitingRoomWorkflow; switch an item's waiting room on or off
+pages            the waiting page and the staff page `/staff/hot-items`
+api, json        the JSON routes and a ticket's shape
+cli              `shopflow items hot ITEM_ID --on|--off`
 """

@@ -17,17 +17,21 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from db.carts import MAX_ITEM_ID
-from db.hot_items import list_hot
-from db.waiting_room import WaitingRoom
-from web.auth import api_login_required, current_user, staff_required
+from db.postgres.carts import MAX_ITEM_ID
+from db.postgres.waiting_room_items import list_hot
+from db.redis.waiting_room import WaitingRoom
+from domain.roles import Permission
+from web.current_user import api_login_required, current_user, permission_required
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.json_io import api_error, private_json, read_json_object
+from web.refusals import api_refusal
 from web.services import services
-from web.waiting_room.gate import GateRefused, own_ticket, place_of
-from web.waiting_room.gatekeeper import UnknownItem, switch
-from web.waiting_room.json import place_json
+from web.waiting_room import use_cases
+from web.waiting_room.adapters import waiting_room_ports
+from web.waiting_room.use_cases import WaitingRoomRefused
+from web.waiting_room.workflow_client import UnknownItem, switch
+from web.waiting_room_json import place_json
 
 bp = Blueprint("api_waiting_room", __name__, url_prefix="/api/v1")
 keep_private(bp)
@@ -39,14 +43,14 @@ def ticket_status(ticket_id: str) -> Response:
     user = current_user()
     assert user is not None
     try:
-        ticket = own_ticket(ticket_id[:100], user.id)
-    except GateRefused as refusal:
-        return api_error(refusal.status, refusal.code, refusal.message)
-    return private_json(place_json(place_of(ticket)))
+        place = use_cases.status(waiting_room_ports(), user.id, ticket_id)
+    except WaitingRoomRefused as refused:
+        return api_refusal(refused.refusal)
+    return private_json(place_json(place))
 
 
 @bp.put("/items/<item_id>/hot")
-@staff_required
+@permission_required(Permission.HOT_ITEMS)
 def put_hot(item_id: str) -> Response:
     number = parse_item_id(item_id)
     payload = read_json_object()
@@ -71,15 +75,15 @@ def put_hot(item_id: str) -> Response:
         {
             "itemID": outcome.item_id,
             "hot": outcome.hot,
-            "gateWorkflowID": outcome.gate_workflow_id,
-            "gateRunning": outcome.gate_running,
+            "gateWorkflowID": outcome.waiting_room_workflow_id,
+            "gateRunning": outcome.workflow_running,
             "released": outcome.released,
         }
     )
 
 
 @bp.get("/hot-items")
-@staff_required
+@permission_required(Permission.HOT_ITEMS)
 def hot_items() -> Response:
     s = services()
     with s.sessions() as session:

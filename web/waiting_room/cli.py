@@ -1,7 +1,7 @@
 """`shopflow items hot ITEM_ID --on|--off`: switch an item into waiting-room mode or back.
 
 The same switch as the staff page and `PUT /api/v1/items/<id>/hot`: the flag in
-PostgreSQL, the item's HotItemGateWorkflow started in Temporal (needs a worker), and
+PostgreSQL, the item's WaitingRoomWorkflow started in Temporal (needs a worker), and
 on `--off` everyone still waiting let through.
 """
 
@@ -31,9 +31,9 @@ def hot_command(item_id: int, enabled: bool) -> None:
     """Switch ITEM_ID into waiting-room mode (--on) or back (--off)."""
     import redis
 
-    from db.engine import make_engine, make_session_factory
+    from db.postgres.engine import make_engine, make_session_factory
     from web.temporal_gateway import TemporalGateway
-    from web.waiting_room.gatekeeper import UnknownItem, switch
+    from web.waiting_room.workflow_client import UnknownItem, switch
 
     settings = _settings()
     if not settings.database_url or not settings.redis_url:
@@ -56,10 +56,14 @@ def hot_command(item_id: int, enabled: bool) -> None:
         engine.dispose()
     if outcome.hot:
         click.echo(f"item {item_id} is hot: its shoppers queue to buy it")
-        if outcome.gate_running:
-            click.echo(f"gatekeeper workflow: {outcome.gate_workflow_id} (see the Temporal Web UI)")
+        if outcome.workflow_running:
+            click.echo(
+                f"waiting room workflow: {outcome.waiting_room_workflow_id} (see the Temporal Web UI)"
+            )
         else:
-            click.echo("Temporal is out of reach: the gate starts with the first shopper to join")
+            click.echo(
+                "Temporal is out of reach: the waiting room workflow starts with the first shopper to join"
+            )
     else:
         click.echo(
             f"item {item_id} is no longer hot; {outcome.released} waiting shoppers let through"

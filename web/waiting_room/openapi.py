@@ -34,7 +34,7 @@ SCHEMAS = {
         description="A place in a hot item's line. `position` (1 = next) while WAITING; "
         "`admittedUntil` while ADMITTED: BEGIN again before it to hold the stock.",
     ),
-    "HotSwitch": obj(
+    "WaitingRoomSwitch": obj(
         {
             "itemID": ID_INT,
             "hot": {"type": "boolean"},
@@ -55,7 +55,7 @@ SCHEMAS = {
     ),
 }
 
-STAFF = "Staff bearer token (a shopper's token is a 403)."
+STAFF = "An operator's or admin's bearer token (a shopper's or warehouse worker's is a 403)."
 
 PATHS = {
     "/api/v1/waiting-room/tickets/{ticketID}": {
@@ -109,7 +109,10 @@ PATHS = {
                 **json_body(obj({"enabled": {"type": "boolean"}})),
             },
             "responses": {
-                "200": {"description": "The item's mode now.", **json_body(ref("HotSwitch"))},
+                "200": {
+                    "description": "The item's mode now.",
+                    **json_body(ref("WaitingRoomSwitch")),
+                },
                 **errors(400, 401, 403, 404, _404="No such item."),
             },
         }

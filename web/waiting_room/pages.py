@@ -20,14 +20,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from db.hot_items import list_hot
-from db.waiting_room import WaitingRoom
-from web.auth import current_user, login_required, staff_required
+from db.postgres.waiting_room_items import list_hot
+from db.redis.waiting_room import WaitingRoom
+from domain.roles import Permission
+from web.current_user import current_user, login_required, permission_required
 from web.headers import keep_private
 from web.rendering import render
 from web.services import services
-from web.waiting_room.gate import GateRefused, own_ticket, place_of
-from web.waiting_room.gatekeeper import UnknownItem, switch
+from web.waiting_room import use_cases
+from web.waiting_room.adapters import waiting_room_ports
+from web.waiting_room.use_cases import WaitingRoomRefused
+from web.waiting_room.workflow_client import UnknownItem, switch
 
 bp = Blueprint("waiting_room", __name__)
 keep_private(bp)
@@ -48,13 +51,13 @@ def status(ticket_id: str) -> Response:
 
 
 @bp.get("/staff/hot-items")
-@staff_required
+@permission_required(Permission.HOT_ITEMS)
 def hot_items() -> Response:
     return _staff_page()
 
 
 @bp.post("/staff/hot-items")
-@staff_required
+@permission_required(Permission.HOT_ITEMS)
 def switch_hot() -> Response:
     raw_id = request.form.get("item_id", "").strip()
     enabled = request.form.get("enabled") == "1"
@@ -76,8 +79,8 @@ def switch_hot() -> Response:
         return _staff_page(status=404, error=f"There is no item #{raw_id}.")
     if outcome.hot:
         notice = f"Item #{outcome.item_id} is hot: its shoppers now queue to buy it."
-        if not outcome.gate_running:
-            notice += " (Temporal is out of reach: the line opens once the gate starts.)"
+        if not outcome.workflow_running:
+            notice += " (Temporal is out of reach: the line opens once its workflow starts.)"
     else:
         notice = f"Item #{outcome.item_id} is no longer hot; {outcome.released} waiting shoppers let through."
     return _staff_page(notice=notice)
@@ -87,8 +90,8 @@ def _status_page(ticket_id: str) -> Response:
     user = current_user()
     assert user is not None
     try:
-        ticket = own_ticket(ticket_id[:100], user.id)
-    except GateRefused:
+        place = use_cases.status(waiting_room_ports(), user.id, ticket_id)
+    except WaitingRoomRefused:
         return render(
             "waiting_room/show.html",
             "waiting_room/partials/status.html",
@@ -97,14 +100,14 @@ def _status_page(ticket_id: str) -> Response:
             fallback_seconds=FALLBACK_SECONDS,
         )
     with services().sessions() as session:
-        from db.models import Item
+        from db.postgres.models import Item
 
-        item = session.get(Item, ticket.item_id)
+        item = session.get(Item, place.ticket.item_id)
     return render(
         "waiting_room/show.html",
         "waiting_room/partials/status.html",
-        place=place_of(ticket),
-        item_name=item.name if item else f"item #{ticket.item_id}",
+        place=place,
+        item_name=item.name if item else f"item #{place.ticket.item_id}",
         fallback_seconds=FALLBACK_SECONDS,
     )
 

@@ -1,0 +1,1 @@
+"""Offline geodata: address data (countries, ZIP codes) and geocoding, no network."""

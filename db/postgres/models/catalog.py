@@ -1,0 +1,62 @@
+"""The catalogue: items (no stock columns: see stock.py), its version, hot items."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.postgres.models.base import Base, timestamptz
+
+if TYPE_CHECKING:
+    from db.postgres.models.stock import AggregatedStock
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    sku: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(100), index=True)
+    brand: Mapped[str] = mapped_column(String(100), index=True)
+    price: Mapped[int] = mapped_column(Integer)  # cents
+    rating: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
+    # From an imported product file (catalog/importer.py); None shows the placeholder.
+    image_url: Mapped[str | None] = mapped_column(String(2000))
+
+    stock: Mapped[AggregatedStock] = relationship(back_populates="item", uselist=False)
+
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("rating >= 0 AND rating <= 5", name="rating_in_range"),
+    )
+
+
+class CatalogState(Base):
+    """One row: the catalogue version (bumped on every load/reindex; part of search cache keys)."""
+
+    __tablename__ = "catalog_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
+    collection: Mapped[str | None] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
+
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+
+class HotItem(Base):
+    """An item in waiting-room mode (domain/waiting_room.py): its shoppers queue to buy."""
+
+    __tablename__ = "hot_items"
+
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("items.id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
+    enabled_by: Mapped[int | None] = mapped_column(BigInteger)

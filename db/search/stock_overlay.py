@@ -1,0 +1,84 @@
+"""Live stock laid over a search page at answer time.
+
+A cached page (30 s TTL) and even a fresh Typesense answer can hold an `in_stock` flag
+that a checkout just made wrong: the relay (db.redis.stock_feed) updates Typesense within
+moments, but the cache keeps what it had. So every page's hits get their flag from
+`aggregated_stock` (one primary-key lookup for at most a page of ids), and hits that
+no longer match an `inStock` filter are dropped from the page. If PostgreSQL cannot
+answer, the page keeps Typesense's flags: search stays up.
+
+The lookup runs on every search, so it is kept to one round trip: a single statement
+in autocommit (no BEGIN / ROLLBACK around it), on an engine of its own without the
+pool's pre-ping (`stock_engine`); a connection PostgreSQL dropped fails the statement,
+which is then tried once more on a fresh connection. The statement text never changes,
+so psycopg prepares it after a few uses and PostgreSQL stops re-planning it
+(docs/benchmarks.md, "app side").
+
+What stays approximate: `found` and the facet counts, which come from the engine.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from db.postgres.engine import make_engine
+
+if TYPE_CHECKING:
+    from db.search.service import SearchHit
+
+log = logging.getLogger(__name__)
+
+_STOCK_OF = text("SELECT item_id, stock FROM aggregated_stock WHERE item_id = ANY(:ids)")
+
+
+def stock_engine(database_url: str, *, pool_size: int = 5) -> Engine:
+    """The overlay's engine: autocommit, no pre-ping (one round trip per search)."""
+    return make_engine(
+        database_url, pool_size=pool_size, pre_ping=False, isolation_level="AUTOCOMMIT"
+    )
+
+
+class LiveStockOverlay:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def stock_of(self, item_ids: Sequence[int]) -> dict[int, int] | None:
+        """Units each item has now (0 for an item without a stock row); None if unknown."""
+        if not item_ids:
+            return {}
+        ids = [int(item_id) for item_id in item_ids]
+        for attempt in (1, 2):
+            try:
+                with self._engine.connect() as connection:
+                    result = connection.execute(_STOCK_OF, {"ids": ids})
+                    rows = {item_id: stock for item_id, stock in result}
+                break
+            except DBAPIError as exc:
+                # A connection PostgreSQL dropped (a restart): SQLAlchemy has thrown the
+                # pool away; the second attempt opens a fresh connection.
+                if attempt == 1 and exc.connection_invalidated:
+                    continue
+                return self._unknown(exc)
+            except SQLAlchemyError as exc:
+                return self._unknown(exc)
+        return {item_id: rows.get(item_id, 0) for item_id in ids}
+
+    @staticmethod
+    def _unknown(exc: Exception) -> None:
+        log.warning("live stock unavailable (%s); search flags as indexed", type(exc).__name__)
+        return None
+
+    def apply(self, hits: list[SearchHit], in_stock_filter: bool | None) -> list[SearchHit]:
+        stock = self.stock_of([hit.item_id for hit in hits])
+        if stock is None:
+            return hits
+        live = [replace(hit, in_stock=stock[hit.item_id] > 0) for hit in hits]
+        if in_stock_filter is None:
+            return live
+        return [hit for hit in live if hit.in_stock == in_stock_filter]

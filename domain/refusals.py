@@ -1,0 +1,80 @@
+"""Why the store says no: one `RefusalKind` from the rule that decides to the page that shows it.
+
+A domain rule returns a `Refusal` (its kind and a sentence for the shopper). A workflow
+validator raises it as an `ApplicationError` whose type is the kind's value; the web
+reads the type back into the same `RefusalKind` and looks its HTTP status up in one
+table (`web/refusals.py`). No step in between renames it, so a refusal never changes
+type on the way and nothing compares free-form strings.
+
+Each kind means one thing. A checkout that is another shopper's is not an order that
+is another shopper's; a hold that expired is not a checkout that was cancelled.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class RefusalKind(enum.StrEnum):
+    # --- the checkout's own state (CheckoutWorkflow's validators, domain/checkout.py) ---
+    CHECKOUT_NOT_YOURS = "CheckoutNotYours"  # answered exactly like an unknown checkout
+    CHECKOUT_NOT_READY = "CheckoutNotReady"  # still reserving
+    CHECKOUT_EXPIRED = "CheckoutExpired"  # the hold's deadline passed
+    CHECKOUT_CANCELLED = "CheckoutCancelled"
+    CHECKOUT_ORDERED = "CheckoutOrdered"  # it already became an order
+    CHECKOUT_OUT_OF_STOCK = "CheckoutOutOfStock"  # nothing was held: items ran out
+    CHECKOUT_REJECTED = "CheckoutRejected"  # the cart itself was unacceptable
+    CHECKOUT_FAILED = "CheckoutFailed"  # the store could not finish; everything given back
+    CHECKOUT_UNAVAILABLE = "CheckoutUnavailable"  # BEGIN could not be answered now: try again
+    PAYMENT_IN_PROGRESS = "PaymentInProgress"
+    ALREADY_PAID = "AlreadyPaid"
+    PAYMENT_REQUIRED = "PaymentRequired"
+    ALREADY_SUBMITTED = "AlreadySubmitted"  # cancel after the order was placed
+    INVALID_ADDRESS = "InvalidAddress"
+    # --- what BEGIN and pay refuse before any workflow is asked (web/checkout/use_cases.py) ---
+    EMPTY_CART = "EmptyCart"
+    TOO_MANY_UNITS = "TooManyUnits"
+    UNKNOWN_ITEM = "UnknownItem"
+    TOO_MANY_CHECKOUTS = "TooManyCheckouts"
+    TOO_MANY_HOLDS = "TooManyHolds"  # holds on one item, again and again
+    TOO_MANY_PAYMENT_ATTEMPTS = "TooManyPaymentAttempts"
+    NO_OPEN_CHECKOUT = "NoOpenCheckout"
+    CARD_DECLINED = "CardDeclined"
+    PAYMENT_UNAVAILABLE = "PaymentUnavailable"  # the gateway was unreachable, not a decline
+    # --- the waiting room (web/waiting_room/use_cases.py) ---
+    TICKET_NOT_FOUND = "TicketNotFound"
+    SEVERAL_WAITING_ROOMS = "SeveralWaitingRooms"  # two items with a waiting room in one cart
+    TICKET_FOR_ANOTHER_ITEM = "TicketForAnotherItem"
+    ADMITTED_FOR_FEWER = "AdmittedForFewer"
+    CHECKOUT_BEGINNING = "CheckoutBeginning"
+    TICKET_USED = "TicketUsed"
+    SOLD_OUT = "SoldOut"
+    ADMISSION_EXPIRED = "AdmissionExpired"
+    # --- an order (the order workflow) ---
+    ORDER_NOT_YOURS = "OrderNotYours"
+
+    @classmethod
+    def parse(cls, value: str) -> RefusalKind | None:
+        """The kind a workflow's ApplicationError type names, or None for any other type."""
+        try:
+            return cls(value)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a shopper's request is refused, with a sentence the shopper understands."""
+
+    kind: RefusalKind
+    message: str
+
+
+class RefusalError(Exception):
+    """A refusal raised through layers that answer with exceptions (the Temporal client,
+    the waiting room); a use case catches it and returns the `Refusal` as its outcome."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal

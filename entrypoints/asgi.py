@@ -1,0 +1,49 @@
+"""What gunicorn serves: `gunicorn -k uvicorn_worker.UvicornWorker entrypoints.asgi:app`
+(entrypoints/gunicorn.py).
+
+The storefront on its services (entrypoints/web_services.py) and the stock and ticket
+streams beside it (web/live/asgi.py), with the two Redis clients the streams need. `app` is
+built on first access, once per gunicorn worker after forking, so every worker gets
+its own connection pools and importing this module (tests, the bench) needs no URLs.
+"""
+
+from __future__ import annotations
+
+import redis.asyncio as aioredis
+from flask import Flask
+
+from db.redis.stock_feed import StockFeedKeys
+from entrypoints.web_services import build_web_app
+from settings import Settings
+from web.live.asgi import READ_CONNECTIONS, asgi_app
+from web.live.direct_routes import DirectRoutes
+from web.live.fanout import fanout_client_name
+
+
+def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> DirectRoutes:
+    flask_app = flask_app or build_web_app(settings)
+    keys = StockFeedKeys(settings.stock_feed_namespace)
+    return asgi_app(
+        flask_app,
+        settings,
+        # The streams' reads share a bounded pool: a stream holds no connection of its
+        # own, so a burst of streams borrows at most READ_CONNECTIONS and leaves no idle
+        # connections behind (docs/security.md, "Streams").
+        reads=aioredis.Redis(
+            connection_pool=aioredis.BlockingConnectionPool.from_url(
+                settings.redis_url, max_connections=READ_CONNECTIONS, timeout=5, socket_timeout=5
+            )
+        ),
+        # Named, so an operator's CLIENT LIST tells the subscription apart.
+        subscriber=aioredis.Redis.from_url(
+            settings.redis_url, client_name=fanout_client_name(keys)
+        ),
+    )
+
+
+def __getattr__(name: str):
+    if name == "app":
+        global app
+        app = build_asgi_app(Settings.from_env())
+        return app
+    raise AttributeError(name)

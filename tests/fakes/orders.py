@@ -1,0 +1,105 @@
+"""The orders' ports in memory (web/orders/ports.py): orders kept per shopper, read
+newest first by (ordered_at, id) exactly as the SQL adapter walks its index, and an
+order workflow whose answer to `cancel` a test scripts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from web.orders.ports import WorkflowGone
+from web.orders.reads import ORDER_ID, OrdersPage, OrderView, Position
+from web.outcomes import Refused
+
+
+class FakeOrderReads:
+    def __init__(self) -> None:
+        self.orders: dict[str, tuple[int, OrderView]] = {}  # order id -> (owner, order)
+
+    def add(self, user_id: int, order: OrderView) -> OrderView:
+        self.orders[order.order_id] = (user_id, order)
+        return order
+
+    def set_status(self, order_id: str, status: str) -> None:
+        owner, order = self.orders[order_id]
+        self.orders[order_id] = (owner, replace(order, status=status))
+
+    def page(
+        self, user_id: int, *, limit: int, after: Position | None, since: datetime | None
+    ) -> OrdersPage:
+        mine = [
+            order
+            for owner, order in self.orders.values()
+            if owner == user_id
+            and (since is None or order.ordered_at >= since)
+            and (after is None or (order.ordered_at, order.order_id) < tuple(_key(after)))
+        ]
+        mine.sort(key=lambda order: (order.ordered_at, order.order_id), reverse=True)
+        shown = tuple(replace(order, suborders=()) for order in mine[:limit])
+        last = shown[-1] if len(mine) > limit else None
+        return OrdersPage(shown, Position(last.ordered_at, last.order_id) if last else None, limit)
+
+    def find(self, user_id: int, order_id: str) -> OrderView | None:
+        if not ORDER_ID.fullmatch(order_id):
+            return None
+        owner, order = self.orders.get(order_id, (None, None))
+        return order if owner == user_id else None
+
+
+def _key(position: Position) -> tuple[datetime, str]:
+    return (position.ordered_at, position.order_id)
+
+
+class FakeOrderClient:
+    """Answers `cancel` as scripted (`answer`); None means the workflow accepted, and then
+    it does what the real one does to the order row: marks it CANCELLED."""
+
+    def __init__(self, reads: FakeOrderReads) -> None:
+        self._reads = reads
+        self.answer: Refused | WorkflowGone | None = None
+        self.calls: list[tuple[int, str]] = []
+
+    def cancel(self, user_id: int, order_id: str) -> Refused | WorkflowGone | None:
+        self.calls.append((user_id, order_id))
+        if self.answer is None:
+            self._reads.set_status(order_id, "CANCELLED")
+        return self.answer
+
+
+def order_view(
+    ordered_at: datetime,
+    *,
+    order_id: str | None = None,
+    status: str = "PENDING",
+    name: str = "Tea Tin",
+    quantity: int = 1,
+    unit_price: int = 1_500,
+    suborders: tuple = (),
+    timeline: tuple[dict, ...] = (),
+) -> OrderView:
+    """An order as the SQL adapter reads one: one line, shipped to Seattle, paid by visa."""
+    import uuid
+    from datetime import timedelta
+
+    from web.orders.reads import OrderLineView
+
+    return OrderView(
+        order_id=order_id or uuid.uuid4().hex,
+        checkout_id=uuid.uuid4().hex,
+        ordered_at=ordered_at,
+        arrival_date=(ordered_at + timedelta(days=5)).date(),
+        status=status,
+        total=unit_price * quantity,
+        lines=(OrderLineView(7, name, quantity, unit_price),),
+        shipping_address={
+            "name": "Ada",
+            "line1": "1 Main St",
+            "city": "Seattle",
+            "postal_code": "98101",
+            "country": "US",
+        },
+        card_brand="visa",
+        card_last4="4242",
+        timeline=timeline,
+        suborders=suborders,
+    )

@@ -1,0 +1,119 @@
+"""The checkout pages on checkout's fakes: what each outcome looks like in the browser
+(status, page or fragment), without servers. Journeys stay on the real stack
+(test_checkout_pages.py, tests/e2e)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from domain.checkout import CheckoutStatus
+from domain.stock import Line
+from payments.sandbox import APPROVED_CARD
+from tests.fakes.checkout import CheckoutWorld
+from tests.web.checkout_fast import CheckoutApi
+
+pytestmark = pytest.mark.web
+
+ADA, BOB = 1, 2
+
+
+def form(number: str = APPROVED_CARD, **changes: str) -> dict[str, str]:
+    values = {
+        "card_number": number,
+        "expiry": "12/39",
+        "cvc": "123",
+        "card_name": "Ada Shopper",
+        "ship_name": "Ada Shopper",
+        "line1": "1 Main St",
+        "city": "Seattle",
+        "postal_code": "98101",
+        "country": "US",
+    }
+    return {**values, **changes}
+
+
+@pytest.fixture
+def shop():
+    api = CheckoutApi(CheckoutWorld({1: 5}))
+    api.world.carts.carts[ADA] = [Line(1, 2)]
+    return api
+
+
+def begun(shop, browser, csrf) -> str:
+    answer = browser.post("/checkout", headers=csrf)
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:300]
+    return answer.headers["Location"].rsplit("/", 1)[-1]
+
+
+def test_begin_moves_on_to_the_checkout_page_with_the_hold_counting_down(shop):
+    browser, csrf = shop.browser(ADA)
+    checkout_id = begun(shop, browser, csrf)
+    page = browser.get(f"/checkout/{checkout_id}")
+
+    assert page.status_code == 200
+    countdown = re.search(r'data-test="countdown"[^>]*>(\d+):(\d\d)<', page.get_data(as_text=True))
+    assert countdown is not None
+    minutes, seconds = map(int, countdown.groups())
+    assert 4 * 60 + 55 <= minutes * 60 + seconds <= 5 * 60  # production's five-minute hold
+    assert shop.world.checkouts.stock == {1: 3}
+
+
+def test_htmx_begin_answers_hx_redirect(shop):
+    browser, csrf = shop.browser(ADA)
+    answer = browser.post("/checkout", headers={**csrf, "HX-Request": "true"})
+
+    assert answer.status_code == 200 and answer.headers["HX-Redirect"].startswith("/checkout/")
+
+
+def test_a_card_number_too_short_re_shows_the_form_422_without_the_number(shop):
+    browser, csrf = shop.browser(ADA)
+    checkout_id = begun(shop, browser, csrf)
+    answer = browser.post(
+        f"/checkout/{checkout_id}/payment", data=form("42424242420"), headers=csrf
+    )
+
+    assert answer.status_code == 422
+    assert "42424242420" not in answer.get_data(as_text=True)
+    assert shop.world.vault.numbers == {}
+
+
+def test_paying_places_the_order_and_goes_to_it(shop):
+    browser, csrf = shop.browser(ADA)
+    checkout_id = begun(shop, browser, csrf)
+    answer = browser.post(f"/checkout/{checkout_id}/payment", data=form(), headers=csrf)
+
+    assert answer.status_code == 303 and "/orders/" in answer.headers["Location"]
+    assert shop.world.checkouts.state(ADA, checkout_id).status is CheckoutStatus.SUBMITTED
+
+
+def test_cancel_while_the_order_is_being_placed_is_a_409_with_the_reason(shop):
+    browser, csrf = shop.browser(ADA)
+    checkout_id = begun(shop, browser, csrf)
+    shop.world.checkouts.put_in(checkout_id, CheckoutStatus.SUBMITTING)
+    answer = browser.post(f"/checkout/{checkout_id}/cancel", headers=csrf)
+
+    assert answer.status_code == 409
+    assert "already placed" in answer.get_data(as_text=True)
+    assert shop.world.checkouts.stock == {1: 3}
+
+
+def test_another_shoppers_checkout_page_is_a_404(shop):
+    browser, csrf = shop.browser(ADA)
+    checkout_id = begun(shop, browser, csrf)
+    other, other_csrf = shop.browser(BOB)
+
+    assert other.get(f"/checkout/{checkout_id}").status_code == 404
+    assert other.post(f"/checkout/{checkout_id}/cancel", headers=other_csrf).status_code == 404
+    assert shop.world.checkouts.state(ADA, checkout_id).status is CheckoutStatus.RESERVED
+
+
+def test_an_expired_checkout_page_says_the_hold_expired(shop):
+    browser, csrf = shop.browser(ADA)
+    checkout_id = begun(shop, browser, csrf)
+    shop.world.clock.advance(301)
+    page = browser.get(f"/checkout/{checkout_id}")
+
+    assert page.status_code == 200
+    assert "expired" in page.get_data(as_text=True)

@@ -1,0 +1,41 @@
+"""The cart's ports over PostgreSQL: one transaction per call, through db/postgres/carts.py."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.postgres.carts import CartChange, CartView, change_line, count_units, read_cart
+from domain.cart_rules import CartOp
+from web.item_reads import ItemDetails, find_item
+
+
+class SqlCartStore:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def read(self, user_id: int) -> CartView:
+        with self._sessions() as session:
+            return read_cart(session, user_id)
+
+    def units(self, user_id: int) -> int | None:
+        try:
+            with self._sessions() as session:
+                return count_units(session, user_id)
+        except SQLAlchemyError:  # the badge is decoration: the page still renders
+            return None
+
+    def change(
+        self, user_id: int, item_id: int, op: CartOp, quantity: int
+    ) -> tuple[CartChange, CartView]:
+        with self._sessions.begin() as session:
+            change = change_line(session, user_id, item_id, op, quantity)
+            return change, read_cart(session, user_id)
+
+
+class SqlCartItems:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def find(self, item_id: int) -> ItemDetails | None:
+        return find_item(self._sessions, item_id)

@@ -1,0 +1,104 @@
+"""The ASGI app around the storefront; built with its clients by entrypoints/asgi.py,
+which gunicorn serves (`entrypoints.asgi:app`, entrypoints/gunicorn.py).
+
+One origin, two kinds of work:
+- the stock streams (web/live/streams.py) and the waiting room's ticket streams
+  (web/live/tickets.py) run on the event loop: an open stream
+  costs a coroutine and a socket, not a thread, so a thousand of them fit in a
+  couple of processes;
+- everything else is the Flask storefront, mounted through a2wsgi's WSGIMiddleware,
+  which runs each request on a thread pool of its own, as gunicorn's threads did.
+Each process holds one Redis subscription for all its streams (web/live/fanout.py:
+stock changes and the waiting room's "line moved"),
+opened at start-up (lifespan) and closed at shutdown, with the clients it was given.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import redis.asyncio as aioredis
+from a2wsgi import WSGIMiddleware
+from flask import Flask
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+
+from db.redis.stock_feed import StockFeedKeys
+from settings import Settings
+from web.live.caps import StreamCaps
+from web.live.direct_routes import DirectRoutes
+from web.live.fanout import StockFanout
+from web.live.fragments import fragment_renderer
+from web.live.streams import ITEM_EVENTS_PATH, StockStreams
+from web.live.tickets import (
+    API_TICKET_EVENTS_PATH,
+    PAGE_TICKET_EVENTS_PATH,
+    TicketStreams,
+    TicketWatch,
+)
+from web.services import EXTENSION_KEY
+
+# Redis connections the streams' reads share per process (a pool, not one per stream).
+READ_CONNECTIONS = 16
+
+# The /api/v1 routes served here rather than by Flask (the OpenAPI coverage test reads it).
+API_STREAM_PATHS = (ITEM_EVENTS_PATH, API_TICKET_EVENTS_PATH)
+
+
+def asgi_app(
+    flask_app: Flask, settings: Settings, *, reads: aioredis.Redis, subscriber: aioredis.Redis
+) -> DirectRoutes:
+    """The streams on `reads`, their one subscription on `subscriber` (a client of its
+    own: the subscription holds its connection for good), Flask mounted beside them."""
+    services = flask_app.extensions[EXTENSION_KEY]
+    keys = StockFeedKeys(settings.stock_feed_namespace)
+    tickets = TicketWatch(reads, settings.hot_admission_rate)
+    fanout = StockFanout(
+        subscriber,
+        keys,
+        also=[tickets.channel()],
+        heartbeat_seconds=settings.sse_heartbeat_seconds,
+    )
+    streams = StockStreams(
+        fanout=fanout,
+        redis_client=reads,
+        keys=keys,
+        sessions=services.sessions,
+        heartbeat_seconds=settings.sse_heartbeat_seconds,
+        render_fragment=fragment_renderer(flask_app),
+    )
+    ticket_streams = TicketStreams(watch=tickets, flask_app=flask_app, respond=streams.sse_response)
+    caps = StreamCaps(
+        per_address=settings.sse_streams_per_address,
+        per_user=settings.sse_streams_per_user,
+        flask_app=flask_app,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        await fanout.start()
+        await tickets.start()
+        try:
+            yield
+        finally:
+            await tickets.stop()
+            await fanout.stop()
+            await reads.aclose()
+            services.close()
+
+    app = Starlette(
+        routes=[
+            Route(API_TICKET_EVENTS_PATH, caps.limit(ticket_streams.api_events)),
+            Route(PAGE_TICKET_EVENTS_PATH, caps.limit(ticket_streams.page_events)),
+            Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
+        ],
+        lifespan=lifespan,
+    )
+    # The stock streams carry a hot item's every change to every open page and client.
+    return DirectRoutes(
+        app,
+        [
+            Route(ITEM_EVENTS_PATH, caps.limit(streams.item_events)),
+            Route("/live/stock", caps.limit(streams.page_events)),
+        ],
+    )

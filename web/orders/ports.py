@@ -1,0 +1,36 @@
+"""What the orders' use cases need: reading a shopper's orders, and asking an order's
+workflow to cancel. Adapters: web/orders/adapters.py; fakes: tests/fakes/orders.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from web.orders.reads import OrdersPage, OrderView, Position
+from web.outcomes import Refused
+
+
+class OrderReads(Protocol):
+    def page(
+        self, user_id: int, *, limit: int, after: Position | None, since: datetime | None
+    ) -> OrdersPage:
+        """The shopper's orders placed at or after `since`, newest first (ordered_at, id),
+        strictly after `after`; `last` is set only when more follow."""
+
+    def find(self, user_id: int, order_id: str) -> OrderView | None:
+        """The order with its suborders if it is this shopper's; anyone else's is None."""
+
+
+@dataclass(frozen=True)
+class WorkflowGone:
+    """No running order workflow answered: `started` says whether one ever existed."""
+
+    started: bool
+
+
+class OrderClient(Protocol):
+    def cancel(self, user_id: int, order_id: str) -> Refused | WorkflowGone | None:
+        """The order workflow's `cancel` update: None once it accepted and finished; a
+        Refused (not_found, cannot_cancel with the workflow's code, unavailable) or
+        WorkflowGone when there is no running workflow to ask."""
