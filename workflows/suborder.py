@@ -126,8 +126,7 @@ class SuborderWorkflow:
             if business_cause(error, SUBORDER_CANCELLED):  # cancel won the race
                 return await self._report(SS.CANCELLED)
             raise
-        if shipped.status == SS.SHIPPED:
-            self._mail.append(start_email(EmailRequest(PARCEL_SHIPPED, self._input.suborder_id)))
+        self._mail.append(start_email(EmailRequest(PARCEL_SHIPPED, self._input.suborder_id)))
         await self._report(shipped.status)
 
     async def _report(self, status: str) -> str:
