@@ -70,6 +70,10 @@ class Settings:
     temporal_tls_cert: Path | None = env("TEMPORAL_TLS_CERT", None, form="a PEM file")
     temporal_tls_key: Path | None = env("TEMPORAL_TLS_KEY", None, form="a PEM file")
     temporal_api_key: str | None = env("TEMPORAL_API_KEY", None)
+    # Outgoing mail (docs/email.md): smtp://[user:password@]host:port, or smtps:// for TLS
+    # from the first byte; smtp+starttls:// upgrades. The worker requires it outside
+    # SHOPFLOW_ENV=dev; `shopflow run` points it at the embedded mail server.
+    smtp_url: str | None = env("SMTP_URL", None, form=URL.format("smtp://host:587"))
     # The embedded Redis's `requirepass`, generated into var/secrets.json by the stack
     # (stack/secrets.py); clients get it inside REDIS_URL.
     redis_password: str | None = None
@@ -80,6 +84,7 @@ class Settings:
     typesense_peering_port: int = env("SHOPFLOW_TYPESENSE_PEERING_PORT", 8107)
     temporal_port: int = env("SHOPFLOW_TEMPORAL_PORT", 7233)
     temporal_ui_port: int = env("SHOPFLOW_TEMPORAL_UI_PORT", 8233)
+    smtp_port: int = env("SHOPFLOW_SMTP_PORT", 8025)
 
     # Web app.
     host: str = env("HOST", "127.0.0.1")
@@ -190,6 +195,19 @@ class Settings:
     readiness_timeout_seconds: float = env("READINESS_TIMEOUT_SECONDS", 1.0)
     # The worker's Prometheus endpoint (Temporal SDK + checkout metrics); "" turns it off.
     worker_metrics_address: str = env("WORKER_METRICS_ADDRESS", "127.0.0.1:9464")
+    # Email (docs/email.md): the sender of every message, and the store's address as the
+    # shopper's browser sees it (links in emails); None: http://HOST:PORT.
+    mail_from: str = env("MAIL_FROM", "shopflow <orders@shopflow.localhost>")
+    public_url: str | None = env("PUBLIC_URL", None, form=URL.format("https://shop.example"))
+    # Password reset (docs/security.md): how long a link works, and how many requests
+    # one client address and one account may make.
+    password_reset_ttl_seconds: int = env("PASSWORD_RESET_TTL_SECONDS", 1_800)
+    password_reset_limit_per_ip: str = env(
+        "PASSWORD_RESET_LIMIT_PER_IP", "5 per minute;20 per hour"
+    )
+    password_reset_limit_per_account: str = env(
+        "PASSWORD_RESET_LIMIT_PER_ACCOUNT", "3 per 15 minutes;10 per day"
+    )
     # OTLP traces go here when set (the standard OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, read
     # in `_otlp_traces_endpoint`); unset: no exporter, traces are off.
     otlp_traces_endpoint: str | None = env("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", None)
@@ -225,10 +243,12 @@ class Settings:
         typesense_url: str,
         typesense_api_key: str,
         temporal_address: str,
+        smtp_url: str | None = None,
     ) -> Settings:
         """A copy pointing at concrete servers (what the embedded stack started)."""
         return replace(
             self,
+            smtp_url=smtp_url or self.smtp_url,
             database_url=database_url,
             redis_url=redis_url,
             typesense_url=typesense_url,
@@ -269,6 +289,11 @@ class Settings:
     def codec_endpoint(self) -> str:
         """Where the embedded Web UI asks for payloads to be decoded: this store's /codec."""
         return f"http://{self.host}:{self.port}/codec"
+
+    @property
+    def store_url(self) -> str:
+        """Where links in emails point: PUBLIC_URL, else this web server."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_dev(self) -> bool:

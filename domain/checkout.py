@@ -16,13 +16,15 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from domain.delivery import promise_range
 from domain.refusals import Refusal, RefusalKind
 
 # A payment authorized right before the hold lapses still leaves the shopper this long
 # to press "Place order": they paid in time, the clock should not punish them.
 SUBMIT_GRACE_SECONDS = 60
-# A promise, not a plan: warehouse assignment (next step) refines it.
-DELIVERY_DAYS = 5
+# A promise, not a plan: until the order is split over warehouses, the latest date the
+# delivery rule can give (docs/delivery.md); each parcel's own date replaces it.
+DELIVERY_DAYS = promise_range()[1]
 
 
 class CheckoutStatus(enum.StrEnum):

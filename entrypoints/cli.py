@@ -34,6 +34,7 @@ COMMANDS = {
     "users": ("web.auth.cli:users_group", "Shopper and staff accounts."),
     "items": ("web.waiting_room.cli:items_group", "Catalogue items: operator switches."),
     "stack": ("stack.cli:stack_group", "The embedded servers under ./var/ (dev)."),
+    "mail": ("web.mail.cli:mail_group", "The embedded mail server's Maildir (dev)."),
 }
 
 

@@ -198,6 +198,7 @@ def run_command(no_demo: bool) -> None:
         if endpoints.temporal_ui_url:
             click.echo(f"  Temporal Web UI:  {endpoints.temporal_ui_url}")
         click.echo("  another shell:    eval $(shopflow stack env)")
+        click.echo("  mail (dev):       `shopflow mail list`, or /dev/mail")
         click.echo("  Ctrl-C stops everything; data stays under ./var/")
         click.echo("")
         while True:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from activities.catalog import CatalogActivities
 from activities.checkout import CheckoutActivities
 from activities.fulfilment import FulfilmentActivities
 from activities.hold_sweep import HoldSweepActivities
+from activities.mail import MailActivities, SmtpSender
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
 from activities.vault_sweep import VaultSweepActivities
@@ -57,6 +59,7 @@ from entrypoints.replay_check import find_unreplayable
 from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_runtime
 from settings import Settings, pass_settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
+from workflows.email import EmailWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
 from workflows.hold_sweep_messages import EVERY as SWEEP_EVERY
 from workflows.hold_sweep_messages import SweepRequest, schedule_id
@@ -87,6 +90,7 @@ WORKFLOWS: list[type] = [
     SuborderWorkflow,
     HoldSweepWorkflow,
     WaitingRoomWorkflow,
+    EmailWorkflow,
 ]
 
 
@@ -119,6 +123,13 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
     )
     refunds = RefundActivities(sessions, gateway)
+    settings = resources.settings
+    mail = MailActivities(
+        sessions,
+        SmtpSender(settings.smtp_url, settings.mail_from) if settings.smtp_url else None,
+        store_url=settings.store_url,
+        reset_ttl_seconds=settings.password_reset_ttl_seconds,
+    )
     orders = OrderStarter(client, task_queue)
     sweeper = HoldSweepActivities(sessions, client, checkout)
     vault_sweeper = VaultSweepActivities(gateway)
@@ -131,6 +142,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *checkout.activities(),
         *fulfilment.activities(),
         *refunds.activities(),
+        *mail.activities(),
         *orders.activities(),
         *sweeper.activities(),
         *vault_sweeper.activities(),
@@ -254,6 +266,13 @@ async def run_worker(
     log.info("Worker stopped.")
 
 
+def mail_problem(settings: Settings) -> str | None:
+    """Emails are part of the order (docs/email.md): outside dev the worker needs SMTP_URL."""
+    if not settings.is_dev and not settings.smtp_url:
+        return "SMTP_URL is not set (SHOPFLOW_ENV=production)"
+    return None
+
+
 @click.command("worker")
 @click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
 @pass_settings
@@ -262,6 +281,9 @@ def worker_command(settings: Settings, threads: int) -> None:
     # Before connecting anywhere: weak keys stop it (dev aside); `pass_settings` already
     # refused a partial set of service URLs (settings.require_complete).
     require_safe_secrets(settings)
+    if problem := mail_problem(settings):
+        click.echo(f"Cannot start the worker: {problem}.", err=True)
+        sys.exit(2)
 
     configure_logging(settings)
     configure_tracing(settings, "shopflow-worker")

@@ -16,6 +16,7 @@ from settings import Settings
 
 from . import process
 from .errors import StackError
+from .mail_server import MailServer
 from .postgres import Postgres
 from .redis_server import Redis
 from .secrets import secure_var_dir, with_embedded_credentials
@@ -23,8 +24,8 @@ from .service import Aborted, Service
 from .temporal_server import Temporal
 from .typesense_server import Typesense
 
-# The four embedded servers, in the order the stack starts and reports them.
-ALL_SERVICES: tuple[type[Service], ...] = (Postgres, Redis, Typesense, Temporal)
+# The embedded servers, in the order the stack starts and reports them.
+ALL_SERVICES: tuple[type[Service], ...] = (Postgres, Redis, Typesense, Temporal, MailServer)
 
 # How long an already running server may take to answer before up() gives up on it.
 REUSE_TIMEOUT = 15.0
@@ -40,6 +41,7 @@ class Endpoints:
     typesense_api_key: str
     temporal_address: str
     temporal_ui_url: str | None  # None when Temporal is external (we do not know its UI)
+    smtp_url: str | None = None
 
     def as_settings(self, settings: Settings) -> Settings:
         return settings.with_services(
@@ -48,6 +50,7 @@ class Endpoints:
             typesense_url=self.typesense_url,
             typesense_api_key=self.typesense_api_key,
             temporal_address=self.temporal_address,
+            smtp_url=self.smtp_url,
         )
 
 
@@ -98,6 +101,7 @@ class EmbeddedStack:
             typesense_api_key=self.settings.typesense_api_key_or_default,
             temporal_address=tp.external_url or tp.url(),
             temporal_ui_url=None if tp.external_url else tp.ui_url(),
+            smtp_url=self.service("mail").external_url or self.service("mail").url(),
         )
 
     # -- up ------------------------------------------------------------------------------

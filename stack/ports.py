@@ -70,7 +70,7 @@ def settings_on_free_ports(var_dir: Path, **overrides: object) -> Settings:
     """Settings for a stack of its own (tests, benchmarks): its own var dir and free
     loopback ports for every embedded server and the web app, so it can run beside a
     `make run` or another stack."""
-    redis, typesense, peering, temporal, temporal_ui, web = free_ports(6)
+    redis, typesense, peering, temporal, temporal_ui, web, smtp = free_ports(7)
     return replace(
         Settings(
             var_dir=Path(var_dir),
@@ -79,6 +79,7 @@ def settings_on_free_ports(var_dir: Path, **overrides: object) -> Settings:
             typesense_peering_port=peering,
             temporal_port=temporal,
             temporal_ui_port=temporal_ui,
+            smtp_port=smtp,
             port=web,
         ),
         **overrides,

@@ -73,6 +73,8 @@ def _free_port_settings(var_dir) -> Settings:
         begin_limit_per_user="1000000 per minute",
         shopper_write_limit_per_user="1000000 per minute",
         hold_limit_per_item="1000000 per minute",
+        password_reset_limit_per_ip="1000000 per minute",
+        password_reset_limit_per_account="1000000 per minute",
         max_held_units_per_item=100,
         # Stream caps out of the way too (tests/security lowers them).
         sse_streams_per_address=100_000,

@@ -90,10 +90,13 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.codec import bp as codec
     from web.home import pages as home_pages
     from web.items import pages as items_pages
+    from web.mail import pages as mail_pages
     from web.openapi import bp as api_docs
     from web.ops import api as ops_api
     from web.orders import api as orders_api
     from web.orders import pages as orders_pages
+    from web.password_reset import api as password_reset_api
+    from web.password_reset import pages as password_reset_pages
     from web.recommendations import api as recommendations_api
     from web.recommendations import pages as recommendations_pages
     from web.search import api as search_api
@@ -127,4 +130,7 @@ def _feature_blueprints() -> list[Blueprint]:
         waiting_room_pages.bp,
         waiting_room_api.bp,
         ops_api.bp,
+        mail_pages.bp,
+        password_reset_pages.bp,
+        password_reset_api.bp,
     ]

@@ -139,6 +139,21 @@ class AbuseLimits:
     def registration(self, client_ip: str) -> Verdict:
         return self.hit("register-ip", self.settings.register_limit_per_ip, client_ip)
 
+    def password_reset(self, client_ip: str, email: str = "") -> Verdict:
+        """Reset requests (per address, and per account when an email is given) and link
+        uses (per address): a link's 256 bits cannot be guessed, but nobody should try."""
+        checks = [("reset-ip", self.settings.password_reset_limit_per_ip, client_ip)]
+        if email:
+            account = hashlib.sha256(email.encode()).hexdigest()[:32]  # keys hold no email
+            checks.append(
+                ("reset-account", self.settings.password_reset_limit_per_account, account)
+            )
+        for name, limit, key in checks:
+            verdict = self.hit(name, limit, key)
+            if not verdict.allowed:
+                return verdict
+        return ALLOWED
+
     def begin(self, user_id: int) -> Verdict:
         return self.hit("begin-user", self.settings.begin_limit_per_user, str(user_id))
 

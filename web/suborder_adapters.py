@@ -7,12 +7,14 @@ portal passes none and gets the catalogue's current name.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from db.geo.geocoding import locate
 from db.postgres.models import Item, Suborder, SuborderLine, Warehouse
+from domain.delivery import parcel_arrival_from
 from domain.order import SuborderStatus
 from web.suborder_reads import SuborderRow, SuborderRowLine
 
@@ -40,11 +42,15 @@ def suborder_rows(
     ids = [s.id for s in suborders]
     lines = _lines_by_suborder(session, ids, line_names or {})
     warehouses = {
-        row.id: (row.name, row.region)
+        row.id: (row.name, row.region, (row.latitude, row.longitude))
         for row in session.execute(
-            select(Warehouse.id, Warehouse.name, Warehouse.region).where(
-                Warehouse.id.in_({s.warehouse_id for s in suborders})
-            )
+            select(
+                Warehouse.id,
+                Warehouse.name,
+                Warehouse.region,
+                Warehouse.latitude,
+                Warehouse.longitude,
+            ).where(Warehouse.id.in_({s.warehouse_id for s in suborders}))
         )
     }
     return [
@@ -60,9 +66,40 @@ def suborder_rows(
             delivered_at=_utc(s.delivered_at),
             shipping_address=dict(s.shipping_address or {}),
             lines=lines.get(s.id, ()),
+            arrival_date=parcel_date(s, warehouses[s.warehouse_id][2]),
         )
         for s in suborders
     ]
+
+
+def parcel_date(suborder: Suborder, warehouse: tuple[float, float]) -> date | None:
+    """A parcel's date (docs/delivery.md): by when it arrives, the day it did, or None."""
+    status = SuborderStatus(suborder.status)
+    if status == SuborderStatus.CANCELLED:
+        return None
+    if status == SuborderStatus.DELIVERED and suborder.delivered_at is not None:
+        return suborder.delivered_at.astimezone(UTC).date()
+    address = locate(dict(suborder.shipping_address or {}))
+    return parcel_arrival_from(suborder.created_at.astimezone(UTC).date(), warehouse, address)
+
+
+def arrival_dates(session: Session, order_ids: Sequence[str]) -> dict[str, date]:
+    """Each order's latest parcel date, for a page of orders in one query (orders not split
+    yet, or wholly cancelled, are absent)."""
+    if not order_ids:
+        return {}
+    latest: dict[str, date] = {}
+    for suborder, latitude, longitude in session.execute(
+        select(Suborder, Warehouse.latitude, Warehouse.longitude)
+        .join(Warehouse, Warehouse.id == Suborder.warehouse_id)
+        .where(Suborder.order_id.in_(order_ids))
+    ):
+        when = parcel_date(suborder, (latitude, longitude))
+        if when is not None and (
+            suborder.order_id not in latest or when > latest[suborder.order_id]
+        ):
+            latest[suborder.order_id] = when
+    return latest
 
 
 def _lines_by_suborder(

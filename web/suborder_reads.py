@@ -13,7 +13,7 @@ warehouses' adapters call it).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class SuborderRow:
     delivered_at: datetime | None
     shipping_address: dict
     lines: tuple[SuborderRowLine, ...]
+    # By when it arrives (docs/delivery.md); the day it did once delivered; None if cancelled.
+    arrival_date: date | None = None
 
     @property
     def units(self) -> int:

@@ -21,6 +21,10 @@ suborders that did get cancelled are planned again, so the order is still fulfil
 Then the payment is refunded through the gateway (its own idempotency key,
 `refund-<orderID>`). Every step is an activity that Temporal retries until it
 succeeds, so a worker killed in the middle of a cancel finishes it on restart.
+
+Emails (docs/email.md): "placed" after the first plan (with its parcels), "delivered",
+and "cancelled" with the refund; each an activity started and not awaited, so a mail
+server that is down delays the email, never the order. The run awaits them at the end.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from domain.allocation import Suborder, remaining_lines
@@ -45,6 +49,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.stock import Line
     from workflows import order_steps as steps
     from workflows.checkout_steps import business_cause
+    from workflows.mail_messages import (
+        ORDER_CANCELLED,
+        ORDER_DELIVERED,
+        ORDER_PLACED,
+        EmailRequest,
+        MailParcel,
+    )
+    from workflows.mail_steps import start_email
     from workflows.order_messages import (
         ALREADY_SHIPPED,
         CUSTOMER_ID,
@@ -87,6 +99,8 @@ class OrderWorkflow:
         self._cancelling = False
         self._cancel_refusals = 0
         self._changes = 0
+        self._confirmed = False  # the "order placed" email is on its way
+        self._mail: list[workflow.ActivityHandle] = []
 
     @workflow.run
     async def run(self, input: OrderInput) -> OrderProgress:
@@ -110,12 +124,21 @@ class OrderWorkflow:
                 await self._set_status(OS.SHIPPED, "shipped", "Every parcel has shipped")
             elif self._everything_in(SS.DELIVERED) and self._status == OS.SHIPPED:
                 await self._set_status(OS.DELIVERED, "delivered", "Every parcel was delivered")
+                self._email(ORDER_DELIVERED)
             else:
                 await self._wait_for_change()
         await workflow.wait_condition(workflow.all_handlers_finished)
         for child in self._children.values():
             await child  # each has reported its last change; let it close before we do
+        for email in self._mail:
+            # Late if the mail server is down, never lost (retried without end); only an
+            # email about nothing (a row gone) fails, and that must not fail the order.
+            with contextlib.suppress(ActivityError):
+                await email
         return self.state()
+
+    def _email(self, kind: str, **details) -> None:
+        self._mail.append(start_email(EmailRequest(kind, self._input.order_id, **details)))
 
     # --- planning -------------------------------------------------------------------------
 
@@ -151,11 +174,18 @@ class OrderWorkflow:
             if cause := business_cause(error, UNALLOCATABLE):
                 self._missing = tuple(Line(d["itemID"], d["missing"]) for d in cause.details)
                 self._message = "Waiting for a restock: " + cause.message
+                self._confirm(())
                 return
             raise
         self._order_lines = plan.order_lines
         self._missing = ()
         self._message = None
+        self._confirm(
+            tuple(
+                MailParcel(p.warehouse_id, sum(line.quantity for line in p.lines))
+                for p in plan.suborders
+            )
+        )
         if self._cancel_requested:
             return  # nothing started yet for this plan: the cancel has less to undo
         for planned in plan.suborders:
@@ -170,6 +200,13 @@ class OrderWorkflow:
                 ),
                 id=suborder_workflow_id(suborder_id),
             )
+
+    def _confirm(self, parcels: tuple[MailParcel, ...]) -> None:
+        """The "order placed" email, once, with the parcels of the first plan (none when
+        the first plan waits for a restock)."""
+        if not self._confirmed:
+            self._confirmed = True
+            self._email(ORDER_PLACED, parcels=parcels)
 
     async def _wait_for_change(self) -> None:
         seen = self._changes
@@ -223,6 +260,7 @@ class OrderWorkflow:
         self._status = OS.CANCELLED
         self._message = message
         workflow.upsert_search_attributes([ORDER_STATUS.value_set(OS.CANCELLED)])
+        self._email(ORDER_CANCELLED, refund=refund.amount)
 
     @workflow.update
     async def cancel(self, request: CancelOrder) -> OrderProgress:

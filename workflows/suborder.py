@@ -18,18 +18,24 @@ run ends, nothing was written, the order re-plans those lines). ASSIGNED is not
 reported: the order does not need it. Cancel racing
 ship is decided by the suborder row's conditional status UPDATE, so whichever the
 database applies first wins and the other is refused (a shipped suborder is never cancelled, a cancelled one never ships).
+
+Once shipped, it mails the shopper (docs/email.md), without waiting for the mail server.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError, FailureError
+from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
     from domain.order import LOST, OPEN_SUBORDER_STATUSES, PLANNED
     from domain.order import SuborderStatus as SS
     from workflows import order_steps as steps
     from workflows.checkout_steps import business_cause
+    from workflows.mail_messages import PARCEL_SHIPPED, EmailRequest
+    from workflows.mail_steps import start_email
     from workflows.order_messages import (
         ALREADY_SHIPPED,
         NOT_SHIPPED,
@@ -54,6 +60,7 @@ class SuborderWorkflow:
         self._ship = False
         self._deliver = False
         self._cancel = False
+        self._mail: list[workflow.ActivityHandle] = []
 
     @workflow.run
     async def run(self, input: SuborderInput) -> str:
@@ -90,6 +97,11 @@ class SuborderWorkflow:
                 await self._report((await steps.mark_delivered(input.suborder_id)).status)
         # A confirm_* update still answering must get its reply before the run closes.
         await workflow.wait_condition(workflow.all_handlers_finished)
+        for email in self._mail:
+            # Late if the mail server is down, never lost (retried without end); only an
+            # email about nothing (a row gone) fails, and that must not fail the order.
+            with contextlib.suppress(ActivityError):
+                await email
         return self._status
 
     def _has_work(self) -> bool:
@@ -114,6 +126,7 @@ class SuborderWorkflow:
             if business_cause(error, SUBORDER_CANCELLED):  # cancel won the race
                 return await self._report(SS.CANCELLED)
             raise
+        self._mail.append(start_email(EmailRequest(PARCEL_SHIPPED, self._input.suborder_id)))
         await self._report(shipped.status)
 
     async def _report(self, status: str) -> str:

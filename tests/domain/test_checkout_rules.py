@@ -163,8 +163,8 @@ def test_instants_cross_boundaries_as_iso_strings_with_an_offset():
         from_iso("2026-01-01T00:00:00")
 
 
-def test_delivery_is_promised_five_days_after_ordering():
-    assert estimated_arrival(NOW) == date(2026, 11, 30)
+def test_before_the_split_delivery_is_promised_by_the_rules_latest_date():
+    assert estimated_arrival(NOW) == date(2026, 12, 3)  # 8 days: docs/delivery.md
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,9 @@ from domain.refusals import RefusalKind
 from domain.stock import Line
 from payments.gateway import Card, InvalidCard
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD
+from payments.vault_keys import card_sealer
 from settings import Settings
 from tests.fakes.checkout import CheckoutWorld, memory_limits
-from tests.payments.vault import TEST_SEALER
 from web.checkout_errors import CheckoutNotFound, CheckoutRefused
 from web.limits import AbuseLimits
 from workflows.checkout_messages import PaymentMethod, PayRequest, ShippingAddress
@@ -94,7 +94,7 @@ def _real_side(request) -> Iterator[Side]:
             TemporalCheckouts(
                 gateway, client, settings.task_queue, production.reservation_ttl_seconds
             ),
-            SandboxGateway(sessions, TEST_SEALER),
+            SandboxGateway(sessions, card_sealer(settings)),
             DbItemLookup(sessions),
             AbuseLimits(Flask(__name__), limits_settings),
             lambda stock: stock_item(stock),

@@ -97,7 +97,7 @@ def test_production_mode_and_secrets_from_the_environment_only():
     for name in APP + ("migrate",):
         env = services[name]["environment"]
         assert env["SHOPFLOW_ENV"] == "production"
-        for key in ("DATABASE_URL", "REDIS_URL", "TYPESENSE_URL", "TEMPORAL_ADDRESS"):
+        for key in ("DATABASE_URL", "REDIS_URL", "TYPESENSE_URL", "TEMPORAL_ADDRESS", "SMTP_URL"):
             assert env[key], f"{name} lacks {key}"
     for name in ("POSTGRES_PASSWORD", "TEMPORAL_DB_PASSWORD", "SECRET_KEY", "TYPESENSE_API_KEY"):
         assert f"${{{name}:?" in text and f"${{{name}:-" not in text, name

@@ -31,7 +31,7 @@ from stack.temporal_server import SEARCH_ATTRIBUTES
 
 pytestmark = pytest.mark.integration
 
-SERVICES = ("postgres", "redis", "typesense", "temporal")
+SERVICES = ("postgres", "redis", "typesense", "temporal", "mail")
 
 
 def isolated_settings(var_dir: Path) -> Settings:

@@ -23,6 +23,7 @@ def test_services_given_by_url_are_reported_as_external_and_never_started(tmp_pa
         typesense_url="http://search.internal:8108",
         typesense_api_key="prod-key",
         temporal_address="temporal.internal:7233",
+        smtp_url="smtp://mail.internal:587",
     )
     stack = EmbeddedStack(settings)
     endpoints = stack.up()
@@ -36,7 +37,9 @@ def test_services_given_by_url_are_reported_as_external_and_never_started(tmp_pa
         ("redis", "external redis://cache.internal:6379/0"),
         ("typesense", "external http://search.internal:8108"),
         ("temporal", "external temporal.internal:7233"),
+        ("mail", "external smtp://mail.internal:587"),
     ]
+    assert endpoints.smtp_url == "smtp://mail.internal:587"
     assert stack.down() == []
 
 

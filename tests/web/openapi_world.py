@@ -378,3 +378,39 @@ def _join_hot_line(w: World, then: Callable[[ApiShopper, dict], Any] | None = No
 
 def _ticket(w: World):
     return _join_hot_line(w, lambda shopper, place: w.get(place["statusURL"], shopper))
+
+
+# --- password reset -----------------------------------------------------------------------
+
+
+def _reset_link(w: World) -> str:
+    """A fresh reset link's token for a new shopper, written the way request_reset does."""
+    import secrets
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy.orm import sessionmaker
+
+    from db.postgres.password_resets import PasswordResets
+    from web.password_reset.use_cases import token_hash
+
+    token = secrets.token_urlsafe(32)
+    resets = PasswordResets(sessionmaker(w.fixture("checkout_engine")))
+    expires = datetime.now(UTC) + timedelta(minutes=30)
+    resets.create_link(w.shopper().user_id, token_hash(token), expires)
+    return token
+
+
+def _reset_confirmed(w: World):
+    body = {"token": _reset_link(w), "password": "a brand new lantern"}
+    return w.post("/api/v1/auth/password-reset/confirm", json=body)
+
+
+def _reset_throttled(w: World, path: str = "/api/v1/auth/password-reset", body=None):
+    client = _limited_store(w, password_reset_limit_per_ip="1 per hour")
+    for _ in range(2):
+        answer = client.post(
+            path,
+            json=body or {"email": new_email("reset")},
+            environ_base={"REMOTE_ADDR": "10.9.9.8"},
+        )
+    return answer

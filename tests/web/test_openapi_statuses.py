@@ -33,6 +33,8 @@ from tests.web.openapi_world import (
     _pay_throttled,
     _register_throttled,
     _register_twice,
+    _reset_confirmed,
+    _reset_throttled,
     _restock,
     _restock_key_reused,
     _ship,
@@ -117,6 +119,20 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("post", "/api/v1/auth/token", 429): _token_throttled,
     ("post", "/api/v1/auth/token", 503): _token_without_redis,
     ("post", "/api/v1/auth/register", 429): _register_throttled,
+    ("post", "/api/v1/auth/password-reset", 202): lambda w: w.post(
+        "/api/v1/auth/password-reset", json={"email": new_email("reset")}
+    ),
+    ("post", "/api/v1/auth/password-reset", 400): lambda w: w.post(
+        "/api/v1/auth/password-reset", json={"email": 7}
+    ),
+    ("post", "/api/v1/auth/password-reset", 429): _reset_throttled,
+    ("post", "/api/v1/auth/password-reset/confirm", 204): _reset_confirmed,
+    ("post", "/api/v1/auth/password-reset/confirm", 400): lambda w: w.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": "used-or-never", "password": "x"}
+    ),
+    ("post", "/api/v1/auth/password-reset/confirm", 429): lambda w: _reset_throttled(
+        w, "/api/v1/auth/password-reset/confirm", {"token": "t", "password": "p"}
+    ),
     ("post", "/api/v1/auth/password", 204): _password,
     ("post", "/api/v1/auth/password", 400): lambda w: _password(w, new="short"),
     ("post", "/api/v1/auth/password", 401): lambda w: w.post(

@@ -98,3 +98,40 @@ def ordered_at_now():
     from datetime import UTC, datetime
 
     return datetime.now(UTC)
+
+
+def test_each_parcel_has_its_own_date_by_distance_and_the_order_arrives_with_the_last(
+    shop, split_order, portland, fulfilment, assert_checkout_invariants
+):
+    from datetime import UTC, date, datetime
+
+    from db.geo.geocoding import locate
+    from domain.delivery import parcel_arrival_from
+    from tests.web.checkout_fixtures import SEATTLE as SEATTLE_SITE
+    from tests.web.order_fixtures import PORTLAND
+
+    shopper, order_id, detail, _, _ = split_order
+    address = locate(detail["shippingAddress"])
+    assert address is not None  # a Seattle ZIP code
+    today = datetime.now(UTC).date()
+    expected = {
+        "Seattle": parcel_arrival_from(today, SEATTLE_SITE[2:], address),
+        "Portland": parcel_arrival_from(
+            today, (PORTLAND["latitude"], PORTLAND["longitude"]), address
+        ),
+    }
+    dates = {
+        p["warehouse"]["name"]: date.fromisoformat(p["arrivalDate"]) for p in detail["suborders"]
+    }
+    assert dates == expected
+    assert date.fromisoformat(detail["arrivalDate"]) == max(expected.values())
+    listed = shop.get("/api/v1/orders", headers=shopper.headers).get_json()["orders"]
+    assert [o["arrivalDate"] for o in listed] == [detail["arrivalDate"]]  # the list agrees
+
+    seattle_id = parcel_from(detail, "Seattle")["suborderID"]
+    fulfilment.ship(seattle_id)
+    assert fulfilment.deliver(seattle_id) == "DELIVERED"
+    after = fulfilment.detail(shop, shopper, order_id)
+    assert parcel_from(after, "Seattle")["arrivalDate"] == today.isoformat()  # delivered on
+    assert parcel_from(after, "Portland")["arrivalDate"] == expected["Portland"].isoformat()
+    assert_checkout_invariants()

@@ -25,6 +25,7 @@ from temporalio.worker import Worker
 from domain.allocation import Unallocatable, WarehouseSite, allocate
 from domain.stock import Line
 from tests.workflows.environment import end_workflows, unique_task_queue, workflow_server
+from workflows.mail_messages import SEND_EMAIL, EmailRequest, EmailResult
 from workflows.order import OrderWorkflow
 from workflows.order_messages import (
     ALREADY_SHIPPED,
@@ -92,6 +93,9 @@ class FakeWarehouses:
     refuse_cancel_order: bool = False
     plan_gate: asyncio.Event | None = None  # the plan waits for it (a slow database)
     assign_gate: asyncio.Event | None = None  # likewise the assign
+    # Emails sent, by event key (the fake mail activity: each key once, like sent_emails).
+    emails: dict[str, EmailRequest] = field(default_factory=dict)
+    email_attempts: int = 0
 
     def __post_init__(self) -> None:
         if not self.physical:
@@ -228,7 +232,15 @@ class FakeWarehouses:
             self.refunds[f"refund-{request.order_id}"] = self.total  # same key: same refund
             return RefundOrderResult("re_1", self.total)
 
+        @activity.defn(name=SEND_EMAIL)
+        async def send_email(request: EmailRequest) -> EmailResult:
+            self.email_attempts += 1
+            sent = request.event_key not in self.emails
+            self.emails.setdefault(request.event_key, request)
+            return EmailResult(request.event_key, sent)
+
         return [
+            send_email,
             refund_order,
             plan,
             assign,

@@ -23,6 +23,7 @@ from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, Telemetr
 
 from tests.workflows import (
     checkout_histories,
+    email_histories,
     order_histories,
     reindex_histories,
     suborder_histories,
@@ -39,6 +40,7 @@ RECORDERS: tuple[ModuleType, ...] = (
     sweep_histories,
     waiting_room_histories,
     reindex_histories,
+    email_histories,
 )
 # histories/<directory>/ -> the recorders that write there (the order's writes its
 # suborders too, beside the suborders recorded on their own).

@@ -16,6 +16,7 @@ from temporalio.client import WorkflowHistory
 from temporalio.worker import Replayer, WorkflowRunner
 
 from workflows.checkout import CheckoutWorkflow
+from workflows.email import EmailWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
@@ -30,6 +31,7 @@ WORKFLOWS = (
     HoldSweepWorkflow,
     WaitingRoomWorkflow,
     ReindexCatalogWorkflow,
+    EmailWorkflow,
 )
 
 

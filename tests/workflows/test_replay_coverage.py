@@ -43,6 +43,10 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("workflows/waiting_room.py", "WaitingRoomWorkflow.last_tick", "*"): QUERY,
     ("workflows/reindex.py", "ReindexCatalogWorkflow.progress", "*"): QUERY,
     ("workflows/suborder.py", "SuborderWorkflow.status", "*"): QUERY,
+    ("workflows/mail_messages.py", "EmailRequest.event_key", "*"): "called by the mail "
+    "activity and the web, never by workflow code",
+    ("workflows/mail_messages.py", "email_workflow_id", "*"): "the web's id for an "
+    "EmailWorkflow it starts; not workflow code",
     ("workflows/checkout_messages.py", "checkout_workflow_id", "*"): STARTER_ID,
     ("workflows/order_messages.py", "order_workflow_id", "*"): STARTER_ID,
     ("workflows/waiting_room_messages.py", "waiting_room_workflow_id", "*"): STARTER_ID,

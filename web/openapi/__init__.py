@@ -22,6 +22,7 @@ from web.auth import openapi as auth
 from web.cart import openapi as cart
 from web.checkout import openapi as checkout
 from web.orders import openapi as orders
+from web.password_reset import openapi as password_reset
 from web.recommendations import openapi as recommendations
 from web.search import openapi as items
 from web.waiting_room import openapi as waiting_room
@@ -30,6 +31,7 @@ from web.warehouses import openapi as warehouses
 RESOURCES: tuple[ModuleType, ...] = (
     items,
     auth,
+    password_reset,
     cart,
     checkout,
     orders,

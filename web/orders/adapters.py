@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 from temporalio.client import Client
 
 from db.postgres.models import Order
+from domain.delivery import order_arrival
+from domain.order import OrderStatus
 from web.orders.errors import STILL_WORKING, UNAVAILABLE, api_code
 from web.orders.ports import WorkflowGone
 from web.orders.reads import ORDER_ID, OrderLineView, OrdersPage, OrderView, Position
 from web.orders.use_cases import unavailable
 from web.outcomes import Refused
-from web.suborder_adapters import suborders_of
+from web.suborder_adapters import arrival_dates, suborders_of
 from web.temporal_gateway import (
     TemporalGateway,
     TemporalUnavailable,
@@ -55,7 +57,10 @@ class SqlOrderReads:
         )
         with self._sessions() as session:
             rows = session.scalars(statement).all()
-            orders = tuple(_view(order) for order in rows[:limit])
+            dates = arrival_dates(session, [order.id for order in rows[:limit]])
+            orders = tuple(
+                _with_parcel_dates(_view(order), dates.get(order.id)) for order in rows[:limit]
+            )
         last = orders[-1] if len(rows) > limit else None
         return OrdersPage(orders, Position(last.ordered_at, last.order_id) if last else None, limit)
 
@@ -80,7 +85,17 @@ def find_order(session: Session, user_id: int, order_id: str) -> OrderView | Non
     if order is None:
         return None
     names = {line.item_id: line.name for line in order.lines}
-    return replace(_view(order), suborders=suborders_of(session, order.id, names))
+    suborders = suborders_of(session, order.id, names)
+    latest = order_arrival(s.arrival_date for s in suborders)
+    return replace(_with_parcel_dates(_view(order), latest), suborders=suborders)
+
+
+def _with_parcel_dates(view: OrderView, latest_parcel: date | None) -> OrderView:
+    """The parcels' own latest date once there are parcels (docs/delivery.md); until the
+    order is split, the date checkout promised; a cancelled order, none."""
+    if view.status == OrderStatus.CANCELLED:
+        return replace(view, arrival_date=None)
+    return view if latest_parcel is None else replace(view, arrival_date=latest_parcel)
 
 
 class TemporalOrderClient:

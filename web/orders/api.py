@@ -125,6 +125,7 @@ def suborder_json(suborder: SuborderRow) -> dict[str, Any]:
             "region": suborder.warehouse_region,
         },
         "status": suborder.status,
+        "arrivalDate": suborder.arrival_date.isoformat() if suborder.arrival_date else None,
         "shippedAt": utc_iso(suborder.shipped_at),
         "deliveredAt": utc_iso(suborder.delivered_at),
         "lines": [

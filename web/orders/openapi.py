@@ -60,6 +60,11 @@ SCHEMAS = {
                             }
                         ),
                         "status": ref("SuborderStatus"),
+                        "arrivalDate": {
+                            **nullable({"type": "string", "format": "date"}),
+                            "description": "By when this parcel arrives (docs/delivery.md); "
+                            "the day it was delivered once DELIVERED; null once CANCELLED.",
+                        },
                         "shippedAt": nullable(ISO_INSTANT),
                         "deliveredAt": nullable(ISO_INSTANT),
                         "lines": {"type": "array", "items": ref("SuborderLine")},

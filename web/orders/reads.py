@@ -55,6 +55,11 @@ class OrderView:
         return sum(line.quantity for line in self.lines)
 
     @property
+    def delivered(self) -> bool:
+        """Its arrival_date is then the day the last parcel was delivered."""
+        return self.status == OrderStatus.DELIVERED
+
+    @property
     def is_final(self) -> bool:
         return self.status in FINAL_ORDER_STATUSES  # the page stops polling
 

@@ -12,6 +12,7 @@ make the database itself refuse an oversell, whatever the code above it does.
 from db.postgres.models.base import NAMING, Base
 from db.postgres.models.catalog import CatalogState, HotItem, Item
 from db.postgres.models.checkout import Reservation, ReservationState
+from db.postgres.models.mail import PasswordResetToken, SentEmail
 from db.postgres.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.postgres.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
 from db.postgres.models.shoppers import (
@@ -47,11 +48,13 @@ __all__ = [
     "OrderLine",
     "OrderStatus",
     "PaymentCharge",
+    "PasswordResetToken",
     "PaymentRefund",
     "Reservation",
     "ReservationState",
     "RestockRecord",
     "SavedAddress",
+    "SentEmail",
     "StockEvent",
     "StockSearchPending",
     "Suborder",

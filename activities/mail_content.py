@@ -1,0 +1,152 @@
+"""What each email says: the facts read from the database, rendered through the Jinja
+templates in templates/email/ as HTML and plain text (docs/email.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.geo.geocoding import locate
+from db.postgres.models import Order, PasswordResetToken, Suborder, SuborderLine, User, Warehouse
+from domain.delivery import parcel_arrival_from
+from domain.money import format_cents
+from workflows.mail_messages import (
+    ORDER_CANCELLED,
+    ORDER_DELIVERED,
+    ORDER_PLACED,
+    PARCEL_SHIPPED,
+    PASSWORD_RESET,
+    EmailRequest,
+)
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
+
+SUBJECTS = {
+    ORDER_PLACED: "Your shopflow order {short} is placed",
+    PARCEL_SHIPPED: "A parcel of your order {short} has shipped",
+    ORDER_DELIVERED: "Your shopflow order {short} was delivered",
+    ORDER_CANCELLED: "Your shopflow order {short} is cancelled",
+    PASSWORD_RESET: "Reset your shopflow password",
+}
+
+
+class NothingToSend(LookupError):
+    """The order, parcel or reset link the request names does not exist."""
+
+
+@dataclass(frozen=True)
+class Email:
+    recipient: str
+    subject: str
+    text: str
+    html: str
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["money"] = format_cents
+    return env
+
+
+_ENV = _environment()
+
+
+def compose(
+    session: Session, request: EmailRequest, *, store_url: str, reset_ttl_minutes: int
+) -> Email:
+    facts = _facts(session, request, store_url)
+    facts |= {"store_url": store_url, "ttl_minutes": reset_ttl_minutes}
+    subject = SUBJECTS[request.kind].format(short=str(facts.get("order_id", ""))[:8])
+    facts["subject"] = subject
+    return Email(
+        recipient=facts["recipient"],
+        subject=subject,
+        text=_ENV.get_template(f"{request.kind}.txt").render(facts),
+        html=_ENV.get_template(f"{request.kind}.html").render(facts),
+    )
+
+
+def _facts(session: Session, request: EmailRequest, store_url: str) -> dict:
+    if request.kind == PASSWORD_RESET:
+        token = session.get(PasswordResetToken, int(request.subject_id))
+        if token is None:
+            raise NothingToSend(request.event_key)
+        user = session.get(User, token.user_id)
+        return {"recipient": user.email, "link": request.link}
+    order_id = request.subject_id
+    suborder = None
+    if request.kind == PARCEL_SHIPPED:
+        suborder = session.get(Suborder, request.subject_id)
+        if suborder is None:
+            raise NothingToSend(request.event_key)
+        order_id = suborder.order_id
+    order = session.scalars(
+        select(Order).where(Order.id == order_id).options(selectinload(Order.lines))
+    ).one_or_none()
+    if order is None:
+        raise NothingToSend(request.event_key)
+    user = session.get(User, order.user_id)
+    facts = {
+        "recipient": user.email,
+        "order_id": order.id,
+        "order_url": f"{store_url}/orders/{order.id}",
+        "ordered_at": order.ordered_at.astimezone(UTC),
+        "lines": order.lines,
+        "total": order.total,
+        "card_brand": order.card_brand,
+        "card_last4": order.card_last4,
+        "refund": request.refund,
+    }
+    address = locate(dict(order.shipping_address or {}))
+    if request.kind == ORDER_PLACED:
+        facts["parcels"] = _parcels(session, request, order.ordered_at, address)
+    if suborder is not None:
+        warehouse = session.get(Warehouse, suborder.warehouse_id)
+        names = {line.item_id: line.name for line in order.lines}
+        facts["warehouse"] = warehouse.name
+        facts["arrival"] = parcel_arrival_from(
+            suborder.created_at.astimezone(UTC).date(),
+            (warehouse.latitude, warehouse.longitude),
+            address,
+        )
+        facts["lines"] = [
+            {"name": names.get(line.item_id, f"item {line.item_id}"), "quantity": line.quantity}
+            for line in session.scalars(
+                select(SuborderLine).where(SuborderLine.suborder_id == suborder.id)
+            )
+        ]
+    return facts
+
+
+def _parcels(session, request: EmailRequest, ordered_at: datetime, address) -> list[dict]:
+    sites = {
+        w.id: w
+        for w in session.scalars(
+            select(Warehouse).where(Warehouse.id.in_({p.warehouse_id for p in request.parcels}))
+        )
+    }
+    # Planned on the day the order was placed: the date the order page shows too.
+    placed_on: date = ordered_at.astimezone(UTC).date()
+    return [
+        {
+            "warehouse": sites[p.warehouse_id].name,
+            "units": p.units,
+            "arrival": parcel_arrival_from(
+                placed_on,
+                (sites[p.warehouse_id].latitude, sites[p.warehouse_id].longitude),
+                address,
+            ),
+        }
+        for p in request.parcels
+        if p.warehouse_id in sites
+    ]

@@ -1,0 +1,39 @@
+"""The ports of the reset use cases, built for one request: PostgreSQL, the mail
+workflow, and the store's password policy. The policy is this one call
+(`password_problem`): whatever web/auth's policy becomes, a reset follows it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from db.postgres.password_resets import PasswordResets
+from web.auth.accounts import WeakPassword, check_password, hash_password
+from web.password_reset.workflow_client import ResetMail
+from web.services import services
+
+
+def password_problem(password: str, email: str) -> str | None:
+    try:
+        check_password(password, email=email)
+    except WeakPassword as weak:
+        return weak.message
+    return None
+
+
+def reset_ports() -> dict:
+    """The keyword arguments every use case call shares."""
+    return {"store": PasswordResets(services().sessions), "now": datetime.now(UTC)}
+
+
+def request_ports() -> dict:
+    settings = services().settings
+    return {
+        **reset_ports(),
+        "mailer": ResetMail(services().temporal, settings.task_queue),
+        "ttl": timedelta(seconds=settings.password_reset_ttl_seconds),
+        "link_for": lambda token: f"{settings.store_url}/password-reset/{token}",
+    }
+
+
+def confirm_ports() -> dict:
+    return {**reset_ports(), "policy": password_problem, "hasher": hash_password}

@@ -1,0 +1,54 @@
+"""What a workflow asks the mail activity to send (docs/email.md).
+
+One email per event, named by its event key (`<kind>:<subject id>`): the activity sends
+a key once, however often Temporal runs it. The request carries only ids and what the
+database does not know yet (the planned parcels, the refund, a reset link); the
+activity reads the rest (the shopper's address, the lines, the card's last four).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEND_EMAIL = "send_email"
+EMAIL_WORKFLOW_NAME = "EmailWorkflow"
+
+ORDER_PLACED = "order-placed"
+PARCEL_SHIPPED = "parcel-shipped"
+ORDER_DELIVERED = "order-delivered"
+ORDER_CANCELLED = "order-cancelled"
+PASSWORD_RESET = "password-reset"
+KINDS = (ORDER_PLACED, PARCEL_SHIPPED, ORDER_DELIVERED, ORDER_CANCELLED, PASSWORD_RESET)
+
+
+@dataclass(frozen=True)
+class MailParcel:
+    """A parcel as planned: the warehouse it ships from and how many units it holds."""
+
+    warehouse_id: int
+    units: int
+
+
+@dataclass(frozen=True)
+class EmailRequest:
+    kind: str
+    # The order id (placed, delivered, cancelled), the suborder id (shipped), or the
+    # reset link's row id (password reset).
+    subject_id: str
+    parcels: tuple[MailParcel, ...] = ()
+    refund: int = 0  # cents, for a cancelled order
+    link: str = ""  # the password-reset link (the payload codec encrypts it in history)
+
+    @property
+    def event_key(self) -> str:
+        return f"{self.kind}:{self.subject_id}"
+
+
+@dataclass(frozen=True)
+class EmailResult:
+    event_key: str
+    sent: bool  # False when an earlier attempt had already sent it
+
+
+def email_workflow_id(request: EmailRequest) -> str:
+    return f"email-{request.event_key}"
