@@ -23,6 +23,12 @@ class World:
     age: Any  # age(session_id, idle=seconds, since_created=seconds)
 
 
+@pytest.fixture(scope="module")
+def auth_contract_settings(isolated_settings):
+    """A migrated database of the contract's own (tests/conftest.py)."""
+    return isolated_settings("auth_contract")
+
+
 @pytest.fixture(
     params=[
         pytest.param("fake", marks=pytest.mark.unit),
@@ -47,10 +53,13 @@ def world(request) -> World:
 
     from sqlalchemy import text
 
-    from tests.web.contract_worlds import real_sessions
+    from db.postgres.engine import make_engine, make_session_factory
     from web.auth.adapters import SqlAccounts, SqlBrowserSessions
 
-    db = real_sessions(request)
+    settings = request.getfixturevalue("auth_contract_settings")
+    engine = make_engine(settings.database_url)
+    request.addfinalizer(engine.dispose)
+    db = make_session_factory(engine)
 
     def age_real(session_id: str, *, idle: int = 0, since_created: int = 0) -> None:
         with db.begin() as session:
