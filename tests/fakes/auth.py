@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from itertools import count
 
 from db.postgres.users import MAX_USER_ID, ROLES, SHOPPER, EmailTaken, UserRecord
+from domain.roles import check_binding
 
 SEEN_EVERY_SECONDS = 60  # db/postgres/users.py marks a session seen at most once a minute
 
@@ -29,12 +30,20 @@ class FakeAccounts:
             return None
         return self.users.get(user_id)
 
-    def create(self, *, email: str, password_hash: str, role: str = SHOPPER) -> UserRecord:
+    def create(
+        self,
+        *,
+        email: str,
+        password_hash: str,
+        role: str = SHOPPER,
+        warehouses: frozenset[int] = frozenset(),
+    ) -> UserRecord:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
+        check_binding(role, warehouses)
         if self.by_email(email) is not None:
             raise EmailTaken(email)
-        user = UserRecord(next(self._ids), email, password_hash, role)
+        user = UserRecord(next(self._ids), email, password_hash, role, 0, frozenset(warehouses))
         self.users[user.id] = user
         return user
 

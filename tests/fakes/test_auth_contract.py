@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from db.postgres.users import STAFF, EmailTaken
+from db.postgres.users import EmailTaken
+from domain.roles import Role, RoleError
 
 IDLE, ABSOLUTE = 1800, 86_400
 
@@ -84,14 +85,14 @@ def live(world: World, session_id: str):
 
 def test_an_account_reads_back_by_email_and_by_id(world):
     address = email()
-    created = world.accounts.create(email=address, password_hash="h1", role=STAFF)
+    created = world.accounts.create(email=address, password_hash="h1", role=Role.OPERATOR.value)
 
     assert world.accounts.by_email(address) == created
     assert world.accounts.by_id(created.id) == created
     assert (created.email, created.password_hash, created.role, created.auth_epoch) == (
         address,
         "h1",
-        STAFF,
+        Role.OPERATOR.value,
         0,
     )
 
@@ -111,9 +112,15 @@ def test_an_email_in_use_is_refused(world):
     assert world.accounts.by_email(address).password_hash == "h1"
 
 
-def test_an_unknown_role_is_refused(world):
-    with pytest.raises(ValueError):
-        world.accounts.create(email=email(), password_hash="h", role="admin")
+def test_an_unknown_role_or_a_role_without_its_warehouses_is_refused(world):
+    with pytest.raises(ValueError):  # RoleError is a ValueError too
+        world.accounts.create(email=email(), password_hash="h", role="superuser")
+    with pytest.raises(RoleError):
+        world.accounts.create(email=email(), password_hash="h", role=Role.WAREHOUSE.value)
+    with pytest.raises(RoleError):
+        world.accounts.create(
+            email=email(), password_hash="h", role=Role.OPERATOR.value, warehouses=frozenset({1})
+        )
 
 
 def test_a_session_names_its_user_until_it_ends(world):

@@ -171,7 +171,7 @@ class RunningStore:
     def staff_token(self) -> str:
         email = f"staff-{uuid.uuid4().hex[:8]}@example.test"
         self.cli(
-            "users", "create", "--email", email, "--password", STAFF_PASSWORD, "--role", "staff"
+            "users", "create", "--email", email, "--password", STAFF_PASSWORD, "--role", "operator"
         )
         answer = httpx.post(
             f"{self.base_url}/api/v1/auth/token",

@@ -234,19 +234,20 @@ def test_a_new_password_signs_out_every_old_session(client, shopper, fake_auth):
 def test_a_staff_only_page_admits_staff_forbids_shoppers_and_sends_visitors_to_sign_in(
     make_fake_shop,
 ):
+    from domain.roles import Permission
     from web.auth.use_cases import create_account
-    from web.current_user import staff_required
+    from web.current_user import permission_required
 
     shop = make_fake_shop(fresh_app=True)  # a route of its own
     app = shop.app
 
     @app.get("/staff-only")
-    @staff_required
+    @permission_required(Permission.HOT_ITEMS)
     def staff_only() -> str:
         return "hello staff"
 
     staff_email = new_email("staff")
-    create_account(shop.accounts, email=staff_email, password=PASSWORD, role="staff")
+    create_account(shop.accounts, email=staff_email, password=PASSWORD, role="operator")
     visitor, shopper, staff = app.test_client(), app.test_client(), app.test_client()
     register_in_browser(shopper)
     post_form(staff, "/login", {"email": staff_email, "password": PASSWORD})

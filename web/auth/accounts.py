@@ -112,14 +112,22 @@ def hash_password(password: str) -> str:
 
 
 def register(
-    sessions: sessionmaker[Session], *, email: str, password: str, role: str = SHOPPER
+    sessions: sessionmaker[Session],
+    *,
+    email: str,
+    password: str,
+    role: str = SHOPPER,
+    warehouses: frozenset[int] = frozenset(),
 ) -> UserRecord:
     """Create an account (committed) or raise InvalidEmail / WeakPassword / DuplicateEmail:
-    for `shopflow users create` and set-ups, which no throttle guards."""
+    for `shopflow users create` and set-ups, which no throttle guards
+    (domain.roles.RoleError for a role and warehouses that do not go together)."""
     from web.auth.adapters import SqlAccounts  # they import this module's rules
     from web.auth.use_cases import create_account
 
-    return create_account(SqlAccounts(sessions), email=email, password=password, role=role)
+    return create_account(
+        SqlAccounts(sessions), email=email, password=password, role=role, warehouses=warehouses
+    )
 
 
 @cache

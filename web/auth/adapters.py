@@ -20,9 +20,22 @@ class SqlAccounts:
         with self._sessions() as session:
             return users.find_user_by_id(session, user_id)
 
-    def create(self, *, email: str, password_hash: str, role: str = SHOPPER) -> UserRecord:
+    def create(
+        self,
+        *,
+        email: str,
+        password_hash: str,
+        role: str = SHOPPER,
+        warehouses: frozenset[int] = frozenset(),
+    ) -> UserRecord:
         with self._sessions.begin() as session:
-            return users.create_user(session, email=email, password_hash=password_hash, role=role)
+            return users.create_user(
+                session,
+                email=email,
+                password_hash=password_hash,
+                role=role,
+                warehouses=warehouses,
+            )
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         with self._sessions.begin() as session:

@@ -17,8 +17,16 @@ class Accounts(Protocol):
 
     def by_id(self, user_id: int) -> UserRecord | None: ...
 
-    def create(self, *, email: str, password_hash: str, role: str = SHOPPER) -> UserRecord:
-        """Committed; raises db.postgres.users.EmailTaken when the email is in use."""
+    def create(
+        self,
+        *,
+        email: str,
+        password_hash: str,
+        role: str = SHOPPER,
+        warehouses: frozenset[int] = frozenset(),
+    ) -> UserRecord:
+        """Committed; raises db.postgres.users.EmailTaken when the email is in use,
+        domain.roles.RoleError for a role and warehouses that do not go together."""
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
         """Also ends every session and token of the account (a new auth epoch)."""

@@ -92,12 +92,22 @@ def register(
         return Refused(exc)
 
 
-def create_account(accounts: Accounts, *, email: str, password: str, role: str) -> UserRecord:
-    """An account (committed), or InvalidEmail / WeakPassword / DuplicateEmail."""
+def create_account(
+    accounts: Accounts,
+    *,
+    email: str,
+    password: str,
+    role: str,
+    warehouses: frozenset[int] = frozenset(),
+) -> UserRecord:
+    """An account (committed), or InvalidEmail / WeakPassword / DuplicateEmail
+    (domain.roles.RoleError for a role and warehouses that do not go together)."""
     email = check_email(email)
     check_password(password, email=email)
     try:
-        return accounts.create(email=email, password_hash=hash_password(password), role=role)
+        return accounts.create(
+            email=email, password_hash=hash_password(password), role=role, warehouses=warehouses
+        )
     except EmailTaken:
         raise DuplicateEmail() from None
 
