@@ -153,7 +153,7 @@ def fake_settings() -> Settings:
         database_url="postgresql+psycopg://fast-layer@127.0.0.1:9/none",
         redis_url="memory://",  # Flask-Limiter's in-process storage (web/limits.py)
         typesense_url="http://127.0.0.1:9",
-        typesense_api_key="fast-layer",
+        typesense_api_key=secrets.token_urlsafe(48),
         temporal_address=None,
         secret_key=SECRET,
         payload_encryption_keys=(secrets.token_urlsafe(48),),

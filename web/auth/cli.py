@@ -15,7 +15,7 @@ import sys
 import click
 
 from domain.roles import ROLES, RoleError
-from settings import Settings
+from settings import Settings, pass_settings
 
 ROLE_OPTION = click.option(
     "--role",
@@ -31,11 +31,6 @@ WAREHOUSE_OPTION = click.option(
     multiple=True,
     help="A warehouse id a warehouse worker works in (repeat for more).",
 )
-
-
-def _settings() -> Settings:
-    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
-    return click.get_current_context().find_object(Settings) or Settings.from_env()
 
 
 @click.group("users")
@@ -54,12 +49,15 @@ def users_group() -> None:
 )
 @ROLE_OPTION
 @WAREHOUSE_OPTION
-def create_command(email: str, password: str, role: str, warehouse: tuple[int, ...]) -> None:
+@pass_settings
+def create_command(
+    settings: Settings, email: str, password: str, role: str, warehouse: tuple[int, ...]
+) -> None:
     """Create an account."""
     from db.postgres.engine import make_engine, make_session_factory
     from web.auth.accounts import AccountError, register
 
-    engine = make_engine(_settings().database_url, pool_size=1)
+    engine = make_engine(settings.database_url, pool_size=1)
     try:
         user = register(
             make_session_factory(engine),
@@ -80,13 +78,14 @@ def create_command(email: str, password: str, role: str, warehouse: tuple[int, .
 @click.option("--email", required=True, help="The account's sign-in email.")
 @ROLE_OPTION
 @WAREHOUSE_OPTION
-def set_role_command(email: str, role: str, warehouse: tuple[int, ...]) -> None:
+@pass_settings
+def set_role_command(settings: Settings, email: str, role: str, warehouse: tuple[int, ...]) -> None:
     """Give an account another role; its sessions and tokens end."""
     from db.postgres.engine import make_engine, make_session_factory
     from db.postgres.users import find_user_by_email, set_role
     from web.auth.accounts import normalise_email
 
-    engine = make_engine(_settings().database_url, pool_size=1)
+    engine = make_engine(settings.database_url, pool_size=1)
     try:
         with make_session_factory(engine).begin() as session:
             user = find_user_by_email(session, normalise_email(email))
