@@ -24,6 +24,7 @@ from settings import Settings, require_safe_secrets
 from web import create_app
 from web.account.adapters import SqlAddressBook
 from web.api_tokens import ApiTokens
+from web.auth.adapters import SqlAccounts, SqlBrowserSessions
 from web.cart.adapters import SqlCartItems, SqlCartStore
 from web.checkout.adapters import DbCartLines, DbItemLookup
 from web.checkout_client import TemporalCheckouts
@@ -123,6 +124,8 @@ def build_services(settings: Settings) -> Services:
         ),
         checkout=checkout,
         waiting_room=waiting_room,
+        accounts=SqlAccounts(sessions),
+        browser_sessions=SqlBrowserSessions(sessions),
     )
 
 

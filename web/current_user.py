@@ -7,6 +7,8 @@ request (cached on `g`), so a deleted account or a changed password signs out ev
 old session at once; a bearer token's user is remembered for API_USER_CACHE_SECONDS
 per process (web/recent_users.py), so old tokens stop within that.
 
+Accounts and browser sessions are read through the ports `services().accounts` and
+`services().browser_sessions` (web/auth/ports.py), so the fast tests pass fakes.
 A browser session is a row in `user_sessions` named by the signed cookie: signing
 out deletes the row, so a copy of the old cookie replayed later is signed out too; a
 session unused for SESSION_IDLE_SECONDS, or older than SESSION_ABSOLUTE_SECONDS, is
@@ -40,13 +42,7 @@ from htmx_flask import make_response as htmx_response
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
 
-from db.postgres.users import (
-    UserRecord,
-    end_session,
-    find_user_by_id,
-    start_session,
-    user_of_live_session,
-)
+from db.postgres.users import UserRecord
 from domain.roles import Access, Permission
 from web.api_tokens import InvalidToken
 from web.errors import is_api_request
@@ -120,8 +116,7 @@ def log_in(user: UserRecord) -> None:
     """Start a fresh session for `user` (a new session id and CSRF token: no fixation)."""
     _end_server_session()
     session.clear()
-    with services().sessions.begin() as db:
-        session[SESSION_ID] = start_session(db, user.id)
+    session[SESSION_ID] = _browser_sessions().start(user.id)
     session[SESSION_USER] = user.id
     session[SESSION_EMAIL] = user.email
     session[SESSION_FINGERPRINT] = _fingerprint(user)
@@ -137,8 +132,7 @@ def log_out() -> None:
 def _end_server_session() -> None:
     session_id = session.get(SESSION_ID)
     if isinstance(session_id, str):
-        with services().sessions.begin() as db:
-            end_session(db, session_id)
+        _browser_sessions().end(session_id)
 
 
 def login_required(view: F) -> F:
@@ -239,13 +233,11 @@ def _user_from_session() -> CurrentUser | None:
     if type(user_id) is not int or not isinstance(session_id, str):
         return None
     settings = services().settings
-    with services().sessions.begin() as db:
-        user = user_of_live_session(
-            db,
-            session_id,
-            idle_seconds=settings.session_idle_seconds,
-            absolute_seconds=settings.session_absolute_seconds,
-        )
+    user = _browser_sessions().user_of(
+        session_id,
+        idle_seconds=settings.session_idle_seconds,
+        absolute_seconds=settings.session_absolute_seconds,
+    )
     if user is None or user.id != user_id or session.get(SESSION_FINGERPRINT) != _fingerprint(user):
         session.clear()  # signed out (here or everywhere), account gone, password changed
         return None
@@ -265,14 +257,26 @@ def _user_from_token() -> CurrentUser | None:
     known = recent.get(claims.user_id, claims.fingerprint)
     if known is not None:
         return known
-    with services().sessions() as db:
-        user = find_user_by_id(db, claims.user_id)
+    user = account_of(claims.user_id)
     if user is None or claims.fingerprint != _fingerprint(user):
         g._token_problem = "The bearer token was revoked. Get a new one."
         return None
     public = _public(user)
     recent.remember(claims.user_id, claims.fingerprint, public)
     return public
+
+
+def account_of(user_id: int) -> UserRecord | None:
+    """The account with its password hash (through the `Accounts` port, web/auth/ports.py)."""
+    accounts = services().accounts
+    assert accounts is not None, "build_services (entrypoints/web_services.py) sets it"
+    return accounts.by_id(user_id)
+
+
+def _browser_sessions():  # the `BrowserSessions` port of web/auth/ports.py
+    browser_sessions = services().browser_sessions
+    assert browser_sessions is not None, "build_services (entrypoints/web_services.py) sets it"
+    return browser_sessions
 
 
 def forget_token_user(user_id: int) -> None:

@@ -25,6 +25,7 @@ from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.account.ports import AddressBook
+    from web.auth.ports import Accounts, BrowserSessions
     from web.cart.ports import CartItems, CartStore
     from web.checkout.use_cases import CartLines, CheckoutClient, ItemLookup, WaitingRoomDoor
     from web.item_reads import ItemReads
@@ -81,6 +82,9 @@ class Services:
     recommendations: Recommendations | None = None
     checkout: CheckoutWiring | None = None
     waiting_room: WaitingRoomPorts | None = None
+    # Who is signed in (web/current_user.py) and the sign-in use cases (web/auth/).
+    accounts: Accounts | None = None
+    browser_sessions: BrowserSessions | None = None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -106,17 +106,18 @@ def fast_client(fast_app: Flask) -> FlaskClient:
 
 
 @pytest.fixture
-def fake_shop(monkeypatch):
+def fake_shop():
     """The storefront on the in-memory ports of tests/fakes/ (cart, orders, address book),
-    limits on Flask-Limiter's memory storage, shoppers signed in without PostgreSQL."""
+        accounts and browser sessions (tests/fakes/auth.py), limits on Flask-Limiter's memory
+    storage: shoppers register, sign in and out without PostgreSQL."""
     from tests.fakes.shop import build_fake_shop
 
-    return build_fake_shop(monkeypatch)
+    return build_fake_shop()
 
 
 @pytest.fixture
-def make_fake_shop(monkeypatch):
+def make_fake_shop():
     """Factory: `make_shop(**settings_changes)`, e.g. a low SHOPPER_WRITE_LIMIT_PER_USER."""
     from tests.fakes.shop import build_fake_shop
 
-    return lambda **changes: build_fake_shop(monkeypatch, **changes)
+    return build_fake_shop

@@ -193,4 +193,6 @@ def fake_services(
         orders=Untouchable("the order reads"),  # type: ignore[arg-type]
         order_client=Untouchable("the order workflow"),  # type: ignore[arg-type]
         addresses=Untouchable("the address book"),  # type: ignore[arg-type]
+        accounts=Untouchable("the accounts"),  # type: ignore[arg-type]
+        browser_sessions=Untouchable("the browser sessions"),  # type: ignore[arg-type]
     )

@@ -7,10 +7,11 @@ import time
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
+from tests.web.auth_fast import *  # noqa: F403 - app, client, shopper, ... on fakes
 from tests.web.shoppers import PASSWORD, api_token, bearer, new_email
 from web.api_tokens import SALT
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 
 def error_of(response) -> dict:
@@ -174,30 +175,24 @@ def test_malformed_bodies_are_400s_with_a_message(client, path, data):
     assert error_of(response)["message"]
 
 
-def test_a_new_password_revokes_old_tokens(make_app, web_settings):
+def test_a_new_password_revokes_old_tokens(make_fake_shop):
     from dataclasses import replace
 
-    from sqlalchemy import create_engine, text
-
     from tests.web.shoppers import api_token
+    from web.auth.accounts import hash_password
 
     # Remembering token users (API_USER_CACHE_SECONDS) would delay this by that long.
-    client = make_app(replace(web_settings, api_user_cache_seconds=0)).test_client()
+    shop = make_fake_shop(api_user_cache_seconds=0)
+    client = shop.app.test_client()
     api_headers = api_token(client)[1]
-
-    from db.postgres.engine import normalise_url
-    from web.auth.accounts import hash_password
 
     assert client.get("/api/v1/cart", headers=api_headers).status_code == 200
     token = api_headers["Authorization"].removeprefix("Bearer ")
-    user_id = URLSafeTimedSerializer(web_settings.secret_key, salt=SALT).loads(token)["u"]
-    db = create_engine(normalise_url(web_settings.database_url))
-    with db.begin() as conn:
-        conn.execute(
-            text("UPDATE users SET password_hash = :h WHERE id = :id"),
-            {"h": hash_password("another fine password"), "id": user_id},
-        )
-    db.dispose()
+    settings = shop.app.extensions["shopflow"].settings
+    user_id = URLSafeTimedSerializer(settings.secret_key, salt=SALT).loads(token)["u"]
+    # Only the hash changes (no new epoch): the token's fingerprint alone must notice.
+    user = shop.users[user_id]
+    shop.users[user_id] = replace(user, password_hash=hash_password("another fine password"))
 
     response = client.get("/api/v1/cart", headers=api_headers)
     assert response.status_code == 401 and "revoked" in error_of(response)["message"]

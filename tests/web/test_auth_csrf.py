@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.web.auth_fast import *  # noqa: F403 - app, client, shopper, ... on fakes
 from tests.web.shoppers import (
     HTMX,
     PASSWORD,
@@ -17,7 +18,7 @@ from tests.web.shoppers import (
     register_in_browser,
 )
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 FORBIDDEN_TEXT = "This form has expired or didn"
 
@@ -26,10 +27,10 @@ def test_every_page_hands_htmx_the_token_and_every_form_carries_the_same_one(cli
     token = csrf_token_of(client, "/")
 
     login_page = client.get("/login").get_data(as_text=True)
-    item_page = client.get("/items/1").get_data(as_text=True)
+    register_page = client.get("/register").get_data(as_text=True)
 
     assert csrf_field_of(login_page) == token
-    assert csrf_field_of(item_page) == token
+    assert csrf_field_of(register_page) == token
     assert token in login_page.split("<body", 1)[1].split(">", 1)[0]
 
 

@@ -6,8 +6,8 @@ from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from sqlalchemy import text
 
+from tests.web.auth_fast import *  # noqa: F403 - app, client, shopper, ... on fakes
 from tests.web.shoppers import (
     HTMX,
     PASSWORD,
@@ -17,7 +17,7 @@ from tests.web.shoppers import (
     register_in_browser,
 )
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 
 def html(response) -> str:
@@ -210,51 +210,36 @@ def test_account_pages_are_never_cached(client):
         assert response.headers["Cache-Control"] == "private, no-store"
 
 
-def test_passwords_are_stored_only_as_salted_scrypt_hashes(client, engine, web_settings):
-    from sqlalchemy import create_engine
-
-    from db.postgres.engine import normalise_url
-
+def test_passwords_are_stored_only_as_salted_scrypt_hashes(client, fake_auth):
     one, two = register_in_browser(client), register_in_browser(client.application.test_client())
-    db = create_engine(normalise_url(web_settings.database_url))
-    with db.connect() as conn:
-        hashes = (
-            conn.execute(
-                text("SELECT password_hash FROM users WHERE email IN (:a, :b)"),
-                {"a": one.email, "b": two.email},
-            )
-            .scalars()
-            .all()
-        )
-    db.dispose()
+    hashes = [fake_auth.accounts.by_email(one.email).password_hash]
+    hashes.append(fake_auth.accounts.by_email(two.email).password_hash)
     assert len(hashes) == 2 and all(h.startswith("scrypt:") for h in hashes)
     assert hashes[0] != hashes[1]  # same password, different salt
     assert not any(PASSWORD in h for h in hashes)
 
 
-def test_a_new_password_signs_out_every_old_session(client, shopper, web_settings):
-    from sqlalchemy import create_engine
+def test_a_new_password_signs_out_every_old_session(client, shopper, fake_auth):
+    from dataclasses import replace
 
-    from db.postgres.engine import normalise_url
     from web.auth.accounts import hash_password
 
-    db = create_engine(normalise_url(web_settings.database_url))
-    with db.begin() as conn:
-        conn.execute(
-            text("UPDATE users SET password_hash = :h WHERE email = :e"),
-            {"h": hash_password("a brand new password"), "e": shopper.email},
-        )
-    db.dispose()
+    # Only the hash changes (the session row stays): the cookie's fingerprint must notice.
+    user = fake_auth.accounts.by_email(shopper.email)
+    fake_auth.users[user.id] = replace(user, password_hash=hash_password("a brand new password"))
 
     assert client.get("/cart").status_code == 303
 
 
-def test_a_staff_only_page_admits_staff_forbids_shoppers_and_sends_visitors_to_sign_in(make_app):
+def test_a_staff_only_page_admits_staff_forbids_shoppers_and_sends_visitors_to_sign_in(
+    make_fake_shop,
+):
     from domain.roles import Permission
-    from web.auth.accounts import register
+    from web.auth.use_cases import create_account
     from web.current_user import permission_required
 
-    app = make_app()
+    shop = make_fake_shop(fresh_app=True)  # a route of its own
+    app = shop.app
 
     @app.get("/staff-only")
     @permission_required(Permission.HOT_ITEMS)
@@ -262,9 +247,7 @@ def test_a_staff_only_page_admits_staff_forbids_shoppers_and_sends_visitors_to_s
         return "hello staff"
 
     staff_email = new_email("staff")
-    register(
-        app.extensions["shopflow"].sessions, email=staff_email, password=PASSWORD, role="operator"
-    )
+    create_account(shop.accounts, email=staff_email, password=PASSWORD, role="operator")
     visitor, shopper, staff = app.test_client(), app.test_client(), app.test_client()
     register_in_browser(shopper)
     post_form(staff, "/login", {"email": staff_email, "password": PASSWORD})

@@ -7,9 +7,10 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 from settings import DEV_SECRET_KEY
+from tests.web.auth_fast import *  # noqa: F403 - app, client, shopper, ... on fakes
 from tests.web.shoppers import PASSWORD, bearer, new_email, post_form, register_in_browser
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 NEW_PASSWORD = "another horse staple"
 

@@ -1,31 +1,31 @@
 """An API client's token is checked against its user once, then remembered for a few
-seconds (API_USER_CACHE_SECONDS): repeated calls need no read of the users table."""
+seconds (API_USER_CACHE_SECONDS): repeated calls need no read of the accounts."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
+from tests.web.auth_fast import *  # noqa: F403 - app, client, ... on fakes
 from tests.web.shoppers import api_token
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 
-def users_reads(app) -> list[str]:
-    seen: list[str] = []
-    engine = app.extensions["shopflow"].engine
+def account_reads(fake_auth) -> list[int]:
+    seen: list[int] = []
+    by_id = fake_auth.accounts.by_id
 
-    @event.listens_for(engine, "before_cursor_execute")
-    def note(conn, cursor, statement, *args):  # noqa: ARG001
-        if "FROM users" in statement:
-            seen.append(statement)
+    def counted(user_id: int):
+        seen.append(user_id)
+        return by_id(user_id)
 
+    fake_auth.accounts.by_id = counted
     return seen
 
 
-def test_repeated_api_calls_with_one_token_read_the_user_once(app, client):
+def test_repeated_api_calls_with_one_token_read_the_user_once(fake_auth, client):
     headers = api_token(client)[1]
-    seen = users_reads(app)
+    seen = account_reads(fake_auth)
 
     answers = [client.get("/api/v1/cart", headers=headers).status_code for _ in range(3)]
 
@@ -33,7 +33,7 @@ def test_repeated_api_calls_with_one_token_read_the_user_once(app, client):
     assert len(seen) == 1, seen
 
 
-def test_a_forged_token_is_refused_however_recently_its_user_was_seen(app, client):
+def test_a_forged_token_is_refused_however_recently_its_user_was_seen(client):
     headers = api_token(client)[1]
     assert client.get("/api/v1/cart", headers=headers).status_code == 200
 

@@ -1,4 +1,4 @@
-"""Registering and signing in, shared by the browser, the JSON API and `shopflow users create`.
+"""The account rules: emails, the password policy and hashing (web/auth/use_cases.py applies them).
 
 Passwords are hashed with werkzeug's scrypt (a standard memory-hard KDF, salted,
 parameters stored in the hash). Emails are NFKC-normalised, trimmed and case-folded
@@ -13,18 +13,10 @@ import unicodedata
 from functools import cache
 
 from sqlalchemy.orm import Session, sessionmaker
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 from zxcvbn import zxcvbn
 
-from db.postgres.users import (
-    SHOPPER,
-    EmailTaken,
-    UserRecord,
-    create_user,
-    end_every_session,
-    find_user_by_email,
-    set_password_hash,
-)
+from db.postgres.users import SHOPPER, UserRecord
 
 MIN_PASSWORD_LENGTH = 8
 # A cap keeps a megabyte "password" from becoming a CPU bill; no person types 128 characters.
@@ -127,55 +119,18 @@ def register(
     role: str = SHOPPER,
     warehouses: frozenset[int] = frozenset(),
 ) -> UserRecord:
-    """Create an account (committed) or raise InvalidEmail / WeakPassword / DuplicateEmail
-    (or domain.roles.RoleError for a role and warehouses that do not go together)."""
-    email = check_email(email)
-    check_password(password, email=email)
-    with sessions.begin() as session:
-        try:
-            return create_user(
-                session,
-                email=email,
-                password_hash=hash_password(password),
-                role=role,
-                warehouses=warehouses,
-            )
-        except EmailTaken:
-            raise DuplicateEmail() from None
+    """Create an account (committed) or raise InvalidEmail / WeakPassword / DuplicateEmail:
+    for `shopflow users create` and set-ups, which no throttle guards
+    (domain.roles.RoleError for a role and warehouses that do not go together)."""
+    from web.auth.adapters import SqlAccounts  # they import this module's rules
+    from web.auth.use_cases import create_account
 
-
-def authenticate(
-    sessions: sessionmaker[Session], *, email: str, password: str
-) -> UserRecord | None:
-    """The account if the password matches, else None (the same for an unknown email)."""
-    email = normalise_email(email)
-    if not email or not password or len(password) > MAX_PASSWORD_LENGTH:
-        return None
-    with sessions() as session:
-        user = find_user_by_email(session, email)
-    if user is None:
-        # Spend the same time as a real check, so response times don't reveal who has an account.
-        check_password_hash(_dummy_hash(), password)
-        return None
-    return user if check_password_hash(user.password_hash, password) else None
+    return create_account(
+        SqlAccounts(sessions), email=email, password=password, role=role, warehouses=warehouses
+    )
 
 
 @cache
-def _dummy_hash() -> str:
+def dummy_hash() -> str:
+    """A hash to check a password against when the email has no account."""
     return hash_password("not-anyone's-password")
-
-
-def change_password(
-    sessions: sessionmaker[Session], user: UserRecord, *, current: str, new: str
-) -> None:
-    """Set a new password (WrongPassword / WeakPassword); every session and token ends."""
-    if not check_password_hash(user.password_hash, current or ""):
-        raise WrongPassword("Your current password is not right.")
-    check_password(new, email=user.email)
-    with sessions.begin() as session:
-        set_password_hash(session, user.id, hash_password(new))
-
-
-def sign_out_everywhere(sessions: sessionmaker[Session], user_id: int) -> None:
-    with sessions.begin() as session:
-        end_every_session(session, user_id)

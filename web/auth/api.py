@@ -13,68 +13,62 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from db.postgres.users import UserRecord, find_user_by_id
-from web.auth.accounts import (
-    AccountError,
-    WrongPassword,
-    authenticate,
-    change_password,
-    normalise_email,
-    register,
-    sign_out_everywhere,
-)
+from web.auth import use_cases
+from web.auth.ports import Accounts
 from web.current_user import (
     api_login_required,
-    current_user,
+    api_unauthorized,
+    current_user_id,
     fingerprint_of,
     forget_token_user,
 )
 from web.json_io import api_error, private_json, read_json_object, require_str
-from web.limits import LimiterUnavailable, Verdict, abuse_limits, client_ip, too_many_message
+from web.limits import abuse_limits, client_ip, too_many_message
 from web.services import services
 
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1")
+
+_UNAVAILABLE = "Signing in is unavailable; retry shortly."
 
 
 @bp.post("/auth/register")
 def api_register() -> Response:
     payload = read_json_object()
     email, password = require_str(payload, "email"), require_str(payload, "password")
-    verdict = abuse_limits().registration(client_ip())
-    if not verdict.allowed:
-        return _too_many("too_many_registrations", "new accounts from your network", verdict)
-    try:
-        user = register(services().sessions, email=email, password=password)
-    except AccountError as exc:
-        return api_error(409 if exc.code == "email_taken" else 400, exc.code, exc.message)
-    return private_json({"userID": user.id, "email": user.email}, 201)
+    outcome = use_cases.register(
+        _accounts(), abuse_limits(), email=email, password=password, client_ip=client_ip()
+    )
+    if isinstance(outcome, use_cases.Throttled):
+        return _too_many("too_many_registrations", "new accounts from your network", outcome)
+    if isinstance(outcome, use_cases.Refused):
+        status = 409 if outcome.error.code == "email_taken" else 400
+        return api_error(status, outcome.error.code, outcome.error.message)
+    return private_json({"userID": outcome.user.id, "email": outcome.user.email}, 201)
 
 
 @bp.post("/auth/token")
 def api_token() -> Response:
     payload = read_json_object()
     email, password = require_str(payload, "email"), require_str(payload, "password")
-    try:
-        verdict = abuse_limits().login(client_ip(), normalise_email(email))
-    except LimiterUnavailable:
-        return api_error(503, "sign_in_unavailable", "Signing in is unavailable; retry shortly.")
-    if not verdict.allowed:
-        return _too_many("too_many_attempts", "sign-in attempts", verdict)
-    user = authenticate(services().sessions, email=email, password=password)
-    if user is None:
-        abuse_limits().login_failed(client_ip(), normalise_email(email))
-        response = api_error(401, "invalid_credentials", "Wrong email or password.")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="shopflow"'
-        return response
-    fingerprint = fingerprint_of(user)
-    tokens = services().tokens
-    return private_json(
-        {
-            "token": tokens.issue(user.id, fingerprint),
-            "tokenType": "Bearer",
-            "expiresIn": tokens.ttl_seconds,
-        }
+    outcome = use_cases.issue_token(
+        _accounts(),
+        abuse_limits(),
+        services().tokens,
+        fingerprint_of,
+        email=email,
+        password=password,
+        client_ip=client_ip(),
     )
+    if isinstance(outcome, use_cases.TokenIssued):
+        body = {"token": outcome.token, "tokenType": "Bearer", "expiresIn": outcome.expires_in}
+        return private_json(body)
+    if isinstance(outcome, use_cases.Throttled):
+        return _too_many("too_many_attempts", "sign-in attempts", outcome)
+    if isinstance(outcome, use_cases.ThrottleUnavailable):
+        return api_error(503, "sign_in_unavailable", _UNAVAILABLE)
+    response = api_error(401, "invalid_credentials", "Wrong email or password.")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="shopflow"'
+    return response
 
 
 @bp.post("/auth/password")
@@ -82,46 +76,43 @@ def api_token() -> Response:
 def api_change_password() -> Response:
     payload = read_json_object()
     current, new = require_str(payload, "currentPassword"), require_str(payload, "newPassword")
-    user = _current_record()
-    # The current password is a sign-in attempt: throttled and counted the same way.
-    try:
-        verdict = abuse_limits().login(client_ip(), user.email)
-    except LimiterUnavailable:
-        return api_error(503, "sign_in_unavailable", "Signing in is unavailable; retry shortly.")
-    if not verdict.allowed:
-        return _too_many("too_many_attempts", "sign-in attempts", verdict)
-    try:
-        change_password(services().sessions, user, current=current, new=new)
-    except AccountError as exc:
-        if isinstance(exc, WrongPassword):
-            abuse_limits().login_failed(client_ip(), user.email)
-        return api_error(403 if isinstance(exc, WrongPassword) else 400, exc.code, exc.message)
-    forget_token_user(user.id)
-    return _no_content()
+    user_id = current_user_id()
+    outcome = use_cases.change_password(
+        _accounts(), abuse_limits(), user_id, current=current, new=new, client_ip=client_ip()
+    )
+    if isinstance(outcome, use_cases.SignedIn):
+        forget_token_user(user_id)
+        return _no_content()
+    if isinstance(outcome, use_cases.Refused):
+        status = 403 if outcome.error.code == "wrong_password" else 400
+        return api_error(status, outcome.error.code, outcome.error.message)
+    if isinstance(outcome, use_cases.Throttled):
+        return _too_many("too_many_attempts", "sign-in attempts", outcome)
+    if isinstance(outcome, use_cases.ThrottleUnavailable):
+        return api_error(503, "sign_in_unavailable", _UNAVAILABLE)
+    return api_unauthorized()  # the account is gone
 
 
 @bp.post("/auth/sign-out-everywhere")
 @api_login_required
 def api_sign_out_everywhere() -> Response:
-    user_id = _current_record().id
-    sign_out_everywhere(services().sessions, user_id)
+    user_id = current_user_id()
+    use_cases.sign_out_everywhere(_accounts(), user_id)
     forget_token_user(user_id)
     return _no_content()
 
 
-def _too_many(code: str, what: str, verdict: Verdict) -> Response:
+def _accounts() -> Accounts:
+    accounts = services().accounts
+    assert accounts is not None, "build_services (entrypoints/web_services.py) sets it"
+    return accounts
+
+
+def _too_many(code: str, what: str, outcome: use_cases.Throttled) -> Response:
+    verdict = outcome.verdict
     response = api_error(429, code, too_many_message(what, verdict), retryAfter=verdict.retry_after)
     response.headers["Retry-After"] = str(verdict.retry_after)
     return response
-
-
-def _current_record() -> UserRecord:
-    user = current_user()
-    assert user is not None  # api_login_required
-    with services().sessions() as db:
-        record = find_user_by_id(db, user.id)
-    assert record is not None  # current_user() just loaded it
-    return record
 
 
 def _no_content() -> Response:

@@ -13,12 +13,12 @@ from flask import Blueprint, Response, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 from werkzeug.exceptions import NotFound
 
-from db.postgres.users import UserRecord, find_user_by_id
-from web.auth import accounts
-from web.auth.accounts import AccountError, authenticate, normalise_email, register
+from web.auth import use_cases
+from web.auth.ports import Accounts
 from web.current_user import (
     CurrentUser,
     current_user,
+    current_user_id,
     forget_token_user,
     log_in,
     log_out,
@@ -27,7 +27,7 @@ from web.current_user import (
     viewer_for_templates,
 )
 from web.headers import keep_private
-from web.limits import LimiterUnavailable, abuse_limits, client_ip, too_many_message
+from web.limits import abuse_limits, client_ip, too_many_message
 from web.rendering import render, wants_fragment
 from web.services import services
 
@@ -58,21 +58,15 @@ def login() -> Response:
         return _login_form(
             422, next_url=next_url, email=email, error="Enter your email and password."
         )
-    try:
-        verdict = abuse_limits().login(client_ip(), normalise_email(email))
-    except LimiterUnavailable:
-        return _login_form(503, next_url=next_url, email=email, error=SIGN_IN_UNAVAILABLE)
-    if not verdict.allowed:
-        message = too_many_message("sign-in attempts", verdict)
-        response = _login_form(429, next_url=next_url, email=email, error=message)
-        response.headers["Retry-After"] = str(verdict.retry_after)
-        return response
-    user = authenticate(services().sessions, email=email, password=password)
-    if user is None:
-        abuse_limits().login_failed(client_ip(), normalise_email(email))
-        return _login_form(401, next_url=next_url, email=email, error=WRONG_CREDENTIALS)
-    log_in(user)
-    return _go_to(next_url)
+    outcome = use_cases.sign_in(
+        _accounts(), abuse_limits(), email=email, password=password, client_ip=client_ip()
+    )
+    if isinstance(outcome, use_cases.SignedIn):
+        log_in(outcome.user)
+        return _go_to(next_url)
+    status, error = _sign_in_refusal(outcome, "sign-in attempts")
+    response = _login_form(status, next_url=next_url, email=email, error=error)
+    return _with_retry_after(response, outcome)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -82,22 +76,23 @@ def register_account() -> Response:
         return _register_form(next_url=next_url)
 
     email = request.form.get("email", "")
-    password = request.form.get("password", "")
-    verdict = abuse_limits().registration(client_ip())
-    if not verdict.allowed:
-        message = too_many_message("new accounts from your network", verdict)
+    outcome = use_cases.register(
+        _accounts(),
+        abuse_limits(),
+        email=email,
+        password=request.form.get("password", ""),
+        client_ip=client_ip(),
+    )
+    if isinstance(outcome, use_cases.SignedIn):
+        log_in(outcome.user)
+        return _go_to(next_url)
+    if isinstance(outcome, use_cases.Throttled):
+        message = too_many_message("new accounts from your network", outcome.verdict)
         response = _register_form(429, next_url=next_url, email=email, errors={"email": message})
-        response.headers["Retry-After"] = str(verdict.retry_after)
-        return response
-    try:
-        user = register(services().sessions, email=email, password=password)
-    except AccountError as exc:
-        status = 409 if exc.code == "email_taken" else 422
-        return _register_form(
-            status, next_url=next_url, email=email, errors={exc.field: exc.message}
-        )
-    log_in(user)
-    return _go_to(next_url)
+        return _with_retry_after(response, outcome)
+    status = 409 if outcome.error.code == "email_taken" else 422
+    errors = {outcome.error.field: outcome.error.message}
+    return _register_form(status, next_url=next_url, email=email, errors=errors)
 
 
 @bp.post("/logout")
@@ -116,40 +111,33 @@ def security() -> Response:
 @bp.post("/account/password")
 @login_required
 def change_password() -> Response:
-    user = _record_of_current_user()
-    # The current password is a sign-in attempt: throttled and counted the same way.
-    try:
-        verdict = abuse_limits().login(client_ip(), user.email)
-    except LimiterUnavailable:
-        return _password_form(503, {"current_password": SIGN_IN_UNAVAILABLE})
-    if not verdict.allowed:
-        message = too_many_message("sign-in attempts", verdict)
-        response = _password_form(429, {"current_password": message})
-        response.headers["Retry-After"] = str(verdict.retry_after)
-        return response
-    try:
-        accounts.change_password(
-            services().sessions,
-            user,
-            current=request.form.get("current_password", ""),
-            new=request.form.get("new_password", ""),
-        )
-    except AccountError as exc:
-        if isinstance(exc, accounts.WrongPassword):
-            abuse_limits().login_failed(client_ip(), user.email)
-        status = 401 if isinstance(exc, accounts.WrongPassword) else 422
-        return _password_form(status, {exc.field: exc.message})
-    forget_token_user(user.id)
-    # Every session ended, this one too: start a fresh one for the shopper who changed it.
-    log_in(_record_of(user.id))
-    return _go_to(url_for("auth.security", notice="password"))
+    outcome = use_cases.change_password(
+        _accounts(),
+        abuse_limits(),
+        current_user_id(),
+        current=request.form.get("current_password", ""),
+        new=request.form.get("new_password", ""),
+        client_ip=client_ip(),
+    )
+    if isinstance(outcome, use_cases.AccountGone):
+        raise NotFound()
+    if isinstance(outcome, use_cases.SignedIn):
+        forget_token_user(outcome.user.id)
+        # Every session ended, this one too: start a fresh one for the shopper who changed it.
+        log_in(outcome.user)
+        return _go_to(url_for("auth.security", notice="password"))
+    if isinstance(outcome, use_cases.Refused):
+        status = 401 if outcome.error.code == "wrong_password" else 422
+        return _password_form(status, {outcome.error.field: outcome.error.message})
+    status, error = _sign_in_refusal(outcome, "sign-in attempts")
+    return _with_retry_after(_password_form(status, {"current_password": error}), outcome)
 
 
 @bp.post("/account/sign-out-everywhere")
 @login_required
 def sign_out_everywhere() -> Response:
-    user_id = _record_of_current_user().id
-    accounts.sign_out_everywhere(services().sessions, user_id)
+    user_id = current_user_id()
+    use_cases.sign_out_everywhere(_accounts(), user_id)
     forget_token_user(user_id)
     log_out()
     return _go_to(url_for("auth.login"))
@@ -158,18 +146,25 @@ def sign_out_everywhere() -> Response:
 _NOTICE = "Password changed. Every other session and API token has ended."
 
 
-def _record_of_current_user() -> UserRecord:
-    user = current_user()
-    assert user is not None  # login_required
-    return _record_of(user.id)
+def _accounts() -> Accounts:
+    accounts = services().accounts
+    assert accounts is not None, "build_services (entrypoints/web_services.py) sets it"
+    return accounts
 
 
-def _record_of(user_id: int) -> UserRecord:
-    with services().sessions() as db:
-        record = find_user_by_id(db, user_id)
-    if record is None:
-        raise NotFound()
-    return record
+def _sign_in_refusal(outcome: object, what: str) -> tuple[int, str]:
+    """A refused sign-in attempt as a status and the message the form shows."""
+    if isinstance(outcome, use_cases.Throttled):
+        return 429, too_many_message(what, outcome.verdict)
+    if isinstance(outcome, use_cases.ThrottleUnavailable):
+        return 503, SIGN_IN_UNAVAILABLE
+    return 401, WRONG_CREDENTIALS
+
+
+def _with_retry_after(response: Response, outcome: object) -> Response:
+    if isinstance(outcome, use_cases.Throttled):
+        response.headers["Retry-After"] = str(outcome.verdict.retry_after)
+    return response
 
 
 def _login_form(status: int = 200, **context) -> Response:
