@@ -47,6 +47,7 @@ def create_app(settings: Settings, *, services: Services) -> Flask:
     init_tracing(app)
     init_csrf(app)  # before the blueprints' own before_request hooks
     init_input_guard(app)
+    _refuse_unknown_parameters(app)
     init_limits(app, settings)
 
     for blueprint in _feature_blueprints():
@@ -58,6 +59,14 @@ def create_app(settings: Settings, *, services: Services) -> Flask:
     register_security_headers(app, settings)  # cookie flags too
     app.jinja_env.globals["store_name"] = "shopflow"
     return app
+
+
+def _refuse_unknown_parameters(app: Flask) -> None:
+    # The OpenAPI document lists each operation's query parameters; nothing else passes.
+    from web.openapi import document
+    from web.query_parameters import init_known_parameters
+
+    init_known_parameters(app, document()["paths"])
 
 
 def _plug_in_features(app: Flask) -> None:

@@ -378,3 +378,21 @@ def _join_hot_line(w: World, then: Callable[[ApiShopper, dict], Any] | None = No
 
 def _ticket(w: World):
     return _join_hot_line(w, lambda shopper, place: w.get(place["statusURL"], shopper))
+
+
+def _unknown_parameter(method: str, path: str) -> Callable[[World], Any]:
+    """`?bogus=1` on the operation: refused before anything else is looked at (the
+    path's parameters need not exist, no token is needed), on Flask and the streams."""
+    url = path.replace("{", "").replace("}", "")  # any value matches: 1 for {itemID} too
+    for name in ("itemID", "addressID", "checkoutID", "orderID", "ticketID"):
+        url = url.replace(name, "1")
+    url += "?bogus=1"
+
+    def provoke(w: World):
+        if url.endswith("/events?bogus=1"):
+            server = w.stream_server if "/items/" in url else w.shop_server
+            return w._stream_head(server.url + url)
+        client = w.portal if url.startswith("/api/v1/warehouses") else w.shop
+        return client.open(url, method=method.upper())
+
+    return provoke
