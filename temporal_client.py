@@ -27,6 +27,7 @@ from temporalio.client import Client
 from temporalio.contrib.opentelemetry import TracingInterceptor
 from temporalio.converter import PayloadCodec
 from temporalio.runtime import Runtime
+from temporalio.service import TLSConfig
 
 from settings import Settings
 
@@ -104,6 +105,16 @@ def data_converter(settings: Settings) -> temporalio.converter.DataConverter:
     return dataclasses.replace(temporalio.converter.default(), payload_codec=codec(settings))
 
 
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    """TLS for a real cluster (docs/deploy.md): mTLS from PEM files, or plain TLS when an
+    API key is set (Temporal Cloud); the embedded dev server speaks neither."""
+    files = (settings.temporal_tls_ca, settings.temporal_tls_cert, settings.temporal_tls_key)
+    if any(files):
+        ca, cert, key = (path.read_bytes() if path else None for path in files)
+        return TLSConfig(server_root_ca_cert=ca, client_cert=cert, client_private_key=key)
+    return bool(settings.temporal_api_key)
+
+
 async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Client:
     """The store's client. `runtime`: the worker's, which serves the SDK's metrics.
 
@@ -115,6 +126,8 @@ async def connect(settings: Settings, *, runtime: Runtime | None = None) -> Clie
         settings.temporal_address,
         namespace=settings.temporal_namespace,
         data_converter=data_converter(settings),
+        tls=tls_config(settings),
+        api_key=settings.temporal_api_key,
         interceptors=[TracingInterceptor()],
         runtime=runtime,
     )

@@ -195,7 +195,7 @@ def run_hot(args: argparse.Namespace) -> dict:
         hot_crowd = create_shoppers(settings, count, "line")
         (staff,) = create_shoppers(settings, 1, "staff")
         with psycopg.connect(dsn) as conn:
-            conn.execute("UPDATE users SET role = 'staff' WHERE id = %s", (staff.user_id,))
+            conn.execute("UPDATE users SET role = 'operator' WHERE id = %s", (staff.user_id,))
 
         with ExitStack() as stack:
             stack.enter_context(store_worker(settings, child_env(settings), args.worker_threads))

@@ -13,12 +13,7 @@ from pathlib import Path
 
 import click
 
-from settings import Settings
-
-
-def _settings() -> Settings:
-    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
-    return click.get_current_context().find_object(Settings) or Settings.from_env()
+from settings import Settings, pass_settings
 
 
 @click.group("catalog")
@@ -40,7 +35,9 @@ def catalog_group() -> None:
 @click.option("--if-empty", is_flag=True, help="Do nothing if the catalogue already has items.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=5000, show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@pass_settings
 def generate_command(
+    settings: Settings,
     item_count: int | None,
     warehouse_count: int | None,
     seed: int | None,
@@ -55,7 +52,6 @@ def generate_command(
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import catalog_is_empty, load_catalog
 
-    settings = _settings()
     if if_empty and not catalog_is_empty(settings):
         click.echo("The catalogue already has items; leaving it as it is.")
         return
@@ -94,7 +90,9 @@ def generate_command(
 )
 @click.option("--batch-size", type=click.IntRange(min=1), default=5000, show_default=True)
 @click.option("--progress/--no-progress", default=True, show_default=True)
+@pass_settings
 def import_command(
+    settings: Settings,
     file: Path,
     fmt: str | None,
     skip_invalid: bool,
@@ -110,7 +108,6 @@ def import_command(
     """
     from catalog.importer import ImportFailed, detect_format, import_catalog
 
-    settings = _settings()
     try:
         fmt = detect_format(file, fmt)
         report = import_catalog(

@@ -4,9 +4,10 @@ Everything that builds real clients and hands them down lives here, so the layer
 below stay importable on their own (checked by the import-linter contracts in
 pyproject.toml):
 
-- `runtime.py`   settings with concrete service URLs (the environment's, else the
-                 embedded stack's under var/), resolved once per command
-- `cli.py`       the `shopflow` command: registers every feature's click group
+- `runtime.py`   settings with concrete service URLs (the environment's, else, in dev
+                 with none set, the embedded stack's under var/), resolved once per
+                 command, on first use
+- `cli.py`       the `shopflow` command: every feature's click group, imported lazily
 - `run.py`       `shopflow run` (stack + migrations + demo catalogue + worker + web)
                  and `shopflow web`
 - `gunicorn.py`  the one gunicorn command line (`shopflow web`, `shopflow run`,

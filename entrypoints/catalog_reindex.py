@@ -14,7 +14,7 @@ from temporalio.common import WorkflowIDConflictPolicy
 
 import temporal_client
 from catalog.cli import catalog_group
-from settings import Settings
+from settings import Settings, pass_settings
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.reindex_messages import REINDEX_WORKFLOW_ID, ReindexInput
 
@@ -32,7 +32,7 @@ def catalog_commands() -> click.Group:
 @click.option(
     "--without-temporal", is_flag=True, help="Rebuild in this process instead (no worker needed)."
 )
-@click.pass_obj
+@pass_settings
 def reindex_command(
     settings: Settings, batch_size: int, parallelism: int, wait: bool, without_temporal: bool
 ) -> None:

@@ -1,49 +1,81 @@
 """The `shopflow` command. Each feature owns its click group; this file only wires them.
 
-The group resolves the settings once (service URLs from the environment, else the
-embedded stack's under var/) and hands them to every command as the click context
-object: a feature command reads them with `click.get_current_context().find_object(Settings)`
-and never imports the launcher. `shopflow run` and `shopflow stack` start servers and
-work from the environment's settings themselves.
+Commands are imported when they run, not before: `shopflow --help` lists them from the
+table below without importing Flask, SQLAlchemy or Temporal. The group puts a
+`LazySettings` on the click context; a command that needs settings takes them with
+`@pass_settings` (settings.py), which resolves them once, on first use: service URLs
+from the environment or `.env` (`entrypoints/runtime.py`), else, in dev only, the
+embedded stack's. `--help` resolves nothing and writes nothing. A bad or incomplete
+setting ends the command with its sentence and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
+
 import click
 
-from entrypoints.runtime import running_settings
-from settings import Settings
+# name -> (module:attribute, one-line help shown by `shopflow --help`)
+COMMANDS = {
+    "run": ("entrypoints.run:run_command", "Start the whole store on the embedded stack (dev)."),
+    "web": ("entrypoints.run:web_command", "Serve the storefront with gunicorn."),
+    "worker": ("entrypoints.worker:worker_command", "Run the Temporal worker."),
+    "stock-relay": (
+        "entrypoints.stock_relay:stock_relay_command",
+        "Relay committed stock changes to Redis and Typesense.",
+    ),
+    "migrate": ("db.postgres.cli:migrate_command", "Apply database migrations up to head."),
+    "check": ("db.postgres.cli:check_command", "Verify stock invariants I1-I3."),
+    "catalog": (
+        "entrypoints.catalog_reindex:catalog_commands",
+        "Generate, load and reindex the product catalogue.",
+    ),
+    "users": ("web.auth.cli:users_group", "Shopper and staff accounts."),
+    "items": ("web.waiting_room.cli:items_group", "Catalogue items: operator switches."),
+    "stack": ("stack.cli:stack_group", "The embedded servers under ./var/ (dev)."),
+}
 
 
-@click.group()
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name][0].split(":")
+        found = getattr(importlib.import_module(module), attribute)
+        # A command, or a function that assembles one (catalog: its group plus reindex).
+        return found if isinstance(found, click.Command) else found()
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("shopflow")
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(version=None, package_name="shopflow", prog_name="shopflow")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """shopflow: an Amazon-like store on Flask, Temporal, PostgreSQL, Redis and Typesense."""
-    ctx.obj = running_settings(Settings.from_env())
+    from entrypoints.runtime import resolved_settings
+    from settings import LazySettings
 
-
-def register() -> None:
-    from db.postgres.cli import check_command, migrate_command
-    from entrypoints.catalog_reindex import catalog_commands
-    from entrypoints.run import run_command, web_command
-    from entrypoints.stock_relay import stock_relay_command
-    from entrypoints.worker import worker_command
-    from stack.cli import stack_group
-    from web.auth.cli import users_group
-    from web.waiting_room.cli import items_group
-
-    cli.add_command(stack_group)
-    cli.add_command(run_command)
-    cli.add_command(web_command)
-    cli.add_command(migrate_command)
-    cli.add_command(check_command)
-    cli.add_command(catalog_commands())
-    cli.add_command(worker_command)
-    cli.add_command(users_group)
-    cli.add_command(stock_relay_command)
-    cli.add_command(items_group)
+    ctx.obj = LazySettings(resolved_settings)
 
 
 def main() -> None:
-    register()
-    cli()
+    from settings import SettingsError
+
+    try:
+        cli()
+    except SettingsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -12,7 +12,20 @@ from pathlib import Path
 
 from settings import Settings
 
-WORKER_CLASS = "uvicorn_worker.UvicornWorker"
+WORKER_CLASS = "entrypoints.gunicorn.StoreWorker"
+
+
+try:
+    from uvicorn_worker import UvicornWorker
+except ImportError:  # pragma: no cover - uvicorn-worker is a dependency
+    UvicornWorker = object
+
+
+class StoreWorker(UvicornWorker):
+    """uvicorn's worker without its own X-Forwarded-For handling, which trusts 127.0.0.1 by
+    default: forwarded headers count only through TRUSTED_PROXY_COUNT (ProxyFix, web/)."""
+
+    CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "proxy_headers": False}
 
 
 def venv_bin(name: str) -> str:
@@ -33,6 +46,9 @@ def gunicorn_args(settings: Settings) -> list[str]:
         "-",
         "--graceful-timeout",
         "10",
+        # gunicorn's control socket defaults to one path per user: a second `shopflow web`
+        # would delete the first one's. Nothing of ours uses it.
+        "--no-control-socket",
         # Hooks: metrics directory, logging and tracing per worker (entrypoints/gunicorn_hooks.py).
         "--config",
         "python:entrypoints.gunicorn_hooks",
@@ -52,5 +68,9 @@ def gunicorn_env(settings: Settings) -> dict[str, str]:
     """The environment of gunicorn: the services, and prometheus-client's multiprocess
     directory (web/metrics.py), which only gunicorn gets: the worker serves its own."""
     env = settings.child_env()
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir(settings))
+    directory = metrics_dir(settings)
+    # Made here, before gunicorn loads its hooks: a module that creates a metric at import
+    # writes into it at once (a fresh var/ would fail with "No such file or directory").
+    directory.mkdir(parents=True, exist_ok=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
     return env

@@ -25,7 +25,7 @@ from pathlib import Path
 import click
 
 from entrypoints.gunicorn import gunicorn_args, gunicorn_env, venv_bin
-from settings import PROJECT_ROOT, InsecureSettings, Settings, require_safe_secrets
+from settings import PROJECT_ROOT, Settings, inherited_env, pass_settings, require_dev
 
 
 def _load_demo_catalogue_if_empty(settings: Settings) -> None:
@@ -44,6 +44,38 @@ def _load_demo_catalogue_if_empty(settings: Settings) -> None:
 
 
 RESTARTS_PER_MINUTE = 5
+# How long the embedded namespace keeps closed workflows (the dev server's default is a
+# day): an operator looks for last week's order too. docs/deploy.md says how to set it on
+# a real cluster.
+RETENTION = "720h"
+
+
+def _keep_closed_workflows(settings: Settings) -> None:
+    from stack.service import _venv_bin
+
+    # The CLI reads TEMPORAL_* variables as its own flags: give it none of ours.
+    env = {k: v for k, v in inherited_env().items() if not k.startswith("TEMPORAL_")}
+    subprocess.run(
+        [
+            _venv_bin("temporal") or "temporal",
+            "operator",
+            "namespace",
+            "update",
+            "-n",
+            settings.temporal_namespace,
+            "--retention",
+            RETENTION,
+            "--address",
+            settings.temporal_address,
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=60,
+        env=env,
+    )
+    click.echo(
+        f"temporal: namespace {settings.temporal_namespace!r} keeps closed workflows {RETENTION}"
+    )
 
 
 class _Child:
@@ -130,12 +162,9 @@ def run_command(no_demo: bool) -> None:
     from stack.secrets import with_generated_secrets
     from stack.supervisor import GaveUp, RestartPolicy, ServiceWatch, Supervisor
 
-    base = with_generated_secrets(Settings.from_env())
-    try:
-        require_safe_secrets(base)
-    except InsecureSettings as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    base = Settings.from_env()
+    require_dev(base, "`shopflow run` starts the embedded stack and generates keys under var/")
+    base = with_generated_secrets(base)
     stack = EmbeddedStack(base)
     children = _Children(Path(base.var_dir) / "run")
     # Explicit for both: a shell that starts us in the background ignores SIGINT.
@@ -148,6 +177,8 @@ def run_command(no_demo: bool) -> None:
         settings = endpoints.as_settings(base)
         upgrade(settings.database_url)
         click.echo("database: migrated to head")
+        if base.temporal_address is None:  # ours; a real cluster's is its operator's
+            _keep_closed_workflows(settings)
         if not no_demo:
             _load_demo_catalogue_if_empty(settings)
         env = settings.child_env()
@@ -166,6 +197,7 @@ def run_command(no_demo: bool) -> None:
             click.echo(f"  worker metrics:   {worker_metrics_url(settings)}")
         if endpoints.temporal_ui_url:
             click.echo(f"  Temporal Web UI:  {endpoints.temporal_ui_url}")
+        click.echo("  another shell:    eval $(shopflow stack env)")
         click.echo("  Ctrl-C stops everything; data stays under ./var/")
         click.echo("")
         while True:
@@ -187,7 +219,7 @@ def run_command(no_demo: bool) -> None:
 
 
 @click.command("web")
-@click.pass_obj
+@pass_settings
 def web_command(settings: Settings) -> None:
     """Serve the storefront with gunicorn against the configured (external) services."""
     args = gunicorn_args(settings)

@@ -13,7 +13,7 @@ from db.redis.stock_relay import StockRelay, run_relay
 from db.search.index import SearchIndex, make_typesense_client
 from entrypoints.logging_setup import configure_logging
 from entrypoints.telemetry import configure_tracing
-from settings import Settings
+from settings import Settings, pass_settings
 
 
 def build_relay(settings: Settings, *, with_search: bool = True) -> StockRelay:
@@ -29,7 +29,7 @@ def build_relay(settings: Settings, *, with_search: bool = True) -> StockRelay:
 
 
 @click.command("stock-relay")
-@click.pass_obj
+@pass_settings
 def stock_relay_command(settings: Settings) -> None:
     """Relay committed stock changes to Redis (live stock) and Typesense (in_stock)."""
     configure_logging(settings)

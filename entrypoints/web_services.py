@@ -27,13 +27,23 @@ from web.api_tokens import ApiTokens
 from web.cart.adapters import SqlCartItems, SqlCartStore
 from web.checkout.adapters import DbCartLines, DbItemLookup
 from web.checkout_client import TemporalCheckouts
+from web.items.adapters import PostgresItemReads
 from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
+from web.recommendations.adapters import StoreSignals
+from web.recommendations.use_cases import Recommendations
 from web.services import CheckoutWiring, Services
 from web.temporal_gateway import TemporalGateway
 from web.waiting_room.adapters import WaitingRoomDoor
 from web.waiting_room.adapters import build_ports as build_waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomPorts
+from web.warehouses.adapters import (
+    PostgresShelves,
+    PostgresWarehouseReads,
+    RedisQueueStream,
+    TemporalFulfilment,
+)
+from web.warehouses.use_cases import WarehousePortal
 
 # Short socket timeouts: Redis only ever holds things we can do without for a
 # moment (caches), so waiting long for it is worse than skipping it.
@@ -101,6 +111,16 @@ def build_services(settings: Settings) -> Services:
         orders=SqlOrderReads(sessions),
         order_client=TemporalOrderClient(temporal),
         addresses=SqlAddressBook(sessions),
+        warehouses=WarehousePortal(
+            PostgresWarehouseReads(sessions),
+            RedisQueueStream(redis_client),
+            TemporalFulfilment(temporal),
+            PostgresShelves(sessions, typesense_client, settings.typesense_collection),
+        ),
+        items=PostgresItemReads(sessions),
+        recommendations=Recommendations(
+            StoreSignals(sessions, redis_client, settings.database_url or "")
+        ),
         checkout=checkout,
         waiting_room=waiting_room,
     )

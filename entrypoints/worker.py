@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -56,7 +55,7 @@ from entrypoints.logging_setup import configure_logging
 from entrypoints.payment_gateway import payment_gateway
 from entrypoints.replay_check import find_unreplayable
 from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_runtime
-from settings import InsecureSettings, Settings, require_safe_secrets
+from settings import Settings, pass_settings, require_safe_secrets
 from workflows.checkout import CheckoutWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
 from workflows.hold_sweep_messages import EVERY as SWEEP_EVERY
@@ -137,15 +136,6 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *vault_sweeper.activities(),
         *waiting_room,
     ]
-
-
-def missing_services(settings: Settings) -> list[str]:
-    wanted = {
-        "DATABASE_URL": settings.database_url,
-        "TYPESENSE_URL": settings.typesense_url,
-        "TEMPORAL_ADDRESS": settings.temporal_address,
-    }
-    return [name for name, value in wanted.items() if not value]
 
 
 def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) -> WorkerResources:
@@ -266,22 +256,12 @@ async def run_worker(
 
 @click.command("worker")
 @click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
-@click.pass_obj
+@pass_settings
 def worker_command(settings: Settings, threads: int) -> None:
     """Run the Temporal worker (all workflows and activities) until SIGINT/SIGTERM."""
-    try:
-        require_safe_secrets(settings)
-    except InsecureSettings as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(2)
-    missing = missing_services(settings)
-    if missing:
-        click.echo(
-            f"Cannot start the worker: {', '.join(missing)} not set. Start the stack "
-            "(`shopflow run` / `make run` export them) or set them to your servers.",
-            err=True,
-        )
-        sys.exit(2)
+    # Before connecting anywhere: weak keys stop it (dev aside); `pass_settings` already
+    # refused a partial set of service URLs (settings.require_complete).
+    require_safe_secrets(settings)
 
     configure_logging(settings)
     configure_tracing(settings, "shopflow-worker")

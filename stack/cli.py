@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import shlex
 import time
 
 import click
 
-from settings import Settings
+from settings import DEV_SECRET_KEY, Settings, require_dev
 
 from .embedded import EmbeddedStack, Endpoints, redact
 from .errors import StackError
@@ -31,6 +32,7 @@ def stack_group() -> None:
 def up_command() -> None:
     """Start the embedded servers (those not set by URL) and leave them running."""
     settings = Settings.from_env()
+    require_dev(settings, "`shopflow stack up` starts embedded servers")
     stack = EmbeddedStack(settings)
     began = time.monotonic()
     try:
@@ -70,3 +72,47 @@ def status_command(as_json: bool) -> None:
         return
     for name, state in stack.status():
         click.echo(f"{name:<10} {state}")
+
+
+@stack_group.command("env")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of shell lines.")
+def env_command(as_json: bool) -> None:
+    """The settings that point another process at the running stack.
+
+    In a second shell: eval $(shopflow stack env)
+    """
+    from .secrets import stored_secrets, with_embedded_credentials
+
+    settings = with_embedded_credentials(Settings.from_env())
+    require_dev(settings, "`shopflow stack env` describes the embedded stack")
+    stack = EmbeddedStack(settings)
+    down = [name for name, state in stack.status() if state.startswith("stopped")]
+    if down:
+        raise click.ClickException(
+            f"not running: {', '.join(down)} (start it with `shopflow stack up` or `shopflow run`)"
+        )
+    concrete = stack.endpoints().as_settings(settings)
+    keys = stored_secrets(settings)
+    pairs = {
+        "SHOPFLOW_ENV": "dev",
+        "SHOPFLOW_VAR_DIR": str(settings.var_dir),
+        "DATABASE_URL": concrete.database_url,
+        "REDIS_URL": concrete.redis_url,
+        "TYPESENSE_URL": concrete.typesense_url,
+        "TYPESENSE_API_KEY": concrete.typesense_api_key,
+        "TEMPORAL_ADDRESS": concrete.temporal_address,
+        "TEMPORAL_NAMESPACE": concrete.temporal_namespace,
+        # The generated key when the environment sets none (dev's published one is useless).
+        "SECRET_KEY": keys.get("SECRET_KEY")
+        if settings.secret_key in ("", DEV_SECRET_KEY)
+        else settings.secret_key,
+        "PAYLOAD_ENCRYPTION_KEYS": ",".join(settings.payload_encryption_keys)
+        or ",".join(keys.get("PAYLOAD_ENCRYPTION_KEYS", [])),
+        "VAULT_KEYS": ",".join(settings.vault_keys) or ",".join(keys.get("VAULT_KEYS", [])),
+    }
+    pairs = {name: value for name, value in pairs.items() if value}
+    if as_json:
+        click.echo(json.dumps(pairs))
+        return
+    for name, value in pairs.items():
+        click.echo(f"export {name}={shlex.quote(value)}")

@@ -66,6 +66,12 @@ def _write(path: Path, stored: dict) -> None:
     os.replace(temporary, path)
 
 
+def stored_secrets(settings: Settings) -> dict:
+    """The keys `shopflow run` generated, if it did ({} otherwise; never creates them)."""
+    path = secrets_path(settings)
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
 def with_generated_secrets(settings: Settings) -> Settings:
     """`settings` with SECRET_KEY / PAYLOAD_ENCRYPTION_KEYS / VAULT_KEYS from var/ where the env
     set none."""

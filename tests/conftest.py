@@ -60,6 +60,9 @@ def _free_port_settings(var_dir) -> Settings:
         environment="dev",  # the test keys are public on purpose
         # Random per session: the web tier seals cards with them and the workers open them.
         vault_keys=(secrets.token_urlsafe(48),),
+        # A random search key, so a test may run a process in production mode (which
+        # refuses the embedded default key) against the session's Typesense.
+        typesense_api_key=secrets.token_urlsafe(32),
         # Abuse limits out of the way of other features; tests of the limits lower them.
         login_limit_per_ip="1000000 per minute",
         login_limit_per_account="1000000 per minute",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 from htmx_flask import Htmx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from settings import PROJECT_ROOT, Settings, require_safe_secrets
 from web.csrf import init_csrf
@@ -38,6 +39,11 @@ def create_app(settings: Settings, *, services: Services) -> Flask:
         # Nothing the store accepts is anywhere near this; bigger bodies are refused (413).
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
+    if settings.trusted_proxy_count:
+        # Behind N proxies, believe their X-Forwarded-* (the client's address for the limits,
+        # the scheme for URLs). At 0 the headers are ignored: the socket's peer is the client.
+        n = settings.trusted_proxy_count
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
     app.json.sort_keys = False  # keep documented field order: itemID, name, price, ...
     app.extensions[EXTENSION_KEY] = services
     Htmx(app)  # request.htmx; HX-* response headers through htmx_flask.make_response

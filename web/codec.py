@@ -1,16 +1,17 @@
 """The codec server for the Temporal Web UI and CLI: Temporal's remote codec protocol.
 
     POST /codec/decode  {"payloads": [{"metadata": {...}, "data": "<base64>"}]}
-    POST /codec/encode  the same shape, the other way
+    POST /codec/encode  the same shape, the other way (admins only)
 
 Payloads are proto JSON (metadata values and data base64), exactly what the UI sends
 and `temporal workflow show -o json` prints. Decoding uses the app's own keys
 (PAYLOAD_ENCRYPTION_KEYS), so a staff member sees orders, checkouts and suborders in
 clear in the Web UI while Temporal itself stores only ciphertext.
 
-Staff only: the UI sends the staff member's session cookie (the store and the UI are
-the same site, so SameSite=Lax lets it through); the CLI sends a bearer token
-(`--codec-auth "Bearer <token>"`). Anyone else gets 401/403. CORS answers only the
+Operators and admins decode; only admins encode, since an encoded payload is one the
+worker would accept as the store's own (domain/roles.py). The UI sends the session
+cookie (the store and the UI are the same site, so SameSite=Lax lets it through); the
+CLI sends a bearer token (`--codec-auth "Bearer <token>"`). Anyone else gets 401/403. CORS answers only the
 Web UI's origin (Settings.codec_origins); a payload the store did not seal (another
 key, tampered) is a 400, and a plain one passes through unchanged on decode (there is
 nothing to hide in it; the worker itself refuses plain payloads, temporal_client.py).
@@ -25,6 +26,7 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload
 
 import temporal_client
+from domain.roles import Permission
 from web import input_guard
 from web.current_user import bearer_or_session_user
 from web.services import services
@@ -51,22 +53,22 @@ def cors(response: Response) -> Response:
 
 @bp.route("/decode", methods=["POST", "OPTIONS"])
 def decode() -> Response:
-    return _run("decode")
+    return _run("decode", Permission.DECODE_PAYLOADS)
 
 
 @bp.route("/encode", methods=["POST", "OPTIONS"])
 def encode() -> Response:
-    return _run("encode")
+    return _run("encode", Permission.ENCODE_PAYLOADS)
 
 
-def _run(direction: str) -> Response:
+def _run(direction: str, permission: Permission) -> Response:
     if request.method == "OPTIONS":  # the browser's preflight: CORS headers only
         return Response(status=204)
     user = bearer_or_session_user()
     if user is None:
-        return _error(401, "unauthorized", "Sign in as staff to decode payloads.")
-    if not user.is_staff:
-        return _error(403, "forbidden", "Decoding payloads is for store staff only.")
+        return _error(401, "unauthorized", f"Sign in as staff to {direction} payloads.")
+    if not user.may(permission):
+        return _error(403, "forbidden", f"You may not {direction} payloads ({permission.value}).")
     payloads = _payloads(_body())
     if isinstance(payloads, Response):
         return payloads

@@ -42,13 +42,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
 
 from db.postgres.users import (
-    STAFF,
     UserRecord,
     end_session,
     find_user_by_id,
     start_session,
     user_of_live_session,
 )
+from domain.roles import Access, Permission
 from web.api_tokens import InvalidToken
 from web.errors import BadRequest, is_api_request
 from web.recent_users import RecentUsers
@@ -80,10 +80,18 @@ class CurrentUser:
     id: int
     email: str
     role: str
+    warehouses: frozenset[int] = frozenset()  # a warehouse worker's (domain/roles.py)
+
+    @property
+    def access(self) -> Access:
+        return Access(self.role, self.warehouses)
 
     @property
     def is_staff(self) -> bool:
-        return self.role == STAFF
+        return self.access.is_staff
+
+    def may(self, permission: Permission) -> bool:
+        return self.access.may(permission)
 
 
 def current_user() -> CurrentUser | None:
@@ -160,19 +168,26 @@ def api_login_required(view: F) -> F:
     return wrapped  # type: ignore[return-value]
 
 
-def staff_required(view: F) -> F:
-    """Pages for operators and warehouse staff: signed in *and* role staff, else 403."""
+def permission_required(permission: Permission) -> Callable[[F], F]:
+    """Staff pages and API routes: signed in *and* granted `permission` by the account's
+    role (domain/roles.py), else 403. Which warehouses a worker may see is the
+    warehouse use cases' question (web/warehouses/use_cases.py), not this one's."""
 
-    @functools.wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        user = current_user()
-        if user is None:
-            return api_unauthorized() if is_api_request() else redirect_to_login()
-        if not user.is_staff:
-            raise Forbidden(description="This page is for store staff only.")
-        return view(*args, **kwargs)
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return api_unauthorized() if is_api_request() else redirect_to_login()
+            if not user.may(permission):
+                raise Forbidden(
+                    description=f"This page is for store staff only ({permission.value})."
+                )
+            return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
 
 
 def redirect_to_login() -> Response:
@@ -302,7 +317,7 @@ def fingerprint_of(user: UserRecord) -> str:
 
 
 def _public(user: UserRecord) -> CurrentUser:
-    return CurrentUser(user.id, user.email, user.role)
+    return CurrentUser(user.id, user.email, user.role, user.warehouses)
 
 
 def viewer_for_templates() -> CurrentUser | None:

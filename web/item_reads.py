@@ -2,12 +2,16 @@
 
 Shared by the item page and the JSON API. `aggregated_stock` is what a shopper can
 still reserve right now; an item without a stock row has none.
+
+Views ask through the `ItemReads` port (`services().items`): its real adapter is
+web/items/adapters.py, its fake tests/fakes/items.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -35,6 +39,16 @@ class ItemDetails:
     @property
     def in_stock(self) -> bool:
         return self.stock > 0
+
+
+class ItemReads(Protocol):
+    def find(self, item_id: int) -> ItemDetails | None:
+        """The item with its live stock; None for an unknown (or impossible) id."""
+        ...
+
+    def stock(self, item_id: int) -> int | None:
+        """Just the live stock; None for an unknown item."""
+        ...
 
 
 def parse_item_id(raw: str) -> int:

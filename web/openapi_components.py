@@ -52,7 +52,7 @@ ERROR_DESCRIPTIONS = {
     400: "Malformed request: the message says which parameter or field, and why.",
     401: "No valid bearer token (`WWW-Authenticate: Bearer`).",
     402: "The card was declined; the hold stays until `expiresAt`, so another card can be tried.",
-    403: "Signed in, but not allowed (warehouse staff only).",
+    403: "Signed in, but not allowed (the account's role does not grant it).",
     404: "No such resource for this caller (another shopper's looks exactly the same).",
     409: "Refused in the resource's current state (the code says which).",
     422: "Well-formed but not acceptable (the code and message say what).",

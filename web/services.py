@@ -27,8 +27,11 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.account.ports import AddressBook
     from web.cart.ports import CartItems, CartStore
     from web.checkout.use_cases import CartLines, CheckoutClient, ItemLookup, WaitingRoomDoor
+    from web.item_reads import ItemReads
     from web.orders.ports import OrderClient, OrderReads
+    from web.recommendations.use_cases import Recommendations
     from web.waiting_room.use_cases import WaitingRoomPorts
+    from web.warehouses.use_cases import WarehousePortal
 
 EXTENSION_KEY = "shopflow"
 
@@ -70,6 +73,12 @@ class Services:
     orders: OrderReads | None = None
     order_client: OrderClient | None = None
     addresses: AddressBook | None = None
+    # The warehouse portal's use cases on their ports (web/warehouses/adapters.py).
+    warehouses: WarehousePortal | None = None
+    # One item and its live stock (web/items/adapters.py).
+    items: ItemReads | None = None
+    # Recommendations on their signals (web/recommendations/adapters.py).
+    recommendations: Recommendations | None = None
     checkout: CheckoutWiring | None = None
     waiting_room: WaitingRoomPorts | None = None
 

@@ -7,35 +7,27 @@ from datetime import UTC, datetime, timedelta
 
 import click
 
-from settings import Settings
-
-
-def _settings() -> Settings:
-    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
-    return click.get_current_context().find_object(Settings) or Settings.from_env()
-
-
-def _database_url() -> str:
-    return _settings().database_url
+from settings import Settings, pass_settings
 
 
 @click.command("migrate")
-def migrate_command() -> None:
+@pass_settings
+def migrate_command(settings: Settings) -> None:
     """Apply database migrations up to head."""
     from db.postgres.migrate import upgrade
 
-    upgrade(_database_url())
+    upgrade(settings.database_url)
     click.echo("database migrated to head")
 
 
 @click.command("check")
 @click.option("--limit", default=50, show_default=True, help="Most violations listed per check.")
-def check_command(limit: int) -> None:
+@pass_settings
+def check_command(settings: Settings, limit: int) -> None:
     """Verify stock invariants I1-I3 over the whole database (exit 1 when broken)."""
     from db.postgres.engine import make_engine
     from db.postgres.invariants import check_invariants
 
-    settings = _settings()
     engine = make_engine(settings.database_url, pool_size=1)
     try:
         report = check_invariants(

@@ -14,14 +14,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from db.postgres.models import User, UserSession
+from db.postgres.models import User, UserSession, UserWarehouse, Warehouse
+from domain.roles import ROLES, Role, RoleError, check_binding
 
-SHOPPER = "shopper"
-STAFF = "staff"
-ROLES = (SHOPPER, STAFF)
+SHOPPER = Role.SHOPPER.value
 
 MAX_USER_ID = 2**63 - 1  # users.id is a BIGINT
 UNIQUE_VIOLATION = "23505"  # PostgreSQL's SQLSTATE for a duplicate key
+FOREIGN_KEY_VIOLATION = "23503"
 
 
 class EmailTaken(Exception):
@@ -35,19 +35,40 @@ class UserRecord:
     password_hash: str
     role: str
     auth_epoch: int = 0  # bumped by "sign out everywhere" and a password change
+    warehouses: frozenset[int] = frozenset()  # a warehouse worker's (domain/roles.py)
 
 
 def _record(user: User) -> UserRecord:
-    return UserRecord(user.id, user.email, user.password_hash, user.role, user.auth_epoch or 0)
+    # Only a warehouse worker has warehouses: everyone else costs no second query.
+    warehouses = (
+        frozenset(link.warehouse_id for link in user.warehouse_links)
+        if user.role == Role.WAREHOUSE
+        else frozenset()
+    )
+    return UserRecord(
+        user.id, user.email, user.password_hash, user.role, user.auth_epoch or 0, warehouses
+    )
 
 
 def create_user(
-    session: Session, *, email: str, password_hash: str, role: str = SHOPPER
+    session: Session,
+    *,
+    email: str,
+    password_hash: str,
+    role: str = SHOPPER,
+    warehouses: frozenset[int] = frozenset(),
 ) -> UserRecord:
-    """Insert and flush (the caller commits); EmailTaken if the email is in use."""
+    """Insert and flush (the caller commits); EmailTaken if the email is in use,
+    domain.roles.RoleError for a role and warehouses that do not go together."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, got {role!r}")
-    user = User(email=email, password_hash=password_hash, role=role)
+    check_binding(role, warehouses)
+    user = User(
+        email=email,
+        password_hash=password_hash,
+        role=role,
+        warehouse_links=[UserWarehouse(warehouse_id=w) for w in sorted(warehouses)],
+    )
     try:
         with session.begin_nested():  # a duplicate must not poison the caller's transaction
             session.add(user)
@@ -55,6 +76,8 @@ def create_user(
     except IntegrityError as exc:
         if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
             raise EmailTaken(email) from exc
+        if getattr(exc.orig, "sqlstate", None) == FOREIGN_KEY_VIOLATION:
+            raise RoleError(f"There is no warehouse {_ids(warehouses)}.") from exc
         raise
     return _record(user)
 
@@ -118,7 +141,29 @@ def end_every_session(session: Session, user_id: int) -> None:
     session.execute(update(User).where(User.id == user_id).values(auth_epoch=User.auth_epoch + 1))
 
 
+def set_role(
+    session: Session, user_id: int, role: str, warehouses: frozenset[int] = frozenset()
+) -> None:
+    """Give an account another role (and warehouses); its sessions and tokens end, so
+    no process keeps acting on the old grants."""
+    check_binding(role, warehouses)
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"There is no user {user_id}.")
+    known = set(session.scalars(select(Warehouse.id).where(Warehouse.id.in_(warehouses))))
+    if known != set(warehouses):
+        raise RoleError(f"There is no warehouse {_ids(frozenset(warehouses) - known)}.")
+    user.role = role
+    user.warehouse_links = [UserWarehouse(warehouse_id=w) for w in sorted(warehouses)]
+    session.flush()
+    end_every_session(session, user_id)
+
+
 def set_password_hash(session: Session, user_id: int, password_hash: str) -> None:
     """A new password ends every session and token issued under the old one."""
     session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
     end_every_session(session, user_id)
+
+
+def _ids(warehouses: frozenset[int]) -> str:
+    return " or ".join(str(w) for w in sorted(warehouses))

@@ -262,6 +262,18 @@ def test_a_store_too_big_for_the_exact_search_still_gets_a_complete_plan():
     assert [s.warehouse_id for s in plan] == list(range(1, 41))
 
 
+def test_past_the_exact_search_equal_warehouses_are_still_chosen_by_id():
+    # 40 warehouses at one place, ten alike for each of four items: no three ship all
+    # four items, and C(40, 4) is past the budget, so the greedy cover decides, and
+    # every choice it makes is a tie on units and distance.
+    sites = [WarehouseSite(w, 47.6, -122.3) for w in range(1, 41)]
+    stock = {w: {1000 + (w - 1) % 4: 2} for w in range(1, 41)}
+    assert sum(math.comb(40, k) for k in (2, 3, 4)) > EXACT_SEARCH_BUDGET
+    lines = [(1000 + i, 2) for i in range(4)]
+    plan = allocate(lines, PORTLAND_OR, stock, sites)
+    assert [s.warehouse_id for s in plan] == [1, 2, 3, 4]
+
+
 # ---------------------------------------------------------------- properties
 
 ITEMS = (1, 2, 3, 4, 5)

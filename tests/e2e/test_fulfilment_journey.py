@@ -62,7 +62,7 @@ def staff_page(watched_context, live_store, engine):
     from web.auth.accounts import register
 
     email = f"e2e-staff-{uuid.uuid4().hex[:10]}@example.com"
-    register(make_session_factory(engine), email=email, password=PASSWORD, role="staff")
+    register(make_session_factory(engine), email=email, password=PASSWORD, role="operator")
     page = watched_context().new_page()  # its own cookies: signed in as staff
     page.goto(f"{live_store}/login")
     page.get_by_label("Email").fill(email)

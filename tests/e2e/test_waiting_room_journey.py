@@ -23,7 +23,7 @@ def test_the_waiting_page_shows_the_place_in_line_and_moves_on_to_checkout_by_it
 ):
     api = page.request
     item = insert_item(engine, 1, item_id=HOT_ITEM)
-    staff, ahead, behind = insert_shoppers(engine, stack_settings, 1, "staff") + insert_shoppers(
+    staff, ahead, behind = insert_shoppers(engine, stack_settings, 1, "operator") + insert_shoppers(
         engine, stack_settings, 2
     )
     switched = api.put(

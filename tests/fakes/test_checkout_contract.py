@@ -23,6 +23,7 @@ from payments.gateway import Card, InvalidCard
 from payments.sandbox import APPROVED_CARD, DECLINED_CARD
 from settings import Settings
 from tests.fakes.checkout import CheckoutWorld, memory_limits
+from tests.payments.vault import TEST_SEALER
 from web.checkout_errors import CheckoutNotFound, CheckoutRefused
 from web.limits import AbuseLimits
 from workflows.checkout_messages import PaymentMethod, PayRequest, ShippingAddress
@@ -93,7 +94,7 @@ def _real_side(request) -> Iterator[Side]:
             TemporalCheckouts(
                 gateway, client, settings.task_queue, production.reservation_ttl_seconds
             ),
-            SandboxGateway(sessions),
+            SandboxGateway(sessions, TEST_SEALER),
             DbItemLookup(sessions),
             AbuseLimits(Flask(__name__), limits_settings),
             lambda stock: stock_item(stock),

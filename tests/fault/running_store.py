@@ -57,6 +57,8 @@ class RunningStore:
         web, rd, ts, peer, tp, ui = free_ports(6)
         env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
         env.update(
+            # `shopflow run` starts embedded servers: dev only (production never does).
+            SHOPFLOW_ENV="dev",
             SHOPFLOW_VAR_DIR=str(var_dir),
             PORT=str(web),
             SHOPFLOW_REDIS_PORT=str(rd),
@@ -171,7 +173,7 @@ class RunningStore:
     def staff_token(self) -> str:
         email = f"staff-{uuid.uuid4().hex[:8]}@example.test"
         self.cli(
-            "users", "create", "--email", email, "--password", STAFF_PASSWORD, "--role", "staff"
+            "users", "create", "--email", email, "--password", STAFF_PASSWORD, "--role", "operator"
         )
         answer = httpx.post(
             f"{self.base_url}/api/v1/auth/token",

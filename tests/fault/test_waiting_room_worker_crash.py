@@ -32,7 +32,7 @@ def test_a_worker_killed_mid_sale_loses_no_ticket_and_the_sale_finishes_on_a_new
 ):
     client = store.app.test_client()
     item = insert_item(store.engine, UNITS, item_id=next(_ids))
-    (staff,) = insert_shoppers(store.engine, store.settings, 1, role="staff")
+    (staff,) = insert_shoppers(store.engine, store.settings, 1, role="operator")
     crowd = insert_shoppers(store.engine, store.settings, BEFORE + DURING)
     make_hot(client, staff, item)
     places = [join(client, shopper, item).get_json() for shopper in crowd[:BEFORE]]

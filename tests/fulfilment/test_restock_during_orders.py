@@ -23,7 +23,7 @@ def staff(store: Store) -> dict[str, str]:
     from web.auth.accounts import register
 
     email = new_email("staff")
-    register(make_session_factory(store.engine), email=email, password=PASSWORD, role="staff")
+    register(make_session_factory(store.engine), email=email, password=PASSWORD, role="operator")
     issued = store.app.test_client().post(
         "/api/v1/auth/token", json={"email": email, "password": PASSWORD}
     )

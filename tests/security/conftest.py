@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from entrypoints.web_services import build_web_app
 from web import create_app
 
 
@@ -50,7 +51,7 @@ def make_security_app(security_settings):
     apps: list[Flask] = []
 
     def build(settings=None) -> Flask:
-        app = create_app(settings or security_settings)
+        app = build_web_app(settings or security_settings)
         app.config["TESTING"] = True
         apps.append(app)
         return app

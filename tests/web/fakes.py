@@ -9,6 +9,8 @@ stand in for them:
                   the filters; the sorts; and the real cursor rules (SearchService's own
                   window code and CursorCodec), so a tampered or foreign cursor is
                   refused exactly as in production.
+* `FakeItemReads` (tests/fakes/items.py) - the same catalogue's items and stock.
+* `FakeSignals` (tests/fakes/recommendations.py) - recommendations' signals in memory.
 * `Untouchable` - PostgreSQL, Redis, Typesense, the payment gateway: any use fails the
                   test with a message
                   that says it belongs with the real-stack tests.
@@ -151,7 +153,7 @@ def fake_settings() -> Settings:
         database_url="postgresql+psycopg://fast-layer@127.0.0.1:9/none",
         redis_url="memory://",  # Flask-Limiter's in-process storage (web/limits.py)
         typesense_url="http://127.0.0.1:9",
-        typesense_api_key="fast-layer",
+        typesense_api_key=secrets.token_urlsafe(48),
         temporal_address=None,
         secret_key=SECRET,
         payload_encryption_keys=(secrets.token_urlsafe(48),),
@@ -159,17 +161,31 @@ def fake_settings() -> Settings:
     )
 
 
-def fake_services(settings: Settings, search: FakeSearch | None = None) -> Services:
+def fake_services(
+    settings: Settings, search: FakeSearch | None = None, warehouses: Any = None, items: Any = None
+) -> Services:
+    """`warehouses`: a WarehousePortal on fakes (tests/fakes/warehouses.py), else untouchable;
+    `items`: the catalogue's items in memory (tests/fakes/items.py) unless given."""
+    from tests.fakes.items import FakeItemReads
+    from tests.fakes.recommendations import FakeSignals
+    from web.recommendations.use_cases import Recommendations
+
+    search = search or FakeSearch(settings.secret_key)
+    recommendations = Recommendations(FakeSignals())
+
     return Services(
         settings=settings,
         engine=Untouchable("PostgreSQL"),  # type: ignore[arg-type]
         sessions=Untouchable("PostgreSQL"),  # type: ignore[arg-type]
         redis=Untouchable("Redis"),  # type: ignore[arg-type]
         typesense=Untouchable("Typesense"),  # type: ignore[arg-type]
-        search=search or FakeSearch(settings.secret_key),
+        search=search,
         tokens=ApiTokens(settings.secret_key, settings.api_token_ttl_seconds),
         payments=Untouchable("the payment gateway"),  # type: ignore[arg-type]
         temporal=None,
+        warehouses=warehouses or Untouchable("the warehouse portal's ports"),
+        items=items or FakeItemReads(),
+        recommendations=recommendations,
         # The ports of cart, orders and the address book: tests/fakes/shop.py passes
         # in-memory fakes; a test that did not ask for them must not reach them.
         carts=Untouchable("the cart store"),  # type: ignore[arg-type]

@@ -127,6 +127,41 @@ class Fulfilment:
     def deliver(self, suborder_id: str) -> str:
         return self._suborder_update(suborder_id, "confirm_delivered")
 
+    def start_shipping(self, suborder_id: str) -> Callable[[], str]:
+        """Send the portal's ship and return once the parcel's workflow has accepted it
+        (from then on it is shipping); call the result for the update's answer."""
+        from temporalio.client import WorkflowUpdateStage
+
+        from workflows.order_messages import suborder_workflow_id
+
+        handle = self._worker.client.get_workflow_handle(suborder_workflow_id(suborder_id))
+        update = self._worker.run(
+            handle.start_update(
+                "confirm_shipped", wait_for_stage=WorkflowUpdateStage.ACCEPTED, result_type=str
+            )
+        )
+        return lambda: self._worker.run(update.result())
+
+    def received_cancel(self, suborder_id: str) -> bool:
+        """Whether the parcel's workflow has been sent the order's cancel (its history
+        holds the signal): from then on that parcel is cancelling."""
+        from temporalio.api.enums.v1 import EventType
+
+        from workflows.order_messages import suborder_workflow_id
+
+        handle = self._worker.client.get_workflow_handle(suborder_workflow_id(suborder_id))
+
+        async def signalled() -> bool:
+            async for event in handle.fetch_history_events():
+                if (
+                    event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED
+                    and event.workflow_execution_signaled_event_attributes.signal_name == "cancel"
+                ):
+                    return True
+            return False
+
+        return self._worker.run(signalled())
+
     def _suborder_update(self, suborder_id: str, update: str) -> str:
         from workflows.order_messages import suborder_workflow_id
 

@@ -250,19 +250,20 @@ def test_a_new_password_signs_out_every_old_session(client, shopper, web_setting
 
 
 def test_a_staff_only_page_admits_staff_forbids_shoppers_and_sends_visitors_to_sign_in(make_app):
+    from domain.roles import Permission
     from web.auth.accounts import register
-    from web.current_user import staff_required
+    from web.current_user import permission_required
 
     app = make_app()
 
     @app.get("/staff-only")
-    @staff_required
+    @permission_required(Permission.HOT_ITEMS)
     def staff_only() -> str:
         return "hello staff"
 
     staff_email = new_email("staff")
     register(
-        app.extensions["shopflow"].sessions, email=staff_email, password=PASSWORD, role="staff"
+        app.extensions["shopflow"].sessions, email=staff_email, password=PASSWORD, role="operator"
     )
     visitor, shopper, staff = app.test_client(), app.test_client(), app.test_client()
     register_in_browser(shopper)

@@ -24,9 +24,9 @@ def sealed(settings, data: bytes = ORDER) -> dict:
     return json_format.MessageToDict(temporal_client.codec(settings).encrypt(plain))
 
 
-def staff_client(app):
-    email = new_email("staff")
-    register(app.extensions["shopflow"].sessions, email=email, password=PASSWORD, role="staff")
+def staff_client(app, role: str = "operator"):
+    email = new_email(role)
+    register(app.extensions["shopflow"].sessions, email=email, password=PASSWORD, role=role)
     client = app.test_client()
     assert post_form(client, "/login", {"email": email, "password": PASSWORD}).status_code == 303
     return client, email
@@ -66,7 +66,7 @@ def test_visitors_get_401_and_shoppers_403(app, web_settings):
 
 
 def test_encode_then_decode_round_trips_and_encode_seals(app):
-    staff, _ = staff_client(app)
+    staff, _ = staff_client(app, "admin")
     plain = json_format.MessageToDict(Payload(metadata={"encoding": b"json/plain"}, data=ORDER))
 
     encoded = staff.post("/codec/encode", json={"payloads": [plain]}).get_json()["payloads"]

@@ -7,7 +7,6 @@ body and the refusals decided from the order row run on the fakes
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 
 import pytest
@@ -109,49 +108,60 @@ def test_two_cancels_at_once_both_answer_the_cancelled_order_and_the_stock_comes
     assert_checkout_invariants()
 
 
-# Ship's path is shorter (one update on the parcel's workflow) than cancel's (the order's
-# update, then every parcel's cancel), so at an even start the shipment tends to win;
-# a head start for the cancel lets the other side of the race happen too. Either way the
-# test holds whichever side wins: it never asserts who does.
-@pytest.mark.parametrize("ship_delay", [0.0, 0.3], ids=["even-start", "cancel-head-start"])
-def test_a_cancel_racing_a_shipment_has_exactly_one_winner(
-    ship_delay, shop, split_order, fulfilment, checkout_engine, stock_of, assert_checkout_invariants
+# The race is decided where both meet: the parcel's workflow, which runs either the
+# cancel or the shipment, never both. Each side gets there first once, in a known order
+# and without sleeps: the shipment's update accepted before the cancel is sent; the
+# cancel's signal in the parcel's history before the shipment is sent (while the
+# shopper's cancel is still answering). Each test says who wins and what that did.
+def test_a_shipment_that_reaches_the_parcel_first_wins_and_the_cancel_is_refused(
+    shop, split_order, fulfilment, checkout_engine, stock_of, assert_checkout_invariants
+):
+    shopper, order_id, detail, lamp, mug = split_order
+    (seattle,) = [s for s in detail["suborders"] if s["warehouse"]["name"] == "Seattle"]
+
+    shipped = fulfilment.start_shipping(seattle["suborderID"])
+    answer = cancel(shop, shopper, order_id)
+
+    assert shipped() == "SHIPPED"
+    assert answer.status_code == 409, answer.get_json()
+    assert answer.get_json()["error"]["code"] == "already_shipped"
+    after = fulfilment.detail(shop, shopper, order_id)
+    parcel = [s for s in after["suborders"] if s["suborderID"] == seattle["suborderID"]][0]
+    assert after["status"] == "PENDING" and parcel["status"] == "SHIPPED"
+    assert refunds(checkout_engine, order_id) == []  # the shopper keeps paying for the order
+    assert (stock_of(lamp), stock_of(mug)) == (7, 3)  # nothing came back to the shelves
+    assert_checkout_invariants()
+
+
+def test_a_cancel_that_reaches_the_parcel_first_wins_and_the_shipment_is_stopped(
+    shop, split_order, fulfilment, checkout_engine, stock_of, assert_checkout_invariants
 ):
     shopper, order_id, detail, lamp, mug = split_order
     (seattle,) = [s for s in detail["suborders"] if s["warehouse"]["name"] == "Seattle"]
     total = detail["total"]
-    barrier = threading.Barrier(2)
+    answers: list = []
+
+    cancelling = threading.Thread(target=lambda: answers.append(cancel(shop, shopper, order_id)))
+    cancelling.start()
+    fulfilment.wait_until(
+        lambda: fulfilment.received_cancel(seattle["suborderID"]),
+        what="the order's cancel to reach the Seattle parcel",
+    )
     shipped: dict = {}
+    try:
+        shipped["status"] = fulfilment.ship(seattle["suborderID"])
+    except Exception as error:  # judged by _ship_lost_to_the_cancel
+        shipped["error"] = error
+    cancelling.join(60)
+    assert not cancelling.is_alive(), "the cancel never answered"
 
-    def ship() -> None:
-        barrier.wait()
-        time.sleep(ship_delay)
-        try:
-            shipped["status"] = fulfilment.ship(seattle["suborderID"])
-        except Exception as error:  # judged below against the cancel's answer
-            shipped["error"] = error
-
-    shipping = threading.Thread(target=ship)
-    shipping.start()
-    barrier.wait()
-    answer = cancel(shop, shopper, order_id)
-    shipping.join(60)
-    assert not shipping.is_alive(), "the shipment never answered"
-
+    assert answers[0].status_code == 200, answers[0].get_json()
+    assert _ship_lost_to_the_cancel(shipped), shipped
     after = fulfilment.detail(shop, shopper, order_id)
     parcel = [s for s in after["suborders"] if s["suborderID"] == seattle["suborderID"]][0]
-    if answer.status_code == 200:  # the cancel won: that parcel never ships, money goes back
-        assert after["status"] == "CANCELLED" and parcel["status"] == "CANCELLED"
-        assert _ship_lost_to_the_cancel(shipped), shipped
-        assert refunds(checkout_engine, order_id) == [total]
-        assert (stock_of(lamp), stock_of(mug)) == (10, 4)
-    else:  # the shipment won: the order goes on, nothing was refunded
-        assert answer.status_code == 409, answer.get_json()
-        assert answer.get_json()["error"]["code"] == "already_shipped"
-        assert shipped == {"status": "SHIPPED"}, shipped
-        assert after["status"] == "PENDING" and parcel["status"] == "SHIPPED"
-        assert refunds(checkout_engine, order_id) == []
-        assert (stock_of(lamp), stock_of(mug)) == (7, 3)
+    assert after["status"] == "CANCELLED" and parcel["status"] == "CANCELLED"
+    assert refunds(checkout_engine, order_id) == [total]  # every cent back
+    assert (stock_of(lamp), stock_of(mug)) == (10, 4)  # every unit back
     assert_checkout_invariants()
 
 

@@ -1,4 +1,5 @@
-"""Browser pages: full page or htmx fragment, search-as-you-type, load more, the item page."""
+"""The item page, its stock fragment and the 404 page, on the fast layer's fakes (the
+catalogue of tests/web/catalogue.py in memory: tests/fakes/items.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from tests.web.catalogue import BY_ID
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 HTMX = {"HX-Request": "true"}
 
@@ -26,9 +27,9 @@ def item_ids(page: str) -> list[int]:
     ("item_id", "stock_text"),
     [(1, "In stock"), (2, "Only 3 left"), (4, "Out of stock"), (31, "Only 1 left")],
 )
-def test_the_item_page_shows_price_description_and_stock(client, item_id, stock_text):
+def test_the_item_page_shows_price_description_and_stock(fast_client, item_id, stock_text):
     record = BY_ID[item_id]
-    response = client.get(f"/items/{item_id}")
+    response = fast_client.get(f"/items/{item_id}")
 
     page = unescape(html(response))
     assert response.status_code == 200
@@ -38,8 +39,8 @@ def test_the_item_page_shows_price_description_and_stock(client, item_id, stock_
     assert f">{stock_text}</p>" in page
 
 
-def test_the_stock_line_is_also_a_fragment_of_its_own(client):
-    response = client.get("/items/2/stock")
+def test_the_stock_line_is_also_a_fragment_of_its_own(fast_client):
+    response = fast_client.get("/items/2/stock")
 
     assert response.status_code == 200
     assert (
@@ -52,8 +53,8 @@ def test_the_stock_line_is_also_a_fragment_of_its_own(client):
 @pytest.mark.parametrize(
     "path", ["/items/999999", "/items/99999999999999999999999", "/items/abc", "/nowhere"]
 )
-def test_missing_pages_are_a_friendly_404(client, path):
-    response = client.get(path)
+def test_missing_pages_are_a_friendly_404(fast_client, path):
+    response = fast_client.get(path)
 
     page = html(response)
     assert response.status_code == 404

@@ -179,9 +179,7 @@ def test_a_signed_in_shopper_who_searched_in_the_browser_gets_recommended_for_yo
 
 
 def test_search_as_you_type_is_remembered_as_one_search(client):
-    from db.postgres.recommendations import RecentSearches
     from tests.web.shoppers import PASSWORD, bearer, new_email
-    from web.recent_searches import store_key
 
     email = new_email("typing")
     user_id = client.post(
@@ -192,9 +190,8 @@ def test_search_as_you_type_is_remembered_as_one_search(client):
     for typed in ("ke", "kett", "kettle", "toaster"):
         client.get("/api/v1/items", query_string={"query": typed}, headers=headers)
 
-    with client.application.app_context():
-        services = client.application.extensions["shopflow"]
-        searches = RecentSearches(services.redis, store_key()).of(user_id)
+    signals = client.application.extensions["shopflow"].recommendations.signals
+    searches = signals.recent_searches(user_id)
     assert [search.query for search in searches] == ["toaster", "kettle"]
     assert KETTLE in searches[1].item_ids
 

@@ -166,24 +166,3 @@ def test_control_characters_in_a_query_are_refused_with_a_message(client):
 
     assert response.status_code == 400
     assert "characters we can't accept" in response.get_json()["error"]["message"]
-
-
-def test_an_item_is_served_with_its_live_stock(client):
-    response = client.get("/api/v1/items/2")
-
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"].startswith("public, max-age=")
-    body = response.get_json()
-    assert body["itemID"] == 2
-    assert body["name"] == BY_ID[2].name
-    assert body["price"] == BY_ID[2].price
-    assert body["stock"] == BY_ID[2].total_stock
-    assert body["inStock"] is True
-
-
-@pytest.mark.parametrize("item_id", ["999999", "0", "99999999999999999999999"])
-def test_an_unknown_item_is_a_json_404(client, item_id):
-    response = client.get(f"/api/v1/items/{item_id}")
-
-    assert response.status_code == 404
-    assert response.get_json()["error"]["code"] == "not_found"

@@ -1,86 +1,44 @@
-"""nextCursor: a complete walk visits every match exactly once, and cursors cannot be bent."""
+"""nextCursor cannot be bent: a cursor from another search, with other filters or sort,
+another limit, another secret or tampered bytes is a 400 that says so. On the fast
+layer's FakeSearch, which runs SearchService's own window code and CursorCodec; the
+complete walks on Typesense are tests/web/test_search_cursor_walks.py."""
 
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 
 import pytest
 
-from tests.web.catalogue import ITEMS
-
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 
-def walk(client, **params) -> tuple[list[int], int, int]:
-    """Follow nextCursor to the end; returns (ids in order, found, number of pages)."""
-    seen: list[int] = []
-    cursor = None
-    pages = 0
-    found = None
-    while True:
-        query = dict(params, **({"nextCursor": cursor} if cursor else {}))
-        response = client.get("/api/v1/items", query_string=query)
-        assert response.status_code == 200, response.get_json()
-        body = response.get_json()
-        pages += 1
-        found = body["found"] if found is None else found
-        assert body["found"] == found, "the total must not change along the walk"
-        seen.extend(item["itemID"] for item in body["items"])
-        cursor = body["nextCursor"]
-        if cursor is None:
-            return seen, found, pages
-        assert pages < 100, "the walk never ended"
-
-
-@pytest.mark.parametrize("sort", ["relevance", "price_asc", "price_desc", "rating"])
-def test_following_next_cursor_visits_every_item_exactly_once(client, sort):
-    seen, found, pages = walk(client, limit=5, sort=sort)
-
-    assert found == len(ITEMS)
-    assert len(seen) == len(set(seen)) == found
-    assert pages == -(-found // 5)
-
-
-def test_following_next_cursor_through_a_text_search_with_filters_is_complete(client):
-    seen, found, _ = walk(client, query="kids", limit=2, inStock="true")
-
-    expected = {i.id for i in ITEMS if "kids" in i.name.lower() and i.total_stock > 0}
-    assert found == len(expected)
-    assert sorted(seen) == sorted(expected)
-
-
-def test_ties_on_price_are_broken_the_same_way_on_every_page(client):
-    # Many items share a price; the walk must still be the single-page ordering.
-    seen, _, _ = walk(client, sort="price_asc", limit=3)
-    one_page = client.get(
-        "/api/v1/items", query_string={"sort": "price_asc", "limit": 100}
+def test_the_last_page_has_no_next_cursor(fast_client):
+    body = fast_client.get(
+        "/api/v1/items", query_string={"category": "Books", "limit": 100}
     ).get_json()
-
-    assert seen == [item["itemID"] for item in one_page["items"]]
-
-
-def test_the_last_page_has_no_next_cursor(client):
-    body = client.get("/api/v1/items", query_string={"category": "Books", "limit": 100}).get_json()
 
     assert body["nextCursor"] is None
 
 
-def test_a_search_without_results_has_no_next_cursor(client):
-    body = client.get("/api/v1/items", query_string={"query": "zzqqxxyy"}).get_json()
+def test_a_search_without_results_has_no_next_cursor(fast_client):
+    body = fast_client.get("/api/v1/items", query_string={"query": "zzqqxxyy"}).get_json()
 
     assert body == {**body, "items": [], "found": 0, "nextCursor": None}
 
 
-def first_cursor(client, **params) -> str:
-    body = client.get("/api/v1/items", query_string={"limit": 3, **params}).get_json()
+def first_cursor(fast_client, **params) -> str:
+    body = fast_client.get("/api/v1/items", query_string={"limit": 3, **params}).get_json()
     assert body["nextCursor"]
     return body["nextCursor"]
 
 
-def test_a_cursor_reused_with_another_query_is_rejected(client):
-    cursor = first_cursor(client, query="kettle")
+def test_a_cursor_reused_with_another_query_is_rejected(fast_client):
+    cursor = first_cursor(fast_client, query="kettle")
 
-    response = client.get("/api/v1/items", query_string={"query": "tent", "nextCursor": cursor})
+    response = fast_client.get(
+        "/api/v1/items", query_string={"query": "tent", "nextCursor": cursor}
+    )
 
     assert response.status_code == 400
     assert "different search" in response.get_json()["error"]["message"]
@@ -89,20 +47,22 @@ def test_a_cursor_reused_with_another_query_is_rejected(client):
 @pytest.mark.parametrize(
     "changed", [{"sort": "price_asc"}, {"brand": "Acme"}, {"inStock": "true"}, {"minPrice": "1"}]
 )
-def test_a_cursor_reused_with_other_filters_or_sort_is_rejected(client, changed):
-    cursor = first_cursor(client)
+def test_a_cursor_reused_with_other_filters_or_sort_is_rejected(fast_client, changed):
+    cursor = first_cursor(fast_client)
 
-    response = client.get(
+    response = fast_client.get(
         "/api/v1/items", query_string={"nextCursor": cursor, "limit": 3, **changed}
     )
 
     assert response.status_code == 400
 
 
-def test_the_same_search_spelled_differently_keeps_its_cursor(client):
-    cursor = first_cursor(client, query="  BACKPACK", brand=["Acme", "Northwind", "Or || Else"])
+def test_the_same_search_spelled_differently_keeps_its_cursor(fast_client):
+    cursor = first_cursor(
+        fast_client, query="  BACKPACK", brand=["Acme", "Northwind", "Or || Else"]
+    )
 
-    response = client.get(
+    response = fast_client.get(
         "/api/v1/items",
         query_string={
             "query": "backpack ",
@@ -114,19 +74,19 @@ def test_the_same_search_spelled_differently_keeps_its_cursor(client):
     assert response.status_code == 200
 
 
-def test_changing_the_limit_mid_walk_is_explained(client):
-    cursor = first_cursor(client)
+def test_changing_the_limit_mid_walk_is_explained(fast_client):
+    cursor = first_cursor(fast_client)
 
-    response = client.get("/api/v1/items", query_string={"nextCursor": cursor, "limit": 7})
+    response = fast_client.get("/api/v1/items", query_string={"nextCursor": cursor, "limit": 7})
 
     assert response.status_code == 400
     assert "limit must stay 3" in response.get_json()["error"]["message"]
 
 
-def test_a_cursor_keeps_its_limit_when_the_limit_is_left_out(client):
-    cursor = first_cursor(client)
+def test_a_cursor_keeps_its_limit_when_the_limit_is_left_out(fast_client):
+    cursor = first_cursor(fast_client)
 
-    body = client.get("/api/v1/items", query_string={"nextCursor": cursor}).get_json()
+    body = fast_client.get("/api/v1/items", query_string={"nextCursor": cursor}).get_json()
 
     assert body["limit"] == 3 and len(body["items"]) == 3
 
@@ -144,23 +104,36 @@ def tampered(cursor: str) -> list[str]:
     return variants
 
 
-def test_a_tampered_cursor_is_rejected(client):
-    cursor = first_cursor(client)
+def test_a_tampered_cursor_is_rejected(fast_client):
+    cursor = first_cursor(fast_client)
 
     for bad in tampered(cursor):
         if bad == "":
             continue  # an empty cursor simply means "first page"
-        response = client.get("/api/v1/items", query_string={"nextCursor": bad})
+        response = fast_client.get("/api/v1/items", query_string={"nextCursor": bad})
         assert response.status_code == 400, bad
         assert "nextCursor" in response.get_json()["error"]["message"]
 
 
-def test_a_cursor_signed_with_another_secret_is_rejected(client, make_app, web_settings):
-    from dataclasses import replace
+def test_a_cursor_signed_with_another_secret_is_rejected(fast_client):
+    import secrets
 
-    other = make_app(replace(web_settings, secret_key="someone-else")).test_client()
-    cursor = first_cursor(other)
+    from tests.web.fakes import FakeSearch, fake_services, fake_settings
+    from web import create_app
 
-    response = client.get("/api/v1/items", query_string={"nextCursor": cursor})
+    settings = replace(fake_settings(), secret_key=secrets.token_urlsafe(48))
+    other = create_app(settings, services=fake_services(settings, FakeSearch(settings.secret_key)))
+    cursor = first_cursor(other.test_client())
+
+    response = fast_client.get("/api/v1/items", query_string={"nextCursor": cursor})
 
     assert response.status_code == 400
+
+
+def test_a_cursor_from_another_search_is_refused_on_the_search_page_too(fast_client):
+    cursor = first_cursor(fast_client, query="kettle")
+
+    response = fast_client.get("/search", query_string={"query": "tent", "nextCursor": cursor})
+
+    assert response.status_code == 400
+    assert "different search" in response.get_data(as_text=True)

@@ -29,7 +29,9 @@ def html(response) -> str:
 def staff_browser(hot_store, checkout_engine):
     browser = register_in_browser(hot_store.test_client())
     with checkout_engine.begin() as conn:
-        conn.execute(text("UPDATE users SET role = 'staff' WHERE email = :e"), {"e": browser.email})
+        conn.execute(
+            text("UPDATE users SET role = 'operator' WHERE email = :e"), {"e": browser.email}
+        )
     return browser
 
 

@@ -1,7 +1,7 @@
 """Whatever a staff client sends the warehouse API (ids, query strings, bodies), the
 answer is a 2xx or a 4xx with a message: never a 5xx, and a refused restock writes
-nothing. Ship and deliver are fuzzed with ids that match no suborder, so Temporal is
-never asked to change anything."""
+nothing. On the fake ports (tests/fakes/warehouses.py): what is checked here is the
+web's parsing and the use cases' refusals, not the database."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.web.warehouse_world import TACOMA
+from tests.fakes.warehouses import NORTH as TACOMA
 
-pytest_plugins = ["tests.web.warehouse_fixtures"]
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytest_plugins = ["tests.fakes.portal_fixtures"]
+pytestmark = pytest.mark.web
 
 API = "/api/v1/warehouses"
 FUZZ = settings(
@@ -34,12 +34,6 @@ json_values = st.recursive(
 )
 
 
-def _names_no_real_item(body) -> bool:
-    """Keep the fuzz from restocking the other tests' items (it exercises refusals)."""
-    item = body.get("itemID") if isinstance(body, dict) else None
-    return not (type(item) is int and 0 < item < 10**7)
-
-
 def _assert_readable(response, context) -> None:
     assert response.status_code < 500, (context, response.get_data(as_text=True)[:300])
     if response.status_code >= 400:
@@ -48,8 +42,10 @@ def _assert_readable(response, context) -> None:
 
 @FUZZ
 @given(warehouse=path_segments, suborder=path_segments)
-def test_any_ids_in_the_path_get_a_readable_4xx(portal_app, staff_headers, warehouse, suborder):
-    client = portal_app.test_client()
+def test_any_ids_in_the_path_get_a_readable_4xx(
+    fake_app, fake_operator_headers, warehouse, suborder
+):
+    client = fake_app.test_client()
     w, s = quote(warehouse, safe=""), quote(suborder, safe="")
     for method, path in (
         ("get", f"{API}/{w}/suborders"),
@@ -57,7 +53,7 @@ def test_any_ids_in_the_path_get_a_readable_4xx(portal_app, staff_headers, wareh
         ("post", f"{API}/{w}/suborders/unknown-{s}/deliver"),
         ("post", f"{API}/{w}/restock"),
     ):
-        _assert_readable(getattr(client, method)(path, headers=staff_headers), path)
+        _assert_readable(getattr(client, method)(path, headers=fake_operator_headers), path)
 
 
 @FUZZ
@@ -68,10 +64,10 @@ def test_any_ids_in_the_path_get_a_readable_4xx(portal_app, staff_headers, wareh
     )
 )
 def test_any_query_string_on_the_queue_gets_a_200_or_a_readable_400(
-    portal_app, staff_headers, pairs
+    fake_app, fake_operator_headers, pairs
 ):
-    response = portal_app.test_client().get(
-        f"{API}/{TACOMA}/suborders", query_string=pairs, headers=staff_headers
+    response = fake_app.test_client().get(
+        f"{API}/{TACOMA}/suborders", query_string=pairs, headers=fake_operator_headers
     )
     assert response.status_code in (200, 400), (pairs, response.get_data(as_text=True)[:300])
     _assert_readable(response, pairs)
@@ -85,17 +81,17 @@ def test_any_query_string_on_the_queue_gets_a_200_or_a_readable_400(
         st.fixed_dictionaries(
             {"itemID": st.integers(), "quantity": st.integers(max_value=0) | st.integers(10_001)}
         ),
-    ).filter(_names_no_real_item)
+    )
 )
 def test_any_restock_body_gets_a_readable_answer_and_a_refusal_writes_nothing(
-    portal_app, staff_headers, world, body
+    fake_app, fake_operator_headers, fake_ports, body
 ):
-    before = world.scalar("SELECT COALESCE(SUM(stock), 0) FROM aggregated_stock")
+    before = dict(fake_ports.shelves.shelves)
 
-    response = portal_app.test_client().post(
-        f"{API}/{TACOMA}/restock", json=body, headers=staff_headers
+    response = fake_app.test_client().post(
+        f"{API}/{TACOMA}/restock", json=body, headers=fake_operator_headers
     )
 
     _assert_readable(response, body)
     if response.status_code != 200:
-        assert world.scalar("SELECT COALESCE(SUM(stock), 0) FROM aggregated_stock") == before
+        assert fake_ports.shelves.shelves == before

@@ -120,4 +120,4 @@ def shoppers(checkout_engine, checkout_settings) -> Callable[..., list[ApiShoppe
 
 @pytest.fixture(scope="module")
 def staff(checkout_db: Settings, checkout_engine) -> ApiShopper:
-    return insert_shoppers(checkout_engine, checkout_db, 1, role="staff")[0]
+    return insert_shoppers(checkout_engine, checkout_db, 1, role="operator")[0]

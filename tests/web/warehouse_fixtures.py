@@ -74,7 +74,7 @@ def accounts(warehouse_db: Settings, warehouse_engine) -> dict[str, Any]:
     from web.auth.accounts import register
 
     sessions = make_session_factory(warehouse_engine)
-    staff = register(sessions, email=new_email("staff"), password=PASSWORD, role="staff")
+    staff = register(sessions, email=new_email("staff"), password=PASSWORD, role="operator")
     shopper = register(sessions, email=new_email("shopper"), password=PASSWORD)
     return {"staff": staff, "shopper": shopper}
 

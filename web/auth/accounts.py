@@ -120,15 +120,25 @@ def hash_password(password: str) -> str:
 
 
 def register(
-    sessions: sessionmaker[Session], *, email: str, password: str, role: str = SHOPPER
+    sessions: sessionmaker[Session],
+    *,
+    email: str,
+    password: str,
+    role: str = SHOPPER,
+    warehouses: frozenset[int] = frozenset(),
 ) -> UserRecord:
-    """Create an account (committed) or raise InvalidEmail / WeakPassword / DuplicateEmail."""
+    """Create an account (committed) or raise InvalidEmail / WeakPassword / DuplicateEmail
+    (or domain.roles.RoleError for a role and warehouses that do not go together)."""
     email = check_email(email)
     check_password(password, email=email)
     with sessions.begin() as session:
         try:
             return create_user(
-                session, email=email, password_hash=hash_password(password), role=role
+                session,
+                email=email,
+                password_hash=hash_password(password),
+                role=role,
+                warehouses=warehouses,
             )
         except EmailTaken:
             raise DuplicateEmail() from None

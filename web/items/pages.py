@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort
 
-from web.item_reads import find_item, find_stock
 from web.rendering import render
 from web.services import services
 
@@ -13,7 +12,7 @@ bp = Blueprint("items", __name__, url_prefix="/items")
 
 @bp.get("/<int:item_id>")
 def show(item_id: int) -> Response:
-    item = find_item(services().sessions, item_id)
+    item = services().items.find(item_id)
     if item is None:
         abort(404, description="We couldn't find that item.")
     return render("items/show.html", "items/partials/details.html", item=item)
@@ -22,7 +21,7 @@ def show(item_id: int) -> Response:
 @bp.get("/<int:item_id>/buy")
 def buy(item_id: int) -> Response:
     """The Add to cart box, or "sold out": fetched again when availability flips."""
-    item = find_item(services().sessions, item_id)
+    item = services().items.find(item_id)
     if item is None:
         abort(404, description="We couldn't find that item.")
     response = render("items/partials/buy.html", "items/partials/buy.html", item=item)
@@ -32,7 +31,7 @@ def buy(item_id: int) -> Response:
 
 @bp.get("/<int:item_id>/stock")
 def stock(item_id: int) -> Response:
-    units = find_stock(services().sessions, item_id)
+    units = services().items.stock(item_id)
     if units is None:
         abort(404, description="We couldn't find that item.")
     response = render(

@@ -16,7 +16,7 @@ from web.current_user import current_user
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.json_io import private_json
-from web.recommendations.pages import recommendations_for
+from web.services import services
 
 bp = Blueprint("api_recommendations", __name__, url_prefix="/api/v1/recommendations")
 keep_private(bp)  # personal: no shared cache may keep it
@@ -29,7 +29,7 @@ def list_recommendations() -> Response:
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
     user = current_user()
-    picks = recommendations_for(user.id if user else None, limit)
+    picks = services().recommendations.for_shopper(user.id if user else None, limit)
     return private_json(
         {
             "items": [

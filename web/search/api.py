@@ -18,8 +18,9 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request
 
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
-from web.item_reads import ItemDetails, find_item, parse_item_id
-from web.recent_searches import remember_search
+from web.current_user import current_user
+from web.item_reads import ItemDetails, parse_item_id
+from web.search.use_cases import CatalogueSearch
 from web.services import services
 
 bp = Blueprint("api_search", __name__, url_prefix="/api/v1")
@@ -32,9 +33,10 @@ ITEM_CACHE_CONTROL = "public, max-age=5"
 @bp.get("/items")
 def search_items() -> Response:
     search_request = parse_search_args(request.args)
-    page = services().search.search(search_request, with_facets=_wants_facets())
-    if not request.args.get("nextCursor"):
-        remember_search(page)  # with a bearer token: feeds that shopper's recommendations
+    user = current_user()  # with a bearer token: the search feeds their recommendations
+    page = _catalogue_search().search(
+        search_request, with_facets=_wants_facets(), user_id=user.id if user else None
+    )
     response = jsonify(search_page_json(page))
     response.headers["Cache-Control"] = SEARCH_CACHE_CONTROL
     response.headers["X-Search-Cache"] = page.cache
@@ -43,7 +45,7 @@ def search_items() -> Response:
 
 @bp.get("/items/<item_id>")
 def get_item(item_id: str) -> Response:
-    item = find_item(services().sessions, parse_item_id(item_id))
+    item = services().items.find(parse_item_id(item_id))
     if item is None:
         abort(404, description=f"No item with itemID {item_id}.")
     response = jsonify(item_json(item))
@@ -108,3 +110,9 @@ def item_json(item: ItemDetails) -> dict[str, Any]:
         "stock": item.stock,
         "inStock": item.in_stock,
     }
+
+
+def _catalogue_search() -> CatalogueSearch:
+    """Made per request from this app's search and recommendations (a test may swap either)."""
+    s = services()
+    return CatalogueSearch(s.search, s.recommendations)

@@ -31,10 +31,11 @@ from db.search import (
 )
 from db.search.args import cents_to_dollars_text
 from db.search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, SortOrder
+from web.current_user import current_user
 from web.errors import SEARCH_UNAVAILABLE
 from web.page_items import MAX_PAGE_ITEMS, parse_item_id
-from web.recent_searches import remember_search
 from web.rendering import render, wants_fragment
+from web.search.use_cases import CatalogueSearch
 from web.services import services
 
 bp = Blueprint("search", __name__)
@@ -61,8 +62,8 @@ def results() -> Response:
     try:
         shown_before = parse_shown(request.args.get("shown", "")) if following_cursor else []
         search_request = parse_search_args(request.args, prices_in="dollars")
-        page = services().search.search(
-            search_request, with_facets=not (typing or following_cursor)
+        page = _catalogue_search().search(
+            search_request, with_facets=not (typing or following_cursor), user_id=_user_id()
         )
     except InvalidSearch as exc:
         return render("search/index.html", partial, status=400, text=typed, error=str(exc))
@@ -90,12 +91,16 @@ def results() -> Response:
         facets_url=None if page.facets is not None else facets_url(page.query),
         **facet_context(page.query, page.facets),
     )
-    if not following_cursor:
-        remember_search(page)  # a signed-in shopper's search feeds their recommendations
     if wants_fragment() and not following_cursor:
         # The address bar shows the tidy URL (no empty form fields), not the raw request.
         return htmx_response(response, push_url=search_url(page.query, page.limit))
     return response
+
+
+def _user_id() -> int | None:
+    """A signed-in shopper's search feeds their recommendations."""
+    user = current_user()
+    return user.id if user else None
 
 
 @bp.get("/search/facets")
@@ -104,7 +109,7 @@ def facets() -> Response:
     sidebar of a search typed into the box once the typing pauses."""
     try:
         query = parse_search_args(request.args, prices_in="dollars").query
-        counts = services().search.facets(query)
+        counts = _catalogue_search().facets(query)
     except InvalidSearch as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
     except SearchUnavailable:
@@ -241,3 +246,9 @@ def brand_choices(query: SearchQuery, facets: Facets) -> list[tuple[str, int, bo
     listed = {name for name, _, _ in choices}
     choices[:0] = [(brand, 0, True) for brand in query.brands if brand not in listed]
     return choices
+
+
+def _catalogue_search() -> CatalogueSearch:
+    """Made per request from this app's search and recommendations (a test may swap either)."""
+    s = services()
+    return CatalogueSearch(s.search, s.recommendations)

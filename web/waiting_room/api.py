@@ -20,7 +20,8 @@ from flask import Blueprint, Response
 from db.postgres.carts import MAX_ITEM_ID
 from db.postgres.waiting_room_items import list_hot
 from db.redis.waiting_room import WaitingRoom
-from web.current_user import api_login_required, current_user, staff_required
+from domain.roles import Permission
+from web.current_user import api_login_required, current_user, permission_required
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.json_io import api_error, private_json, read_json_object
@@ -49,7 +50,7 @@ def ticket_status(ticket_id: str) -> Response:
 
 
 @bp.put("/items/<item_id>/hot")
-@staff_required
+@permission_required(Permission.HOT_ITEMS)
 def put_hot(item_id: str) -> Response:
     number = parse_item_id(item_id)
     payload = read_json_object()
@@ -82,7 +83,7 @@ def put_hot(item_id: str) -> Response:
 
 
 @bp.get("/hot-items")
-@staff_required
+@permission_required(Permission.HOT_ITEMS)
 def hot_items() -> Response:
     s = services()
     with s.sessions() as session:

@@ -11,12 +11,7 @@ import sys
 
 import click
 
-from settings import Settings
-
-
-def _settings() -> Settings:
-    """The settings `shopflow` resolved once (entrypoints/cli.py); the environment's alone."""
-    return click.get_current_context().find_object(Settings) or Settings.from_env()
+from settings import Settings, pass_settings
 
 
 @click.group("items")
@@ -27,7 +22,8 @@ def items_group() -> None:
 @items_group.command("hot")
 @click.argument("item_id", type=click.IntRange(min=1, max=2**63 - 1))
 @click.option("--on/--off", "enabled", required=True, help="Waiting-room mode on or off.")
-def hot_command(item_id: int, enabled: bool) -> None:
+@pass_settings
+def hot_command(settings: Settings, item_id: int, enabled: bool) -> None:
     """Switch ITEM_ID into waiting-room mode (--on) or back (--off)."""
     import redis
 
@@ -35,7 +31,6 @@ def hot_command(item_id: int, enabled: bool) -> None:
     from web.temporal_gateway import TemporalGateway
     from web.waiting_room.workflow_client import UnknownItem, switch
 
-    settings = _settings()
     if not settings.database_url or not settings.redis_url:
         click.echo("error: DATABASE_URL and REDIS_URL are needed (start the stack).", err=True)
         sys.exit(2)

@@ -55,7 +55,7 @@ SCHEMAS = {
     ),
 }
 
-STAFF = "Staff bearer token (a shopper's token is a 403)."
+STAFF = "An operator's or admin's bearer token (a shopper's or warehouse worker's is a 403)."
 
 PATHS = {
     "/api/v1/waiting-room/tickets/{ticketID}": {

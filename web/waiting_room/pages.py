@@ -22,7 +22,8 @@ from flask import Blueprint, Response, request
 
 from db.postgres.waiting_room_items import list_hot
 from db.redis.waiting_room import WaitingRoom
-from web.current_user import current_user, login_required, staff_required
+from domain.roles import Permission
+from web.current_user import current_user, login_required, permission_required
 from web.headers import keep_private
 from web.rendering import render
 from web.services import services
@@ -50,13 +51,13 @@ def status(ticket_id: str) -> Response:
 
 
 @bp.get("/staff/hot-items")
-@staff_required
+@permission_required(Permission.HOT_ITEMS)
 def hot_items() -> Response:
     return _staff_page()
 
 
 @bp.post("/staff/hot-items")
-@staff_required
+@permission_required(Permission.HOT_ITEMS)
 def switch_hot() -> Response:
     raw_id = request.form.get("item_id", "").strip()
     enabled = request.form.get("enabled") == "1"

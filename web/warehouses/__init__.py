@@ -1,9 +1,9 @@
-"""The warehouse portal: staff see each warehouse's queue of suborders, mark them
-shipped / delivered (through the suborder's Temporal workflow) and record restocks.
+"""The warehouse portal: warehouse workers see their warehouses' queues of suborders,
+mark them shipped / delivered (through the suborder's Temporal workflow) and record
+restocks; operators and admins see every warehouse (domain/roles.py).
 
-Modules: reads (PostgreSQL reads and the parsing of ids, statuses, cursors),
-workflow_client (the confirm_shipped / confirm_delivered updates), operations (what
-the pages and the API do), routes (the browser pages). The JSON API is
-web/warehouses/api.py; the queue stream is db/redis/warehouse_queue.py; restock is
-db/postgres/restock.py.
+Modules: use_cases (what the pages and the API do, with its ports and outcomes),
+adapters (the real ports: PostgreSQL, the Redis queue stream, Temporal, restock),
+parsing (ids, statuses, limits, cursors and form fields), pages (the browser), api
+(/api/v1/warehouses), openapi (its OpenAPI piece).
 """

@@ -18,90 +18,97 @@
 suborder = {suborderID, orderID, warehouseID, status, createdAt, shippedAt,
 deliveredAt, shippingAddress, lines: [{itemID, name, quantity}]}.
 
-No token: 401; a shopper's token: 403. Unknown warehouse or suborder (another
-warehouse's suborder too): 404. Shipping twice: 200 with the current status. Shipping
+No token: 401; a token without the warehouse portal (a shopper's): 403. Unknown
+warehouse or suborder, another warehouse's suborder, and a warehouse the account does
+not work in (domain/roles.py): 404. Shipping twice: 200 with the current status. Shipping
 a cancelled suborder, or delivering before shipping: 409 with a message. Temporal
 unreachable: 503, nothing changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, request
+from werkzeug.exceptions import NotFound
 
 from domain.order import SuborderStatus
-from web.current_user import staff_required
+from domain.roles import Access, Permission
+from web.current_user import current_user, permission_required
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER, idempotent
 from web.json_io import address_json, api_error, private_json, read_json_object, require_int
 from web.services import services
 from web.suborder_reads import SuborderRow
-from web.warehouses import operations as ops
-from web.warehouses import reads
-from web.warehouses.reads import WarehouseView
+from web.warehouses import parsing
+from web.warehouses.use_cases import (
+    SEARCH_NOT_UPDATED,
+    Refusal,
+    Refused,
+    WarehousePortal,
+    WarehouseView,
+)
 
 bp = Blueprint("api_warehouses", __name__, url_prefix="/api/v1/warehouses")
 keep_private(bp)
+staff_only = permission_required(Permission.WAREHOUSE_PORTAL)
 
 
 @bp.get("")
-@staff_required
+@staff_only
 def get_warehouses() -> Response:
-    with services().sessions() as session:
-        warehouses = reads.list_warehouses(session)
+    warehouses = _portal().warehouses(_access())
     return private_json({"warehouses": [warehouse_json(w) for w in warehouses]})
 
 
 @bp.get("/<warehouse_id>/suborders")
-@staff_required
+@staff_only
 def get_suborders(warehouse_id: str) -> Response:
-    warehouse = ops.warehouse_or_404(reads.parse_warehouse_id(warehouse_id))
-    status = reads.parse_status(request.args.get("status"))
-    limit = reads.parse_limit(request.args.get("limit"))
-    after = reads.decode_cursor(request.args.get("nextCursor"))
-    new_ids: frozenset[str] = frozenset()
-    if status is SuborderStatus.ASSIGNED:
-        queue = ops.assigned_queue(warehouse.id, limit=limit, after=after)
-        page, new_ids = queue.page, queue.new_ids
-    else:
-        with services().sessions() as session:
-            page = reads.list_suborders(session, warehouse.id, status, limit=limit, after=after)
+    listed = _portal().suborders(
+        _access(),
+        parsing.parse_warehouse_id(warehouse_id),
+        parsing.parse_status(request.args.get("status")),
+        limit=parsing.parse_limit(request.args.get("limit")),
+        after=parsing.decode_cursor(request.args.get("nextCursor")),
+    )
+    if isinstance(listed, Refused):
+        return _refused(listed)
+    assigned = listed.status is SuborderStatus.ASSIGNED
     return private_json(
         {
-            "warehouseID": warehouse.id,
-            "status": status.value,
+            "warehouseID": listed.warehouse.id,
+            "status": listed.status.value,
             "suborders": [
-                suborder_json(
-                    row,
-                    new=row.suborder_id in new_ids if status is SuborderStatus.ASSIGNED else None,
-                )
-                for row in page.rows
+                suborder_json(row, new=row.suborder_id in listed.new_ids if assigned else None)
+                for row in listed.page.rows
             ],
-            "nextCursor": page.next_cursor,
-            "limit": page.limit,
+            "nextCursor": listed.page.next_cursor,
+            "limit": listed.page.limit,
         }
     )
 
 
 @bp.post("/<warehouse_id>/suborders/<suborder_id>/ship")
-@staff_required
+@staff_only
 def ship(warehouse_id: str, suborder_id: str) -> Response:
-    return _suborder_answer(warehouse_id, suborder_id, ops.ship)
+    row = _portal().ship(_access(), parsing.parse_warehouse_id(warehouse_id), suborder_id)
+    return _suborder_answer(row, suborder_id)
 
 
 @bp.post("/<warehouse_id>/suborders/<suborder_id>/deliver")
-@staff_required
+@staff_only
 def deliver(warehouse_id: str, suborder_id: str) -> Response:
-    return _suborder_answer(warehouse_id, suborder_id, ops.deliver)
+    row = _portal().deliver(_access(), parsing.parse_warehouse_id(warehouse_id), suborder_id)
+    return _suborder_answer(row, suborder_id)
 
 
 @bp.post("/<warehouse_id>/restock")
-@staff_required
+@staff_only
 def restock(warehouse_id: str) -> Response:
-    warehouse = ops.warehouse_or_404(reads.parse_warehouse_id(warehouse_id))
+    warehouse = _portal().warehouse(_access(), parsing.parse_warehouse_id(warehouse_id))
+    if isinstance(warehouse, Refused):
+        return _refused(warehouse)
     key = request.headers.get(HEADER)
     # The Redis layer replays the stored answer; the key also goes to PostgreSQL with
     # the units (db/postgres/restock.py), so even with Redis down they are added once.
@@ -113,10 +120,9 @@ def restock(warehouse_id: str) -> Response:
 def _restock(warehouse: WarehouseView, key: str | None) -> Response:
     payload = read_json_object()
     item_id, quantity = require_int(payload, "itemID"), require_int(payload, "quantity")
-    try:
-        outcome = ops.restock(warehouse.id, item_id, quantity, key=key)
-    except ops.PortalRefused as refused:
-        return api_error(refused.status, refused.code, refused.message)
+    outcome = _portal().restock(_access(), warehouse.id, item_id, quantity, key=key)
+    if isinstance(outcome, Refused):
+        return _refused(outcome)
     result = outcome.result
     answer: dict[str, Any] = {
         "warehouseID": result.warehouse_id,
@@ -129,19 +135,31 @@ def _restock(warehouse: WarehouseView, key: str | None) -> Response:
         "searchIndexUpdated": outcome.search_updated,
     }
     if not outcome.search_updated:
-        answer["message"] = ops.SEARCH_NOT_UPDATED
+        answer["message"] = SEARCH_NOT_UPDATED
     return private_json(answer)
 
 
-def _suborder_answer(
-    warehouse_id: str, suborder_id: str, action: Callable[[int, str], SuborderRow]
-) -> Response:
-    warehouse = ops.warehouse_or_404(reads.parse_warehouse_id(warehouse_id))
-    try:
-        row = action(warehouse.id, suborder_id)
-    except ops.PortalRefused as refused:
-        return api_error(refused.status, refused.code, refused.message, suborderID=suborder_id[:64])
-    return private_json(suborder_json(row))
+def _suborder_answer(row: SuborderRow | Refused, suborder_id: str) -> Response:
+    return (
+        _refused(row, suborder_id) if isinstance(row, Refused) else private_json(suborder_json(row))
+    )
+
+
+def _portal() -> WarehousePortal:
+    return services().warehouses
+
+
+def _access() -> Access:
+    user = current_user()
+    assert user is not None, "behind @permission_required"
+    return user.access
+
+
+def _refused(refused: Refused, suborder_id: str | None = None) -> Response:
+    if refused.kind is Refusal.NOT_FOUND:
+        raise NotFound(description=refused.message)
+    details = {} if suborder_id is None else {"suborderID": suborder_id[:64]}
+    return api_error(refused.status, refused.kind.value, refused.message, **details)
 
 
 def warehouse_json(warehouse: WarehouseView) -> dict[str, Any]:

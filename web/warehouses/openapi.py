@@ -14,7 +14,7 @@ from web.openapi_components import (
     query_param,
     ref,
 )
-from web.warehouses.reads import DEFAULT_LIMIT, MAX_LIMIT
+from web.warehouses.parsing import DEFAULT_LIMIT, MAX_LIMIT
 
 SUBORDER_FIELDS = {
     "suborderID": {"type": "string"},
@@ -62,7 +62,10 @@ SCHEMAS = {
 
 WAREHOUSE_ID = path_param("warehouseID", {"type": "string"}, "The warehouse's id.")
 SUBORDER_ID = path_param("suborderID", {"type": "string"}, "The suborder's id.")
-STAFF = "Warehouse staff bearer token (a shopper's token is a 403)."
+STAFF = (
+    "A warehouse worker's bearer token (its own warehouses only: another warehouse is a 404) "
+    "or an operator's or admin's (every warehouse). A shopper's token is a 403."
+)
 
 
 def _suborder_action(operation_id: str, summary: str, conflict: str) -> dict:

@@ -14,7 +14,14 @@ from db.postgres.models.catalog import CatalogState, HotItem, Item
 from db.postgres.models.checkout import Reservation, ReservationState
 from db.postgres.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.postgres.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
-from db.postgres.models.shoppers import Cart, CartLine, SavedAddress, User, UserSession
+from db.postgres.models.shoppers import (
+    Cart,
+    CartLine,
+    SavedAddress,
+    User,
+    UserSession,
+    UserWarehouse,
+)
 from db.postgres.models.stock import (
     AggregatedStock,
     RestockRecord,
@@ -52,6 +59,7 @@ __all__ = [
     "SuborderStatus",
     "User",
     "UserSession",
+    "UserWarehouse",
     "VaultedCard",
     "Warehouse",
     "WarehouseStock",

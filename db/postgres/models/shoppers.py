@@ -21,6 +21,27 @@ class User(Base):
     # Part of every API token's fingerprint: "sign out everywhere" and a password change
     # bump it, which revokes every token issued before.
     auth_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A warehouse worker's warehouses (domain/roles.py); read only for that role.
+    warehouse_links: Mapped[list[UserWarehouse]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        CheckConstraint("role IN ('shopper', 'warehouse', 'operator', 'admin')", name="role_known"),
+    )
+
+
+class UserWarehouse(Base):
+    """A warehouse a warehouse worker may work in (domain/roles.py)."""
+
+    __tablename__ = "user_warehouses"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    warehouse_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("warehouses.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class UserSession(Base):

@@ -1,7 +1,7 @@
 """the card vault keeps only sealed card details; sessions remember when they were last used
 
-Revision ID: 0010_security
-Revises: 0009_house
+Revision ID: 0011
+Revises: 0010
 
 Vault rows live minutes, so the cleartext columns are dropped with whatever they held
 (a pending payment asks for the card again) rather than sealed in a migration, which

@@ -1,0 +1,30 @@
+"""The fake item reads (tests/fakes/items.py) answer what PostgreSQL answers for the
+same catalogue (tests/web/catalogue.py, loaded by the real loader)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fakes.items import FakeItemReads
+from tests.web.catalogue import ITEMS
+from web.item_reads import MAX_ITEM_ID
+
+pytestmark = [pytest.mark.web, pytest.mark.integration]
+
+SOLD_OUT = next(item.id for item in ITEMS if item.total_stock == 0)  # nobody can buy it
+
+
+def test_the_fake_reads_the_same_items_as_postgresql(app):
+    from web.items.adapters import PostgresItemReads
+
+    real, fake = PostgresItemReads(app.extensions["shopflow"].sessions), FakeItemReads()
+    for item in ITEMS:
+        found, faked = real.find(item.id), fake.find(item.id)
+        assert found is not None and faked is not None
+        # Stock moves as other tests check out; everything else is the catalogue's.
+        assert found.__dict__ | {"stock": 0, "image_url": None} == faked.__dict__ | {"stock": 0}
+    assert real.find(SOLD_OUT).stock == fake.find(SOLD_OUT).stock == 0
+    assert real.stock(SOLD_OUT) == fake.stock(SOLD_OUT) == 0
+    for unknown in (0, 999_999, MAX_ITEM_ID, MAX_ITEM_ID + 1, -1):
+        assert real.find(unknown) is None and fake.find(unknown) is None
+        assert real.stock(unknown) is None and fake.stock(unknown) is None

@@ -1,0 +1,98 @@
+"""Recommendations, once for the home page's shelf, the item page's "bought together"
+and `GET /api/v1/recommendations`; the rules are domain/recommendations.py, the
+signals come through the `Signals` port (web/recommendations/adapters.py on Redis and
+PostgreSQL; tests/fakes/recommendations.py in memory).
+
+    for_shopper(user_id | None, limit)   picks with their reason (None: popular only)
+    bought_together_with(item_id)        what others bought with it, in stock
+    remember_search(user_id, text, found, item_ids)
+                                         a signed-in shopper's search becomes a signal
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from db.postgres.recommendations import ItemCard
+from domain.recommendations import (
+    DEFAULT_LIMIT,
+    JUST_BOUGHT_DAYS,
+    Reason,
+    RecentSearch,
+    candidates,
+    frequently_bought_with,
+    recommend,
+    search_worth_remembering,
+)
+
+TOGETHER_LIMIT = 4
+MAX_ITEM_ID = 2**63 - 1  # items.id is a BIGINT: a larger id has nothing bought with it
+
+
+class Signals(Protocol):
+    def recent_searches(self, user_id: int) -> list[RecentSearch]: ...
+
+    def remember_search(self, user_id: int, text: str, item_ids: Sequence[int]) -> None: ...
+
+    def bought_items(self, user_id: int) -> list[int]: ...
+
+    def bought_together(self, item_ids: Collection[int], limit: int) -> list[int]: ...
+
+    def just_bought(self, user_id: int, since: datetime) -> set[int]: ...
+
+    def popular(self, now: datetime) -> list[int]: ...
+
+    def item_cards(self, item_ids: Collection[int]) -> dict[int, ItemCard]: ...
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    item: ItemCard
+    reason: Reason
+
+
+class Recommendations:
+    def __init__(
+        self, signals: Signals, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self.signals = signals
+        self._clock = clock
+
+    def for_shopper(self, user_id: int | None, limit: int = DEFAULT_LIMIT) -> list[Recommendation]:
+        now = self._clock()
+        s = self.signals
+        searches = s.recent_searches(user_id) if user_id else []
+        if user_id:
+            together = s.bought_together(s.bought_items(user_id), 50)
+            bought = s.just_bought(user_id, now - timedelta(days=JUST_BOUGHT_DAYS))
+        else:
+            together, bought = [], set()
+        popular = s.popular(now)
+        cards = s.item_cards(candidates(searches, together, popular))
+        picks = recommend(
+            recent_searches=searches,
+            bought_together=together,
+            popular=popular,
+            just_bought=bought,
+            in_stock={item_id for item_id, card in cards.items() if card.in_stock},
+            limit=limit,
+        )
+        return [Recommendation(cards[pick.item_id], pick.reason) for pick in picks]
+
+    def bought_together_with(self, item_id: int, limit: int = TOGETHER_LIMIT) -> list[ItemCard]:
+        if not 1 <= item_id <= MAX_ITEM_ID:
+            return []
+        together = self.signals.bought_together([item_id], limit * 3)
+        cards = self.signals.item_cards(together)
+        in_stock = {i for i, card in cards.items() if card.in_stock}
+        return [cards[i] for i in frequently_bought_with(item_id, together, in_stock, limit)]
+
+    def remember_search(
+        self, user_id: int | None, text: str, found: int, item_ids: Sequence[int]
+    ) -> None:
+        if user_id is None or not search_worth_remembering(text, found):
+            return
+        self.signals.remember_search(user_id, text, item_ids)
