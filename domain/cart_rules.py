@@ -9,10 +9,16 @@ real guarantee comes later, when checkout reserves.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-# No shopper needs more of one thing than this in one order; more is a typo or a bot.
+# No request asks for more of one thing than this; more is a typo or a bot (a 400).
 MAX_QUANTITY_PER_LINE = 100
+# The most of one item one order takes: the store's limit per line, which the cart, the
+# checkout and the item page all state and enforce with the same words
+# (`line_limit_message`). The operator sets it (MAX_HELD_UNITS_PER_ITEM, docs/api.md,
+# "Limit per line"); this is its default, and it never exceeds MAX_QUANTITY_PER_LINE.
+DEFAULT_LINE_LIMIT = 10
 # Distinct items in one cart: generous for people, a wall for scripts.
 MAX_LINES_PER_CART = 50
 
@@ -56,15 +62,28 @@ class InsufficientStock(CartError):
 class LineLimitReached(CartError):
     code = "line_limit"
 
-    def __init__(self, in_cart: int) -> None:
-        super().__init__(
-            f"You can have at most {MAX_QUANTITY_PER_LINE} of one item in your cart"
-            + (f" (you already have {in_cart})." if in_cart else ".")
-        )
+    def __init__(self, in_cart: int, limit: int = MAX_QUANTITY_PER_LINE) -> None:
+        super().__init__(line_limit_message(limit))
         self.in_cart = in_cart
+        self.limit = limit
 
     def details(self) -> dict[str, int]:
-        return {"max": MAX_QUANTITY_PER_LINE, "inCart": self.in_cart}
+        return {"max": self.limit, "inCart": self.in_cart}
+
+
+def limit_in_force(configured: int) -> int:
+    """The limit per line in force: the operator's, within what any request may ask."""
+    return max(1, min(configured, MAX_QUANTITY_PER_LINE))
+
+
+def line_limit_message(limit: int) -> str:
+    """What the cart and the checkout both say when a line passes the limit."""
+    return f"Limit {limit} per order: one order can take at most {limit} of an item."
+
+
+def lines_over_limit(quantities: Iterable[tuple[int, int]], limit: int) -> list[int]:
+    """The item ids of (item id, quantity) lines asking for more than `limit`."""
+    return [item_id for item_id, quantity in quantities if quantity > limit]
 
 
 class CartFull(CartError):
@@ -113,8 +132,16 @@ def next_quantity(op: CartOp, current: int, requested: int) -> int:
     return requested
 
 
-def check_change(*, current: int, new: int, stock: int, lines_in_cart: int) -> None:
-    """Refuse a change that grows a line past the cap, the stock left, or the cart past its size.
+def check_change(
+    *,
+    current: int,
+    new: int,
+    stock: int,
+    lines_in_cart: int,
+    line_limit: int = MAX_QUANTITY_PER_LINE,
+) -> None:
+    """Refuse a change that grows a line past `line_limit`, the stock left, or the cart
+    past its size.
 
     Shrinking is always allowed, even below a stock that has since dropped: that is the
     shopper fixing the problem, not making it worse.
@@ -123,8 +150,9 @@ def check_change(*, current: int, new: int, stock: int, lines_in_cart: int) -> N
         return
     if current == 0 and lines_in_cart >= MAX_LINES_PER_CART:
         raise CartFull()
-    if new > MAX_QUANTITY_PER_LINE:
-        raise LineLimitReached(current)
+    limit = limit_in_force(line_limit)
+    if new > limit:
+        raise LineLimitReached(current, limit)
     if new > stock:
         raise InsufficientStock(left=max(stock, 0), in_cart=current)
 

@@ -53,6 +53,7 @@ def create_app(settings: Settings, *, services: Services) -> Flask:
     init_tracing(app)
     init_csrf(app)  # before the blueprints' own before_request hooks
     init_input_guard(app)
+    _refuse_unknown_parameters(app)
     init_limits(app, settings)
 
     for blueprint in _feature_blueprints():
@@ -64,6 +65,14 @@ def create_app(settings: Settings, *, services: Services) -> Flask:
     register_security_headers(app, settings)  # cookie flags too
     app.jinja_env.globals["store_name"] = "shopflow"
     return app
+
+
+def _refuse_unknown_parameters(app: Flask) -> None:
+    # The OpenAPI document lists each operation's query parameters; nothing else passes.
+    from web.openapi import document
+    from web.query_parameters import init_known_parameters
+
+    init_known_parameters(app, document()["paths"])
 
 
 def _plug_in_features(app: Flask) -> None:
@@ -83,6 +92,8 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.account import pages as account_pages
     from web.auth import api as auth_api
     from web.auth import pages as auth_pages
+    from web.auth.password_reset import api as password_reset_api
+    from web.auth.password_reset import pages as password_reset_pages
     from web.cart import api as cart_api
     from web.cart import pages as cart_pages
     from web.checkout import api as checkout_api
@@ -95,8 +106,6 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.ops import api as ops_api
     from web.orders import api as orders_api
     from web.orders import pages as orders_pages
-    from web.password_reset import api as password_reset_api
-    from web.password_reset import pages as password_reset_pages
     from web.recommendations import api as recommendations_api
     from web.recommendations import pages as recommendations_pages
     from web.search import api as search_api

@@ -1,8 +1,9 @@
 """Who is asking: `current_user()`, and the decorators that insist on someone.
 
 Browser pages know the shopper from the session cookie; the JSON API (/api/...) knows
-them only from `Authorization: Bearer <token>` and never reads the cookie, which is
-why the API needs no CSRF token. A session's user is loaded from PostgreSQL once per
+them only from `Authorization: Bearer <token>` (or `Authentication: Bearer <token>`,
+as the design write-up spells it; both sent and different is a 400) and never reads
+the cookie, which is why the API needs no CSRF token. A session's user is loaded from PostgreSQL once per
 request (cached on `g`), so a deleted account or a changed password signs out every
 old session at once; a bearer token's user is remembered for API_USER_CACHE_SECONDS
 per process (web/recent_users.py), so old tokens stop within that.
@@ -45,7 +46,7 @@ from werkzeug.exceptions import Forbidden
 from db.postgres.users import UserRecord
 from domain.roles import Access, Permission
 from web.api_tokens import InvalidToken
-from web.errors import is_api_request
+from web.errors import BadRequest, is_api_request
 from web.recent_users import RecentUsers
 from web.services import services
 
@@ -57,6 +58,8 @@ SESSION_FINGERPRINT = "auth"
 SESSION_ID = "sid"  # the user_sessions row
 _MISSING = object()
 RECENT_USERS_KEY = "shopflow.recent_users"
+# Where a bearer token may come: the standard header, and the write-up's spelling.
+CREDENTIAL_HEADERS = ("Authorization", "Authentication")
 
 
 def password_fingerprint(password_hash: str, secret_key: str, auth_epoch: int = 0) -> str:
@@ -100,7 +103,7 @@ def bearer_or_session_user() -> CurrentUser | None:
     """For endpoints outside /api that other tools call too (the codec server): a bearer
     token when one is sent (the temporal CLI's --codec-auth), else the session cookie
     (the Web UI sends the staff member's cookie)."""
-    if request.headers.get("Authorization"):
+    if bearer_header():
         return _user_from_token()
     return current_user()
 
@@ -189,8 +192,21 @@ def redirect_to_login() -> Response:
     return redirect(target, code=303)
 
 
+def bearer_header() -> str:
+    """The API's credentials: `Authorization`, or `Authentication` as the design write-up
+    spells it (docs/api.md, "Authentication"); "" when neither came. Both, saying
+    different things, is a 400: guessing which one was meant could act as the wrong
+    shopper."""
+    sent = {request.headers[name] for name in CREDENTIAL_HEADERS if name in request.headers}
+    if len(sent) > 1:
+        raise BadRequest(
+            "The Authorization and Authentication headers differ; send the token in one of them."
+        )
+    return next(iter(sent), "")
+
+
 def api_unauthorized() -> Response:
-    header = request.headers.get("Authorization", "")
+    header = bearer_header()
     if header:
         message = g.get("_token_problem") or (
             "Send the token as 'Authorization: Bearer <token>' (POST /api/v1/auth/token)."
@@ -245,7 +261,7 @@ def _user_from_session() -> CurrentUser | None:
 
 
 def _user_from_token() -> CurrentUser | None:
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    scheme, _, token = bearer_header().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     try:

@@ -60,6 +60,11 @@ class Limits(Protocol):
 
     def shopper_write(self, user_id: int, feature: str) -> Verdict: ...
 
+    @property
+    def max_held_units_per_item(self) -> int:
+        """The limit per line, of cart and checkout alike (domain/cart_rules.py)."""
+        ...
+
 
 def over_limit(limits: Limits, user_id: int, feature: str, what: str) -> Refused | None:
     """A too_many_requests refusal when this write of `feature` is one too many, else None."""

@@ -19,7 +19,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from db.postgres.models import AggregatedStock, Cart, CartLine, Item
-from domain.cart_rules import CartOp, LineCheck, check_change, next_quantity
+from domain.cart_rules import (
+    MAX_QUANTITY_PER_LINE,
+    CartOp,
+    LineCheck,
+    check_change,
+    next_quantity,
+)
 
 MAX_ITEM_ID = 2**63 - 1  # items.id is a BIGINT; larger numbers cannot exist
 
@@ -104,7 +110,13 @@ def count_units(session: Session, user_id: int) -> int:
 
 
 def change_line(
-    session: Session, user_id: int, item_id: int, op: CartOp, quantity: int
+    session: Session,
+    user_id: int,
+    item_id: int,
+    op: CartOp,
+    quantity: int,
+    *,
+    line_limit: int = MAX_QUANTITY_PER_LINE,
 ) -> CartChange:
     """Apply ADD / REMOVE / SET to one line under the cart lock; raises before writing if refused.
 
@@ -134,7 +146,9 @@ def change_line(
         if current == 0 and new > 0
         else 0
     )
-    check_change(current=current, new=new, stock=stock, lines_in_cart=lines_in_cart)
+    check_change(
+        current=current, new=new, stock=stock, lines_in_cart=lines_in_cart, line_limit=line_limit
+    )
 
     if new == current:
         return CartChange(item_id, name, current, new)

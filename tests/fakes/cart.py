@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from db.postgres.carts import CartChange, CartLineView, CartView, UnknownItem
-from domain.cart_rules import CartOp, check_change, next_quantity
+from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartOp, check_change, next_quantity
 from web.item_reads import ItemDetails
 
 
@@ -40,7 +40,13 @@ class FakeCartStore:
         return None if self.down else sum(self.lines.get(user_id, {}).values())
 
     def change(
-        self, user_id: int, item_id: int, op: CartOp, quantity: int
+        self,
+        user_id: int,
+        item_id: int,
+        op: CartOp,
+        quantity: int,
+        *,
+        line_limit: int = MAX_QUANTITY_PER_LINE,
     ) -> tuple[CartChange, CartView]:
         item = self.items.get(item_id)
         if item is None:
@@ -48,7 +54,13 @@ class FakeCartStore:
         lines = self.lines.get(user_id, {})
         current = lines.get(item_id, 0)
         new = next_quantity(op, current, quantity)
-        check_change(current=current, new=new, stock=item.stock, lines_in_cart=len(lines))
+        check_change(
+            current=current,
+            new=new,
+            stock=item.stock,
+            lines_in_cart=len(lines),
+            line_limit=line_limit,
+        )
         if new != current:
             lines = self.lines.setdefault(user_id, {})
             if new == 0:

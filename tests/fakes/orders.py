@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from domain.order import OrderStatus
 from web.orders.ports import WorkflowGone
 from web.orders.reads import ORDER_ID, OrdersPage, OrderView, Position
 from web.outcomes import Refused
@@ -25,13 +26,20 @@ class FakeOrderReads:
         self.orders[order_id] = (owner, replace(order, status=status))
 
     def page(
-        self, user_id: int, *, limit: int, after: Position | None, since: datetime | None
+        self,
+        user_id: int,
+        *,
+        limit: int,
+        after: Position | None,
+        since: datetime | None,
+        statuses: frozenset[OrderStatus] = frozenset(),
     ) -> OrdersPage:
         mine = [
             order
             for owner, order in self.orders.values()
             if owner == user_id
             and (since is None or order.ordered_at >= since)
+            and (not statuses or order.status in statuses)
             and (after is None or (order.ordered_at, order.order_id) < tuple(_key(after)))
         ]
         mine.sort(key=lambda order: (order.ordered_at, order.order_id), reverse=True)

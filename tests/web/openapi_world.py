@@ -391,7 +391,7 @@ def _reset_link(w: World) -> str:
     from sqlalchemy.orm import sessionmaker
 
     from db.postgres.password_resets import PasswordResets
-    from web.password_reset.use_cases import token_hash
+    from web.auth.password_reset.use_cases import token_hash
 
     token = secrets.token_urlsafe(32)
     resets = PasswordResets(sessionmaker(w.fixture("checkout_engine")))
@@ -414,3 +414,21 @@ def _reset_throttled(w: World, path: str = "/api/v1/auth/password-reset", body=N
             environ_base={"REMOTE_ADDR": "10.9.9.8"},
         )
     return answer
+
+
+def _unknown_parameter(method: str, path: str) -> Callable[[World], Any]:
+    """`?bogus=1` on the operation: refused before anything else is looked at (the
+    path's parameters need not exist, no token is needed), on Flask and the streams."""
+    url = path.replace("{", "").replace("}", "")  # any value matches: 1 for {itemID} too
+    for name in ("itemID", "addressID", "checkoutID", "orderID", "ticketID"):
+        url = url.replace(name, "1")
+    url += "?bogus=1"
+
+    def provoke(w: World):
+        if url.endswith("/events?bogus=1"):
+            server = w.stream_server if "/items/" in url else w.shop_server
+            return w._stream_head(server.url + url)
+        client = w.portal if url.startswith("/api/v1/warehouses") else w.shop
+        return client.open(url, method=method.upper())
+
+    return provoke

@@ -87,9 +87,15 @@ def test_one_shopper_cannot_hold_more_than_the_cap_of_one_item(
 ):
     shop = make_store(max_held_units_per_item=3).test_client()
     item = stock_item(20)
-    shopper = register_api_shopper(shop, {item: 4})
-
-    refused = begin(shop, shopper)
+    shopper = register_api_shopper(shop, {item: 3})
+    # The cart keeps to the same limit per line (domain/cart_rules.py) ...
+    one_more = shop.patch(
+        "/api/v1/cart?op=ADD", json={"itemID": item, "quantity": 1}, headers=shopper.headers
+    )
+    # ... so only a BEGIN naming its own cart can ask checkout for more.
+    refused = begin(shop, shopper, {"cart": [{"itemID": item, "quantity": 4}]})
 
     assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "too_many_units"
+    assert one_more.status_code == 409
+    assert one_more.get_json()["error"]["message"] == refused.get_json()["error"]["message"]
     assert stock_of(item) == 20  # nothing held

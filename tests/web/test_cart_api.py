@@ -183,14 +183,17 @@ def test_setting_a_line_above_the_stock_is_refused_but_lowering_it_always_works(
     )
 
 
-def test_a_line_is_capped_at_a_hundred(client, api_headers):
-    patch(client, api_headers, "ADD", {"itemID": PLENTY, "quantity": 60})
+def test_a_line_is_capped_at_the_limit_per_line(client, api_headers):
+    # The production default, 10 (MAX_HELD_UNITS_PER_ITEM); tests/web/test_line_limit.py
+    # has the checkout's side.
+    patch(client, api_headers, "ADD", {"itemID": PLENTY, "quantity": 6})
 
-    response = patch(client, api_headers, "ADD", {"itemID": PLENTY, "quantity": 50})
+    response = patch(client, api_headers, "ADD", {"itemID": PLENTY, "quantity": 5})
 
     assert response.status_code == 409
-    assert error_of(response)["code"] == "line_limit" and error_of(response)["max"] == 100
-    assert cart(client, api_headers)["count"] == 60
+    assert error_of(response)["code"] == "line_limit" and error_of(response)["max"] == 10
+    assert error_of(response)["inCart"] == 6
+    assert cart(client, api_headers)["count"] == 6
 
 
 def test_an_unknown_item_is_a_404_and_changes_nothing(client, api_headers):

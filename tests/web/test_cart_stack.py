@@ -30,6 +30,9 @@ def test_the_item_page_has_an_add_to_cart_form_with_a_quantity(client):
     assert 'id="add-to-cart"' in page and 'hx-post="/cart/add"' in page
     assert 'name="quantity" value="1" min="1" max="100"' in page
     assert 'name="item_id" value="1"' in page and 'name="csrf_token"' in page
+    # The limit per line the cart and checkout enforce (MAX_HELD_UNITS_PER_ITEM; the test
+    # settings raise it to 100), stated before anyone tries more.
+    assert "Limit 100 per order" in page
 
 
 def test_concurrent_adds_to_the_same_line_all_count(app, client, api_headers):

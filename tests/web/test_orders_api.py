@@ -97,3 +97,39 @@ def test_a_placed_order_is_listed_with_its_lines_dates_and_status(
     assert detail["shippingAddress"]["city"] == "Seattle"
     assert "cardNumber" not in json.dumps(detail)
     assert_checkout_invariants()
+
+
+def test_status_filters_in_postgresql_and_bogus_parameters_are_refused(
+    shop, api_shopper, stock_item, checkout_engine, assert_checkout_invariants
+):
+    shopper = api_shopper()
+    item = stock_item(10)
+    ids = [
+        insert_order(checkout_engine, shopper.user_id, item, NOW - timedelta(days=day))
+        for day in (1, 2, 3)
+    ]
+    with checkout_engine.begin() as conn:
+        # Cancelled as the order workflow cancels: the stock goes back (invariant I1 holds
+        # for the tests that share this database).
+        conn.exec_driver_sql(
+            "UPDATE orders SET status = 'CANCELLED' WHERE id = ANY(%s)", ([ids[0], ids[2]],)
+        )
+        conn.exec_driver_sql(
+            "UPDATE aggregated_stock SET stock = stock + 2 WHERE item_id = %s", (item,)
+        )
+
+    cancelled = shop.get("/api/v1/orders?status=CANCELLED&limit=1", headers=shopper.headers)
+    cursor = cancelled.get_json()["nextCursor"]
+    rest = shop.get(
+        f"/api/v1/orders?status=CANCELLED&limit=1&nextCursor={cursor}", headers=shopper.headers
+    )
+    pending = shop.get("/api/v1/orders?status=PENDING&status=SHIPPED", headers=shopper.headers)
+    bogus = shop.get("/api/v1/orders?bogus=1", headers=shopper.headers)
+
+    assert [o["orderID"] for o in cancelled.get_json()["orders"]] == [ids[0]]
+    assert [o["orderID"] for o in rest.get_json()["orders"]] == [ids[2]]
+    assert rest.get_json()["nextCursor"] is None
+    assert [o["orderID"] for o in pending.get_json()["orders"]] == [ids[1]]
+    assert bogus.status_code == 400
+    assert bogus.get_json()["error"]["code"] == "unknown_parameter"
+    assert_checkout_invariants()

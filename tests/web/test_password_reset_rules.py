@@ -1,4 +1,4 @@
-"""The password-reset use cases on in-memory ports (web/password_reset/use_cases.py)."""
+"""The password-reset use cases on in-memory ports (web/auth/password_reset/use_cases.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from web.password_reset.use_cases import (
+from web.auth.password_reset.use_cases import (
     BadLink,
     PasswordReset,
     WeakNewPassword,

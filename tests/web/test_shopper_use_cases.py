@@ -40,6 +40,8 @@ class Verdict:
 class CountingLimits:
     """Allows `allowed` writes per (shopper, feature), then refuses for 30 s."""
 
+    max_held_units_per_item = 100  # the limit per line, out of the way here
+
     def __init__(self, allowed: int = 1_000) -> None:
         self.allowed = allowed
         self.hits: dict[tuple[int, str], int] = {}

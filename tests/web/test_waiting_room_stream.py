@@ -103,6 +103,13 @@ def test_only_the_tickets_shopper_can_follow_it(hot_client, hot_server, staff, s
     assert foreign.status_code == 404 and foreign.json()["error"]["code"] == "ticket_not_found"
     forged = httpx.get(url, headers={"Authorization": "Bearer forged"}, timeout=30)
     assert forged.status_code == 401
+    # The write-up's `Authentication` header works here too; two different tokens are a
+    # 400, never a guess at which shopper is asking.
+    spelled = {"Authentication": owner.headers["Authorization"]}
+    with httpx.stream("GET", url, headers=spelled, timeout=30) as followed:
+        assert followed.status_code == 200
+    both = {**owner.headers, "Authentication": someone_else.headers["Authorization"]}
+    assert httpx.get(url, headers=both, timeout=30).status_code == 400
     for unknown in ("nope", f"{item}-{'0' * 32}", "1-" + "z" * 32, "9" * 200):
         answer = httpx.get(
             f"{hot_server.url}/api/v1/waiting-room/tickets/{unknown}/events",

@@ -6,7 +6,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.postgres.carts import CartChange, CartView, change_line, count_units, read_cart
-from domain.cart_rules import CartOp
+from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartOp
 from web.item_reads import ItemDetails, find_item
 
 
@@ -26,10 +26,16 @@ class SqlCartStore:
             return None
 
     def change(
-        self, user_id: int, item_id: int, op: CartOp, quantity: int
+        self,
+        user_id: int,
+        item_id: int,
+        op: CartOp,
+        quantity: int,
+        *,
+        line_limit: int = MAX_QUANTITY_PER_LINE,
     ) -> tuple[CartChange, CartView]:
         with self._sessions.begin() as session:
-            change = change_line(session, user_id, item_id, op, quantity)
+            change = change_line(session, user_id, item_id, op, quantity, line_limit=line_limit)
             return change, read_cart(session, user_id)
 
 

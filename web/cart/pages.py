@@ -14,7 +14,7 @@ from flask import Blueprint, Response, abort, g, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 
 from db.postgres.carts import CartView
-from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartOp
+from domain.cart_rules import CartOp, limit_in_force
 from web.cart.use_cases import (
     cart_line,
     change_cart,
@@ -44,7 +44,8 @@ def cart_units() -> int | None:
 
 @bp.app_template_global("max_quantity_per_line")
 def max_quantity_per_line() -> int:
-    return MAX_QUANTITY_PER_LINE
+    """The limit per line the cart and checkout enforce, for the item page and the cart."""
+    return limit_in_force(abuse_limits().max_held_units_per_item)
 
 
 @bp.get("")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from db.postgres.carts import CartChange, CartView
-from domain.cart_rules import CartOp
+from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartOp
 from web.item_reads import ItemDetails
 
 
@@ -22,9 +22,16 @@ class CartStore(Protocol):
         """Units in the cart for the header badge; None when the store can't say."""
 
     def change(
-        self, user_id: int, item_id: int, op: CartOp, quantity: int
+        self,
+        user_id: int,
+        item_id: int,
+        op: CartOp,
+        quantity: int,
+        *,
+        line_limit: int = MAX_QUANTITY_PER_LINE,
     ) -> tuple[CartChange, CartView]:
-        """Apply one change atomically and answer the cart as it now stands.
+        """Apply one change atomically and answer the cart as it now stands; no line
+        grows past `line_limit` (domain/cart_rules.py).
 
         Raises db.postgres.carts.UnknownItem or a domain.cart_rules.CartError (InsufficientStock,
         LineLimitReached, CartFull) before anything is written.

@@ -56,7 +56,9 @@ def change_cart(
     if too_many is not None:
         return too_many
     try:
-        change, cart = carts.change(user_id, item_id, op, quantity)
+        change, cart = carts.change(
+            user_id, item_id, op, quantity, line_limit=limits.max_held_units_per_item
+        )
     except UnknownItem as error:
         return Refused("not_found", str(error))
     except CartError as error:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+from domain.cart_rules import line_limit_message, lines_over_limit
 from domain.checkout import CheckoutStatus, payment_state_refusal
 from domain.refusals import Refusal, RefusalError, RefusalKind
 from domain.stock import Line, ShortLine
@@ -254,11 +255,9 @@ def begin(
 
 
 def _units_over_cap(lines: Sequence[Line], cap: int) -> str | None:
-    over = [line for line in lines if line.quantity > cap]
-    if not over:
-        return None
-    items = ", ".join(f"item {line.item_id} ({line.quantity})" for line in over)
-    return f"One shopper can check out at most {cap} of one item; lower the quantity of {items}."
+    """The cart's own words (domain/cart_rules.py): the same limit, the same message."""
+    over = lines_over_limit(((line.item_id, line.quantity) for line in lines), cap)
+    return line_limit_message(cap) if over else None
 
 
 def _too_many(kind: RefusalKind, what: str, verdict: Verdict) -> Refused:

@@ -21,6 +21,8 @@ import redis.asyncio as aioredis
 from a2wsgi import WSGIMiddleware
 from flask import Flask
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from db.redis.stock_feed import StockFeedKeys
@@ -36,6 +38,8 @@ from web.live.tickets import (
     TicketStreams,
     TicketWatch,
 )
+from web.query_parameters import EXTENSION_KEY as KNOWN_PARAMETERS
+from web.query_parameters import KnownParameters, UnknownParameter
 from web.services import EXTENSION_KEY
 
 # Redis connections the streams' reads share per process (a pool, not one per stream).
@@ -51,6 +55,7 @@ def asgi_app(
     """The streams on `reads`, their one subscription on `subscriber` (a client of its
     own: the subscription holds its connection for good), Flask mounted beside them."""
     services = flask_app.extensions[EXTENSION_KEY]
+    known: KnownParameters = flask_app.extensions[KNOWN_PARAMETERS]
     keys = StockFeedKeys(settings.stock_feed_namespace)
     tickets = TicketWatch(reads, settings.hot_admission_rate)
     fanout = StockFanout(
@@ -88,7 +93,12 @@ def asgi_app(
 
     app = Starlette(
         routes=[
-            Route(API_TICKET_EVENTS_PATH, caps.limit(ticket_streams.api_events)),
+            Route(
+                API_TICKET_EVENTS_PATH,
+                documented_only(
+                    known, API_TICKET_EVENTS_PATH, caps.limit(ticket_streams.api_events)
+                ),
+            ),
             Route(PAGE_TICKET_EVENTS_PATH, caps.limit(ticket_streams.page_events)),
             Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
         ],
@@ -98,7 +108,27 @@ def asgi_app(
     return DirectRoutes(
         app,
         [
-            Route(ITEM_EVENTS_PATH, caps.limit(streams.item_events)),
+            Route(
+                ITEM_EVENTS_PATH,
+                documented_only(known, ITEM_EVENTS_PATH, caps.limit(streams.item_events)),
+            ),
             Route("/live/stock", caps.limit(streams.page_events)),
         ],
     )
+
+
+def documented_only(known: KnownParameters, path: str, endpoint):
+    """`endpoint`, answering 400 unknown_parameter to a query parameter its OpenAPI
+    operation does not list, as Flask's routes do (web/query_parameters.py); before the
+    stream caps, so a refused request holds no stream."""
+
+    async def checked(request: Request) -> Response:
+        message = known.problem(path, "GET", request.query_params.keys())
+        if message is None:
+            return await endpoint(request)
+        error = {"code": UnknownParameter.code, "message": message}
+        return JSONResponse(
+            {"error": error}, status_code=400, headers={"Cache-Control": "no-store"}
+        )
+
+    return checked

@@ -283,23 +283,25 @@ def _authorize(flask_app: Flask, request: Request, ticket_id: str) -> Response |
     """The Flask app decides who asks, as for the ticket's statusURL / waiting page:
     None when the ticket is theirs, else the refusal (401, 404) Flask would answer."""
     from web.current_user import api_unauthorized, current_user
+    from web.errors import BadRequest, describe, error_response
     from web.refusals import api_refusal
     from web.ticket_access import ticket_refusal
 
     headers = {
         name: request.headers[name]
-        for name in ("cookie", "authorization")
+        for name in ("cookie", "authorization", "authentication")
         if name in request.headers
     }
     with flask_app.test_request_context(request.url.path, headers=headers):
-        user = current_user()
-        if user is None:
-            refusal = api_unauthorized()
+        try:
+            user = current_user()
+        except BadRequest as error:  # Authorization and Authentication differ
+            user, refusal = None, error_response(describe(error))
         else:
-            refused = ticket_refusal(ticket_id, user.id)
-            if refused is None:
+            refused = None if user is None else ticket_refusal(ticket_id, user.id)
+            if user is not None and refused is None:
                 return None
-            refusal = api_refusal(refused)
+            refusal = api_unauthorized() if user is None else api_refusal(refused)
         return Response(
             refusal.get_data(),
             status_code=refusal.status_code,

@@ -19,10 +19,11 @@ from flask import Blueprint, Response, jsonify, render_template
 from web import openapi_components as components
 from web.account import openapi as addresses
 from web.auth import openapi as auth
+from web.auth.password_reset import openapi as password_reset
 from web.cart import openapi as cart
 from web.checkout import openapi as checkout
+from web.openapi_components import errors
 from web.orders import openapi as orders
-from web.password_reset import openapi as password_reset
 from web.recommendations import openapi as recommendations
 from web.search import openapi as items
 from web.waiting_room import openapi as waiting_room
@@ -80,6 +81,10 @@ def document() -> dict[str, Any]:
         paths.update(resource.PATHS)
         schemas.update(resource.SCHEMAS)
     paths.update(OWN_PATHS)
+    paths = {
+        path: {method: _answers_unknown_parameters(op) for method, op in item.items()}
+        for path, item in paths.items()
+    }
     return {
         "openapi": "3.1.0",
         "info": {
@@ -88,7 +93,8 @@ def document() -> dict[str, Any]:
             "description": "The JSON API of the shopflow store (docs/contract.md §5). Money is "
             "integer cents, times are ISO 8601 UTC, errors are "
             '`{"error": {"code", "message"}}`. Get a token with POST /api/v1/auth/token and '
-            "send it as `Authorization: Bearer <token>`.",
+            "send it as `Authorization: Bearer <token>`. A query parameter an operation does not "
+            "list is refused: 400 `unknown_parameter`.",
         },
         "servers": [{"url": "/"}],
         "security": components.BEARER,
@@ -99,6 +105,15 @@ def document() -> dict[str, Any]:
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": schemas, "securitySchemes": components.SECURITY_SCHEMES},
     }
+
+
+def _answers_unknown_parameters(operation: dict[str, Any]) -> dict[str, Any]:
+    """The operation with a 400: every one refuses a query parameter it does not list
+    (web/query_parameters.py)."""
+    responses = operation["responses"]
+    if "400" in responses:
+        return operation
+    return {**operation, "responses": dict(sorted({**responses, **errors(400)}.items()))}
 
 
 @bp.get("/api/v1/openapi.json")

@@ -40,12 +40,20 @@ class SqlOrderReads:
         self._sessions = sessions
 
     def page(
-        self, user_id: int, *, limit: int, after: Position | None, since: datetime | None
+        self,
+        user_id: int,
+        *,
+        limit: int,
+        after: Position | None,
+        since: datetime | None,
+        statuses: frozenset[OrderStatus] = frozenset(),
     ) -> OrdersPage:
         # The (user_id, ordered_at, id) index answers this without counting or skipping.
         statement = select(Order).where(Order.user_id == user_id)
         if since is not None:
             statement = statement.where(Order.ordered_at >= since)
+        if statuses:
+            statement = statement.where(Order.status.in_(sorted(statuses)))
         if after is not None:
             statement = statement.where(
                 tuple_(Order.ordered_at, Order.id) < tuple_(after.ordered_at, after.order_id)

@@ -1,10 +1,11 @@
-"""`GET /api/v1/orders?nextCursor&limit&since` and `GET /api/v1/orders/<orderID>`.
+"""`GET /api/v1/orders?nextCursor&limit&since&status` and `GET /api/v1/orders/<orderID>`.
 
 The bearer token's own orders, newest first: `{orders: [{orderID, orderedDate,
 arrivalDate, status, total, cart: [{itemID, name, quantity, unitPrice}]}], nextCursor,
-limit}`. `since` is a date (2026-01-31) or an ISO 8601 time; `limit` 1..100 (default
-20); follow `nextCursor` with the same `since` (another shopper's or another `since`'s
-cursor is a 400). Another shopper's order is a 404.
+limit}`. `since` is a date (2026-01-31) or an ISO 8601 time; `status` (repeatable:
+`status=SHIPPED&status=DELIVERED`) keeps those statuses only; `limit` 1..100 (default
+20); follow `nextCursor` with the same `since` and `status` (another shopper's or
+another query's cursor is a 400). Another shopper's order is a 404.
 
 One order adds checkoutID, shippingAddress, card, canCancel, the timeline
 (`[{at, event, detail}]`, oldest first) and its suborders, one per warehouse:
@@ -50,6 +51,7 @@ def get_orders() -> Response:
             limit=limit,
             since=request.args.get("since"),
             cursor=request.args.get("nextCursor"),
+            statuses=request.args.getlist("status"),
         )
     )
     if isinstance(outcome, Refused):

@@ -97,10 +97,18 @@ PATHS = {
                     "Only orders placed since this date or ISO 8601 time.",
                 ),
                 query_param(
+                    "status",
+                    {"type": "array", "items": ref("OrderStatus")},
+                    "Only orders in this status; repeat it for several "
+                    "(`status=CANCELLED&status=SHIPPED`). Any other value is a 400.",
+                    style="form",
+                    explode=True,
+                ),
+                query_param(
                     "nextCursor",
                     {"type": "string"},
-                    "From the previous page (keep `since` unchanged): another shopper's cursor, "
-                    "or one followed with another `since`, is a 400.",
+                    "From the previous page (keep `since` and `status` unchanged): another "
+                    "shopper's cursor, or one followed with another `since` or `status`, is a 400.",
                 ),
             ],
             "responses": {

@@ -7,16 +7,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.order import OrderStatus
 from web.orders.reads import OrdersPage, OrderView, Position
 from web.outcomes import Refused
 
 
 class OrderReads(Protocol):
     def page(
-        self, user_id: int, *, limit: int, after: Position | None, since: datetime | None
+        self,
+        user_id: int,
+        *,
+        limit: int,
+        after: Position | None,
+        since: datetime | None,
+        statuses: frozenset[OrderStatus] = frozenset(),
     ) -> OrdersPage:
-        """The shopper's orders placed at or after `since`, newest first (ordered_at, id),
-        strictly after `after`; `last` is set only when more follow."""
+        """The shopper's orders placed at or after `since` (and in `statuses`, unless
+        empty), newest first (ordered_at, id), strictly after `after`; `last` is set only
+        when more follow."""
 
     def find(self, user_id: int, order_id: str) -> OrderView | None:
         """The order with its suborders if it is this shopper's; anyone else's is None."""

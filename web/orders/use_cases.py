@@ -18,6 +18,7 @@ The answer is always the order as PostgreSQL now has it, so what a shopper is to
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -48,14 +49,26 @@ class OrderList:
 
 
 def list_orders(
-    reads: OrderReads, user_id: int, *, limit: int, since: str | None, cursor: str | None
+    reads: OrderReads,
+    user_id: int,
+    *,
+    limit: int,
+    since: str | None,
+    cursor: str | None,
+    statuses: Sequence[str] = (),
 ) -> OrderList | Refused:
-    """One page of the shopper's orders, newest first. The cursor is bound to this
-    shopper and this `since` (web/keyset.py's scope): any other is bad_request."""
+    """One page of the shopper's orders, newest first, only those in `statuses` when any
+    are given. The cursor is bound to this shopper, this `since` and these statuses
+    (web/keyset.py's scope): any other is bad_request."""
     since_at = parse_since(since)
     if isinstance(since_at, Refused):
         return since_at
+    wanted = parse_statuses(statuses)
+    if isinstance(wanted, Refused):
+        return wanted
     scope = f"orders:{user_id}:{since_at.isoformat() if since_at else ''}"
+    if wanted:
+        scope += ":" + ",".join(sorted(wanted))
     after = None
     if cursor:
         try:
@@ -64,7 +77,7 @@ def list_orders(
             )
         except BadRequest as error:
             return Refused("bad_request", str(error))
-    page = reads.page(user_id, limit=limit, after=after, since=since_at)
+    page = reads.page(user_id, limit=limit, after=after, since=since_at, statuses=wanted)
     next_cursor = None
     if page.last is not None:
         next_cursor = keyset.encode_cursor(page.last.ordered_at, page.last.order_id, scope=scope)
@@ -104,6 +117,19 @@ def parse_limit(raw: str | None) -> int | Refused:
     if not raw.isdecimal() or not 1 <= int(raw[:6]) <= MAX_LIMIT:
         return Refused("bad_request", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
     return int(raw)
+
+
+def parse_statuses(raw: Sequence[str]) -> frozenset[OrderStatus] | Refused:
+    """`status=` given once per status (`?status=SHIPPED&status=DELIVERED`)."""
+    try:
+        return frozenset(OrderStatus(value) for value in raw)
+    except ValueError:
+        bad = next(value for value in raw if value not in OrderStatus.__members__)
+        return Refused(
+            "bad_request",
+            f"status {bad[:64]!r} is not one of {', '.join(OrderStatus)}; "
+            "repeat the parameter for more than one (status=SHIPPED&status=DELIVERED).",
+        )
 
 
 def parse_since(raw: str | None) -> datetime | None | Refused:

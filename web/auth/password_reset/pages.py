@@ -8,17 +8,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from web.auth.accounts import check_email, normalise_email
-from web.current_user import forget_token_user
-from web.headers import keep_private
-from web.limits import abuse_limits, client_ip, too_many_message
-from web.password_reset.use_cases import (
+from web.auth.password_reset.use_cases import (
     BadLink,
     WeakNewPassword,
     confirm_reset,
     link_is_valid,
     request_reset,
 )
-from web.password_reset.wiring import confirm_ports, request_ports, reset_ports
+from web.auth.password_reset.wiring import confirm_ports, request_ports, reset_ports
+from web.current_user import forget_token_user
+from web.headers import keep_private
+from web.limits import abuse_limits, client_ip, too_many_message
 from web.rendering import render
 
 bp = Blueprint("password_reset", __name__)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import Blueprint, Response
 
 from web.auth.accounts import normalise_email
+from web.auth.password_reset.use_cases import BadLink, WeakNewPassword, confirm_reset, request_reset
+from web.auth.password_reset.wiring import confirm_ports, request_ports
 from web.current_user import forget_token_user
 from web.json_io import api_error, private_json, read_json_object, require_str
 from web.limits import Verdict, abuse_limits, client_ip, too_many_message
-from web.password_reset.use_cases import BadLink, WeakNewPassword, confirm_reset, request_reset
-from web.password_reset.wiring import confirm_ports, request_ports
 
 bp = Blueprint("api_password_reset", __name__, url_prefix="/api/v1/auth")
 

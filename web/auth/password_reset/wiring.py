@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from db.postgres.password_resets import PasswordResets
 from web.auth.accounts import WeakPassword, check_password, hash_password
-from web.password_reset.workflow_client import ResetMail
+from web.auth.password_reset.workflow_client import ResetMail
 from web.services import services
 
 

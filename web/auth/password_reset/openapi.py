@@ -1,4 +1,4 @@
-"""POST /api/v1/auth/password-reset and /password-reset/confirm (web/password_reset/api.py)."""
+"""POST /api/v1/auth/password-reset and /password-reset/confirm (web/auth/password_reset/api.py)."""
 
 from __future__ import annotations
 
