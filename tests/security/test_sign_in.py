@@ -9,32 +9,9 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
-from stack.ports import free_port
-from tests.web.shoppers import PASSWORD, new_email, register_in_browser
+from tests.web.shoppers import register_in_browser
 
 pytestmark = [pytest.mark.web, pytest.mark.integration]
-
-WEAK = ["Password1!", "P@ssw0rd", "qwertyuiop", "12341234", "shopflow2026", "letmein123"]
-
-
-def unique_ip() -> str:
-    port = free_port()
-    return f"10.{port // 65536 % 256}.{port // 256 % 256}.{port % 256}"
-
-
-def token_attempt(client, email: str, password: str, ip: str):
-    return client.post(
-        "/api/v1/auth/token",
-        json={"email": email, "password": password},
-        environ_base={"REMOTE_ADDR": ip},
-    )
-
-
-def _registered(client) -> str:
-    email = new_email()
-    answer = client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
-    assert answer.status_code == 201, answer.get_json()
-    return email
 
 
 @pytest.fixture
