@@ -21,6 +21,7 @@ import httpx
 from sqlalchemy import text
 
 from settings import Settings
+from stack.embedded import ALL_SERVICES
 from stack.ports import free_ports
 from tests import waiting
 
@@ -99,7 +100,8 @@ class RunningStore:
         if self.process.poll() is not None:
             raise AssertionError(f"shopflow run exited; see {self.var_dir}/shopflow-run.log")
         states = {r["name"]: r["state"] for r in self.status()}
-        if set(states.values()) != {"running"} or len(states) != 6:
+        # Every embedded server, plus the worker and web `shopflow run` starts.
+        if set(states.values()) != {"running"} or len(states) != len(ALL_SERVICES) + 2:
             return False
         return httpx.get(f"{self.base_url}/api/v1/items?query=a", timeout=5).status_code == 200
 
