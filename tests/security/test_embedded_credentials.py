@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -13,7 +14,7 @@ import pytest
 import redis
 import requests
 
-from stack.secrets import secrets_path
+from stack.secrets import secrets_path, with_embedded_credentials
 
 pytestmark = pytest.mark.integration
 
@@ -33,9 +34,17 @@ def test_redis_refuses_a_client_without_the_generated_password(stack_settings):
     assert redis.Redis.from_url(stack_settings.redis_url).ping()
 
 
-def test_typesense_refuses_the_old_published_key_and_takes_the_generated_one(stack_settings):
-    key = _generated(stack_settings)["TYPESENSE_API_KEY"]
-    assert stack_settings.typesense_api_key == key and len(key) >= 32
+def test_typesense_refuses_the_old_published_key_and_takes_the_generated_one(
+    stack_settings, tmp_path
+):
+    # With no key given, the stack generates one into var/secrets.json and uses it.
+    bare = replace(stack_settings, var_dir=tmp_path, typesense_url=None, typesense_api_key=None)
+    generated = with_embedded_credentials(bare).typesense_api_key
+    assert generated == _generated(bare)["TYPESENSE_API_KEY"] and len(generated) >= 32
+    # The test session gives its stack a random key of its own (tests/conftest.py): the
+    # server takes that one and refuses the old published key and no key at all.
+    key = stack_settings.typesense_api_key
+    assert len(key) >= 32
     url = f"{stack_settings.typesense_url}/collections"
     for wrong in ("shopflow-dev-key", ""):
         assert (
