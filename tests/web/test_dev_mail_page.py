@@ -3,6 +3,7 @@ in the browser; shoppers cannot, and outside dev the page does not exist."""
 
 from __future__ import annotations
 
+import secrets
 import smtplib
 import uuid
 from email.message import EmailMessage
@@ -47,7 +48,9 @@ def test_outside_dev_there_is_no_dev_mailbox(make_portal_app, accounts):
 
     app = make_portal_app(
         environment="production",
-        secret_key="s" * 48,
-        payload_encryption_keys=("k" * 48,),
+        secret_key=secrets.token_urlsafe(48),
+        payload_encryption_keys=(secrets.token_urlsafe(48),),
+        vault_keys=(secrets.token_urlsafe(48),),
+        typesense_api_key=secrets.token_urlsafe(48),
     )
     assert sign_in(app, accounts["staff"].email).get("/dev/mail").status_code == 404

@@ -50,7 +50,7 @@ def test_readyz_answers_503_naming_temporal_when_it_is_unreachable(make_app, web
 def test_a_search_moves_the_request_and_search_counters(client, web_catalogue):
     route = {"route": "/api/v1/items", "method": "GET", "status": "200"}
     before = client.get("/metrics").text
-    assert client.get("/api/v1/items?q=mug").status_code == 200
+    assert client.get("/api/v1/items?query=mug").status_code == 200
     after = client.get("/metrics").text
     assert sample(after, "shopflow_http_requests_total", **route) == (
         sample(before, "shopflow_http_requests_total", **route) + 1
