@@ -230,14 +230,6 @@ def test_begin_checkout_names_every_line_that_ran_short_on_the_cart_page(
     assert full.status_code == 409 and html(full).startswith("<!doctype html>")
 
 
-def test_checkout_pages_need_a_signed_in_shopper(store):
-    anonymous = store.test_client()
-
-    page = anonymous.get("/checkout/" + "a" * 32)
-
-    assert page.status_code == 303 and page.headers["Location"].startswith("/login")
-
-
 def test_a_checkout_paid_through_the_api_offers_place_your_order(browser, stock_item):
     from tests.web.checkout_calls import ApiShopper, pay
     from tests.web.shoppers import PASSWORD, bearer

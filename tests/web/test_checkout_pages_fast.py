@@ -117,3 +117,11 @@ def test_an_expired_checkout_page_says_the_hold_expired(shop):
 
     assert page.status_code == 200
     assert "expired" in page.get_data(as_text=True)
+
+
+def test_checkout_pages_need_a_signed_in_shopper(shop):
+    anonymous = shop.app.test_client()
+
+    page = anonymous.get("/checkout/" + "a" * 32)
+
+    assert page.status_code == 303 and page.headers["Location"].startswith("/login")
