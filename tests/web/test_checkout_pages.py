@@ -1,7 +1,11 @@
 """Checkout in the browser: "Begin checkout" on the cart page, the checkout page with its
 countdown and payment form (full page and htmx fragment), a decline shown in place, a
 successful payment landing on the order page, "Cancel checkout", an expired hold, and
-the cart page naming each line that ran short."""
+the cart page naming each line that ran short.
+
+The fragments, the no-JavaScript redirect, the Luhn refusal and the sign-in redirect are
+the pages' answers to checkout's outcomes: they run on the fakes in
+test_checkout_pages_fast.py."""
 
 from __future__ import annotations
 
