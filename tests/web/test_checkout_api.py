@@ -101,19 +101,6 @@ def test_two_tabs_beginning_at_the_same_moment_share_one_checkout(
     assert stock_of(item) == 8
 
 
-def test_begin_can_name_the_lines_instead_of_using_the_cart(shop, api_shopper, stock_item):
-    item = stock_item(5, price=700)
-    shopper = api_shopper()  # nothing in the cart
-
-    begun = begin(
-        shop, shopper, {"cart": [{"itemID": item, "quantity": 1}, {"itemID": item, "quantity": 2}]}
-    )
-
-    assert begun.status_code == 201, begun.get_json()
-    assert [(line["itemID"], line["quantity"]) for line in begun.get_json()["lines"]] == [(item, 3)]
-    assert begun.get_json()["total"] == 2_100
-
-
 def test_a_declined_card_gets_a_402_and_another_card_works_while_the_hold_lasts(
     shop, api_shopper, stock_item, stock_of, assert_checkout_invariants
 ):

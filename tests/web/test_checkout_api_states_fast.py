@@ -79,3 +79,16 @@ def test_after_a_checkout_ends_the_next_begin_starts_a_new_one(shop, api_shopper
     assert old.status_code == 200 and old.get_json()["status"] == "CANCELLED"
     late = shop.post(first["paymentInputURL"], json=payment(), headers=shopper.headers)
     assert late.status_code == 409  # the old checkout, not the new one, and it is over
+
+
+def test_begin_can_name_the_lines_instead_of_using_the_cart(shop, api_shopper, stock_item):
+    item = stock_item(5, price=700)
+    shopper = api_shopper()  # nothing in the cart
+
+    begun = begin(
+        shop, shopper, {"cart": [{"itemID": item, "quantity": 1}, {"itemID": item, "quantity": 2}]}
+    )
+
+    assert begun.status_code == 201, begun.get_json()
+    assert [(line["itemID"], line["quantity"]) for line in begun.get_json()["lines"]] == [(item, 3)]
+    assert begun.get_json()["total"] == 2_100
