@@ -90,6 +90,7 @@ class FakeCheckouts:
         self.runs: dict[str, _Run] = {}
         self.latest: dict[int, str] = {}
         self.calls: list[str] = []
+        self.prices: dict[int, int] = {}  # unit prices in cents; else 100 × the item id
 
     # --- the port -----------------------------------------------------------------
 
@@ -114,7 +115,12 @@ class FakeCheckouts:
             for line in lines:
                 self.stock[line.item_id] -= line.quantity
             priced = tuple(
-                PricedLine(line.item_id, line.quantity, 100 * line.item_id, f"Item {line.item_id}")
+                PricedLine(
+                    line.item_id,
+                    line.quantity,
+                    self.prices.get(line.item_id, 100 * line.item_id),
+                    f"Item {line.item_id}",
+                )
                 for line in lines
             )
             view = dataclasses.replace(view, lines=priced, total=order_total(priced))

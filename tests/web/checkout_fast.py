@@ -111,9 +111,11 @@ class FastShop:
         self._items = itertools.count(1)
         self._users = itertools.count(1_000_001)
 
-    def new_item(self, stock: int) -> int:
+    def new_item(self, stock: int, price: int | None = None) -> int:
         item_id = next(self._items)
         self.world.checkouts.stock[item_id] = stock
+        if price is not None:
+            self.world.checkouts.prices[item_id] = price
         self.world.items.known.add(item_id)
         return item_id
 

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import re
+from html import unescape
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,6 +17,8 @@ from tests.fakes.checkout import CheckoutWorld
 from tests.web.checkout_fast import CheckoutApi
 
 pytestmark = pytest.mark.web
+
+HTMX = {"HX-Request": "true"}
 
 ADA, BOB = 1, 2
 
@@ -32,6 +36,9 @@ def form(number: str = APPROVED_CARD, **changes: str) -> dict[str, str]:
         "country": "US",
     }
     return {**values, **changes}
+
+
+CARD_FORM = form(expiry="12/34", line2="")
 
 
 @pytest.fixture
@@ -117,3 +124,76 @@ def test_an_expired_checkout_page_says_the_hold_expired(shop):
 
     assert page.status_code == 200
     assert "expired" in page.get_data(as_text=True)
+
+
+def test_checkout_pages_need_a_signed_in_shopper(shop):
+    anonymous = shop.app.test_client()
+
+    page = anonymous.get("/checkout/" + "a" * 32)
+
+    assert page.status_code == 303 and page.headers["Location"].startswith("/login")
+
+
+def html(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def fast_browser(shop) -> SimpleNamespace:
+    """ADA's browser with the calls of test_checkout_pages.py: `post(path, data, htmx=)`
+    sends the CSRF header the page would."""
+    client, csrf = shop.browser(ADA)
+
+    def post(path: str, data: dict | None = None, *, htmx: bool = False):
+        return client.post(path, data=data or {}, headers={**csrf, **(HTMX if htmx else {})})
+
+    return SimpleNamespace(client=client, post=post)
+
+
+def begin_in_browser(browser) -> str:
+    """Press "Begin checkout" (htmx): the checkout page's path."""
+    begun = browser.post("/checkout", htmx=True)
+    assert begun.status_code == 200, html(begun)
+    return begun.headers["HX-Redirect"]
+
+
+def test_the_checkout_page_and_payment_form_come_as_fragments_for_htmx(shop):
+    browser = fast_browser(shop)  # ADA, with two of item 1 in the cart
+    path = begin_in_browser(browser)
+
+    section = browser.client.get(path, headers=HTMX)
+    form_page = browser.client.get(path + "/payment")
+    form = browser.client.get(path + "/payment", headers=HTMX)
+
+    assert html(section).lstrip().startswith('<section id="checkout"') and "<html" not in html(
+        section
+    )
+    assert 'hx-trigger="hold-expired"' in html(section)
+    assert html(form_page).startswith("<!doctype html>") and 'id="payment-form"' in html(form_page)
+    assert html(form).lstrip().startswith('<form id="payment-form"') and "<html" not in html(form)
+    assert "HX-Request" in section.headers["Vary"]
+
+
+def test_paying_without_javascript_redirects_to_the_order_page(shop):
+    browser = fast_browser(shop)  # ADA, with two of item 1 in the cart
+    path = begin_in_browser(browser)
+
+    paid = browser.post(path + "/payment", {**CARD_FORM, "card_number": "4242424242424242"})
+
+    assert paid.status_code == 303
+    assert paid.headers["Location"].startswith("/orders/")
+    assert browser.client.get(path).status_code == 303  # a placed checkout shows its order
+
+
+def test_a_card_number_that_fails_luhn_is_refused_with_a_message_and_the_form_kept(shop):
+    browser = fast_browser(shop)  # ADA, with two of item 1 in the cart
+    path = begin_in_browser(browser)
+
+    refused = browser.post(
+        path + "/payment", {**CARD_FORM, "card_number": "4242424242424241"}, htmx=True
+    )
+
+    page = html(refused)
+    assert refused.status_code == 422
+    assert "The card number is not valid" in page
+    assert "4242424242424241" not in page
+    assert 'value="Ada Shopper"' in page and 'value="12/34"' in page

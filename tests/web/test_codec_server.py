@@ -1,4 +1,7 @@
-"""The codec server the Temporal Web UI decodes payloads with: staff only, the UI's origin only."""
+"""The codec server the Temporal Web UI decodes payloads with: staff only, the UI's origin only.
+
+On the fake shop (tests/web/auth_fast.py): who may decode, the seal and the 400s are the
+web's decisions; only the embedded Web UI's settings need the real stack."""
 
 from __future__ import annotations
 
@@ -11,10 +14,11 @@ from google.protobuf import json_format
 from temporalio.api.common.v1 import Payload
 
 import temporal_client
+from tests.web.auth_fast import *  # noqa: F403 - app, web_settings, ... on fakes
 from tests.web.shoppers import PASSWORD, new_email, post_form, register_in_browser
-from web.auth.accounts import register
+from web.auth.accounts import hash_password
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 ORDER = b'{"order_id": "o-42", "lines": [{"item_id": 7, "quantity": 2}]}'
 
@@ -26,7 +30,8 @@ def sealed(settings, data: bytes = ORDER) -> dict:
 
 def staff_client(app, role: str = "operator"):
     email = new_email(role)
-    register(app.extensions["shopflow"].sessions, email=email, password=PASSWORD, role=role)
+    accounts = app.extensions["shopflow"].accounts  # the fake shop's (tests/fakes/auth.py)
+    accounts.create(email=email, password_hash=hash_password(PASSWORD), role=role)
     client = app.test_client()
     assert post_form(client, "/login", {"email": email, "password": PASSWORD}).status_code == 303
     return client, email
@@ -112,6 +117,7 @@ def test_cors_answers_the_web_uis_origin_only(app, web_settings):
     assert "Access-Control-Allow-Origin" not in evil.headers
 
 
+@pytest.mark.integration
 def test_the_embedded_web_ui_is_started_with_the_stores_codec_endpoint(stack_settings):
     url = f"http://127.0.0.1:{stack_settings.temporal_ui_port}/api/v1/settings"
     with urllib.request.urlopen(url, timeout=10) as answer:

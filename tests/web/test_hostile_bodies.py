@@ -11,13 +11,15 @@ from __future__ import annotations
 import base64
 import uuid
 
+import fakeredis
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.web.auth_fast import *  # noqa: F403 - client, api_headers, ... on fakes
 from tests.web.shoppers import PASSWORD, new_email, post_form
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 DEEP = "[" * 5_000 + "]" * 5_000
 DEEP_OBJECT = '{"a":' * 5_000 + "1" + "}" * 5_000
@@ -29,6 +31,15 @@ ADDRESS = {
     "country": "US",
 }
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.fixture
+def fake_auth(make_fake_shop, monkeypatch):
+    """The fake shop, with Idempotency-Key's answers on fakeredis (BEGIN claims its key
+    before it reads the body)."""
+    shop = make_fake_shop()
+    monkeypatch.setattr(shop.app.extensions["shopflow"], "redis", fakeredis.FakeRedis())
+    return shop
 
 
 def _payment_url() -> str:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.web.auth_fast import *  # noqa: F403 - client on the fake shop
 from web.openapi import document
 
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -111,7 +112,6 @@ def test_the_document_is_openapi_3_1_with_bearer_auth():
 
 
 @pytest.mark.web
-@pytest.mark.integration
 def test_the_document_is_served_as_json(client):
     answer = client.get("/api/v1/openapi.json")
 
@@ -120,7 +120,6 @@ def test_the_document_is_served_as_json(client):
 
 
 @pytest.mark.web
-@pytest.mark.integration
 def test_the_docs_page_loads_swagger_ui_from_this_site_only(client):
     page = client.get("/api/docs")
 

@@ -1,4 +1,6 @@
-"""Headers and cookie flags from one place (web/headers.py), HTTPS-aware."""
+"""Headers and cookie flags from one place (web/headers.py), HTTPS-aware.
+
+On the fake shop (tests/web/auth_fast.py): the headers are the app's, whatever answers."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from dataclasses import replace
 
 import pytest
 
+from tests.web.auth_fast import *  # noqa: F403 - app, client, make_app, ... on fakes
 from tests.web.shoppers import register_in_browser
 
-pytestmark = [pytest.mark.web, pytest.mark.integration]
+pytestmark = pytest.mark.web
 
 
 def test_every_answer_switches_off_browser_features_the_store_never_uses(client):
