@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.postgres.engine import make_engine, make_session_factory
+from db.postgres.password_resets import PasswordResets
 from db.redis.json_cache import JsonCache
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.index import make_typesense_client
@@ -112,6 +113,7 @@ def build_services(settings: Settings) -> Services:
         orders=SqlOrderReads(sessions),
         order_client=TemporalOrderClient(temporal),
         addresses=SqlAddressBook(sessions),
+        password_resets=PasswordResets(sessions),
         warehouses=WarehousePortal(
             PostgresWarehouseReads(sessions),
             RedisQueueStream(redis_client),

@@ -24,6 +24,7 @@ from web.api_tokens import ApiTokens
 from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # the features' ports, for the annotations below only
+    from db.postgres.password_resets import PasswordResets
     from web.account.ports import AddressBook
     from web.auth.ports import Accounts, BrowserSessions
     from web.cart.ports import CartItems, CartStore
@@ -85,6 +86,8 @@ class Services:
     # Who is signed in (web/current_user.py) and the sign-in use cases (web/auth/).
     accounts: Accounts | None = None
     browser_sessions: BrowserSessions | None = None
+    # Password-reset links (web/auth/password_reset/): stored as hashes in PostgreSQL.
+    password_resets: PasswordResets | None = None
 
     def close(self) -> None:
         self.engine.dispose()

@@ -99,10 +99,7 @@ def _status_page(ticket_id: str) -> Response:
             place=None,
             fallback_seconds=FALLBACK_SECONDS,
         )
-    with services().sessions() as session:
-        from db.postgres.models import Item
-
-        item = session.get(Item, place.ticket.item_id)
+    item = services().items.find(place.ticket.item_id)
     return render(
         "waiting_room/show.html",
         "waiting_room/partials/status.html",

@@ -1,12 +1,12 @@
-"""The ports of the reset use cases, built for one request: PostgreSQL, the mail
-workflow, and the store's password policy. The policy is this one call
+"""The ports of the reset use cases for one request: the stored links (built by the
+composition root, entrypoints/web_services.py), the mail workflow, and the store's
+password policy. The policy is this one call
 (`password_problem`): whatever web/auth's policy becomes, a reset follows it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from db.postgres.password_resets import PasswordResets
 from web.auth.accounts import WeakPassword, check_password, hash_password
 from web.auth.password_reset.workflow_client import ResetMail
 from web.services import services
@@ -22,7 +22,7 @@ def password_problem(password: str, email: str) -> str | None:
 
 def reset_ports() -> dict:
     """The keyword arguments every use case call shares."""
-    return {"store": PasswordResets(services().sessions), "now": datetime.now(UTC)}
+    return {"store": services().password_resets, "now": datetime.now(UTC)}
 
 
 def request_ports() -> dict:
