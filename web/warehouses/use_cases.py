@@ -19,6 +19,7 @@ the in-memory fakes in tests/fakes/warehouses.py (with a contract test between t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -265,12 +266,13 @@ class WarehousePortal:
         if isinstance(row, Refused):
             return row
         if row.status == SS.ASSIGNED.value:
-            try:
-                self.fulfilment.confirm_shipped(suborder_id)
-            except SuborderRefused as refused:
-                return Refused(Refusal.REFUSED, refused.message, row)
-            except SuborderWorkflowGone:
-                pass  # closed meanwhile: the row says how it ended
+            # A workflow that closed meanwhile (SuborderWorkflowGone) needs no answer of its
+            # own: the re-read row says how it ended.
+            with contextlib.suppress(SuborderWorkflowGone):
+                try:
+                    self.fulfilment.confirm_shipped(suborder_id)
+                except SuborderRefused as refused:
+                    return Refused(Refusal.REFUSED, refused.message, row)
             row = self._reread(row)
         if row.status == SS.CANCELLED.value:
             self.queue.ack_suborder(row.warehouse_id, suborder_id)
