@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.web.checkout_calls import begin, op, payment
-from tests.web.checkout_fast import FastShop
 
 pytestmark = pytest.mark.web
 
@@ -26,31 +25,6 @@ def message_of(response) -> str:
     assert body and body["error"]["message"], response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "private, no-store"
     return body["error"]["message"]
-
-
-@pytest.fixture
-def fast() -> FastShop:
-    return FastShop()
-
-
-@pytest.fixture
-def shop(fast):
-    return fast.api.client
-
-
-@pytest.fixture
-def stock_item(fast):
-    return fast.new_item
-
-
-@pytest.fixture
-def stock_of(fast):
-    return fast.stock_of
-
-
-@pytest.fixture
-def api_shopper(fast):
-    return fast.shopper
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ from __future__ import annotations
 import pytest
 
 from tests.web.checkout_calls import begin, pay, unique_key
-from tests.web.checkout_fast import FastShop
 
 pytestmark = pytest.mark.web
 
@@ -29,28 +28,8 @@ def post_op(shop, shopper, name: str, body, **headers):
 
 
 @pytest.fixture
-def fast() -> FastShop:
-    return FastShop()
-
-
-@pytest.fixture
-def shop(fast):
-    return fast.api.client
-
-
-@pytest.fixture
 def stock_item(fast):
     return lambda stock, price=None: fast.new_item(stock)
-
-
-@pytest.fixture
-def stock_of(fast):
-    return fast.stock_of
-
-
-@pytest.fixture
-def api_shopper(fast):
-    return fast.shopper
 
 
 def begun_and_paid(shop, shopper) -> dict:

@@ -9,34 +9,8 @@ from __future__ import annotations
 import pytest
 
 from tests.web.checkout_calls import begin, op, pay, unique_key
-from tests.web.checkout_fast import FastShop
 
 pytestmark = pytest.mark.web
-
-
-@pytest.fixture
-def fast() -> FastShop:
-    return FastShop()
-
-
-@pytest.fixture
-def shop(fast):
-    return fast.api.client
-
-
-@pytest.fixture
-def stock_item(fast):
-    return fast.new_item
-
-
-@pytest.fixture
-def stock_of(fast):
-    return fast.stock_of
-
-
-@pytest.fixture
-def api_shopper(fast):
-    return fast.shopper
 
 
 def test_a_repeated_begin_with_the_same_key_replays_the_same_answer(
