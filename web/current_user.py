@@ -49,6 +49,7 @@ from web.api_tokens import InvalidToken
 from web.errors import BadRequest, is_api_request
 from web.recent_users import RecentUsers
 from web.services import services
+from web.sign_in_events import signed_in
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -116,7 +117,10 @@ def current_user_id() -> int:
 
 
 def log_in(user: UserRecord) -> None:
-    """Start a fresh session for `user` (a new session id and CSRF token: no fixation)."""
+    """Start a fresh session for `user` (a new session id and CSRF token: no fixation);
+    features that carry something over from the signed-out session (the guest cart)
+    hear of it through `signed_in` (web/sign_in_events.py)."""
+    previous = dict(session)
     _end_server_session()
     session.clear()
     session[SESSION_ID] = _browser_sessions().start(user.id)
@@ -124,6 +128,7 @@ def log_in(user: UserRecord) -> None:
     session[SESSION_EMAIL] = user.email
     session[SESSION_FINGERPRINT] = _fingerprint(user)
     g._current_user = _public(user)
+    signed_in.send(current_app._get_current_object(), user_id=user.id, previous=previous)
 
 
 def log_out() -> None:

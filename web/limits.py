@@ -157,7 +157,7 @@ class AbuseLimits:
     def begin(self, user_id: int) -> Verdict:
         return self.hit("begin-user", self.settings.begin_limit_per_user, str(user_id))
 
-    def shopper_write(self, user_id: int, feature: str) -> Verdict:
+    def shopper_write(self, user_id: int | str, feature: str) -> Verdict:
         """One write of `feature` ("cart", "addresses", "cancel") by this shopper."""
         return self.hit(
             f"write-{feature}", self.settings.shopper_write_limit_per_user, str(user_id)
