@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.postgres.engine import make_engine, make_session_factory
 from db.postgres.password_resets import PasswordResets
 from db.redis.json_cache import JsonCache
+from db.redis.revocations import TokenRevocations
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.index import make_typesense_client
 from db.search.multi_search import MultiSearch
@@ -128,6 +129,7 @@ def build_services(settings: Settings) -> Services:
         waiting_room=waiting_room,
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
+        revocations=TokenRevocations(redis_client, settings.stock_feed_namespace),
     )
 
 
