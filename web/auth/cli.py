@@ -106,11 +106,10 @@ def _announce_revoked(settings: Settings, user_id: int) -> None:
     """The web processes forget the account's tokens now, not after their memory lapses."""
     if not settings.redis_url:
         return
-    import redis
-
+    from db.redis.connect import redis_client
     from db.redis.revocations import TokenRevocations
 
-    client = redis.Redis.from_url(settings.redis_url, socket_timeout=5)
+    client = redis_client(settings, socket_timeout=5)
     try:
         TokenRevocations(client, settings.stock_feed_namespace).announce(user_id)
     finally:
