@@ -48,6 +48,7 @@ from web.warehouses.adapters import (
     TemporalFulfilment,
 )
 from web.warehouses.use_cases import WarehousePortal
+from workflows.task_queues import Service, task_queue
 
 # Short socket timeouts: Redis only ever holds things we can do without for a
 # moment (caches), so waiting long for it is worse than skipping it.
@@ -141,7 +142,10 @@ def _checkout_and_waiting_room(
     temporal: TemporalGateway | None,
 ) -> tuple[CheckoutWiring, WaitingRoomPorts]:
     checkouts = TemporalCheckouts(
-        temporal, redis_client, settings.task_queue, settings.reservation_ttl_seconds
+        temporal,
+        redis_client,
+        task_queue(settings.task_queue, Service.CHECKOUT),
+        settings.reservation_ttl_seconds,
     )
     waiting_room = build_waiting_room_ports(sessions, redis_client, temporal, settings, checkouts)
     wiring = CheckoutWiring(
