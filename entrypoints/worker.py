@@ -16,13 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
-import click
 import redis
 from sqlalchemy import Engine
 from temporalio.client import (
@@ -55,9 +53,10 @@ from db.postgres.timeouts import bounded_sessions
 from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from entrypoints.logging_setup import configure_logging
 from entrypoints.payment_gateway import payment_gateway
+from entrypoints.process_commands import ACTIVITY_THREADS
 from entrypoints.replay_check import find_unreplayable
 from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_runtime
-from settings import Settings, pass_settings, require_safe_secrets
+from settings import Settings
 from workflows.checkout import CheckoutWorkflow
 from workflows.email import EmailWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
@@ -70,7 +69,6 @@ from workflows.waiting_room import WaitingRoomWorkflow
 
 log = logging.getLogger("shopflow.worker")
 
-ACTIVITY_THREADS = 16
 # Our workflow modules and domain/ are deterministic and keep no module state, so the
 # sandbox may load them once per process instead of re-importing (and, with
 # PYTHONDONTWRITEBYTECODE, recompiling) them for every new workflow run: a profile of
@@ -266,25 +264,8 @@ async def run_worker(
     log.info("Worker stopped.")
 
 
-def mail_problem(settings: Settings) -> str | None:
-    """Emails are part of the order (docs/email.md): outside dev the worker needs SMTP_URL."""
-    if not settings.is_dev and not settings.smtp_url:
-        return "SMTP_URL is not set (SHOPFLOW_ENV=production)"
-    return None
-
-
-@click.command("worker")
-@click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
-@pass_settings
-def worker_command(settings: Settings, threads: int) -> None:
-    """Run the Temporal worker (all workflows and activities) until SIGINT/SIGTERM."""
-    # Before connecting anywhere: weak keys stop it (dev aside); `pass_settings` already
-    # refused a partial set of service URLs (settings.require_complete).
-    require_safe_secrets(settings)
-    if problem := mail_problem(settings):
-        click.echo(f"Cannot start the worker: {problem}.", err=True)
-        sys.exit(2)
-
+def run_worker_process(settings: Settings, threads: int) -> None:
+    """`shopflow worker` (entrypoints/process_commands.py), once its settings passed."""
     configure_logging(settings)
     configure_tracing(settings, "shopflow-worker")
 
