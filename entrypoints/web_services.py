@@ -38,7 +38,7 @@ from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
 from web.services import CheckoutWiring, Services
 from web.temporal_gateway import TemporalGateway
-from web.waiting_room.adapters import WaitingRoomDoor
+from web.waiting_room.adapters import StaffHotItems, WaitingRoomDoor
 from web.waiting_room.adapters import build_ports as build_waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomPorts
 from web.warehouses.adapters import (
@@ -129,6 +129,7 @@ def build_services(settings: Settings) -> Services:
         ),
         checkout=checkout,
         waiting_room=waiting_room,
+        hot_items=StaffHotItems(sessions, redis_client, temporal, settings),
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
         revocations=TokenRevocations(redis_client, settings.stock_feed_namespace),

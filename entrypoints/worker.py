@@ -19,13 +19,11 @@ import asyncio
 import contextlib
 import logging
 import signal
-import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
-import click
 import redis
 from sqlalchemy import Engine
 from temporalio.client import (
@@ -59,9 +57,10 @@ from db.redis.connect import redis_client
 from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from entrypoints.logging_setup import configure_logging
 from entrypoints.payment_gateway import payment_gateway
+from entrypoints.process_commands import ACTIVITY_THREADS
 from entrypoints.replay_check import find_unreplayable
 from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_runtime
-from settings import Settings, pass_settings, require_safe_secrets
+from settings import Settings
 from workflows.checkout import CheckoutWorkflow
 from workflows.email import EmailWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
@@ -70,13 +69,12 @@ from workflows.hold_sweep_messages import SweepRequest, schedule_id
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.suborder import SuborderWorkflow
-from workflows.task_queues import Service
+from workflows.task_queues import ALL_SERVICES, Service
 from workflows.task_queues import task_queue as queue_of
 from workflows.waiting_room import WaitingRoomWorkflow
 
 log = logging.getLogger("shopflow.worker")
 
-ACTIVITY_THREADS = 16
 # Our workflow modules and domain/ are deterministic and keep no module state, so the
 # sandbox may load them once per process instead of re-importing (and, with
 # PYTHONDONTWRITEBYTECODE, recompiling) them for every new workflow run: a profile of
@@ -98,7 +96,6 @@ WORKFLOWS_BY_SERVICE: dict[Service, list[type]] = {
     Service.CATALOG: [ReindexCatalogWorkflow],
 }
 WORKFLOWS: list[type] = [w for group in WORKFLOWS_BY_SERVICE.values() for w in group]
-ALL_SERVICES: tuple[Service, ...] = tuple(Service)
 
 
 @dataclass
@@ -313,50 +310,10 @@ async def run_worker(
     log.info("Worker stopped.")
 
 
-def mail_problem(settings: Settings) -> str | None:
-    """Emails are part of the order (docs/email.md): outside dev the worker needs SMTP_URL."""
-    if not settings.is_dev and not settings.smtp_url:
-        return "SMTP_URL is not set (SHOPFLOW_ENV=production)"
-    return None
-
-
-def parse_queues(text: str) -> tuple[Service, ...]:
-    """`--queues checkout,fulfilment` (or `all`) -> the services, each once, in order."""
-    if text.strip() == "all":
-        return ALL_SERVICES
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    known = {service.value: service for service in Service}
-    unknown = [name for name in names if name not in known]
-    if unknown or not names:
-        choices = ", ".join(known)
-        raise click.BadParameter(f"{', '.join(unknown) or text!r}: choose from all, {choices}")
-    return tuple(dict.fromkeys(known[name] for name in names))
-
-
-@click.command("worker")
-@click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
-@click.option(
-    "--queues",
-    default="all",
-    show_default=True,
-    help="The services whose task queues this worker polls: all, or a comma-separated "
-    "list of checkout, fulfilment, catalog (docs/scaling.md).",
-)
-@pass_settings
-def worker_command(settings: Settings, threads: int, queues: str) -> None:
-    """Run the Temporal worker for the given services until SIGINT/SIGTERM."""
-    try:
-        services = parse_queues(queues)
-    except click.BadParameter as error:
-        error.param_hint = "'--queues'"
-        raise
-    # Before connecting anywhere: weak keys stop it (dev aside); `pass_settings` already
-    # refused a partial set of service URLs (settings.require_complete).
-    require_safe_secrets(settings)
-    if problem := mail_problem(settings):
-        click.echo(f"Cannot start the worker: {problem}.", err=True)
-        sys.exit(2)
-
+def run_worker_process(
+    settings: Settings, threads: int, services: tuple[Service, ...] = ALL_SERVICES
+) -> None:
+    """`shopflow worker` (entrypoints/process_commands.py), once its settings passed."""
     configure_logging(settings)
     configure_tracing(settings, "shopflow-worker")
 

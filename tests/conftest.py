@@ -51,6 +51,20 @@ def pytest_report_collectionfinish(config, start_path, items):
     return f"layers: {fast} fast (unit, workflow, web on fakes), {real} on the real stack{share}"
 
 
+# The fast layer hashes passwords with the same scrypt at a low cost (N=2**10, not 2**15):
+# a sign-up, sign-in or password change then costs ~4 ms of CPU, not ~120 ms. The tests
+# marked `production_password_hashing`, and the real stack's, keep production's cost.
+FAST_PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request, monkeypatch):
+    keywords = request.node.keywords
+    if "production_password_hashing" in keywords or any(m in keywords for m in REAL_STACK_MARKERS):
+        return
+    monkeypatch.setattr("web.auth.accounts.PASSWORD_HASH_METHOD", FAST_PASSWORD_HASH_METHOD)
+
+
 def _free_port_settings(var_dir) -> Settings:
     from stack.ports import settings_on_free_ports
 

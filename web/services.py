@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.item_reads import ItemReads
     from web.orders.ports import OrderClient, OrderReads
     from web.recommendations.use_cases import Recommendations
+    from web.waiting_room.staff import HotItems
     from web.waiting_room.use_cases import WaitingRoomPorts
     from web.warehouses.use_cases import WarehousePortal
 
@@ -86,6 +87,8 @@ class Services:
     recommendations: Recommendations | None = None
     checkout: CheckoutWiring | None = None
     waiting_room: WaitingRoomPorts | None = None
+    # Staff's switch and view of the waiting rooms (web/waiting_room/staff.py).
+    hot_items: HotItems | None = None
     # Who is signed in (web/current_user.py) and the sign-in use cases (web/auth/).
     accounts: Accounts | None = None
     browser_sessions: BrowserSessions | None = None

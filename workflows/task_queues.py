@@ -23,3 +23,6 @@ class Service(StrEnum):
 
 def task_queue(base: str, service: Service) -> str:
     return f"{base}-{service.value}"
+
+
+ALL_SERVICES: tuple[Service, ...] = tuple(Service)

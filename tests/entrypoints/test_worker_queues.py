@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import workflows
-from entrypoints.worker import ALL_SERVICES, WORKFLOWS_BY_SERVICE, parse_queues, worker_command
-from workflows.task_queues import Service, task_queue
+from entrypoints.process_commands import parse_queues, worker_command
+from entrypoints.worker import WORKFLOWS_BY_SERVICE
+from workflows.task_queues import ALL_SERVICES, Service, task_queue
 
 pytestmark = pytest.mark.unit
 

@@ -146,7 +146,8 @@ def test_docker_compose_accepts_the_file():
 
 
 def test_the_worker_roles_together_poll_every_services_task_queue():
-    from entrypoints.worker import ALL_SERVICES, parse_queues
+    from entrypoints.process_commands import parse_queues
+    from workflows.task_queues import ALL_SERVICES
 
     services = _services()
     polled = [
