@@ -35,6 +35,7 @@ from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
 from web.services import CheckoutWiring, Services
+from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
 from web.temporal_gateway import TemporalGateway
 from web.waiting_room.adapters import WaitingRoomDoor
 from web.waiting_room.adapters import build_ports as build_waiting_room_ports
@@ -128,6 +129,8 @@ def build_services(settings: Settings) -> Services:
         waiting_room=waiting_room,
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
+        staff_orders=SqlStaffOrderReads(sessions),
+        staff_cancel=TemporalStaffCancel(temporal),
     )
 
 
