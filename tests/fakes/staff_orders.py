@@ -40,13 +40,13 @@ class FakeStaffOrderReads:
 
     def add_order(
         self, customer: Customer, *, minutes: int = 0, status: str = "PENDING",
-        parcel_status: str = "ASSIGNED",
+        parcel_status: str = "ASSIGNED", at: datetime | None = None,
     ) -> StaffOrder:  # fmt: skip
         order_id = uuid.uuid4().hex
-        ordered_at = START + timedelta(minutes=minutes)
+        ordered_at = at or START + timedelta(minutes=minutes)
         parcel = SuborderRow(
             f"{order_id}-S1", order_id, 1, "Seattle", "Seattle, US", parcel_status, ordered_at,
-            None, None, dict(ADDRESS), (SuborderRowLine(7, "Tea Tin", 2),),
+            None, None, dict(ADDRESS), (SuborderRowLine(7, "Tea Tin", 1),),
         )  # fmt: skip
         order = StaffOrder(
             order_id=order_id,
@@ -55,7 +55,7 @@ class FakeStaffOrderReads:
             status=status,
             total=3_000,
             refunded=0,
-            lines=(StaffOrderLine(7, "Tea Tin", 2, 1_500),),
+            lines=(StaffOrderLine(7, "Tea Tin", 1, 3_000),),
             shipping_address=dict(ADDRESS),
             card_brand="visa",
             card_last4="4242",
@@ -86,7 +86,7 @@ class FakeStaffOrderReads:
         return SummaryPage(shown, Position(last.ordered_at, last.order_id) if last else None)
 
     def find(self, order_id: str) -> StaffOrder | None:
-        return self.orders.get(order_id)
+        return self.orders.get(order_id)  # a malformed id is simply no key here
 
 
 class FakeStaffCancel:
