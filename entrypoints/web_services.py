@@ -37,6 +37,7 @@ from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
 from web.services import CheckoutWiring, Services
+from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
 from web.temporal_gateway import TemporalGateway
 from web.waiting_room.adapters import StaffHotItems, WaitingRoomDoor
 from web.waiting_room.adapters import build_ports as build_waiting_room_ports
@@ -133,6 +134,8 @@ def build_services(settings: Settings) -> Services:
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
         revocations=TokenRevocations(redis_client, settings.stock_feed_namespace),
+        staff_orders=SqlStaffOrderReads(sessions),
+        staff_cancel=TemporalStaffCancel(temporal),
     )
 
 
