@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.item_reads import ItemReads
     from web.orders.ports import OrderClient, OrderReads
     from web.recommendations.use_cases import Recommendations
+    from web.reviews.ports import ReviewStore
     from web.waiting_room.use_cases import WaitingRoomPorts
     from web.warehouses.use_cases import WarehousePortal
 
@@ -81,6 +82,8 @@ class Services:
     items: ItemReads | None = None
     # Recommendations on their signals (web/recommendations/adapters.py).
     recommendations: Recommendations | None = None
+    # Reviews and the ratings they make (web/reviews/adapters.py).
+    reviews: ReviewStore | None = None
     checkout: CheckoutWiring | None = None
     waiting_room: WaitingRoomPorts | None = None
     # Who is signed in (web/current_user.py) and the sign-in use cases (web/auth/).

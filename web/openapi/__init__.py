@@ -25,6 +25,7 @@ from web.checkout import openapi as checkout
 from web.openapi_components import errors
 from web.orders import openapi as orders
 from web.recommendations import openapi as recommendations
+from web.reviews import openapi as reviews
 from web.search import openapi as items
 from web.waiting_room import openapi as waiting_room
 from web.warehouses import openapi as warehouses
@@ -39,6 +40,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     warehouses,
     addresses,
     recommendations,
+    reviews,
     waiting_room,
 )
 VERSION = "1.0.0"
