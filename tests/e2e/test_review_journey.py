@@ -68,7 +68,7 @@ def test_a_shopper_reviews_an_item_once_it_is_delivered_and_sees_the_count(
     form.get_by_label("Your review").fill("Easy on the eyes in the evening.")
     form.get_by_role("button", name="Post review").click()
 
-    expect(page.locator("[data-test=review-summary]")).to_have_text(
+    expect(page.locator("[data-test=review-summary]")).to_contain_text(
         "4.0 out of 5 (1 review)", timeout=10_000
     )
     expect(page.locator("[data-test=review]")).to_have_count(1)
@@ -83,5 +83,5 @@ def test_a_shopper_reviews_an_item_once_it_is_delivered_and_sees_the_count(
     expect(form.get_by_label("Title")).to_have_value("Warm light")
     form.get_by_label("5 ★").check()
     form.get_by_role("button", name="Save changes").click()
-    expect(page.locator("[data-test=review-summary]")).to_have_text("5.0 out of 5 (1 review)")
+    expect(page.locator("[data-test=review-summary]")).to_contain_text("5.0 out of 5 (1 review)")
     expect(page.locator("[data-test=review]")).to_have_count(1)
