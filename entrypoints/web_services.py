@@ -36,6 +36,7 @@ from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
+from web.reviews.adapters import SqlReviews
 from web.services import CheckoutWiring, Services
 from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
 from web.temporal_gateway import TemporalGateway
@@ -128,6 +129,7 @@ def build_services(settings: Settings) -> Services:
         recommendations=Recommendations(
             StoreSignals(sessions, redis_client, settings.database_url or "")
         ),
+        reviews=SqlReviews(sessions),
         checkout=checkout,
         waiting_room=waiting_room,
         hot_items=StaffHotItems(sessions, redis_client, temporal, settings),

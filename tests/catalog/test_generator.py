@@ -99,11 +99,27 @@ def test_prices_are_plausible_for_what_is_sold(catalogue):
     assert all(4 <= price <= 35 for price in dollars("A Novel"))
 
 
-def test_ratings_run_from_one_to_five_and_lean_positive(catalogue):
-    ratings = [item.rating for item in catalogue]
+def test_ratings_come_only_from_demo_reviews_and_many_items_have_none(catalogue):
+    reviewed = [item for item in catalogue if item.demo_reviews]
+    assert 0.5 <= len(reviewed) / len(catalogue) <= 0.7
+    assert all(item.rating is None and item.review_count == 0 for item in catalogue
+               if not item.demo_reviews)  # fmt: skip
+    ratings = [item.rating for item in reviewed]
     assert min(ratings) >= 1.0 and max(ratings) <= 5.0
-    assert 3.8 <= sum(ratings) / len(ratings) <= 4.4
+    assert 3.7 <= sum(ratings) / len(ratings) <= 4.3
     assert sum(r < 3 for r in ratings) > 100  # some duds, as in any real store
+    assert max(item.review_count for item in catalogue) <= 12  # loads stay quick
+
+
+def test_demo_reviews_are_reproducible_marked_demo_and_dated_before_the_demo_epoch(catalogue):
+    from catalog.demo_reviews import DEMO_EPOCH, demo_review_rows
+
+    item = next(item for item in catalogue if item.review_count >= 3)
+    rows = list(demo_review_rows(item))
+    assert rows == list(demo_review_rows(item))
+    assert [row[1] for row in rows] == list(item.demo_reviews)
+    assert all(row[4] is True and "demo review" in row[3] for row in rows)
+    assert all(row[5] < DEMO_EPOCH for row in rows)
 
 
 def test_every_item_is_stocked_in_one_to_three_known_warehouses_or_deliberately_sold_out(catalogue):

@@ -93,6 +93,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "brand": hit.brand,
         "category": hit.category,
         "rating": hit.rating,
+        "reviewCount": hit.review_count,
         "inStock": hit.in_stock,
     }
 
@@ -107,6 +108,7 @@ def item_json(item: ItemDetails) -> dict[str, Any]:
         "brand": item.brand,
         "category": item.category,
         "rating": item.rating,
+        "reviewCount": item.review_count,
         "stock": item.stock,
         "inStock": item.in_stock,
     }

@@ -27,6 +27,11 @@ from web.openapi_components import (
 
 PRICE = {"type": "integer", "minimum": 0, "maximum": MAX_PRICE_CENTS}
 TEXT_VALUE = {"type": "string", "maxLength": MAX_FILTER_VALUE_LENGTH}
+# Computed from reviews (docs/reviews.md); null when the item has none.
+RATING = nullable(
+    {"type": "number", "minimum": 1, "maximum": 5, "description": "Average of its reviews."}
+)
+REVIEW_COUNT = {"type": "integer", "minimum": 0}
 FACET = obj({"value": {"type": ["string", "boolean"]}, "count": {"type": "integer", "minimum": 0}})
 
 SCHEMAS = {
@@ -37,7 +42,8 @@ SCHEMAS = {
             "price": CENTS,
             "brand": {"type": "string"},
             "category": {"type": "string"},
-            "rating": {"type": "number"},
+            "rating": RATING,
+            "reviewCount": REVIEW_COUNT,
             "inStock": {"type": "boolean"},
         }
     ),
@@ -69,7 +75,8 @@ SCHEMAS = {
             "price": CENTS,
             "brand": {"type": "string"},
             "category": {"type": "string"},
-            "rating": {"type": "number"},
+            "rating": RATING,
+            "reviewCount": REVIEW_COUNT,
             "stock": {"type": "integer", "minimum": 0},
             "inStock": {"type": "boolean"},
         }
