@@ -42,6 +42,9 @@ def test_a_signed_in_shoppers_search_page_loads_a_row_for_that_search(shop):
     shopper = shop.shopper()
     page = shopper.get("/search?query=kettle").get_data(as_text=True)
     assert f'hx-get="{ROW}?query=kettle"' in page
+    # Outside the filters form, whose hx-target and hx-push-url it would otherwise inherit.
+    filters = page.index('<form id="filters"')
+    assert page.index('id="search-recommendations"') > page.index("</form>", filters)
 
 
 def test_a_signed_out_search_that_found_things_loads_no_row(shop):
