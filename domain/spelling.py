@@ -7,7 +7,7 @@ dropped ("red dress" -> "red": "no exact match"). The rules here are the ones
 Typesense itself follows (docs/search.md, "No exact match and did you mean"): words are
 split on spaces, hyphens and slashes, compared without case and punctuation, and a
 word may be respelt by at most two edits (one for words shorter than seven letters,
-none under four).
+none under four; two swapped neighbours count as one edit).
 """
 
 from __future__ import annotations
@@ -33,19 +33,23 @@ def typos_allowed(word: str) -> int:
 
 
 def edit_distance(a: str, b: str, *, limit: int) -> int:
-    """Levenshtein distance between `a` and `b`, or `limit + 1` once it is known to exceed `limit`."""
+    """Edits between `a` and `b` (insert, delete, substitute, or swap two neighbours, as
+    Typesense counts a typo: "kettel" is one from "kettle"), or `limit + 1` once it is
+    known to exceed `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, left in enumerate(a, start=1):
         current = [i]
         for j, right in enumerate(b, start=1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left != right))
-            )
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left != right))
+            if i > 1 and j > 1 and left == b[j - 2] and a[i - 2] == right:
+                cost = min(cost, before[j - 2] + 1)  # two neighbours swapped
+            current.append(cost)
         if min(current) > limit:
             return limit + 1
-        previous = current
+        before, previous = previous, current
     return min(previous[-1], limit + 1)
 
 

@@ -155,11 +155,14 @@ def test_words_dropped_to_find_anything_are_said_so(catalogue):
     assert page.match.did_you_mean is None
 
 
-def test_a_misspelt_word_is_answered_in_the_catalogues_spelling(catalogue):
-    page = match_of(catalogue, "headphnes")
+@pytest.mark.parametrize(
+    ("typed", "spelt"), [("headphnes", "headphones"), ("kettel", "kettle"), ("backpak", "backpack")]
+)
+def test_a_misspelt_word_is_answered_in_the_catalogues_spelling(catalogue, typed, spelt):
+    page = match_of(catalogue, typed)
 
     assert page.found > 0
-    assert page.match == QueryMatch(did_you_mean="headphones")
+    assert page.match == QueryMatch(did_you_mean=spelt)
 
 
 def test_a_search_met_as_typed_is_an_exact_match(catalogue):
