@@ -63,11 +63,17 @@ def test_a_search_that_finds_nothing_offers_popular_items_and_no_made_up_word(
 
 
 def test_a_signed_in_shopper_sees_recommendations_beside_the_results_with_reasons(
-    live_store, page, output_dir
+    live_store, page, browser_errors, output_dir
 ):
+    browser_errors.expect(r"^htmx:(sendAbort|afterRequest), \[object HTMLDivElement\]$")
     sign_up(page, live_store, "search-row", "/search?query=backpack")
     expect(page.locator("[data-test=result]").first).to_be_visible()
-    page.goto(live_store + "/search?query=kettle")
+    rows: list[str] = []
+    page.on("request", lambda r: "/recommendations/search" in r.url and rows.append(r.url))
+
+    search = page.get_by_role("searchbox").first
+    search.fill("")
+    search.press_sequentially("kettle", delay=40)
 
     row = page.locator("[data-test=search-recommendations]")
     expect(row.get_by_text("You might also like")).to_be_visible(timeout=10_000)
@@ -75,4 +81,6 @@ def test_a_signed_in_shopper_sees_recommendations_beside_the_results_with_reason
     first_result = page.locator("[data-test=result]").first
     expect(first_result).to_contain_text(re.compile("kettle", re.I))
     expect(page).to_have_url(re.compile(r"/search\?query=kettle$"))
+    # Fetched once the typing paused, not once per keystroke.
+    assert rows and rows[-1].endswith("query=kettle") and len(rows) < len("kettle"), rows
     page.screenshot(path=str(output_dir / "search-with-recommendations.png"), full_page=True)
