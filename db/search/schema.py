@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-SEARCH_FIELDS = "name,brand,description"
+# `title` is the name without its leading brand: what the item *is*. Searched apart
+# from `brand` and weighted above it, so a kettle outranks a coffee maker of the
+# brand "Kettle & Co." (docs/search.md, "Relevance"). `name` is shown, not searched.
+SEARCH_FIELDS = "title,brand,description"
 FACET_FIELDS = ("category", "brand")
 
 
@@ -18,7 +21,8 @@ def collection_schema(name: str) -> dict[str, Any]:
         "fields": [
             {"name": "item_id", "type": "int64"},
             {"name": "sku", "type": "string", "index": False, "optional": True},
-            {"name": "name", "type": "string"},
+            {"name": "name", "type": "string", "index": False, "optional": True},
+            {"name": "title", "type": "string"},
             {"name": "description", "type": "string"},
             {"name": "brand", "type": "string", "facet": True},
             {"name": "category", "type": "string", "facet": True},
@@ -55,6 +59,7 @@ def item_document(
         "item_id": item_id,
         "sku": sku,
         "name": name,
+        "title": title_of(name, brand),
         "description": description,
         "brand": brand,
         "category": category,
@@ -75,3 +80,15 @@ def hit_rating(document: dict[str, Any]) -> tuple[float | None, int]:
     has no count and so no rating."""
     count = int(document.get("review_count") or 0)
     return (float(document["rating"]) if count else None), count
+
+
+def title_of(name: str, brand: str) -> str:
+    """The name without the brand it starts with ("Kettle & Co. Glass Kettle" -> "Glass Kettle").
+
+    A name that does not start with its brand (an imported catalogue's) is kept whole.
+    """
+    if brand and name[: len(brand)].casefold() == brand.casefold():
+        rest = name[len(brand) :].strip()
+        if rest:
+            return rest
+    return name

@@ -22,6 +22,7 @@ from db.search.catalog_version import CatalogVersion
 from db.search.cursor import CursorCodec, CursorPosition, InvalidCursor
 from db.search.multi_search import MultiSearch, SearchEngineUnreachable
 from db.search.query import DEFAULT_LIMIT, SearchQuery, SearchRequest
+from db.search.query_match import EXACT, QueryMatch
 from db.search.schema import hit_rating
 from db.search.stock_overlay import LiveStockOverlay
 from db.search.typesense_request import (
@@ -74,6 +75,8 @@ class SearchPage:
     offset: int
     next_cursor: str | None
     cache: CacheOutcome = field(default="off", compare=False)
+    # Whether the hits met the query as typed (db/search/query_match.py).
+    match: QueryMatch = EXACT
 
 
 class SearchService:
@@ -100,7 +103,7 @@ class SearchService:
         body = hits_search_body(self._collection, query, page=offset // limit + 1, per_page=limit)
         cached, outcome = self._cached_or_fresh(
             f"{query.fingerprint()}:{offset}:{limit}",
-            lambda: self._ask(body, parse_hits).to_json(),
+            lambda: self._ask(body, lambda response: parse_hits(response, query)).to_json(),
         )
         raw = RawPage.from_json(cached)
         next_cursor = None
@@ -120,6 +123,7 @@ class SearchService:
             offset=offset,
             next_cursor=next_cursor,
             cache=outcome,
+            match=raw.match,
         )
 
     def _window(self, request: SearchRequest) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from catalog.generator import generate_items, generate_warehouses
+from catalog.generator import MAX_ITEMS, generate_items, generate_warehouses, model_number
 from catalog.vocabulary import CATEGORIES
 from settings import PROJECT_ROOT
 
@@ -63,9 +63,31 @@ def test_item_names_read_like_real_listings(catalogue):
         if item.category != "Books":
             assert item.brand in item.name, item
     assert any(
-        re.fullmatch(r"Sonora .+ Noise-Cancelling Wireless Headphones, Over-Ear, \w[\w ]*", i.name)
+        re.fullmatch(
+            r"Sonora .+ Noise-Cancelling Wireless Headphones, Over-Ear, \w[\w ]*, Model [A-Z]{2}\d{4}",
+            i.name,
+        )
         for i in catalogue
     )
+
+
+def test_no_two_generated_items_share_a_name(catalogue):
+    names = Counter(item.name for item in catalogue)
+    assert names.most_common(1)[0][1] == 1, names.most_common(3)
+
+
+def test_two_slices_generated_apart_share_no_name():
+    first, later = items(2_000), items(2_000, first_id=500_001)
+    assert not {item.name for item in first} & {item.name for item in later}
+
+
+def test_model_numbers_never_repeat_below_the_largest_catalogue():
+    # A permutation of 1..MAX_ITEMS: checked at both ends and over a stride through it.
+    sample = [*range(1, 20_001), *range(MAX_ITEMS - 20_000, MAX_ITEMS + 1)]
+    sample += list(range(1, MAX_ITEMS, 997))
+    assert len({model_number(item_id) for item_id in set(sample)}) == len(set(sample))
+    with pytest.raises(ValueError, match="unique names"):
+        items(2, first_id=MAX_ITEMS)
 
 
 def test_descriptions_have_two_to_four_sentences(catalogue):

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from db.postgres.invariants import check_invariants
+from db.search.schema import SEARCH_FIELDS
 from entrypoints.catalog_reindex import catalog_commands
 from tests.catalog.conftest import scalar, search_index_for
 
@@ -67,7 +68,7 @@ def item(engine, sku: str) -> dict:
 def searched(settings, words: str) -> list[dict]:
     index = search_index_for(settings)
     found = index.client.collections[settings.typesense_collection].documents.search(
-        {"q": words, "query_by": "name,brand,description"}
+        {"q": words, "query_by": SEARCH_FIELDS}
     )
     return [hit["document"] for hit in found["hits"]]
 

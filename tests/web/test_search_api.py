@@ -25,7 +25,16 @@ def test_a_search_answers_items_with_a_cursor_and_a_total(client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=30"
     body = response.get_json()
-    assert set(body) == {"items", "nextCursor", "limit", "found"}
+    assert set(body) == {
+        "items",
+        "nextCursor",
+        "limit",
+        "found",
+        "exactMatch",
+        "relaxedQuery",
+        "didYouMean",
+    }
+    assert (body["exactMatch"], body["relaxedQuery"], body["didYouMean"]) == (True, None, None)
     assert body["limit"] == 2
     assert body["found"] == 4
     assert isinstance(body["nextCursor"], str)

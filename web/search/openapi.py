@@ -53,6 +53,26 @@ SCHEMAS = {
             "nextCursor": nullable({"type": "string"}),
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
             "found": {"type": "integer", "minimum": 0},
+            "exactMatch": {
+                "type": "boolean",
+                "description": "true when something was found with every word as typed; "
+                "false when words were dropped or respelt to find anything, or nothing was found.",
+            },
+            "relaxedQuery": nullable(
+                {
+                    "type": "string",
+                    "description": "When no item has every word: the words the results are "
+                    "for (`red` for `red dress`); otherwise null.",
+                }
+            ),
+            "didYouMean": nullable(
+                {
+                    "type": "string",
+                    "description": "When a word was found only as a near-spelling of the "
+                    "catalogue's own (up to two typos): the query as the catalogue spells it "
+                    "(`headphones` for `headphnes`); otherwise null.",
+                }
+            ),
             "facets": obj(
                 {
                     "category": {"type": "array", "items": FACET},
@@ -87,7 +107,8 @@ SEARCH_PARAMETERS = [
     query_param(
         "query",
         {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-        "Typo-tolerant full text over name, description and brand; empty or `*`: everything.",
+        "Typo-tolerant full text over name, brand and description (the words of the name "
+        "apart from the brand weigh most); empty or `*`: everything.",
     ),
     query_param(
         "filter",
