@@ -14,6 +14,7 @@ import random
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
+from catalog.demo_drawing import DemoDrawing
 from catalog.places import WAREHOUSE_SITES
 from catalog.records import ItemRecord, WarehouseRecord
 from catalog.vocabulary import (
@@ -83,16 +84,18 @@ def generate_item(item_id: int, *, seed: int, warehouse_ids: tuple[int, ...]) ->
     brand = rng.choice(kind.brands)
     chosen = {a.key: rng.choice(a.values) for a in kind.attributes}
     words = _template_words(rng, kind, brand, chosen)
+    name = _tidy(kind.name.format_map(words))
     return ItemRecord(
         id=item_id,
         sku=f"{kind.code}-{item_id:07d}",
-        name=_tidy(kind.name.format_map(words)),
+        name=name,
         description=_description(rng, kind, words),
         category=kind.category,
         brand=brand,
         price=_price_cents(rng, kind, chosen.values()),
         rating=_rating(rng),
         stock_by_warehouse=_stock(rng, warehouse_ids),
+        drawing=DemoDrawing(kind.category, words.get("colour"), name),
     )
 
 

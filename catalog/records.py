@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from catalog.demo_drawing import DemoDrawing
+
 
 @dataclass(frozen=True, slots=True)
 class WarehouseRecord:
@@ -30,6 +32,12 @@ class ItemRecord:
     rating: float  # 0..5
     # Units per warehouse id; aggregated stock is their sum (I1 with nothing in flight).
     stock_by_warehouse: tuple[tuple[int, int], ...]
+    # Its demo picture's recipe (catalog/demo_drawing.py), drawn when first asked for.
+    drawing: DemoDrawing | None = None
+
+    @property
+    def picture(self) -> str | None:
+        return self.drawing.hash if self.drawing else None
 
     @property
     def total_stock(self) -> int:

@@ -36,6 +36,7 @@ def document_for_record(record: ItemRecord) -> dict[str, Any]:
         price=record.price,
         rating=record.rating,
         in_stock=record.total_stock > 0,
+        picture=record.picture,
     )
 
 
@@ -70,7 +71,7 @@ def read_item_documents(conn: Connection, first_id: int, last_id: int) -> list[d
             Item.price,
             Item.rating,
             func.coalesce(AggregatedStock.stock, 0).label("stock"),
-            Item.image_url,
+            Item.picture,
         )
         .outerjoin(AggregatedStock, AggregatedStock.item_id == Item.id)
         .where(Item.id.between(first_id, last_id))
@@ -87,7 +88,7 @@ def read_item_documents(conn: Connection, first_id: int, last_id: int) -> list[d
             price=row.price,
             rating=row.rating,
             in_stock=row.stock > 0,
-            image_url=row.image_url,
+            picture=row.picture,
         )
         for row in rows
     ]

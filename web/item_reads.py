@@ -34,7 +34,7 @@ class ItemDetails:
     price: int  # cents
     rating: float
     stock: int
-    image_url: str | None = None  # from an imported product file
+    picture: str | None = None  # its picture's hash (web/pictures.py makes the URLs)
 
     @property
     def in_stock(self) -> bool:
@@ -80,7 +80,7 @@ def find_item(sessions: sessionmaker[Session], item_id: int) -> ItemDetails | No
         price=item.price,
         rating=item.rating,
         stock=stock or 0,
-        image_url=item.image_url,
+        picture=item.picture,
     )
 
 

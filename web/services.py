@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.cart.ports import CartItems, CartStore
     from web.checkout.use_cases import CartLines, CheckoutClient, ItemLookup, WaitingRoomDoor
     from web.item_reads import ItemReads
+    from web.media.ports import MediaLibrary
     from web.orders.ports import OrderClient, OrderReads
     from web.recommendations.use_cases import Recommendations
     from web.waiting_room.use_cases import WaitingRoomPorts
@@ -79,6 +80,8 @@ class Services:
     warehouses: WarehousePortal | None = None
     # One item and its live stock (web/items/adapters.py).
     items: ItemReads | None = None
+    # Product pictures' files (web/media/adapters.py).
+    media: MediaLibrary | None = None
     # Recommendations on their signals (web/recommendations/adapters.py).
     recommendations: Recommendations | None = None
     checkout: CheckoutWiring | None = None

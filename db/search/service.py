@@ -52,7 +52,7 @@ class SearchHit:
     category: str
     rating: float
     in_stock: bool
-    image_url: str | None = None
+    picture: str | None = None  # the picture's hash (docs/media.md)
 
 
 @dataclass(frozen=True)
@@ -185,5 +185,5 @@ def _hit(document: dict[str, Any]) -> SearchHit:
         category=document["category"],
         rating=float(document["rating"]),
         in_stock=bool(document.get("in_stock", False)),
-        image_url=document.get("image_url"),
+        picture=document.get("picture"),
     )

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
 from web.current_user import current_user
 from web.item_reads import ItemDetails, parse_item_id
+from web.pictures import picture_url
 from web.search.use_cases import CatalogueSearch
 from web.services import services
 
@@ -94,6 +95,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "category": hit.category,
         "rating": hit.rating,
         "inStock": hit.in_stock,
+        "imageURL": picture_url(hit.picture),
     }
 
 
@@ -109,6 +111,7 @@ def item_json(item: ItemDetails) -> dict[str, Any]:
         "rating": item.rating,
         "stock": item.stock,
         "inStock": item.in_stock,
+        "imageURL": picture_url(item.picture),
     }
 
 

@@ -27,6 +27,14 @@ from web.openapi_components import (
 
 PRICE = {"type": "integer", "minimum": 0, "maximum": MAX_PRICE_CENTS}
 TEXT_VALUE = {"type": "string", "maxLength": MAX_FILTER_VALUE_LENGTH}
+IMAGE_URL = nullable(
+    {
+        "type": "string",
+        "description": "The item's 480 px picture (docs/media.md): a path on this store "
+        "(`/media/<hash>-480.webp`) or a URL under MEDIA_URL; null when it has none. The 160 "
+        "and 960 px pictures are the same name with `-160` / `-960`.",
+    }
+)
 FACET = obj({"value": {"type": ["string", "boolean"]}, "count": {"type": "integer", "minimum": 0}})
 
 SCHEMAS = {
@@ -39,6 +47,7 @@ SCHEMAS = {
             "category": {"type": "string"},
             "rating": {"type": "number"},
             "inStock": {"type": "boolean"},
+            "imageURL": IMAGE_URL,
         }
     ),
     "SearchPage": obj(
@@ -72,6 +81,7 @@ SCHEMAS = {
             "rating": {"type": "number"},
             "stock": {"type": "integer", "minimum": 0},
             "inStock": {"type": "boolean"},
+            "imageURL": IMAGE_URL,
         }
     ),
 }

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.postgres.models.base import Base, timestamptz
@@ -26,8 +27,8 @@ class Item(Base):
     price: Mapped[int] = mapped_column(Integer)  # cents
     rating: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
-    # From an imported product file (catalog/importer.py); None shows the placeholder.
-    image_url: Mapped[str | None] = mapped_column(String(2000))
+    # Its picture's hash in the media store (docs/media.md); None shows the placeholder.
+    picture: Mapped[str | None] = mapped_column(String(32), ForeignKey("pictures.hash"), index=True)
 
     stock: Mapped[AggregatedStock] = relationship(back_populates="item", uselist=False)
 
@@ -35,6 +36,22 @@ class Item(Base):
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("rating >= 0 AND rating <= 5", name="rating_in_range"),
     )
+
+
+class Picture(Base):
+    """A product picture in the media store (docs/media.md), known by its hash.
+
+    Imported pictures' thumbnails are written by the import; a demo drawing's are drawn
+    from `drawing` (category, colour, name) on the first request of each size.
+    """
+
+    __tablename__ = "pictures"
+
+    hash: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Where it came from: the imageURL or imagePath of a product file, or "demo drawing".
+    origin: Mapped[str] = mapped_column(String(2000))
+    drawing: Mapped[dict | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
 
 
 class CatalogState(Base):
