@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFont
 from catalog.pictures import encode
 from domain.pictures import hash_of
 
-DRAWING_VERSION = 1
+DRAWING_VERSION = 2  # 2: every colour of the demo vocabulary has its own
 LABEL = "demo drawing"
 
 _COLOURS = {
@@ -50,6 +50,27 @@ _COLOURS = {
     "gold": (204, 160, 60),
     "teal": (40, 140, 140),
     "charcoal": (60, 64, 70),
+    "blush": (236, 180, 184),
+    "coral": (240, 128, 104),
+    "cream": (242, 232, 204),
+    "forest": (34, 96, 56),
+    "glacier": (196, 224, 236),
+    "graphite": (72, 76, 82),
+    "ivory": (244, 240, 224),
+    "lime": (170, 210, 60),
+    "moss": (104, 124, 64),
+    "oak": (184, 140, 90),
+    "ocean": (30, 110, 160),
+    "plum": (110, 50, 100),
+    "rust": (170, 80, 40),
+    "sage": (150, 170, 130),
+    "sand": (210, 190, 150),
+    "slate": (96, 110, 124),
+    "steel": (168, 174, 180),
+    "starlight": (232, 226, 212),
+    "stone": (168, 160, 148),
+    "tan": (200, 164, 120),
+    "walnut": (110, 76, 50),
 }
 # A colour per category for items whose listing names none.
 _CATEGORY_COLOURS = (

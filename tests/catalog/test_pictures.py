@@ -90,3 +90,22 @@ def test_the_demo_generator_gives_each_item_its_drawing_deterministically():
     assert first.drawing.category == first.category and first.drawing.name == first.name
     pictures = {generate_item(i, seed=42, warehouse_ids=(1,)).picture for i in range(1, 201)}
     assert len(pictures) > 190  # a picture per item (names may repeat; issue of relevance)
+
+
+def test_every_colour_the_demo_catalogue_names_is_drawn_in_that_colour(monkeypatch):
+    from catalog.vocabulary import PRODUCT_TYPES
+    from catalog.vocabulary.model import label
+
+    colours = {
+        label(value)
+        for kind in PRODUCT_TYPES
+        for attribute in kind.attributes
+        if attribute.key == "colour"
+        for value in attribute.values
+    }
+    assert len(colours) > 30
+    unnamed = (1, 2, 3)  # what a colour without its own would get
+    monkeypatch.setattr("catalog.demo_drawing._CATEGORY_COLOURS", (unnamed,))
+    assert rgb_of(DemoDrawing("Books", "Ultraviolet", "x")) == unnamed
+    for colour in colours:
+        assert rgb_of(DemoDrawing("Books", colour, "x")) != unnamed, colour
