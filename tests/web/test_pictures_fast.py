@@ -87,3 +87,19 @@ def test_with_a_cdn_the_pictures_urls_are_the_cdns(make_fake_shop):
     shop = make_fake_shop(media_url="https://cdn.example/shop-media/")
     item = shop.app.test_client().get(f"/api/v1/items/{KETTLE.id}").get_json()
     assert item["imageURL"] == f"https://cdn.example/shop-media/{KETTLE.picture}-480.webp"
+
+
+def test_the_home_pages_shelf_cards_offer_every_size_lazily_too(fast_client):
+    html = fast_client.get("/recommendations", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    cards = re.findall(r'<li class="shelf-card".*?</li>', html, flags=re.S)
+    assert cards
+    for card in cards:
+        item = BY_ID[int(re.search(r'data-item-id="(\d+)"', card)[1])]
+        if item.picture is None:
+            assert "<img" not in card and 'data-test="no-picture"' in card
+            continue
+        (img,) = _imgs(card)
+        assert f"/media/{item.picture}-960.webp 960w" in img
+        assert 'loading="lazy"' in img and 'width="480"' in img and "sizes=" in img
