@@ -30,13 +30,24 @@ def test_a_search_answers_items_with_a_cursor_and_a_total(client):
     assert body["found"] == 4
     assert isinstance(body["nextCursor"], str)
     first = body["items"][0]
-    assert set(first) == {"itemID", "name", "price", "brand", "category", "rating", "inStock"}
+    assert set(first) == {
+        "itemID",
+        "name",
+        "price",
+        "brand",
+        "category",
+        "rating",
+        "inStock",
+        "imageURL",
+    }
     record = BY_ID[first["itemID"]]
     assert (first["name"], first["price"], first["brand"]) == (
         record.name,
         record.price,
         record.brand,
     )
+    # The picture's hash travels through the search index (docs/media.md).
+    assert first["imageURL"] == f"/media/{record.picture}-480.webp"
 
 
 def test_facet_counts_come_only_when_asked_for_and_do_not_change_the_hits(client):
