@@ -16,6 +16,7 @@ from domain.pictures import SIZES
 
 EXTENSION = "webp" if features.check("webp") else "jpg"
 CONTENT_TYPE = "image/webp" if EXTENSION == "webp" else "image/jpeg"
+ACCEPTED_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 MAX_SOURCE_PIXELS = 40_000_000  # larger sources are refused, not decoded (memory)
 _QUALITY = 80
 
@@ -58,7 +59,8 @@ def thumbnails(data: bytes) -> dict[int, bytes]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            source = Image.open(io.BytesIO(data))
+            # Only the formats a product picture comes in: no PSD, EPS, ICO... decoders.
+            source = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
             if source.width * source.height > MAX_SOURCE_PIXELS:
                 raise BadPicture(
                     f"is {source.width}x{source.height} pixels; at most "
@@ -67,7 +69,9 @@ def thumbnails(data: bytes) -> dict[int, bytes]:
             source.load()
     except BadPicture:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BadPicture(f"has more than {MAX_SOURCE_PIXELS:,} pixels") from None
+    except UnidentifiedImageError:
         raise BadPicture("is not a picture (PNG, JPEG, WebP or GIF)") from None
     except (OSError, ValueError, SyntaxError) as exc:
         raise BadPicture(f"is a damaged picture ({exc})") from None

@@ -22,6 +22,12 @@ def _png(width: int, height: int, colour: str = "red") -> bytes:
     return out.getvalue()
 
 
+def _bmp() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(out, "BMP")
+    return out.getvalue()
+
+
 def test_a_picture_becomes_a_square_thumbnail_of_each_size_in_the_stores_format():
     made = thumbnails(_png(1200, 600))
     assert sorted(made) == sorted(SIZES) == [160, 480, 960]
@@ -46,6 +52,7 @@ def test_webp_is_what_this_pillow_makes():
         (b"<html>not found</html>", "not a picture"),
         (b"", "not a picture"),
         (_png(40, 40)[:60], "damaged"),
+        (_bmp(), "not a picture"),  # a format no product picture comes in
     ],
 )
 def test_bytes_that_are_not_a_usable_picture_are_refused_with_a_reason(data, words):
