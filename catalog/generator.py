@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
 from catalog.demo_drawing import DemoDrawing
+from catalog.demo_reviews import demo_review_stars
 from catalog.places import WAREHOUSE_SITES
 from catalog.records import ItemRecord, WarehouseRecord
 from catalog.vocabulary import (
@@ -93,9 +94,9 @@ def generate_item(item_id: int, *, seed: int, warehouse_ids: tuple[int, ...]) ->
         category=kind.category,
         brand=brand,
         price=_price_cents(rng, kind, chosen.values()),
-        rating=_rating(rng),
         stock_by_warehouse=_stock(rng, warehouse_ids),
         drawing=DemoDrawing(kind.category, words.get("colour"), name),
+        demo_reviews=demo_review_stars(seed, item_id),
     )
 
 
@@ -146,11 +147,6 @@ def _price_cents(rng: random.Random, kind: ProductType, chosen_values: Iterable)
     if whole >= 100:
         whole = whole // 10 * 10 + 9  # $349.99, not $343.99
     return whole * 100 + 99
-
-
-def _rating(rng: random.Random) -> float:
-    # Beta(4.5, 1.3) on 1..5: mean ~4.1, a long tail of disappointed reviews.
-    return round(1.0 + 4.0 * rng.betavariate(4.5, 1.3), 1)
 
 
 def _stock(rng: random.Random, warehouse_ids: tuple[int, ...]) -> tuple[tuple[int, int], ...]:

@@ -168,22 +168,22 @@ SELECT DISTINCT ON (picture) picture, picture_origin FROM import_items
 WHERE picture IS NOT NULL ORDER BY picture, line
 ON CONFLICT (hash) DO NOTHING
 """
+# A product file's `rating` column is read and checked but never written: an item's
+# rating is the average of its reviews (docs/reviews.md), not a number typed in.
 _UPDATE_ITEMS = """
 UPDATE items i SET
     name = s.name, description = s.description, price = s.price, brand = s.brand,
-    category = s.category, rating = COALESCE(s.rating, i.rating), picture = s.picture
+    category = s.category, picture = s.picture
 FROM import_items s
 WHERE i.sku = s.sku
-  AND (i.name, i.description, i.price, i.brand, i.category, i.rating, i.picture)
+  AND (i.name, i.description, i.price, i.brand, i.category, i.picture)
       IS DISTINCT FROM
-      (s.name, s.description, s.price, s.brand, s.category, COALESCE(s.rating, i.rating),
-       s.picture)
+      (s.name, s.description, s.price, s.brand, s.category, s.picture)
 """
 _INSERT_ITEMS = """
-INSERT INTO items (id, sku, name, description, category, brand, price, rating, picture)
+INSERT INTO items (id, sku, name, description, category, brand, price, picture)
 SELECT (SELECT COALESCE(MAX(id), 0) FROM items) + ROW_NUMBER() OVER (ORDER BY s.line),
-       s.sku, s.name, s.description, s.category, s.brand, s.price, COALESCE(s.rating, 0),
-       s.picture
+       s.sku, s.name, s.description, s.category, s.brand, s.price, s.picture
 FROM import_items s
 WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.sku = s.sku)
 """

@@ -23,7 +23,10 @@ def collection_schema(name: str) -> dict[str, Any]:
             {"name": "brand", "type": "string", "facet": True},
             {"name": "category", "type": "string", "facet": True},
             {"name": "price", "type": "int32"},  # cents
+            # The average of the item's reviews; 0 in the index for an item without
+            # any (shown as "no reviews"), so "Sort by rating" puts those last.
             {"name": "rating", "type": "float"},
+            {"name": "review_count", "type": "int32"},
             {"name": "in_stock", "type": "bool", "facet": True},
         ],
         "default_sorting_field": "rating",
@@ -40,7 +43,8 @@ def item_document(
     brand: str,
     category: str,
     price: int,
-    rating: float,
+    rating: float | None,
+    review_count: int,
     in_stock: bool,
     picture: str | None = None,
 ) -> dict[str, Any]:
@@ -55,7 +59,19 @@ def item_document(
         "brand": brand,
         "category": category,
         "price": price,
-        "rating": float(rating),
+        **rating_fields(rating, review_count),
         "in_stock": bool(in_stock),
         **extra,
     }
+
+
+def rating_fields(rating: float | None, review_count: int) -> dict[str, Any]:
+    """The document's rating fields: what a load writes and the relay updates."""
+    return {"rating": float(rating or 0.0), "review_count": int(review_count)}
+
+
+def hit_rating(document: dict[str, Any]) -> tuple[float | None, int]:
+    """(average or None, count) of a stored document; one indexed before reviews existed
+    has no count and so no rating."""
+    count = int(document.get("review_count") or 0)
+    return (float(document["rating"]) if count else None), count

@@ -22,6 +22,7 @@ from db.search.catalog_version import CatalogVersion
 from db.search.cursor import CursorCodec, CursorPosition, InvalidCursor
 from db.search.multi_search import MultiSearch, SearchEngineUnreachable
 from db.search.query import DEFAULT_LIMIT, SearchQuery, SearchRequest
+from db.search.schema import hit_rating
 from db.search.stock_overlay import LiveStockOverlay
 from db.search.typesense_request import (
     RawFacets,
@@ -50,9 +51,10 @@ class SearchHit:
     price: int  # cents
     brand: str
     category: str
-    rating: float
+    rating: float | None  # the average of its reviews; None without any
     in_stock: bool
     picture: str | None = None  # the picture's hash (docs/media.md)
+    review_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -177,13 +179,15 @@ class SearchService:
 
 
 def _hit(document: dict[str, Any]) -> SearchHit:
+    rating, review_count = hit_rating(document)
     return SearchHit(
         item_id=int(document["item_id"]),
         name=document["name"],
         price=int(document["price"]),
         brand=document["brand"],
         category=document["category"],
-        rating=float(document["rating"]),
+        rating=rating,
         in_stock=bool(document.get("in_stock", False)),
         picture=document.get("picture"),
+        review_count=review_count,
     )

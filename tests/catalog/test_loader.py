@@ -167,6 +167,7 @@ def test_an_import_reports_each_rejected_document(catalog_settings):
         "category": "Kitchen",
         "price": 1999,
         "rating": 4.5,
+        "review_count": 2,
         "in_stock": True,
     }
     missing_name = {key: value for key, value in good.items() if key != "name"} | {"id": "2"}

@@ -132,7 +132,8 @@ def _sorted(items: list, sort: SortOrder) -> list:
         return sorted(items, key=lambda i: (i.price, i.id))
     if sort is SortOrder.PRICE_DESC:
         return sorted(items, key=lambda i: (-i.price, i.id))
-    return sorted(items, key=lambda i: (-i.rating, i.id))  # relevance: best rated first
+    # relevance: best rated first; unrated last (0 in the index, db/search/schema.py)
+    return sorted(items, key=lambda i: (-(i.rating or 0), i.id))
 
 
 def _hit(item) -> SearchHit:
@@ -144,6 +145,7 @@ def _hit(item) -> SearchHit:
         category=item.category,
         rating=item.rating,
         in_stock=item.total_stock > 0,
+        review_count=item.review_count,
         picture=item.picture,
     )
 
@@ -196,6 +198,9 @@ def fake_services(
         orders=Untouchable("the order reads"),  # type: ignore[arg-type]
         order_client=Untouchable("the order workflow"),  # type: ignore[arg-type]
         addresses=Untouchable("the address book"),  # type: ignore[arg-type]
+        reviews=Untouchable("the reviews"),  # type: ignore[arg-type]
         accounts=Untouchable("the accounts"),  # type: ignore[arg-type]
         browser_sessions=Untouchable("the browser sessions"),  # type: ignore[arg-type]
+        staff_orders=Untouchable("the order desk's reads"),  # type: ignore[arg-type]
+        staff_cancel=Untouchable("the order desk's cancel"),  # type: ignore[arg-type]
     )

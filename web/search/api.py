@@ -94,6 +94,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "brand": hit.brand,
         "category": hit.category,
         "rating": hit.rating,
+        "reviewCount": hit.review_count,
         "inStock": hit.in_stock,
         "imageURL": picture_url(hit.picture),
     }
@@ -109,6 +110,7 @@ def item_json(item: ItemDetails) -> dict[str, Any]:
         "brand": item.brand,
         "category": item.category,
         "rating": item.rating,
+        "reviewCount": item.review_count,
         "stock": item.stock,
         "inStock": item.in_stock,
         "imageURL": picture_url(item.picture),

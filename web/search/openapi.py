@@ -35,6 +35,11 @@ IMAGE_URL = nullable(
         "and 960 px pictures are the same name with `-160` / `-960`.",
     }
 )
+# Computed from reviews (docs/reviews.md); null when the item has none.
+RATING = nullable(
+    {"type": "number", "minimum": 1, "maximum": 5, "description": "Average of its reviews."}
+)
+REVIEW_COUNT = {"type": "integer", "minimum": 0}
 FACET = obj({"value": {"type": ["string", "boolean"]}, "count": {"type": "integer", "minimum": 0}})
 
 SCHEMAS = {
@@ -45,7 +50,8 @@ SCHEMAS = {
             "price": CENTS,
             "brand": {"type": "string"},
             "category": {"type": "string"},
-            "rating": {"type": "number"},
+            "rating": RATING,
+            "reviewCount": REVIEW_COUNT,
             "inStock": {"type": "boolean"},
             "imageURL": IMAGE_URL,
         }
@@ -78,7 +84,8 @@ SCHEMAS = {
             "price": CENTS,
             "brand": {"type": "string"},
             "category": {"type": "string"},
-            "rating": {"type": "number"},
+            "rating": RATING,
+            "reviewCount": REVIEW_COUNT,
             "stock": {"type": "integer", "minimum": 0},
             "inStock": {"type": "boolean"},
             "imageURL": IMAGE_URL,
