@@ -46,7 +46,7 @@ class ItemCard:
     price: int  # cents
     category: str
     stock: int
-    image_url: str | None = None
+    picture: str | None = None  # its picture's hash (docs/media.md)
 
     @property
     def in_stock(self) -> bool:
@@ -171,11 +171,11 @@ def item_cards(session: Session, item_ids: Collection[int]) -> dict[int, ItemCar
     if not item_ids:
         return {}
     rows = session.execute(
-        select(Item.id, Item.name, Item.price, Item.category, AggregatedStock.stock, Item.image_url)
+        select(Item.id, Item.name, Item.price, Item.category, AggregatedStock.stock, Item.picture)
         .outerjoin(AggregatedStock, AggregatedStock.item_id == Item.id)
         .where(Item.id.in_(list(item_ids)))
     )
     return {
-        row.id: ItemCard(row.id, row.name, row.price, row.category, row.stock or 0, row.image_url)
+        row.id: ItemCard(row.id, row.name, row.price, row.category, row.stock or 0, row.picture)
         for row in rows
     }

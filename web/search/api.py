@@ -21,6 +21,7 @@ from flask import Blueprint, Response, abort, jsonify, request
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
 from web.current_user import current_user
 from web.item_reads import ItemDetails, parse_item_id
+from web.pictures import picture_url
 from web.search.use_cases import CatalogueSearch
 from web.services import services
 
@@ -101,6 +102,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "rating": hit.rating,
         "reviewCount": hit.review_count,
         "inStock": hit.in_stock,
+        "imageURL": picture_url(hit.picture),
     }
 
 
@@ -117,6 +119,7 @@ def item_json(item: ItemDetails) -> dict[str, Any]:
         "reviewCount": item.review_count,
         "stock": item.stock,
         "inStock": item.in_stock,
+        "imageURL": picture_url(item.picture),
     }
 
 
