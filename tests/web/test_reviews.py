@@ -201,3 +201,26 @@ def test_an_item_without_reviews_says_so(client, fake_shop):
         as_text=True
     )
     assert "No reviews yet" in html
+
+
+def test_the_item_page_shows_ten_reviews_and_more_fetches_the_next_ones(fake_shop):
+    client = fake_shop.app.test_client()
+    for _ in range(3):
+        user = fake_shop.new_user()
+        fake_shop.reviews.deliver(user.id, KETTLE)
+        headers = fake_shop.api_headers(user)
+        assert (
+            client.post(f"/api/v1/items/{KETTLE}/reviews", json=GOOD, headers=headers).status_code
+            == 201
+        )
+
+    section = client.get(f"/items/{KETTLE}/reviews", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert section.count('data-test="review"') == 10 and 'data-test="more-reviews"' in section
+    more_url = section.split('data-test="more-reviews"')[0].rsplit('hx-get="', 1)[1].split('"')[0]
+    more = client.get(more_url.replace("&amp;", "&"), headers={"HX-Request": "true"})
+    html = more.get_data(as_text=True)
+    assert more.status_code == 200 and html.count('data-test="review"') == 3
+    assert "more-reviews" not in html and "<section" not in html  # only the next reviews
+    assert client.get(f"/items/{KETTLE}/reviews?cursor=nonsense").status_code == 400

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.redis.stock_relay import StockRelay, libpq_url
 from db.search.index import SearchIndex, make_typesense_client
+from domain.reviews import summarise
 from tests.web.catalogue import BY_ID
 from tests.web.shoppers import api_token
 
@@ -104,3 +105,45 @@ def test_sort_by_rating_orders_by_the_reviews_average_and_puts_unreviewed_items_
     assert unreviewed["reviewCount"] == 0
     page = client.get(f"/items/{unreviewed['itemID']}").get_data(as_text=True)
     assert "No reviews yet" in page
+
+
+def test_reviews_written_at_the_same_moment_all_count_in_the_average(
+    client, app, sessions, deliver
+):
+    import threading
+
+    from sqlalchemy import text
+
+    item, shoppers = 33, 6  # Weeknight Dinners Cookbook: no other test reviews it
+    tokens = []
+    for _ in range(shoppers):
+        email, headers = api_token(client)
+        deliver(shopper_id(sessions, email), item, True)
+        tokens.append(headers)
+    barrier, statuses = threading.Barrier(shoppers), []
+
+    def review(headers: dict, stars: int) -> None:
+        tab = app.test_client()
+        barrier.wait()
+        answer = tab.post(
+            f"/api/v1/items/{item}/reviews", json=REVIEW | {"rating": stars}, headers=headers
+        )
+        statuses.append(answer.status_code)
+
+    threads = [
+        threading.Thread(target=review, args=(headers, 1 + n % 5))
+        for n, headers in enumerate(tokens)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert statuses == [201] * shoppers
+    with sessions() as session:
+        count, total = session.execute(
+            text("SELECT count(*), sum(rating) FROM reviews WHERE item_id = :i"), {"i": item}
+        ).one()
+    item_json = client.get(f"/api/v1/items/{item}").get_json()
+    assert item_json["reviewCount"] == count
+    assert item_json["rating"] == summarise(int(total), count).as_float
