@@ -8,7 +8,7 @@ The schema (CSV columns or JSON Lines keys, see docs/catalog-import.md):
     price        required, a decimal amount in dollars: 19.99 (at most two decimals)
     brand        required, at most 100 characters
     category     required, at most 100 characters
-    rating       optional, 0 to 5
+    rating       optional, 0 to 5; checked, never stored (ratings come from reviews)
     imageURL     optional, an https:// URL (or a path on this site, "/static/...")
     stock.<warehouse>  optional, whole units in that warehouse (its id or its name)
 
@@ -51,7 +51,7 @@ class ProductRow:
     price: int  # cents
     brand: str
     category: str
-    rating: float | None  # None: keep what the item has (0 for a new one)
+    rating: float | None  # checked only: an item's rating is its reviews' average
     image_url: str | None
     stock: dict[int, int]  # warehouse id -> units; warehouses not named are left alone
 
