@@ -147,3 +147,43 @@ def test_reviews_written_at_the_same_moment_all_count_in_the_average(
     item_json = client.get(f"/api/v1/items/{item}").get_json()
     assert item_json["reviewCount"] == count
     assert item_json["rating"] == summarise(int(total), count).as_float
+
+
+def test_the_relay_pushes_queued_ratings_and_keeps_one_that_changed_while_it_pushed(
+    sessions, web_settings
+):
+    from sqlalchemy import text
+
+    from db.postgres.reviews import queue_for_search
+
+    items = [1, 2, 3]  # their stored ratings are the catalogue's: pushing them changes nothing
+    index = SearchIndex(make_typesense_client(web_settings), web_settings.typesense_collection)
+
+    class ReviewedDuringThePush:
+        """The real index; item 1 gets a new review while its old rating is on the way."""
+
+        def set_ratings_many(self, ratings):
+            if 1 in ratings:
+                with sessions.begin() as session:
+                    queue_for_search(session, [1])
+            return index.set_ratings_many(ratings)
+
+    relay = StockRelay(web_settings.database_url, None, ReviewedDuringThePush(), batch_size=2)  # type: ignore[arg-type]
+    with psycopg.connect(libpq_url(web_settings.database_url), autocommit=True) as conn:
+        while relay.sync_ratings(conn):  # what other tests queued goes first
+            pass
+        with sessions.begin() as session:
+            queue_for_search(session, items)
+        first = relay.sync_ratings(conn)  # 1 and 2; 1 is queued again meanwhile
+        left = conn.execute(
+            "SELECT item_id FROM rating_search_pending WHERE item_id = ANY(%s) ORDER BY item_id",
+            (items,),
+        ).fetchall()
+    assert first == 2 and left == [(1,), (3,)]
+    with sessions() as session:
+        stored = session.execute(text("SELECT rating, review_count FROM items WHERE id = 2")).one()
+    document = index.client.collections[index.alias].documents["2"].retrieve()
+    assert (document["rating"], document["review_count"]) == (
+        stored.rating or 0.0,
+        stored.review_count,
+    )
