@@ -224,3 +224,15 @@ def test_the_item_page_shows_ten_reviews_and_more_fetches_the_next_ones(fake_sho
     assert more.status_code == 200 and html.count('data-test="review"') == 3
     assert "more-reviews" not in html and "<section" not in html  # only the next reviews
     assert client.get(f"/items/{KETTLE}/reviews?cursor=nonsense").status_code == 400
+
+
+def test_search_cards_and_the_item_api_show_the_average_and_count_or_no_reviews_yet(client):
+    cards = client.get("/search", query_string={"query": "bottle"}).get_data(as_text=True)
+    assert "No reviews yet" in cards  # Insulated Water Bottle: no reviews in the catalogue
+    cards = client.get("/search", query_string={"query": "electric kettle"}).get_data(as_text=True)
+    assert "(10 reviews)" in cards and "4.5" in cards
+
+    hits = client.get("/api/v1/items", query_string={"query": "bottle"}).get_json()["items"]
+    assert (hits[0]["rating"], hits[0]["reviewCount"]) == (None, 0)
+    item = client.get(f"/api/v1/items/{KETTLE}").get_json()
+    assert (item["rating"], item["reviewCount"]) == (4.5, 10)
