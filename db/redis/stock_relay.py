@@ -182,7 +182,7 @@ class StockRelay:
             while not stop.is_set():
                 self.relay_pending(work)
                 self.sync_search(work)
-                # A backlog of ratings (migration 0014 queues every item) drains in this
+                # A backlog of ratings (the reviews migration queues every item) drains in this
                 # wake, with stock changes relayed between its batches so they never wait.
                 while self.sync_ratings(work) == self._batch_size:
                     self.relay_pending(work)
