@@ -8,7 +8,7 @@ The schema (CSV columns or JSON Lines keys, see docs/catalog-import.md):
     price        required, a decimal amount in dollars: 19.99 (at most two decimals)
     brand        required, at most 100 characters
     category     required, at most 100 characters
-    rating       optional, 0 to 5
+    rating       optional, 0 to 5; checked, never stored (ratings come from reviews)
     imageURL     optional, an http:// or https:// URL of a picture (fetched by the import)
     imagePath    optional, a picture's path relative to the product file's folder
     stock.<warehouse>  optional, whole units in that warehouse (its id or its name)
@@ -52,7 +52,7 @@ class ProductRow:
     price: int  # cents
     brand: str
     category: str
-    rating: float | None  # None: keep what the item has (0 for a new one)
+    rating: float | None  # checked only: an item's rating is its reviews' average
     # Where its picture comes from (at most one of the two); the import fetches or reads
     # it, and reports a bad picture on this row's line (catalog/picture_sources.py).
     image_url: str | None
