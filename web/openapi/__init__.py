@@ -25,6 +25,7 @@ from web.checkout import openapi as checkout
 from web.openapi_components import errors
 from web.orders import openapi as orders
 from web.recommendations import openapi as recommendations
+from web.reviews import openapi as reviews
 from web.search import openapi as items
 from web.staff_orders import openapi as staff_orders
 from web.waiting_room import openapi as waiting_room
@@ -40,6 +41,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     warehouses,
     addresses,
     recommendations,
+    reviews,
     waiting_room,
     staff_orders,
 )
