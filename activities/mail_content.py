@@ -20,6 +20,7 @@ from workflows.mail_messages import (
     ORDER_DELIVERED,
     ORDER_PLACED,
     PARCEL_SHIPPED,
+    PARCELS_CANCELLED,
     PASSWORD_RESET,
     EmailRequest,
 )
@@ -31,6 +32,7 @@ SUBJECTS = {
     PARCEL_SHIPPED: "A parcel of your order {short} has shipped",
     ORDER_DELIVERED: "Your shopflow order {short} was delivered",
     ORDER_CANCELLED: "Your shopflow order {short} is cancelled",
+    PARCELS_CANCELLED: "Part of your shopflow order {short} is cancelled",
     PASSWORD_RESET: "Reset your shopflow password",
 }
 
@@ -108,6 +110,12 @@ def _facts(session: Session, request: EmailRequest, store_url: str) -> dict:
         "refund": request.refund,
     }
     address = locate(dict(order.shipping_address or {}))
+    if request.kind == PARCELS_CANCELLED:
+        facts["cancelled_lines"] = [
+            {"name": line.name, "quantity": line.cancelled_quantity, "unit_price": line.unit_price}
+            for line in order.lines
+            if line.cancelled_quantity
+        ]
     if request.kind == ORDER_PLACED:
         facts["parcels"] = _parcels(session, request, order.ordered_at, address)
     if suborder is not None:
