@@ -199,3 +199,16 @@ def test_another_shoppers_order_looks_missing(fake_shop, browser):
 
     assert answer.status_code == 404
     assert fake_shop.order_client.calls == []
+
+
+def test_a_shipment_the_workflow_has_not_heard_of_yet_is_a_503_to_retry(fake_shop, browser):
+    """The row says shipped a moment before the parcel has told its order: try again."""
+    order_id = fake_shop.orders.add(browser.id, two_parcels()).order_id
+    fake_shop.order_client.unshipped_answer = Refused(
+        "cannot_cancel", "Nothing has shipped yet.", code="nothing_shipped"
+    )
+
+    answer = api_cancel_unshipped(fake_shop, browser.id, order_id)
+
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+    assert "try again in a moment" in answer.get_json()["error"]["message"]

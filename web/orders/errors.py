@@ -37,6 +37,10 @@ EVERYTHING_SHIPPED_MESSAGE = WORKFLOW_EVERYTHING_SHIPPED_MESSAGE
 NOTHING_SHIPPED_MESSAGE = WORKFLOW_NOTHING_SHIPPED_MESSAGE
 NOTHING_UNSHIPPED_MESSAGE = WORKFLOW_NOTHING_UNSHIPPED_MESSAGE
 ALREADY_CANCELLED_MESSAGE = "This order is already cancelled."
+SHIPMENT_BEING_RECORDED = (
+    "A parcel of this order has just shipped and is still being recorded, so nothing was "
+    "cancelled. Please try again in a moment."
+)
 DELIVERED_MESSAGE = "This order has been delivered, so it can no longer be cancelled."
 CLOSED_MESSAGE = "This order can no longer be cancelled online."
 

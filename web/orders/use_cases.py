@@ -41,6 +41,7 @@ from web.orders.errors import (
     NOT_READY,
     NOTHING_SHIPPED_MESSAGE,
     NOTHING_UNSHIPPED_MESSAGE,
+    SHIPMENT_BEING_RECORDED,
     api_code,
 )
 from web.orders.ports import OrderClient, OrderReads, WorkflowGone
@@ -144,6 +145,10 @@ def cancel_unshipped(
         return too_many
     answer = client.cancel_unshipped(user_id, order_id)
     if isinstance(answer, Refused):
+        if answer.code == api_code(NOTHING_SHIPPED):
+            # The row shows a shipment whose parcel is still reporting it to its order
+            # (a moment after the commit): nothing changed, asking again will do.
+            return unavailable(SHIPMENT_BEING_RECORDED)
         return answer
     if isinstance(answer, WorkflowGone):
         if answer.started:
