@@ -138,11 +138,12 @@ def cancel_unshipped(
     order = order_detail(reads, user_id, order_id)
     if isinstance(order, Refused):
         return order
-    if not order.can_cancel_unshipped:
-        return _nothing_unshipped(order)
+    # Every attempt on one's own order counts, a refused one too (cheap to ask again).
     too_many = over_limit(limits, user_id, LIMIT_FEATURE, "cancel requests")
     if too_many is not None:
         return too_many
+    if not order.can_cancel_unshipped:
+        return _nothing_unshipped(order)
     answer = client.cancel_unshipped(user_id, order_id)
     if isinstance(answer, Refused):
         if answer.code == api_code(NOTHING_SHIPPED):
