@@ -23,14 +23,9 @@ Then the payment is refunded through the gateway (its own idempotency key,
 succeeds, so a worker killed in the middle of a cancel finishes it on restart.
 
 Cancel the parcels that have not shipped (update `cancel_unshipped`, docs/orders.md):
-accepted once some parcel shipped and something has not (domain.order.unshipped_lines).
-Every open child is asked to cancel, and each child decides its own race with the
-warehouse's ship (its row's conditional UPDATE): a parcel ships or is cancelled, never
-both. Then `cancel_unshipped` takes every unit not in a shipped parcel off the order
-(aggregated stock back, status PARTLY_CANCELLED), `refund_unshipped` refunds those
-lines only (`refund-<orderID>-unshipped`), and the "parcels cancelled" email names the
-refund. The shipped parcels go on: once they are delivered the order is DELIVERED. If
-every open parcel shipped first, the answer is NothingUnshipped and the order goes on.
+once something shipped, every open child is stopped as above (each decides its own race
+with a shipment), `cancel_unshipped` takes the rest off the order (PARTLY_CANCELLED, then
+DELIVERED once the shipped parcels arrive) and `refund_unshipped` refunds only that.
 
 Emails (docs/email.md): "placed" after the first plan (with its parcels), "delivered",
 and "cancelled" with the refund; each an activity started and not awaited, so a mail
@@ -91,20 +86,16 @@ with workflow.unsafe.imports_passed_through():
         suborder_id_for,
         suborder_workflow_id,
     )
+    from workflows.order_refusals import (
+        ALREADY_SHIPPED_MESSAGE,
+        EVERYTHING_SHIPPED_MESSAGE,
+        NOTHING_SHIPPED_MESSAGE,
+        NOTHING_UNSHIPPED_MESSAGE,
+    )
     from workflows.suborder import SUBORDER_CHANGED, SuborderWorkflow
 
 # How long an order whose stock no warehouse holds waits before planning again.
 REPLAN_AFTER = timedelta(minutes=15)
-ALREADY_SHIPPED_MESSAGE = (
-    "Part of this order has already shipped, so it can no longer be cancelled as a whole. "
-    "You can still cancel the parcels that have not shipped."
-)
-EVERYTHING_SHIPPED_MESSAGE = "This order has shipped, so it can no longer be cancelled."
-NOTHING_SHIPPED_MESSAGE = "Nothing of this order has shipped yet: cancel the whole order instead."
-NOTHING_UNSHIPPED_MESSAGE = (
-    "Every parcel of this order has shipped or was cancelled already: "
-    "there is nothing left to cancel."
-)
 
 
 @workflow.defn(name=WORKFLOW_NAME)

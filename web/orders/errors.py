@@ -14,10 +14,12 @@ Cancelling answers (web/orders/use_cases.py, web/outcomes.py's kinds):
 
 from __future__ import annotations
 
-from workflows.order import ALREADY_SHIPPED_MESSAGE as WORKFLOW_ALREADY_SHIPPED_MESSAGE
-from workflows.order import EVERYTHING_SHIPPED_MESSAGE as WORKFLOW_EVERYTHING_SHIPPED_MESSAGE
-from workflows.order import NOTHING_SHIPPED_MESSAGE as WORKFLOW_NOTHING_SHIPPED_MESSAGE
-from workflows.order import NOTHING_UNSHIPPED_MESSAGE as WORKFLOW_NOTHING_UNSHIPPED_MESSAGE
+from workflows.order_refusals import ALREADY_SHIPPED_MESSAGE as WORKFLOW_ALREADY_SHIPPED_MESSAGE
+from workflows.order_refusals import (
+    EVERYTHING_SHIPPED_MESSAGE as WORKFLOW_EVERYTHING_SHIPPED_MESSAGE,
+)
+from workflows.order_refusals import NOTHING_SHIPPED_MESSAGE as WORKFLOW_NOTHING_SHIPPED_MESSAGE
+from workflows.order_refusals import NOTHING_UNSHIPPED_MESSAGE as WORKFLOW_NOTHING_UNSHIPPED_MESSAGE
 
 NOT_FOUND_MESSAGE = "We couldn't find that order in your orders."
 UNAVAILABLE = (
