@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 from sqlalchemy import text
@@ -230,3 +231,93 @@ def test_the_parcels_of_an_order_nothing_of_which_shipped_are_not_cancelled_apar
     assert answer.status_code == 409
     assert answer.get_json()["error"]["code"] == "nothing_shipped"
     assert (stock_of(lamp), stock_of(mug), stock_of(kettle)) == (7, 2, 0)
+
+
+# The race between the warehouse shipping the Portland parcel and the shopper cancelling
+# it is decided by that parcel's workflow: each side gets there first once, in a known
+# order and without sleeps (as test_orders_cancel_api.py does for the whole cancel).
+def ship_seattle(shop, operator, checkout_worker, order_id: str, parcels: dict) -> None:
+    warehouse_post(shop, operator, SEATTLE, parcels["Seattle"], "ship")
+    wait_until(
+        lambda: order_knows_shipped(checkout_worker, order_id, parcels["Seattle"]),
+        what="the order's workflow to hear the Seattle parcel shipped",
+    )
+
+
+def test_a_shipment_that_reaches_the_last_parcel_first_wins_and_nothing_is_refunded(
+    shop,
+    split_order,
+    operator,
+    fulfilment,
+    checkout_worker,
+    checkout_engine,
+    stock_of,
+    assert_checkout_invariants,
+):
+    shopper, order_id, parcels, lamp, mug, kettle = split_order
+    ship_seattle(shop, operator, checkout_worker, order_id, parcels)
+
+    shipped = fulfilment.start_shipping(parcels["Portland"])
+    answer = shop.post(f"/api/v1/orders/{order_id}/cancel-unshipped", headers=shopper.headers)
+
+    assert shipped() == "SHIPPED"
+    assert answer.status_code == 409, answer.get_json()
+    assert answer.get_json()["error"]["code"] == "nothing_unshipped"
+    fulfilment.wait_until(
+        lambda: fulfilment.detail(shop, shopper, order_id)["status"] == "SHIPPED",
+        what="the order SHIPPED in full",
+    )
+    assert refunds(checkout_engine, order_id) == []
+    assert (stock_of(lamp), stock_of(mug), stock_of(kettle)) == (7, 2, 0)
+    assert_checkout_invariants()
+
+
+def test_a_cancel_that_reaches_the_last_parcel_first_wins_and_its_shipment_is_stopped(
+    shop,
+    split_order,
+    operator,
+    fulfilment,
+    checkout_worker,
+    checkout_engine,
+    stock_of,
+    assert_checkout_invariants,
+):
+    shopper, order_id, parcels, lamp, mug, kettle = split_order
+    ship_seattle(shop, operator, checkout_worker, order_id, parcels)
+    answers: list = []
+
+    cancelling = threading.Thread(
+        target=lambda: answers.append(
+            shop.post(f"/api/v1/orders/{order_id}/cancel-unshipped", headers=shopper.headers)
+        )
+    )
+    cancelling.start()
+    fulfilment.wait_until(
+        lambda: fulfilment.received_cancel(parcels["Portland"]),
+        what="the partial cancel to reach the Portland parcel",
+    )
+    shipped: dict = {}
+    try:
+        shipped["status"] = fulfilment.ship(parcels["Portland"])
+    except Exception as error:  # noqa: BLE001 - a closed parcel workflow is a lost race too
+        shipped["error"] = error
+    cancelling.join(60)
+    assert not cancelling.is_alive(), "the partial cancel never answered"
+
+    assert answers[0].status_code == 200, answers[0].get_json()
+    assert ship_lost_to_the_cancel(shipped), shipped
+    assert answers[0].get_json()["cancelledSuborders"] == [parcels["Portland"]]
+    assert refunds(checkout_engine, order_id) == [(f"refund-{order_id}-unshipped", 3_800)]
+    assert (stock_of(lamp), stock_of(mug), stock_of(kettle)) == (7, 4, 1)
+    assert_checkout_invariants()
+
+
+def ship_lost_to_the_cancel(shipped: dict) -> bool:
+    """The portal's ship after a winning cancel: answered CANCELLED, or the parcel's
+    workflow had already closed (the only error a lost race may give)."""
+    from temporalio.service import RPCError, RPCStatusCode
+
+    if "status" in shipped:
+        return shipped["status"] == "CANCELLED"
+    error = shipped.get("error")
+    return isinstance(error, RPCError) and error.status is RPCStatusCode.NOT_FOUND
