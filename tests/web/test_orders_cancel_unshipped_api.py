@@ -185,6 +185,16 @@ def test_with_one_parcel_shipped_the_other_is_cancelled_and_only_its_lines_are_r
     assert "$38.00 was refunded to your Visa ending 4242" in shown
     assert "Blue Mug x2" in shown and "Kettle x1" in shown and "Desk Lamp" not in shown
 
+    def delivered_mail():
+        return [
+            m for m in mails_to(checkout_settings, shopper.email) if "delivered" in m["subject"]
+        ]
+
+    (mail,) = wait_until(delivered_mail, what="the delivered email")
+    delivered = shopflow_mail(checkout_settings, "show", mail["id"])
+    assert "Desk Lamp x3" in delivered and "Kettle x1" in delivered  # what still shipped
+    assert "Blue Mug" not in delivered
+
 
 def shopflow_mail(settings, *args: str) -> str:
     """`shopflow mail ...` against the session's Maildir (docs/email.md)."""
