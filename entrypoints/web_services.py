@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.postgres.engine import make_engine, make_session_factory
 from db.postgres.password_resets import PasswordResets
+from db.redis.connect import redis_client as redis_client_of
 from db.redis.json_cache import JsonCache
+from db.redis.revocations import TokenRevocations
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.index import make_typesense_client
 from db.search.multi_search import MultiSearch
@@ -35,8 +37,9 @@ from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
 from web.services import CheckoutWiring, Services
+from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
 from web.temporal_gateway import TemporalGateway
-from web.waiting_room.adapters import WaitingRoomDoor
+from web.waiting_room.adapters import StaffHotItems, WaitingRoomDoor
 from web.waiting_room.adapters import build_ports as build_waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomPorts
 from web.warehouses.adapters import (
@@ -46,6 +49,7 @@ from web.warehouses.adapters import (
     TemporalFulfilment,
 )
 from web.warehouses.use_cases import WarehousePortal
+from workflows.task_queues import Service, task_queue
 
 # Short socket timeouts: Redis only ever holds things we can do without for a
 # moment (caches), so waiting long for it is worse than skipping it.
@@ -64,8 +68,8 @@ def build_services(settings: Settings) -> Services:
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     overlay_engine = stock_engine(settings.database_url)
-    redis_client = redis.Redis.from_url(
-        settings.redis_url,
+    redis_client = redis_client_of(
+        settings,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
     )
@@ -126,8 +130,12 @@ def build_services(settings: Settings) -> Services:
         ),
         checkout=checkout,
         waiting_room=waiting_room,
+        hot_items=StaffHotItems(sessions, redis_client, temporal, settings),
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
+        revocations=TokenRevocations(redis_client, settings.stock_feed_namespace),
+        staff_orders=SqlStaffOrderReads(sessions),
+        staff_cancel=TemporalStaffCancel(temporal),
     )
 
 
@@ -138,7 +146,10 @@ def _checkout_and_waiting_room(
     temporal: TemporalGateway | None,
 ) -> tuple[CheckoutWiring, WaitingRoomPorts]:
     checkouts = TemporalCheckouts(
-        temporal, redis_client, settings.task_queue, settings.reservation_ttl_seconds
+        temporal,
+        redis_client,
+        task_queue(settings.task_queue, Service.CHECKOUT),
+        settings.reservation_ttl_seconds,
     )
     waiting_room = build_waiting_room_ports(sessions, redis_client, temporal, settings, checkouts)
     wiring = CheckoutWiring(

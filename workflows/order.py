@@ -113,6 +113,7 @@ class OrderWorkflow:
         self._cancel_requested = False
         self._cancelling = False
         self._cancel_refusals = 0
+        self._cancel_reason = ""  # the store's reason, when staff asked (CancelOrder.reason)
         self._unshipped_requested = False
         self._unshipped_answers = 0  # partial cancels decided, either way
         self._unshipped: UnshippedCancelled | None = None
@@ -279,7 +280,7 @@ class OrderWorkflow:
         refused = has_shipped(self._status, (s.status for s in self._suborders.values()))
         if not refused:
             try:
-                await steps.cancel_order(self._input.order_id)
+                await steps.cancel_order(self._input.order_id, self._cancel_reason)
             except FailureError as error:
                 if not business_cause(error, ALREADY_SHIPPED):
                     raise
@@ -291,7 +292,7 @@ class OrderWorkflow:
             self._cancel_refusals += 1
             self._plan_due = True
             return
-        message = "Cancelled by the shopper"
+        message = "Cancelled by the store" if self._cancel_reason else "Cancelled by the shopper"
         # The money goes back after the stock: cancel_order committed, so the order can
         # no longer ship. Its own idempotency key makes a retry the same refund. The
         # cancel update answers only after this, so "cancelled" always means "refunded" too.
@@ -371,6 +372,7 @@ class OrderWorkflow:
         if self._status != OS.CANCELLED:
             refusals = self._cancel_refusals
             self._cancel_requested = True
+            self._cancel_reason = request.reason
             self._changes += 1
             await workflow.wait_condition(
                 lambda: self._status == OS.CANCELLED or self._cancel_refusals != refusals

@@ -90,6 +90,7 @@ class FakeWarehouses:
     order_status: str = "PENDING"
     calls: list[str] = field(default_factory=list)
     refunds: dict[str, int] = field(default_factory=dict)  # refund key -> cents
+    cancel_reasons: list[str] = field(default_factory=list)  # cancel_order's, in call order
     total: int = 4_200  # the order's captured amount
     unit_price: int = 700  # every line's unit price (a partial cancel's refund)
     cancelled_lines: dict[int, int] = field(default_factory=dict)  # taken off by a partial cancel
@@ -214,6 +215,7 @@ class FakeWarehouses:
         @activity.defn(name=CANCEL_ORDER)
         async def cancel_order(request: CancelOrderRequest) -> CancelOrderResult:
             self.calls.append("cancel_order")
+            self.cancel_reasons.append(request.reason)
             if self.order_status == "CANCELLED":
                 return CancelOrderResult(())
             if self.refuse_cancel_order:

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from domain.money import line_total
 from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel, can_cancel_unshipped
 from domain.stock import Line
-from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
+from web.order_timeline import TimelineEntry, last_time_of, timeline_entries
 from web.suborder_reads import SuborderRow
 
 DEFAULT_LIMIT = 20

@@ -26,6 +26,7 @@ from db.postgres.models.shoppers import (
 from db.postgres.models.stock import (
     AggregatedStock,
     RestockRecord,
+    StockCorrection,
     StockEvent,
     StockSearchPending,
     Warehouse,
@@ -53,6 +54,7 @@ __all__ = [
     "Reservation",
     "ReservationState",
     "RestockRecord",
+    "StockCorrection",
     "SavedAddress",
     "SentEmail",
     "StockEvent",

@@ -5,15 +5,15 @@
 took off the line: no longer ordered (invariant I1 counts quantity - cancelled), and
 refunded. The order status's CHECK gains PARTLY_CANCELLED.
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
-down_revision = "0013"
+revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
