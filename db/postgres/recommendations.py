@@ -140,7 +140,8 @@ def bought_together(session: Session, item_ids: Collection[int], limit: int = 50
 def popular_items(session: Session, now: datetime, limit: int = POPULAR_SIZE) -> list[int]:
     """Most units ordered in the last week (not cancelled), in stock; topped up with the
     best-rated items in stock so a new store has something to show."""
-    units = func.sum(OrderLine.quantity)
+    # Units a partial cancel took off were not sold (docs/orders.md).
+    units = func.sum(OrderLine.quantity - OrderLine.cancelled_quantity)
     selling = session.scalars(
         select(OrderLine.item_id)
         .join(Order, Order.id == OrderLine.order_id)
