@@ -48,6 +48,7 @@ from activities.hold_sweep import HoldSweepActivities
 from activities.mail import MailActivities, SmtpSender
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
+from activities.returns import ReturnActivities
 from activities.vault_sweep import VaultSweepActivities
 from activities.waiting_room import WaitingRoomActivities
 from db.postgres.engine import make_engine
@@ -65,6 +66,7 @@ from workflows.hold_sweep_messages import EVERY as SWEEP_EVERY
 from workflows.hold_sweep_messages import SweepRequest, schedule_id
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
+from workflows.returns import ReturnWorkflow
 from workflows.suborder import SuborderWorkflow
 from workflows.waiting_room import WaitingRoomWorkflow
 
@@ -91,6 +93,7 @@ WORKFLOWS: list[type] = [
     HoldSweepWorkflow,
     WaitingRoomWorkflow,
     EmailWorkflow,
+    ReturnWorkflow,
 ]
 
 
@@ -123,6 +126,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
     )
     refunds = RefundActivities(sessions, gateway)
+    returns = ReturnActivities(sessions, gateway)
     settings = resources.settings
     mail = MailActivities(
         sessions,
@@ -142,6 +146,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         *checkout.activities(),
         *fulfilment.activities(),
         *refunds.activities(),
+        *returns.activities(),
         *mail.activities(),
         *orders.activities(),
         *sweeper.activities(),

@@ -18,7 +18,17 @@ PARCEL_SHIPPED = "parcel-shipped"
 ORDER_DELIVERED = "order-delivered"
 ORDER_CANCELLED = "order-cancelled"
 PASSWORD_RESET = "password-reset"
-KINDS = (ORDER_PLACED, PARCEL_SHIPPED, ORDER_DELIVERED, ORDER_CANCELLED, PASSWORD_RESET)
+RETURN_AUTHORIZED = "return-authorized"
+RETURN_REFUNDED = "return-refunded"
+KINDS = (
+    ORDER_PLACED,
+    PARCEL_SHIPPED,
+    ORDER_DELIVERED,
+    ORDER_CANCELLED,
+    PASSWORD_RESET,
+    RETURN_AUTHORIZED,
+    RETURN_REFUNDED,
+)
 
 
 @dataclass(frozen=True)
@@ -32,11 +42,11 @@ class MailParcel:
 @dataclass(frozen=True)
 class EmailRequest:
     kind: str
-    # The order id (placed, delivered, cancelled), the suborder id (shipped), or the
-    # reset link's row id (password reset).
+    # The order id (placed, delivered, cancelled), the suborder id (shipped), the
+    # return id (return authorised, refunded) or the reset link's row id (password reset).
     subject_id: str
     parcels: tuple[MailParcel, ...] = ()
-    refund: int = 0  # cents, for a cancelled order
+    refund: int = 0  # cents, for a cancelled order or a refunded return
     link: str = ""  # the password-reset link (the payload codec encrypts it in history)
 
     @property

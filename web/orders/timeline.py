@@ -23,6 +23,12 @@ LABELS = {
     "delivered": "Delivered",
     "cancelled": "Cancelled",
     "refunded": "Refunded",
+    # A return's steps name their return: `return-received:<returnID>` (docs/returns.md).
+    "return-authorized": "Return authorised",
+    "return-received": "Return received",
+    "return-refunded": "Return refunded",
+    "return-refund-failed": "Return refund failed",
+    "return-expired": "Return lapsed",
 }
 
 
@@ -45,7 +51,7 @@ def timeline_entries(raw: Iterable[object]) -> tuple[TimelineEntry, ...]:
             TimelineEntry(
                 at=_instant(entry.get("at")),
                 event=event,
-                label=LABELS.get(event, event.capitalize()),
+                label=LABELS.get(event.split(":", 1)[0], event.capitalize()),
                 detail=detail if isinstance(detail, str) else "",
             )
         )

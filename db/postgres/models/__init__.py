@@ -15,6 +15,7 @@ from db.postgres.models.checkout import Reservation, ReservationState
 from db.postgres.models.mail import PasswordResetToken, SentEmail
 from db.postgres.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.postgres.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
+from db.postgres.models.returns import ProductReturn, ReturnLine
 from db.postgres.models.shoppers import (
     Cart,
     CartLine,
@@ -50,9 +51,11 @@ __all__ = [
     "PaymentCharge",
     "PasswordResetToken",
     "PaymentRefund",
+    "ProductReturn",
     "Reservation",
     "ReservationState",
     "RestockRecord",
+    "ReturnLine",
     "SavedAddress",
     "SentEmail",
     "StockEvent",
