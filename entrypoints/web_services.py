@@ -34,6 +34,7 @@ from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
+from web.returns.adapters import SqlReturns, TemporalReturns
 from web.services import CheckoutWiring, Services
 from web.temporal_gateway import TemporalGateway
 from web.waiting_room.adapters import WaitingRoomDoor
@@ -113,6 +114,8 @@ def build_services(settings: Settings) -> Services:
         orders=SqlOrderReads(sessions),
         order_client=TemporalOrderClient(temporal),
         addresses=SqlAddressBook(sessions),
+        returns=SqlReturns(sessions),
+        return_workflows=TemporalReturns(temporal, settings.task_queue),
         password_resets=PasswordResets(sessions),
         warehouses=WarehousePortal(
             PostgresWarehouseReads(sessions),

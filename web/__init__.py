@@ -108,6 +108,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.orders import pages as orders_pages
     from web.recommendations import api as recommendations_api
     from web.recommendations import pages as recommendations_pages
+    from web.returns import api as returns_api
     from web.search import api as search_api
     from web.search import pages as search_pages
     from web.waiting_room import api as waiting_room_api
@@ -129,6 +130,7 @@ def _feature_blueprints() -> list[Blueprint]:
         search_api.bp,
         checkout_api.bp,
         orders_api.bp,
+        returns_api.bp,
         warehouses_api.bp,
         api_docs,
         codec,

@@ -206,3 +206,7 @@ def _row(row: ProductReturn, warehouse_name: str, names: dict[int, str]) -> Retu
             for line in row.lines
         ),
     )
+
+
+def owner_of(session: Session, order_id: str) -> int | None:
+    return session.scalar(select(Order.user_id).where(Order.id == order_id))

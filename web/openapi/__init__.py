@@ -25,6 +25,7 @@ from web.checkout import openapi as checkout
 from web.openapi_components import errors
 from web.orders import openapi as orders
 from web.recommendations import openapi as recommendations
+from web.returns import openapi as returns
 from web.search import openapi as items
 from web.waiting_room import openapi as waiting_room
 from web.warehouses import openapi as warehouses
@@ -36,6 +37,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     cart,
     checkout,
     orders,
+    returns,
     warehouses,
     addresses,
     recommendations,

@@ -1,0 +1,73 @@
+"""What returns do, once, for the order page, the portal and the JSON API alike
+(docs/returns.md).
+
+    request_return(store, workflows, user, order, asked, reason)   one return per parcel
+    return_status(store, user, order, return)                      a return as it stands
+    receive_return(store, workflows, access, warehouse, return)    the warehouse has it
+
+A foreign order or return answers exactly as a missing one (404); a warehouse the
+account does not work in, or another warehouse's return, likewise. The rules
+themselves are domain/returns.py's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from db.postgres.returns import ReturnRow
+from domain.refusals import Refusal, RefusalKind
+from domain.roles import Access
+from web.returns.ports import ReturnStore, ReturnWorkflows, Unavailable
+
+NOT_FOUND = Refusal(RefusalKind.ORDER_NOT_YOURS, "We couldn't find that order in your orders.")
+RETURN_NOT_FOUND = Refusal(RefusalKind.RETURN_NOT_FOUND, "There is no such return.")
+UNAVAILABLE = Refusal(
+    RefusalKind.RETURNS_UNAVAILABLE,
+    "Returns cannot be handled right now; nothing was changed. Please try again shortly.",
+)
+
+
+def request_return(
+    store: ReturnStore,
+    workflows: ReturnWorkflows,
+    user_id: int,
+    order_id: str,
+    asked: Mapping[int, int],
+    reason: str,
+) -> list[ReturnRow] | Refusal:
+    created = store.authorize(user_id, order_id, asked, reason)
+    if created is None:
+        return NOT_FOUND
+    if isinstance(created, Refusal):
+        return created
+    not_started = [row.return_id for row in created if not workflows.start(row)]
+    if not_started:
+        # A return nobody carries would wait forever: take back what did not start.
+        store.forget(not_started)
+        return UNAVAILABLE
+    return created
+
+
+def return_status(store: ReturnStore, user_id: int, order_id: str, return_id: str):
+    found = store.find(user_id, order_id, return_id)
+    return RETURN_NOT_FOUND if found is None else found
+
+
+def receive_return(
+    store: ReturnStore,
+    workflows: ReturnWorkflows,
+    access: Access,
+    warehouse_id: int | None,
+    return_id: str,
+) -> ReturnRow | Refusal:
+    if warehouse_id is None or not access.works_in(warehouse_id):
+        return RETURN_NOT_FOUND
+    row = store.find_at(warehouse_id, return_id)
+    if row is None:
+        return RETURN_NOT_FOUND
+    status = workflows.receive(row)
+    if isinstance(status, Unavailable):
+        return UNAVAILABLE
+    # The update answers once the row says RECEIVED (or later): read it again.
+    return store.find_at(warehouse_id, return_id) or replace(row, status=status)
