@@ -37,6 +37,8 @@ from tests.web.openapi_world import (
     _reset_throttled,
     _restock,
     _restock_key_reused,
+    _return,
+    _return_before_delivery,
     _ship,
     _shopper_writes_throttled,
     _state,
@@ -310,6 +312,36 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
 }
 
 
+RETURNS = "/api/v1/orders/{orderID}/returns"
+RETURN = "/api/v1/orders/{orderID}/returns/{returnID}"
+RECEIVE = "/api/v1/warehouses/{warehouseID}/returns/{returnID}/receive"
+A_RETURN = {"lines": [{"itemID": 1, "quantity": 1}], "reason": "Changed my mind"}
+PROVOKE.update(
+    {
+        ("post", RETURNS, 201): _return,
+        ("post", RETURNS, 400): lambda w: w.post(
+            "/api/v1/orders/x/returns", w.shopper(), json={"lines": []}
+        ),
+        ("post", RETURNS, 401): lambda w: w.post("/api/v1/orders/x/returns", json=A_RETURN),
+        ("post", RETURNS, 404): lambda w: w.post(
+            "/api/v1/orders/x/returns", w.shopper(), json=A_RETURN
+        ),
+        ("post", RETURNS, 409): _return_before_delivery,
+        ("get", RETURN, 200): lambda w: _return(w, "get"),
+        ("get", RETURN, 401): lambda w: w.get("/api/v1/orders/x/returns/y"),
+        ("get", RETURN, 404): lambda w: w.get("/api/v1/orders/x/returns/y", w.shopper()),
+        ("post", RECEIVE, 200): lambda w: _return(w, "receive"),
+        ("post", RECEIVE, 401): lambda w: w.post("/api/v1/warehouses/1/returns/y/receive"),
+        ("post", RECEIVE, 403): lambda w: w.post(
+            "/api/v1/warehouses/1/returns/y/receive", w.shopper()
+        ),
+        ("post", RECEIVE, 404): lambda w: w.shop.post(
+            "/api/v1/warehouses/1/returns/RT-NONE/receive", headers=w.fixture("staff").headers
+        ),
+    }
+)
+
+
 def _suborder_cases(action: str) -> dict[tuple[str, str, int], Provoke]:
     path = f"/api/v1/warehouses/{{warehouseID}}/suborders/{{suborderID}}/{action}"
     url = "/api/v1/warehouses/{w}/suborders/{s}/" + action
@@ -345,6 +377,8 @@ PROVOKE.update(
             ("get", "/api/v1/items/{itemID}/stock/events"),
             ("get", "/api/v1/openapi.json"),
             ("get", "/api/v1/orders/{orderID}"),
+            ("get", "/api/v1/orders/{orderID}/returns/{returnID}"),
+            ("post", "/api/v1/warehouses/{warehouseID}/returns/{returnID}/receive"),
             ("get", "/api/v1/waiting-room/tickets/{ticketID}"),
             ("get", "/api/v1/waiting-room/tickets/{ticketID}/events"),
             ("get", "/api/v1/warehouses"),

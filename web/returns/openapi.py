@@ -93,7 +93,7 @@ PATHS = {
             "parameters": [ORDER_ID, RETURN_ID],
             "responses": {
                 "200": {"description": "The return now.", **json_body(ref("Return"))},
-                **errors(401, 404),
+                **errors(400, 401, 404),
             },
         }
     },
@@ -109,7 +109,7 @@ PATHS = {
             "parameters": [WAREHOUSE_ID, RETURN_ID],
             "responses": {
                 "200": {"description": "The return now.", **json_body(ref("Return"))},
-                **errors(401, 403, 404),
+                **errors(400, 401, 403, 404),
             },
         }
     },
