@@ -148,6 +148,18 @@ def _too_many(
     return Refusal(RefusalKind.RETURN_TOO_MANY, message)
 
 
+def returnable_now(parcels: Sequence[DeliveredParcel], now: datetime) -> dict[int, int]:
+    """Item id -> units that may be returned now (parcels in their window only): what
+    the order page offers, so the form never offers what plan_return would refuse."""
+    units: dict[int, int] = {}
+    for parcel in parcels:
+        if within_window(parcel.delivered_at, now):
+            for item_id in parcel.lines:
+                if left := returnable(parcel, item_id):
+                    units[item_id] = units.get(item_id, 0) + left
+    return units
+
+
 def refund_for(lines: Mapping[int, int], unit_prices: Mapping[int, int]) -> int:
     """What returning these units gives back: each unit at the price it was bought for."""
     return sum(unit_prices[item_id] * quantity for item_id, quantity in lines.items())

@@ -109,6 +109,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.recommendations import api as recommendations_api
     from web.recommendations import pages as recommendations_pages
     from web.returns import api as returns_api
+    from web.returns import pages as returns_pages
     from web.search import api as search_api
     from web.search import pages as search_pages
     from web.waiting_room import api as waiting_room_api
@@ -131,6 +132,7 @@ def _feature_blueprints() -> list[Blueprint]:
         checkout_api.bp,
         orders_api.bp,
         returns_api.bp,
+        returns_pages.bp,
         warehouses_api.bp,
         api_docs,
         codec,

@@ -141,12 +141,12 @@ def find_return(
     if found is None:
         return None
     row, warehouse_name = found
-    names = _line_names(session, row.order_id)
+    names = line_names(session, row.order_id)
     return _row(row, warehouse_name, names)
 
 
 def returns_of_order(session: Session, order_id: str) -> list[ReturnRow]:
-    names = _line_names(session, order_id)
+    names = line_names(session, order_id)
     return [
         _row(row, name, names)
         for row, name in session.execute(
@@ -172,10 +172,10 @@ def awaiting_receipt(session: Session, warehouse_id: int, limit: int = 50) -> li
         .limit(limit)
         .options(selectinload(ProductReturn.lines))
     ).all()
-    return [_row(row, name, _line_names(session, row.order_id)) for row, name in rows]
+    return [_row(row, name, line_names(session, row.order_id)) for row, name in rows]
 
 
-def _line_names(session: Session, order_id: str) -> dict[int, str]:
+def line_names(session: Session, order_id: str) -> dict[int, str]:
     return dict(
         session.execute(
             select(OrderLine.item_id, OrderLine.name).where(OrderLine.order_id == order_id)

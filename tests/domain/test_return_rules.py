@@ -13,6 +13,7 @@ from domain.returns import (
     plan_return,
     refund_for,
     refundable,
+    returnable_now,
 )
 
 pytestmark = pytest.mark.unit
@@ -110,3 +111,11 @@ def test_a_reason_is_required_and_kept_short():
     assert check_reason("") is None and check_reason("   ") is None
     assert check_reason(None) is None and check_reason(3) is None
     assert check_reason("x" * 501) is None
+
+
+def test_the_order_page_offers_what_open_parcels_still_hold():
+    parcels = [
+        parcel("O-S1", lines={7: 2, 8: 1}, returned={7: 1}),
+        parcel("O-S2", lines={7: 5}, days_ago=31),
+    ]
+    assert returnable_now(parcels, NOW) == {7: 1, 8: 1}

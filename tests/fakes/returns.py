@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from db.postgres.returns import ReturnLineRow, ReturnRow
 from domain.refusals import Refusal
-from domain.returns import DeliveredParcel, ReturnStatus, plan_return
+from domain.returns import DeliveredParcel, ReturnStatus, plan_return, returnable_now
 from web.returns.ports import Unavailable
 
 _ids = itertools.count(1)
@@ -76,6 +76,14 @@ class FakeReturns:
             self.rows[row.return_id] = row
             created.append(row)
         return created
+
+    def returnable(self, user_id: int, order_id: str) -> dict[int, tuple[str, int]] | None:
+        order = self.orders.get(order_id)
+        if order is None or order.user_id != user_id:
+            return None
+        parcels = [replace(p, returned=self._returned(p.suborder_id)) for p in order.parcels]
+        units = returnable_now(parcels, datetime.now(UTC))
+        return {item: (f"Item {item}", n) for item, n in sorted(units.items())}
 
     def _returned(self, suborder_id: str) -> dict[int, int]:
         taken: dict[int, int] = {}

@@ -19,7 +19,7 @@ from db.postgres.order_timeline import append_event
 from db.postgres.returns import ReturnRow
 from domain.money import format_cents
 from domain.refusals import Refusal
-from domain.returns import plan_return
+from domain.returns import plan_return, returnable_now
 from web.returns.ports import Unavailable
 from web.temporal_gateway import (
     TemporalGateway,
@@ -74,6 +74,14 @@ class SqlReturns:
                 ids.append(return_id)
             session.flush()
             return [sql.find_return(session, return_id) for return_id in ids]  # type: ignore[misc]
+
+    def returnable(self, user_id: int, order_id: str) -> dict[int, tuple[str, int]] | None:
+        with self._sessions() as session:
+            if sql.owner_of(session, order_id) != user_id:
+                return None
+            units = returnable_now(sql.delivered_parcels(session, order_id), datetime.now(UTC))
+            names = sql.line_names(session, order_id)
+        return {item: (names.get(item, f"item {item}"), n) for item, n in sorted(units.items())}
 
     def forget(self, return_ids: Sequence[str]) -> None:
         with self._sessions.begin() as session:

@@ -23,6 +23,9 @@ class ReturnStore(Protocol):
         """Decide by domain/returns.py (now, under the order's row lock) and write one
         AUTHORIZED return per parcel; None when it is not this shopper's order."""
 
+    def returnable(self, user_id: int, order_id: str) -> dict[int, tuple[str, int]] | None:
+        """Item id -> (name, units that may be returned now); None when not this shopper's."""
+
     def forget(self, return_ids: Sequence[str]) -> None:
         """Remove returns whose workflow could not be started (nothing else saw them)."""
 

@@ -4,6 +4,8 @@
     request_return(store, workflows, user, order, asked, reason)   one return per parcel
     return_status(store, user, order, return)                      a return as it stands
     receive_return(store, workflows, access, warehouse, return)    the warehouse has it
+    order_returns(store, user, order)                              the order page's part
+    awaiting_returns(store, access, warehouse)                     the portal's list
 
 A foreign order or return answers exactly as a missing one (404); a warehouse the
 account does not work in, or another warehouse's return, likewise. The rules
@@ -13,7 +15,7 @@ themselves are domain/returns.py's.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from db.postgres.returns import ReturnRow
 from domain.refusals import Refusal, RefusalKind
@@ -71,3 +73,28 @@ def receive_return(
         return UNAVAILABLE
     # The update answers once the row says RECEIVED (or later): read it again.
     return store.find_at(warehouse_id, return_id) or replace(row, status=status)
+
+
+@dataclass(frozen=True)
+class OrderReturns:
+    """The order page's returns: those made, and what may still be sent back now."""
+
+    order_id: str
+    returns: tuple[ReturnRow, ...]
+    returnable: dict[int, tuple[str, int]]  # item id -> (name, units)
+
+
+def order_returns(store: ReturnStore, user_id: int, order_id: str) -> OrderReturns | Refusal:
+    made = store.order_returns(user_id, order_id)
+    offer = store.returnable(user_id, order_id)
+    if made is None or offer is None:
+        return NOT_FOUND
+    return OrderReturns(order_id, tuple(made), offer)
+
+
+def awaiting_returns(
+    store: ReturnStore, access: Access, warehouse_id: int | None
+) -> tuple[int, list[ReturnRow]] | Refusal:
+    if warehouse_id is None or not access.works_in(warehouse_id):
+        return RETURN_NOT_FOUND
+    return warehouse_id, store.awaiting(warehouse_id)
