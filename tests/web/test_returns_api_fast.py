@@ -151,3 +151,15 @@ def test_the_warehouse_receives_its_return_and_another_warehouse_cannot(fake_sho
     assert shown.status_code == 200 and shown.get_json()["status"] == "RECEIVED"
     hidden = client.get(f"/api/v1/orders/{ORDER}/returns/{return_id}", headers=operator)
     assert hidden.status_code == 404
+
+
+@pytest.mark.parametrize("order_id", ["a%00b", "x" * 65, "a b"])
+def test_an_id_that_cannot_exist_is_a_404_before_anything_is_asked(fake_shop, returns, order_id):
+    headers = fake_shop.api_headers()
+    client = fake_shop.app.test_client()
+
+    assert ask(fake_shop, headers, body(), order=order_id).status_code == 404
+    assert client.get(f"/api/v1/orders/{order_id}/returns/RT-1", headers=headers).status_code == 404
+    assert (
+        client.get(f"/api/v1/orders/{ORDER}/returns/{order_id}", headers=headers).status_code == 404
+    )

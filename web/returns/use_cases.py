@@ -14,6 +14,7 @@ themselves are domain/returns.py's.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,10 @@ from db.postgres.returns import ReturnRow
 from domain.refusals import Refusal, RefusalKind
 from domain.roles import Access
 from web.returns.ports import ReturnStore, ReturnWorkflows, Unavailable
+
+# Order ids (web/orders/reads.py's shape) and return numbers (`RT-…`): anything else (NUL
+# bytes, 10 kB of text) is no id, answered as not found before PostgreSQL is asked.
+_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 NOT_FOUND = Refusal(RefusalKind.ORDER_NOT_YOURS, "We couldn't find that order in your orders.")
 RETURN_NOT_FOUND = Refusal(RefusalKind.RETURN_NOT_FOUND, "There is no such return.")
@@ -38,6 +43,8 @@ def request_return(
     asked: Mapping[int, int],
     reason: str,
 ) -> list[ReturnRow] | Refusal:
+    if not _ID.fullmatch(order_id):
+        return NOT_FOUND
     created = store.authorize(user_id, order_id, asked, reason)
     if created is None:
         return NOT_FOUND
@@ -51,7 +58,11 @@ def request_return(
     return created
 
 
-def return_status(store: ReturnStore, user_id: int, order_id: str, return_id: str):
+def return_status(
+    store: ReturnStore, user_id: int, order_id: str, return_id: str
+) -> ReturnRow | Refusal:
+    if not (_ID.fullmatch(order_id) and _ID.fullmatch(return_id)):
+        return RETURN_NOT_FOUND
     found = store.find(user_id, order_id, return_id)
     return RETURN_NOT_FOUND if found is None else found
 
@@ -63,7 +74,7 @@ def receive_return(
     warehouse_id: int | None,
     return_id: str,
 ) -> ReturnRow | Refusal:
-    if warehouse_id is None or not access.works_in(warehouse_id):
+    if warehouse_id is None or not access.works_in(warehouse_id) or not _ID.fullmatch(return_id):
         return RETURN_NOT_FOUND
     row = store.find_at(warehouse_id, return_id)
     if row is None:
@@ -85,6 +96,8 @@ class OrderReturns:
 
 
 def order_returns(store: ReturnStore, user_id: int, order_id: str) -> OrderReturns | Refusal:
+    if not _ID.fullmatch(order_id):
+        return NOT_FOUND
     made = store.order_returns(user_id, order_id)
     offer = store.returnable(user_id, order_id)
     if made is None or offer is None:
