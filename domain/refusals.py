@@ -59,6 +59,7 @@ class RefusalKind(enum.StrEnum):
     RETURN_TOO_MANY = "ReturnTooMany"  # more units than delivered minus already returned
     RETURN_NOT_FOUND = "ReturnNotFound"  # unknown, another order's or another warehouse's
     REFUND_TOO_MUCH = "RefundTooMuch"  # more than captured minus already refunded
+    REFUND_REFUSED = "RefundRefused"  # the payment gateway said no
     RETURNS_UNAVAILABLE = "ReturnsUnavailable"  # the return's workflow could not be reached
 
     @classmethod

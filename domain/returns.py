@@ -5,6 +5,7 @@
     refund     a returned line gives back its unit price at purchase times its quantity
     cap        no refund (a return's or an operator's) ever gives back more than was
                captured minus what was already refunded
+    operator   an operator refunds any lines (as bought) or all that is left, with a reason
 
 A return covers one delivered parcel (suborder): its units go back to that parcel's
 warehouse, and its window is that parcel's delivery. A request naming units of
@@ -180,6 +181,33 @@ def check_refund(amount: int, captured: int, refunded: int) -> Refusal | None:
             f"(asked {format_cents(amount)}).",
         )
     return None
+
+
+def operator_refund(
+    asked: Mapping[int, int] | None,
+    ordered: Mapping[int, tuple[int, int]],
+    captured: int,
+    refunded: int,
+) -> int | Refusal:
+    """What an operator's refund gives back (cents), or why not.
+
+    `asked`: item id -> units, or None for everything still refundable; `ordered`: item id
+    -> (units bought, unit price). Lines are priced as bought; the cap applies either way.
+    """
+    if asked is None:
+        amount = refundable(captured, refunded)
+        if amount == 0:
+            return Refusal(RefusalKind.REFUND_TOO_MUCH, "Nothing of this order is left to refund.")
+        return amount
+    for item_id, quantity in asked.items():
+        bought = ordered.get(item_id, (0, 0))[0]
+        if quantity > bought:
+            return Refusal(
+                RefusalKind.REFUND_TOO_MUCH,
+                f"The order holds {bought} of item {item_id}; {quantity} cannot be refunded.",
+            )
+    amount = sum(ordered[item_id][1] * quantity for item_id, quantity in asked.items())
+    return check_refund(amount, captured, refunded) or amount
 
 
 def check_reason(reason: object) -> str | None:

@@ -34,6 +34,7 @@ from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
+from web.refunds.adapters import SqlStaffRefunds
 from web.returns.adapters import SqlReturns, TemporalReturns
 from web.services import CheckoutWiring, Services
 from web.temporal_gateway import TemporalGateway
@@ -95,6 +96,7 @@ def build_services(settings: Settings) -> Services:
         )
     )
     tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
+    gateway = payment_gateway(sessions, settings)
     temporal = TemporalGateway(settings) if settings.temporal_address else None
     checkout, waiting_room = _checkout_and_waiting_room(settings, sessions, redis_client, temporal)
     return Services(
@@ -105,7 +107,7 @@ def build_services(settings: Settings) -> Services:
         typesense_client,
         search,
         tokens,
-        payment_gateway(sessions, settings),
+        gateway,
         temporal,
         overlay_engine,
         multi_search,
@@ -116,6 +118,7 @@ def build_services(settings: Settings) -> Services:
         addresses=SqlAddressBook(sessions),
         returns=SqlReturns(sessions),
         return_workflows=TemporalReturns(temporal, settings.task_queue),
+        refunds=SqlStaffRefunds(sessions, gateway),
         password_resets=PasswordResets(sessions),
         warehouses=WarehousePortal(
             PostgresWarehouseReads(sessions),

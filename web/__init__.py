@@ -108,6 +108,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.orders import pages as orders_pages
     from web.recommendations import api as recommendations_api
     from web.recommendations import pages as recommendations_pages
+    from web.refunds import api as refunds_api
     from web.returns import api as returns_api
     from web.returns import pages as returns_pages
     from web.search import api as search_api
@@ -133,6 +134,7 @@ def _feature_blueprints() -> list[Blueprint]:
         orders_api.bp,
         returns_api.bp,
         returns_pages.bp,
+        refunds_api.bp,
         warehouses_api.bp,
         api_docs,
         codec,

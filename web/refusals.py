@@ -65,6 +65,7 @@ TABLE: dict[RefusalKind, Answer] = {
     K.RETURN_TOO_MANY: Answer(409, "more_than_delivered"),
     K.RETURN_NOT_FOUND: Answer(404, "not_found"),
     K.REFUND_TOO_MUCH: Answer(409, "refund_too_much"),
+    K.REFUND_REFUSED: Answer(409, "refund_refused"),
     K.RETURNS_UNAVAILABLE: Answer(503, "returns_unavailable"),
 }
 

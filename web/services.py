@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.item_reads import ItemReads
     from web.orders.ports import OrderClient, OrderReads
     from web.recommendations.use_cases import Recommendations
+    from web.refunds.ports import StaffRefunds
     from web.returns.ports import ReturnStore, ReturnWorkflows
     from web.waiting_room.use_cases import WaitingRoomPorts
     from web.warehouses.use_cases import WarehousePortal
@@ -79,6 +80,8 @@ class Services:
     # Returns (web/returns/adapters.py): their rows, and each return's workflow.
     returns: ReturnStore | None = None
     return_workflows: ReturnWorkflows | None = None
+    # Operators' refunds (web/refunds/adapters.py): PostgreSQL and the payment gateway.
+    refunds: StaffRefunds | None = None
     # The warehouse portal's use cases on their ports (web/warehouses/adapters.py).
     warehouses: WarehousePortal | None = None
     # One item and its live stock (web/items/adapters.py).

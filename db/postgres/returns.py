@@ -10,8 +10,16 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from db.postgres.models import Order, OrderLine, ProductReturn, ReturnLine, Suborder, Warehouse
-from domain.order import SuborderStatus
+from db.postgres.models import (
+    Order,
+    OrderLine,
+    ProductReturn,
+    ReturnLine,
+    StaffRefund,
+    Suborder,
+    Warehouse,
+)
+from domain.order import OrderStatus, SuborderStatus
 from domain.returns import DeliveredParcel, ParcelReturn, ReturnStatus
 
 # Refunds already given back on an order: what counts against the payment's cap.
@@ -83,14 +91,24 @@ def delivered_parcels(session: Session, order_id: str) -> list[DeliveredParcel]:
 
 
 def refunded_so_far(session: Session, order_id: str) -> int:
-    return int(
-        session.scalar(
-            select(func.coalesce(func.sum(ProductReturn.refund_amount), 0)).where(
-                ProductReturn.order_id == order_id,
-                ProductReturn.status.in_(COUNTED_AS_REFUNDED),
-            )
+    """What the order's payment has given back: refunded returns, operators' refunds
+    (claimed ones too, so two at once cannot both pass the cap) and, for a cancelled
+    order, everything (the cancel refunds the whole total)."""
+    order = session.get(Order, order_id)
+    if order is not None and order.status == OrderStatus.CANCELLED:
+        return order.total
+    returned = session.scalar(
+        select(func.coalesce(func.sum(ProductReturn.refund_amount), 0)).where(
+            ProductReturn.order_id == order_id,
+            ProductReturn.status.in_(COUNTED_AS_REFUNDED),
         )
     )
+    by_staff = session.scalar(
+        select(func.coalesce(func.sum(StaffRefund.amount), 0)).where(
+            StaffRefund.order_id == order_id
+        )
+    )
+    return int(returned) + int(by_staff)
 
 
 def add_return(

@@ -10,6 +10,7 @@ from domain.returns import (
     ParcelReturn,
     check_reason,
     check_refund,
+    operator_refund,
     plan_return,
     refund_for,
     refundable,
@@ -119,3 +120,24 @@ def test_the_order_page_offers_what_open_parcels_still_hold():
         parcel("O-S2", lines={7: 5}, days_ago=31),
     ]
     assert returnable_now(parcels, NOW) == {7: 1, 8: 1}
+
+
+ORDERED = {7: (2, 1_000), 8: (1, 250)}
+
+
+def test_an_operator_refunds_lines_at_the_price_they_were_bought_for():
+    assert operator_refund({7: 1, 8: 1}, ORDERED, 2_250, 0) == 1_250
+
+
+def test_an_operator_refund_without_lines_gives_back_all_that_is_left():
+    assert operator_refund(None, ORDERED, 2_250, 1_000) == 1_250
+    nothing = operator_refund(None, ORDERED, 2_250, 2_250)
+    assert isinstance(nothing, Refusal) and nothing.kind is RefusalKind.REFUND_TOO_MUCH
+
+
+def test_an_operator_cannot_refund_more_units_than_bought_nor_past_the_cap():
+    more = operator_refund({7: 3}, ORDERED, 2_250, 0)
+    assert isinstance(more, Refusal) and "holds 2" in more.message
+    assert isinstance(operator_refund({99: 1}, ORDERED, 2_250, 0), Refusal)
+    capped = operator_refund({7: 2}, ORDERED, 2_250, 1_000)
+    assert isinstance(capped, Refusal) and capped.kind is RefusalKind.REFUND_TOO_MUCH

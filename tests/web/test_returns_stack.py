@@ -162,3 +162,49 @@ def test_a_delivered_line_returned_and_received_is_refunded_once_and_restocked(
     late = shop.post(returns, json=return_body(lamp, 1), headers=shopper.headers)
     assert late.status_code == 409 and late.get_json()["error"]["code"] == "return_window_closed"
     assert "30-day" in late.get_json()["error"]["message"]
+
+
+def test_an_operator_refunds_a_line_then_the_rest_and_never_more(
+    shop, api_shopper, item_in, fulfilment, operator, checkout_engine, assert_checkout_invariants
+):
+    lamp = item_in(SEATTLE, 5, price=4_200, name="Desk Lamp")
+    mug = item_in(SEATTLE, 5, price=900, name="Blue Mug")
+    shopper = api_shopper({lamp: 2, mug: 1})
+    order_id = fulfilment.place(shop, shopper)
+    refunds = f"/api/v1/staff/orders/{order_id}/refunds"
+    one_lamp = {"lines": [{"itemID": lamp, "quantity": 1}], "reason": "Scratched on arrival"}
+
+    def refund(body: dict, key: str, headers: dict = operator):
+        return shop.post(refunds, json=body, headers={**headers, "Idempotency-Key": key})
+
+    first = refund(one_lamp, "k-1")
+    assert first.status_code == 201, first.get_json()
+    assert first.get_json()["amount"] == 4_200
+    again = refund(one_lamp, "k-1")
+    assert again.status_code == 201 and again.get_json() == first.get_json()
+    assert refund({**one_lamp, "reason": "Other"}, "k-1").status_code == 422
+    assert refund(one_lamp, "k-2", shopper.headers).status_code == 403
+    too_many = refund({"lines": [{"itemID": mug, "quantity": 2}], "reason": "x"}, "k-3")
+    assert too_many.status_code == 409 and too_many.get_json()["error"]["code"] == "refund_too_much"
+
+    rest = refund({"reason": "Goodwill"}, "k-4")
+    assert rest.status_code == 201 and rest.get_json()["amount"] == 4_200 + 900
+    nothing_left = refund({"reason": "Goodwill"}, "k-5")
+    assert nothing_left.status_code == 409
+
+    with checkout_engine.connect() as conn:
+        ledger = (
+            conn.execute(
+                text(
+                    "SELECT r.amount FROM payment_refunds r JOIN orders o "
+                    "ON o.payment_reference = r.charge_id WHERE o.id = :o ORDER BY r.created_at"
+                ),
+                {"o": order_id},
+            )
+            .scalars()
+            .all()
+        )
+    assert ledger == [4_200, 5_100]
+    events = [e["event"] for e in fulfilment.detail(shop, shopper, order_id)["timeline"]]
+    assert sum(e.startswith("refunded-by-staff") for e in events) == 2
+    assert_checkout_invariants()

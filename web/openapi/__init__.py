@@ -25,6 +25,7 @@ from web.checkout import openapi as checkout
 from web.openapi_components import errors
 from web.orders import openapi as orders
 from web.recommendations import openapi as recommendations
+from web.refunds import openapi as refunds
 from web.returns import openapi as returns
 from web.search import openapi as items
 from web.waiting_room import openapi as waiting_room
@@ -38,6 +39,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     checkout,
     orders,
     returns,
+    refunds,
     warehouses,
     addresses,
     recommendations,

@@ -7,33 +7,17 @@ from typing import Any
 
 from domain.returns import MAX_REASON_LENGTH, check_reason
 from web.errors import BadRequest
+from web.lines_input import MAX_LINES, parse_lines
 
-MAX_LINES = 100
-MAX_QUANTITY = 10_000
+__all__ = ["MAX_LINES", "parse_form", "parse_return", "parse_warehouse_id"]
+
 MAX_DB_INT = 2**31 - 1  # warehouses.id is an INTEGER column
-MAX_ITEM_ID = 2**63 - 1
 _DIGITS = re.compile(r"^[0-9]{1,12}$")
 
 
 def parse_return(payload: dict[str, Any]) -> tuple[dict[int, int], str]:
     """`{lines: [{itemID, quantity}], reason}` -> ({item id: quantity}, reason)."""
-    lines = payload.get("lines")
-    if not isinstance(lines, list) or not lines:
-        raise BadRequest("lines must be a non-empty list of {itemID, quantity}.")
-    if len(lines) > MAX_LINES:
-        raise BadRequest(f"At most {MAX_LINES} lines per return.")
-    asked: dict[int, int] = {}
-    for line in lines:
-        if not isinstance(line, dict):
-            raise BadRequest("Each line must be an object {itemID, quantity}.")
-        item_id, quantity = line.get("itemID"), line.get("quantity")
-        if type(item_id) is not int or not 0 < item_id <= MAX_ITEM_ID:
-            raise BadRequest("itemID must be a positive whole number.")
-        if type(quantity) is not int or not 0 < quantity <= MAX_QUANTITY:
-            raise BadRequest(f"quantity must be a whole number from 1 to {MAX_QUANTITY:,}.")
-        if item_id in asked:
-            raise BadRequest(f"Item {item_id} is listed twice: send one line per item.")
-        asked[item_id] = quantity
+    asked = parse_lines(payload.get("lines"))
     reason = check_reason(payload.get("reason"))
     if reason is None:
         raise BadRequest(

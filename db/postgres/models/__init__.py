@@ -15,7 +15,7 @@ from db.postgres.models.checkout import Reservation, ReservationState
 from db.postgres.models.mail import PasswordResetToken, SentEmail
 from db.postgres.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.postgres.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
-from db.postgres.models.returns import ProductReturn, ReturnLine
+from db.postgres.models.returns import ProductReturn, ReturnLine, StaffRefund
 from db.postgres.models.shoppers import (
     Cart,
     CartLine,
@@ -58,6 +58,7 @@ __all__ = [
     "ReturnLine",
     "SavedAddress",
     "SentEmail",
+    "StaffRefund",
     "StockEvent",
     "StockSearchPending",
     "Suborder",

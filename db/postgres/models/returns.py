@@ -1,4 +1,5 @@
-"""Returns (docs/returns.md): one row per returned parcel, its lines, and the refund it gave.
+"""Returns (docs/returns.md): one row per returned parcel, its lines, and the refund it
+gave; and operators' refunds of any order or line.
 
 A return belongs to one delivered suborder: its units go back to that suborder's
 warehouse. `ReturnWorkflow` (id `return-<returnID>`) moves its status; the refund and
@@ -10,7 +11,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, func
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.postgres.models.base import Base, string_enum, timestamptz
@@ -64,4 +75,27 @@ class ReturnLine(Base):
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+    )
+
+
+class StaffRefund(Base):
+    """An operator's refund of an order or some of its lines, with a reason. Claimed
+    under its Idempotency-Key before the gateway is asked (refund_id NULL until it has
+    answered), so a retry with the same key completes the same refund, never a second."""
+
+    __tablename__ = "staff_refunds"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255))
+    amount: Mapped[int] = mapped_column(Integer)  # cents
+    lines: Mapped[list | None] = mapped_column(JSONB)  # [[itemID, quantity]]; None: all left
+    reason: Mapped[str] = mapped_column(String(500))
+    staff_user_id: Mapped[int] = mapped_column(BigInteger)
+    refund_id: Mapped[str | None] = mapped_column(String(64))  # the gateway's, once it answered
+    created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
+
+    __table_args__ = (
+        UniqueConstraint("order_id", "idempotency_key", name="uq_staff_refunds_key"),
+        CheckConstraint("amount > 0", name="amount_positive"),
     )
