@@ -395,6 +395,31 @@ def _return_before_delivery(w: World) -> Any:
     return w.post(f"/api/v1/orders/{order_id}/returns", shopper, json=body)
 
 
+def _staff_refund(w: World, body: dict | None = None, key: str = "k-1", headers=None) -> Any:
+    """An operator's refund of one unit of a placed order (201), or with `body`/`headers`."""
+    item = w.item()
+    shopper = w.shopper({item: 1})
+    order_id = place_order(w.shop, shopper)["orderID"]
+    payload = body or {"lines": [{"itemID": item, "quantity": 1}], "reason": "Goodwill"}
+    staff = w.fixture("staff").headers if headers is None else headers
+    return w.shop.post(
+        f"/api/v1/staff/orders/{order_id}/refunds",
+        json=payload,
+        headers={**staff, "Idempotency-Key": key},
+    )
+
+
+def _staff_refund_key_reused(w: World) -> Any:
+    item = w.item()
+    shopper = w.shopper({item: 1})
+    order_id = place_order(w.shop, shopper)["orderID"]
+    headers = {**w.fixture("staff").headers, "Idempotency-Key": "k-1"}
+    path = f"/api/v1/staff/orders/{order_id}/refunds"
+    first = w.shop.post(path, json={"reason": "Goodwill"}, headers=headers)
+    assert first.status_code == 201, first.get_json()
+    return w.shop.post(path, json={"reason": "Another"}, headers=headers)
+
+
 def _wh(path: str) -> str:
     from tests.web.warehouse_world import TACOMA
 

@@ -41,6 +41,8 @@ from tests.web.openapi_world import (
     _return_before_delivery,
     _ship,
     _shopper_writes_throttled,
+    _staff_refund,
+    _staff_refund_key_reused,
     _state,
     _ticket,
     _token,
@@ -338,6 +340,31 @@ PROVOKE.update(
         ("post", RECEIVE, 404): lambda w: w.shop.post(
             "/api/v1/warehouses/1/returns/RT-NONE/receive", headers=w.fixture("staff").headers
         ),
+    }
+)
+
+REFUNDS = "/api/v1/staff/orders/{orderID}/refunds"
+PROVOKE.update(
+    {
+        ("post", REFUNDS, 201): _staff_refund,
+        ("post", REFUNDS, 400): lambda w: w.shop.post(
+            "/api/v1/staff/orders/x/refunds",
+            json={"reason": "Goodwill"},
+            headers=w.fixture("staff").headers,  # no Idempotency-Key
+        ),
+        ("post", REFUNDS, 401): lambda w: w.post(
+            "/api/v1/staff/orders/x/refunds", json={"reason": "Goodwill"}
+        ),
+        ("post", REFUNDS, 403): lambda w: _staff_refund(w, headers=w.shopper().headers),
+        ("post", REFUNDS, 404): lambda w: w.shop.post(
+            "/api/v1/staff/orders/no-such-order/refunds",
+            json={"reason": "Goodwill"},
+            headers={**w.fixture("staff").headers, "Idempotency-Key": "k-1"},
+        ),
+        ("post", REFUNDS, 409): lambda w: _staff_refund(
+            w, {"lines": [{"itemID": 1, "quantity": 1}], "reason": "Not in the order"}
+        ),
+        ("post", REFUNDS, 422): _staff_refund_key_reused,
     }
 )
 
