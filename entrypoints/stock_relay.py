@@ -6,8 +6,8 @@ as standbys (only one publishes at a time)."""
 from __future__ import annotations
 
 import click
-import redis
 
+from db.redis.connect import redis_client
 from db.redis.stock_feed import StockFeedKeys, StockFeedPublisher
 from db.redis.stock_relay import StockRelay, run_relay
 from db.search.index import SearchIndex, make_typesense_client
@@ -19,7 +19,7 @@ from settings import Settings, pass_settings
 def build_relay(settings: Settings, *, with_search: bool = True) -> StockRelay:
     """The relay wired to the settings' PostgreSQL, Redis and Typesense."""
     publisher = StockFeedPublisher(
-        redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5),
+        redis_client(settings, socket_timeout=5, socket_connect_timeout=5),
         StockFeedKeys(settings.stock_feed_namespace),
     )
     index = None

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.postgres.engine import make_engine, make_session_factory
 from db.postgres.password_resets import PasswordResets
+from db.redis.connect import redis_client as redis_client_of
 from db.redis.json_cache import JsonCache
+from db.redis.revocations import TokenRevocations
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.index import make_typesense_client
 from db.search.multi_search import MultiSearch
@@ -66,8 +68,8 @@ def build_services(settings: Settings) -> Services:
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     overlay_engine = stock_engine(settings.database_url)
-    redis_client = redis.Redis.from_url(
-        settings.redis_url,
+    redis_client = redis_client_of(
+        settings,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
     )
@@ -134,6 +136,7 @@ def build_services(settings: Settings) -> Services:
         waiting_room=waiting_room,
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
+        revocations=TokenRevocations(redis_client, settings.stock_feed_namespace),
     )
 
 

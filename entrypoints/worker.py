@@ -53,6 +53,7 @@ from activities.vault_sweep import VaultSweepActivities
 from activities.waiting_room import WaitingRoomActivities
 from db.postgres.engine import make_engine
 from db.postgres.timeouts import bounded_sessions
+from db.redis.connect import redis_client
 from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from entrypoints.logging_setup import configure_logging
 from entrypoints.payment_gateway import payment_gateway
@@ -169,7 +170,7 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
             make_typesense_client(settings, timeout=BULK_TIMEOUT_SECONDS),
             settings.typesense_collection,
         ),
-        redis=redis.Redis.from_url(settings.redis_url) if settings.redis_url else None,
+        redis=redis_client(settings) if settings.redis_url else None,
     )
 
 

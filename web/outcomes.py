@@ -58,7 +58,7 @@ class Verdict(Protocol):
 class Limits(Protocol):
     """The abuse limits a shopper's writes pass (web/limits.py's AbuseLimits)."""
 
-    def shopper_write(self, user_id: int, feature: str) -> Verdict: ...
+    def shopper_write(self, user_id: int | str, feature: str) -> Verdict: ...
 
     @property
     def max_held_units_per_item(self) -> int:
@@ -66,7 +66,7 @@ class Limits(Protocol):
         ...
 
 
-def over_limit(limits: Limits, user_id: int, feature: str, what: str) -> Refused | None:
+def over_limit(limits: Limits, user_id: int | str, feature: str, what: str) -> Refused | None:
     """A too_many_requests refusal when this write of `feature` is one too many, else None."""
     verdict = limits.shopper_write(user_id, feature)
     if verdict.allowed:

@@ -25,6 +25,7 @@ from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from db.postgres.password_resets import PasswordResets
+    from db.redis.revocations import TokenRevocations
     from web.account.ports import AddressBook
     from web.auth.ports import Accounts, BrowserSessions
     from web.cart.ports import CartItems, CartStore
@@ -84,6 +85,8 @@ class Services:
     refunds: StaffRefunds | None = None
     # The warehouse portal's use cases on their ports (web/warehouses/adapters.py).
     warehouses: WarehousePortal | None = None
+    # Tells the other web processes that a user's tokens ended (db/redis/revocations.py).
+    revocations: TokenRevocations | None = None
     # One item and its live stock (web/items/adapters.py).
     items: ItemReads | None = None
     # Recommendations on their signals (web/recommendations/adapters.py).
