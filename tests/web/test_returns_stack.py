@@ -35,17 +35,22 @@ def operator(shop, checkout_engine) -> dict[str, str]:
     return bearer(issued.get_json()["token"])
 
 
-def mails_to(settings, email: str) -> list[dict]:
+def shopflow_mail(settings, *args: str) -> str:
     env = {**os.environ, "SHOPFLOW_VAR_DIR": str(settings.var_dir), "SHOPFLOW_ENV": "dev"}
     done = subprocess.run(
-        [sys.executable, "-m", "entrypoints", "mail", "list", "--json"],
+        [sys.executable, "-m", "entrypoints", "mail", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert done.returncode == 0, done.stderr
-    return [m for m in json.loads(done.stdout) if m["to"] == email]
+    return done.stdout
+
+
+def mails_to(settings, email: str) -> list[dict]:
+    listed = json.loads(shopflow_mail(settings, "list", "--json"))
+    return [m for m in listed if m["to"] == email]
 
 
 def shelf(engine, item_id: int, warehouse_id: int = SEATTLE) -> tuple[int, int, int]:
@@ -137,7 +142,12 @@ def test_a_delivered_line_returned_and_received_is_refunded_once_and_restocked(
         found = [m for m in mails_to(checkout_settings, shopper.email) if "return" in m["subject"]]
         return found if len(found) >= 2 else None
 
-    subjects = sorted(m["subject"] for m in wait_until(two_return_mails, what="the return emails"))
+    mails = wait_until(two_return_mails, what="the return emails")
+    shown = {m["subject"]: shopflow_mail(checkout_settings, "show", m["id"]) for m in mails}
+    subjects = sorted(shown)
+    authorised_mail, refunded_mail = shown[subjects[0]], shown[subjects[1]]
+    assert f"Return number {return_id}" in authorised_mail and "Desk Lamp x1" in authorised_mail
+    assert "$42.00 was refunded to your Visa ending 4242" in refunded_mail
     assert subjects == [
         f"Your return for order {order_id[:8]} is authorised",
         f"Your return for order {order_id[:8]} is refunded",
