@@ -218,3 +218,66 @@ def test_an_operator_refunds_a_line_then_the_rest_and_never_more(
     events = [e["event"] for e in fulfilment.detail(shop, shopper, order_id)["timeline"]]
     assert sum(e.startswith("refunded-by-staff") for e in events) == 2
     assert_checkout_invariants()
+
+
+def test_a_return_of_two_parcels_is_one_return_per_warehouse_each_received_there(
+    shop,
+    api_shopper,
+    item_in,
+    fulfilment,
+    operator,
+    portland,
+    checkout_engine,
+    assert_checkout_invariants,
+):
+    lamp = item_in(SEATTLE, 3, price=4_200, name="Desk Lamp")
+    mug = item_in(portland, 3, price=900, name="Blue Mug")
+    shopper = api_shopper({lamp: 1, mug: 1})
+    order_id = fulfilment.place(shop, shopper)
+    parcels = fulfilment.wait_for_parcels(shop, shopper, order_id, count=2)["suborders"]
+    for parcel in parcels:
+        base = f"{WAREHOUSES}/{parcel['warehouse']['id']}/suborders/{parcel['suborderID']}"
+        for action in ("ship", "deliver"):
+            assert shop.post(f"{base}/{action}", headers=operator).status_code == 200
+    before = {lamp: shelf(checkout_engine, lamp), mug: shelf(checkout_engine, mug, portland)}
+
+    created = shop.post(
+        f"/api/v1/orders/{order_id}/returns",
+        json={
+            "lines": [{"itemID": lamp, "quantity": 1}, {"itemID": mug, "quantity": 1}],
+            "reason": "Not what I expected",
+        },
+        headers=shopper.headers,
+    )
+
+    assert created.status_code == 201, created.get_json()
+    returns = {r["warehouseID"]: r for r in created.get_json()["returns"]}
+    assert sorted(returns) == sorted([SEATTLE, portland])
+    assert returns[SEATTLE]["refundAmount"] == 4_200 and returns[portland]["refundAmount"] == 900
+    seattle_id, portland_id = returns[SEATTLE]["returnID"], returns[portland]["returnID"]
+    wrong = shop.post(f"{WAREHOUSES}/{SEATTLE}/returns/{portland_id}/receive", headers=operator)
+    assert wrong.status_code == 404
+    for warehouse, return_id in ((SEATTLE, seattle_id), (portland, portland_id)):
+        received = shop.post(
+            f"{WAREHOUSES}/{warehouse}/returns/{return_id}/receive", headers=operator
+        )
+        assert received.status_code == 200, received.get_json()
+
+    def both_refunded() -> bool:
+        statuses = [
+            shop.get(f"/api/v1/orders/{order_id}/returns/{r}", headers=shopper.headers).get_json()[
+                "status"
+            ]
+            for r in (seattle_id, portland_id)
+        ]
+        return statuses == ["REFUNDED", "REFUNDED"]
+
+    wait_until(both_refunded, what="both returns to be refunded")
+    for item, warehouse in ((lamp, SEATTLE), (mug, portland)):
+        physical, available, aggregated = before[item]
+        assert shelf(checkout_engine, item, warehouse) == (
+            physical + 1,
+            available + 1,
+            aggregated + 1,
+        )
+    assert_checkout_invariants()
