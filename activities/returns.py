@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from db.postgres.models import Order, ProductReturn
+from db.postgres.models import ProductReturn
 from db.postgres.order_timeline import append_event
 from db.postgres.restock import restock
-from db.postgres.returns import refunded_so_far
+from db.postgres.returns import lock_order, refunded_so_far
 from domain.money import format_cents
 from domain.returns import ReturnStatus as RS
 from domain.returns import check_refund
@@ -85,12 +85,15 @@ class ReturnActivities:
     def refund(self, request: ReturnRequest) -> RefundReturnResult:
         """Give the returned lines' money back; a second call answers the same refund."""
         with self._sessions.begin() as session:
+            order_id = _locked(session, request.return_id, lock=False).order_id
+            # The order's row first (as operators' refunds take it), then the return's.
+            order = lock_order(session, order_id)
             row = _locked(session, request.return_id)
-            order = session.get_one(Order, row.order_id)
             amount, reference = row.refund_amount, order.payment_reference
             if row.refund_id is None:
-                # The cap (domain/returns.py): a return refunded already counts, this one not.
-                too_much = check_refund(amount, order.total, refunded_so_far(session, row.order_id))
+                # The cap (domain/returns.py): every other refund counts, this one not.
+                refunded = refunded_so_far(session, order_id, but=row.id)
+                too_much = check_refund(amount, order.total, refunded)
                 if too_much is not None:
                     raise ApplicationError(
                         too_much.message, type=REFUND_REFUSED, non_retryable=True

@@ -22,8 +22,9 @@ from db.postgres.models import (
 from domain.order import OrderStatus, SuborderStatus
 from domain.returns import DeliveredParcel, ParcelReturn, ReturnStatus
 
-# Refunds already given back on an order: what counts against the payment's cap.
-COUNTED_AS_REFUNDED = (ReturnStatus.REFUNDED,)
+# Returns whose refund counts against the payment's cap: given back, or being given back
+# (received: its refund is reserved, so an operator's refund cannot take it meanwhile).
+COUNTED_AS_REFUNDED = (ReturnStatus.RECEIVED, ReturnStatus.REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,11 @@ def delivered_parcels(session: Session, order_id: str) -> list[DeliveredParcel]:
     ]
 
 
-def refunded_so_far(session: Session, order_id: str) -> int:
-    """What the order's payment has given back: refunded returns, operators' refunds
-    (claimed ones too, so two at once cannot both pass the cap) and, for a cancelled
-    order, everything (the cancel refunds the whole total)."""
+def refunded_so_far(session: Session, order_id: str, *, but: str | None = None) -> int:
+    """What the order's payment has given back or is giving back: received and refunded
+    returns (but the return `but`, the one asking), operators' refunds (claimed ones too,
+    so two at once cannot both pass the cap) and, for a cancelled order, everything (the
+    cancel refunds the whole total). Call it under the order's row lock."""
     order = session.get(Order, order_id)
     if order is not None and order.status == OrderStatus.CANCELLED:
         return order.total
@@ -101,6 +103,7 @@ def refunded_so_far(session: Session, order_id: str) -> int:
         select(func.coalesce(func.sum(ProductReturn.refund_amount), 0)).where(
             ProductReturn.order_id == order_id,
             ProductReturn.status.in_(COUNTED_AS_REFUNDED),
+            ProductReturn.id != (but or ""),
         )
     )
     by_staff = session.scalar(

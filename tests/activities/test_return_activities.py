@@ -5,6 +5,8 @@ step (docs/returns.md)."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import text
 from temporalio.exceptions import ApplicationError
@@ -23,12 +25,13 @@ from workflows.order_messages import AssignRequest, SuborderRequest
 from workflows.return_messages import CloseReturnRequest, ReturnRequest
 
 pytestmark = pytest.mark.integration
-RETURN_ID = "RT-ACTIVITY001"
 
 
 @pytest.fixture
 def returned(shop):
-    """An order of 2 A + 1 B, delivered in one parcel, one A authorised for return."""
+    """An order of 2 A + 1 B, delivered in one parcel, one A authorised for return; its
+    number is new each time (the gateway's ledger outlives the test's orders)."""
+    return_id = f"RT-{uuid.uuid4().hex[:12].upper()}"
     checkout, reserved, auth = paid_and_reserved(shop, {A: 2, B: 1})
     order = shop.activities.submit_order(order_request(checkout, reserved, auth))
     sessions = make_session_factory(shop.engine)
@@ -41,12 +44,12 @@ def returned(shop):
         placed = lock_order(session, order.order_id)
         add_return(
             session,
-            RETURN_ID,
+            return_id,
             placed,
             ParcelReturn(suborder, WAREHOUSE, ((A, 1),), 1_999),
             "Too big",
         )
-    yield order, auth, ReturnActivities(sessions, SandboxGateway(sessions, TEST_SEALER))
+    yield order, auth, ReturnActivities(sessions, SandboxGateway(sessions, TEST_SEALER)), return_id
     with shop.engine.begin() as conn:
         conn.execute(
             text("DELETE FROM warehouse_orders WHERE order_id = :o"), {"o": order.order_id}
@@ -65,14 +68,14 @@ def shelf(shop) -> tuple[int, int, int]:
 
 
 def test_every_step_run_twice_refunds_once_and_restocks_once(shop, returned, assert_invariants):
-    order, auth, steps = returned
+    order, auth, steps, return_id = returned
     before = shelf(shop)
-    request = ReturnRequest(RETURN_ID)
+    request = ReturnRequest(return_id)
 
     assert steps.mark_received(request).changed and not steps.mark_received(request).changed
     first, again = steps.refund(request), steps.refund(request)
     assert steps.restock(request).changed and not steps.restock(request).changed
-    closing = CloseReturnRequest(RETURN_ID, "REFUNDED")
+    closing = CloseReturnRequest(return_id, "REFUNDED")
     assert steps.close(closing).changed and not steps.close(closing).changed
 
     assert first == again and first.amount == 1_999
@@ -80,26 +83,26 @@ def test_every_step_run_twice_refunds_once_and_restocks_once(shop, returned, ass
         "SELECT idempotency_key, amount FROM payment_refunds WHERE charge_id = :c",
         c=auth.authorization_id,
     )
-    assert [tuple(row) for row in ledger] == [(f"refund-return-{RETURN_ID}", 1_999)]
+    assert [tuple(row) for row in ledger] == [(f"refund-return-{return_id}", 1_999)]
     physical, available, aggregated = before
     assert shelf(shop) == (physical + 1, available + 1, aggregated + 1)
-    assert shop.scalar("SELECT status FROM returns WHERE id = :r", r=RETURN_ID) == "REFUNDED"
+    assert shop.scalar("SELECT status FROM returns WHERE id = :r", r=return_id) == "REFUNDED"
     timeline = shop.scalar("SELECT timeline FROM orders WHERE id = :o", o=order.order_id)
     events = [entry["event"] for entry in timeline if entry["event"].startswith("return")]
-    assert events == [f"return-received:{RETURN_ID}", f"return-refunded:{RETURN_ID}"]
+    assert events == [f"return-received:{return_id}", f"return-refunded:{return_id}"]
     assert_invariants()
 
 
 def test_a_refund_above_what_is_left_is_refused_before_the_gateway(shop, returned):
-    order, auth, steps = returned
+    order, auth, steps, return_id = returned
     with shop.engine.begin() as conn:  # the rest of the payment went back another way
         conn.execute(
             text("UPDATE returns SET refund_amount = :t WHERE id = :r"),
-            {"t": order.total + 1, "r": RETURN_ID},
+            {"t": order.total + 1, "r": return_id},
         )
 
     with pytest.raises(ApplicationError) as refused:
-        steps.refund(ReturnRequest(RETURN_ID))
+        steps.refund(ReturnRequest(return_id))
 
     assert refused.value.type == "RefundRefused" and refused.value.non_retryable
     count = "SELECT count(*) FROM payment_refunds WHERE charge_id = :c"
@@ -107,7 +110,23 @@ def test_a_refund_above_what_is_left_is_refused_before_the_gateway(shop, returne
 
 
 def test_an_unknown_return_is_a_business_error(returned):
-    _, _, steps = returned
+    _, _, steps, _ = returned
     with pytest.raises(ApplicationError) as refused:
         steps.mark_received(ReturnRequest("RT-NOSUCH"))
     assert refused.value.type == "UnknownReturn"
+
+
+def test_a_received_return_keeps_its_refund_from_an_operators_refund_of_the_rest(shop, returned):
+    from web.refunds.adapters import SqlStaffRefunds
+
+    order, auth, steps, return_id = returned
+    steps.mark_received(ReturnRequest(return_id))
+    sessions = make_session_factory(shop.engine)
+    operators = SqlStaffRefunds(sessions, SandboxGateway(sessions, TEST_SEALER))
+
+    rest = operators.refund(1, order.order_id, None, "Goodwill", "k-1")
+    refunded = steps.refund(ReturnRequest(return_id))
+
+    assert rest.amount == order.total - 1_999 and refunded.amount == 1_999
+    charge = "SELECT refunded_amount FROM payment_charges WHERE id = :c"
+    assert shop.scalar(charge, c=auth.authorization_id) == order.total
