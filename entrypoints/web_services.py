@@ -39,8 +39,9 @@ from web.recommendations.use_cases import Recommendations
 from web.refunds.adapters import SqlStaffRefunds
 from web.returns.adapters import SqlReturns, TemporalReturns
 from web.services import CheckoutWiring, Services
+from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
 from web.temporal_gateway import TemporalGateway
-from web.waiting_room.adapters import WaitingRoomDoor
+from web.waiting_room.adapters import StaffHotItems, WaitingRoomDoor
 from web.waiting_room.adapters import build_ports as build_waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomPorts
 from web.warehouses.adapters import (
@@ -50,6 +51,7 @@ from web.warehouses.adapters import (
     TemporalFulfilment,
 )
 from web.warehouses.use_cases import WarehousePortal
+from workflows.task_queues import Service, task_queue
 
 # Short socket timeouts: Redis only ever holds things we can do without for a
 # moment (caches), so waiting long for it is worse than skipping it.
@@ -119,7 +121,10 @@ def build_services(settings: Settings) -> Services:
         order_client=TemporalOrderClient(temporal),
         addresses=SqlAddressBook(sessions),
         returns=SqlReturns(sessions),
-        return_workflows=TemporalReturns(temporal, settings.task_queue),
+        # Returns run with the orders they belong to (workflows/task_queues.py).
+        return_workflows=TemporalReturns(
+            temporal, task_queue(settings.task_queue, Service.FULFILMENT)
+        ),
         refunds=SqlStaffRefunds(sessions, gateway),
         password_resets=PasswordResets(sessions),
         warehouses=WarehousePortal(
@@ -134,9 +139,12 @@ def build_services(settings: Settings) -> Services:
         ),
         checkout=checkout,
         waiting_room=waiting_room,
+        hot_items=StaffHotItems(sessions, redis_client, temporal, settings),
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
         revocations=TokenRevocations(redis_client, settings.stock_feed_namespace),
+        staff_orders=SqlStaffOrderReads(sessions),
+        staff_cancel=TemporalStaffCancel(temporal),
     )
 
 
@@ -147,7 +155,10 @@ def _checkout_and_waiting_room(
     temporal: TemporalGateway | None,
 ) -> tuple[CheckoutWiring, WaitingRoomPorts]:
     checkouts = TemporalCheckouts(
-        temporal, redis_client, settings.task_queue, settings.reservation_ttl_seconds
+        temporal,
+        redis_client,
+        task_queue(settings.task_queue, Service.CHECKOUT),
+        settings.reservation_ttl_seconds,
     )
     waiting_room = build_waiting_room_ports(sessions, redis_client, temporal, settings, checkouts)
     wiring = CheckoutWiring(

@@ -113,6 +113,8 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.returns import pages as returns_pages
     from web.search import api as search_api
     from web.search import pages as search_pages
+    from web.staff_orders import api as staff_orders_api
+    from web.staff_orders import pages as staff_orders_pages
     from web.waiting_room import api as waiting_room_api
     from web.waiting_room import pages as waiting_room_pages
     from web.warehouses import api as warehouses_api
@@ -148,4 +150,6 @@ def _feature_blueprints() -> list[Blueprint]:
         mail_pages.bp,
         password_reset_pages.bp,
         password_reset_api.bp,
+        staff_orders_pages.bp,
+        staff_orders_api.bp,
     ]

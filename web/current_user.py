@@ -90,6 +90,11 @@ class CurrentUser:
     def may(self, permission: Permission) -> bool:
         return self.access.may(permission)
 
+    @property
+    def works_the_order_desk(self) -> bool:
+        """The page header's "Order desk" link (web/staff_orders/)."""
+        return self.may(Permission.ORDER_DESK)
+
 
 def current_user() -> CurrentUser | None:
     """The signed-in user for this request, or None."""

@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.recommendations.use_cases import Recommendations
     from web.refunds.ports import StaffRefunds
     from web.returns.ports import ReturnStore, ReturnWorkflows
+    from web.staff_orders.ports import StaffCancel, StaffOrderReads
+    from web.waiting_room.staff import HotItems
     from web.waiting_room.use_cases import WaitingRoomPorts
     from web.warehouses.use_cases import WarehousePortal
 
@@ -93,9 +95,14 @@ class Services:
     recommendations: Recommendations | None = None
     checkout: CheckoutWiring | None = None
     waiting_room: WaitingRoomPorts | None = None
+    # Staff's switch and view of the waiting rooms (web/waiting_room/staff.py).
+    hot_items: HotItems | None = None
     # Who is signed in (web/current_user.py) and the sign-in use cases (web/auth/).
     accounts: Accounts | None = None
     browser_sessions: BrowserSessions | None = None
+    # The staff order desk (web/staff_orders/): any customer's orders, the store's cancel.
+    staff_orders: StaffOrderReads | None = None
+    staff_cancel: StaffCancel | None = None
     # Password-reset links (web/auth/password_reset/): stored as hashes in PostgreSQL.
     password_resets: PasswordResets | None = None
 

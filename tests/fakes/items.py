@@ -35,3 +35,6 @@ class FakeItemReads:
     def stock(self, item_id: int) -> int | None:
         item = self.find(item_id)
         return None if item is None else item.stock
+
+    def stocks(self, item_ids: list[int]) -> dict[int, int]:
+        return {i: self.items[i].stock for i in item_ids if self.find(i) is not None}

@@ -195,4 +195,6 @@ def fake_services(
         addresses=Untouchable("the address book"),  # type: ignore[arg-type]
         accounts=Untouchable("the accounts"),  # type: ignore[arg-type]
         browser_sessions=Untouchable("the browser sessions"),  # type: ignore[arg-type]
+        staff_orders=Untouchable("the order desk's reads"),  # type: ignore[arg-type]
+        staff_cancel=Untouchable("the order desk's cancel"),  # type: ignore[arg-type]
     )

@@ -28,3 +28,14 @@ def test_the_fake_reads_the_same_items_as_postgresql(app):
     for unknown in (0, 999_999, MAX_ITEM_ID, MAX_ITEM_ID + 1, -1):
         assert real.find(unknown) is None and fake.find(unknown) is None
         assert real.stock(unknown) is None and fake.stock(unknown) is None
+    assert real.stocks([0, 999_999, MAX_ITEM_ID + 1]) == fake.stocks([0, 999_999]) == {}
+
+
+def test_the_streams_read_many_stocks_at_once_as_each_one_alone(app):
+    from web.items.adapters import PostgresItemReads
+
+    real, fake = PostgresItemReads(app.extensions["shopflow"].sessions), FakeItemReads()
+    ids = [item.id for item in ITEMS][:5] + [SOLD_OUT]
+    for reads in (real, fake):
+        stocks = reads.stocks(ids)  # an item without a stock row has none
+        assert {i: stocks.get(i, 0) for i in ids} == {i: reads.stock(i) for i in ids}

@@ -14,6 +14,7 @@ import jsonschema_rs
 import pytest
 
 from tests.web.checkout_calls import DECLINED, payment
+from tests.web.openapi_staff import STAFF_PROVOKE
 from tests.web.openapi_world import (
     HOME_ADDRESS,
     NO_SUCH_CHECKOUT,
@@ -259,6 +260,8 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 409): lambda w: _restock(w, "7103"),
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 422): lambda w: _restock_key_reused(w),
     ("get", "/api/v1/openapi.json", 200): lambda w: w.get("/api/v1/openapi.json"),
+    # the order desk and stock corrections (tests/web/openapi_staff.py)
+    **STAFF_PROVOKE,
     # the address book and recommendations (web/account/api.py, recommendations.py)
     ("get", "/api/v1/addresses", 200): lambda w: w.get("/api/v1/addresses", w.shopper()),
     ("get", "/api/v1/addresses", 401): lambda w: w.get("/api/v1/addresses"),

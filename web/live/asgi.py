@@ -70,7 +70,7 @@ def asgi_app(
         fanout=fanout,
         redis_client=reads,
         keys=keys,
-        sessions=services.sessions,
+        items=services.items,
         heartbeat_seconds=settings.sse_heartbeat_seconds,
         render_fragment=fragment_renderer(flask_app),
     )

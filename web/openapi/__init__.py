@@ -28,6 +28,7 @@ from web.recommendations import openapi as recommendations
 from web.refunds import openapi as refunds
 from web.returns import openapi as returns
 from web.search import openapi as items
+from web.staff_orders import openapi as staff_orders
 from web.waiting_room import openapi as waiting_room
 from web.warehouses import openapi as warehouses
 
@@ -44,6 +45,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     addresses,
     recommendations,
     waiting_room,
+    staff_orders,
 )
 VERSION = "1.0.0"
 
@@ -104,7 +106,16 @@ def document() -> dict[str, Any]:
         "security": components.BEARER,
         "tags": [
             {"name": name}
-            for name in ("items", "accounts", "cart", "checkout", "orders", "warehouses", "meta")
+            for name in (
+                "items",
+                "accounts",
+                "cart",
+                "checkout",
+                "orders",
+                "warehouses",
+                "staff",
+                "meta",
+            )
         ],
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": schemas, "securitySchemes": components.SECURITY_SCHEMES},

@@ -27,6 +27,7 @@ from db.postgres.models.shoppers import (
 from db.postgres.models.stock import (
     AggregatedStock,
     RestockRecord,
+    StockCorrection,
     StockEvent,
     StockSearchPending,
     Warehouse,
@@ -56,6 +57,7 @@ __all__ = [
     "ReservationState",
     "RestockRecord",
     "ReturnLine",
+    "StockCorrection",
     "SavedAddress",
     "SentEmail",
     "StaffRefund",
