@@ -38,6 +38,7 @@ from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
 from web.refunds.adapters import SqlStaffRefunds
 from web.returns.adapters import SqlReturns, TemporalReturns
+from web.reviews.adapters import SqlReviews
 from web.services import CheckoutWiring, Services
 from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
 from web.temporal_gateway import TemporalGateway
@@ -137,6 +138,7 @@ def build_services(settings: Settings) -> Services:
         recommendations=Recommendations(
             StoreSignals(sessions, redis_client, settings.database_url or "")
         ),
+        reviews=SqlReviews(sessions),
         checkout=checkout,
         waiting_room=waiting_room,
         hot_items=StaffHotItems(sessions, redis_client, temporal, settings),

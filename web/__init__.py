@@ -112,6 +112,8 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.refunds import pages as refunds_pages
     from web.returns import api as returns_api
     from web.returns import pages as returns_pages
+    from web.reviews import api as reviews_api
+    from web.reviews import pages as reviews_pages
     from web.search import api as search_api
     from web.search import pages as search_pages
     from web.staff_orders import api as staff_orders_api
@@ -154,4 +156,6 @@ def _feature_blueprints() -> list[Blueprint]:
         password_reset_api.bp,
         staff_orders_pages.bp,
         staff_orders_api.bp,
+        reviews_pages.bp,
+        reviews_api.bp,
     ]

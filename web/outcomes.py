@@ -21,13 +21,16 @@ from web.limits import too_many_message
 STATUS: Mapping[str, int] = {
     "bad_request": 400,
     "invalid_quantity": 400,
+    "not_received": 403,
     "not_found": 404,
     "insufficient_stock": 409,
     "line_limit": 409,
     "cart_full": 409,
     "address_book_full": 409,
     "cannot_cancel": 409,
+    "already_reviewed": 409,
     "invalid_address": 422,
+    "invalid_review": 422,
     "too_many_requests": 429,
     "unavailable": 503,
 }

@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.recommendations.use_cases import Recommendations
     from web.refunds.ports import StaffRefunds
     from web.returns.ports import ReturnStore, ReturnWorkflows
+    from web.reviews.ports import ReviewStore
     from web.staff_orders.ports import StaffCancel, StaffOrderReads
     from web.waiting_room.staff import HotItems
     from web.waiting_room.use_cases import WaitingRoomPorts
@@ -93,6 +94,8 @@ class Services:
     items: ItemReads | None = None
     # Recommendations on their signals (web/recommendations/adapters.py).
     recommendations: Recommendations | None = None
+    # Reviews and the ratings they make (web/reviews/adapters.py).
+    reviews: ReviewStore | None = None
     checkout: CheckoutWiring | None = None
     waiting_room: WaitingRoomPorts | None = None
     # Staff's switch and view of the waiting rooms (web/waiting_room/staff.py).

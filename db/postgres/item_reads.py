@@ -26,9 +26,10 @@ class ItemDetails:
     brand: str
     category: str
     price: int  # cents
-    rating: float
+    rating: float | None  # the average of its reviews (docs/reviews.md); None without any
     stock: int
     image_url: str | None = None  # from an imported product file
+    review_count: int = 0
 
     @property
     def in_stock(self) -> bool:
@@ -62,6 +63,7 @@ def find_item(session: Session, item_id: int) -> ItemDetails | None:
         rating=item.rating,
         stock=stock or 0,
         image_url=item.image_url,
+        review_count=item.review_count,
     )
 
 

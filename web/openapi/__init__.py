@@ -27,6 +27,7 @@ from web.orders import openapi as orders
 from web.recommendations import openapi as recommendations
 from web.refunds import openapi as refunds
 from web.returns import openapi as returns
+from web.reviews import openapi as reviews
 from web.search import openapi as items
 from web.staff_orders import openapi as staff_orders
 from web.waiting_room import openapi as waiting_room
@@ -44,6 +45,7 @@ RESOURCES: tuple[ModuleType, ...] = (
     warehouses,
     addresses,
     recommendations,
+    reviews,
     waiting_room,
     staff_orders,
 )

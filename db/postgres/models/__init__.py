@@ -16,6 +16,7 @@ from db.postgres.models.mail import PasswordResetToken, SentEmail
 from db.postgres.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.postgres.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
 from db.postgres.models.returns import ProductReturn, ReturnLine, StaffRefund
+from db.postgres.models.reviews import RatingSearchPending, Review
 from db.postgres.models.shoppers import (
     Cart,
     CartLine,
@@ -53,8 +54,10 @@ __all__ = [
     "PasswordResetToken",
     "PaymentRefund",
     "ProductReturn",
+    "RatingSearchPending",
     "Reservation",
     "ReservationState",
+    "Review",
     "RestockRecord",
     "ReturnLine",
     "StockCorrection",

@@ -1,15 +1,15 @@
 """returns: one row per returned parcel (returns) and its lines (return_lines)
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
