@@ -12,7 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.geo.geocoding import locate
-from db.postgres.models import Order, PasswordResetToken, Suborder, SuborderLine, User, Warehouse
+from db.postgres.models import (
+    Order,
+    PasswordResetToken,
+    Suborder,
+    SuborderLine,
+    User,
+    Warehouse,
+)
+from db.postgres.returns import find_return
 from domain.delivery import parcel_arrival_from
 from domain.money import format_cents, line_total
 from workflows.mail_messages import (
@@ -22,8 +30,12 @@ from workflows.mail_messages import (
     PARCEL_SHIPPED,
     PARCELS_CANCELLED,
     PASSWORD_RESET,
+    RETURN_AUTHORIZED,
+    RETURN_REFUNDED,
     EmailRequest,
 )
+
+RETURNS = (RETURN_AUTHORIZED, RETURN_REFUNDED)
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "email"
 
@@ -34,6 +46,8 @@ SUBJECTS = {
     ORDER_CANCELLED: "Your shopflow order {short} is cancelled",
     PARCELS_CANCELLED: "Part of your shopflow order {short} is cancelled",
     PASSWORD_RESET: "Reset your shopflow password",
+    RETURN_AUTHORIZED: "Your return for order {short} is authorised",
+    RETURN_REFUNDED: "Your return for order {short} is refunded",
 }
 
 
@@ -87,6 +101,12 @@ def _facts(session: Session, request: EmailRequest, store_url: str) -> dict:
         return {"recipient": user.email, "link": request.link}
     order_id = request.subject_id
     suborder = None
+    returned = None
+    if request.kind in RETURNS:
+        returned = find_return(session, request.subject_id)
+        if returned is None:
+            raise NothingToSend(request.event_key)
+        order_id = returned.order_id
     if request.kind == PARCEL_SHIPPED:
         suborder = session.get(Suborder, request.subject_id)
         if suborder is None:
@@ -125,6 +145,11 @@ def _facts(session: Session, request: EmailRequest, store_url: str) -> dict:
             for line in order.lines
             if line.cancelled_quantity
         ]
+    if returned is not None:
+        facts["return_id"] = returned.return_id
+        facts["warehouse"] = returned.warehouse_name
+        facts["return_lines"] = returned.lines
+        facts["return_amount"] = returned.refund_amount
     if request.kind == ORDER_PLACED:
         facts["parcels"] = _parcels(session, request, order.ordered_at, address)
     if suborder is not None:

@@ -53,6 +53,14 @@ class RefusalKind(enum.StrEnum):
     ADMISSION_EXPIRED = "AdmissionExpired"
     # --- an order (the order workflow) ---
     ORDER_NOT_YOURS = "OrderNotYours"
+    # --- returns and refunds (domain/returns.py, docs/returns.md) ---
+    NOT_DELIVERED_YET = "NotDeliveredYet"  # nothing of the order delivered: nothing to return
+    RETURN_WINDOW_CLOSED = "ReturnWindowClosed"  # every parcel delivered > 30 days ago
+    RETURN_TOO_MANY = "ReturnTooMany"  # more units than delivered minus already returned
+    RETURN_NOT_FOUND = "ReturnNotFound"  # unknown, another order's or another warehouse's
+    REFUND_TOO_MUCH = "RefundTooMuch"  # more than captured minus already refunded
+    REFUND_REFUSED = "RefundRefused"  # the payment gateway said no
+    RETURNS_UNAVAILABLE = "ReturnsUnavailable"  # the return's workflow could not be reached
 
     @classmethod
     def parse(cls, value: str) -> RefusalKind | None:

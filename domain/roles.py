@@ -6,7 +6,8 @@ server and the CLI alike (docs/security.md, "Roles").
                restock; another warehouse does not exist for it (a 404, not a 403, so
                an id says nothing about what lies behind it)
     operator   every warehouse, the waiting-room switch (hot items), the codec's decode,
-               the order desk (any shopper's orders: look up, cancel)
+               the order desk (any shopper's orders: look up, cancel),
+               refunds of any order or line
     admin      all an operator may, plus managing accounts and the codec's encode
 
 A role is a string in `users.role`; a warehouse worker's warehouses are rows of
@@ -34,6 +35,7 @@ class Permission(Enum):
     DECODE_PAYLOADS = "decode payloads"
     ENCODE_PAYLOADS = "encode payloads"
     MANAGE_USERS = "manage users"
+    REFUND_ORDERS = "refund orders"  # any order or line, with a reason (docs/returns.md)
     ORDER_DESK = "order desk"  # any shopper's orders: look up, cancel (docs/staff.md)
 
 
@@ -43,6 +45,7 @@ _OPERATOR = frozenset(
         Permission.EVERY_WAREHOUSE,
         Permission.HOT_ITEMS,
         Permission.DECODE_PAYLOADS,
+        Permission.REFUND_ORDERS,
         Permission.ORDER_DESK,
     }
 )

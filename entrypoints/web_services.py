@@ -38,6 +38,8 @@ from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
+from web.refunds.adapters import SqlStaffRefunds
+from web.returns.adapters import SqlReturns, TemporalReturns
 from web.reviews.adapters import SqlReviews
 from web.services import CheckoutWiring, Services
 from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
@@ -101,6 +103,7 @@ def build_services(settings: Settings) -> Services:
         )
     )
     tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)
+    gateway = payment_gateway(sessions, settings)
     temporal = TemporalGateway(settings) if settings.temporal_address else None
     checkout, waiting_room = _checkout_and_waiting_room(settings, sessions, redis_client, temporal)
     return Services(
@@ -111,7 +114,7 @@ def build_services(settings: Settings) -> Services:
         typesense_client,
         search,
         tokens,
-        payment_gateway(sessions, settings),
+        gateway,
         temporal,
         overlay_engine,
         multi_search,
@@ -120,6 +123,12 @@ def build_services(settings: Settings) -> Services:
         orders=SqlOrderReads(sessions),
         order_client=TemporalOrderClient(temporal),
         addresses=SqlAddressBook(sessions),
+        returns=SqlReturns(sessions),
+        # Returns run with the orders they belong to (workflows/task_queues.py).
+        return_workflows=TemporalReturns(
+            temporal, task_queue(settings.task_queue, Service.FULFILMENT)
+        ),
+        refunds=SqlStaffRefunds(sessions, gateway),
         password_resets=PasswordResets(sessions),
         warehouses=WarehousePortal(
             PostgresWarehouseReads(sessions),

@@ -49,6 +49,7 @@ from activities.hold_sweep import HoldSweepActivities
 from activities.mail import MailActivities, SmtpSender
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
+from activities.returns import ReturnActivities
 from activities.unshipped import UnshippedActivities
 from activities.vault_sweep import VaultSweepActivities
 from activities.waiting_room import WaitingRoomActivities
@@ -69,6 +70,7 @@ from workflows.hold_sweep_messages import EVERY as SWEEP_EVERY
 from workflows.hold_sweep_messages import SweepRequest, schedule_id
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
+from workflows.returns import ReturnWorkflow
 from workflows.suborder import SuborderWorkflow
 from workflows.task_queues import ALL_SERVICES, Service
 from workflows.task_queues import task_queue as queue_of
@@ -93,7 +95,7 @@ GRACEFUL_SHUTDOWN = timedelta(seconds=10)
 # workflow that schedules it, so a service's worker only ever gets its own.
 WORKFLOWS_BY_SERVICE: dict[Service, list[type]] = {
     Service.CHECKOUT: [CheckoutWorkflow, HoldSweepWorkflow, WaitingRoomWorkflow],
-    Service.FULFILMENT: [OrderWorkflow, SuborderWorkflow, EmailWorkflow],
+    Service.FULFILMENT: [OrderWorkflow, SuborderWorkflow, EmailWorkflow, ReturnWorkflow],
     Service.CATALOG: [ReindexCatalogWorkflow],
 }
 WORKFLOWS: list[type] = [w for group in WORKFLOWS_BY_SERVICE.values() for w in group]
@@ -129,6 +131,7 @@ def build_activities(resources: WorkerResources, client: Client, base_queue: str
         sessions, resources.redis, default_strategy=resources.settings.allocation_strategy
     )
     refunds = RefundActivities(sessions, gateway)
+    returns = ReturnActivities(sessions, gateway)
     settings = resources.settings
     mail = MailActivities(
         sessions,
@@ -149,6 +152,7 @@ def build_activities(resources: WorkerResources, client: Client, base_queue: str
         *fulfilment.activities(),
         *refunds.activities(),
         *UnshippedActivities(sessions).activities(),
+        *returns.activities(),
         *mail.activities(),
         *orders.activities(),
         *sweeper.activities(),

@@ -111,6 +111,10 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.orders import pages as orders_pages
     from web.recommendations import api as recommendations_api
     from web.recommendations import pages as recommendations_pages
+    from web.refunds import api as refunds_api
+    from web.refunds import pages as refunds_pages
+    from web.returns import api as returns_api
+    from web.returns import pages as returns_pages
     from web.reviews import api as reviews_api
     from web.reviews import pages as reviews_pages
     from web.search import api as search_api
@@ -137,6 +141,10 @@ def _feature_blueprints() -> list[Blueprint]:
         search_api.bp,
         checkout_api.bp,
         orders_api.bp,
+        returns_api.bp,
+        returns_pages.bp,
+        refunds_api.bp,
+        refunds_pages.bp,
         warehouses_api.bp,
         api_docs,
         codec,

@@ -25,6 +25,12 @@ LABELS = {
     "refunded": "Refunded",
     "partly cancelled": "Parcels cancelled",
     "partly refunded": "Refunded",
+    # A return's steps name their return: `return-received:<returnID>` (docs/returns.md).
+    "return-authorized": "Return authorised",
+    "return-received": "Return received",
+    "return-refunded": "Return refunded",
+    "return-refund-failed": "Return refund failed",
+    "return-expired": "Return lapsed",
 }
 
 
@@ -47,7 +53,7 @@ def timeline_entries(raw: Iterable[object]) -> tuple[TimelineEntry, ...]:
             TimelineEntry(
                 at=_instant(entry.get("at")),
                 event=event,
-                label=LABELS.get(event, event.capitalize()),
+                label=LABELS.get(event.split(":", 1)[0], event.capitalize()),
                 detail=detail if isinstance(detail, str) else "",
             )
         )

@@ -58,6 +58,15 @@ TABLE: dict[RefusalKind, Answer] = {
     K.SOLD_OUT: Answer(409, "sold_out"),
     K.ADMISSION_EXPIRED: Answer(409, "admission_expired"),
     K.ORDER_NOT_YOURS: Answer(404, "not_found"),
+    # Returns (docs/returns.md): each is about the order's state now, not a malformed
+    # body, so each is a 409 (a later delivery may make the same request acceptable).
+    K.NOT_DELIVERED_YET: Answer(409, "not_delivered_yet"),
+    K.RETURN_WINDOW_CLOSED: Answer(409, "return_window_closed"),
+    K.RETURN_TOO_MANY: Answer(409, "more_than_delivered"),
+    K.RETURN_NOT_FOUND: Answer(404, "not_found"),
+    K.REFUND_TOO_MUCH: Answer(409, "refund_too_much"),
+    K.REFUND_REFUSED: Answer(409, "refund_refused"),
+    K.RETURNS_UNAVAILABLE: Answer(503, "returns_unavailable"),
 }
 
 

@@ -34,6 +34,8 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.media.ports import MediaLibrary
     from web.orders.ports import OrderClient, OrderReads
     from web.recommendations.use_cases import Recommendations
+    from web.refunds.ports import StaffRefunds
+    from web.returns.ports import ReturnStore, ReturnWorkflows
     from web.reviews.ports import ReviewStore
     from web.staff_orders.ports import StaffCancel, StaffOrderReads
     from web.waiting_room.staff import HotItems
@@ -80,6 +82,11 @@ class Services:
     orders: OrderReads | None = None
     order_client: OrderClient | None = None
     addresses: AddressBook | None = None
+    # Returns (web/returns/adapters.py): their rows, and each return's workflow.
+    returns: ReturnStore | None = None
+    return_workflows: ReturnWorkflows | None = None
+    # Operators' refunds (web/refunds/adapters.py): PostgreSQL and the payment gateway.
+    refunds: StaffRefunds | None = None
     # The warehouse portal's use cases on their ports (web/warehouses/adapters.py).
     warehouses: WarehousePortal | None = None
     # Tells the other web processes that a user's tokens ended (db/redis/revocations.py).

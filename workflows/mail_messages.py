@@ -19,6 +19,8 @@ ORDER_DELIVERED = "order-delivered"
 ORDER_CANCELLED = "order-cancelled"
 PARCELS_CANCELLED = "parcels-cancelled"  # the parcels that had not shipped, refunded
 PASSWORD_RESET = "password-reset"
+RETURN_AUTHORIZED = "return-authorized"
+RETURN_REFUNDED = "return-refunded"
 KINDS = (
     ORDER_PLACED,
     PARCEL_SHIPPED,
@@ -26,6 +28,8 @@ KINDS = (
     ORDER_CANCELLED,
     PARCELS_CANCELLED,
     PASSWORD_RESET,
+    RETURN_AUTHORIZED,
+    RETURN_REFUNDED,
 )
 
 
@@ -41,11 +45,11 @@ class MailParcel:
 class EmailRequest:
     kind: str
     # The order id (placed, delivered, cancelled, parcels cancelled), the suborder id
-    # (shipped), or the
-    # reset link's row id (password reset).
+    # (shipped), the return id (return authorised, refunded) or the reset link's row id
+    # (password reset).
     subject_id: str
     parcels: tuple[MailParcel, ...] = ()
-    refund: int = 0  # cents, for a cancelled order or its cancelled parcels
+    refund: int = 0  # cents: a cancelled order, its cancelled parcels or a refunded return
     link: str = ""  # the password-reset link (the payload codec encrypts it in history)
 
     @property

@@ -393,6 +393,83 @@ def _address_book_full(w: World):
     return w.post("/api/v1/addresses", shopper, json=HOME_ADDRESS)
 
 
+# --- returns: an order delivered through the warehouse API (docs/returns.md) -----------
+
+
+def _delivered_order(w: World) -> tuple[ApiShopper, str, int]:
+    from tests.waiting import wait_until
+
+    item = w.item()
+    shopper = w.shopper({item: 1})
+    order_id = place_order(w.shop, shopper)["orderID"]
+
+    def parcel() -> dict | None:
+        detail = w.get(f"/api/v1/orders/{order_id}", shopper).get_json()
+        return next((s for s in detail["suborders"] if s["status"] == "ASSIGNED"), None)
+
+    found = wait_until(parcel, what=f"order {order_id}'s parcel")
+    staff = w.fixture("staff").headers
+    for action in ("ship", "deliver"):
+        done = w.shop.post(
+            f"/api/v1/warehouses/{found['warehouse']['id']}/suborders/"
+            f"{found['suborderID']}/{action}",
+            headers=staff,
+        )
+        assert done.status_code == 200, done.get_json()
+    return shopper, order_id, item
+
+
+def _return(w: World, then: str = "") -> Any:
+    """A return of a delivered line (201); `then`: "get" it, or "receive" it as staff."""
+    shopper, order_id, item = _delivered_order(w)
+    body = {"lines": [{"itemID": item, "quantity": 1}], "reason": "Changed my mind"}
+    created = w.post(f"/api/v1/orders/{order_id}/returns", shopper, json=body)
+    if not then:
+        return created
+    assert created.status_code == 201, created.get_json()
+    created_return = created.get_json()
+    if then == "get":
+        return w.get(f"/api/v1/orders/{order_id}/returns/{created_return['returnID']}", shopper)
+    return w.shop.post(
+        f"/api/v1/warehouses/{created_return['warehouseID']}/returns/"
+        f"{created_return['returnID']}/receive",
+        headers=w.fixture("staff").headers,
+    )
+
+
+def _return_before_delivery(w: World) -> Any:
+    item = w.item()
+    shopper = w.shopper({item: 1})
+    order_id = place_order(w.shop, shopper)["orderID"]
+    body = {"lines": [{"itemID": item, "quantity": 1}], "reason": "Changed my mind"}
+    return w.post(f"/api/v1/orders/{order_id}/returns", shopper, json=body)
+
+
+def _staff_refund(w: World, body: dict | None = None, key: str = "k-1", headers=None) -> Any:
+    """An operator's refund of one unit of a placed order (201), or with `body`/`headers`."""
+    item = w.item()
+    shopper = w.shopper({item: 1})
+    order_id = place_order(w.shop, shopper)["orderID"]
+    payload = body or {"lines": [{"itemID": item, "quantity": 1}], "reason": "Goodwill"}
+    staff = w.fixture("staff").headers if headers is None else headers
+    return w.shop.post(
+        f"/api/v1/staff/orders/{order_id}/refunds",
+        json=payload,
+        headers={**staff, "Idempotency-Key": key},
+    )
+
+
+def _staff_refund_key_reused(w: World) -> Any:
+    item = w.item()
+    shopper = w.shopper({item: 1})
+    order_id = place_order(w.shop, shopper)["orderID"]
+    headers = {**w.fixture("staff").headers, "Idempotency-Key": "k-1"}
+    path = f"/api/v1/staff/orders/{order_id}/refunds"
+    first = w.shop.post(path, json={"reason": "Goodwill"}, headers=headers)
+    assert first.status_code == 201, first.get_json()
+    return w.shop.post(path, json={"reason": "Another"}, headers=headers)
+
+
 def _wh(path: str) -> str:
     from tests.web.warehouse_world import TACOMA
 

@@ -41,11 +41,15 @@ from tests.web.openapi_world import (
     _reset_throttled,
     _restock,
     _restock_key_reused,
+    _return,
+    _return_before_delivery,
     _review,
     _review_page_cursor,
     _reviewer,
     _ship,
     _shopper_writes_throttled,
+    _staff_refund,
+    _staff_refund_key_reused,
     _state,
     _ticket,
     _token,
@@ -340,6 +344,61 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
 }
 
 
+RETURNS = "/api/v1/orders/{orderID}/returns"
+RETURN = "/api/v1/orders/{orderID}/returns/{returnID}"
+RECEIVE = "/api/v1/warehouses/{warehouseID}/returns/{returnID}/receive"
+A_RETURN = {"lines": [{"itemID": 1, "quantity": 1}], "reason": "Changed my mind"}
+PROVOKE.update(
+    {
+        ("post", RETURNS, 201): _return,
+        ("post", RETURNS, 400): lambda w: w.post(
+            "/api/v1/orders/x/returns", w.shopper(), json={"lines": []}
+        ),
+        ("post", RETURNS, 401): lambda w: w.post("/api/v1/orders/x/returns", json=A_RETURN),
+        ("post", RETURNS, 404): lambda w: w.post(
+            "/api/v1/orders/x/returns", w.shopper(), json=A_RETURN
+        ),
+        ("post", RETURNS, 409): _return_before_delivery,
+        ("get", RETURN, 200): lambda w: _return(w, "get"),
+        ("get", RETURN, 401): lambda w: w.get("/api/v1/orders/x/returns/y"),
+        ("get", RETURN, 404): lambda w: w.get("/api/v1/orders/x/returns/y", w.shopper()),
+        ("post", RECEIVE, 200): lambda w: _return(w, "receive"),
+        ("post", RECEIVE, 401): lambda w: w.post("/api/v1/warehouses/1/returns/y/receive"),
+        ("post", RECEIVE, 403): lambda w: w.post(
+            "/api/v1/warehouses/1/returns/y/receive", w.shopper()
+        ),
+        ("post", RECEIVE, 404): lambda w: w.shop.post(
+            "/api/v1/warehouses/1/returns/RT-NONE/receive", headers=w.fixture("staff").headers
+        ),
+    }
+)
+
+REFUNDS = "/api/v1/staff/orders/{orderID}/refunds"
+PROVOKE.update(
+    {
+        ("post", REFUNDS, 201): _staff_refund,
+        ("post", REFUNDS, 400): lambda w: w.shop.post(
+            "/api/v1/staff/orders/x/refunds",
+            json={"reason": "Goodwill"},
+            headers=w.fixture("staff").headers,  # no Idempotency-Key
+        ),
+        ("post", REFUNDS, 401): lambda w: w.post(
+            "/api/v1/staff/orders/x/refunds", json={"reason": "Goodwill"}
+        ),
+        ("post", REFUNDS, 403): lambda w: _staff_refund(w, headers=w.shopper().headers),
+        ("post", REFUNDS, 404): lambda w: w.shop.post(
+            "/api/v1/staff/orders/no-such-order/refunds",
+            json={"reason": "Goodwill"},
+            headers={**w.fixture("staff").headers, "Idempotency-Key": "k-1"},
+        ),
+        ("post", REFUNDS, 409): lambda w: _staff_refund(
+            w, {"lines": [{"itemID": 1, "quantity": 1}], "reason": "Not in the order"}
+        ),
+        ("post", REFUNDS, 422): _staff_refund_key_reused,
+    }
+)
+
+
 def _suborder_cases(action: str) -> dict[tuple[str, str, int], Provoke]:
     path = f"/api/v1/warehouses/{{warehouseID}}/suborders/{{suborderID}}/{action}"
     url = "/api/v1/warehouses/{w}/suborders/{s}/" + action
@@ -413,6 +472,8 @@ PROVOKE.update(
             ("get", "/api/v1/items/{itemID}/stock/events"),
             ("get", "/api/v1/openapi.json"),
             ("get", "/api/v1/orders/{orderID}"),
+            ("get", "/api/v1/orders/{orderID}/returns/{returnID}"),
+            ("post", "/api/v1/warehouses/{warehouseID}/returns/{returnID}/receive"),
             ("get", "/api/v1/waiting-room/tickets/{ticketID}"),
             ("get", "/api/v1/waiting-room/tickets/{ticketID}/events"),
             ("get", "/api/v1/warehouses"),

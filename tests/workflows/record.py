@@ -26,6 +26,7 @@ from tests.workflows import (
     email_histories,
     order_histories,
     reindex_histories,
+    return_histories,
     suborder_histories,
     sweep_histories,
     waiting_room_histories,
@@ -41,6 +42,7 @@ RECORDERS: tuple[ModuleType, ...] = (
     waiting_room_histories,
     reindex_histories,
     email_histories,
+    return_histories,
 )
 # histories/<directory>/ -> the recorders that write there (the order's writes its
 # suborders too, beside the suborders recorded on their own).

@@ -20,6 +20,7 @@ from workflows.email import EmailWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
+from workflows.returns import ReturnWorkflow
 from workflows.suborder import SuborderWorkflow
 from workflows.waiting_room import WaitingRoomWorkflow
 
@@ -32,6 +33,7 @@ WORKFLOWS = (
     WaitingRoomWorkflow,
     ReindexCatalogWorkflow,
     EmailWorkflow,
+    ReturnWorkflow,
 )
 
 

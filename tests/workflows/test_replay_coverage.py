@@ -41,6 +41,12 @@ ALLOWED: dict[tuple[str, str, str], str] = {
     ("workflows/order.py", "OrderWorkflow._validate_cancel", "*"): VALIDATOR,
     ("workflows/order.py", "OrderWorkflow._validate_cancel_unshipped", "*"): VALIDATOR,
     ("workflows/suborder.py", "SuborderWorkflow._validate_delivered", "*"): VALIDATOR,
+    ("workflows/returns.py", "ReturnWorkflow._validate_receive", "*"): VALIDATOR,
+    ("workflows/returns.py", "ReturnWorkflow.state", "*"): QUERY,
+    ("workflows/returns.py", "ReturnWorkflow._refund", "raise"): RETRIED_FOREVER,
+    ("workflows/return_messages.py", "return_workflow_id", "*"): STARTER_ID,
+    ("workflows/return_messages.py", "return_refund_key", "*"): "the refund activity's "
+    "gateway key; no workflow code calls it",
     ("workflows/waiting_room.py", "WaitingRoomWorkflow.last_tick", "*"): QUERY,
     ("workflows/reindex.py", "ReindexCatalogWorkflow.progress", "*"): QUERY,
     ("workflows/suborder.py", "SuborderWorkflow.status", "*"): QUERY,

@@ -25,6 +25,8 @@ from web.checkout import openapi as checkout
 from web.openapi_components import errors
 from web.orders import openapi as orders
 from web.recommendations import openapi as recommendations
+from web.refunds import openapi as refunds
+from web.returns import openapi as returns
 from web.reviews import openapi as reviews
 from web.search import openapi as items
 from web.staff_orders import openapi as staff_orders
@@ -38,6 +40,8 @@ RESOURCES: tuple[ModuleType, ...] = (
     cart,
     checkout,
     orders,
+    returns,
+    refunds,
     warehouses,
     addresses,
     recommendations,

@@ -15,6 +15,7 @@ from db.postgres.models.checkout import Reservation, ReservationState
 from db.postgres.models.mail import PasswordResetToken, SentEmail
 from db.postgres.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.postgres.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
+from db.postgres.models.returns import ProductReturn, ReturnLine, StaffRefund
 from db.postgres.models.reviews import RatingSearchPending, Review
 from db.postgres.models.shoppers import (
     Cart,
@@ -53,14 +54,17 @@ __all__ = [
     "PasswordResetToken",
     "Picture",
     "PaymentRefund",
+    "ProductReturn",
     "RatingSearchPending",
     "Reservation",
     "ReservationState",
     "Review",
     "RestockRecord",
+    "ReturnLine",
     "StockCorrection",
     "SavedAddress",
     "SentEmail",
+    "StaffRefund",
     "StockEvent",
     "StockSearchPending",
     "Suborder",

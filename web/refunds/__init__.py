@@ -1,0 +1,1 @@
+"""Operators' refunds of any order or line, with a reason (docs/returns.md)."""
