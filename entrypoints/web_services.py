@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.postgres.engine import make_engine, make_session_factory
 from db.postgres.password_resets import PasswordResets
 from db.redis.json_cache import JsonCache
+from db.redis.stock_feed import StockFeedKeys
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.index import make_typesense_client
 from db.search.multi_search import MultiSearch
@@ -91,6 +92,7 @@ def build_services(settings: Settings) -> Services:
             catalog_version=CatalogVersion(sessions),
             cursors=CursorCodec(settings.secret_key),
             live_stock=LiveStockOverlay(overlay_engine),
+            in_stock_flips_key=StockFeedKeys(settings.stock_feed_namespace).search_flips,
         )
     )
     tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)

@@ -68,6 +68,34 @@ class JsonCache:
         except redis.RedisError as exc:
             self._back_off(exc)
 
+    def get_stamped(self, key: str, stamp_key: str) -> tuple[Any | None, int | None]:
+        """The value under `key` if it was stored at the current value of the counter
+        `stamp_key` (anyone's key, not namespaced), and that current value; one round
+        trip. A value stored under an older count is a miss: the counter moving is what
+        invalidates it. (None, None) when the cache is off or Redis failed."""
+        if not self.enabled:
+            return None, None
+        try:
+            raw, stamp = self._client.mget(self._full_key(key), stamp_key)
+        except redis.RedisError as exc:
+            self._back_off(exc)
+            return None, None
+        current = int(stamp or 0)
+        if raw is None:
+            return None, current
+        try:
+            stored = json.loads(raw)
+            if stored["stamp"] == current:
+                return stored["value"], current
+        except (ValueError, TypeError, KeyError):
+            pass  # an unstamped or corrupted value: recompute rather than fail
+        return None, current
+
+    def set_stamped(self, key: str, value: Any, stamp: int) -> None:
+        """Store `value` as seen at counter value `stamp` (read before computing it, so a
+        count that moves meanwhile makes this value stale at once)."""
+        self.set(key, {"stamp": stamp, "value": value})
+
     def _full_key(self, key: str) -> str:
         return f"{self._namespace}:{key}"
 
