@@ -8,12 +8,12 @@ timeout per back-off window, not one per request.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import redis
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class JsonCache:
         if raw is None:
             return None
         try:
-            return json.loads(raw)
+            return orjson.loads(raw)
         except ValueError:
             # Written by an older release or corrupted: recompute rather than fail.
             return None
@@ -62,9 +62,7 @@ class JsonCache:
         if not self.enabled:
             return
         try:
-            self._client.set(
-                self._full_key(key), json.dumps(value, separators=(",", ":")), ex=self._ttl
-            )
+            self._client.set(self._full_key(key), orjson.dumps(value), ex=self._ttl)
         except redis.RedisError as exc:
             self._back_off(exc)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response, abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 
@@ -38,7 +39,7 @@ def search_items() -> Response:
     page = _catalogue_search().search(
         search_request, with_facets=wants_facets(request.args), user_id=user.id if user else None
     )
-    response = jsonify(search_page_json(page))
+    response = Response(orjson.dumps(search_page_json(page)), mimetype="application/json")
     response.headers["Cache-Control"] = SEARCH_CACHE_CONTROL
     response.headers["X-Search-Cache"] = page.cache
     return response
