@@ -1,4 +1,5 @@
-"""Redis as a cache that is allowed to vanish.
+"""Redis as a cache that is allowed to vanish (values as JSON, through orjson: it is on
+every search, docs/benchmarks.md).
 
 Every Redis failure is treated as a miss: the caller falls back to the source of
 truth (Typesense, PostgreSQL) instead of failing the request. After a failure the
@@ -82,7 +83,7 @@ class JsonCache:
         if raw is None:
             return None, current
         try:
-            stored = json.loads(raw)
+            stored = orjson.loads(raw)
             if stored["stamp"] == current:
                 return stored["value"], current
         except (ValueError, TypeError, KeyError):
