@@ -111,8 +111,10 @@ def run(items: int, builds: list[tuple[str, str]], rounds: int, clients: int, ca
                 )
             calls = {}
             for name, (base, _) in served.items():
+                # A build waits while the others run, long enough for the server to drop
+                # idle kept-alive connections: a GET found reset is sent again.
                 http = urllib3.connection_from_url(
-                    base, maxsize=clients, block=True, retries=False, timeout=60.0
+                    base, maxsize=clients, block=True, retries=urllib3.Retry(2), timeout=60.0
                 )
 
                 def call(task, http=http) -> None:
