@@ -34,6 +34,7 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         lambda: CatalogueSearch(services.search, services.recommendations),
         flask_app.extensions[KNOWN_PARAMETERS],
         secure=settings.session_cookie_secure,
+        threads=settings.web_threads,
     )
     return asgi_app(
         flask_app,

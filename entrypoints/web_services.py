@@ -64,7 +64,9 @@ def build_services(settings: Settings) -> Services:
     _require_service_urls(settings)
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    overlay_engine = stock_engine(settings.database_url)
+    # A connection per web thread: with fewer, every search beyond the pool opened and
+    # closed a PostgreSQL connection of its own (seen in the profile, docs/benchmarks.md).
+    overlay_engine = stock_engine(settings.database_url, pool_size=settings.web_threads)
     redis_client = redis.Redis.from_url(
         settings.redis_url,
         socket_timeout=REDIS_TIMEOUT_SECONDS,

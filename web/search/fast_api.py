@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from werkzeug.datastructures import MultiDict
@@ -58,11 +58,20 @@ class FastSearch:
     """The ASGI endpoint: a Response, or None when Flask should answer instead."""
 
     def __init__(
-        self, search: Callable[[], CatalogueSearch], known: KnownParameters, *, secure: bool
+        self,
+        search: Callable[[], CatalogueSearch],
+        known: KnownParameters,
+        *,
+        secure: bool,
+        threads: int,
     ) -> None:
         self._search = search
         self._known = known
         self._secure = secure  # HSTS on every answer (SESSION_COOKIE_SECURE)
+        # As many searches at once as Flask's threads (WEB_THREADS), which the pools of
+        # Typesense and live-stock connections are sized for: more would open (and
+        # drop) extra connections rather than wait.
+        self._threads = CapacityLimiter(threads)
 
     async def __call__(self, request: Request) -> Response | None:
         if request.method != "GET" or "authorization" in request.headers:
@@ -82,7 +91,7 @@ class FastSearch:
         token = bind_request_id(request_id)  # on the search's log lines too
         try:
             try:
-                body, cache = await to_thread.run_sync(self._answer, args)
+                body, cache = await to_thread.run_sync(self._answer, args, limiter=self._threads)
             except InvalidSearch:
                 return None
             except SearchUnavailable as exc:
