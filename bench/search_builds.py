@@ -66,9 +66,11 @@ def served_build(settings: Settings, ref: str, folder: Path, cache_ttl: int):
         deadline = time.monotonic() + 180
         while True:
             try:
-                if httpx.get(base + "/api/v1/items?query=a&limit=1", timeout=2).status_code < 500:
+                # 200 with items: another server that took the port meanwhile says 404.
+                answer = httpx.get(base + "/api/v1/items?query=a&limit=1", timeout=2)
+                if answer.status_code == 200 and "items" in answer.json():
                     break
-            except httpx.HTTPError:
+            except (httpx.HTTPError, ValueError):
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{ref} did not start: see {folder / 'gunicorn.log'}")
