@@ -130,3 +130,17 @@ def test_a_search_with_a_bearer_token_is_flasks_so_it_feeds_recommendations(
 
     assert answer.status_code in {200, 401}
     assert served_fast == [False]
+
+
+def test_a_search_sent_with_a_body_is_flasks_to_refuse(live_server, live_app, served_fast):
+    answer = httpx.request(
+        "GET",
+        live_server.url + PATH,
+        params={"query": "kettle"},
+        content=b"query=kettle",
+        headers={"Content-Type": "text/plain"},
+        timeout=30,
+    )
+
+    assert answer.status_code == 415
+    assert served_fast == [False]

@@ -9,8 +9,9 @@ cache, Typesense, the live-stock overlay) runs in one worker thread.
 
 Only the ordinary answer is made here. Anything else is handed to Flask unchanged, so
 there is one implementation of each refusal: a bearer token (the search then feeds the
-shopper's recommendations), a method other than GET, control characters, an unknown
-parameter, an invalid search, a foreign cursor (`InvalidSearch`). Flask answers those
+shopper's recommendations), a method other than GET, a request body, control
+characters, an unknown parameter, an invalid search, a foreign cursor (`InvalidSearch`),
+a request that may have come over TLS (whether HSTS is due). Flask answers those
 with the store's usual error answers (web/errors.py).
 """
 
@@ -76,6 +77,10 @@ class FastSearch:
     async def __call__(self, request: Request) -> Response | None:
         if request.method != "GET" or "authorization" in request.headers:
             return None
+        if request.headers.get("content-length", "0") != "0" or (
+            "transfer-encoding" in request.headers
+        ):
+            return None  # a GET with a body: Flask's input guard decides (413, 415)
         if not self._secure and (
             request.url.scheme == "https" or "x-forwarded-proto" in request.headers
         ):
