@@ -5,10 +5,14 @@ error answers, foreign cursors, unknown parameters, bearer tokens."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from dataclasses import replace
 
 import httpx
 import pytest
 
+from stack.ports import free_port
+from tests.live_server import ServerThread
 from web.search.fast_api import PATH
 
 pytestmark = [pytest.mark.integration, pytest.mark.web]
@@ -17,10 +21,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.web]
 PER_ANSWER = {"date", "server", "x-request-id", "content-length", "x-search-cache"}
 
 
-@pytest.fixture
-def served_fast(live_server):
-    """How many answers the fast path made itself (None: it handed the request to Flask)."""
-    route = next(r for r in live_server.app.routes if r.path == PATH)
+def count_fast_answers(server: ServerThread) -> tuple[list[bool], Callable[[], None]]:
+    """Whether each answer was the fast path's own (False: it handed it to Flask), and
+    how to put the route back as it was."""
+    route = next(r for r in server.app.routes if r.path == PATH)
     inner = route.endpoint
     answers: list[bool] = []
 
@@ -30,15 +34,20 @@ def served_fast(live_server):
         return response
 
     route.endpoint = counted
+    return answers, lambda: setattr(route, "endpoint", inner)
+
+
+@pytest.fixture
+def served_fast(live_server):
+    answers, restore = count_fast_answers(live_server)
     yield answers
-    route.endpoint = inner
+    restore()
 
 
 def same_headers(fast: httpx.Response, flask) -> None:
     fast_headers = {k.lower(): v for k, v in fast.headers.items() if k.lower() not in PER_ANSWER}
     flask_headers = {k.lower(): v for k, v in flask.headers.items() if k.lower() not in PER_ANSWER}
     assert fast_headers == flask_headers
-    assert fast.headers["x-search-cache"] in {"hit", "miss", "off"}
 
 
 SEARCHES = [
@@ -58,6 +67,7 @@ def test_an_anonymous_search_is_answered_off_flask_exactly_as_flask_answers_it(
 
     assert served_fast == [True]
     assert fast.status_code == flask.status_code == 200
+    assert fast.headers["x-search-cache"] in {"hit", "miss", "off"}
     assert fast.json() == flask.get_json()
     same_headers(fast, flask)
 
@@ -144,3 +154,26 @@ def test_a_search_sent_with_a_body_is_flasks_to_refuse(live_server, live_app, se
 
     assert answer.status_code == 415
     assert served_fast == [False]
+
+
+def test_search_down_is_the_same_503_off_flask(live_store, live_app):
+    blind = replace(live_store.settings, typesense_url=f"http://127.0.0.1:{free_port()}")
+    server = ServerThread(blind)
+    served_fast, _ = count_fast_answers(server)
+    try:
+        params = {"query": "kettle", "maxPrice": str(500_000 + secrets.randbelow(90_000))}
+        fast = httpx.get(server.url + PATH, params=params, timeout=30)
+    finally:
+        server.stop()
+    from entrypoints.web_services import build_web_app
+
+    flask_app = build_web_app(blind)
+    try:
+        flask = flask_app.test_client().get(PATH, query_string=params)
+    finally:
+        flask_app.extensions["shopflow"].close()
+
+    assert served_fast == [True]
+    assert fast.status_code == flask.status_code == 503
+    assert fast.json() == flask.get_json()
+    same_headers(fast, flask)

@@ -100,9 +100,14 @@ class FastSearch:
             except InvalidSearch:
                 return None
             except SearchUnavailable as exc:
+                # Answered here, not handed to Flask: that would wait for the engine twice.
                 problem = describe(exc)
+                log.warning("%s on %s: %s", problem.code, PATH, exc.__class__.__name__)
                 error = {"error": {"code": problem.code, "message": problem.message}}
-                return self._respond(orjson.dumps(error), problem.status, request_id, started, {})
+                headers = {"Retry-After": "5", "Cache-Control": "no-store"}  # as web/errors.py
+                return self._respond(
+                    orjson.dumps(error), problem.status, request_id, started, headers
+                )
             headers = {"Cache-Control": SEARCH_CACHE_CONTROL, "X-Search-Cache": cache}
             return self._respond(body, 200, request_id, started, headers)
         finally:
