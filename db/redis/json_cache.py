@@ -75,7 +75,7 @@ class JsonCache:
         if not self.enabled:
             return None, None
         try:
-            raw, stamp = self._client.mget(self._full_key(key), stamp_key)
+            raw, stamp = self._client.mget(self._stamped_key(key), stamp_key)
         except redis.RedisError as exc:
             self._back_off(exc)
             return None, None
@@ -93,10 +93,21 @@ class JsonCache:
     def set_stamped(self, key: str, value: Any, stamp: int) -> None:
         """Store `value` as seen at counter value `stamp` (read before computing it, so a
         count that moves meanwhile makes this value stale at once)."""
-        self.set(key, {"stamp": stamp, "value": value})
+        if not self.enabled:
+            return
+        try:
+            self._client.set(
+                self._stamped_key(key), orjson.dumps({"stamp": stamp, "value": value}), ex=self._ttl
+            )
+        except redis.RedisError as exc:
+            self._back_off(exc)
 
     def _full_key(self, key: str) -> str:
         return f"{self._namespace}:{key}"
+
+    def _stamped_key(self, key: str) -> str:
+        # Keys of their own: a release that reads plain values never meets a stamped one.
+        return f"{self._namespace}:stamped:{key}"
 
     def _back_off(self, exc: Exception) -> None:
         log.warning(

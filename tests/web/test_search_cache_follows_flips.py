@@ -125,3 +125,15 @@ def test_a_cached_page_never_shows_an_item_sold_out_since_even_before_the_flip_i
 
     stock.units[2] = 0  # sold out; the relay has not counted the flip yet
     assert in_stock_search(store, in_stock=True) == ([1], "hit")
+
+
+def test_a_stamped_page_is_never_read_as_a_plain_one():
+    # Two releases share one Redis while one replaces the other: the older one reads
+    # plain values only and must not meet a stamped value under the same key.
+    client = fakeredis.FakeRedis()
+    cache = JsonCache(client, namespace="search", ttl_seconds=30)
+    cache.set_stamped("k", {"hits": [], "found": 0}, 3)
+
+    assert cache.get("k") is None
+    client.set(KEYS.search_flips, 3)
+    assert cache.get_stamped("k", KEYS.search_flips) == ({"hits": [], "found": 0}, 3)
