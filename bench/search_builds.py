@@ -63,7 +63,7 @@ def served_build(settings: Settings, ref: str, folder: Path, cache_ttl: int):
     )
     base = f"http://{settings.host}:{settings.port}"
     try:
-        deadline = time.monotonic() + 180
+        deadline = time.monotonic() + 300  # a busy 2-core box takes minutes to import
         while True:
             try:
                 # 200 with items: another server that took the port meanwhile says 404.
