@@ -61,6 +61,13 @@ class Settings:
         "DATABASE_URL", None, form=URL.format("postgresql://user:password@host:5432/db")
     )
     redis_url: str | None = env("REDIS_URL", None, form=URL.format("redis://host:6379/0"))
+    # Redis behind Sentinel (docs/scaling.md): the sentinels to ask for the primary of
+    # REDIS_SENTINEL_MASTER. REDIS_URL still gives the password and database number; its
+    # host is then only the fallback name in messages. Empty: REDIS_URL's host directly.
+    redis_sentinels: tuple[str, ...] = env(
+        "REDIS_SENTINELS", (), form="comma-separated host:port addresses"
+    )
+    redis_sentinel_master: str = env("REDIS_SENTINEL_MASTER", "shopflow")
     typesense_url: str | None = env("TYPESENSE_URL", None, form=URL.format("http://host:8108"))
     typesense_api_key: str | None = env("TYPESENSE_API_KEY", None)
     temporal_address: str | None = env("TEMPORAL_ADDRESS", None, form="host:port")
@@ -228,6 +235,7 @@ class Settings:
             values["worker_metrics_address"] = ""
         values["otlp_traces_endpoint"] = _otlp_traces_endpoint(source, values)
         _check_networks(values.get("metrics_allowed_networks", ()))
+        _check_addresses("REDIS_SENTINELS", values.get("redis_sentinels", ()))
         if values.get("environment") == "dev" and not values.get("secret_key"):
             # Only an explicit SHOPFLOW_ENV=dev gets a (published, hence useless) key.
             values["secret_key"] = DEV_SECRET_KEY
@@ -399,6 +407,15 @@ def _check_networks(networks: tuple[str, ...]) -> None:
                     f" (got {network!r})"
                 ]  # fmt: skip
             ) from None
+
+
+def _check_addresses(name: str, addresses: tuple[str, ...]) -> None:
+    for address in addresses:
+        host, _, port = address.rpartition(":")
+        if not host or not port.isdecimal() or not 0 < int(port) < 65536:
+            raise SettingsError(
+                [f"{name} must be comma-separated host:port addresses (got {address!r})"]
+            )
 
 
 def _hints() -> list:

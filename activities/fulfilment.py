@@ -377,7 +377,8 @@ class FulfilmentActivities:
                 row.stock += lines[row.item_id]
             order.status = OS.CANCELLED
             session.flush()
-            append_event(session, order.id, "cancelled", "Order cancelled")
+            detail = f"Cancelled by the store: {request.reason}" if request.reason else ""
+            append_event(session, order.id, "cancelled", detail or "Order cancelled")
             return CancelOrderResult(tuple(Line(i, q) for i, q in sorted(lines.items())))
 
     @activity.defn(name=SET_ORDER_STATUS)

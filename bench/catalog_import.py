@@ -31,7 +31,7 @@ def write_csv(path: Path, items, warehouse_ids: list[int], *, price_bump: int = 
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(
-            ["sku", "name", "description", "price", "brand", "category", "rating"]
+            ["sku", "name", "description", "price", "brand", "category"]
             + [f"stock.{w}" for w in warehouse_ids]
         )
         for item in items:
@@ -45,7 +45,6 @@ def write_csv(path: Path, items, warehouse_ids: list[int], *, price_bump: int = 
                     f"{price // 100}.{price % 100:02d}",
                     item.brand,
                     item.category,
-                    item.rating,
                 ]
                 + [units.get(w, "") for w in warehouse_ids]
             )

@@ -58,9 +58,9 @@ def twin_item(dsn: str, scarce_id: int, units: int) -> int:
     hot_id = scarce_id + 1
     with psycopg.connect(dsn) as conn:
         conn.execute(
-            "INSERT INTO items (id, sku, name, description, category, brand, price, rating) "
+            "INSERT INTO items (id, sku, name, description, category, brand, price) "
             "SELECT %s, sku || '-HOT', 'Bench Hot Release', description, category, brand, "
-            "price, rating FROM items WHERE id = %s",
+            "price FROM items WHERE id = %s",
             (hot_id, scarce_id),
         )
         conn.execute(

@@ -84,8 +84,9 @@ def _search_query(text: str, filters: dict[str, str]) -> SearchQuery:
 
 
 _ILIKE_ORDER = {
-    "relevance": "rating DESC, id",
-    "rating": "rating DESC, id",
+    # Unreviewed items (rating NULL) last, as Typesense sorts them (docs/reviews.md).
+    "relevance": "rating DESC NULLS LAST, id",
+    "rating": "rating DESC NULLS LAST, id",
     "price_asc": "price, id",
     "price_desc": "price DESC, id",
 }

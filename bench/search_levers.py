@@ -38,9 +38,11 @@ from db.search.typesense_request import hits_search_body
 from settings import Settings
 
 # The keystroke's body before this round of levers (commit 1640293), written out: the
-# baseline must not move when the code does.
+# baseline must not move when the code does. One change since: the index searches the
+# name apart from the brand (`title`) and no longer indexes `name` (docs/search.md), so
+# the baseline searches `title` where it searched `name`.
 BASELINE: dict[str, Any] = {
-    "query_by": "name,brand,description",
+    "query_by": "title,brand,description",
     "query_by_weights": "4,2,1",
     "num_typos": "2,1,0",
     "prefix": "true,true,false",
@@ -92,8 +94,8 @@ LEVERS: dict[str, Lever] = {
     "prioritize_token_position_true": {"prioritize_token_position": True},
     "text_match_type_max_weight": {"text_match_type": "max_weight"},
     # Matching: fewer fields, fewer typos, no prefix.
-    "query_by_name_brand": {
-        "query_by": "name,brand",
+    "query_by_title_brand": {
+        "query_by": "title,brand",
         "query_by_weights": "4,2",
         "num_typos": "2,1",
         "prefix": "true,true",

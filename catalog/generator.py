@@ -5,6 +5,10 @@ Every item is drawn from its own `random.Random` seeded by (seed, item id), so:
 - any slice of ids can be generated alone and equals the same ids of a full run
   (useful for parallel loads and for tests);
 - memory stays flat however many items are generated: nothing is accumulated.
+
+No two items share a name: every name ends in a model number that is a permutation of
+the item id (`model_number`), so uniqueness needs no memory of the names already made
+and a slice generated alone still equals the same ids of a full run.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import random
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
+from catalog.demo_reviews import demo_review_stars
 from catalog.places import WAREHOUSE_SITES
 from catalog.records import ItemRecord, WarehouseRecord
 from catalog.vocabulary import (
@@ -30,6 +35,13 @@ OUT_OF_STOCK_SHARE = 0.05
 LOW_STOCK_SHARE = 0.08  # 1-5 units left in total
 LOW_STOCK_MAX = 5
 MAX_UNITS_PER_WAREHOUSE = 900
+
+# Model numbers: two letters and four digits, 26 * 26 * 10_000 of them. Multiplying by
+# a number coprime with that count permutes the ids, so consecutive items get
+# unrelated-looking numbers and two ids below MAX_ITEMS never share one. The digits
+# keep a model number from ever being a near-spelling of a word a shopper types.
+MAX_ITEMS = 26 * 26 * 10_000
+_MODEL_MULTIPLIER = 1_000_003  # prime, and not 2, 5 or 13: coprime with MAX_ITEMS
 
 _CUMULATIVE_WEIGHTS = tuple(accumulate(t.weight for t in PRODUCT_TYPES))
 _WAREHOUSE_SPREAD = ((1, 2, 3), (45, 35, 20))  # how many warehouses stock an item, and how often
@@ -72,6 +84,8 @@ def generate_items(
     ids = tuple(sorted(set(warehouse_ids)))
     if not ids:
         raise ValueError("items need at least one warehouse to be stocked in")
+    if first_id < 1 or first_id + count - 1 > MAX_ITEMS:
+        raise ValueError(f"item ids must lie in 1..{MAX_ITEMS} to get unique names")
     for item_id in range(first_id, first_id + count):
         yield generate_item(item_id, seed=seed, warehouse_ids=ids)
 
@@ -86,14 +100,22 @@ def generate_item(item_id: int, *, seed: int, warehouse_ids: tuple[int, ...]) ->
     return ItemRecord(
         id=item_id,
         sku=f"{kind.code}-{item_id:07d}",
-        name=_tidy(kind.name.format_map(words)),
+        name=f"{_tidy(kind.name.format_map(words))}, Model {model_number(item_id)}",
         description=_description(rng, kind, words),
         category=kind.category,
         brand=brand,
         price=_price_cents(rng, kind, chosen.values()),
-        rating=_rating(rng),
         stock_by_warehouse=_stock(rng, warehouse_ids),
+        demo_reviews=demo_review_stars(seed, item_id),
     )
+
+
+def model_number(item_id: int) -> str:
+    """The item's own model number ("QX4821"): different for every id in 1..MAX_ITEMS."""
+    position = item_id * _MODEL_MULTIPLIER % MAX_ITEMS
+    letters, digits = divmod(position, 10_000)
+    first, second = divmod(letters, 26)
+    return f"{chr(65 + first)}{chr(65 + second)}{digits:04d}"
 
 
 def _template_words(rng: random.Random, kind: ProductType, brand: str, chosen: dict) -> dict:
@@ -143,11 +165,6 @@ def _price_cents(rng: random.Random, kind: ProductType, chosen_values: Iterable)
     if whole >= 100:
         whole = whole // 10 * 10 + 9  # $349.99, not $343.99
     return whole * 100 + 99
-
-
-def _rating(rng: random.Random) -> float:
-    # Beta(4.5, 1.3) on 1..5: mean ~4.1, a long tail of disappointed reviews.
-    return round(1.0 + 4.0 * rng.betavariate(4.5, 1.3), 1)
 
 
 def _stock(rng: random.Random, warehouse_ids: tuple[int, ...]) -> tuple[tuple[int, int], ...]:

@@ -151,22 +151,22 @@ def refuse_impossible_stock(conn: Connection, report: ImportReport) -> None:
         conn.execute(text("DELETE FROM import_stock WHERE sku = ANY(:s)"), {"s": list(refused)})
 
 
+# A product file's `rating` column is read and checked but never written: an item's
+# rating is the average of its reviews (docs/reviews.md), not a number typed in.
 _UPDATE_ITEMS = """
 UPDATE items i SET
     name = s.name, description = s.description, price = s.price, brand = s.brand,
-    category = s.category, rating = COALESCE(s.rating, i.rating), image_url = s.image_url
+    category = s.category, image_url = s.image_url
 FROM import_items s
 WHERE i.sku = s.sku
-  AND (i.name, i.description, i.price, i.brand, i.category, i.rating, i.image_url)
+  AND (i.name, i.description, i.price, i.brand, i.category, i.image_url)
       IS DISTINCT FROM
-      (s.name, s.description, s.price, s.brand, s.category, COALESCE(s.rating, i.rating),
-       s.image_url)
+      (s.name, s.description, s.price, s.brand, s.category, s.image_url)
 """
 _INSERT_ITEMS = """
-INSERT INTO items (id, sku, name, description, category, brand, price, rating, image_url)
+INSERT INTO items (id, sku, name, description, category, brand, price, image_url)
 SELECT (SELECT COALESCE(MAX(id), 0) FROM items) + ROW_NUMBER() OVER (ORDER BY s.line),
-       s.sku, s.name, s.description, s.category, s.brand, s.price, COALESCE(s.rating, 0),
-       s.image_url
+       s.sku, s.name, s.description, s.category, s.brand, s.price, s.image_url
 FROM import_items s
 WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.sku = s.sku)
 """

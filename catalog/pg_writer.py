@@ -18,9 +18,11 @@ from collections.abc import Iterable, Sequence
 from psycopg import Connection as PgConnection
 from psycopg import Cursor
 
+from catalog.demo_reviews import demo_review_rows
 from catalog.records import ItemRecord, WarehouseRecord
 
-ITEM_COLUMNS = "id, sku, name, description, category, brand, price, rating"
+ITEM_COLUMNS = "id, sku, name, description, category, brand, price, rating, review_count"
+REVIEW_COLUMNS = "item_id, rating, title, body, demo, created_at, updated_at"
 
 _UPSERT_WAREHOUSES = """
 INSERT INTO warehouses (id, name, region, latitude, longitude, active)
@@ -38,22 +40,42 @@ CREATE TEMP TABLE IF NOT EXISTS staging_aggregated_stock
 CREATE TEMP TABLE IF NOT EXISTS staging_warehouse_stock
     (item_id bigint, warehouse_id integer, physical_stock integer, available_stock integer)
     ON COMMIT DROP;
+CREATE TEMP TABLE IF NOT EXISTS staging_reviews
+    (item_id bigint, rating smallint, title text, body text, demo boolean,
+     created_at timestamptz, updated_at timestamptz) ON COMMIT DROP;
 """
 
 _MERGE_STAGING = """
-INSERT INTO items (id, sku, name, description, category, brand, price, rating)
-SELECT id, sku, name, description, category, brand, price, rating FROM staging_items
+INSERT INTO items (id, sku, name, description, category, brand, price, rating, review_count)
+SELECT id, sku, name, description, category, brand, price, rating, review_count
+FROM staging_items
 ON CONFLICT (id) DO UPDATE SET
     sku = EXCLUDED.sku, name = EXCLUDED.name, description = EXCLUDED.description,
-    category = EXCLUDED.category, brand = EXCLUDED.brand,
-    price = EXCLUDED.price, rating = EXCLUDED.rating;
+    category = EXCLUDED.category, brand = EXCLUDED.brand, price = EXCLUDED.price,
+    rating = EXCLUDED.rating, review_count = EXCLUDED.review_count;
+-- The demo reviews are replaced; shoppers' own reviews stay and count in the rating
+-- (rounded half up to one decimal, as domain/reviews.py does), which the relay then
+-- pushes to the search index (rating_search_pending).
+DELETE FROM reviews r USING staging_items s WHERE r.item_id = s.id AND r.demo;
+INSERT INTO reviews (item_id, rating, title, body, demo, created_at, updated_at)
+SELECT item_id, rating, title, body, demo, created_at, updated_at FROM staging_reviews;
+UPDATE items i SET rating = agg.rating, review_count = agg.reviews
+FROM (
+    SELECT s.id, count(r.id) AS reviews, round(avg(r.rating), 1)::float8 AS rating
+    FROM staging_items s LEFT JOIN reviews r ON r.item_id = s.id GROUP BY s.id
+) agg
+WHERE i.id = agg.id AND (i.rating, i.review_count) IS DISTINCT FROM (agg.rating, agg.reviews);
+INSERT INTO rating_search_pending (item_id)
+SELECT r.item_id FROM reviews r JOIN staging_items s ON s.id = r.item_id AND NOT r.demo
+GROUP BY r.item_id
+ON CONFLICT (item_id) DO UPDATE SET seq = nextval('rating_search_seq');
 INSERT INTO aggregated_stock (item_id, stock)
 SELECT item_id, stock FROM staging_aggregated_stock
 ON CONFLICT (item_id) DO UPDATE SET stock = EXCLUDED.stock;
 DELETE FROM warehouse_stock ws USING staging_items s WHERE ws.item_id = s.id;
 INSERT INTO warehouse_stock (item_id, warehouse_id, physical_stock, available_stock)
 SELECT item_id, warehouse_id, physical_stock, available_stock FROM staging_warehouse_stock;
-TRUNCATE staging_items, staging_aggregated_stock, staging_warehouse_stock;
+TRUNCATE staging_items, staging_aggregated_stock, staging_warehouse_stock, staging_reviews;
 """
 
 
@@ -89,6 +111,11 @@ class CatalogWriter:
                 "(item_id, warehouse_id, physical_stock, available_stock)",
                 _warehouse_stock_rows(batch),
             )
+            _copy(
+                cur,
+                f"{self._prefix}reviews ({REVIEW_COLUMNS})",
+                (row for item in batch for row in demo_review_rows(item)),
+            )
             if self.replace_existing:
                 cur.execute(_MERGE_STAGING)
 
@@ -110,6 +137,7 @@ def _item_rows(batch: Iterable[ItemRecord]) -> Iterable[tuple]:
             item.brand,
             item.price,
             item.rating,
+            item.review_count,
         )
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.reviews import RatingSummary, summarise
+
 
 @dataclass(frozen=True, slots=True)
 class WarehouseRecord:
@@ -27,10 +29,25 @@ class ItemRecord:
     category: str
     brand: str
     price: int  # cents
-    rating: float  # 0..5
     # Units per warehouse id; aggregated stock is their sum (I1 with nothing in flight).
     stock_by_warehouse: tuple[tuple[int, int], ...]
+    # The stars of the demo reviews seeded with the item (catalog/demo_reviews.py): the
+    # only source of a loaded item's rating, which is never typed in (docs/reviews.md).
+    demo_reviews: tuple[int, ...] = ()
 
     @property
     def total_stock(self) -> int:
         return sum(units for _, units in self.stock_by_warehouse)
+
+    @property
+    def rating_summary(self) -> RatingSummary:
+        return summarise(sum(self.demo_reviews), len(self.demo_reviews))
+
+    @property
+    def rating(self) -> float | None:
+        """The average of its reviews (one decimal), None without any."""
+        return self.rating_summary.as_float
+
+    @property
+    def review_count(self) -> int:
+        return len(self.demo_reviews)

@@ -35,6 +35,7 @@ def document_for_record(record: ItemRecord) -> dict[str, Any]:
         category=record.category,
         price=record.price,
         rating=record.rating,
+        review_count=record.review_count,
         in_stock=record.total_stock > 0,
     )
 
@@ -69,6 +70,7 @@ def read_item_documents(conn: Connection, first_id: int, last_id: int) -> list[d
             Item.category,
             Item.price,
             Item.rating,
+            Item.review_count,
             func.coalesce(AggregatedStock.stock, 0).label("stock"),
             Item.image_url,
         )
@@ -86,6 +88,7 @@ def read_item_documents(conn: Connection, first_id: int, last_id: int) -> list[d
             category=row.category,
             price=row.price,
             rating=row.rating,
+            review_count=row.review_count,
             in_stock=row.stock > 0,
             image_url=row.image_url,
         )

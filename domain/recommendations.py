@@ -5,7 +5,9 @@ Signals (newest / strongest first), each becomes a `reason`:
   * BOUGHT_TOGETHER - items often bought in the same order as what the shopper bought;
   * POPULAR         - what sells now (also all an anonymous shopper gets).
 Personal signals take turns (one from each, in rank order) so neither drowns the other;
-popular items fill what is left. Never an item out of stock, never one the shopper just
+popular items fill what is left. Beside a search's results (`recommend_for_search`) a
+fourth, POPULAR_IN_CATEGORY, takes a turn too: what sells in the department the search's
+own results are in. Never an item out of stock, never one the shopper just
 bought, never the same item twice.
 """
 
@@ -25,6 +27,7 @@ ITEMS_PER_SEARCH = 5
 JUST_BOUGHT_DAYS = 30
 MIN_QUERY_LENGTH = 2
 DEFAULT_LIMIT = 8
+SEARCH_ROW_LIMIT = 6  # the row beside a search's results
 MAX_LIMIT = 50
 
 
@@ -32,12 +35,14 @@ class Reason(enum.StrEnum):
     RECENT_SEARCH = "recent_search"
     BOUGHT_TOGETHER = "bought_together"
     POPULAR = "popular"
+    POPULAR_IN_CATEGORY = "popular_in_category"  # beside a search: its department's best sellers
 
 
 @dataclass(frozen=True)
 class Pick:
     item_id: int
     reason: Reason
+    because: str | None = None  # what the reason names: the search, or the category
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,58 @@ def recommend(
         seen.add(pick.item_id)
         picks.append(pick)
     return picks
+
+
+def recommend_for_search(
+    *,
+    query: str,
+    recent_searches: Sequence[RecentSearch],
+    bought_together: Sequence[int],
+    popular_in_category: Sequence[int],
+    category: str | None,
+    popular: Sequence[int],
+    just_bought: Collection[int],
+    shown: Collection[int],
+    in_stock: Collection[int],
+    limit: int = SEARCH_ROW_LIMIT,
+) -> list[Pick]:
+    """A row beside the results of `query`: its department's best sellers and the
+    shopper's other searches and purchases taking turns, then popular items; never an
+    item the results themselves lead with (`shown`). The results keep their own order."""
+    others = [search for search in recent_searches if not replaces_previous(search.query, query)]
+    searched = _round_robin(
+        [Pick(item_id, Reason.RECENT_SEARCH, search.query) for item_id in search.item_ids]
+        for search in others
+    )
+    related = _round_robin(
+        [
+            [
+                Pick(item_id, Reason.POPULAR_IN_CATEGORY, category)
+                for item_id in popular_in_category
+            ],
+            searched,
+            [Pick(item_id, Reason.BOUGHT_TOGETHER) for item_id in bought_together],
+        ]
+    )
+    fallback = (Pick(item_id, Reason.POPULAR) for item_id in popular)
+    picks: list[Pick] = []
+    seen = set(shown) | set(just_bought)
+    for pick in chain(related, fallback):
+        if len(picks) >= limit:
+            break
+        if pick.item_id in seen or pick.item_id not in in_stock:
+            continue
+        seen.add(pick.item_id)
+        picks.append(pick)
+    return picks
+
+
+def department_of(categories: Iterable[str]) -> str | None:
+    """The category most of a search's top results are in (a tie: the first seen)."""
+    counts: dict[str, int] = {}
+    for category in categories:
+        counts[category] = counts.get(category, 0) + 1
+    return max(counts, key=lambda category: counts[category]) if counts else None
 
 
 def candidates(

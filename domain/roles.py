@@ -5,7 +5,8 @@ server and the CLI alike (docs/security.md, "Roles").
     warehouse  works in the warehouses it is bound to: their queues, suborders and
                restock; another warehouse does not exist for it (a 404, not a 403, so
                an id says nothing about what lies behind it)
-    operator   every warehouse, the waiting-room switch (hot items), the codec's decode
+    operator   every warehouse, the waiting-room switch (hot items), the codec's decode,
+               the order desk (any shopper's orders: look up, cancel)
     admin      all an operator may, plus managing accounts and the codec's encode
 
 A role is a string in `users.role`; a warehouse worker's warehouses are rows of
@@ -33,6 +34,7 @@ class Permission(Enum):
     DECODE_PAYLOADS = "decode payloads"
     ENCODE_PAYLOADS = "encode payloads"
     MANAGE_USERS = "manage users"
+    ORDER_DESK = "order desk"  # any shopper's orders: look up, cancel (docs/staff.md)
 
 
 _OPERATOR = frozenset(
@@ -41,6 +43,7 @@ _OPERATOR = frozenset(
         Permission.EVERY_WAREHOUSE,
         Permission.HOT_ITEMS,
         Permission.DECODE_PAYLOADS,
+        Permission.ORDER_DESK,
     }
 )
 GRANTS: dict[Role, frozenset[Permission]] = {

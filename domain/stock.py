@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from domain.cart_rules import MAX_LINES_PER_CART, MAX_QUANTITY_PER_LINE
 
@@ -91,3 +92,42 @@ def hold_expiry(now: datetime, ttl_seconds: int) -> datetime:
 def seconds_left(now: datetime, expires_at: datetime) -> int:
     """Whole seconds until `expires_at` (0 once it passed): what the countdown shows."""
     return max(int((expires_at - now).total_seconds()), 0)
+
+
+# --- correcting a warehouse's stock down (docs/staff.md, "Correcting stock down") ---------
+
+
+class CorrectionReason(StrEnum):
+    """Why units leave a shelf without an order: the portal's choices, the API's words."""
+
+    DAMAGED = "damaged"
+    LOST = "lost"
+    COUNT_CORRECTION = "count correction"
+    OTHER = "other"  # then the note must say what
+
+
+MAX_CORRECTION_NOTE = 300  # characters
+
+
+def removable_units(available_here: int, aggregated: int) -> int:
+    """How many units a correction may take off one warehouse's shelf.
+
+    Only units that are free there (`available_here`: physical less what assigned
+    suborders wait to ship, so I2 holds) and promised to no one (`aggregated`: the
+    item's stock no checkout holds and no order waits for, so I1 holds and a shopper's
+    hold is never taken away). Both stay at or above zero (I3).
+    """
+    return max(0, min(available_here, aggregated))
+
+
+def correction_problem(units: int, reason: str, note: str) -> str | None:
+    """What is wrong with a correction as asked, for the person asking; None if nothing."""
+    if units <= 0:
+        return "Say how many units to remove: a whole number of at least 1."
+    if reason not in CorrectionReason.__members__.values():
+        return "The reason must be one of: " + ", ".join(CorrectionReason) + "."
+    if len(note) > MAX_CORRECTION_NOTE or not note.isprintable():
+        return f"The note must be at most {MAX_CORRECTION_NOTE} plain characters."
+    if reason == CorrectionReason.OTHER and not note:
+        return 'Say what happened in the note when the reason is "other".'
+    return None

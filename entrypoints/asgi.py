@@ -9,10 +9,10 @@ its own connection pools and importing this module (tests, the bench) needs no U
 
 from __future__ import annotations
 
-import redis.asyncio as aioredis
 from flask import Flask
 from starlette.routing import Route
 
+from db.redis.connect import async_redis_client
 from db.redis.stock_feed import StockFeedKeys
 from entrypoints.web_services import build_web_app
 from settings import Settings
@@ -42,15 +42,11 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         # The streams' reads share a bounded pool: a stream holds no connection of its
         # own, so a burst of streams borrows at most READ_CONNECTIONS and leaves no idle
         # connections behind (docs/security.md, "Streams").
-        reads=aioredis.Redis(
-            connection_pool=aioredis.BlockingConnectionPool.from_url(
-                settings.redis_url, max_connections=READ_CONNECTIONS, timeout=5, socket_timeout=5
-            )
+        reads=async_redis_client(
+            settings, max_connections=READ_CONNECTIONS, pool_timeout=5, socket_timeout=5
         ),
         # Named, so an operator's CLIENT LIST tells the subscription apart.
-        subscriber=aioredis.Redis.from_url(
-            settings.redis_url, client_name=fanout_client_name(keys)
-        ),
+        subscriber=async_redis_client(settings, client_name=fanout_client_name(keys)),
         # The store's most frequent request, off Flask when it can be (docs/benchmarks.md).
         fast_routes=[Route(FAST_SEARCH_PATH, fast_search)],
     )

@@ -17,6 +17,7 @@ from catalog.cli import catalog_group
 from settings import Settings, pass_settings
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.reindex_messages import REINDEX_WORKFLOW_ID, ReindexInput
+from workflows.task_queues import Service, task_queue
 
 
 def catalog_commands() -> click.Group:
@@ -51,7 +52,7 @@ async def start_reindex(settings: Settings, batch_size: int, parallelism: int, w
         ReindexCatalogWorkflow.run,
         ReindexInput(batch_size=batch_size, parallelism=parallelism),
         id=REINDEX_WORKFLOW_ID,
-        task_queue=settings.task_queue,
+        task_queue=task_queue(settings.task_queue, Service.CATALOG),
         # A reindex already running is joined, not duplicated.
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
     )
@@ -63,7 +64,8 @@ async def start_reindex(settings: Settings, batch_size: int, parallelism: int, w
     )
     if not wait:
         return
-    click.echo(f"Waiting for a worker on task queue {settings.task_queue!r} (`shopflow worker`)...")
+    queue = task_queue(settings.task_queue, Service.CATALOG)
+    click.echo(f"Waiting for a worker on task queue {queue!r} (`shopflow worker`)...")
     result = await handle.result()
     click.echo(
         f"Indexed {result.documents:,} items into {result.collection} "

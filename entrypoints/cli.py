@@ -20,9 +20,9 @@ import click
 COMMANDS = {
     "run": ("entrypoints.run:run_command", "Start the whole store on the embedded stack (dev)."),
     "web": ("entrypoints.run:web_command", "Serve the storefront with gunicorn."),
-    "worker": ("entrypoints.worker:worker_command", "Run the Temporal worker."),
+    "worker": ("entrypoints.process_commands:worker_command", "Run the Temporal worker."),
     "stock-relay": (
-        "entrypoints.stock_relay:stock_relay_command",
+        "entrypoints.process_commands:stock_relay_command",
         "Relay committed stock changes to Redis and Typesense.",
     ),
     "migrate": ("db.postgres.cli:migrate_command", "Apply database migrations up to head."),

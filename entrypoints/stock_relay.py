@@ -5,21 +5,19 @@ as standbys (only one publishes at a time)."""
 
 from __future__ import annotations
 
-import click
-import redis
-
+from db.redis.connect import redis_client
 from db.redis.stock_feed import StockFeedKeys, StockFeedPublisher
 from db.redis.stock_relay import StockRelay, run_relay
 from db.search.index import SearchIndex, make_typesense_client
 from entrypoints.logging_setup import configure_logging
 from entrypoints.telemetry import configure_tracing
-from settings import Settings, pass_settings
+from settings import Settings
 
 
 def build_relay(settings: Settings, *, with_search: bool = True) -> StockRelay:
     """The relay wired to the settings' PostgreSQL, Redis and Typesense."""
     publisher = StockFeedPublisher(
-        redis.Redis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=5),
+        redis_client(settings, socket_timeout=5, socket_connect_timeout=5),
         StockFeedKeys(settings.stock_feed_namespace),
     )
     index = None
@@ -28,10 +26,8 @@ def build_relay(settings: Settings, *, with_search: bool = True) -> StockRelay:
     return StockRelay(settings.database_url, publisher, index)
 
 
-@click.command("stock-relay")
-@pass_settings
-def stock_relay_command(settings: Settings) -> None:
-    """Relay committed stock changes to Redis (live stock) and Typesense (in_stock)."""
+def run_stock_relay(settings: Settings) -> None:
+    """`shopflow stock-relay` (entrypoints/process_commands.py), once its settings passed."""
     configure_logging(settings)
     configure_tracing(settings, "shopflow-stock-relay")
     run_relay(build_relay(settings))

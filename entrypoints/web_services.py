@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.postgres.engine import make_engine, make_session_factory
 from db.postgres.password_resets import PasswordResets
+from db.redis.connect import redis_client as redis_client_of
 from db.redis.json_cache import JsonCache
+from db.redis.revocations import TokenRevocations
 from db.redis.stock_feed import StockFeedKeys
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.index import make_typesense_client
@@ -35,9 +37,11 @@ from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
 from web.recommendations.use_cases import Recommendations
+from web.reviews.adapters import SqlReviews
 from web.services import CheckoutWiring, Services
+from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
 from web.temporal_gateway import TemporalGateway
-from web.waiting_room.adapters import WaitingRoomDoor
+from web.waiting_room.adapters import StaffHotItems, WaitingRoomDoor
 from web.waiting_room.adapters import build_ports as build_waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomPorts
 from web.warehouses.adapters import (
@@ -47,6 +51,7 @@ from web.warehouses.adapters import (
     TemporalFulfilment,
 )
 from web.warehouses.use_cases import WarehousePortal
+from workflows.task_queues import Service, task_queue
 
 # Short socket timeouts: Redis only ever holds things we can do without for a
 # moment (caches), so waiting long for it is worse than skipping it.
@@ -67,8 +72,8 @@ def build_services(settings: Settings) -> Services:
     # A connection per web thread: with fewer, every search beyond the pool opened and
     # closed a PostgreSQL connection of its own (seen in the profile, docs/benchmarks.md).
     overlay_engine = stock_engine(settings.database_url, pool_size=settings.web_threads)
-    redis_client = redis.Redis.from_url(
-        settings.redis_url,
+    redis_client = redis_client_of(
+        settings,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
     )
@@ -128,10 +133,15 @@ def build_services(settings: Settings) -> Services:
         recommendations=Recommendations(
             StoreSignals(sessions, redis_client, settings.database_url or "")
         ),
+        reviews=SqlReviews(sessions),
         checkout=checkout,
         waiting_room=waiting_room,
+        hot_items=StaffHotItems(sessions, redis_client, temporal, settings),
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
+        revocations=TokenRevocations(redis_client, settings.stock_feed_namespace),
+        staff_orders=SqlStaffOrderReads(sessions),
+        staff_cancel=TemporalStaffCancel(temporal),
     )
 
 
@@ -142,7 +152,10 @@ def _checkout_and_waiting_room(
     temporal: TemporalGateway | None,
 ) -> tuple[CheckoutWiring, WaitingRoomPorts]:
     checkouts = TemporalCheckouts(
-        temporal, redis_client, settings.task_queue, settings.reservation_ttl_seconds
+        temporal,
+        redis_client,
+        task_queue(settings.task_queue, Service.CHECKOUT),
+        settings.reservation_ttl_seconds,
     )
     waiting_room = build_waiting_room_ports(sessions, redis_client, temporal, settings, checkouts)
     wiring = CheckoutWiring(

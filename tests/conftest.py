@@ -51,6 +51,20 @@ def pytest_report_collectionfinish(config, start_path, items):
     return f"layers: {fast} fast (unit, workflow, web on fakes), {real} on the real stack{share}"
 
 
+# The fast layer hashes passwords with the same scrypt at a low cost (N=2**10, not 2**15):
+# a sign-up, sign-in or password change then costs ~4 ms of CPU, not ~120 ms. The tests
+# marked `production_password_hashing`, and the real stack's, keep production's cost.
+FAST_PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(request, monkeypatch):
+    keywords = request.node.keywords
+    if "production_password_hashing" in keywords or any(m in keywords for m in REAL_STACK_MARKERS):
+        return
+    monkeypatch.setattr("web.auth.accounts.PASSWORD_HASH_METHOD", FAST_PASSWORD_HASH_METHOD)
+
+
 def _free_port_settings(var_dir) -> Settings:
     from stack.ports import settings_on_free_ports
 
@@ -223,7 +237,7 @@ class CheckoutWorkers:
 
         from sqlalchemy.engine import make_url
 
-        from entrypoints.worker import build_resources, build_worker
+        from entrypoints.worker import build_resources, build_workers
 
         if settings.database_url in self._served:
             return self._served[settings.database_url][0]
@@ -235,13 +249,14 @@ class CheckoutWorkers:
         executor = ThreadPoolExecutor(self.THREADS, thread_name_prefix=f"activity-{task_queue}")
 
         async def start():
-            worker = build_worker(
+            # One worker per service's queue (workflows/task_queues.py), as `shopflow worker`.
+            workers = build_workers(
                 self._client, resources, executor, task_queue=task_queue, threads=self.THREADS
             )
-            return worker, asyncio.ensure_future(worker.run())
+            return workers, asyncio.ensure_future(asyncio.gather(*(w.run() for w in workers)))
 
-        worker, running = self.run(start())
-        self._served[settings.database_url] = (served, worker, running, resources, executor)
+        workers, running = self.run(start())
+        self._served[settings.database_url] = (served, workers, running, resources, executor)
         return served
 
     def end_checkouts(self, task_queue: str) -> None:
@@ -251,10 +266,14 @@ class CheckoutWorkers:
 
         from workflows.checkout import CheckoutWorkflow
         from workflows.checkout_messages import CancelRequest
+        from workflows.task_queues import Service
+        from workflows.task_queues import task_queue as queue_of
+
+        checkout_queue = queue_of(task_queue, Service.CHECKOUT)
 
         async def end_all():
             query = (
-                f"WorkflowType = 'CheckoutWorkflow' AND TaskQueue = '{task_queue}' "
+                f"WorkflowType = 'CheckoutWorkflow' AND TaskQueue = '{checkout_queue}' "
                 "AND ExecutionStatus = 'Running'"
             )
             async for execution in self._client.list_workflows(query):
@@ -270,9 +289,10 @@ class CheckoutWorkers:
         self.run(end_all())
 
     def close(self) -> None:
-        for _, worker, running, resources, executor in self._served.values():
+        for _, workers, running, resources, executor in self._served.values():
             try:
-                self.run(worker.shutdown())
+                for worker in workers:
+                    self.run(worker.shutdown())
                 self.run(_wait_for(running))
             finally:
                 executor.shutdown(wait=False)

@@ -52,8 +52,8 @@ def insert_item(
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO items (id, sku, name, description, category, brand, price, rating) "
-                "VALUES (:id, :sku, :name, :description, 'Tests', 'Acme', :price, 4.0)"
+                "INSERT INTO items (id, sku, name, description, category, brand, price) "
+                "VALUES (:id, :sku, :name, :description, 'Tests', 'Acme', :price)"
             ),
             {"id": item_id, "sku": sku, "name": name, "description": description, "price": price},
         )

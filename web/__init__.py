@@ -108,8 +108,12 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.orders import pages as orders_pages
     from web.recommendations import api as recommendations_api
     from web.recommendations import pages as recommendations_pages
+    from web.reviews import api as reviews_api
+    from web.reviews import pages as reviews_pages
     from web.search import api as search_api
     from web.search import pages as search_pages
+    from web.staff_orders import api as staff_orders_api
+    from web.staff_orders import pages as staff_orders_pages
     from web.waiting_room import api as waiting_room_api
     from web.waiting_room import pages as waiting_room_pages
     from web.warehouses import api as warehouses_api
@@ -142,4 +146,8 @@ def _feature_blueprints() -> list[Blueprint]:
         mail_pages.bp,
         password_reset_pages.bp,
         password_reset_api.bp,
+        staff_orders_pages.bp,
+        staff_orders_api.bp,
+        reviews_pages.bp,
+        reviews_api.bp,
     ]

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, current_app, g, jsonify, redirect, request, session, url_for
+from flask import Flask, Response, current_app, g, jsonify, redirect, request, session, url_for
 from htmx_flask import make_response as htmx_response
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
@@ -48,7 +48,8 @@ from domain.roles import Access, Permission
 from web.api_tokens import InvalidToken
 from web.errors import BadRequest, is_api_request
 from web.recent_users import RecentUsers
-from web.services import services
+from web.services import EXTENSION_KEY, services
+from web.sign_in_events import signed_in
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -89,6 +90,11 @@ class CurrentUser:
     def may(self, permission: Permission) -> bool:
         return self.access.may(permission)
 
+    @property
+    def works_the_order_desk(self) -> bool:
+        """The page header's "Order desk" link (web/staff_orders/)."""
+        return self.may(Permission.ORDER_DESK)
+
 
 def current_user() -> CurrentUser | None:
     """The signed-in user for this request, or None."""
@@ -116,7 +122,10 @@ def current_user_id() -> int:
 
 
 def log_in(user: UserRecord) -> None:
-    """Start a fresh session for `user` (a new session id and CSRF token: no fixation)."""
+    """Start a fresh session for `user` (a new session id and CSRF token: no fixation);
+    features that carry something over from the signed-out session (the guest cart)
+    hear of it through `signed_in` (web/sign_in_events.py)."""
+    previous = dict(session)
     _end_server_session()
     session.clear()
     session[SESSION_ID] = _browser_sessions().start(user.id)
@@ -124,6 +133,7 @@ def log_in(user: UserRecord) -> None:
     session[SESSION_EMAIL] = user.email
     session[SESSION_FINGERPRINT] = _fingerprint(user)
     g._current_user = _public(user)
+    signed_in.send(current_app._get_current_object(), user_id=user.id, previous=previous)
 
 
 def log_out() -> None:
@@ -297,18 +307,24 @@ def _browser_sessions():  # the `BrowserSessions` port of web/auth/ports.py
 
 def forget_token_user(user_id: int) -> None:
     """After a change that ends every token of `user_id`: stop trusting this process's
-    memory of them now (other processes forget within API_USER_CACHE_SECONDS)."""
+    memory of them now, and tell every other web process (db/redis/revocations.py)."""
     _recent_users().forget(user_id)
+    if services().revocations is not None:
+        services().revocations.announce(user_id)
+
+
+def token_user_memory(app: Flask) -> RecentUsers[CurrentUser]:
+    """The app's memory of token users (web/recent_users.py), made on first use; the
+    ASGI app (web/live/asgi.py) empties it on revocation messages."""
+    recent = app.extensions.get(RECENT_USERS_KEY)
+    if recent is None:
+        ttl = app.extensions[EXTENSION_KEY].settings.api_user_cache_seconds
+        recent = app.extensions.setdefault(RECENT_USERS_KEY, RecentUsers(ttl))
+    return recent
 
 
 def _recent_users() -> RecentUsers[CurrentUser]:
-    """This app's memory of token users (web/recent_users.py), made on first use."""
-    recent = current_app.extensions.get(RECENT_USERS_KEY)
-    if recent is None:
-        recent = current_app.extensions.setdefault(
-            RECENT_USERS_KEY, RecentUsers(services().settings.api_user_cache_seconds)
-        )
-    return recent
+    return token_user_memory(current_app)
 
 
 def _fingerprint(user: UserRecord) -> str:

@@ -64,6 +64,7 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters.update(
         money=money,
         stars=stars,
+        utc_iso=utc_iso,
         stock_label=stock_label,
         stock_level=stock_level,
         wait_phrase=wait_phrase,

@@ -1,44 +1,24 @@
-"""One item with its live stock, read straight from PostgreSQL (never cached).
+"""One item with its live stock: the `ItemReads` port, shared by the item page, the JSON
+API and the live stock streams. `aggregated_stock` is what a shopper can still reserve
+right now; an item without a stock row has none.
 
-Shared by the item page and the JSON API. `aggregated_stock` is what a shopper can
-still reserve right now; an item without a stock row has none.
-
-Views ask through the `ItemReads` port (`services().items`): its real adapter is
-web/items/adapters.py, its fake tests/fakes/items.py.
+Views ask through the port (`services().items`): its real adapter is
+web/items/adapters.py (the SQL is db/postgres/item_reads.py), its fake
+tests/fakes/items.py.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
-
-from db.postgres.models import AggregatedStock, Item
+from db.postgres.carts import MAX_ITEM_ID
+from db.postgres.item_reads import ItemDetails
 from web.errors import BadRequest
 
-MAX_ITEM_ID = 2**63 - 1  # items.id is a BIGINT; larger numbers cannot exist
+__all__ = ["MAX_ITEM_ID", "ItemDetails", "ItemReads", "parse_item_id"]
+
 _ITEM_ID = re.compile(r"[0-9]{1,30}")
-
-
-@dataclass(frozen=True)
-class ItemDetails:
-    item_id: int
-    sku: str
-    name: str
-    description: str
-    brand: str
-    category: str
-    price: int  # cents
-    rating: float
-    stock: int
-    image_url: str | None = None  # from an imported product file
-
-    @property
-    def in_stock(self) -> bool:
-        return self.stock > 0
 
 
 class ItemReads(Protocol):
@@ -50,49 +30,12 @@ class ItemReads(Protocol):
         """Just the live stock; None for an unknown item."""
         ...
 
+    def stocks(self, item_ids: list[int]) -> dict[int, int]:
+        """The live stock of each item that has some record of it; the others have none."""
+        ...
+
 
 def parse_item_id(raw: str) -> int:
     if not _ITEM_ID.fullmatch(raw):
         raise BadRequest(f"itemID must be a positive whole number, got {raw[:40]!r}.")
     return int(raw)
-
-
-def find_item(sessions: sessionmaker[Session], item_id: int) -> ItemDetails | None:
-    if not 1 <= item_id <= MAX_ITEM_ID:
-        return None  # asking PostgreSQL would only overflow
-    statement = (
-        select(Item, AggregatedStock.stock)
-        .outerjoin(AggregatedStock, AggregatedStock.item_id == Item.id)
-        .where(Item.id == item_id)
-    )
-    with sessions() as session:
-        row = session.execute(statement).one_or_none()
-    if row is None:
-        return None
-    item, stock = row
-    return ItemDetails(
-        item_id=item.id,
-        sku=item.sku,
-        name=item.name,
-        description=item.description,
-        brand=item.brand,
-        category=item.category,
-        price=item.price,
-        rating=item.rating,
-        stock=stock or 0,
-        image_url=item.image_url,
-    )
-
-
-def find_stock(sessions: sessionmaker[Session], item_id: int) -> int | None:
-    """Just the live stock (None for an unknown item): what the stock fragment polls."""
-    if not 1 <= item_id <= MAX_ITEM_ID:
-        return None
-    statement = (
-        select(Item.id, AggregatedStock.stock)
-        .outerjoin(AggregatedStock, AggregatedStock.item_id == Item.id)
-        .where(Item.id == item_id)
-    )
-    with sessions() as session:
-        row = session.execute(statement).one_or_none()
-    return None if row is None else (row.stock or 0)

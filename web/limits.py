@@ -33,6 +33,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
+from db.redis.connect import limiter_storage_options, limiter_storage_uri
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,8 @@ class AbuseLimits:
         self.flask_limiter = Limiter(
             key_func=get_remote_address,
             app=app,
-            storage_uri=settings.redis_url,
-            # Short timeouts: a limit check is on every sign-in and payment.
-            storage_options={"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+            storage_uri=limiter_storage_uri(settings),
+            storage_options=limiter_storage_options(settings),
             strategy="fixed-window",
             key_prefix="shopflow-limits",
             swallow_errors=True,
@@ -157,7 +157,7 @@ class AbuseLimits:
     def begin(self, user_id: int) -> Verdict:
         return self.hit("begin-user", self.settings.begin_limit_per_user, str(user_id))
 
-    def shopper_write(self, user_id: int, feature: str) -> Verdict:
+    def shopper_write(self, user_id: int | str, feature: str) -> Verdict:
         """One write of `feature` ("cart", "addresses", "cancel") by this shopper."""
         return self.hit(
             f"write-{feature}", self.settings.shopper_write_limit_per_user, str(user_id)

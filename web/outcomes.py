@@ -21,13 +21,16 @@ from web.limits import too_many_message
 STATUS: Mapping[str, int] = {
     "bad_request": 400,
     "invalid_quantity": 400,
+    "not_received": 403,
     "not_found": 404,
     "insufficient_stock": 409,
     "line_limit": 409,
     "cart_full": 409,
     "address_book_full": 409,
     "cannot_cancel": 409,
+    "already_reviewed": 409,
     "invalid_address": 422,
+    "invalid_review": 422,
     "too_many_requests": 429,
     "unavailable": 503,
 }
@@ -58,7 +61,7 @@ class Verdict(Protocol):
 class Limits(Protocol):
     """The abuse limits a shopper's writes pass (web/limits.py's AbuseLimits)."""
 
-    def shopper_write(self, user_id: int, feature: str) -> Verdict: ...
+    def shopper_write(self, user_id: int | str, feature: str) -> Verdict: ...
 
     @property
     def max_held_units_per_item(self) -> int:
@@ -66,7 +69,7 @@ class Limits(Protocol):
         ...
 
 
-def over_limit(limits: Limits, user_id: int, feature: str, what: str) -> Refused | None:
+def over_limit(limits: Limits, user_id: int | str, feature: str, what: str) -> Refused | None:
     """A too_many_requests refusal when this write of `feature` is one too many, else None."""
     verdict = limits.shopper_write(user_id, feature)
     if verdict.allowed:

@@ -5,9 +5,10 @@ the user row is read to check that the password fingerprint in it still matches 
 password revokes old tokens). Reading that row on every request cost a PostgreSQL round
 trip per call; this remembers (user id, fingerprint) -> user for API_USER_CACHE_SECONDS,
 so within that window a token whose fingerprint matches the remembered one needs no
-database read. The price: a changed password or a deleted account stops old tokens
-within that many seconds instead of at once in the other web processes (the process
-that ends them forgets the user at once, `forget`). 0 turns the memory off.
+database read. A changed password or sign-out everywhere makes the process that did it
+forget the user at once (`forget`) and tell the others through Redis
+(db/redis/revocations.py), so they forget within milliseconds; only when Redis cannot
+carry the message is the memory's lifetime the bound. 0 turns the memory off.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class RecentUsers(Generic[U]):
         with self._lock:
             for key in [key for key in self._seen if key[0] == user_id]:
                 del self._seen[key]
+
+    def forget_everyone(self) -> None:
+        """After a gap in the revocation messages: trust nothing remembered before it."""
+        with self._lock:
+            self._seen.clear()
 
     def remember(self, user_id: int, fingerprint: str, user: U) -> None:
         if self._ttl <= 0:

@@ -25,6 +25,7 @@ from web.temporal_gateway import TemporalGateway
 
 if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from db.postgres.password_resets import PasswordResets
+    from db.redis.revocations import TokenRevocations
     from web.account.ports import AddressBook
     from web.auth.ports import Accounts, BrowserSessions
     from web.cart.ports import CartItems, CartStore
@@ -32,6 +33,9 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.item_reads import ItemReads
     from web.orders.ports import OrderClient, OrderReads
     from web.recommendations.use_cases import Recommendations
+    from web.reviews.ports import ReviewStore
+    from web.staff_orders.ports import StaffCancel, StaffOrderReads
+    from web.waiting_room.staff import HotItems
     from web.waiting_room.use_cases import WaitingRoomPorts
     from web.warehouses.use_cases import WarehousePortal
 
@@ -77,15 +81,24 @@ class Services:
     addresses: AddressBook | None = None
     # The warehouse portal's use cases on their ports (web/warehouses/adapters.py).
     warehouses: WarehousePortal | None = None
+    # Tells the other web processes that a user's tokens ended (db/redis/revocations.py).
+    revocations: TokenRevocations | None = None
     # One item and its live stock (web/items/adapters.py).
     items: ItemReads | None = None
     # Recommendations on their signals (web/recommendations/adapters.py).
     recommendations: Recommendations | None = None
+    # Reviews and the ratings they make (web/reviews/adapters.py).
+    reviews: ReviewStore | None = None
     checkout: CheckoutWiring | None = None
     waiting_room: WaitingRoomPorts | None = None
+    # Staff's switch and view of the waiting rooms (web/waiting_room/staff.py).
+    hot_items: HotItems | None = None
     # Who is signed in (web/current_user.py) and the sign-in use cases (web/auth/).
     accounts: Accounts | None = None
     browser_sessions: BrowserSessions | None = None
+    # The staff order desk (web/staff_orders/): any customer's orders, the store's cancel.
+    staff_orders: StaffOrderReads | None = None
+    staff_cancel: StaffCancel | None = None
     # Password-reset links (web/auth/password_reset/): stored as hashes in PostgreSQL.
     password_resets: PasswordResets | None = None
 

@@ -98,6 +98,7 @@ class OrderWorkflow:
         self._cancel_requested = False
         self._cancelling = False
         self._cancel_refusals = 0
+        self._cancel_reason = ""  # the store's reason, when staff asked (CancelOrder.reason)
         self._changes = 0
         self._confirmed = False  # the "order placed" email is on its way
         self._mail: list[workflow.ActivityHandle] = []
@@ -238,7 +239,7 @@ class OrderWorkflow:
         refused = has_shipped(self._status, (s.status for s in self._suborders.values()))
         if not refused:
             try:
-                await steps.cancel_order(self._input.order_id)
+                await steps.cancel_order(self._input.order_id, self._cancel_reason)
             except FailureError as error:
                 if not business_cause(error, ALREADY_SHIPPED):
                     raise
@@ -250,7 +251,7 @@ class OrderWorkflow:
             self._cancel_refusals += 1
             self._plan_due = True
             return
-        message = "Cancelled by the shopper"
+        message = "Cancelled by the store" if self._cancel_reason else "Cancelled by the shopper"
         # The money goes back after the stock: cancel_order committed, so the order can
         # no longer ship. Its own idempotency key makes a retry the same refund. The
         # cancel update answers only after this, so "cancelled" always means "refunded" too.
@@ -267,6 +268,7 @@ class OrderWorkflow:
         if self._status != OS.CANCELLED:
             refusals = self._cancel_refusals
             self._cancel_requested = True
+            self._cancel_reason = request.reason
             self._changes += 1
             await workflow.wait_condition(
                 lambda: self._status == OS.CANCELLED or self._cancel_refusals != refusals

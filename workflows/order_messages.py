@@ -71,7 +71,10 @@ class OrderInput:
 
 @dataclass(frozen=True)
 class CancelOrder:
-    user_id: int
+    user_id: int  # the order's shopper: the validator refuses anyone else's id
+    # Set when the store cancels (the staff order desk, docs/staff.md): the timeline says
+    # "Cancelled by the store: <reason>" instead of the shopper's plain "Order cancelled".
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ class SuborderResult:
 @dataclass(frozen=True)
 class CancelOrderRequest:
     order_id: str
+    reason: str = ""  # the store's reason (CancelOrder.reason); "" when the shopper cancelled
 
 
 @dataclass(frozen=True)

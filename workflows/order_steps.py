@@ -95,8 +95,8 @@ async def cancel_suborder(suborder_id: str) -> SuborderResult:
     return await _call(CANCEL_SUBORDER, SuborderRequest(suborder_id), SuborderResult)
 
 
-async def cancel_order(order_id: str) -> CancelOrderResult:
-    return await _call(CANCEL_ORDER, CancelOrderRequest(order_id), CancelOrderResult)
+async def cancel_order(order_id: str, reason: str = "") -> CancelOrderResult:
+    return await _call(CANCEL_ORDER, CancelOrderRequest(order_id, reason), CancelOrderResult)
 
 
 async def set_order_status(

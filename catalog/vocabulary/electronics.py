@@ -44,7 +44,9 @@ PRODUCT_TYPES = (
         CATEGORY,
         "EAR",
         "Wireless Earbuds",
-        brands=("Sonora", "Auralis", "Bassline", "Pipit"),
+        # "Headphones Direct" makes earbuds, not headphones: the brand alone must not
+        # make them rank as headphones (docs/search.md, "Relevance").
+        brands=("Sonora", "Auralis", "Bassline", "Pipit", "Headphones Direct"),
         price=(19, 249),
         name="{brand} {model} {feature} True Wireless Earbuds, {colour}",
         attributes=(TECH_COLOURS, attr("hours", "24", "30", "36")),

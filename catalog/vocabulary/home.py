@@ -34,6 +34,8 @@ PRODUCT_TYPES = (
         KITCHEN,
         "CFM",
         "Coffee Maker",
+        # "Kettle & Co." makes coffee makers too: a search for "kettle" must still rank
+        # kettles first (docs/search.md, "Relevance").
         brands=("Brewhaus", "Hearthstone", "Cascadia Home", "Kettle & Co."),
         price=(25, 299),
         name="{brand} {feature} Coffee Maker, {cups}-Cup, {colour}",

@@ -134,7 +134,8 @@ PRODUCT_TYPES = (
         SPORTS,
         "BTL",
         "Insulated Water Bottle",
-        brands=("Trailhead", "Hydrova", "Alpenglow"),
+        # A brand named after another product type (docs/search.md, "Relevance").
+        brands=("Trailhead", "Hydrova", "Alpenglow", "Backpack Outfitters"),
         price=(15, 49),
         name="{brand} {feature} Insulated Water Bottle, {size}, {colour}",
         attributes=(

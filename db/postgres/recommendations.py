@@ -160,7 +160,7 @@ def popular_items(session: Session, now: datetime, limit: int = POPULAR_SIZE) ->
         select(Item.id)
         .join(AggregatedStock, AggregatedStock.item_id == Item.id)
         .where(AggregatedStock.stock > 0)
-        .order_by(Item.rating.desc(), Item.id)
+        .order_by(Item.rating.desc().nulls_last(), Item.id)
         .limit(limit)
     ).all()
     return list(dict.fromkeys([*selling, *best_rated]))[:limit]

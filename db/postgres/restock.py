@@ -105,18 +105,7 @@ def restock(
     check_quantity(quantity)
     with sessions.begin() as session:
         limit_transaction(session.connection())
-        warehouse = session.get(Warehouse, warehouse_id)
-        if warehouse is None:
-            raise UnknownWarehouse(f"There is no warehouse {warehouse_id}.")
-        if not warehouse.active:
-            # Orders are never planned onto an inactive warehouse, so units there would
-            # be promised to shoppers (aggregated) and never shipped.
-            raise WarehouseInactive(f"Warehouse {warehouse.name} is not active.")
-        item_name = None
-        if 0 < item_id <= MAX_BIGINT:  # beyond it no item can exist (and PG would refuse it)
-            item_name = session.scalar(select(Item.name).where(Item.id == item_id))
-        if item_name is None:
-            raise UnknownItem(f"There is no item {item_id} in the catalogue.")
+        item_name = item_at_warehouse(session, warehouse_id, item_id)
         record = _claim(session, warehouse_id, item_id, quantity, key)
         if not isinstance(record, RestockRecord):
             return replace(record, item_name=item_name)
@@ -157,6 +146,24 @@ def restock(
             available_stock=shelf.available_stock,
             aggregated_stock=aggregated.stock,
         )
+
+
+def item_at_warehouse(session: Session, warehouse_id: int, item_id: int) -> str:
+    """The item's name, once the warehouse exists and is active and the item exists; else
+    a RestockError. Restocks and corrections (db/postgres/stock_corrections.py) ask alike."""
+    warehouse = session.get(Warehouse, warehouse_id)
+    if warehouse is None:
+        raise UnknownWarehouse(f"There is no warehouse {warehouse_id}.")
+    if not warehouse.active:
+        # Orders are never planned onto an inactive warehouse, so units there would
+        # be promised to shoppers (aggregated) and never shipped.
+        raise WarehouseInactive(f"Warehouse {warehouse.name} is not active.")
+    item_name = None
+    if 0 < item_id <= MAX_BIGINT:  # beyond it no item can exist (and PG would refuse it)
+        item_name = session.scalar(select(Item.name).where(Item.id == item_id))
+    if item_name is None:
+        raise UnknownItem(f"There is no item {item_id} in the catalogue.")
+    return item_name
 
 
 def _claim(

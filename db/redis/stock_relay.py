@@ -17,6 +17,11 @@ transaction and their Typesense `in_stock` flags are updated right after, in one
 batched import; a Typesense outage leaves them queued and retried, never lost. Once
 Typesense has them, the feed's flip counter moves, so search pages cached with an
 in-stock filter are asked again (an item back in stock is not left out of them).
+
+Ratings take the same road out: a review queues its item in `rating_search_pending`
+in the review's own transaction (db/postgres/reviews.py) and sends the NOTIFY this
+relay listens for; `sync_ratings` pushes the item's stored average and count to
+Typesense and settles only the change it pushed (docs/reviews.md).
 """
 
 from __future__ import annotations
@@ -52,6 +57,11 @@ _PENDING_SEARCH = """
 SELECT p.item_id, p.event_id, coalesce(a.stock, 0) > 0 AS in_stock
 FROM stock_search_pending p LEFT JOIN aggregated_stock a USING (item_id)
 ORDER BY p.event_id LIMIT %s
+"""
+_PENDING_RATINGS = """
+SELECT p.item_id, p.seq, i.rating, coalesce(i.review_count, 0)
+FROM rating_search_pending p LEFT JOIN items i ON i.id = p.item_id
+ORDER BY p.seq LIMIT %s
 """
 
 
@@ -130,6 +140,28 @@ class StockRelay:
             )
         return len(done)
 
+    def sync_ratings(self, conn: psycopg.Connection) -> int:
+        """Push queued ratings (average, count) to Typesense; returns how many were settled."""
+        if self._search is None:
+            return 0
+        rows = conn.execute(_PENDING_RATINGS, (self._batch_size,)).fetchall()
+        if not rows:
+            return 0
+        try:
+            settled = self._search.set_ratings_many({r[0]: (r[2], r[3]) for r in rows})
+        except Exception as exc:  # Typesense down or slow: keep them queued
+            log.warning("search ratings not updated (%s); retrying", exc)
+            return 0
+        done = [(r[0], r[1]) for r in rows if r[0] in settled]
+        with conn.transaction():
+            # Only the change we pushed: a review written meanwhile bumped `seq` and stays.
+            conn.execute(
+                "DELETE FROM rating_search_pending p USING unnest(%s::bigint[], %s::bigint[]) "
+                "AS d(item_id, seq) WHERE p.item_id = d.item_id AND p.seq = d.seq",
+                ([d[0] for d in done], [d[1] for d in done]),
+            )
+        return len(done)
+
     # -- the long-running loop -----------------------------------------------------------
     def run(self, stop: threading.Event) -> None:
         """Relay until `stop` is set, reconnecting after any failure."""
@@ -155,6 +187,8 @@ class StockRelay:
             while not stop.is_set():
                 self.relay_pending(work)
                 self.sync_search(work)
+                while self.sync_ratings(work) == self._batch_size:
+                    pass  # a backlog (a migration queues every item) drains in one wake
                 # Wake on the next commit's NOTIFY, or poll (also retries search flags).
                 for _ in listener.notifies(timeout=self._poll, stop_after=1):
                     pass

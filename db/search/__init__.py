@@ -4,6 +4,7 @@ query.py             what was asked: validation, normalisation, fingerprint
 filters.py           filter_by expressions that user input cannot reshape
 cursor.py            signed cursors bound to one search
 typesense_request.py the Typesense multi_search body and the parsing of its answer
+query_match.py       whether the hits met the query as typed (dropped or respelt words)
 multi_search.py      the one HTTP call that sends that body (a pooled urllib3 POST)
 catalog_version.py   the catalogue version in cache keys
 service.py           SearchService tying it together (cache, cursor, Typesense)
@@ -20,6 +21,7 @@ from db.search.query import (
     SearchRequest,
     SortOrder,
 )
+from db.search.query_match import QueryMatch
 from db.search.service import FacetCount, SearchHit, SearchPage, SearchService, SearchUnavailable
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "FacetCount",
     "InvalidCursor",
     "InvalidSearch",
+    "QueryMatch",
     "SearchHit",
     "SearchPage",
     "SearchQuery",

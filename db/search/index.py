@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import typesense
 from typesense import exceptions as ts_errors
 
-from db.search.schema import collection_schema
+from db.search.schema import collection_schema, rating_fields
 from settings import Settings
 
 log = logging.getLogger(__name__)
@@ -173,12 +173,20 @@ class SearchIndex:
         Returns the item ids Typesense took, plus those it does not index (nothing to
         flip there); the others (rejected) are for the caller to retry.
         """
-        if not flags:
-            return set()
-        ids = list(flags)
-        body = "\n".join(
-            json.dumps({"id": str(item_id), "in_stock": flags[item_id]}) for item_id in ids
+        return self._update_many({item_id: {"in_stock": flag} for item_id, flag in flags.items()})
+
+    def set_ratings_many(self, ratings: dict[int, tuple[float | None, int]]) -> set[int]:
+        """Partial updates of many items' `rating` and `review_count` (average or None,
+        count), settled like set_in_stock_many."""
+        return self._update_many(
+            {item_id: rating_fields(*rating) for item_id, rating in ratings.items()}
         )
+
+    def _update_many(self, fields: dict[int, dict[str, Any]]) -> set[int]:
+        if not fields:
+            return set()
+        ids = list(fields)
+        body = "\n".join(json.dumps({"id": str(item_id), **fields[item_id]}) for item_id in ids)
         response = self.client.collections[self.alias].documents.import_(
             body.encode(), {"action": "update"}
         )
@@ -188,5 +196,5 @@ class SearchIndex:
             if result.get("success") or result.get("code") == 404:
                 settled.add(item_id)
             else:
-                log.warning("Typesense refused in_stock for item %s: %s", item_id, line[:300])
+                log.warning("Typesense refused an update of item %s: %s", item_id, line[:300])
         return settled

@@ -22,6 +22,8 @@ from db.search.catalog_version import CatalogVersion
 from db.search.cursor import CursorCodec, CursorPosition, InvalidCursor
 from db.search.multi_search import MultiSearch, SearchEngineUnreachable
 from db.search.query import DEFAULT_LIMIT, SearchQuery, SearchRequest
+from db.search.query_match import EXACT, QueryMatch
+from db.search.schema import hit_rating
 from db.search.stock_overlay import LiveStockOverlay
 from db.search.typesense_request import (
     RawFacets,
@@ -50,9 +52,10 @@ class SearchHit:
     price: int  # cents
     brand: str
     category: str
-    rating: float
+    rating: float | None  # the average of its reviews; None without any
     in_stock: bool
     image_url: str | None = None
+    review_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class SearchPage:
     offset: int
     next_cursor: str | None
     cache: CacheOutcome = field(default="off", compare=False)
+    # Whether the hits met the query as typed (db/search/query_match.py).
+    match: QueryMatch = EXACT
 
 
 class SearchService:
@@ -100,7 +105,7 @@ class SearchService:
         body = hits_search_body(self._collection, query, page=offset // limit + 1, per_page=limit)
         cached, outcome = self._cached_or_fresh(
             f"{query.fingerprint()}:{offset}:{limit}",
-            lambda: self._ask(body, parse_hits).to_json(),
+            lambda: self._ask(body, lambda response: parse_hits(response, query)).to_json(),
             # Which items an in-stock filter lets through changes with every flip.
             stamp_key=self._flips_key if query.in_stock is not None else None,
         )
@@ -122,6 +127,7 @@ class SearchService:
             offset=offset,
             next_cursor=next_cursor,
             cache=outcome,
+            match=raw.match,
         )
 
     def _window(self, request: SearchRequest) -> tuple[int, int]:
@@ -193,13 +199,15 @@ class SearchService:
 
 
 def _hit(document: dict[str, Any]) -> SearchHit:
+    rating, review_count = hit_rating(document)
     return SearchHit(
         item_id=int(document["item_id"]),
         name=document["name"],
         price=int(document["price"]),
         brand=document["brand"],
         category=document["category"],
-        rating=float(document["rating"]),
+        rating=rating,
         in_stock=bool(document.get("in_stock", False)),
         image_url=document.get("image_url"),
+        review_count=review_count,
     )

@@ -23,13 +23,17 @@ from typing import Any
 
 from db.search.filters import DISJUNCTIVE_FACETS, filter_by
 from db.search.query import SearchQuery, SortOrder
+from db.search.query_match import EXACT, QueryMatch, query_match
 from db.search.schema import SEARCH_FIELDS
 
-# Name matters most, then brand, then the long description.
+# Per field, in SEARCH_FIELDS order (title, brand, description): what the item is
+# matters most, then who makes it, then the long description. Title above brand is
+# what ranks a kettle above a coffee maker of the brand "Kettle & Co." (docs/search.md,
+# "Relevance"; tests/web/test_search_relevance.py fails without it).
 QUERY_BY_WEIGHTS = "4,2,1"
 FACET_FIELDS = "category,brand,in_stock"
 MAX_FACET_VALUES = 30
-RESULT_FIELDS = "item_id,name,price,brand,category,rating,in_stock,image_url"
+RESULT_FIELDS = "item_id,name,price,brand,category,rating,review_count,in_stock,image_url"
 
 # Every order ends in item_id so ties are broken the same way on every page:
 # that is what makes page-number cursors visit each match exactly once.
@@ -51,8 +55,8 @@ def sort_by(query: SearchQuery) -> str:
     return (_SORTS_WITH_TEXT if query.has_text else _SORTS_WITHOUT_TEXT)[query.sort]
 
 
-# Per field, in SEARCH_FIELDS order (name, brand, description). A typo or an unfinished
-# last word is looked for where a shopper would mean it: the name takes two typos and a
+# Per field, in SEARCH_FIELDS order (title, brand, description). A typo or an unfinished
+# last word is looked for where a shopper would mean it: the title takes two typos and a
 # prefix ("wireles headphnes", "headpho"), the brand one typo and a prefix, the long
 # description neither. Typo and prefix expansion over the description's large
 # vocabulary cost the most and changed the top ten the least (docs/benchmarks.md;
@@ -88,9 +92,11 @@ def hits_search_body(
         "page": page,
         "per_page": per_page,
         "include_fields": RESULT_FIELDS,
-        # The cards show no highlights: none computed, and 0.24's legacy `highlights`
-        # list left out of the answer too (measured: no CPU change, a smaller answer).
-        "highlight_fields": "none",
+        # The cards show no highlights, but the matched words tell whether the query was
+        # met as typed (db/search/query_match.py): highlights on the searched fields
+        # with the shortest snippet, and 0.24's legacy `highlights` list left out.
+        "highlight_fields": SEARCH_FIELDS,
+        "highlight_affix_num_tokens": 1,
         "enable_highlight_v1": False,
     }
     return {"searches": [_with_filter(hits, filter_by(query))]}
@@ -138,13 +144,16 @@ class RawPage:
 
     hits: list[dict[str, Any]]
     found: int
+    match: QueryMatch = EXACT
 
     def to_json(self) -> dict[str, Any]:
-        return {"hits": self.hits, "found": self.found}
+        return {"hits": self.hits, "found": self.found, "match": self.match.to_json()}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RawPage:
-        return cls(hits=data["hits"], found=data["found"])
+        return cls(
+            hits=data["hits"], found=data["found"], match=QueryMatch.from_json(data.get("match"))
+        )
 
 
 def _results(response: dict[str, Any]) -> list[dict[str, Any]]:
@@ -158,10 +167,12 @@ def _results(response: dict[str, Any]) -> list[dict[str, Any]]:
     return results
 
 
-def parse_hits(response: dict[str, Any]) -> RawPage:
+def parse_hits(response: dict[str, Any], query: SearchQuery) -> RawPage:
     main = _results(response)[0]
-    hits = [hit["document"] for hit in main.get("hits", [])]
-    return RawPage(hits=hits, found=int(main.get("found", 0)))
+    raw_hits = main.get("hits", [])
+    hits = [hit["document"] for hit in raw_hits]
+    match = query_match(query.text, raw_hits) if query.has_text else EXACT
+    return RawPage(hits=hits, found=int(main.get("found", 0)), match=match)
 
 
 def parse_facets(response: dict[str, Any], query: SearchQuery) -> RawFacets:

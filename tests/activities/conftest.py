@@ -77,8 +77,8 @@ def shop(engine):
         for item_id, price in PRICES.items():
             conn.execute(
                 text(
-                    "INSERT INTO items (id, sku, name, description, category, brand, price, rating) "
-                    "VALUES (:i, :sku, :name, 'For checkout tests.', 'Test', 'Acme', :p, 4.0)"
+                    "INSERT INTO items (id, sku, name, description, category, brand, price) "
+                    "VALUES (:i, :sku, :name, 'For checkout tests.', 'Test', 'Acme', :p)"
                 ),
                 {"i": item_id, "sku": f"CO-{item_id}", "name": f"Test item {item_id}", "p": price},
             )

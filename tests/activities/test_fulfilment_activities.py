@@ -154,8 +154,8 @@ def make_world(engine, stack_settings, lines: dict[int, int]):
         for item in (ITEM_A, ITEM_B):
             conn.execute(
                 text(
-                    "INSERT INTO items (id, sku, name, description, category, brand, price, rating) "
-                    "VALUES (:i, :sku, 'Test item', 'For fulfilment tests.', 'Test', 'Acme', 500, 4)"
+                    "INSERT INTO items (id, sku, name, description, category, brand, price) "
+                    "VALUES (:i, :sku, 'Test item', 'For fulfilment tests.', 'Test', 'Acme', 500)"
                 ),
                 {"i": item, "sku": f"FUL-{item}"},
             )

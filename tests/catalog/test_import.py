@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from db.postgres.invariants import check_invariants
+from db.search.schema import SEARCH_FIELDS
 from entrypoints.catalog_reindex import catalog_commands
 from tests.catalog.conftest import scalar, search_index_for
 
@@ -67,7 +68,7 @@ def item(engine, sku: str) -> dict:
 def searched(settings, words: str) -> list[dict]:
     index = search_index_for(settings)
     found = index.client.collections[settings.typesense_collection].documents.search(
-        {"q": words, "query_by": "name,brand,description"}
+        {"q": words, "query_by": SEARCH_FIELDS}
     )
     return [hit["document"] for hit in found["hits"]]
 
@@ -85,12 +86,13 @@ def test_a_csv_file_creates_its_products_with_stock_and_images_and_search_finds_
     assert result.exit_code == 0, result.output
     assert "5 rows" in result.output and "5 new" in result.output
     kettle = item(catalog_engine, "SMP-KETTLE-1")
-    assert kettle["price"] == 4990 and kettle["rating"] == 4.6
+    # The file's rating (4.6) is not stored: ratings come only from reviews.
+    assert kettle["price"] == 4990 and kettle["rating"] is None
     assert kettle["image_url"] == "/static/img/samples/kettle.svg"
     assert kettle["stock"] == 15 and kettle["warehouses"] == {1: 12, 2: 3}
     filters = item(catalog_engine, "SMP-FILTER-1")
     assert filters["stock"] == 0 and filters["warehouses"] == {}
-    assert item(catalog_engine, "SMP-GRINDER-1")["rating"] == 0  # no rating given
+    assert item(catalog_engine, "SMP-GRINDER-1")["rating"] is None
     assert [d["sku"] for d in searched(store, "gooseneck")] == ["SMP-KETTLE-1"]
     assert_invariants(catalog_engine)
 

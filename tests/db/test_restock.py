@@ -111,9 +111,8 @@ def world(engine):
         for item in (ITEM, OTHER_ITEM):
             conn.execute(
                 text(
-                    "INSERT INTO items (id, sku, name, description, category, brand, price, "
-                    "rating) VALUES (:i, :s, 'Restock crate', 'For restock tests.', 'Test', "
-                    "'Acme', 500, 4)"
+                    "INSERT INTO items (id, sku, name, description, category, brand, price) "
+                    "VALUES (:i, :s, 'Restock crate', 'For restock tests.', 'Test', 'Acme', 500)"
                 ),
                 {"i": item, "s": f"RST-{item}"},
             )

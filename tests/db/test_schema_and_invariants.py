@@ -32,8 +32,8 @@ def one_item(engine):
         )
         conn.execute(
             text(
-                "INSERT INTO items (id, sku, name, description, category, brand, price, rating) "
-                "VALUES (990001, 'INV-1', 'Test Kettle', 'A kettle.', 'Home', 'Acme', 2999, 4.5)"
+                "INSERT INTO items (id, sku, name, description, category, brand, price) "
+                "VALUES (990001, 'INV-1', 'Test Kettle', 'A kettle.', 'Home', 'Acme', 2999)"
             )
         )
         conn.execute(text("INSERT INTO aggregated_stock (item_id, stock) VALUES (990001, 7)"))

@@ -11,9 +11,11 @@ from domain.recommendations import (
     Reason,
     RecentSearch,
     candidates,
+    department_of,
     frequently_bought_with,
     parse_limit,
     recommend,
+    recommend_for_search,
     replaces_previous,
     search_worth_remembering,
 )
@@ -145,3 +147,48 @@ def test_a_bad_limit_is_refused(raw):
 
 def test_the_limit_defaults_and_accepts_the_range():
     assert parse_limit(None) == 8 and parse_limit("1") == 1 and parse_limit("50") == 50
+
+
+def beside_search(**overrides):
+    arguments = {
+        "query": "kettle",
+        "recent_searches": [RecentSearch("backpack", (21, 22)), RecentSearch("kettle", (1, 2))],
+        "bought_together": [31],
+        "popular_in_category": [1, 3, 4],
+        "category": "Kitchen",
+        "popular": [1, 3, 41, 42],
+        "just_bought": set(),
+        "shown": {1, 2},
+        "in_stock": set(range(100)),
+        "limit": 6,
+    }
+    return recommend_for_search(**(arguments | overrides))
+
+
+def test_beside_a_search_its_department_other_searches_and_purchases_take_turns():
+    # Item 1 is popular in the department but leads the results: skipped, not repeated.
+    assert beside_search() == [
+        Pick(21, Reason.RECENT_SEARCH, "backpack"),
+        Pick(31, Reason.BOUGHT_TOGETHER),
+        Pick(3, Reason.POPULAR_IN_CATEGORY, "Kitchen"),
+        Pick(22, Reason.RECENT_SEARCH, "backpack"),
+        Pick(4, Reason.POPULAR_IN_CATEGORY, "Kitchen"),
+        Pick(41, Reason.POPULAR),
+    ]
+
+
+def test_beside_a_search_never_what_its_results_lead_with_nor_the_search_itself():
+    picks = beside_search(limit=50)
+    assert not {pick.item_id for pick in picks} & {1, 2}
+    assert all(pick.because != "kettle" for pick in picks)
+
+
+def test_beside_a_search_never_out_of_stock_or_just_bought():
+    picks = beside_search(in_stock={3, 22, 42}, just_bought={22}, limit=50)
+    assert [pick.item_id for pick in picks] == [3, 42]
+
+
+def test_a_searchs_department_is_where_most_of_its_results_are():
+    assert department_of(["Kitchen", "Outdoors", "Kitchen"]) == "Kitchen"
+    assert department_of(["Books", "Audio"]) == "Books"
+    assert department_of([]) is None

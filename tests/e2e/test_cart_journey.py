@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.forms import sign_up
+from tests.e2e.forms import PASSWORD, sign_up
 from tests.stock_world import insert_item
 
 pytestmark = pytest.mark.e2e
@@ -64,3 +64,27 @@ def test_register_add_to_cart_change_and_remove_with_a_live_badge(
     expect(page.locator("[data-test=cart-empty]")).to_be_visible()
     expect(page.locator("#cart-badge [data-test=cart-count]")).to_have_text("0")
     assert page.evaluate("window.__sameDocument") is True
+
+
+def test_a_signed_out_cart_survives_signing_in(live_store, page, item):
+    sign_up(page, live_store, "guest-cart", "/")
+    email = page.locator("[data-test=user-email]").inner_text()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+
+    page.goto(f"{live_store}/items/{item['itemID']}")
+    page.get_by_label("Qty").fill("2")
+    page.get_by_role("button", name="Add to cart").click()
+    expect(page.locator("[data-test=cart-message]")).to_contain_text("Added 2 to your cart")
+    expect(page.locator("[data-test=cart-count]")).to_have_text("2")
+
+    page.locator("#cart-badge").click()
+    page.locator("[data-test=sign-in-to-check-out]").click()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    expect(page).to_have_url(f"{live_store}/cart", timeout=30_000)
+    expect(page.locator("[data-test=notices]")).to_contain_text("before signing in")
+    expect(page.locator("[data-test=cart-line] input[name=quantity]")).to_have_value("2")
+    expect(page.get_by_role("button", name="Begin checkout")).to_be_visible()

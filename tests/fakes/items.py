@@ -14,7 +14,7 @@ def _details(item) -> ItemDetails:
     return ItemDetails(
         item_id=item.id, sku=item.sku, name=item.name, description=item.description,
         brand=item.brand, category=item.category, price=item.price, rating=item.rating,
-        stock=item.total_stock,
+        stock=item.total_stock, review_count=item.review_count,
     )  # fmt: skip
 
 
@@ -35,3 +35,6 @@ class FakeItemReads:
     def stock(self, item_id: int) -> int | None:
         item = self.find(item_id)
         return None if item is None else item.stock
+
+    def stocks(self, item_ids: list[int]) -> dict[int, int]:
+        return {i: self.items[i].stock for i in item_ids if self.find(i) is not None}

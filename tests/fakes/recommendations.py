@@ -59,7 +59,9 @@ class FakeSignals:
         if self.popular_ids:
             return list(self.popular_ids)
         # Nothing sold yet: the best-rated items in stock (db/postgres/recommendations.py).
-        rated = sorted((i for i in ITEMS if i.total_stock > 0), key=lambda i: (-i.rating, i.id))
+        rated = sorted(
+            (i for i in ITEMS if i.total_stock > 0), key=lambda i: (-(i.rating or 0), i.id)
+        )
         return [i.id for i in rated]
 
     def item_cards(self, item_ids: Collection[int]) -> dict[int, ItemCard]:

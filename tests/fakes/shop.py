@@ -22,6 +22,8 @@ from tests.fakes.account import FakeAddressBook
 from tests.fakes.auth import FakeAccounts, FakeBrowserSessions
 from tests.fakes.cart import FakeCartItems, FakeCartStore, items_of_catalogue
 from tests.fakes.orders import FakeOrderClient, FakeOrderReads
+from tests.fakes.reviews import FakeReviews
+from tests.fakes.revocations import FakeTokenRevocations
 from tests.web.fakes import fake_services, fake_settings
 from web import create_app
 from web import current_user as auth_current
@@ -61,6 +63,8 @@ class FakeShop:
     addresses: FakeAddressBook
     accounts: FakeAccounts
     browser_sessions: FakeBrowserSessions
+    revocations: FakeTokenRevocations
+    reviews: FakeReviews
 
     @property
     def users(self) -> dict[int, UserRecord]:
@@ -135,6 +139,8 @@ def build_fake_shop(*, fresh_app: bool = False, **settings_changes) -> FakeShop:
     services.addresses = FakeAddressBook()
     services.accounts = accounts = FakeAccounts()
     services.browser_sessions = FakeBrowserSessions(accounts)
+    services.revocations = revocations = FakeTokenRevocations()
+    services.reviews = FakeReviews()
     if services.settings.redis_url == "memory://":  # else a store that is down, on purpose
         app.extensions[LIMITS_KEY].flask_limiter.reset()  # counts start at 0
     app.extensions.pop(auth_current.RECENT_USERS_KEY, None)
@@ -146,4 +152,6 @@ def build_fake_shop(*, fresh_app: bool = False, **settings_changes) -> FakeShop:
         services.addresses,
         accounts,
         services.browser_sessions,
+        revocations,
+        services.reviews,
     )

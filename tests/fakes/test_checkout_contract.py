@@ -27,6 +27,7 @@ from tests.fakes.checkout import CheckoutWorld, memory_limits
 from web.checkout_errors import CheckoutNotFound, CheckoutRefused
 from web.limits import AbuseLimits
 from workflows.checkout_messages import PaymentMethod, PayRequest, ShippingAddress
+from workflows.task_queues import Service, task_queue
 
 pytest_plugins = ["tests.web.checkout_fixtures"]
 
@@ -92,7 +93,10 @@ def _real_side(request) -> Iterator[Side]:
     try:
         yield Side(
             TemporalCheckouts(
-                gateway, client, settings.task_queue, production.reservation_ttl_seconds
+                gateway,
+                client,
+                task_queue(settings.task_queue, Service.CHECKOUT),
+                production.reservation_ttl_seconds,
             ),
             SandboxGateway(sessions, card_sealer(settings)),
             DbItemLookup(sessions),

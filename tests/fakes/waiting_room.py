@@ -5,6 +5,7 @@
     FakeWaitingRoomItems  which items have a waiting room
     FakeDoorkeeper        remembers which items' workflows it was asked to run
     FakeCheckoutStates    checkouts that still hold stock, by id
+    FakeHotItems          staff's switch (web/waiting_room/staff.py) over the real line on fakeredis
 
 tests/fakes/test_waiting_room_contract.py runs the same scenarios against these and
 the real adapters.
@@ -18,8 +19,11 @@ from dataclasses import dataclass, field
 import fakeredis
 
 from db.redis.waiting_room import WaitingRoom
+from web.waiting_room.staff import HotItemLine
 from web.waiting_room.use_cases import WaitingRoomPorts
+from web.waiting_room.workflow_client import WaitingRoomSwitch
 from workflows.checkout_messages import CheckoutView
+from workflows.waiting_room_messages import waiting_room_workflow_id
 
 
 def memory_tickets() -> WaitingRoom:
@@ -86,3 +90,32 @@ class WaitingRoomWorld:
         return self.tickets.admit(
             item_id, tickets=tickets, units=units, now_ms=self.clock(), window_ms=60_000
         )
+
+
+@dataclass
+class FakeHotItems:
+    """Staff's `HotItems` over a catalogue of `{item_id: (name, stock)}` and the real line
+    (switching off lets everyone waiting through, as the real switch does)."""
+
+    catalogue: dict[int, tuple[str, int]]
+    tickets: WaitingRoom = field(default_factory=memory_tickets)
+    hot: set[int] = field(default_factory=set)
+    switched_by: list[int | None] = field(default_factory=list)
+
+    def lines(self) -> list[HotItemLine]:
+        return [
+            HotItemLine(item_id, *self.catalogue[item_id], 0, *self.tickets.counts(item_id))
+            for item_id in sorted(self.hot)
+        ]
+
+    def switch(self, item_id: int, enabled: bool, *, by: int | None) -> WaitingRoomSwitch | None:
+        if item_id not in self.catalogue:
+            return None
+        self.switched_by.append(by)
+        workflow_id = waiting_room_workflow_id(item_id)
+        if enabled:
+            self.hot.add(item_id)
+            return WaitingRoomSwitch(item_id, True, workflow_id, True)
+        self.hot.discard(item_id)
+        released = self.tickets.release_all(item_id, 1_700_000_000_000, 60_000)
+        return WaitingRoomSwitch(item_id, False, workflow_id, False, released)

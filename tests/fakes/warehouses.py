@@ -6,7 +6,8 @@
     FakeFulfilment      the suborder workflow's answers (ASSIGNED -> SHIPPED -> DELIVERED;
                         deliver before ship refused; a closed workflow is gone)
     FakeShelves         restock with the rules of db/postgres/restock.py (quantity bounds, unknown
-                        items, inactive warehouses, one key for one restock)
+                        items, inactive warehouses, one key for one restock); corrections
+                        down with domain/stock.py's rules (`held` units may not go)
 
 `fake_portal()` builds a WarehousePortal on them with two warehouses and a few
 suborders; tests/web/test_warehouse_contracts.py holds the fakes to the real adapters.
@@ -19,7 +20,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from db.postgres.restock import InvalidRestockQuantity, RestockResult, check_quantity
+from db.postgres.stock_corrections import Correction
 from domain.order import SuborderStatus as SS
+from domain.stock import correction_problem, removable_units
 from web.suborder_reads import SuborderRow, SuborderRowLine
 from web.warehouses.parsing import encode_cursor, is_suborder_id
 from web.warehouses.use_cases import (
@@ -191,6 +194,57 @@ class FakeShelves:
     shelves: dict[tuple[int, int], int] = field(default_factory=dict)
     keys: dict[str, tuple[int, int, int, RestockResult]] = field(default_factory=dict)
     search_up: bool = True
+    held: dict[int, int] = field(default_factory=dict)  # item -> units promised to shoppers
+    recorded: list[Correction] = field(default_factory=list)  # newest last
+    correction_keys: dict[tuple[int, str], Correction] = field(default_factory=dict)
+
+    def correct_down(
+        self,
+        warehouse_id: int,
+        item_id: int,
+        units: int,
+        *,
+        reason: str,
+        note: str,
+        user_id: int,
+        key: str | None,
+    ) -> Correction | Refused:
+        problem = correction_problem(units, reason, note)  # the domain's own rule
+        if problem:
+            return Refused(Refusal.INVALID_QUANTITY, problem)
+        if warehouse_id not in self.reads.warehouses:
+            return Refused(Refusal.NOT_FOUND, f"There is no warehouse {warehouse_id}.")
+        name, _, active = self.reads.warehouses[warehouse_id]
+        if not active:
+            return Refused(Refusal.WAREHOUSE_INACTIVE, f"Warehouse {name} is not active.")
+        if item_id not in self.items:
+            return Refused(Refusal.UNKNOWN_ITEM, f"There is no item {item_id} in the catalogue.")
+        earlier = self.correction_keys.get((warehouse_id, key or ""))
+        if key is not None and earlier is not None:
+            if (earlier.item_id, earlier.delta) != (item_id, -units):
+                return Refused(Refusal.KEY_REUSED, "That key was used for another correction.")
+            return replace(earlier, replayed=True)
+        shelf = self.shelves.get((warehouse_id, item_id), 0)
+        total = sum(n for (_, i), n in self.shelves.items() if i == item_id)
+        may_go = removable_units(shelf, total - self.held.get(item_id, 0))
+        if units > may_go:
+            return Refused(
+                Refusal.TOO_MANY_TO_REMOVE,
+                f"Only {may_go} unit(s) can be removed.",
+                removable=may_go,
+            )
+        self.shelves[(warehouse_id, item_id)] = shelf - units
+        correction = Correction(
+            warehouse_id, item_id, self.items[item_id], -units, reason, note, user_id, START,
+            shelf - units, shelf - units, total - units - self.held.get(item_id, 0),
+        )  # fmt: skip
+        self.recorded.append(correction)
+        if key is not None:
+            self.correction_keys[(warehouse_id, key)] = correction
+        return correction
+
+    def corrections(self, warehouse_id: int) -> list[Correction]:
+        return [c for c in reversed(self.recorded) if c.warehouse_id == warehouse_id][:10]
 
     def restock(
         self, warehouse_id: int, item_id: int, quantity: int, key: str | None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from activities.mail import SmtpSender, message_id_for
-from entrypoints.worker import mail_problem
+from entrypoints.process_commands import mail_problem
 from settings import Settings
 
 pytestmark = pytest.mark.unit

@@ -16,7 +16,7 @@ import yaml
 from settings import PROJECT_ROOT
 
 COMPOSE = PROJECT_ROOT / "docker-compose.yml"
-APP = ("web", "worker", "stock-relay")
+APP = ("web", "worker", "worker-fulfilment", "stock-relay")
 ONE_SHOT = ("migrate", "temporal-schema", "temporal-setup")
 DATASTORES = ("postgres", "redis", "typesense", "temporal")
 
@@ -143,3 +143,18 @@ def test_docker_compose_accepts_the_file():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_worker_roles_together_poll_every_services_task_queue():
+    from entrypoints.process_commands import parse_queues
+    from workflows.task_queues import ALL_SERVICES
+
+    services = _services()
+    polled = [
+        service
+        for name in ("worker", "worker-fulfilment")
+        for service in parse_queues(
+            services[name]["command"][services[name]["command"].index("--queues") + 1]
+        )
+    ]
+    assert sorted(polled) == sorted(ALL_SERVICES)  # each queue once: none forgotten

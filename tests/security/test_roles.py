@@ -50,6 +50,8 @@ def test_each_role_is_granted_what_the_table_says():
     assert not worker.may(Permission.DECODE_PAYLOADS) and operator.may(Permission.DECODE_PAYLOADS)
     assert not operator.may(Permission.ENCODE_PAYLOADS) and admin.may(Permission.ENCODE_PAYLOADS)
     assert not operator.may(Permission.MANAGE_USERS) and admin.may(Permission.MANAGE_USERS)
+    assert not worker.may(Permission.ORDER_DESK) and not shopper.may(Permission.ORDER_DESK)
+    assert operator.may(Permission.ORDER_DESK) and admin.may(Permission.ORDER_DESK)
     assert not Access("staff").may(Permission.WAREHOUSE_PORTAL)  # the old role grants nothing
 
 

@@ -16,7 +16,8 @@ WAREHOUSES = [
 
 HOSTILE_BRANDS = ("Or || Else", "Colon: Labs", "Comma, Inc", "Parens (Co) && Sons")
 
-# (name, category, brand, price cents, rating, units in stock)
+# (name, category, brand, price cents, rating, units in stock); the rating is what ten
+# demo reviews average to (`_stars`): ratings come only from reviews.
 _ROWS = [
     ("Wireless Headphones Pro", "Audio", "SoundMax", 19999, 4.7, 40),
     ("Wireless Noise Cancelling Headphones", "Audio", "Acme", 24999, 4.5, 3),
@@ -59,7 +60,7 @@ _ROWS = [
     ("Summer Sleeping Bag", "Outdoors", "Comma, Inc", 4999, 4.1, 35),
     ("Kids Sleeping Bag", "Outdoors", "Northwind", 3999, 4.1, 0),
     ("Headlamp 300 Lumen", "Outdoors", "Parens (Co) && Sons", 1999, 4.4, 55),
-    ("Insulated Water Bottle", "Outdoors", "SoundMax", 2499, 4.1, 80),
+    ("Insulated Water Bottle", "Outdoors", "SoundMax", 2499, None, 80),  # no reviews yet
 ]
 
 _DESCRIPTIONS = {
@@ -70,6 +71,16 @@ _DESCRIPTIONS = {
     "Outdoors": "Light, packable and ready for weekends outside in any weather.",
 }
 
+
+def _stars(rating: float | None) -> tuple[int, ...]:
+    """Ten reviews' stars whose average is exactly `rating` (4.7: seven 5s, three 4s)."""
+    if rating is None:
+        return ()
+    total = round(rating * 10)
+    base, higher = divmod(total, 10)
+    return (base + 1,) * higher + (base,) * (10 - higher)
+
+
 ITEMS = [
     ItemRecord(
         id=index,
@@ -79,8 +90,8 @@ ITEMS = [
         category=category,
         brand=brand,
         price=price,
-        rating=rating,
         stock_by_warehouse=((1, stock),),
+        demo_reviews=_stars(rating),
     )
     for index, (name, category, brand, price, rating, stock) in enumerate(_ROWS, start=1)
 ]

@@ -82,8 +82,8 @@ def create_item(engine, stock: int, price: int = 2_500, name: str | None = None)
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO items (id, sku, name, description, category, brand, price, rating)"
-                " VALUES (:id, :sku, :name, 'A test item.', 'Tests', 'Acme', :price, 4.0)"
+                "INSERT INTO items (id, sku, name, description, category, brand, price)"
+                " VALUES (:id, :sku, :name, 'A test item.', 'Tests', 'Acme', :price)"
             ),
             {
                 "id": item_id,

@@ -60,3 +60,59 @@ def insert_order(sessions, user_id: int, order_id: str, ordered_at, status: str 
             ),
             {"id": order_id},
         )
+
+
+def deliver_maker(sessions):
+    """deliver(user, item, delivered): an order of one unit of the item, with its one
+    suborder from warehouse 1, DELIVERED or still ASSIGNED (no stock moves)."""
+    import json
+    from datetime import UTC, datetime
+
+    from sqlalchemy import text
+
+    def deliver(user_id: int, item_id: int, delivered: bool) -> None:
+        order_id, suborder_id = uuid.uuid4().hex, uuid.uuid4().hex
+        with sessions.begin() as session:
+            session.execute(
+                text(
+                    "INSERT INTO orders (id, user_id, checkout_id, total, ordered_at, status,"
+                    " shipping_address, payment_reference, timeline) VALUES (:id, :user,"
+                    " :checkout, 100, :at, :status, :address, 'ch_x', '[]')"
+                ),
+                {
+                    "id": order_id,
+                    "user": user_id,
+                    "checkout": uuid.uuid4().hex,
+                    "at": datetime.now(UTC),
+                    "status": "DELIVERED" if delivered else "PENDING",
+                    "address": json.dumps({"city": "Seattle"}),
+                },
+            )
+            session.execute(
+                text(
+                    "INSERT INTO order_lines (order_id, item_id, quantity, unit_price, name)"
+                    " VALUES (:id, :item, 1, 100, 'Reviewed item')"
+                ),
+                {"id": order_id, "item": item_id},
+            )
+            session.execute(
+                text(
+                    "INSERT INTO warehouse_orders (id, order_id, warehouse_id, shipping_address,"
+                    " status) VALUES (:id, :order, 1, :address, :status)"
+                ),
+                {
+                    "id": suborder_id,
+                    "order": order_id,
+                    "address": json.dumps({"city": "Seattle"}),
+                    "status": "DELIVERED" if delivered else "ASSIGNED",
+                },
+            )
+            session.execute(
+                text(
+                    "INSERT INTO warehouse_order_lines (suborder_id, item_id, quantity)"
+                    " VALUES (:id, :item, 1)"
+                ),
+                {"id": suborder_id, "item": item_id},
+            )
+
+    return deliver

@@ -8,7 +8,8 @@ stand in for them:
                   word of the text a prefix of a word of the name, brand or category;
                   the filters; the sorts; and the real cursor rules (SearchService's own
                   window code and CursorCodec), so a tampered or foreign cursor is
-                  refused exactly as in production.
+                  refused exactly as in production; when nothing has every word, words
+                  are respelt and dropped as Typesense would (`relaxedQuery`, `didYouMean`).
 * `FakeItemReads` (tests/fakes/items.py) - the same catalogue's items and stock.
 * `FakeSignals` (tests/fakes/recommendations.py) - recommendations' signals in memory.
 * `Untouchable` - PostgreSQL, Redis, Typesense, the payment gateway: any use fails the
@@ -26,7 +27,9 @@ from typing import Any
 
 from db.search import CursorCodec, SearchPage, SearchService
 from db.search.query import SearchQuery, SearchRequest, SortOrder
+from db.search.query_match import QueryMatch
 from db.search.service import FacetCount, SearchHit
+from domain.spelling import closest_word, words_of
 from settings import Settings
 from tests.web.catalogue import ITEMS
 from web.api_tokens import ApiTokens
@@ -69,7 +72,8 @@ class FakeSearch(SearchService):
         query = request.query
         self.searches.append(query)
         offset, limit = self._window(request)  # SearchService's: decodes and checks cursors
-        found = _sorted(_matching(query), query.sort)
+        searched, match = _as_typesense_relaxes(query)
+        found = _sorted(_matching(searched), query.sort)
         window = found[offset : offset + limit]
         next_cursor = None
         if offset + limit < len(found):
@@ -86,6 +90,7 @@ class FakeSearch(SearchService):
             limit=limit,
             offset=offset,
             next_cursor=next_cursor,
+            match=match,
         )
 
     def facets(self, query: SearchQuery) -> dict[str, list[FacetCount]]:
@@ -127,12 +132,41 @@ def _matching(query: SearchQuery) -> list:
     return found
 
 
+def _as_typesense_relaxes(query: SearchQuery) -> tuple[SearchQuery, QueryMatch]:
+    """What Typesense does when nothing has every word as typed: respell words from the
+    catalogue's own (up to two typos), then drop words from the right until something
+    is found. Returns the query searched and how it matched the one asked."""
+    words = words_of(query.text)
+    if not words or _matching(query):
+        return query, QueryMatch()
+    vocabulary = sorted(
+        {w for item in ITEMS for w in words_of(f"{item.name} {item.brand} {item.category}")}
+    )
+    known: list[str] = []
+    for position, word in enumerate(words):
+        last = position == len(words) - 1
+        if any(w.startswith(word) if last else w == word for w in vocabulary):
+            known.append(word)
+        elif (near := closest_word(word, vocabulary, as_prefix=last)) is not None:
+            known.append(near)
+    for kept in range(len(known), 0, -1):
+        searched = query.model_copy(update={"text": " ".join(known[:kept])})
+        if _matching(searched):
+            respelt = any(word not in words for word in known[:kept])
+            return searched, QueryMatch(
+                relaxed_query=searched.text if kept < len(words) else None,
+                did_you_mean=searched.text if respelt else None,
+            )
+    return query, QueryMatch()
+
+
 def _sorted(items: list, sort: SortOrder) -> list:
     if sort is SortOrder.PRICE_ASC:
         return sorted(items, key=lambda i: (i.price, i.id))
     if sort is SortOrder.PRICE_DESC:
         return sorted(items, key=lambda i: (-i.price, i.id))
-    return sorted(items, key=lambda i: (-i.rating, i.id))  # relevance: best rated first
+    # relevance: best rated first; unrated last (0 in the index, db/search/schema.py)
+    return sorted(items, key=lambda i: (-(i.rating or 0), i.id))
 
 
 def _hit(item) -> SearchHit:
@@ -144,6 +178,7 @@ def _hit(item) -> SearchHit:
         category=item.category,
         rating=item.rating,
         in_stock=item.total_stock > 0,
+        review_count=item.review_count,
     )
 
 
@@ -193,6 +228,9 @@ def fake_services(
         orders=Untouchable("the order reads"),  # type: ignore[arg-type]
         order_client=Untouchable("the order workflow"),  # type: ignore[arg-type]
         addresses=Untouchable("the address book"),  # type: ignore[arg-type]
+        reviews=Untouchable("the reviews"),  # type: ignore[arg-type]
         accounts=Untouchable("the accounts"),  # type: ignore[arg-type]
         browser_sessions=Untouchable("the browser sessions"),  # type: ignore[arg-type]
+        staff_orders=Untouchable("the order desk's reads"),  # type: ignore[arg-type]
+        staff_cancel=Untouchable("the order desk's cancel"),  # type: ignore[arg-type]
     )

@@ -432,3 +432,63 @@ def _unknown_parameter(method: str, path: str) -> Callable[[World], Any]:
         return client.open(url, method=method.upper())
 
     return provoke
+
+
+# --- reviews (on the checkout database: its items, its shoppers) ------------------------
+
+REVIEW = {"rating": 4, "title": "Solid", "text": "Does what it says."}
+
+
+def _reviewer(w: World) -> tuple[ApiShopper, int]:
+    """A shopper whose parcel with a new item was delivered, and that item."""
+    from sqlalchemy.orm import sessionmaker
+
+    from tests.web.contract_worlds import deliver_maker
+
+    shopper, item = w.shopper(), w.item()
+    deliver_maker(sessionmaker(w.fixture("checkout_engine")))(shopper.user_id, item, True)
+    return shopper, item
+
+
+def _review(w: World, then: str = "", body: dict | None = None, **changes):
+    """POST a review as someone who received the item (`then`: "again", "get", "put",
+    "throttled" for what follows it)."""
+    shopper, item = _reviewer(w)
+    path = f"/api/v1/items/{item}/reviews"
+    if then == "throttled":  # a review of another item they received spends the one write
+        from sqlalchemy.orm import sessionmaker
+
+        from tests.web.contract_worlds import deliver_maker
+
+        other = w.item()
+        deliver_maker(sessionmaker(w.fixture("checkout_engine")))(shopper.user_id, other, True)
+        client = _limited_store(w, shopper_write_limit_per_user="1 per minute")
+        first = client.post(f"/api/v1/items/{other}/reviews", headers=shopper.headers, json=REVIEW)
+        assert first.status_code == 201, first.get_json()
+        return client.post(path, headers=shopper.headers, json=REVIEW)
+    if not then:
+        return w.post(path, shopper, json=body if body is not None else REVIEW | changes)
+    posted = w.post(path, shopper, json=REVIEW)
+    assert posted.status_code == 201, posted.get_json()
+    if then == "again":
+        return w.post(path, shopper, json=REVIEW)
+    if then == "get":
+        return w.get(path + "/mine", shopper)
+    if then == "list":
+        return w.get(path)
+    if then == "edit-throttled":
+        client = _limited_store(w, shopper_write_limit_per_user="1 per minute")
+        client.put(path + "/mine", headers=shopper.headers, json=REVIEW)
+        return client.put(path + "/mine", headers=shopper.headers, json=REVIEW)
+    return w.shop.put(path + "/mine", headers=shopper.headers, json=REVIEW | changes)
+
+
+def _review_page_cursor(w: World):
+    """A cursor of another item: refused."""
+    from datetime import UTC, datetime
+
+    from web import keyset
+
+    _, item = _reviewer(w)
+    cursor = keyset.encode_cursor(datetime.now(UTC), "1", scope="reviews:1")
+    return w.get(f"/api/v1/items/{item}/reviews?cursor={cursor}")

@@ -23,6 +23,7 @@ from settings import Settings
 from tests.stock_world import terminate_workflows
 from tests.waiting import wait_until
 from tests.web.checkout_calls import ApiShopper, place_order
+from workflows.task_queues import Service, task_queue
 
 # A second warehouse near the test address (Seattle), so an order of one item held only
 # here and one held only in Seattle splits into two parcels. The id is far from the
@@ -110,7 +111,7 @@ class Fulfilment:
             what=f"checkout SUBMIT to start {workflow_id} (the hand-off to fulfilment)",
         )
         assert described.status is WorkflowExecutionStatus.RUNNING, described.status
-        assert described.task_queue == self._settings.task_queue
+        assert described.task_queue == task_queue(self._settings.task_queue, Service.FULFILMENT)
         return workflow_id
 
     def place(self, client, shopper: ApiShopper) -> str:

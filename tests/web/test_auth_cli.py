@@ -149,3 +149,30 @@ def test_a_warehouse_worker_is_bound_to_its_warehouses_and_set_role_moves_them(a
     with app.extensions["shopflow"].sessions() as session:
         user = find_user_by_email(session, email)
     assert (user.role, user.warehouses, user.auth_epoch) == ("operator", frozenset(), 1)
+
+
+def test_a_role_change_is_announced_to_every_web_process(app, web_settings):
+    """The web processes forget the account's tokens at once (db/redis/revocations.py)."""
+    import redis
+
+    from db.postgres.users import find_user_by_email
+    from db.redis.revocations import revocation_channel
+
+    email = new_email("promoted")
+    assert (
+        run_users(web_settings, "create", "--email", email, "--password", PASSWORD).exit_code == 0
+    )
+    with app.extensions["shopflow"].sessions() as session:
+        user_id = find_user_by_email(session, email).id
+    client = redis.Redis.from_url(web_settings.redis_url)
+    listener = client.pubsub(ignore_subscribe_messages=True)
+    listener.subscribe(revocation_channel(web_settings.stock_feed_namespace))
+    listener.get_message(timeout=1)
+
+    moved = run_users(web_settings, "set-role", "--email", email, "--role", "operator")
+
+    assert moved.exit_code == 0, moved.output
+    message = listener.get_message(timeout=5)
+    listener.close()
+    client.close()
+    assert message is not None and message["data"] == str(user_id).encode()

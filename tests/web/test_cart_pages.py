@@ -12,7 +12,7 @@ from html import unescape
 
 import pytest
 
-from tests.web.shoppers import HTMX, csrf_token_of
+from tests.web.shoppers import HTMX
 
 pytestmark = pytest.mark.web
 
@@ -195,21 +195,6 @@ def test_sold_out_search_results_offer_no_add_button(client):
     card = results.split("Wireless Sport Headphones", 1)[1].split("</li>", 1)[0]
 
     assert "Out of stock" in card and "card-add" not in card
-
-
-def test_anonymous_adds_are_sent_to_sign_in_first(client):
-    token = csrf_token_of(client)
-
-    plain = client.post("/cart/add", data={"item_id": "1", "quantity": "1", "csrf_token": token})
-    htmx = client.post(
-        "/cart/add",
-        data={"item_id": "1", "quantity": "1"},
-        headers={**HTMX, "X-CSRF-Token": token, "Referer": "http://localhost/search?query=tent"},
-    )
-
-    assert plain.status_code == 303 and plain.headers["Location"].startswith("/login?next=")
-    assert htmx.status_code == 401
-    assert htmx.headers["HX-Redirect"] == "/login?next=/search?query%3Dtent"
 
 
 def test_a_shopper_only_ever_sees_their_own_cart(fake_shop):

@@ -14,6 +14,7 @@ import jsonschema_rs
 import pytest
 
 from tests.web.checkout_calls import DECLINED, payment
+from tests.web.openapi_staff import STAFF_PROVOKE
 from tests.web.openapi_world import (
     HOME_ADDRESS,
     NO_SUCH_CHECKOUT,
@@ -37,6 +38,9 @@ from tests.web.openapi_world import (
     _reset_throttled,
     _restock,
     _restock_key_reused,
+    _review,
+    _review_page_cursor,
+    _reviewer,
     _ship,
     _shopper_writes_throttled,
     _state,
@@ -46,6 +50,9 @@ from tests.web.openapi_world import (
     _token_without_redis,
     _unknown_parameter,
     _wh,
+)
+from tests.web.openapi_world import (
+    REVIEW as REVIEW_BODY,
 )
 from tests.web.shoppers import PASSWORD, new_email
 from web.openapi import document
@@ -255,6 +262,8 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 409): lambda w: _restock(w, "7103"),
     ("post", "/api/v1/warehouses/{warehouseID}/restock", 422): lambda w: _restock_key_reused(w),
     ("get", "/api/v1/openapi.json", 200): lambda w: w.get("/api/v1/openapi.json"),
+    # the order desk and stock corrections (tests/web/openapi_staff.py)
+    **STAFF_PROVOKE,
     # the address book and recommendations (web/account/api.py, recommendations.py)
     ("get", "/api/v1/addresses", 200): lambda w: w.get("/api/v1/addresses", w.shopper()),
     ("get", "/api/v1/addresses", 401): lambda w: w.get("/api/v1/addresses"),
@@ -328,6 +337,44 @@ def _suborder_cases(action: str) -> dict[tuple[str, str, int], Provoke]:
     }
 
 
+R = "/api/v1/items/{itemID}/reviews"
+PROVOKE.update(
+    {
+        ("get", R, 200): lambda w: _review(w, "list"),
+        ("get", R, 400): _review_page_cursor,
+        ("get", R, 404): lambda w: w.get(f"/api/v1/items/{NO_SUCH_ITEM}/reviews"),
+        ("post", R, 201): lambda w: _review(w),
+        ("post", R, 400): lambda w: _review(w, body=[]),
+        ("post", R, 401): lambda w: w.post(f"/api/v1/items/{w.item()}/reviews", json={}),
+        ("post", R, 403): lambda w: w.post(
+            f"/api/v1/items/{w.item()}/reviews", w.shopper(), json={"rating": 5}
+        ),
+        ("post", R, 404): lambda w: w.post(
+            f"/api/v1/items/{NO_SUCH_ITEM}/reviews", w.shopper(), json={"rating": 5}
+        ),
+        ("post", R, 409): lambda w: _review(w, "again"),
+        ("post", R, 422): lambda w: _review(w, rating=9),
+        ("post", R, 429): lambda w: _review(w, "throttled"),
+        ("get", R + "/mine", 200): lambda w: _review(w, "get"),
+        ("get", R + "/mine", 400): lambda w: w.get("/api/v1/items/x/reviews/mine", w.shopper()),
+        ("get", R + "/mine", 401): lambda w: w.get(f"/api/v1/items/{w.item()}/reviews/mine"),
+        ("get", R + "/mine", 404): lambda w: w.get(
+            f"/api/v1/items/{_reviewer(w)[1]}/reviews/mine", w.shopper()
+        ),
+        ("put", R + "/mine", 200): lambda w: _review(w, "put", rating=2),
+        ("put", R + "/mine", 400): lambda w: w.shop.put(
+            "/api/v1/items/x/reviews/mine", json=REVIEW_BODY, headers=w.shopper().headers
+        ),
+        ("put", R + "/mine", 401): lambda w: w.shop.put(
+            f"/api/v1/items/{w.item()}/reviews/mine", json=REVIEW_BODY
+        ),
+        ("put", R + "/mine", 404): lambda w: w.shop.put(
+            f"/api/v1/items/{w.item()}/reviews/mine", json=REVIEW_BODY, headers=w.shopper().headers
+        ),
+        ("put", R + "/mine", 422): lambda w: _review(w, "put", title=""),
+        ("put", R + "/mine", 429): lambda w: _review(w, "edit-throttled"),
+    }
+)
 PROVOKE.update(_suborder_cases("ship"))
 PROVOKE.update(_suborder_cases("deliver"))
 # Every operation refuses an undocumented query parameter (web/query_parameters.py): the

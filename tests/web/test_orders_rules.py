@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from web.order_timeline import timeline_entries
 from web.orders.errors import api_code
 from web.orders.reads import OrderView
-from web.orders.timeline import timeline_entries
 from web.suborder_reads import SuborderRow
 
 pytestmark = pytest.mark.unit

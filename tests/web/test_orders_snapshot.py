@@ -39,8 +39,8 @@ def placed_order(engine):
         )
         conn.execute(
             text(
-                "INSERT INTO items (id, sku, name, description, category, brand, price, rating)"
-                " VALUES (:i, 'SNAP-1', 'Desk Lamp', 'A lamp.', 'Home', 'Acme', 4200, 4.5)"
+                "INSERT INTO items (id, sku, name, description, category, brand, price)"
+                " VALUES (:i, 'SNAP-1', 'Desk Lamp', 'A lamp.', 'Home', 'Acme', 4200)"
             ),
             {"i": ITEM},
         )

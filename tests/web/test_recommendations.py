@@ -5,6 +5,7 @@ Orders are written straight into PostgreSQL: the co-purchase trigger counts them
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import replace
 from html import unescape
@@ -217,3 +218,19 @@ def test_a_bad_limit_is_a_400(client, limit):
 
 def test_the_limit_caps_the_answer(client):
     assert len(recommendations(client, limit="2")) == 2
+
+
+def test_beside_a_signed_in_shoppers_search_a_row_names_their_other_searches(client):
+    register_in_browser(client)
+    client.get("/search", query_string={"query": "backpack"})
+    results = client.get("/search", query_string={"query": "kettle"}).get_data(as_text=True)
+    assert 'hx-get="/recommendations/search?query=kettle"' in results
+
+    row = client.get("/recommendations/search", query_string={"query": "kettle"}, headers=HTMX)
+    page = unescape(row.get_data(as_text=True))
+    assert row.headers["Cache-Control"] == "private, no-store"
+    assert "Because you searched for “backpack”" in page
+    picked = {int(i) for i in re.findall(r'data-item-id="(\d+)"', page)}
+    backpacks = {item.id for item in catalogue.ITEMS if "Backpack" in item.name}
+    assert picked & backpacks and picked <= IN_STOCK
+    assert KETTLE not in picked  # the search's own results are not repeated beside them

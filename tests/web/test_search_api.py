@@ -25,13 +25,25 @@ def test_a_search_answers_items_with_a_cursor_and_a_total(client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=30"
     body = response.get_json()
-    assert set(body) == {"items", "nextCursor", "limit", "found"}
+    assert set(body) == {
+        "items",
+        "nextCursor",
+        "limit",
+        "found",
+        "exactMatch",
+        "relaxedQuery",
+        "didYouMean",
+    }
+    assert (body["exactMatch"], body["relaxedQuery"], body["didYouMean"]) == (True, None, None)
     assert body["limit"] == 2
     assert body["found"] == 4
     assert isinstance(body["nextCursor"], str)
     first = body["items"][0]
-    assert set(first) == {"itemID", "name", "price", "brand", "category", "rating", "inStock"}
+    assert set(first) == {
+        "itemID", "name", "price", "brand", "category", "rating", "reviewCount", "inStock"
+    }  # fmt: skip
     record = BY_ID[first["itemID"]]
+    assert (first["rating"], first["reviewCount"]) == (record.rating, record.review_count)
     assert (first["name"], first["price"], first["brand"]) == (
         record.name,
         record.price,
@@ -67,7 +79,8 @@ def test_an_empty_query_browses_the_whole_catalogue_best_rated_first(client):
 
     assert body["found"] == len(ITEMS)
     ratings = [item["rating"] for item in body["items"]]
-    assert ratings == sorted(ratings, reverse=True)
+    assert ratings[-1] is None and None not in ratings[:-1]  # no reviews: last
+    assert ratings[:-1] == sorted(ratings[:-1], reverse=True)
 
 
 def test_filters_combine_category_brands_price_range_and_stock(client):
@@ -113,7 +126,8 @@ def test_the_price_range_is_inclusive_at_both_ends(client):
 def test_sorting_orders_the_results(client, sort, key, descending):
     body = search(client, sort=sort, limit=100)
 
-    values = [item[key] for item in body["items"]]
+    # An item without reviews (rating null) comes after every rated one.
+    values = [-1 if item[key] is None else item[key] for item in body["items"]]
     assert len(values) == len(ITEMS)
     assert values == sorted(values, reverse=descending)
 

@@ -156,12 +156,12 @@ def test_facet_counts_are_shared_by_every_sort_of_the_same_search():
     )
 
 
-def test_typos_and_unfinished_words_are_looked_for_in_name_and_brand_not_description():
+def test_typos_and_unfinished_words_are_looked_for_in_title_and_brand_not_description():
     (hits,) = hits_search_body("items", SearchQuery(text="headpho"), page=1, per_page=20)[
         "searches"
     ]
 
-    assert hits["query_by"].split(",") == ["name", "brand", "description"]
+    assert hits["query_by"].split(",") == ["title", "brand", "description"]
     assert (hits["num_typos"], hits["prefix"]) == ("2,1,0", "true,true,false")
 
 

@@ -246,8 +246,11 @@ def test_a_token_signed_with_another_key_or_tampered_is_refused(fake_shop):
 # --- signing out --------------------------------------------------------------------------
 
 
-def test_after_signing_out_the_cart_the_orders_and_the_book_ask_to_sign_in(fake_shop):
+def test_after_signing_out_the_orders_and_the_book_ask_to_sign_in_and_the_cart_is_not_shown(
+    fake_shop,
+):
     shopper = fake_shop.shopper()
+    shopper.post("/cart/add", {"item_id": str(PLENTY), "quantity": "2"})
     copied_cookie = shopper.client.get_cookie("session").value
 
     assert shopper.post("/logout").status_code == 303
@@ -255,6 +258,9 @@ def test_after_signing_out_the_cart_the_orders_and_the_book_ask_to_sign_in(fake_
     replayed.set_cookie("session", copied_cookie)  # an old copy of the cookie
 
     for client in (shopper.client, replayed):
-        for path in ("/cart", "/orders", "/account"):
+        for path in ("/orders", "/account"):
             answer = client.get(path)
             assert answer.status_code == 303 and "/login" in answer.headers["Location"], path
+        cart = client.get("/cart")  # a signed-out visitor's own (empty) cart, never theirs
+        assert cart.status_code == 200
+        assert 'data-test="cart-empty"' in cart.get_data(as_text=True)

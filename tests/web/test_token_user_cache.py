@@ -40,3 +40,30 @@ def test_a_forged_token_is_refused_however_recently_its_user_was_seen(client):
     forged = {"Authorization": headers["Authorization"][:-3] + "abc"}
 
     assert client.get("/api/v1/cart", headers=forged).status_code == 401
+
+
+def test_signing_out_everywhere_tells_the_other_web_processes(fake_auth, client):
+    email, headers = api_token(client)
+    user = fake_auth.accounts.by_email(email)
+
+    assert client.post("/api/v1/auth/sign-out-everywhere", headers=headers).status_code == 204
+
+    assert fake_auth.revocations.announced == [user.id]
+
+
+def test_a_revocation_message_makes_this_process_forget_the_user_at_once(app):
+    from web.current_user import token_user_memory
+    from web.live.asgi import revocations
+
+    channel = revocations(app, app.extensions["shopflow"].settings)
+    memory = token_user_memory(app)
+    memory.remember(7, "fp7", "ann")
+    memory.remember(8, "fp8", "bob")
+
+    channel.on_message(b"not a user")
+    assert memory.get(7, "fp7") == "ann"
+    channel.on_message(b"7")
+    assert memory.get(7, "fp7") is None and memory.get(8, "fp8") == "bob"
+
+    channel.on_reconnect()  # messages may have been missed while the subscription was down
+    assert memory.get(8, "fp8") is None

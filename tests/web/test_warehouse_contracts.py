@@ -150,3 +150,38 @@ def test_shelves_restock_once_per_key_and_refuse_like_the_database(side):
     assert kind(side.inactive, item, 1) is Refusal.WAREHOUSE_INACTIVE
     assert kind(987_654, item, 1) is Refusal.NOT_FOUND
     assert side.shelves.restock(side.a, item, 1, None).physical_stock == 5
+
+
+def test_shelves_correct_down_within_what_may_go_once_per_key_and_refuse_alike(side):
+    item = side.make_item()
+    side.shelves.restock(side.a, item, 6, None)
+    key = f"contract-fix-{item}"
+
+    def correct(units: int, reason: str = "damaged", note: str = "", **changes):
+        where = {"warehouse_id": side.a, "item_id": item, "key": None, **changes}
+        return side.shelves.correct_down(
+            where["warehouse_id"], where["item_id"], units,
+            reason=reason, note=note, user_id=7, key=where["key"],
+        )  # fmt: skip
+
+    first = correct(2, note="dropped", key=key)
+    again = correct(2, note="dropped", key=key)
+    assert not isinstance(first, Refused), first
+    assert (first.delta, first.physical_stock, first.reason, first.note) == (
+        -2,
+        4,
+        "damaged",
+        "dropped",
+    )
+    assert again.replayed and again.physical_stock == 4
+    assert correct(3, key=key).kind is Refusal.KEY_REUSED
+    too_many = correct(5)
+    assert too_many.kind is Refusal.TOO_MANY_TO_REMOVE and too_many.removable == 4
+    assert correct(1, reason="stolen by elves").kind is Refusal.INVALID_QUANTITY
+    assert correct(1, reason="other").kind is Refusal.INVALID_QUANTITY
+    assert correct(0).kind is Refusal.INVALID_QUANTITY
+    assert correct(1, item_id=987_654_321).kind is Refusal.UNKNOWN_ITEM
+    assert correct(1, warehouse_id=side.inactive).kind is Refusal.WAREHOUSE_INACTIVE
+    latest = side.shelves.corrections(side.a)
+    assert [(c.item_id, c.delta, c.user_id) for c in latest][:1] == [(item, -2, 7)]
+    assert side.shelves.restock(side.a, item, 1, None).physical_stock == 5

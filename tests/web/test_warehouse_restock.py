@@ -95,7 +95,7 @@ BAD_BODIES = [
     ({"itemID": ITEM}, 400, "quantity is required"),
     ({"itemID": ITEM, "quantity": "5"}, 400, "quantity must be a whole number"),
     ({"itemID": ITEM, "quantity": 0}, 400, "at least 1"),
-    ({"itemID": ITEM, "quantity": -3}, 400, "at least 1"),
+    ({"itemID": ITEM, "quantity": -3}, 400, "say why with reason"),  # a correction down
     ({"itemID": ITEM, "quantity": 10_001}, 400, "At most 10,000"),
     ({"itemID": ITEM, "quantity": 10**30}, 400, "At most 10,000"),
     ({"itemID": 987_654_321, "quantity": 1}, 404, "no item 987654321"),

@@ -33,8 +33,8 @@ def insert_item(engine, stock: int, *, item_id: int | None = None, price: int = 
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO items (id, sku, name, description, category, brand, price, rating)"
-                " VALUES (:id, :sku, :name, 'In high demand.', 'Tests', 'Acme', :price, 4.5)"
+                "INSERT INTO items (id, sku, name, description, category, brand, price)"
+                " VALUES (:id, :sku, :name, 'In high demand.', 'Tests', 'Acme', :price)"
             ),
             {"id": item_id, "sku": f"HOT-{item_id}", "name": f"Console {item_id}", "price": price},
         )

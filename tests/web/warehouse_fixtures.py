@@ -44,7 +44,6 @@ def warehouse_db(isolated_settings, checkout_worker) -> Settings:
             category="Outdoors",
             brand="Acme",
             price=1_500,
-            rating=4.0,
             stock_by_warehouse=(),  # out of stock everywhere: indexed with in_stock false
         )
         for n in range(1, INDEXED_ITEMS + 1)

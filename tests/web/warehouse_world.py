@@ -19,6 +19,7 @@ from catalog.records import WarehouseRecord
 from settings import Settings
 from tests.stock_world import insert_item, terminate_workflows
 from tests.waiting import wait_until
+from workflows.task_queues import Service, task_queue
 
 TACOMA, BOSTON, CLOSED = 7101, 7102, 7103
 WAREHOUSES = [
@@ -124,7 +125,7 @@ class Warehouses:
                 OrderWorkflow.run,
                 OrderInput(order_id, self.shopper_id, strategy="nearest"),
                 id=workflow_id,
-                task_queue=self.settings.task_queue,
+                task_queue=task_queue(self.settings.task_queue, Service.FULFILMENT),
             )
         )
         return order_id

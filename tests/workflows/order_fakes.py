@@ -82,6 +82,7 @@ class FakeWarehouses:
     order_status: str = "PENDING"
     calls: list[str] = field(default_factory=list)
     refunds: dict[str, int] = field(default_factory=dict)  # refund key -> cents
+    cancel_reasons: list[str] = field(default_factory=list)  # cancel_order's, in call order
     total: int = 4_200  # the order's captured amount
     # warehouse -> item -> units another order takes just before this warehouse assigns
     steal_before_assign: dict[int, dict[int, int]] = field(default_factory=dict)
@@ -204,6 +205,7 @@ class FakeWarehouses:
         @activity.defn(name=CANCEL_ORDER)
         async def cancel_order(request: CancelOrderRequest) -> CancelOrderResult:
             self.calls.append("cancel_order")
+            self.cancel_reasons.append(request.reason)
             if self.order_status == "CANCELLED":
                 return CancelOrderResult(())
             if self.refuse_cancel_order:

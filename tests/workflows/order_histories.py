@@ -103,6 +103,12 @@ async def cancelled_after_assignment(h: OrderHarness) -> None:
     await cancel(h)
 
 
+async def cancelled_by_the_store(h: OrderHarness) -> None:
+    """The staff order desk's cancel: the customer's id and the store's reason."""
+    await h.until_assigned()
+    await h.order().execute_update(OrderWorkflow.cancel, CancelOrder(USER, reason="fraud"))
+
+
 async def cancel_refused_after_shipment(h: OrderHarness) -> None:
     await h.until_assigned()
     await h.ship(S1)
@@ -186,6 +192,7 @@ SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
         cancelled_while_planning,
     ),
     "cancelled_after_assignment": (split_store, cancelled_after_assignment),
+    "cancelled_by_the_store": (split_store, cancelled_by_the_store),
     "cancel_refused_after_shipment": (split_store, cancel_refused_after_shipment),
     "cancel_lost_to_a_shipment": (
         lambda: FakeWarehouses(

@@ -152,6 +152,25 @@ def test_an_order_cancelled_after_assignment_gives_back_warehouse_and_aggregated
     assert answer.message == "Cancelled by the shopper; the payment was refunded"
 
 
+def test_the_store_cancels_for_the_shopper_with_its_reason_for_the_timeline():
+    store = FakeWarehouses(available={1: {10: 2}, 2: {11: 3}}, order_lines={10: 1, 11: 2})
+
+    async def scenario():
+        async with order_harness(store) as h:
+            handle = await h.start()
+            await h.until_assigned()
+            cancel = CancelOrder(USER, reason="fraud check failed")
+            answer = await handle.execute_update(OrderWorkflow.cancel, cancel)
+            return answer, await handle.result()
+
+    answer, final = run(scenario)
+
+    assert answer.status == final.status == "CANCELLED"
+    assert store.cancel_reasons == ["fraud check failed"]
+    assert store.refunds == {f"refund-{ORDER}": store.total}
+    assert answer.message == "Cancelled by the store; the payment was refunded"
+
+
 def test_cancel_is_refused_once_a_suborder_has_shipped_and_the_order_goes_on():
     store = FakeWarehouses(available={1: {10: 2}, 2: {11: 3}}, order_lines={10: 1, 11: 2})
 

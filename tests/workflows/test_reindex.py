@@ -84,8 +84,10 @@ def test_an_empty_catalogue_publishes_an_empty_index():
 def test_the_reindex_workflow_rebuilds_the_index_from_postgres(catalog_settings):
     from catalog.generator import generate_items, generate_warehouses
     from catalog.loader import load_catalog
-    from entrypoints.worker import build_resources, build_worker
+    from entrypoints.worker import build_resources, build_workers, running
     from tests.catalog.conftest import search_index_for
+    from workflows.task_queues import Service
+    from workflows.task_queues import task_queue as queue_of
 
     warehouses = generate_warehouses(4, seed=5)
     first = load_catalog(
@@ -101,15 +103,21 @@ def test_the_reindex_workflow_rebuilds_the_index_from_postgres(catalog_settings)
             task_queue = unique_task_queue("reindex-it")
             async with workflow_server() as env:
                 with ThreadPoolExecutor(max_workers=4) as executor:
-                    async with build_worker(
-                        env.client, resources, executor, task_queue=task_queue, threads=4
-                    ):
+                    workers = build_workers(
+                        env.client,
+                        resources,
+                        executor,
+                        task_queue=task_queue,
+                        services=[Service.CATALOG],
+                        threads=4,
+                    )
+                    async with running(workers):
                         return await env.client.execute_workflow(
                             ReindexCatalogWorkflow.run,
                             # Small batches and runs: real activities across continue-as-new.
                             ReindexInput(batch_size=300, parallelism=2, ranges_per_run=4),
                             id=f"reindex-{uuid.uuid4()}",
-                            task_queue=task_queue,
+                            task_queue=queue_of(task_queue, Service.CATALOG),
                         )
         finally:
             resources.close()

@@ -107,8 +107,13 @@ def _score(password: str, email: str) -> int:
     return zxcvbn(password[:_SCORED_PREFIX], user_inputs=[h for h in hints if h])["score"]
 
 
+# scrypt at werkzeug's cost (N=2**15, r=8, p=1): about 0.1 s of CPU per hash, on purpose.
+# A stored hash names its own parameters, so checking one never reads this.
+PASSWORD_HASH_METHOD = "scrypt:32768:8:1"
+
+
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
 
 def register(
@@ -130,7 +135,12 @@ def register(
     )
 
 
-@cache
 def dummy_hash() -> str:
-    """A hash to check a password against when the email has no account."""
-    return hash_password("not-anyone's-password")
+    """A hash to check a password against when the email has no account: as costly to
+    check as a real one, so an unknown email takes as long to refuse."""
+    return _dummy_hash(PASSWORD_HASH_METHOD)
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-anyone's-password", method=method)

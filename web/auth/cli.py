@@ -98,7 +98,22 @@ def set_role_command(settings: Settings, email: str, role: str, warehouse: tuple
         sys.exit(1)
     finally:
         engine.dispose()
+    _announce_revoked(settings, user.id)
     click.echo(f"{user.email} is now {role}{_where(frozenset(warehouse))}")
+
+
+def _announce_revoked(settings: Settings, user_id: int) -> None:
+    """The web processes forget the account's tokens now, not after their memory lapses."""
+    if not settings.redis_url:
+        return
+    from db.redis.connect import redis_client
+    from db.redis.revocations import TokenRevocations
+
+    client = redis_client(settings, socket_timeout=5)
+    try:
+        TokenRevocations(client, settings.stock_feed_namespace).announce(user_id)
+    finally:
+        client.close()
 
 
 def _where(warehouses: frozenset[int]) -> str:

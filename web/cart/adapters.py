@@ -6,8 +6,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.postgres.carts import CartChange, CartView, change_line, count_units, read_cart
+from db.postgres.item_reads import ItemDetails, find_item
 from domain.cart_rules import MAX_QUANTITY_PER_LINE, CartOp
-from web.item_reads import ItemDetails, find_item
 
 
 class SqlCartStore:
@@ -44,4 +44,5 @@ class SqlCartItems:
         self._sessions = sessions
 
     def find(self, item_id: int) -> ItemDetails | None:
-        return find_item(self._sessions, item_id)
+        with self._sessions() as session:
+            return find_item(session, item_id)

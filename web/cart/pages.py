@@ -1,5 +1,8 @@
 """Cart pages: /cart, add from an item page or a search result, change or remove a line.
 
+Signed out, the same pages work on a cart kept by the session (web/cart/guest.py),
+which moves into the shopper's cart when they sign in (`_carry_over` below).
+
 Every change answers with the fragment it changed (the add box, the search card's buy
 area, or the whole cart) plus `HX-Trigger: cart-changed`, which makes the header badge
 refresh itself. Without JavaScript the same forms post and redirect (303) to /cart.
@@ -10,25 +13,29 @@ are web/cart/use_cases.py's; this module only renders them.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, redirect, request, url_for
+from flask import Blueprint, Flask, Response, abort, flash, g, redirect, request, session, url_for
 from htmx_flask import make_response as htmx_response
 
 from db.postgres.carts import CartView
 from domain.cart_rules import CartOp, limit_in_force
+from web.cart.guest import SessionCart, guest_lines
+from web.cart.ports import CartStore
 from web.cart.use_cases import (
     cart_line,
     change_cart,
     form_quantity,
     item_to_add,
+    merge_guest_cart,
     show_cart,
 )
-from web.current_user import current_user, current_user_id, login_required, viewer_for_templates
+from web.current_user import current_user, viewer_for_templates
 from web.headers import keep_private
 from web.item_reads import ItemDetails, parse_item_id
 from web.limits import abuse_limits
 from web.outcomes import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.services import services
+from web.sign_in_events import signed_in
 
 bp = Blueprint("cart", __name__, url_prefix="/cart")
 keep_private(bp)
@@ -39,7 +46,7 @@ CART_CHANGED = "cart-changed"
 @bp.app_template_global("cart_units")
 def cart_units() -> int | None:
     user = viewer_for_templates()
-    return _units(user.id) if user else 0
+    return _units(user.id) if user else _carts().units(0)
 
 
 @bp.app_template_global("max_quantity_per_line")
@@ -48,29 +55,39 @@ def max_quantity_per_line() -> int:
     return limit_in_force(abuse_limits().max_held_units_per_item)
 
 
+@bp.record_once
+def _listen_for_sign_in(state) -> None:
+    signed_in.connect(_carry_over, sender=state.app)
+
+
+def _carry_over(app: Flask, *, user_id: int, previous: dict) -> None:
+    """At sign-in: the signed-out cart's lines join the shopper's cart, capped, with a word."""
+    lines = guest_lines(previous)
+    if lines:
+        limit = abuse_limits().max_held_units_per_item
+        merge = merge_guest_cart(services().carts, services().cart_items, limit, user_id, lines)
+        for message in merge.messages:
+            flash(message, "cart")
+
+
 @bp.get("")
-@login_required
 def show() -> Response:
-    return _cart_page(show_cart(services().carts, current_user_id()))
+    return _cart_page(show_cart(_carts(), _owner()))
 
 
 @bp.get("/lines/<int:item_id>/warning")
-@login_required
 def line_warning(item_id: int) -> Response:
     """One line's stock warning, fetched again by the cart page when the stock moves."""
-    line = cart_line(services().carts, current_user_id(), item_id)
+    line = cart_line(_carts(), _owner(), item_id)
     return render("cart/partials/line_warning.html", "cart/partials/line_warning.html", line=line)
 
 
 @bp.get("/badge")
 def badge() -> Response:
-    user = current_user()
-    units = _units(user.id) if user else 0
-    return render("cart/partials/badge.html", "cart/partials/badge.html", units=units)
+    return render("cart/partials/badge.html", "cart/partials/badge.html", units=cart_units())
 
 
 @bp.post("/add")
-@login_required
 def add() -> Response:
     item = item_to_add(services().cart_items, parse_item_id(request.form.get("item_id", "")))
     if isinstance(item, Refused):
@@ -91,14 +108,12 @@ def add() -> Response:
 
 
 @bp.post("/lines/<int:item_id>")
-@login_required
 def set_quantity(item_id: int) -> Response:
     quantity = form_quantity(request.form.get("quantity"))
     return _changed(item_id, quantity)
 
 
 @bp.post("/lines/<int:item_id>/remove")
-@login_required
 def remove(item_id: int) -> Response:
     return _changed(item_id, 0)
 
@@ -108,7 +123,7 @@ def _changed(item_id: int, quantity: int | Refused) -> Response:
     if isinstance(outcome, Refused):
         if outcome.kind == "not_found":
             abort(404, description="That item is no longer in the catalogue.")
-        cart = show_cart(services().carts, current_user_id())
+        cart = show_cart(_carts(), _owner())
         return _cart_page(cart, status=status_of(outcome), errors={item_id: outcome.message})
     if not wants_fragment():
         return redirect(url_for("cart.show"), code=303)
@@ -116,7 +131,22 @@ def _changed(item_id: int, quantity: int | Refused) -> Response:
 
 
 def _change(item_id: int, op: CartOp, quantity: int):
-    return change_cart(services().carts, abuse_limits(), current_user_id(), item_id, op, quantity)
+    guest_key = None if current_user() else f"guest:{request.remote_addr}"
+    return change_cart(
+        _carts(), abuse_limits(), _owner(), item_id, op, quantity, limit_key=guest_key
+    )
+
+
+def _carts() -> CartStore:
+    """The shopper's stored cart, or a signed-out visitor's cart in the session."""
+    if current_user() is None:
+        return SessionCart(session, services().cart_items)
+    return services().carts
+
+
+def _owner() -> int:
+    user = current_user()
+    return user.id if user else 0  # a session cart ignores it
 
 
 def _units(user_id: int) -> int | None:

@@ -105,16 +105,10 @@ def _payment_answer(checkout_id: str, outcome: use_cases.PayOutcome) -> Response
     if isinstance(outcome, use_cases.BadCard):
         return api_error(422, outcome.code, outcome.message)
     if isinstance(outcome, use_cases.Declined):
-        result = outcome.result
         if outcome.unavailable:  # the gateway was unreachable, not a decline
-            return api_error(503, "payment_unavailable", result.message or "Try again in a moment.")
-        # One code for every decline (the bank's reason stays in the gateway's ledger).
-        return api_error(
-            402,
-            result.decline_code or "card_declined",
-            result.message or "Your card was declined. Try another card.",
-            expiresAt=utc_iso(result.expires_at),
-        )
+            return api_error(503, "payment_unavailable", outcome.message)
+        code, expires_at = outcome.result.decline_code or "card_declined", outcome.result.expires_at
+        return api_error(402, code, outcome.message, expiresAt=utc_iso(expires_at))
     return _refused(outcome)
 
 

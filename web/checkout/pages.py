@@ -92,15 +92,18 @@ def pay(checkout_id: str) -> Response:
     except PaymentInputError as error:
         return _payment_refused(checkout_id, error.message, error.status, values, error.fields)
     outcome = use_cases.pay(checkout_ports(), user_id, checkout_id, entered, place_order=True)
-    if isinstance(outcome, use_cases.Paid) and outcome.result.order_id:
-        save_new = bool(request.form.get("save_address"))
-        remember_address(user_id, saved, entered, save_new=save_new)
-        return _go(_order_url(outcome.result.order_id, placed=True))
+    if not (isinstance(outcome, use_cases.Paid) and outcome.result.order_id):
+        return _not_placed(checkout_id, outcome, values)
+    remember_address(user_id, saved, entered, save_new=bool(request.form.get("save_address")))
+    return _go(_order_url(outcome.result.order_id, placed=True))
+
+
+def _not_placed(checkout_id: str, outcome: use_cases.PayOutcome, values) -> Response:
     if isinstance(outcome, use_cases.BadCard):
         return _payment_refused(checkout_id, outcome.message, 422, values)
     if isinstance(outcome, use_cases.Declined):
-        message = outcome.result.message or "Your card was declined. Try another card."
-        return _payment_refused(checkout_id, message, 503 if outcome.unavailable else 402, values)
+        status = 503 if outcome.unavailable else 402
+        return _payment_refused(checkout_id, outcome.message, status, values)
     if isinstance(outcome, use_cases.Refused):
         return _refused(checkout_id, outcome, values)
     return _whole_checkout(checkout_id, notice="The order was not placed.", status=409)

@@ -166,6 +166,15 @@ class Declined:
         """The gateway could not be reached: nothing was decided about the card."""
         return self.result.decline_code == "processing_error"
 
+    @property
+    def message(self) -> str:
+        """What the shopper is told (the bank's reason stays in the gateway's ledger)."""
+        if self.result.message:
+            return self.result.message
+        if self.unavailable:
+            return "Payments cannot be taken right now. Try again in a moment."
+        return "Your card was declined. Try another card."
+
 
 @dataclass(frozen=True)
 class BadCard:

@@ -1,11 +1,12 @@
-"""The real `ItemReads` (web/item_reads.py): one item and its live stock from PostgreSQL.
-Held to its fake (tests/fakes/items.py) by tests/web/test_item_contracts.py."""
+"""The real `ItemReads` (web/item_reads.py): one item and its live stock from PostgreSQL
+(db/postgres/item_reads.py). Held to its fake (tests/fakes/items.py) by
+tests/web/test_item_contracts.py."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from web.item_reads import ItemDetails, find_item, find_stock
+from db.postgres.item_reads import ItemDetails, find_item, find_stock, stock_of
 
 
 class PostgresItemReads:
@@ -13,7 +14,13 @@ class PostgresItemReads:
         self._sessions = sessions
 
     def find(self, item_id: int) -> ItemDetails | None:
-        return find_item(self._sessions, item_id)
+        with self._sessions() as session:
+            return find_item(session, item_id)
 
     def stock(self, item_id: int) -> int | None:
-        return find_stock(self._sessions, item_id)
+        with self._sessions() as session:
+            return find_stock(session, item_id)
+
+    def stocks(self, item_ids: list[int]) -> dict[int, int]:
+        with self._sessions() as session:
+            return stock_of(session, item_ids)

@@ -25,11 +25,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from db.redis.revocations import revocation_channel, revoked_user_id
 from db.redis.stock_feed import StockFeedKeys
 from settings import Settings
+from web.current_user import token_user_memory
 from web.live.caps import StreamCaps
 from web.live.direct_routes import DirectRoutes
-from web.live.fanout import StockFanout
+from web.live.fanout import Channel, StockFanout
 from web.live.fragments import fragment_renderer
 from web.live.streams import ITEM_EVENTS_PATH, StockStreams
 from web.live.tickets import (
@@ -67,14 +69,14 @@ def asgi_app(
     fanout = StockFanout(
         subscriber,
         keys,
-        also=[tickets.channel()],
+        also=[tickets.channel(), revocations(flask_app, settings)],
         heartbeat_seconds=settings.sse_heartbeat_seconds,
     )
     streams = StockStreams(
         fanout=fanout,
         redis_client=reads,
         keys=keys,
-        sessions=services.sessions,
+        items=services.items,
         heartbeat_seconds=settings.sse_heartbeat_seconds,
         render_fragment=fragment_renderer(flask_app),
     )
@@ -139,3 +141,16 @@ def documented_only(known: KnownParameters, path: str, endpoint):
         )
 
     return checked
+
+
+def revocations(flask_app: Flask, settings: Settings) -> Channel:
+    """Tokens revoked by any web process end in this one at once (db/redis/revocations.py)."""
+    memory = token_user_memory(flask_app)
+
+    def on_message(data: bytes) -> None:
+        user_id = revoked_user_id(data)
+        if user_id is not None:
+            memory.forget(user_id)
+
+    channel = revocation_channel(settings.stock_feed_namespace)
+    return Channel(channel, on_message, memory.forget_everyone)

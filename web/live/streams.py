@@ -21,15 +21,12 @@ import json
 from collections.abc import AsyncIterator, Callable
 
 import redis.asyncio as aioredis
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from db.postgres.models import AggregatedStock
 from db.redis.stock_feed import StockChange, StockFeedKeys, event_id_of
-from web.item_reads import find_stock
+from web.item_reads import ItemReads
 from web.live.event_stream import HEARTBEAT, EventStream
 from web.live.fanout import Listener, StockFanout
 from web.metrics import counted_stream
@@ -56,14 +53,14 @@ class StockStreams:
         fanout: StockFanout,
         redis_client: aioredis.Redis,
         keys: StockFeedKeys,
-        sessions: sessionmaker[Session],
+        items: ItemReads,
         heartbeat_seconds: float,
         render_fragment: Callable[[str, int, int], str],
     ) -> None:
         self._fanout = fanout
         self._redis = redis_client
         self._keys = keys
-        self._sessions = sessions
+        self._items = items
         self._heartbeat = heartbeat_seconds
         self._render = render_fragment
         self._page_events: dict[tuple[str, int, int], bytes] = {}
@@ -128,7 +125,7 @@ class StockStreams:
         newest = await self._redis.xrevrange(self._keys.item(item_id), count=1)
         if newest:
             return _parse_entry(newest[0])
-        stock = await asyncio.to_thread(find_stock, self._sessions, item_id)
+        stock = await asyncio.to_thread(self._items.stock, item_id)
         return None if stock is None else StockChange(0, item_id, stock)
 
     async def _history(self, item_id: int, after: int) -> list[StockChange]:
@@ -136,7 +133,7 @@ class StockStreams:
         return [_parse_entry(entry) for entry in entries]
 
     async def _exists(self, item_id: int) -> bool:
-        return await asyncio.to_thread(find_stock, self._sessions, item_id) is not None
+        return await asyncio.to_thread(self._items.stock, item_id) is not None
 
     # -- the pages' stream --------------------------------------------------------------
     async def page_events(self, request: Request) -> Response:
@@ -172,7 +169,7 @@ class StockStreams:
             resync = True
             while True:
                 if resync:
-                    stock = await asyncio.to_thread(_stock_of, self._sessions, item_ids)
+                    stock = await asyncio.to_thread(self._items.stocks, item_ids)
                     changes = [StockChange(0, i, stock.get(i, 0)) for i in item_ids]
                 else:
                     changes = [c for c in changes if c.event_id > shown[c.item_id][0]]
@@ -230,11 +227,3 @@ def _api_event(change: StockChange) -> bytes:
 @functools.lru_cache(maxsize=1024)
 def _availability_event(item_id: int, in_stock: bool) -> bytes:
     return ServerSentEvent("in" if in_stock else "out", event=f"availability-{item_id}").encode()
-
-
-def _stock_of(sessions: sessionmaker[Session], item_ids: list[int]) -> dict[int, int]:
-    statement = select(AggregatedStock.item_id, AggregatedStock.stock).where(
-        AggregatedStock.item_id.in_(item_ids)
-    )
-    with sessions() as session:
-        return {item_id: stock for item_id, stock in session.execute(statement)}

@@ -25,7 +25,9 @@ from web.checkout import openapi as checkout
 from web.openapi_components import errors
 from web.orders import openapi as orders
 from web.recommendations import openapi as recommendations
+from web.reviews import openapi as reviews
 from web.search import openapi as items
+from web.staff_orders import openapi as staff_orders
 from web.waiting_room import openapi as waiting_room
 from web.warehouses import openapi as warehouses
 
@@ -39,7 +41,9 @@ RESOURCES: tuple[ModuleType, ...] = (
     warehouses,
     addresses,
     recommendations,
+    reviews,
     waiting_room,
+    staff_orders,
 )
 VERSION = "1.0.0"
 
@@ -100,7 +104,16 @@ def document() -> dict[str, Any]:
         "security": components.BEARER,
         "tags": [
             {"name": name}
-            for name in ("items", "accounts", "cart", "checkout", "orders", "warehouses", "meta")
+            for name in (
+                "items",
+                "accounts",
+                "cart",
+                "checkout",
+                "orders",
+                "warehouses",
+                "staff",
+                "meta",
+            )
         ],
         "paths": dict(sorted(paths.items())),
         "components": {"schemas": schemas, "securitySchemes": components.SECURITY_SCHEMES},

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
-from web.orders.timeline import TimelineEntry, last_time_of, timeline_entries
+from web.order_timeline import TimelineEntry, last_time_of, timeline_entries
 from web.suborder_reads import SuborderRow
 
 DEFAULT_LIMIT = 20

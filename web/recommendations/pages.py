@@ -5,12 +5,14 @@ web/recommendations/api.py; what both do is web/recommendations/use_cases.py.
 
     GET /recommendations                 the home page's shelf (fragment for htmx)
     GET /items/<id>/bought-together      the item page's shelf (fragment for htmx)
+    GET /recommendations/search?query=   the row beside a search's results (fragment for htmx)
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, request
 
+from db.search.query import MAX_QUERY_LENGTH
 from domain.recommendations import Reason
 from web.current_user import current_user
 from web.headers import PRIVATE
@@ -30,6 +32,22 @@ def shelf() -> Response:
         "recommendations/partials/shelf.html",
         picks=picks,
         personal=personal,
+    )
+    response.headers["Cache-Control"] = PRIVATE  # it is about this shopper
+    return response
+
+
+@bp.get("/recommendations/search")
+def beside_search() -> Response:
+    """Loaded by the search page after its results (templates/search/partials/results.html)."""
+    user = current_user()
+    query = request.args.get("query", "")[:MAX_QUERY_LENGTH]
+    picks = services().recommendations.for_search(user.id if user else None, query)
+    response = render(
+        "recommendations/search.html",
+        "recommendations/partials/search_row.html",
+        picks=picks,
+        personal=any(pick.reason is not Reason.POPULAR for pick in picks),
     )
     response.headers["Cache-Control"] = PRIVATE  # it is about this shopper
     return response

@@ -4,6 +4,7 @@ signals come through the `Signals` port (web/recommendations/adapters.py on Redi
 PostgreSQL; tests/fakes/recommendations.py in memory).
 
     for_shopper(user_id | None, limit)   picks with their reason (None: popular only)
+    for_search(user_id | None, query)    the row beside a search's results (the search page)
     bought_together_with(item_id)        what others bought with it, in stock
     remember_search(user_id, text, found, item_ids)
                                          a signed-in shopper's search becomes a signal
@@ -20,11 +21,15 @@ from db.postgres.recommendations import ItemCard
 from domain.recommendations import (
     DEFAULT_LIMIT,
     JUST_BOUGHT_DAYS,
+    SEARCH_ROW_LIMIT,
     Reason,
     RecentSearch,
     candidates,
+    department_of,
     frequently_bought_with,
     recommend,
+    recommend_for_search,
+    replaces_previous,
     search_worth_remembering,
 )
 
@@ -52,6 +57,7 @@ class Signals(Protocol):
 class Recommendation:
     item: ItemCard
     reason: Reason
+    because: str | None = None  # the search or category the reason names
 
 
 class Recommendations:
@@ -81,6 +87,41 @@ class Recommendations:
             limit=limit,
         )
         return [Recommendation(cards[pick.item_id], pick.reason) for pick in picks]
+
+    def for_search(
+        self, user_id: int | None, query: str, limit: int = SEARCH_ROW_LIMIT
+    ) -> list[Recommendation]:
+        """The row beside a search's results. The search itself was remembered when it
+        was made (CatalogueSearch), so its top results are known here without asking
+        Typesense again: they name its department and are not repeated in the row."""
+        now = self._clock()
+        s = self.signals
+        searches = s.recent_searches(user_id) if user_id else []
+        this = next((x for x in searches if replaces_previous(x.query, query)), None)
+        shown = this.item_ids if this else ()
+        if user_id:
+            together = s.bought_together(s.bought_items(user_id), 50)
+            bought = s.just_bought(user_id, now - timedelta(days=JUST_BOUGHT_DAYS))
+        else:
+            together, bought = [], set()
+        popular = s.popular(now)
+        cards = s.item_cards(candidates(searches, together, popular))
+        category = department_of(cards[i].category for i in shown if i in cards)
+        picks = recommend_for_search(
+            query=query,
+            recent_searches=searches,
+            bought_together=together,
+            popular_in_category=[
+                i for i in popular if i in cards and cards[i].category == category
+            ],
+            category=category,
+            popular=popular,
+            just_bought=bought,
+            shown=shown,
+            in_stock={item_id for item_id, card in cards.items() if card.in_stock},
+            limit=limit,
+        )
+        return [Recommendation(cards[p.item_id], p.reason, p.because) for p in picks]
 
     def bought_together_with(self, item_id: int, limit: int = TOGETHER_LIMIT) -> list[ItemCard]:
         if not 1 <= item_id <= MAX_ITEM_ID:

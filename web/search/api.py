@@ -5,10 +5,11 @@ of them), minPrice, maxPrice (cents, inclusive), inStock (true|false), sort
 (relevance|price_asc|price_desc|rating), limit (1..100, default 20), nextCursor
 (from the previous page; keep the other arguments unchanged while following it),
 facets (true|false, default false). The answer is the write-up's `{items,
-nextCursor, limit}` plus `found`; `facets=true` adds the facet counts, which cost
-more than the hits, so a client typing asks for them once the typing pauses. Counts
-for `category` and `brand` ignore the filter on that same field, so they show what
-the shopper could switch to.
+nextCursor, limit}` plus `found` and whether the query was met as typed
+(`exactMatch`, `relaxedQuery`, `didYouMean`: db/search/query_match.py); `facets=true`
+adds the facet counts, which cost more than the hits, so a client typing asks for
+them once the typing pauses. Counts for `category` and `brand` ignore the filter on
+that same field, so they show what the shopper could switch to.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ def search_page_json(page: SearchPage) -> dict[str, Any]:
         "nextCursor": page.next_cursor,
         "limit": page.limit,
         "found": page.found,
+        # Whether the hits met the query as typed (docs/search.md, "No exact match and
+        # did you mean").
+        "exactMatch": page.found > 0 and page.match.exact,
+        "relaxedQuery": page.match.relaxed_query,
+        "didYouMean": page.match.did_you_mean,
     }
     if page.facets is not None:
         body["facets"] = {
@@ -95,6 +101,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "brand": hit.brand,
         "category": hit.category,
         "rating": hit.rating,
+        "reviewCount": hit.review_count,
         "inStock": hit.in_stock,
     }
 
@@ -109,6 +116,7 @@ def item_json(item: ItemDetails) -> dict[str, Any]:
         "brand": item.brand,
         "category": item.category,
         "rating": item.rating,
+        "reviewCount": item.review_count,
         "stock": item.stock,
         "inStock": item.in_stock,
     }

@@ -27,6 +27,11 @@ from web.openapi_components import (
 
 PRICE = {"type": "integer", "minimum": 0, "maximum": MAX_PRICE_CENTS}
 TEXT_VALUE = {"type": "string", "maxLength": MAX_FILTER_VALUE_LENGTH}
+# Computed from reviews (docs/reviews.md); null when the item has none.
+RATING = nullable(
+    {"type": "number", "minimum": 1, "maximum": 5, "description": "Average of its reviews."}
+)
+REVIEW_COUNT = {"type": "integer", "minimum": 0}
 FACET = obj({"value": {"type": ["string", "boolean"]}, "count": {"type": "integer", "minimum": 0}})
 
 SCHEMAS = {
@@ -37,7 +42,8 @@ SCHEMAS = {
             "price": CENTS,
             "brand": {"type": "string"},
             "category": {"type": "string"},
-            "rating": {"type": "number"},
+            "rating": RATING,
+            "reviewCount": REVIEW_COUNT,
             "inStock": {"type": "boolean"},
         }
     ),
@@ -47,6 +53,26 @@ SCHEMAS = {
             "nextCursor": nullable({"type": "string"}),
             "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
             "found": {"type": "integer", "minimum": 0},
+            "exactMatch": {
+                "type": "boolean",
+                "description": "true when something was found with every word as typed; "
+                "false when words were dropped or respelt to find anything, or nothing was found.",
+            },
+            "relaxedQuery": nullable(
+                {
+                    "type": "string",
+                    "description": "When no item has every word: the words the results are "
+                    "for (`red` for `red dress`); otherwise null.",
+                }
+            ),
+            "didYouMean": nullable(
+                {
+                    "type": "string",
+                    "description": "When a word was found only as a near-spelling of the "
+                    "catalogue's own (up to two typos): the query as the catalogue spells it "
+                    "(`headphones` for `headphnes`); otherwise null.",
+                }
+            ),
             "facets": obj(
                 {
                     "category": {"type": "array", "items": FACET},
@@ -69,7 +95,8 @@ SCHEMAS = {
             "price": CENTS,
             "brand": {"type": "string"},
             "category": {"type": "string"},
-            "rating": {"type": "number"},
+            "rating": RATING,
+            "reviewCount": REVIEW_COUNT,
             "stock": {"type": "integer", "minimum": 0},
             "inStock": {"type": "boolean"},
         }
@@ -80,7 +107,8 @@ SEARCH_PARAMETERS = [
     query_param(
         "query",
         {"type": "string", "maxLength": MAX_QUERY_LENGTH},
-        "Typo-tolerant full text over name, description and brand; empty or `*`: everything.",
+        "Typo-tolerant full text over name, brand and description (the words of the name "
+        "apart from the brand weigh most); empty or `*`: everything.",
     ),
     query_param(
         "filter",

@@ -89,12 +89,21 @@ def results() -> Response:
         max_dollars=cents_to_dollars_text(page.query.max_price),
         sort_labels=SORT_LABELS,
         facets_url=None if page.facets is not None else facets_url(page.query),
+        recommendations_url=None if following_cursor else recommendations_url(page),
         **facet_context(page.query, page.facets),
     )
     if wants_fragment() and not following_cursor:
         # The address bar shows the tidy URL (no empty form fields), not the raw request.
         return htmx_response(response, push_url=search_url(page.query, page.limit))
     return response
+
+
+def recommendations_url(page: SearchPage) -> str | None:
+    """The row loaded beside the results (the recommendations feature's fragment): for a
+    signed-in shopper always, for anyone when nothing was found (popular items)."""
+    if current_user() is None and page.hits:
+        return None
+    return url_for("recommendations.beside_search", query=page.query.text)
 
 
 def _user_id() -> int | None:

@@ -5,6 +5,7 @@ DbWaitingRoomItems   which items have a waiting room (PostgreSQL, `hot_items`)
 TemporalDoorkeeper   starts the item's WaitingRoomWorkflow when a shopper joins
 CheckoutHolding      a checkout begun through the waiting room, while it holds
 WaitingRoomDoor      the waiting room as checkout's BEGIN sees it (its port)
+StaffHotItems        staff's `HotItems` (web/waiting_room/staff.py): the flag, the lines, the switch
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ import redis
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.exceptions import NotFound
 
-from db.postgres.waiting_room_items import hot_among
+from db.postgres.waiting_room_items import hot_among, list_hot
 from db.redis.waiting_room import WaitingRoom
 from domain.refusals import Refusal
 from domain.stock import Line
 from settings import Settings
 from web.temporal_gateway import TemporalGateway
 from web.waiting_room import use_cases
+from web.waiting_room.staff import HotItemLine, HotItems
 from web.waiting_room.use_cases import WaitingRoomPorts, WaitingRoomRefused, own_ticket
-from web.waiting_room.workflow_client import ensure_running
+from web.waiting_room.workflow_client import UnknownItem, WaitingRoomSwitch, ensure_running, switch
 from workflows.checkout_messages import CheckoutView
 
 
@@ -82,6 +84,35 @@ class WaitingRoomDoor:
         return use_cases.enter(self._ports, user_id, lines, ticket_id, begin)
 
 
+class StaffHotItems:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        client: redis.Redis,
+        gateway: TemporalGateway | None,
+        settings: Settings,
+    ) -> None:
+        self._sessions, self._redis = sessions, client
+        self._gateway, self._settings = gateway, settings
+
+    def lines(self) -> list[HotItemLine]:
+        with self._sessions() as session:
+            rows = list_hot(session)
+        room = WaitingRoom(self._redis)
+        return [
+            HotItemLine(row.item_id, row.name, row.stock, row.held, *room.counts(row.item_id))
+            for row in rows
+        ]
+
+    def switch(self, item_id: int, enabled: bool, *, by: int | None) -> WaitingRoomSwitch | None:
+        try:
+            return switch(
+                self._sessions, self._redis, self._gateway, self._settings, item_id, enabled, by=by
+            )
+        except UnknownItem:
+            return None
+
+
 def build_ports(
     sessions: sessionmaker[Session],
     client: redis.Redis,
@@ -105,6 +136,14 @@ def waiting_room_ports() -> WaitingRoomPorts:
     ports = services().waiting_room
     assert ports is not None, "Services.build wires the waiting room's ports"
     return ports
+
+
+def hot_items_port() -> HotItems:
+    from web.services import services
+
+    port = services().hot_items
+    assert port is not None, "Services.build wires staff's hot items"
+    return port
 
 
 def ticket_refusal(ticket_id: str, user_id: int) -> Refusal | None:

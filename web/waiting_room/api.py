@@ -17,20 +17,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from db.postgres.carts import MAX_ITEM_ID
-from db.postgres.waiting_room_items import list_hot
-from db.redis.waiting_room import WaitingRoom
 from domain.roles import Permission
 from web.current_user import api_login_required, current_user, permission_required
-from web.errors import BadRequest
 from web.headers import keep_private
-from web.json_io import api_error, private_json, read_json_object
+from web.json_io import private_json, read_json_object, refused_json
+from web.outcomes import Refused
 from web.refusals import api_refusal
-from web.services import services
-from web.waiting_room import use_cases
-from web.waiting_room.adapters import waiting_room_ports
+from web.waiting_room import staff, use_cases
+from web.waiting_room.adapters import hot_items_port, waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomRefused
-from web.waiting_room.workflow_client import UnknownItem, switch
 from web.waiting_room_json import place_json
 
 bp = Blueprint("api_waiting_room", __name__, url_prefix="/api/v1")
@@ -52,32 +47,18 @@ def ticket_status(ticket_id: str) -> Response:
 @bp.put("/items/<item_id>/hot")
 @permission_required(Permission.HOT_ITEMS)
 def put_hot(item_id: str) -> Response:
-    number = parse_item_id(item_id)
-    payload = read_json_object()
-    enabled = payload.get("enabled")
-    if type(enabled) is not bool:
-        raise BadRequest('Send {"enabled": true} or {"enabled": false}.')
     user = current_user()
-    s = services()
-    try:
-        outcome = switch(
-            s.sessions,
-            s.redis,
-            s.temporal,
-            s.settings,
-            number,
-            enabled,
-            by=user.id if user else None,
-        )
-    except UnknownItem:
-        return api_error(404, "unknown_item", f"No item with itemID {number}.")
+    enabled = read_json_object().get("enabled")
+    switched = staff.switch_hot(hot_items_port(), item_id, enabled, by=user.id if user else None)
+    if isinstance(switched, Refused):
+        return refused_json(switched)
     return private_json(
         {
-            "itemID": outcome.item_id,
-            "hot": outcome.hot,
-            "gateWorkflowID": outcome.waiting_room_workflow_id,
-            "gateRunning": outcome.workflow_running,
-            "released": outcome.released,
+            "itemID": switched.item_id,
+            "hot": switched.hot,
+            "gateWorkflowID": switched.waiting_room_workflow_id,
+            "gateRunning": switched.workflow_running,
+            "released": switched.released,
         }
     )
 
@@ -85,27 +66,19 @@ def put_hot(item_id: str) -> Response:
 @bp.get("/hot-items")
 @permission_required(Permission.HOT_ITEMS)
 def hot_items() -> Response:
-    s = services()
-    with s.sessions() as session:
-        rows = list_hot(session)
-    room = WaitingRoom(s.redis)
-    items = []
-    for row in rows:
-        waiting, admitted = room.counts(row.item_id)
-        items.append(
-            {
-                "itemID": row.item_id,
-                "name": row.name,
-                "stock": row.stock,
-                "held": row.held,
-                "waiting": waiting,
-                "admitted": admitted,
-            }
-        )
-    return private_json({"items": items})
-
-
-def parse_item_id(raw: str) -> int:
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 19 or not 1 <= int(raw) <= MAX_ITEM_ID:
-        raise BadRequest("itemID must be a positive whole number.")
-    return int(raw)
+    lines = staff.hot_items(hot_items_port())
+    return private_json(
+        {
+            "items": [
+                {
+                    "itemID": line.item_id,
+                    "name": line.name,
+                    "stock": line.stock,
+                    "held": line.held,
+                    "waiting": line.waiting,
+                    "admitted": line.admitted,
+                }
+                for line in lines
+            ]
+        }
+    )

@@ -25,9 +25,8 @@ def items_group() -> None:
 @pass_settings
 def hot_command(settings: Settings, item_id: int, enabled: bool) -> None:
     """Switch ITEM_ID into waiting-room mode (--on) or back (--off)."""
-    import redis
-
     from db.postgres.engine import make_engine, make_session_factory
+    from db.redis.connect import redis_client
     from web.temporal_gateway import TemporalGateway
     from web.waiting_room.workflow_client import UnknownItem, switch
 
@@ -35,7 +34,7 @@ def hot_command(settings: Settings, item_id: int, enabled: bool) -> None:
         click.echo("error: DATABASE_URL and REDIS_URL are needed (start the stack).", err=True)
         sys.exit(2)
     engine = make_engine(settings.database_url, pool_size=1)
-    client = redis.Redis.from_url(settings.redis_url)
+    client = redis_client(settings)
     gateway = TemporalGateway(settings) if settings.temporal_address else None
     try:
         outcome = switch(

@@ -20,17 +20,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from db.postgres.waiting_room_items import list_hot
-from db.redis.waiting_room import WaitingRoom
 from domain.roles import Permission
 from web.current_user import current_user, login_required, permission_required
 from web.headers import keep_private
+from web.outcomes import Refused, status_of
 from web.rendering import render
 from web.services import services
-from web.waiting_room import use_cases
-from web.waiting_room.adapters import waiting_room_ports
+from web.waiting_room import staff, use_cases
+from web.waiting_room.adapters import hot_items_port, waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomRefused
-from web.waiting_room.workflow_client import UnknownItem, switch
 
 bp = Blueprint("waiting_room", __name__)
 keep_private(bp)
@@ -59,31 +57,14 @@ def hot_items() -> Response:
 @bp.post("/staff/hot-items")
 @permission_required(Permission.HOT_ITEMS)
 def switch_hot() -> Response:
-    raw_id = request.form.get("item_id", "").strip()
-    enabled = request.form.get("enabled") == "1"
-    if not (raw_id.isascii() and raw_id.isdigit()) or not 1 <= int(raw_id) <= 2**63 - 1:
-        return _staff_page(status=422, error="Enter an item number (a positive whole number).")
-    s = services()
     user = current_user()
-    try:
-        outcome = switch(
-            s.sessions,
-            s.redis,
-            s.temporal,
-            s.settings,
-            int(raw_id),
-            enabled,
-            by=user.id if user else None,
-        )
-    except UnknownItem:
-        return _staff_page(status=404, error=f"There is no item #{raw_id}.")
-    if outcome.hot:
-        notice = f"Item #{outcome.item_id} is hot: its shoppers now queue to buy it."
-        if not outcome.workflow_running:
-            notice += " (Temporal is out of reach: the line opens once its workflow starts.)"
-    else:
-        notice = f"Item #{outcome.item_id} is no longer hot; {outcome.released} waiting shoppers let through."
-    return _staff_page(notice=notice)
+    enabled = request.form.get("enabled") == "1"
+    raw_id = request.form.get("item_id", "")
+    switched = staff.switch_hot(hot_items_port(), raw_id, enabled, by=user.id if user else None)
+    if isinstance(switched, Refused):  # a form that names no item cannot be processed: 422
+        status = 422 if switched.kind == "bad_request" else status_of(switched)
+        return _staff_page(status=status, error=switched.message)
+    return _staff_page(notice=staff.notice(switched))
 
 
 def _status_page(ticket_id: str) -> Response:
@@ -112,17 +93,11 @@ def _status_page(ticket_id: str) -> Response:
 def _staff_page(
     *, status: int = 200, error: str | None = None, notice: str | None = None
 ) -> Response:
-    s = services()
-    with s.sessions() as session:
-        rows = list_hot(session)
-    room = WaitingRoom(s.redis)
-    lines = {row.item_id: room.counts(row.item_id) for row in rows}
     return render(
         "waiting_room/staff.html",
         "waiting_room/partials/hot_items.html",
         status=status,
-        rows=rows,
-        lines=lines,
+        rows=staff.hot_items(hot_items_port()),
         error=error,
         notice=notice,
     )

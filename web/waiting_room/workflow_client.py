@@ -22,6 +22,7 @@ from db.postgres.waiting_room_items import item_exists, set_hot
 from db.redis.waiting_room import WaitingRoom, prefix
 from settings import Settings
 from web.temporal_gateway import TemporalGateway, TemporalUnavailable
+from workflows.task_queues import Service, task_queue
 from workflows.waiting_room import WaitingRoomWorkflow
 from workflows.waiting_room_messages import WaitingRoomInput, waiting_room_workflow_id
 
@@ -66,7 +67,7 @@ def start_workflow(gateway: TemporalGateway | None, settings: Settings, item_id:
             WaitingRoomWorkflow.run,
             workflow_input(settings, item_id),
             id=waiting_room_workflow_id(item_id),
-            task_queue=settings.task_queue,
+            task_queue=task_queue(settings.task_queue, Service.CHECKOUT),
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
 

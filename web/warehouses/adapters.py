@@ -4,7 +4,8 @@
     RedisQueueStream        the queue stream's "new" marks (db/redis/warehouse_queue.py)
     TemporalFulfilment      the suborder workflow's confirm_shipped / confirm_delivered
                             updates, through web/temporal_gateway.py
-    PostgresShelves         restock (db/postgres/restock.py) and the search in-stock flag
+    PostgresShelves         restock (db/postgres/restock.py), corrections down
+                            (db/postgres/stock_corrections.py) and the search in-stock flag
 
 Each is checked against its fake (tests/fakes/warehouses.py) by
 tests/web/test_warehouse_contracts.py.
@@ -26,6 +27,7 @@ from temporalio.client import Client
 from werkzeug.exceptions import ServiceUnavailable
 
 from db.postgres import restock as stock
+from db.postgres import stock_corrections as corrections
 from db.postgres.models import Suborder, Warehouse
 from db.redis.warehouse_queue import QueueEntry, WarehouseQueue
 from db.search.index import SearchIndex
@@ -220,16 +222,47 @@ class PostgresShelves:
     ) -> stock.RestockResult | Refused:
         try:
             return stock.restock(self._sessions, warehouse_id, item_id, quantity, key=key)
-        except stock.UnknownWarehouse as error:
-            return Refused(Refusal.NOT_FOUND, str(error))
-        except stock.UnknownItem as error:
-            return Refused(Refusal.UNKNOWN_ITEM, str(error))
-        except stock.InvalidRestockQuantity as error:
+        except stock.RestockError as error:
+            return _restock_refusal(error)
+
+    def correct_down(
+        self,
+        warehouse_id: int,
+        item_id: int,
+        units: int,
+        *,
+        reason: str,
+        note: str,
+        user_id: int,
+        key: str | None,
+    ) -> corrections.Correction | Refused:
+        try:
+            return corrections.correct_down(
+                self._sessions, warehouse_id, item_id, units,
+                reason=reason, note=note, user_id=user_id, key=key,
+            )  # fmt: skip
+        except corrections.TooManyToRemove as error:
+            return Refused(Refusal.TOO_MANY_TO_REMOVE, str(error), removable=error.removable)
+        except corrections.InvalidCorrection as error:
             return Refused(Refusal.INVALID_QUANTITY, str(error))
-        except stock.WarehouseInactive as error:
-            return Refused(Refusal.WAREHOUSE_INACTIVE, str(error))
-        except stock.IdempotencyKeyReused as error:
-            return Refused(Refusal.KEY_REUSED, str(error))
+        except stock.RestockError as error:
+            return _restock_refusal(error)
+
+    def corrections(self, warehouse_id: int) -> list[corrections.Correction]:
+        return corrections.recent_corrections(self._sessions, warehouse_id)
 
     def refresh_search(self, item_id: int) -> bool:
         return stock.refresh_in_stock_flag(self._sessions, self._index, item_id)
+
+
+def _restock_refusal(error: stock.RestockError) -> Refused:
+    """A refusal restocks and corrections share (unknown warehouse or item, ...)."""
+    if isinstance(error, stock.UnknownWarehouse):
+        return Refused(Refusal.NOT_FOUND, str(error))
+    if isinstance(error, stock.UnknownItem):
+        return Refused(Refusal.UNKNOWN_ITEM, str(error))
+    if isinstance(error, stock.WarehouseInactive):
+        return Refused(Refusal.WAREHOUSE_INACTIVE, str(error))
+    if isinstance(error, stock.IdempotencyKeyReused):
+        return Refused(Refusal.KEY_REUSED, str(error))
+    return Refused(Refusal.INVALID_QUANTITY, str(error))

@@ -14,6 +14,10 @@
                  aggregatedStock, searchIndexUpdated[, message]}
             the same key again: the same answer, units added once; the same key with
             another item or quantity: 422
+    POST /api/v1/warehouses/<id>/restock {itemID, quantity: -n, reason[, note]}
+         a correction down (docs/staff.md): the same answer plus reason, note; more
+         than may go: 409 too_many_to_remove with `removable`
+    GET  /api/v1/warehouses/<id>/corrections -> {corrections: [correction]} newest first
 
 suborder = {suborderID, orderID, warehouseID, status, createdAt, shippedAt,
 deliveredAt, shippingAddress, lines: [{itemID, name, quantity}]}.
@@ -32,13 +36,23 @@ from typing import Any
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import NotFound
 
+from db.postgres.stock_corrections import Correction
 from domain.order import SuborderStatus
 from domain.roles import Access, Permission
-from web.current_user import current_user, permission_required
+from domain.stock import CorrectionReason
+from web.current_user import current_user, current_user_id, permission_required
+from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER, idempotent
-from web.json_io import address_json, api_error, private_json, read_json_object, require_int
+from web.json_io import (
+    address_json,
+    api_error,
+    private_json,
+    read_json_object,
+    require_int,
+    require_str,
+)
 from web.services import services
 from web.suborder_reads import SuborderRow
 from web.warehouses import parsing
@@ -117,9 +131,20 @@ def restock(warehouse_id: str) -> Response:
     )
 
 
+@bp.get("/<warehouse_id>/corrections")
+@staff_only
+def get_corrections(warehouse_id: str) -> Response:
+    found = _portal().corrections(_access(), parsing.parse_warehouse_id(warehouse_id))
+    if isinstance(found, Refused):
+        return _refused(found)
+    return private_json({"corrections": [correction_json(c) for c in found]})
+
+
 def _restock(warehouse: WarehouseView, key: str | None) -> Response:
     payload = read_json_object()
     item_id, quantity = require_int(payload, "itemID"), require_int(payload, "quantity")
+    if quantity < 0 or "reason" in payload:
+        return _correct(warehouse, key, payload, item_id, quantity)
     outcome = _portal().restock(_access(), warehouse.id, item_id, quantity, key=key)
     if isinstance(outcome, Refused):
         return _refused(outcome)
@@ -137,6 +162,49 @@ def _restock(warehouse: WarehouseView, key: str | None) -> Response:
     if not outcome.search_updated:
         answer["message"] = SEARCH_NOT_UPDATED
     return private_json(answer)
+
+
+def _correct(
+    warehouse: WarehouseView, key: str | None, payload: dict[str, Any], item_id: int, quantity: int
+) -> Response:
+    if quantity >= 0:
+        raise BadRequest("A reason goes with a correction down: send a negative quantity.")
+    if payload.get("reason") is None:
+        raise BadRequest(
+            "A negative quantity removes units (a correction down): say why with reason, one "
+            "of " + ", ".join(CorrectionReason) + "."
+        )
+    reason = require_str(payload, "reason")
+    note = payload.get("note", "")
+    if not isinstance(note, str):
+        raise BadRequest("note must be a string.")
+    outcome = _portal().correct_down(
+        _access(), warehouse.id, item_id, -quantity, reason=reason, note=note.strip(),
+        user_id=current_user_id(), key=key,
+    )  # fmt: skip
+    if isinstance(outcome, Refused):
+        return _refused(outcome)
+    answer = correction_json(outcome.correction)
+    answer["searchIndexUpdated"] = outcome.search_updated
+    if not outcome.search_updated:
+        answer["message"] = SEARCH_NOT_UPDATED
+    return private_json(answer)
+
+
+def correction_json(correction: Correction) -> dict[str, Any]:
+    return {
+        "warehouseID": correction.warehouse_id,
+        "itemID": correction.item_id,
+        "name": correction.item_name,
+        "quantity": correction.delta,
+        "reason": correction.reason,
+        "note": correction.note,
+        "by": correction.user_id,
+        "at": utc_iso(correction.created_at),
+        "physicalStock": correction.physical_stock,
+        "availableStock": correction.available_stock,
+        "aggregatedStock": correction.aggregated_stock,
+    }
 
 
 def _suborder_answer(row: SuborderRow | Refused, suborder_id: str) -> Response:
@@ -158,7 +226,9 @@ def _access() -> Access:
 def _refused(refused: Refused, suborder_id: str | None = None) -> Response:
     if refused.kind is Refusal.NOT_FOUND:
         raise NotFound(description=refused.message)
-    details = {} if suborder_id is None else {"suborderID": suborder_id[:64]}
+    details: dict[str, Any] = {} if suborder_id is None else {"suborderID": suborder_id[:64]}
+    if refused.removable is not None:
+        details["removable"] = refused.removable
     return api_error(refused.status, refused.kind.value, refused.message, **details)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from domain.stock import MAX_CORRECTION_NOTE, CorrectionReason
 from web.openapi_components import (
     BEARER,
     ID_INT,
@@ -43,7 +44,41 @@ SCHEMAS = {
         }
     ),
     "Suborder": obj(SUBORDER_FIELDS, optional=("new",)),
-    "Restock": obj({"itemID": {"type": "integer"}, "quantity": {"type": "integer"}}),
+    "Restock": obj(
+        {
+            "itemID": {"type": "integer"},
+            "quantity": {
+                "type": "integer",
+                "description": "Units received; negative: units removed (a correction down, "
+                "which needs a `reason`).",
+            },
+            "reason": {"type": "string", "enum": list(CorrectionReason)},
+            "note": {
+                "type": "string",
+                "maxLength": MAX_CORRECTION_NOTE,
+                "description": 'What happened; required with reason "other".',
+            },
+        },
+        optional=("reason", "note"),
+    ),
+    "StockCorrection": obj(
+        {
+            "warehouseID": ID_INT,
+            "itemID": ID_INT,
+            "name": {"type": "string"},
+            "quantity": {"type": "integer", "description": "Negative: the units removed."},
+            "reason": {"type": "string", "enum": list(CorrectionReason)},
+            "note": {"type": "string"},
+            "by": nullable({**ID_INT, "description": "The staff account that corrected."}),
+            "at": ISO_INSTANT,
+            "physicalStock": {"type": "integer"},
+            "availableStock": {"type": "integer"},
+            "aggregatedStock": {"type": "integer"},
+            "searchIndexUpdated": {"type": "boolean"},
+            "message": {"type": "string"},
+        },
+        optional=("searchIndexUpdated", "message"),
+    ),
     "Restocked": obj(
         {
             "warehouseID": ID_INT,
@@ -152,11 +187,14 @@ PATHS = {
         "post": {
             "operationId": "restock",
             "tags": ["warehouses"],
-            "summary": "Record units arriving at a warehouse",
+            "summary": "Record units arriving at a warehouse, or correct its stock down",
             "description": STAFF
             + " `Idempotency-Key` makes a retry safe: the same key and body answer the same "
             "and add the units once (the key is kept with the units in PostgreSQL); the same "
-            "key with another item or quantity is a 422.",
+            "key with another item or quantity is a 422. A negative `quantity` with a "
+            "`reason` removes units (docs/staff.md): at most what is free on this shelf and "
+            "promised to no order or checkout; asking more is a 409 `too_many_to_remove` "
+            "whose `removable` says how many may go. Recorded with who, when and why.",
             "security": BEARER,
             "parameters": [
                 WAREHOUSE_ID,
@@ -169,7 +207,10 @@ PATHS = {
             ],
             "requestBody": {"required": True, **json_body(ref("Restock"))},
             "responses": {
-                "200": {"description": "The stock now.", **json_body(ref("Restocked"))},
+                "200": {
+                    "description": "The stock now.",
+                    **json_body({"anyOf": [ref("Restocked"), ref("StockCorrection")]}),
+                },
                 **errors(
                     400,
                     401,
@@ -177,10 +218,30 @@ PATHS = {
                     404,
                     409,
                     422,
-                    _409="The warehouse is not active (or a restock with this key is still "
-                    "being recorded).",
+                    _409="The warehouse is not active, more units than may go were asked "
+                    "to be removed (`removable`), or a restock with this key is still being "
+                    "recorded.",
                     _422="The Idempotency-Key was used before for another item or quantity.",
                 ),
+            },
+        }
+    },
+    "/api/v1/warehouses/{warehouseID}/corrections": {
+        "get": {
+            "operationId": "listStockCorrections",
+            "tags": ["warehouses"],
+            "summary": "A warehouse's latest corrections down, newest first",
+            "description": STAFF,
+            "security": BEARER,
+            "parameters": [WAREHOUSE_ID],
+            "responses": {
+                "200": {
+                    "description": "The latest corrections.",
+                    **json_body(
+                        obj({"corrections": {"type": "array", "items": ref("StockCorrection")}})
+                    ),
+                },
+                **errors(400, 401, 403, 404),
             },
         }
     },

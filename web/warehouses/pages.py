@@ -5,7 +5,8 @@ new arrivals marked) and those shipped and awaiting delivery. The queue fragment
 re-read every 5 s (`hx-trigger="every 5s"` on its wrapper, which keeps polling even
 after a failed poll), so new suborders appear without a reload. Ship and
 Deliver post with htmx and swap their row for the updated one; restock posts its form
-and swaps the restock box with the outcome. Without JavaScript every form posts and
+and swaps the restock box with the outcome, and so does the correction box (units off
+the shelf with a reason, and the latest corrections). Without JavaScript every form posts and
 the whole page comes back. Shoppers get 403; anonymous visitors go to the login page;
 a warehouse the account does not work in is a 404 (domain/roles.py).
 """
@@ -19,7 +20,8 @@ from werkzeug.exceptions import NotFound
 
 from db.postgres.restock import MAX_RESTOCK_QUANTITY
 from domain.roles import Access, Permission
-from web.current_user import current_user, permission_required
+from domain.stock import MAX_CORRECTION_NOTE, CorrectionReason
+from web.current_user import current_user, current_user_id, permission_required
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
@@ -44,6 +46,7 @@ POLL_SECONDS = 5
 SUBORDER_ROW = "warehouses/partials/suborder_row.html"
 RESTOCK_BOX = "warehouses/partials/restock.html"
 QUEUE = "warehouses/partials/queue.html"
+CORRECT_BOX = "warehouses/partials/correct.html"
 
 
 @bp.get("")
@@ -114,6 +117,30 @@ def restock(warehouse_id: str) -> Response:
     )
 
 
+@bp.post("/<warehouse_id>/corrections")
+@staff_only
+def correct(warehouse_id: str) -> Response:
+    """Units off the shelf with a reason (docs/staff.md); refusals say how many may go."""
+    form = {key: request.form.get(key, "") for key in ("item_id", "units", "reason", "note")}
+    item_id = parsing.form_number(form["item_id"], "item number")
+    units = parsing.form_number(form["units"], "number of units to remove")
+    key = parsing.form_key(request.form.get("idempotency_key", ""))
+    if isinstance(item_id, str) or isinstance(units, str):
+        error = item_id if isinstance(item_id, str) else units
+        return _page(warehouse_id, CORRECT_BOX, status=400, correct_error=error, correct_form=form)
+    outcome = _portal().correct_down(
+        _access(), parsing.parse_warehouse_id(warehouse_id), item_id, units,
+        reason=form["reason"], note=form["note"].strip(), user_id=current_user_id(), key=key,
+    )  # fmt: skip
+    if isinstance(outcome, Refused):
+        _not_found(outcome)
+        return _page(
+            warehouse_id, CORRECT_BOX, status=outcome.status,
+            correct_error=outcome.message, correct_form=form,
+        )  # fmt: skip
+    return _page(warehouse_id, CORRECT_BOX, corrected=outcome.correction)
+
+
 def _after_action(warehouse_id: str, row: SuborderRow | Refused, done: str) -> Response:
     if isinstance(row, Refused):
         _not_found(row)
@@ -139,6 +166,11 @@ def _page(warehouse_id: str, fragment: str, *, status: int = 200, **context) -> 
     # Every rendered restock form carries a fresh key: a double click or a re-sent form
     # posts the same key and adds the units once (db/postgres/restock.py).
     context.setdefault("restock_key", uuid.uuid4().hex)
+    context.setdefault("correct_key", uuid.uuid4().hex)
+    context.setdefault("correct_form", {})
+    if not wants_fragment() or fragment == CORRECT_BOX:
+        recent = _portal().corrections(_access(), view.warehouse.id)
+        context["corrections"] = [] if isinstance(recent, Refused) else recent
     return render(
         "warehouses/show.html",
         fragment,
@@ -149,6 +181,8 @@ def _page(warehouse_id: str, fragment: str, *, status: int = 200, **context) -> 
         shipped=view.shipped,
         poll_seconds=POLL_SECONDS,
         max_restock=MAX_RESTOCK_QUANTITY,
+        correction_reasons=list(CorrectionReason),
+        max_note=MAX_CORRECTION_NOTE,
         **context,
     )
 

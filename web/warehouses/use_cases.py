@@ -7,6 +7,10 @@
                                             through the suborder's workflow; once it has
                                             closed, the database row answers
     restock(access, w, item, n, key)        units on the shelf, then the search flag
+    correct_down(access, w, item, n, ...)   units off the shelf with a reason (damaged,
+                                            lost, a recount), at most what may go
+                                            (domain/stock.py `removable_units`)
+    corrections(access, w)                  the warehouse's latest corrections
 
 Every use case first asks `Access.works_in` (domain/roles.py): a warehouse the account
 does not work in answers exactly as one that does not exist (NOT_FOUND), so a worker
@@ -28,6 +32,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from db.postgres.restock import RestockResult
+from db.postgres.stock_corrections import Correction
 from domain.order import SuborderStatus as SS
 from domain.roles import Access
 from web.suborder_reads import SuborderRow
@@ -90,6 +95,7 @@ class Refusal(StrEnum):
     INVALID_QUANTITY = "invalid_quantity"
     WAREHOUSE_INACTIVE = "warehouse_inactive"
     KEY_REUSED = "idempotency_key_reused"
+    TOO_MANY_TO_REMOVE = "too_many_to_remove"  # details: removable
 
 
 # One table for pages and API alike.
@@ -103,6 +109,7 @@ STATUS: dict[Refusal, int] = {
     Refusal.INVALID_QUANTITY: 400,
     Refusal.WAREHOUSE_INACTIVE: 409,
     Refusal.KEY_REUSED: 422,
+    Refusal.TOO_MANY_TO_REMOVE: 409,
 }
 
 
@@ -111,6 +118,7 @@ class Refused:
     kind: Refusal
     message: str
     row: SuborderRow | None = None  # the suborder as it is now, for the page's row
+    removable: int | None = None  # TOO_MANY_TO_REMOVE: how many units may go
 
     @property
     def status(self) -> int:
@@ -173,6 +181,22 @@ class Shelves(Protocol):
         self, warehouse_id: int, item_id: int, quantity: int, key: str | None
     ) -> RestockResult | Refused: ...
 
+    def correct_down(
+        self,
+        warehouse_id: int,
+        item_id: int,
+        units: int,
+        *,
+        reason: str,
+        note: str,
+        user_id: int,
+        key: str | None,
+    ) -> Correction | Refused: ...
+
+    def corrections(self, warehouse_id: int) -> list[Correction]:
+        """The latest corrections of the warehouse, newest first."""
+        ...
+
     def refresh_search(self, item_id: int) -> bool:
         """Tell search whether the item is in stock now; False if it could not be told."""
         ...
@@ -200,6 +224,12 @@ class PortalView:
 @dataclass(frozen=True)
 class Restocked:
     result: RestockResult
+    search_updated: bool
+
+
+@dataclass(frozen=True)
+class Corrected:
+    correction: Correction
     search_updated: bool
 
 
@@ -325,6 +355,34 @@ class WarehousePortal:
         if isinstance(result, Refused):
             return result
         return Restocked(result, self.shelves.refresh_search(item_id))
+
+    def correct_down(
+        self,
+        access: Access,
+        warehouse_id: int | None,
+        item_id: int,
+        units: int,
+        *,
+        reason: str,
+        note: str,
+        user_id: int,
+        key: str | None = None,
+    ) -> Corrected | Refused:
+        warehouse = self.warehouse(access, warehouse_id)
+        if isinstance(warehouse, Refused):
+            return warehouse
+        result = self.shelves.correct_down(
+            warehouse.id, item_id, units, reason=reason, note=note, user_id=user_id, key=key
+        )
+        if isinstance(result, Refused):
+            return result
+        return Corrected(result, self.shelves.refresh_search(item_id))
+
+    def corrections(self, access: Access, warehouse_id: int | None) -> list[Correction] | Refused:
+        warehouse = self.warehouse(access, warehouse_id)
+        if isinstance(warehouse, Refused):
+            return warehouse
+        return self.shelves.corrections(warehouse.id)
 
     # --- inside ----------------------------------------------------------------------
 

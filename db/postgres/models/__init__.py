@@ -15,6 +15,7 @@ from db.postgres.models.checkout import Reservation, ReservationState
 from db.postgres.models.mail import PasswordResetToken, SentEmail
 from db.postgres.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
 from db.postgres.models.payments import ChargeStatus, PaymentCharge, PaymentRefund, VaultedCard
+from db.postgres.models.reviews import RatingSearchPending, Review
 from db.postgres.models.shoppers import (
     Cart,
     CartLine,
@@ -26,6 +27,7 @@ from db.postgres.models.shoppers import (
 from db.postgres.models.stock import (
     AggregatedStock,
     RestockRecord,
+    StockCorrection,
     StockEvent,
     StockSearchPending,
     Warehouse,
@@ -50,9 +52,12 @@ __all__ = [
     "PaymentCharge",
     "PasswordResetToken",
     "PaymentRefund",
+    "RatingSearchPending",
     "Reservation",
     "ReservationState",
+    "Review",
     "RestockRecord",
+    "StockCorrection",
     "SavedAddress",
     "SentEmail",
     "StockEvent",

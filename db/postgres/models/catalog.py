@@ -24,7 +24,10 @@ class Item(Base):
     category: Mapped[str] = mapped_column(String(100), index=True)
     brand: Mapped[str] = mapped_column(String(100), index=True)
     price: Mapped[int] = mapped_column(Integer)  # cents
-    rating: Mapped[float] = mapped_column(Float, default=0.0)
+    # The average of the item's reviews (domain/reviews.py: one decimal) and how many there
+    # are; no reviews, no rating. Kept by db/postgres/reviews.py, never typed in.
+    rating: Mapped[float | None] = mapped_column(Float)
+    review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
     # From an imported product file (catalog/importer.py); None shows the placeholder.
     image_url: Mapped[str | None] = mapped_column(String(2000))
@@ -33,7 +36,11 @@ class Item(Base):
 
     __table_args__ = (
         CheckConstraint("price >= 0", name="price_not_negative"),
-        CheckConstraint("rating >= 0 AND rating <= 5", name="rating_in_range"),
+        CheckConstraint(
+            "(review_count = 0 AND rating IS NULL)"
+            " OR (review_count > 0 AND rating BETWEEN 1 AND 5)",
+            name="rating_from_reviews",
+        ),
     )
 
 

@@ -122,3 +122,32 @@ class StockSearchPending(Base):
 
     item_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     event_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class StockCorrection(Base):
+    """Units taken off a warehouse's shelf without an order (damaged, lost, a recount), who
+    took them and why (db/postgres/stock_corrections.py; docs/staff.md). A retried
+    correction finds its first record here (same warehouse + Idempotency-Key)."""
+
+    __tablename__ = "stock_corrections"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    warehouse_id: Mapped[int] = mapped_column(ForeignKey("warehouses.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id", ondelete="CASCADE"))
+    delta: Mapped[int] = mapped_column(Integer)  # units added (negative: removed)
+    reason: Mapped[str] = mapped_column(String(40))  # domain.stock.CorrectionReason
+    note: Mapped[str] = mapped_column(String(300), default="")
+    # Who: the staff account (kept if the account is deleted, as a plain number).
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    # What the shelves held right after it (the answer a retry gets again).
+    physical_stock: Mapped[int] = mapped_column(Integer)
+    available_stock: Mapped[int] = mapped_column(Integer)
+    aggregated_stock: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
+
+    __table_args__ = (
+        UniqueConstraint("warehouse_id", "idempotency_key", name="uq_stock_corrections_key"),
+        CheckConstraint("delta <> 0", name="delta_not_zero"),
+        Index("ix_stock_corrections_warehouse_created", "warehouse_id", "created_at"),
+    )

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from web.auth.accounts import WeakPassword, check_password, hash_password
 from web.auth.password_reset.workflow_client import ResetMail
 from web.services import services
+from workflows.task_queues import Service, task_queue
 
 
 def password_problem(password: str, email: str) -> str | None:
@@ -29,7 +30,9 @@ def request_ports() -> dict:
     settings = services().settings
     return {
         **reset_ports(),
-        "mailer": ResetMail(services().temporal, settings.task_queue),
+        "mailer": ResetMail(
+            services().temporal, task_queue(settings.task_queue, Service.FULFILMENT)
+        ),
         "ttl": timedelta(seconds=settings.password_reset_ttl_seconds),
         "link_for": lambda token: f"{settings.store_url}/password-reset/{token}",
     }

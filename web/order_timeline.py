@@ -1,4 +1,4 @@
-"""An order's timeline as a shopper reads it.
+"""An order's timeline as people read it: the shopper's order page and the staff order desk.
 
 `orders.timeline` is JSONB written by several activities (db/postgres/order_timeline.py):
 `[{at, event, detail}]`, oldest first. The API passes it on as it is; the order page

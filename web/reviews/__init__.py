@@ -1,0 +1,1 @@
+"""Reviews: shoppers who received an item rate it; its page lists them (docs/reviews.md)."""
