@@ -73,7 +73,9 @@ def served_build(settings: Settings, ref: str, folder: Path, cache_ttl: int):
             except (httpx.HTTPError, ValueError):
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"{ref} did not start: see {folder / 'gunicorn.log'}")
+                log_file.flush()
+                tail = (folder / "gunicorn.log").read_text(errors="replace")[-1500:]
+                raise RuntimeError(f"{ref} did not start:\n{tail}")
             time.sleep(0.3)
         yield base, psutil.Process(proc.pid)
     finally:
