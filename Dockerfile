@@ -16,7 +16,8 @@ RUN /opt/shopflow/bin/pip install --no-deps . \
     && /opt/shopflow/bin/shopflow --version
 
 FROM python:3.11-slim
-RUN useradd --system --uid 10001 --user-group --create-home --home-dir /srv/shopflow shopflow
+RUN useradd --system --uid 10001 --user-group --create-home --home-dir /srv/shopflow shopflow \
+    && install -d -o shopflow -g shopflow /var/lib/shopflow/media
 COPY --from=build /opt/shopflow /opt/shopflow
 ENV PATH=/opt/shopflow/bin:$PATH \
     PYTHONUNBUFFERED=1 \

@@ -122,6 +122,14 @@ class Settings:
     search_cache_ttl_seconds: int = env("SEARCH_CACHE_TTL_SECONDS", 30)
     search_timeout_seconds: float = env("SEARCH_TIMEOUT_SECONDS", 2.0)
 
+    # Product pictures (docs/media.md): where their thumbnails are kept (default
+    # var/media), and the public base of their URLs: "/media" (served by the store from
+    # MEDIA_DIR) or a CDN / S3-compatible bucket's URL. Production must say which.
+    media_dir: Path | None = env("MEDIA_DIR", None, form="a directory")
+    media_url: str | None = env(
+        "MEDIA_URL", None, form='"/media", or a URL such as https://cdn.example/media'
+    )
+
     # Catalogue loaded by `make run` into an empty database.
     demo_items: int = env("DEMO_ITEMS", 20_000)
     demo_warehouses: int = env("DEMO_WAREHOUSES", 8)
@@ -302,6 +310,16 @@ class Settings:
     def store_url(self) -> str:
         """Where links in emails point: PUBLIC_URL, else this web server."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def media_path(self) -> Path:
+        """Where pictures' thumbnails are kept: MEDIA_DIR, else var/media."""
+        return (self.media_dir or self.var_dir / "media").resolve()
+
+    @property
+    def media_base_url(self) -> str:
+        """The base of pictures' URLs: MEDIA_URL, else this store's own /media."""
+        return (self.media_url or "/media").rstrip("/")
 
     @property
     def is_dev(self) -> bool:
@@ -568,6 +586,11 @@ def require_complete(settings: Settings) -> None:
             )
         return
     problems = [f"{name} is not set (SHOPFLOW_ENV=production)" for name in missing]
+    if not settings.media_url:
+        problems.append(
+            'MEDIA_URL is not set (SHOPFLOW_ENV=production): "/media" to serve pictures from'
+            " MEDIA_DIR through the store, or the URL of the CDN or bucket that serves them"
+        )
     problems += secret_problems(settings)
     if problems:
         raise SettingsError(

@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session, selectinload
 from db.geo.geocoding import locate
 from db.postgres.models import Order, PasswordResetToken, Suborder, SuborderLine, User, Warehouse
 from domain.delivery import parcel_arrival_from
-from domain.money import format_cents
+from domain.money import format_cents, line_total
 from workflows.mail_messages import (
     ORDER_CANCELLED,
     ORDER_DELIVERED,
     ORDER_PLACED,
     PARCEL_SHIPPED,
+    PARCELS_CANCELLED,
     PASSWORD_RESET,
     EmailRequest,
 )
@@ -31,6 +32,7 @@ SUBJECTS = {
     PARCEL_SHIPPED: "A parcel of your order {short} has shipped",
     ORDER_DELIVERED: "Your shopflow order {short} was delivered",
     ORDER_CANCELLED: "Your shopflow order {short} is cancelled",
+    PARCELS_CANCELLED: "Part of your shopflow order {short} is cancelled",
     PASSWORD_RESET: "Reset your shopflow password",
 }
 
@@ -108,6 +110,21 @@ def _facts(session: Session, request: EmailRequest, store_url: str) -> dict:
         "refund": request.refund,
     }
     address = locate(dict(order.shipping_address or {}))
+    if any(line.cancelled_quantity for line in order.lines):
+        # After a partial cancel the order is what it still ships (docs/orders.md): the
+        # delivered email lists and totals those units, not the cancelled ones.
+        kept = [line for line in order.lines if line.kept_quantity]
+        facts["lines"] = [
+            {"name": line.name, "quantity": line.kept_quantity, "unit_price": line.unit_price}
+            for line in kept
+        ]
+        facts["total"] = sum(line_total(line.unit_price, line.kept_quantity) for line in kept)
+    if request.kind == PARCELS_CANCELLED:
+        facts["cancelled_lines"] = [
+            {"name": line.name, "quantity": line.cancelled_quantity, "unit_price": line.unit_price}
+            for line in order.lines
+            if line.cancelled_quantity
+        ]
     if request.kind == ORDER_PLACED:
         facts["parcels"] = _parcels(session, request, order.ordered_at, address)
     if suborder is not None:

@@ -46,7 +46,7 @@ BASELINE: dict[str, Any] = {
     "query_by_weights": "4,2,1",
     "num_typos": "2,1,0",
     "prefix": "true,true,false",
-    "include_fields": "item_id,name,price,brand,category,rating,in_stock,image_url",
+    "include_fields": "item_id,name,price,brand,category,rating,in_stock,picture",
     "highlight_fields": "none",
 }
 

@@ -152,3 +152,26 @@ def import_command(
         )
     else:
         click.echo("Search index not rebuilt (--reindex none): run `shopflow catalog reindex`.")
+
+
+@catalog_group.command("draw-pictures")
+@click.option(
+    "--size",
+    "sizes",
+    type=click.Choice(["160", "480", "960"]),
+    multiple=True,
+    help="Only these sizes (repeat the option; default: all three).",
+)
+@click.option("--progress/--no-progress", default=True, show_default=True)
+@pass_settings
+def draw_pictures_command(settings: Settings, sizes: tuple[str, ...], progress: bool) -> None:
+    """Draw every demo picture into MEDIA_DIR now (docs/media.md).
+
+    The store draws them on first request; a bucket that serves MEDIA_URL directly
+    needs them drawn first, then MEDIA_DIR copied into it.
+    """
+    from catalog.draw_pictures import draw_demo_pictures
+    from domain.pictures import SIZES
+
+    chosen = tuple(int(size) for size in sizes) or SIZES
+    click.echo(draw_demo_pictures(settings, sizes=chosen, progress=progress).summary())

@@ -18,6 +18,7 @@ import random
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
+from catalog.demo_drawing import DemoDrawing
 from catalog.demo_reviews import demo_review_stars
 from catalog.places import WAREHOUSE_SITES
 from catalog.records import ItemRecord, WarehouseRecord
@@ -97,15 +98,17 @@ def generate_item(item_id: int, *, seed: int, warehouse_ids: tuple[int, ...]) ->
     brand = rng.choice(kind.brands)
     chosen = {a.key: rng.choice(a.values) for a in kind.attributes}
     words = _template_words(rng, kind, brand, chosen)
+    name = f"{_tidy(kind.name.format_map(words))}, Model {model_number(item_id)}"
     return ItemRecord(
         id=item_id,
         sku=f"{kind.code}-{item_id:07d}",
-        name=f"{_tidy(kind.name.format_map(words))}, Model {model_number(item_id)}",
+        name=name,
         description=_description(rng, kind, words),
         category=kind.category,
         brand=brand,
         price=_price_cents(rng, kind, chosen.values()),
         stock_by_warehouse=_stock(rng, warehouse_ids),
+        drawing=DemoDrawing(kind.category, words.get("colour"), name),
         demo_reviews=demo_review_stars(seed, item_id),
     )
 

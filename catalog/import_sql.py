@@ -11,13 +11,15 @@ from sqlalchemy import Connection, text
 from tqdm import tqdm
 
 from catalog.import_report import ImportReport
+from catalog.picture_sources import PictureImport, StoredPicture
+from catalog.pictures import BadPicture
 from catalog.product_file import read_rows
 from domain.catalog_rows import ProductRow, RowError, duplicate_sku_error, parse_row
 
 _STAGING = """
 CREATE TEMP TABLE import_items (
     line integer, sku text PRIMARY KEY, name text, description text, price integer,
-    brand text, category text, rating double precision, image_url text
+    brand text, category text, rating double precision, picture text, picture_origin text
 ) ON COMMIT DROP;
 CREATE TEMP TABLE import_stock (
     line integer, sku text, warehouse_id integer, units integer
@@ -47,9 +49,10 @@ def stage_rows(
     report: ImportReport,
     batch_size: int,
     progress: bool,
+    pictures: PictureImport,
 ) -> None:
     first_line_of: dict[str, int] = {}
-    batch: list[ProductRow] = []
+    batch: list[tuple[ProductRow, StoredPicture | None]] = []
     bar = tqdm(desc="Importing", unit=" items", disable=not progress, smoothing=0.1)
     try:
         for line, values in read_rows(path, fmt, report):
@@ -58,13 +61,20 @@ def stage_rows(
             row, errors = parse_row(line, values, warehouses)
             if row is not None and row.sku in first_line_of:
                 errors = [duplicate_sku_error(line, row.sku, first_line_of[row.sku])]
+            picture = None
+            if not errors:
+                try:
+                    picture = pictures.store(row)
+                except BadPicture as bad:
+                    field = "imageURL" if row.image_url else "imagePath"
+                    errors = [RowError(line, field, str(bad))]
             if errors:
                 for error in errors:
                     report.add_error(error)
                 report.skipped_lines.add(line)
                 continue
             first_line_of[row.sku] = line
-            batch.append(row)
+            batch.append((row, picture))
             if len(batch) >= batch_size:
                 _copy(conn, batch)
                 batch = []
@@ -73,15 +83,15 @@ def stage_rows(
         bar.close()
 
 
-def _copy(conn: Connection, rows: list[ProductRow]) -> None:
+def _copy(conn: Connection, rows: list[tuple[ProductRow, StoredPicture | None]]) -> None:
     if not rows:
         return
     cursor = conn.connection.driver_connection.cursor()
     with cursor.copy(
         "COPY import_items (line, sku, name, description, price, brand, category, rating,"
-        " image_url) FROM STDIN"
+        " picture, picture_origin) FROM STDIN"
     ) as copy:
-        for r in rows:
+        for r, picture in rows:
             copy.write_row(
                 (
                     r.line,
@@ -92,11 +102,12 @@ def _copy(conn: Connection, rows: list[ProductRow]) -> None:
                     r.brand,
                     r.category,
                     r.rating,
-                    r.image_url,
+                    picture.hash if picture else None,
+                    picture.origin if picture else None,
                 )
             )
     with cursor.copy("COPY import_stock (line, sku, warehouse_id, units) FROM STDIN") as copy:
-        for r in rows:
+        for r, _ in rows:
             for warehouse_id, units in r.stock.items():
                 copy.write_row((r.line, r.sku, warehouse_id, units))
 
@@ -151,22 +162,28 @@ def refuse_impossible_stock(conn: Connection, report: ImportReport) -> None:
         conn.execute(text("DELETE FROM import_stock WHERE sku = ANY(:s)"), {"s": list(refused)})
 
 
+_INSERT_PICTURES = """
+INSERT INTO pictures (hash, origin)
+SELECT DISTINCT ON (picture) picture, picture_origin FROM import_items
+WHERE picture IS NOT NULL ORDER BY picture, line
+ON CONFLICT (hash) DO NOTHING
+"""
 # A product file's `rating` column is read and checked but never written: an item's
 # rating is the average of its reviews (docs/reviews.md), not a number typed in.
 _UPDATE_ITEMS = """
 UPDATE items i SET
     name = s.name, description = s.description, price = s.price, brand = s.brand,
-    category = s.category, image_url = s.image_url
+    category = s.category, picture = s.picture
 FROM import_items s
 WHERE i.sku = s.sku
-  AND (i.name, i.description, i.price, i.brand, i.category, i.image_url)
+  AND (i.name, i.description, i.price, i.brand, i.category, i.picture)
       IS DISTINCT FROM
-      (s.name, s.description, s.price, s.brand, s.category, s.image_url)
+      (s.name, s.description, s.price, s.brand, s.category, s.picture)
 """
 _INSERT_ITEMS = """
-INSERT INTO items (id, sku, name, description, category, brand, price, image_url)
+INSERT INTO items (id, sku, name, description, category, brand, price, picture)
 SELECT (SELECT COALESCE(MAX(id), 0) FROM items) + ROW_NUMBER() OVER (ORDER BY s.line),
-       s.sku, s.name, s.description, s.category, s.brand, s.price, s.image_url
+       s.sku, s.name, s.description, s.category, s.brand, s.price, s.picture
 FROM import_items s
 WHERE NOT EXISTS (SELECT 1 FROM items i WHERE i.sku = s.sku)
 """
@@ -196,6 +213,7 @@ WHERE a.item_id = d.item_id
 
 
 def merge(conn: Connection, report: ImportReport) -> None:
+    conn.execute(text(_INSERT_PICTURES))
     report.updated = conn.execute(text(_UPDATE_ITEMS)).rowcount
     report.inserted = conn.execute(text(_INSERT_ITEMS)).rowcount
     conn.execute(text(_NEW_STOCK_ROWS))

@@ -29,8 +29,10 @@ from catalog.import_sql import (
     stage_rows,
     warehouse_codes,
 )
+from catalog.picture_sources import PictureImport
 from catalog.product_file import detect_format
 from catalog.state import catalog_load_lock
+from db.media.store import MediaStore
 from db.postgres.engine import make_engine
 from settings import Settings
 
@@ -50,11 +52,13 @@ def import_catalog(
     report = ImportReport(str(path))
     started = time.perf_counter()
     engine = make_engine(settings.database_url, pool_size=1)
+    # imagePath is read beside the product file, never elsewhere (docs/catalog-import.md).
+    pictures = PictureImport(MediaStore(settings.media_path), path.parent)
     try:
         with catalog_load_lock(engine), engine.begin() as conn:
             warehouses = warehouse_codes(conn)
             create_staging(conn)
-            stage_rows(conn, path, fmt, warehouses, report, batch_size, progress)
+            stage_rows(conn, path, fmt, warehouses, report, batch_size, progress, pictures)
             if report.errors and not skip_invalid:
                 raise ImportFailed(report)
             refuse_impossible_stock(conn, report)
@@ -62,6 +66,7 @@ def import_catalog(
                 raise ImportFailed(report)
             merge(conn, report)
     finally:
+        pictures.close()
         engine.dispose()
         report.seconds = time.perf_counter() - started
     if skip_invalid and report.errors:

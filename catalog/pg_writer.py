@@ -17,11 +17,12 @@ from collections.abc import Iterable, Sequence
 
 from psycopg import Connection as PgConnection
 from psycopg import Cursor
+from psycopg.types.json import Jsonb
 
 from catalog.demo_reviews import demo_review_rows
 from catalog.records import ItemRecord, WarehouseRecord
 
-ITEM_COLUMNS = "id, sku, name, description, category, brand, price, rating, review_count"
+ITEM_COLUMNS = "id, sku, name, description, category, brand, price, rating, review_count, picture"
 REVIEW_COLUMNS = "item_id, rating, title, body, demo, created_at, updated_at"
 
 _UPSERT_WAREHOUSES = """
@@ -30,6 +31,19 @@ VALUES (%s, %s, %s, %s, %s, true)
 ON CONFLICT (id) DO UPDATE SET
     name = EXCLUDED.name, region = EXCLUDED.region,
     latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude
+"""
+
+# Demo drawings' recipes (docs/media.md): two items may share one (same name, category
+# and colour), so they go through a staging table and are inserted once.
+_CREATE_PICTURE_STAGING = """
+CREATE TEMP TABLE IF NOT EXISTS staging_pictures
+    (hash varchar(32), drawing jsonb) ON COMMIT DROP
+"""
+_MERGE_PICTURES = """
+INSERT INTO pictures (hash, origin, drawing)
+SELECT DISTINCT ON (hash) hash, 'demo drawing', drawing FROM staging_pictures
+ON CONFLICT (hash) DO NOTHING;
+TRUNCATE staging_pictures
 """
 
 _CREATE_STAGING = """
@@ -46,13 +60,15 @@ CREATE TEMP TABLE IF NOT EXISTS staging_reviews
 """
 
 _MERGE_STAGING = """
-INSERT INTO items (id, sku, name, description, category, brand, price, rating, review_count)
-SELECT id, sku, name, description, category, brand, price, rating, review_count
+INSERT INTO items (
+    id, sku, name, description, category, brand, price, rating, review_count, picture
+)
+SELECT id, sku, name, description, category, brand, price, rating, review_count, picture
 FROM staging_items
 ON CONFLICT (id) DO UPDATE SET
     sku = EXCLUDED.sku, name = EXCLUDED.name, description = EXCLUDED.description,
     category = EXCLUDED.category, brand = EXCLUDED.brand, price = EXCLUDED.price,
-    rating = EXCLUDED.rating, review_count = EXCLUDED.review_count;
+    rating = EXCLUDED.rating, review_count = EXCLUDED.review_count, picture = EXCLUDED.picture;
 -- The demo reviews are replaced; shoppers' own reviews stay and count in the rating
 -- (rounded half up to one decimal, as domain/reviews.py does), which the relay then
 -- pushes to the search index (rating_search_pending).
@@ -94,11 +110,15 @@ class CatalogWriter:
         self.conn = conn
         self.replace_existing = replace_existing
         self._prefix = "staging_" if replace_existing else ""
+        conn.execute(_CREATE_PICTURE_STAGING)
         if replace_existing:
             conn.execute(_CREATE_STAGING)
 
     def write(self, batch: Sequence[ItemRecord]) -> None:
         with self.conn.cursor() as cur:
+            _copy(cur, "staging_pictures (hash, drawing)", _picture_rows(batch))
+            for statement in _MERGE_PICTURES.split(";"):
+                cur.execute(statement)
             _copy(cur, f"{self._prefix}items ({ITEM_COLUMNS})", _item_rows(batch))
             _copy(
                 cur,
@@ -138,7 +158,14 @@ def _item_rows(batch: Iterable[ItemRecord]) -> Iterable[tuple]:
             item.price,
             item.rating,
             item.review_count,
+            item.picture,
         )
+
+
+def _picture_rows(batch: Iterable[ItemRecord]) -> Iterable[tuple]:
+    for item in batch:
+        if item.drawing is not None:
+            yield (item.picture, Jsonb(item.drawing.to_json()))
 
 
 def _warehouse_stock_rows(batch: Iterable[ItemRecord]) -> Iterable[tuple]:

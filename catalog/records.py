@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from catalog.demo_drawing import DemoDrawing
 from domain.reviews import RatingSummary, summarise
 
 
@@ -34,6 +35,12 @@ class ItemRecord:
     # The stars of the demo reviews seeded with the item (catalog/demo_reviews.py): the
     # only source of a loaded item's rating, which is never typed in (docs/reviews.md).
     demo_reviews: tuple[int, ...] = ()
+    # Its demo picture's recipe (catalog/demo_drawing.py), drawn when first asked for.
+    drawing: DemoDrawing | None = None
+
+    @property
+    def picture(self) -> str | None:
+        return self.drawing.hash if self.drawing else None
 
     @property
     def total_stock(self) -> int:

@@ -37,6 +37,7 @@ def document_for_record(record: ItemRecord) -> dict[str, Any]:
         rating=record.rating,
         review_count=record.review_count,
         in_stock=record.total_stock > 0,
+        picture=record.picture,
     )
 
 
@@ -72,7 +73,7 @@ def read_item_documents(conn: Connection, first_id: int, last_id: int) -> list[d
             Item.rating,
             Item.review_count,
             func.coalesce(AggregatedStock.stock, 0).label("stock"),
-            Item.image_url,
+            Item.picture,
         )
         .outerjoin(AggregatedStock, AggregatedStock.item_id == Item.id)
         .where(Item.id.between(first_id, last_id))
@@ -90,7 +91,7 @@ def read_item_documents(conn: Connection, first_id: int, last_id: int) -> list[d
             rating=row.rating,
             review_count=row.review_count,
             in_stock=row.stock > 0,
-            image_url=row.image_url,
+            picture=row.picture,
         )
         for row in rows
     ]

@@ -8,8 +8,9 @@ The schema (CSV columns or JSON Lines keys, see docs/catalog-import.md):
     price        required, a decimal amount in dollars: 19.99 (at most two decimals)
     brand        required, at most 100 characters
     category     required, at most 100 characters
-    rating       optional, 0 to 5
-    imageURL     optional, an https:// URL (or a path on this site, "/static/...")
+    rating       optional, 0 to 5; checked, never stored (ratings come from reviews)
+    imageURL     optional, an http:// or https:// URL of a picture (fetched by the import)
+    imagePath    optional, a picture's path relative to the product file's folder
     stock.<warehouse>  optional, whole units in that warehouse (its id or its name)
 
 Standard library only; the file reading is catalog/product_file.py, the database
@@ -25,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 SKU = re.compile(r"[A-Za-z0-9._-]{1,32}")
 REQUIRED = ("sku", "name", "price", "brand", "category")
-KNOWN = frozenset({*REQUIRED, "description", "rating", "imageURL"})
+KNOWN = frozenset({*REQUIRED, "description", "rating", "imageURL", "imagePath"})
 STOCK_PREFIX = "stock."
 MAX_NAME, MAX_LABEL, MAX_DESCRIPTION, MAX_URL = 300, 100, 20_000, 2_000
 MAX_PRICE_CENTS = 2**31 - 1  # items.price is an INTEGER of cents
@@ -51,8 +52,11 @@ class ProductRow:
     price: int  # cents
     brand: str
     category: str
-    rating: float | None  # None: keep what the item has (0 for a new one)
+    rating: float | None  # checked only: an item's rating is its reviews' average
+    # Where its picture comes from (at most one of the two); the import fetches or reads
+    # it, and reports a bad picture on this row's line (catalog/picture_sources.py).
     image_url: str | None
+    image_path: str | None
     stock: dict[int, int]  # warehouse id -> units; warehouses not named are left alone
 
 
@@ -96,6 +100,9 @@ def parse_row(
     price = _price(text["price"], fail) if text["price"] else None
     rating = _rating(text["rating"], fail) if text["rating"] else None
     image_url = _image_url(text["imageURL"], fail) if text["imageURL"] else None
+    image_path = _image_path(text["imagePath"], fail) if text["imagePath"] else None
+    if text["imageURL"] and text["imagePath"]:
+        fail("imagePath", "give imageURL or imagePath, not both")
     stock = _stock(values, warehouses, fail)
     for key in values:
         if key not in KNOWN and not str(key).startswith(STOCK_PREFIX):
@@ -114,6 +121,7 @@ def parse_row(
             category=category,
             rating=rating,
             image_url=image_url,
+            image_path=image_path,
             stock=stock,
         ),
         [],
@@ -170,12 +178,23 @@ def _image_url(raw: str, fail) -> str | None:
     if any(ch.isspace() or ord(ch) < 32 for ch in raw) or '"' in raw:
         fail("imageURL", "contains spaces or quotes")
         return None
-    if raw.startswith("https://") and len(raw) > len("https://"):
-        return raw
-    if raw.startswith("/") and not raw.startswith("//"):
-        return raw
-    fail("imageURL", "must start with https:// (or / for an image on this site)")
+    for scheme in ("https://", "http://"):
+        if raw.lower().startswith(scheme) and len(raw) > len(scheme):
+            return raw
+    fail("imageURL", "must start with http:// or https:// (a file here is an imagePath)")
     return None
+
+
+def _image_path(raw: str, fail) -> str | None:
+    # Whether it stays inside the product file's folder is checked where the file is
+    # read (catalog/picture_sources.py): only there is the folder known.
+    if len(raw) > MAX_URL:
+        fail("imagePath", f"is longer than {MAX_URL} characters")
+        return None
+    if any(ord(ch) < 32 for ch in raw):
+        fail("imagePath", "contains control characters")
+        return None
+    return raw
 
 
 def _stock(values: Mapping[str, object], warehouses: Mapping[str, int], fail) -> dict[int, int]:

@@ -13,6 +13,7 @@ import redis
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.media.store import MediaStore
 from db.postgres.engine import make_engine, make_session_factory
 from db.postgres.password_resets import PasswordResets
 from db.redis.connect import redis_client as redis_client_of
@@ -33,6 +34,7 @@ from web.cart.adapters import SqlCartItems, SqlCartStore
 from web.checkout.adapters import DbCartLines, DbItemLookup
 from web.checkout_client import TemporalCheckouts
 from web.items.adapters import PostgresItemReads
+from web.media.adapters import StoredMedia
 from web.metrics import TimedSearch
 from web.orders.adapters import SqlOrderReads, TemporalOrderClient
 from web.recommendations.adapters import StoreSignals
@@ -130,6 +132,7 @@ def build_services(settings: Settings) -> Services:
             PostgresShelves(sessions, typesense_client, settings.typesense_collection),
         ),
         items=PostgresItemReads(sessions),
+        media=StoredMedia(MediaStore(settings.media_path), sessions),
         recommendations=Recommendations(
             StoreSignals(sessions, redis_client, settings.database_url or "")
         ),

@@ -49,6 +49,7 @@ from activities.hold_sweep import HoldSweepActivities
 from activities.mail import MailActivities, SmtpSender
 from activities.order_starter import OrderStarter
 from activities.refunds import RefundActivities
+from activities.unshipped import UnshippedActivities
 from activities.vault_sweep import VaultSweepActivities
 from activities.waiting_room import WaitingRoomActivities
 from db.postgres.engine import make_engine
@@ -147,6 +148,7 @@ def build_activities(resources: WorkerResources, client: Client, base_queue: str
         *checkout.activities(),
         *fulfilment.activities(),
         *refunds.activities(),
+        *UnshippedActivities(sessions).activities(),
         *mail.activities(),
         *orders.activities(),
         *sweeper.activities(),

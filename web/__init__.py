@@ -21,6 +21,7 @@ from web.headers import register_security_headers
 from web.input_guard import init_input_guard
 from web.limits import init_limits
 from web.metrics import init_request_metrics
+from web.pictures import picture_of
 from web.request_id import init_request_id
 from web.services import EXTENSION_KEY, Services
 from web.tracing import init_tracing
@@ -64,6 +65,7 @@ def create_app(settings: Settings, *, services: Services) -> Flask:
     register_error_handlers(app)
     register_security_headers(app, settings)  # cookie flags too
     app.jinja_env.globals["store_name"] = "shopflow"
+    app.jinja_env.globals["picture_of"] = picture_of  # templates/shared/picture.html
     return app
 
 
@@ -102,6 +104,7 @@ def _feature_blueprints() -> list[Blueprint]:
     from web.home import pages as home_pages
     from web.items import pages as items_pages
     from web.mail import pages as mail_pages
+    from web.media import pages as media_pages
     from web.openapi import bp as api_docs
     from web.ops import api as ops_api
     from web.orders import api as orders_api
@@ -123,6 +126,7 @@ def _feature_blueprints() -> list[Blueprint]:
         home_pages.bp,
         search_pages.bp,
         items_pages.bp,
+        media_pages.bp,
         auth_pages.bp,
         cart_pages.bp,
         checkout_pages.bp,

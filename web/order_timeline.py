@@ -23,6 +23,8 @@ LABELS = {
     "delivered": "Delivered",
     "cancelled": "Cancelled",
     "refunded": "Refunded",
+    "partly cancelled": "Parcels cancelled",
+    "partly refunded": "Refunded",
 }
 
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.cart.ports import CartItems, CartStore
     from web.checkout.use_cases import CartLines, CheckoutClient, ItemLookup, WaitingRoomDoor
     from web.item_reads import ItemReads
+    from web.media.ports import MediaLibrary
     from web.orders.ports import OrderClient, OrderReads
     from web.recommendations.use_cases import Recommendations
     from web.reviews.ports import ReviewStore
@@ -85,6 +86,8 @@ class Services:
     revocations: TokenRevocations | None = None
     # One item and its live stock (web/items/adapters.py).
     items: ItemReads | None = None
+    # Product pictures' files (web/media/adapters.py).
+    media: MediaLibrary | None = None
     # Recommendations on their signals (web/recommendations/adapters.py).
     recommendations: Recommendations | None = None
     # Reviews and the ratings they make (web/reviews/adapters.py).

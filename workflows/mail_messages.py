@@ -17,8 +17,16 @@ ORDER_PLACED = "order-placed"
 PARCEL_SHIPPED = "parcel-shipped"
 ORDER_DELIVERED = "order-delivered"
 ORDER_CANCELLED = "order-cancelled"
+PARCELS_CANCELLED = "parcels-cancelled"  # the parcels that had not shipped, refunded
 PASSWORD_RESET = "password-reset"
-KINDS = (ORDER_PLACED, PARCEL_SHIPPED, ORDER_DELIVERED, ORDER_CANCELLED, PASSWORD_RESET)
+KINDS = (
+    ORDER_PLACED,
+    PARCEL_SHIPPED,
+    ORDER_DELIVERED,
+    ORDER_CANCELLED,
+    PARCELS_CANCELLED,
+    PASSWORD_RESET,
+)
 
 
 @dataclass(frozen=True)
@@ -32,11 +40,12 @@ class MailParcel:
 @dataclass(frozen=True)
 class EmailRequest:
     kind: str
-    # The order id (placed, delivered, cancelled), the suborder id (shipped), or the
+    # The order id (placed, delivered, cancelled, parcels cancelled), the suborder id
+    # (shipped), or the
     # reset link's row id (password reset).
     subject_id: str
     parcels: tuple[MailParcel, ...] = ()
-    refund: int = 0  # cents, for a cancelled order
+    refund: int = 0  # cents, for a cancelled order or its cancelled parcels
     link: str = ""  # the password-reset link (the payload codec encrypts it in history)
 
     @property

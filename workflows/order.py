@@ -22,6 +22,11 @@ Then the payment is refunded through the gateway (its own idempotency key,
 `refund-<orderID>`). Every step is an activity that Temporal retries until it
 succeeds, so a worker killed in the middle of a cancel finishes it on restart.
 
+Cancel the parcels that have not shipped (update `cancel_unshipped`, docs/orders.md):
+once something shipped, every open child is stopped as above (each decides its own race
+with a shipment), `cancel_unshipped` takes the rest off the order (PARTLY_CANCELLED, then
+DELIVERED once the shipped parcels arrive) and `refund_unshipped` refunds only that.
+
 Emails (docs/email.md): "placed" after the first plan (with its parcels), "delivered",
 and "cancelled" with the refund; each an activity started and not awaited, so a mail
 server that is down delays the email, never the order. The run awaits them at the end.
@@ -33,6 +38,7 @@ import contextlib
 from datetime import timedelta
 
 from temporalio import workflow
+from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.exceptions import ActivityError, ApplicationError, FailureError
 
 with workflow.unsafe.imports_passed_through():
@@ -43,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
         OPEN_SUBORDER_STATUSES,
         PLANNED,
         has_shipped,
+        unshipped_lines,
     )
     from domain.order import OrderStatus as OS
     from domain.order import SuborderStatus as SS
@@ -53,6 +60,7 @@ with workflow.unsafe.imports_passed_through():
         ORDER_CANCELLED,
         ORDER_DELIVERED,
         ORDER_PLACED,
+        PARCELS_CANCELLED,
         EmailRequest,
         MailParcel,
     )
@@ -61,26 +69,33 @@ with workflow.unsafe.imports_passed_through():
         ALREADY_SHIPPED,
         CUSTOMER_ID,
         NOT_YOURS,
+        NOTHING_SHIPPED,
+        NOTHING_UNSHIPPED,
         ORDER_ID,
         ORDER_STATUS,
         UNALLOCATABLE,
         WORKFLOW_NAME,
         CancelOrder,
+        CancelUnshipped,
         OrderInput,
         OrderProgress,
         SuborderChanged,
         SuborderInput,
         SuborderProgress,
+        UnshippedCancelled,
         suborder_id_for,
         suborder_workflow_id,
+    )
+    from workflows.order_refusals import (
+        ALREADY_SHIPPED_MESSAGE,
+        EVERYTHING_SHIPPED_MESSAGE,
+        NOTHING_SHIPPED_MESSAGE,
+        NOTHING_UNSHIPPED_MESSAGE,
     )
     from workflows.suborder import SUBORDER_CHANGED, SuborderWorkflow
 
 # How long an order whose stock no warehouse holds waits before planning again.
 REPLAN_AFTER = timedelta(minutes=15)
-ALREADY_SHIPPED_MESSAGE = (
-    "Part of this order has already shipped, so it can no longer be cancelled."
-)
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -99,6 +114,9 @@ class OrderWorkflow:
         self._cancelling = False
         self._cancel_refusals = 0
         self._cancel_reason = ""  # the store's reason, when staff asked (CancelOrder.reason)
+        self._unshipped_requested = False
+        self._unshipped_answers = 0  # partial cancels decided, either way
+        self._unshipped: UnshippedCancelled | None = None
         self._changes = 0
         self._confirmed = False  # the "order placed" email is on its way
         self._mail: list[workflow.ActivityHandle] = []
@@ -119,11 +137,16 @@ class OrderWorkflow:
         while self._status not in FINAL_ORDER_STATUSES:
             if self._cancel_requested:
                 await self._cancel()
+            elif self._unshipped_requested:
+                await self._cancel_unshipped()
             elif self._plan_due:
                 await self._plan_rest()
             elif self._everything_in(SS.SHIPPED, SS.DELIVERED) and self._status == OS.PENDING:
                 await self._set_status(OS.SHIPPED, "shipped", "Every parcel has shipped")
-            elif self._everything_in(SS.DELIVERED) and self._status == OS.SHIPPED:
+            elif self._everything_in(SS.DELIVERED) and self._status in (
+                OS.SHIPPED,
+                OS.PARTLY_CANCELLED,
+            ):
                 await self._set_status(OS.DELIVERED, "delivered", "Every parcel was delivered")
                 self._email(ORDER_DELIVERED)
             else:
@@ -187,7 +210,7 @@ class OrderWorkflow:
                 for p in plan.suborders
             )
         )
-        if self._cancel_requested:
+        if self._cancel_requested or self._unshipped_requested:
             return  # nothing started yet for this plan: the cancel has less to undo
         for planned in plan.suborders:
             suborder_id = suborder_id_for(self._input.order_id, len(self._suborders) + 1)
@@ -200,6 +223,14 @@ class OrderWorkflow:
                     self._input.order_id, suborder_id, planned.warehouse_id, planned.lines
                 ),
                 id=suborder_workflow_id(suborder_id),
+                # An operator finds an order's parcels by its id or its customer
+                # (docs/operations.md); registered like the order's own attributes.
+                search_attributes=TypedSearchAttributes(
+                    [
+                        SearchAttributePair(ORDER_ID, self._input.order_id),
+                        SearchAttributePair(CUSTOMER_ID, str(self._input.user_id)),
+                    ]
+                ),
             )
 
     def _confirm(self, parcels: tuple[MailParcel, ...]) -> None:
@@ -225,17 +256,27 @@ class OrderWorkflow:
 
     # --- cancel ---------------------------------------------------------------------------
 
-    async def _cancel(self) -> None:
-        self._cancelling = True
-        for suborder_id, suborder in self._suborders.items():
-            if suborder.status in OPEN_SUBORDER_STATUSES:
-                # A child that already ended (e.g. LOST) refuses the signal; its last
-                # report is on its way, so there is nothing more to do for it.
-                with contextlib.suppress(FailureError):
-                    await self._children[suborder_id].signal(SuborderWorkflow.cancel)
+    async def _stop_open_suborders(self) -> tuple[str, ...]:
+        """Ask every open child to cancel and wait until each has cancelled or shipped
+        (its own race with the warehouse); answers the suborders it asked."""
+        open_ids = tuple(
+            suborder_id
+            for suborder_id, suborder in self._suborders.items()
+            if suborder.status in OPEN_SUBORDER_STATUSES
+        )
+        for suborder_id in open_ids:
+            # A child that already ended (e.g. LOST) refuses the signal; its last
+            # report is on its way, so there is nothing more to do for it.
+            with contextlib.suppress(FailureError):
+                await self._children[suborder_id].signal(SuborderWorkflow.cancel)
         await workflow.wait_condition(
             lambda: all(s.status not in OPEN_SUBORDER_STATUSES for s in self._suborders.values())
         )
+        return open_ids
+
+    async def _cancel(self) -> None:
+        self._cancelling = True
+        await self._stop_open_suborders()
         refused = has_shipped(self._status, (s.status for s in self._suborders.values()))
         if not refused:
             try:
@@ -263,6 +304,69 @@ class OrderWorkflow:
         workflow.upsert_search_attributes([ORDER_STATUS.value_set(OS.CANCELLED)])
         self._email(ORDER_CANCELLED, refund=refund.amount)
 
+    async def _cancel_unshipped(self) -> None:
+        self._cancelling = True
+        asked = await self._stop_open_suborders()
+        try:
+            taken = await steps.cancel_unshipped(self._input.order_id)
+        except FailureError as error:
+            if not business_cause(error, NOTHING_UNSHIPPED, NOTHING_SHIPPED):
+                raise
+            # Every open parcel shipped before its cancel: the order goes on as it was.
+            self._cancelling = False
+            self._unshipped_requested = False
+            self._unshipped = None
+            self._unshipped_answers += 1
+            self._plan_due = True  # a LOST suborder's lines, if any, still need a warehouse
+            return
+        self._cancelling = False
+        self._unshipped_requested = False
+        gone = {line.item_id: line.quantity for line in taken.cancelled}
+        # What the order still ships: exactly the parcels that left, so nothing is
+        # uncovered and nothing is planned again.
+        self._order_lines = tuple(
+            Line(line.item_id, line.quantity - gone.get(line.item_id, 0))
+            for line in self._order_lines
+            if line.quantity > gone.get(line.item_id, 0)
+        )
+        self._missing = ()
+        self._plan_due = False
+        # Refunded before the update answers, like the whole cancel: "cancelled" always
+        # means "refunded" too.
+        refund = await steps.refund_unshipped(self._input.order_id)
+        self._status = OS.PARTLY_CANCELLED
+        self._message = "The parcels that had not shipped were cancelled and refunded"
+        workflow.upsert_search_attributes([ORDER_STATUS.value_set(OS.PARTLY_CANCELLED)])
+        stopped = tuple(i for i in asked if self._suborders[i].status == SS.CANCELLED)
+        self._unshipped = UnshippedCancelled(stopped, taken.cancelled, refund.amount, self.state())
+        self._unshipped_answers += 1
+        self._email(PARCELS_CANCELLED, refund=refund.amount)
+
+    @workflow.update
+    async def cancel_unshipped(self, request: CancelUnshipped) -> UnshippedCancelled:
+        answers = self._unshipped_answers
+        self._unshipped_requested = True
+        self._changes += 1
+        await workflow.wait_condition(lambda: self._unshipped_answers != answers)
+        if self._unshipped is None:
+            raise ApplicationError(
+                NOTHING_UNSHIPPED_MESSAGE, type=NOTHING_UNSHIPPED, non_retryable=True
+            )
+        return self._unshipped
+
+    @cancel_unshipped.validator
+    def _validate_cancel_unshipped(self, request: CancelUnshipped) -> None:
+        if request.user_id != self._input.user_id:
+            raise ApplicationError("This order is not yours.", type=NOT_YOURS, non_retryable=True)
+        suborders = [(s.status, s.lines) for s in self._suborders.values()]
+        if unshipped_lines(self._status, self._order_lines, suborders):
+            return
+        if has_shipped(self._status, (status for status, _ in suborders)):
+            raise ApplicationError(
+                NOTHING_UNSHIPPED_MESSAGE, type=NOTHING_UNSHIPPED, non_retryable=True
+            )
+        raise ApplicationError(NOTHING_SHIPPED_MESSAGE, type=NOTHING_SHIPPED, non_retryable=True)
+
     @workflow.update
     async def cancel(self, request: CancelOrder) -> OrderProgress:
         if self._status != OS.CANCELLED:
@@ -274,19 +378,22 @@ class OrderWorkflow:
                 lambda: self._status == OS.CANCELLED or self._cancel_refusals != refusals
             )
             if self._status != OS.CANCELLED:
-                raise ApplicationError(
-                    ALREADY_SHIPPED_MESSAGE, type=ALREADY_SHIPPED, non_retryable=True
-                )
+                raise self._shipped_refusal()
         return self.state()
+
+    def _shipped_refusal(self) -> ApplicationError:
+        """AlreadyShipped, pointing to cancelling the rest when there is a rest."""
+        suborders = [(s.status, s.lines) for s in self._suborders.values()]
+        rest = unshipped_lines(self._status, self._order_lines, suborders)
+        message = ALREADY_SHIPPED_MESSAGE if rest else EVERYTHING_SHIPPED_MESSAGE
+        return ApplicationError(message, type=ALREADY_SHIPPED, non_retryable=True)
 
     @cancel.validator
     def _validate_cancel(self, request: CancelOrder) -> None:
         if request.user_id != self._input.user_id:
             raise ApplicationError("This order is not yours.", type=NOT_YOURS, non_retryable=True)
         if has_shipped(self._status, (s.status for s in self._suborders.values())):
-            raise ApplicationError(
-                ALREADY_SHIPPED_MESSAGE, type=ALREADY_SHIPPED, non_retryable=True
-            )
+            raise self._shipped_refusal()
 
     # --- children and queries -------------------------------------------------------------
 

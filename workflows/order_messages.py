@@ -24,8 +24,10 @@ MARK_SHIPPED = "fulfilment.mark_shipped"
 MARK_DELIVERED = "fulfilment.mark_delivered"
 CANCEL_SUBORDER = "fulfilment.cancel_suborder"
 CANCEL_ORDER = "fulfilment.cancel_order"
+CANCEL_UNSHIPPED = "fulfilment.cancel_unshipped"
 SET_ORDER_STATUS = "fulfilment.set_order_status"
 REFUND_ORDER = "payments.refund_order"
+REFUND_UNSHIPPED = "payments.refund_unshipped"
 # Called by CheckoutWorkflow: start the order's OrderWorkflow once the order is written.
 START_ORDER = "fulfilment.start_order"
 
@@ -36,6 +38,9 @@ ALREADY_SHIPPED = "AlreadyShipped"  # cancel refused: something already left a w
 SUBORDER_CANCELLED = "SuborderCancelled"  # ship refused: the suborder was cancelled first
 NOT_SHIPPED = "NotShipped"  # deliver refused: the parcel has not left the warehouse
 NOT_CANCELLED = "NotCancelled"  # refund refused: the order was not cancelled
+# Partial cancel refused (domain.order.unshipped_lines gave nothing):
+NOTHING_SHIPPED = "NothingShipped"  # nothing has shipped yet: cancel the whole order
+NOTHING_UNSHIPPED = "NothingUnshipped"  # nothing is left that has not shipped
 UNKNOWN_ORDER = "UnknownOrder"
 UNKNOWN_SUBORDER = "UnknownSuborder"
 NOT_YOURS = "NotYours"
@@ -78,6 +83,13 @@ class CancelOrder:
 
 
 @dataclass(frozen=True)
+class CancelUnshipped:
+    """The shopper's "cancel the parcels that have not shipped" (update `cancel_unshipped`)."""
+
+    user_id: int
+
+
+@dataclass(frozen=True)
 class SuborderProgress:
     suborder_id: str
     warehouse_id: int
@@ -95,6 +107,16 @@ class OrderProgress:
     suborders: tuple[SuborderProgress, ...] = ()
     missing: tuple[Line, ...] = ()  # what no warehouse holds yet (waiting for a restock)
     message: str | None = None
+
+
+@dataclass(frozen=True)
+class UnshippedCancelled:
+    """The `cancel_unshipped` update's answer: what was cancelled, and the money back."""
+
+    cancelled_suborders: tuple[str, ...]  # the suborders this cancel stopped
+    cancelled_lines: tuple[Line, ...]  # every unit taken off the order (parcels + unplanned)
+    refund: int  # cents refunded for those lines
+    order: OrderProgress
 
 
 # --- SuborderWorkflow -------------------------------------------------------
@@ -190,6 +212,17 @@ class CancelOrderResult:
 
 
 @dataclass(frozen=True)
+class CancelUnshippedRequest:
+    order_id: str
+
+
+@dataclass(frozen=True)
+class CancelUnshippedResult:
+    cancelled: tuple[Line, ...]  # the units taken off the order (the same on a retry)
+    changed: bool  # False when an earlier attempt had already done it
+
+
+@dataclass(frozen=True)
 class SetOrderStatusRequest:
     order_id: str
     status: str
@@ -204,6 +237,11 @@ class SetOrderStatusResult:
 
 @dataclass(frozen=True)
 class RefundOrderRequest:
+    order_id: str
+
+
+@dataclass(frozen=True)
+class RefundUnshippedRequest:
     order_id: str
 
 

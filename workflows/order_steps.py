@@ -23,22 +23,27 @@ from workflows.order_messages import (
     ASSIGN,
     CANCEL_ORDER,
     CANCEL_SUBORDER,
+    CANCEL_UNSHIPPED,
     MARK_DELIVERED,
     MARK_SHIPPED,
     NOTIFY_WAREHOUSE,
     PLAN,
     REFUND_ORDER,
+    REFUND_UNSHIPPED,
     SET_ORDER_STATUS,
     AssignRequest,
     AssignResult,
     CancelOrderRequest,
     CancelOrderResult,
+    CancelUnshippedRequest,
+    CancelUnshippedResult,
     NotifyRequest,
     NotifyResult,
     PlanRequest,
     PlanResult,
     RefundOrderRequest,
     RefundOrderResult,
+    RefundUnshippedRequest,
     SetOrderStatusRequest,
     SetOrderStatusResult,
     SuborderRequest,
@@ -99,6 +104,10 @@ async def cancel_order(order_id: str, reason: str = "") -> CancelOrderResult:
     return await _call(CANCEL_ORDER, CancelOrderRequest(order_id, reason), CancelOrderResult)
 
 
+async def cancel_unshipped(order_id: str) -> CancelUnshippedResult:
+    return await _call(CANCEL_UNSHIPPED, CancelUnshippedRequest(order_id), CancelUnshippedResult)
+
+
 async def set_order_status(
     order_id: str, status: str, event: str, detail: str = ""
 ) -> SetOrderStatusResult:
@@ -111,3 +120,7 @@ async def set_order_status(
 
 async def refund_order(order_id: str) -> RefundOrderResult:
     return await _call(REFUND_ORDER, RefundOrderRequest(order_id), RefundOrderResult)
+
+
+async def refund_unshipped(order_id: str) -> RefundOrderResult:
+    return await _call(REFUND_UNSHIPPED, RefundUnshippedRequest(order_id), RefundOrderResult)

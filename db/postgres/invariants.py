@@ -2,6 +2,8 @@
 
 I1 per item:  aggregated.stock + HELD reservations + submitted-but-unassigned
               == Σ warehouse available_stock
+              (submitted: order lines of orders not cancelled, less the units a
+              partial cancel took off them, docs/orders.md)
 I2 per (item, warehouse): physical − available == assigned-but-not-shipped
 I3 nothing negative; every order has a payment reference; no HELD reservation
    whose checkout has ended: none beside the order it became, and none the hold
@@ -31,7 +33,7 @@ I1_SQL = """
 WITH held AS (
     SELECT item_id, SUM(quantity) AS q FROM reservations WHERE state = 'HELD' GROUP BY item_id
 ), ordered AS (
-    SELECT ol.item_id, SUM(ol.quantity) AS q
+    SELECT ol.item_id, SUM(ol.quantity - ol.cancelled_quantity) AS q
     FROM order_lines ol JOIN orders o ON o.id = ol.order_id
     WHERE o.status <> 'CANCELLED' GROUP BY ol.item_id
 ), assigned AS (

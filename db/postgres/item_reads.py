@@ -28,7 +28,7 @@ class ItemDetails:
     price: int  # cents
     rating: float | None  # the average of its reviews (docs/reviews.md); None without any
     stock: int
-    image_url: str | None = None  # from an imported product file
+    picture: str | None = None  # its picture's hash (web/pictures.py makes the URLs)
     review_count: int = 0
 
     @property
@@ -62,7 +62,7 @@ def find_item(session: Session, item_id: int) -> ItemDetails | None:
         price=item.price,
         rating=item.rating,
         stock=stock or 0,
-        image_url=item.image_url,
+        picture=item.picture,
         review_count=item.review_count,
     )
 

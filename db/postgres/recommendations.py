@@ -46,7 +46,7 @@ class ItemCard:
     price: int  # cents
     category: str
     stock: int
-    image_url: str | None = None
+    picture: str | None = None  # its picture's hash (docs/media.md)
 
     @property
     def in_stock(self) -> bool:
@@ -140,7 +140,8 @@ def bought_together(session: Session, item_ids: Collection[int], limit: int = 50
 def popular_items(session: Session, now: datetime, limit: int = POPULAR_SIZE) -> list[int]:
     """Most units ordered in the last week (not cancelled), in stock; topped up with the
     best-rated items in stock so a new store has something to show."""
-    units = func.sum(OrderLine.quantity)
+    # Units a partial cancel took off were not sold (docs/orders.md).
+    units = func.sum(OrderLine.quantity - OrderLine.cancelled_quantity)
     selling = session.scalars(
         select(OrderLine.item_id)
         .join(Order, Order.id == OrderLine.order_id)
@@ -171,11 +172,11 @@ def item_cards(session: Session, item_ids: Collection[int]) -> dict[int, ItemCar
     if not item_ids:
         return {}
     rows = session.execute(
-        select(Item.id, Item.name, Item.price, Item.category, AggregatedStock.stock, Item.image_url)
+        select(Item.id, Item.name, Item.price, Item.category, AggregatedStock.stock, Item.picture)
         .outerjoin(AggregatedStock, AggregatedStock.item_id == Item.id)
         .where(Item.id.in_(list(item_ids)))
     )
     return {
-        row.id: ItemCard(row.id, row.name, row.price, row.category, row.stock or 0, row.image_url)
+        row.id: ItemCard(row.id, row.name, row.price, row.category, row.stock or 0, row.picture)
         for row in rows
     }

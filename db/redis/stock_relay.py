@@ -187,8 +187,10 @@ class StockRelay:
             while not stop.is_set():
                 self.relay_pending(work)
                 self.sync_search(work)
+                # A backlog of ratings (the reviews migration queues every item) drains in this
+                # wake, with stock changes relayed between its batches so they never wait.
                 while self.sync_ratings(work) == self._batch_size:
-                    pass  # a backlog (a migration queues every item) drains in one wake
+                    self.relay_pending(work)
                 # Wake on the next commit's NOTIFY, or poll (also retries search flags).
                 for _ in listener.notifies(timeout=self._poll, stop_after=1):
                     pass

@@ -50,10 +50,10 @@ def item_document(
     rating: float | None,
     review_count: int,
     in_stock: bool,
-    image_url: str | None = None,
+    picture: str | None = None,
 ) -> dict[str, Any]:
-    # image_url is not in the schema: stored with the document, never indexed.
-    extra = {"image_url": image_url} if image_url else {}
+    # The picture's hash (docs/media.md) is not in the schema: stored, never indexed.
+    extra = {"picture": picture} if picture else {}
     return {
         "id": str(item_id),
         "item_id": item_id,

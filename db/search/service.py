@@ -54,7 +54,7 @@ class SearchHit:
     category: str
     rating: float | None  # the average of its reviews; None without any
     in_stock: bool
-    image_url: str | None = None
+    picture: str | None = None  # the picture's hash (docs/media.md)
     review_count: int = 0
 
 
@@ -208,6 +208,6 @@ def _hit(document: dict[str, Any]) -> SearchHit:
         category=document["category"],
         rating=rating,
         in_stock=bool(document.get("in_stock", False)),
-        image_url=document.get("image_url"),
+        picture=document.get("picture"),
         review_count=review_count,
     )

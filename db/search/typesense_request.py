@@ -33,7 +33,7 @@ from db.search.schema import SEARCH_FIELDS
 QUERY_BY_WEIGHTS = "4,2,1"
 FACET_FIELDS = "category,brand,in_stock"
 MAX_FACET_VALUES = 30
-RESULT_FIELDS = "item_id,name,price,brand,category,rating,review_count,in_stock,image_url"
+RESULT_FIELDS = "item_id,name,price,brand,category,rating,review_count,in_stock,picture"
 
 # Every order ends in item_id so ties are broken the same way on every page:
 # that is what makes page-number cursors visit each match exactly once.

@@ -1,9 +1,11 @@
 """Refunding a cancelled order on real PostgreSQL through the sandbox gateway's ledger:
-one refund per order however often the activity runs, and only for a cancelled order."""
+one refund per order however often the activity runs, and only for a cancelled order;
+likewise the lines a partial cancel took off (docs/orders.md)."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import text
 from temporalio.exceptions import ApplicationError
 
 from activities.fulfilment import FulfilmentActivities
@@ -12,7 +14,11 @@ from db.postgres.engine import make_session_factory
 from payments.sandbox import SandboxGateway
 from tests.activities.test_checkout_activities import A, B, order_request, paid_and_reserved
 from tests.payments.vault import TEST_SEALER
-from workflows.order_messages import CancelOrderRequest, RefundOrderRequest
+from workflows.order_messages import (
+    CancelOrderRequest,
+    RefundOrderRequest,
+    RefundUnshippedRequest,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -71,3 +77,42 @@ def test_refunding_an_unknown_order_is_a_business_error(placed):
     with pytest.raises(ApplicationError) as refused:
         refunds.refund_order(RefundOrderRequest("no-such-order"))
     assert refused.value.type == "UnknownOrder"
+
+
+def test_only_the_lines_a_partial_cancel_took_off_are_refunded_once(shop, placed):
+    order, auth, refunds, _ = placed
+    with shop.engine.begin() as conn:  # what fulfilment.cancel_unshipped leaves (I1 holds)
+        conn.execute(
+            text(
+                "UPDATE order_lines SET cancelled_quantity = 1 WHERE order_id = :o AND item_id = :i"
+            ),
+            {"o": order.order_id, "i": A},
+        )
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = stock + 1 WHERE item_id = :i"), {"i": A}
+        )
+        conn.execute(
+            text("UPDATE orders SET status = 'PARTLY_CANCELLED' WHERE id = :o"),
+            {"o": order.order_id},
+        )
+
+    first = refunds.refund_unshipped(RefundUnshippedRequest(order.order_id))
+    again = refunds.refund_unshipped(RefundUnshippedRequest(order.order_id))
+
+    assert first == again and first.amount == 1_999  # one of the two A's, not the order
+    ledger = shop.rows(
+        "SELECT idempotency_key, amount FROM payment_refunds WHERE charge_id = :c",
+        c=auth.authorization_id,
+    )
+    assert [tuple(row) for row in ledger] == [(f"refund-{order.order_id}-unshipped", 1_999)]
+    timeline = shop.scalar("SELECT timeline FROM orders WHERE id = :o", o=order.order_id)
+    assert [entry["event"] for entry in timeline].count("partly refunded") == 1
+
+
+def test_an_order_nothing_was_taken_off_gets_no_partial_refund(shop, placed):
+    order, auth, refunds, _ = placed
+
+    with pytest.raises(ApplicationError) as refused:
+        refunds.refund_unshipped(RefundUnshippedRequest(order.order_id))
+
+    assert refused.value.type == "NotCancelled"

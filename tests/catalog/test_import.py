@@ -4,6 +4,7 @@ upserted by sku, every bad row named by line and field (and nothing applied unle
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy import text
 
 from db.postgres.invariants import check_invariants
 from db.search.schema import SEARCH_FIELDS
+from domain.pictures import hash_of
 from entrypoints.catalog_reindex import catalog_commands
 from tests.catalog.conftest import scalar, search_index_for
 
@@ -47,11 +49,17 @@ def run_import(settings, *args: str):
     )
 
 
+def beside_the_samples_pictures(folder: Path) -> Path:
+    """A products.csv path in `folder`, whose images/ are the samples' (imagePath)."""
+    shutil.copytree(SAMPLES / "images", folder / "images")
+    return folder / "products.csv"
+
+
 def item(engine, sku: str) -> dict:
     with engine.connect() as conn:
         row = conn.execute(
             text(
-                "SELECT i.id, i.price, i.rating, i.image_url, a.stock FROM items i"
+                "SELECT i.id, i.price, i.rating, i.picture, a.stock FROM items i"
                 " LEFT JOIN aggregated_stock a ON a.item_id = i.id WHERE i.sku = :s"
             ),
             {"s": sku},
@@ -88,7 +96,7 @@ def test_a_csv_file_creates_its_products_with_stock_and_images_and_search_finds_
     kettle = item(catalog_engine, "SMP-KETTLE-1")
     # The file's rating (4.6) is not stored: ratings come only from reviews.
     assert kettle["price"] == 4990 and kettle["rating"] is None
-    assert kettle["image_url"] == "/static/img/samples/kettle.svg"
+    assert kettle["picture"] == hash_of((SAMPLES / "images" / "kettle.png").read_bytes())
     assert kettle["stock"] == 15 and kettle["warehouses"] == {1: 12, 2: 3}
     filters = item(catalog_engine, "SMP-FILTER-1")
     assert filters["stock"] == 0 and filters["warehouses"] == {}
@@ -126,11 +134,11 @@ def test_a_changed_price_and_stock_are_upserted_by_sku_and_show_in_search(
 ):
     assert run_import(store, CSV).exit_code == 0
     kettle_id = item(catalog_engine, "SMP-KETTLE-1")["id"]
-    changed = tmp_path / "products.csv"
+    changed = beside_the_samples_pictures(tmp_path)
     changed.write_text(
         CSV.read_text()
         .replace(",49.90,Brewhaus", ",44.00,Brewhaus")
-        .replace("kettle.svg,12,3", "kettle.svg,20,3")
+        .replace("kettle.png,12,3", "kettle.png,20,3")
     )
 
     result = run_import(store, changed)
@@ -160,7 +168,7 @@ def test_a_file_with_errors_reports_every_bad_row_by_line_and_field_and_applies_
         "line 4, price: has more than two decimals",
         "line 5, name: is required",
         "line 5, rating: must be from 0 to 5",
-        "line 6, imageURL: must start with https://",
+        "line 6, imageURL: must start with http:// or https://",
         "line 6, stock.1:",
         "line 7, sku: 'SMP-OK-1' is already on line 2",
         "nothing was imported",
@@ -200,8 +208,8 @@ def test_taking_away_stock_that_is_held_for_a_checkout_is_refused(store, catalog
             ),
             {"i": kettle["id"]},
         )
-    emptied = tmp_path / "products.csv"
-    emptied.write_text(CSV.read_text().replace("kettle.svg,12,3", "kettle.svg,0,0"))
+    emptied = beside_the_samples_pictures(tmp_path)
+    emptied.write_text(CSV.read_text().replace("kettle.png,12,3", "kettle.png,0,0"))
 
     result = CliRunner().invoke(
         catalog_commands(),
@@ -244,21 +252,28 @@ def _rows(engine, sql: str):
         return conn.execute(text(sql)).all()
 
 
-def test_imported_items_with_an_image_show_it_lazily_with_its_size(store, catalog_engine):
+def test_imported_items_with_a_picture_show_it_in_every_size_from_the_media_store(
+    store, catalog_engine
+):
     from entrypoints.web_services import build_web_app
 
     assert run_import(store, CSV).exit_code == 0
-    kettle = item(catalog_engine, "SMP-KETTLE-1")["id"]
+    kettle = item(catalog_engine, "SMP-KETTLE-1")
     grinder = item(catalog_engine, "SMP-GRINDER-1")["id"]
+    source = f"/media/{kettle['picture']}-480.webp"
     app = build_web_app(store)
     try:
         client = app.test_client()
-        page = client.get(f"/items/{kettle}").get_data(as_text=True)
-        assert '<img class="item__media item__image" src="/static/img/samples/kettle.svg"' in page
-        assert 'loading="lazy"' in page and 'width="360" height="360"' in page
+        page = client.get(f"/items/{kettle['id']}").get_data(as_text=True)
+        assert f'class="item__media item__image" src="{source}" srcset=' in page
+        assert 'width="480" height="480"' in page
         assert "item__image" not in client.get(f"/items/{grinder}").get_data(as_text=True)
         results = client.get("/search", query_string={"query": "gooseneck"}).get_data(as_text=True)
-        assert 'src="/static/img/samples/kettle.svg" alt="" width="64" height="64"' in results
-        assert client.get("/static/img/samples/kettle.svg").status_code == 200
+        assert f'src="{source}"' in results and 'loading="lazy"' in results
+        for px in (160, 480, 960):
+            served = client.get(f"/media/{kettle['picture']}-{px}.webp")
+            assert served.status_code == 200 and served.mimetype == "image/webp"
+        api = client.get(f"/api/v1/items/{kettle['id']}").get_json()
+        assert api["imageURL"] == source
     finally:
         app.extensions["shopflow"].close()

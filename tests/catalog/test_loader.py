@@ -219,3 +219,56 @@ def test_two_loads_at_once_take_turns_and_the_last_one_wins(catalog_settings, ca
     assert index.current_collection() == last.collection
     assert index.count_documents() == 800
     assert scalar(catalog_engine, "SELECT version FROM catalog_state") == 2
+
+
+def test_a_load_writes_the_demo_reviews_and_each_rating_is_their_average(
+    catalog_settings, catalog_engine
+):
+    load(catalog_settings, 300)
+    records = list(catalogue(300))
+
+    demo_rows = scalar(catalog_engine, "SELECT count(*) FROM reviews WHERE demo")
+    assert demo_rows == sum(record.review_count for record in records) > 0
+    with catalog_engine.connect() as conn:
+        stored = {row.id: (row.rating, row.review_count) for row in conn.execute(
+            text("SELECT id, rating, review_count FROM items"))}  # fmt: skip
+    assert stored == {r.id: (r.rating, r.review_count) for r in records}
+    assert any(count == 0 and rating is None for rating, count in stored.values())
+    unreviewed = next(r.id for r in records if not r.demo_reviews)
+    document = (
+        search_index_for(catalog_settings)
+        .client.collections[catalog_settings.typesense_collection]
+        .documents[str(unreviewed)]
+        .retrieve()
+    )
+    assert (document["rating"], document["review_count"]) == (0.0, 0)
+
+
+def test_a_reload_replaces_the_demo_reviews_and_keeps_a_shoppers_own_in_the_rating(
+    catalog_settings, catalog_engine
+):
+    from sqlalchemy.orm import sessionmaker
+
+    from db.postgres.reviews import add_review
+    from db.postgres.users import create_user
+    from domain.reviews import ReviewInput, summarise
+
+    load(catalog_settings, 300, seed=1)
+    with sessionmaker(catalog_engine).begin() as session:
+        shopper = create_user(session, email="reviewer@example.com", password_hash="x").id
+        add_review(session, shopper, 1, ReviewInput(1, "Meh", "Broke after a week."))
+
+    load(catalog_settings, 50, seed=2)  # over the existing catalogue: item 1 is replaced
+
+    replaced = next(iter(catalogue(1, seed=2)))
+    with catalog_engine.connect() as conn:
+        demo, own = conn.execute(
+            text("SELECT count(*) FILTER (WHERE demo), count(*) FILTER (WHERE NOT demo)"
+                 " FROM reviews WHERE item_id = 1")).one()  # fmt: skip
+        rating, count = conn.execute(
+            text("SELECT rating, review_count FROM items WHERE id = 1")
+        ).one()
+    assert (demo, own) == (replaced.review_count, 1)
+    expected = summarise(sum(replaced.demo_reviews) + 1, replaced.review_count + 1)
+    assert (rating, count) == (expected.as_float, expected.count)
+    assert scalar(catalog_engine, "SELECT count(*) FROM rating_search_pending WHERE item_id = 1")

@@ -33,7 +33,13 @@ def test_json_numbers_are_accepted_too():
 
 def test_optional_fields_may_be_left_out():
     row, errors = parse_row(1, {**GOOD, "description": ""}, WAREHOUSES)
-    assert errors == [] and row.rating is None and row.image_url is None and row.stock == {}
+    assert (
+        errors == []
+        and row.rating is None
+        and row.image_url is None
+        and row.image_path is None
+        and row.stock == {}
+    )
 
 
 @pytest.mark.parametrize(
@@ -50,8 +56,11 @@ def test_optional_fields_may_be_left_out():
         ({"category": "c" * 101}, "category", "longer than 100"),
         ({"rating": "6"}, "rating", "from 0 to 5"),
         ({"rating": "good"}, "rating", "not a number"),
-        ({"imageURL": "http://example.com/a.jpg"}, "imageURL", "https://"),
-        ({"imageURL": "javascript:alert(1)"}, "imageURL", "https://"),
+        ({"imageURL": "ftp://example.com/a.jpg"}, "imageURL", "http:// or https://"),
+        ({"imageURL": "javascript:alert(1)"}, "imageURL", "http:// or https://"),
+        ({"imageURL": "/static/img/kettle.png"}, "imageURL", "imagePath"),
+        ({"imagePath": "a.png", "imageURL": "https://x.test/a.png"}, "imagePath", "not both"),
+        ({"imagePath": "a\x00.png"}, "imagePath", "control characters"),
         ({"imageURL": "https://x.test/a b.jpg"}, "imageURL", "spaces"),
         ({"stock.Berlin": "3"}, "stock.Berlin", "no warehouse 'Berlin'"),
         ({"stock.1": "-3"}, "stock.1", "whole number"),
@@ -79,6 +88,8 @@ def test_an_empty_stock_cell_leaves_that_warehouse_alone():
     assert row.stock == {2: 0}
 
 
-def test_a_site_path_is_a_valid_image():
-    row, _ = parse_row(1, {**GOOD, "imageURL": "/static/img/kettle.png"}, WAREHOUSES)
-    assert row.image_url == "/static/img/kettle.png"
+def test_a_picture_comes_from_a_web_address_or_a_file_beside_the_product_file():
+    row, _ = parse_row(1, {**GOOD, "imageURL": "http://pictures.test/kettle.png"}, WAREHOUSES)
+    assert (row.image_url, row.image_path) == ("http://pictures.test/kettle.png", None)
+    row, _ = parse_row(1, {**GOOD, "imagePath": "images/kettle.png"}, WAREHOUSES)
+    assert (row.image_url, row.image_path) == (None, "images/kettle.png")

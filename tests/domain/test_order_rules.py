@@ -9,8 +9,11 @@ from domain.order import (
     OrderStatus,
     SuborderStatus,
     can_cancel,
+    can_cancel_unshipped,
     has_shipped,
+    unshipped_lines,
 )
+from domain.stock import Line
 
 pytestmark = pytest.mark.unit
 
@@ -42,3 +45,49 @@ def test_statuses_read_back_from_plain_strings_still_follow_the_rule():
 
 def test_delivered_and_cancelled_orders_are_final():
     assert FINAL_ORDER_STATUSES == {OS.DELIVERED, OS.CANCELLED}
+
+
+# --- cancelling the parcels that have not shipped -------------------------------------
+
+ORDERED = [Line(10, 1), Line(11, 2)]
+
+
+def test_with_one_parcel_shipped_the_other_parcel_is_what_a_partial_cancel_takes():
+    parcels = [(SS.SHIPPED, [Line(10, 1)]), (SS.ASSIGNED, [Line(11, 2)])]
+
+    assert unshipped_lines(OS.PENDING, ORDERED, parcels) == (Line(11, 2),)
+    assert can_cancel_unshipped(OS.PENDING, ORDERED, parcels)
+
+
+def test_units_no_warehouse_holds_yet_are_taken_too_and_cancelled_parcels_count_for_nothing():
+    parcels = [(SS.DELIVERED, [Line(11, 1)]), (SS.CANCELLED, [Line(10, 1)]), (LOST, [Line(11, 1)])]
+
+    assert unshipped_lines(OS.PENDING, ORDERED, parcels) == (Line(10, 1), Line(11, 1))
+
+
+def test_nothing_shipped_yet_is_a_whole_cancel_not_a_partial_one():
+    parcels = [(SS.ASSIGNED, [Line(10, 1)]), (PLANNED, [Line(11, 2)])]
+
+    assert unshipped_lines(OS.PENDING, ORDERED, parcels) == ()
+    assert can_cancel(OS.PENDING, [status for status, _ in parcels])
+
+
+def test_everything_shipped_leaves_nothing_to_cancel():
+    parcels = [(SS.SHIPPED, [Line(10, 1)]), (SS.DELIVERED, [Line(11, 2)])]
+
+    assert not can_cancel_unshipped(OS.PENDING, ORDERED, parcels)
+
+
+def test_a_partly_cancelled_order_has_shipped_and_is_not_cancelled_again():
+    parcels = [(SS.SHIPPED, [Line(10, 1)]), (SS.CANCELLED, [Line(11, 2)])]
+
+    assert has_shipped(OS.PARTLY_CANCELLED, [])
+    assert not can_cancel(OS.PARTLY_CANCELLED, [SS.SHIPPED, SS.CANCELLED])
+    assert unshipped_lines(OS.PARTLY_CANCELLED, ORDERED, parcels) == ()
+    assert OS.PARTLY_CANCELLED not in FINAL_ORDER_STATUSES  # it ends DELIVERED
+
+
+def test_cancelled_and_delivered_orders_offer_no_partial_cancel():
+    parcels = [(SS.SHIPPED, [Line(10, 1)]), (SS.ASSIGNED, [Line(11, 2)])]
+    for status in (OS.CANCELLED, OS.DELIVERED, OS.SHIPPED):
+        assert unshipped_lines(status, ORDERED, parcels) == ()

@@ -130,3 +130,35 @@ def test_a_shopper_cancels_an_order_before_it_ships_and_is_refunded(
     stock = page.request.get(f"{live_store}/api/v1/items/{item_id}").json()["stock"]
     assert stock == 2
     assert_invariants()
+
+
+def test_a_shopper_cancels_the_parcel_that_has_not_shipped_and_is_refunded_for_it(
+    live_store, checkout_worker, page, staff_page, split_item, output_dir, assert_invariants
+):
+    item_id, warehouses = split_item
+    sign_up(page, live_store, "partial", f"/items/{item_id}")
+    order_id = buy(page, live_store, item_id, 2)
+    expect(page.locator("[data-test=parcel]")).to_have_count(2, timeout=15_000)
+    expect(page.locator("[data-test=cancel-unshipped]")).to_have_count(0)
+
+    staff_page.goto(f"{live_store}/warehouses/{warehouses[0][0]}")
+    row = staff_page.locator(f"[data-test=suborder-row][data-suborder-id^='{order_id}']")
+    expect(row).to_have_count(1, timeout=10_000)
+    row.get_by_role("button", name="Mark shipped").click()
+    expect(row.locator("[data-test=suborder-status]")).to_have_text("Shipped")
+
+    cancel_rest = page.get_by_role("button", name="Cancel the parcels that have not shipped")
+    expect(cancel_rest).to_be_visible(timeout=15_000)  # the page polls while it changes
+    page.once("dialog", lambda dialog: dialog.accept())  # hx-confirm
+    cancel_rest.click()
+
+    expect(page.locator("[data-test=order-status]")).to_have_text(
+        "PARTLY CANCELLED", timeout=15_000
+    )
+    expect(page.locator("[data-test=parcels-cancelled]")).to_contain_text(
+        "$39.00 was refunded", timeout=10_000
+    )
+    page.screenshot(path=str(output_dir / "partly-cancelled.png"), full_page=True)
+    stock = page.request.get(f"{live_store}/api/v1/items/{item_id}").json()["stock"]
+    assert stock == 1  # the unit that did not ship is for sale again
+    assert_invariants()

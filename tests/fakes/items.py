@@ -14,7 +14,7 @@ def _details(item) -> ItemDetails:
     return ItemDetails(
         item_id=item.id, sku=item.sku, name=item.name, description=item.description,
         brand=item.brand, category=item.category, price=item.price, rating=item.rating,
-        stock=item.total_stock, review_count=item.review_count,
+        stock=item.total_stock, review_count=item.review_count, picture=item.picture,
     )  # fmt: skip
 
 

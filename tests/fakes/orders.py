@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from domain.order import OrderStatus
-from web.orders.ports import WorkflowGone
+from domain.order import OPEN_SUBORDER_STATUSES, OrderStatus, unshipped_lines
+from domain.stock import Line
+from web.orders.ports import CancelledParcels, WorkflowGone
 from web.orders.reads import ORDER_ID, OrdersPage, OrderView, Position
 from web.outcomes import Refused
 
@@ -65,6 +66,8 @@ class FakeOrderClient:
     def __init__(self, reads: FakeOrderReads) -> None:
         self._reads = reads
         self.answer: Refused | WorkflowGone | None = None
+        # cancel_unshipped: None means accepted (and done as the real workflow does it)
+        self.unshipped_answer: Refused | WorkflowGone | None = None
         self.calls: list[tuple[int, str]] = []
 
     def cancel(self, user_id: int, order_id: str) -> Refused | WorkflowGone | None:
@@ -72,6 +75,37 @@ class FakeOrderClient:
         if self.answer is None:
             self._reads.set_status(order_id, "CANCELLED")
         return self.answer
+
+    def cancel_unshipped(
+        self, user_id: int, order_id: str
+    ) -> CancelledParcels | Refused | WorkflowGone:
+        """Accepted: the open parcels are CANCELLED, the rest of the lines taken off (the
+        rule of domain.order) and refunded at their price, the order PARTLY_CANCELLED."""
+        self.calls.append((user_id, order_id))
+        if self.unshipped_answer is not None:
+            return self.unshipped_answer
+        owner, order = self._reads.orders[order_id]
+        taken = {
+            line.item_id: line.quantity
+            for line in unshipped_lines(
+                order.status,
+                (Line(line.item_id, line.quantity) for line in order.lines),
+                (
+                    (s.status, [Line(line.item_id, line.quantity) for line in s.lines])
+                    for s in order.suborders
+                ),
+            )
+        }
+        stopped = tuple(s for s in order.suborders if s.status in OPEN_SUBORDER_STATUSES)
+        lines = tuple(
+            replace(line, cancelled_quantity=taken.get(line.item_id, 0)) for line in order.lines
+        )
+        suborders = tuple(
+            replace(s, status="CANCELLED") if s in stopped else s for s in order.suborders
+        )
+        done = replace(order, status="PARTLY_CANCELLED", lines=lines, suborders=suborders)
+        self._reads.orders[order_id] = (owner, done)
+        return CancelledParcels(tuple(s.suborder_id for s in stopped), done.cancelled_total)
 
 
 def order_view(

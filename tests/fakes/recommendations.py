@@ -20,7 +20,9 @@ from tests.web.catalogue import ITEMS
 
 
 def _cards() -> dict[int, ItemCard]:
-    return {i.id: ItemCard(i.id, i.name, i.price, i.category, i.total_stock) for i in ITEMS}
+    return {
+        i.id: ItemCard(i.id, i.name, i.price, i.category, i.total_stock, i.picture) for i in ITEMS
+    }
 
 
 @dataclass

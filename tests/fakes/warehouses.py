@@ -38,8 +38,8 @@ from web.warehouses.use_cases import (
 
 NORTH, SOUTH, SHUT = 1, 2, 3
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
-ADDRESS = {"name": "Ada", "line1": "1 Pike St", "city": "Seattle", "postal_code": "98101",
-           "country": "US"}  # fmt: skip
+ADDRESS = {"name": "Ada", "line1": "1 Pike St", "line2": "Apt 4", "city": "Seattle",
+           "postal_code": "98101", "country": "US"}  # fmt: skip
 
 
 @dataclass

@@ -37,6 +37,7 @@ VALID = {
     "REDIS_URL": "redis://127.0.0.1:1/0",
     "TYPESENSE_URL": "http://127.0.0.1:1",
     "TEMPORAL_ADDRESS": "127.0.0.1:1",
+    "MEDIA_URL": "/media",
 }
 
 

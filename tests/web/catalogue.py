@@ -7,6 +7,7 @@ values), and stock covers out / low / plenty.
 
 from __future__ import annotations
 
+from catalog.demo_drawing import DemoDrawing
 from catalog.records import ItemRecord, WarehouseRecord
 
 WAREHOUSES = [
@@ -92,11 +93,14 @@ ITEMS = [
         price=price,
         stock_by_warehouse=((1, stock),),
         demo_reviews=_stars(rating),
+        # Books have no picture: their cards keep the placeholder.
+        drawing=None if category == "Books" else DemoDrawing(category, None, name),
     )
     for index, (name, category, brand, price, rating, stock) in enumerate(_ROWS, start=1)
 ]
 
 BY_ID = {item.id: item for item in ITEMS}
+WITHOUT_PICTURE = {item.id for item in ITEMS if item.picture is None}
 WIRELESS_HEADPHONES = {
     item.id for item in ITEMS if "Wireless" in item.name and "Headphones" in item.name
 }

@@ -179,6 +179,7 @@ def _hit(item) -> SearchHit:
         rating=item.rating,
         in_stock=item.total_stock > 0,
         review_count=item.review_count,
+        picture=item.picture,
     )
 
 
@@ -202,6 +203,7 @@ def fake_services(
     """`warehouses`: a WarehousePortal on fakes (tests/fakes/warehouses.py), else untouchable;
     `items`: the catalogue's items in memory (tests/fakes/items.py) unless given."""
     from tests.fakes.items import FakeItemReads
+    from tests.fakes.media import FakeMediaLibrary
     from tests.fakes.recommendations import FakeSignals
     from web.recommendations.use_cases import Recommendations
 
@@ -220,6 +222,7 @@ def fake_services(
         temporal=None,
         warehouses=warehouses or Untouchable("the warehouse portal's ports"),
         items=items or FakeItemReads(),
+        media=FakeMediaLibrary(),
         recommendations=recommendations,
         # The ports of cart, orders and the address book: tests/fakes/shop.py passes
         # in-memory fakes; a test that did not ask for them must not reach them.

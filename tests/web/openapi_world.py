@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from stack.ports import free_port
+from tests.waiting import wait_until
 from tests.web.checkout_calls import DECLINED, ApiShopper, payment, place_order
 from tests.web.shoppers import PASSWORD, new_email
 
@@ -268,6 +269,55 @@ def _order(w: World):
     shopper = w.shopper({w.item(): 1})
     placed = place_order(w.shop, shopper)
     return w.get(f"/api/v1/orders/{placed['orderID']}", shopper)
+
+
+def _partly_shipped(w: World) -> str:
+    """An order of the warehouse database's shopper (`w.not_staff`) whose Tacoma parcel
+    was shipped through the warehouse API and whose Boston parcel waits."""
+    from tests.web.warehouse_world import BOSTON, TACOMA
+    from workflows.order import OrderWorkflow
+    from workflows.order_messages import order_workflow_id
+
+    world = w.warehouses
+    order_id = world.order({world.item({TACOMA: 1}): 1, world.item({BOSTON: 1}): 1})
+    world.suborders(order_id, count=2)
+    tacoma = world.scalar(
+        "SELECT id FROM warehouse_orders WHERE order_id = :o AND warehouse_id = :w",
+        o=order_id,
+        w=TACOMA,
+    )
+    shipped = w.staff_post(f"/api/v1/warehouses/{TACOMA}/suborders/{tacoma}/ship")
+    assert shipped.status_code == 200, shipped.get_json()
+    handle = world.worker.client.get_workflow_handle(order_workflow_id(order_id))
+
+    def heard() -> bool:  # the parcel reports to its order right after the row
+        state = world.worker.run(handle.query(OrderWorkflow.state))
+        return any(s.suborder_id == tacoma and s.status == "SHIPPED" for s in state.suborders)
+
+    wait_until(heard, what=f"order {order_id} to hear its Tacoma parcel shipped")
+    return order_id
+
+
+def _cancel_unshipped(w: World, client=None):
+    order_id = _partly_shipped(w)
+    return (client or w.portal).post(
+        f"/api/v1/orders/{order_id}/cancel-unshipped", headers=w.not_staff
+    )
+
+
+def _cancel_unshipped_temporal_down(w: World):
+    down = w.fixture("make_portal_app")(temporal_address=f"127.0.0.1:{free_port()}")
+    return _cancel_unshipped(w, down.test_client())
+
+
+def _cancel_unshipped_throttled(w: World):
+    """The second attempt in a minute on a store that allows one (the first, on an order
+    nothing of which shipped, is refused and still counts)."""
+    shopper = w.shopper({w.item(): 1})
+    url = f"/api/v1/orders/{place_order(w.shop, shopper)['orderID']}/cancel-unshipped"
+    client = _limited_store(w, shopper_write_limit_per_user="1 per minute")
+    assert client.post(url, headers=shopper.headers).status_code == 409
+    return client.post(url, headers=shopper.headers)
 
 
 def _ship(w: World):

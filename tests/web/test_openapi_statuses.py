@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from tests.web.checkout_calls import DECLINED, payment
+from tests.web.checkout_calls import DECLINED, payment, place_order
 from tests.web.openapi_staff import STAFF_PROVOKE
 from tests.web.openapi_world import (
     HOME_ADDRESS,
@@ -23,6 +23,9 @@ from tests.web.openapi_world import (
     World,
     _address_book_full,
     _begin_throttled,
+    _cancel_unshipped,
+    _cancel_unshipped_temporal_down,
+    _cancel_unshipped_throttled,
     _deliver,
     _hot,
     _join_hot_line,
@@ -65,6 +68,14 @@ pytest_plugins = [
 pytestmark = [pytest.mark.web, pytest.mark.integration]
 
 Provoke = Callable[[World], Any]
+CANCEL_UNSHIPPED = "/api/v1/orders/{orderID}/cancel-unshipped"
+
+
+def _cancel_unshipped_nothing_shipped(w: World):
+    shopper = w.shopper({w.item(): 1})
+    order_id = place_order(w.shop, shopper)["orderID"]
+    return w.post(f"/api/v1/orders/{order_id}/cancel-unshipped", shopper)
+
 
 # (method, documented path, status) -> a request that answers it.
 PROVOKE: dict[tuple[str, str, int], Provoke] = {
@@ -229,6 +240,16 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
     ("get", "/api/v1/orders/{orderID}", 200): _order,
     ("get", "/api/v1/orders/{orderID}", 401): lambda w: w.get("/api/v1/orders/x"),
     ("get", "/api/v1/orders/{orderID}", 404): lambda w: w.get("/api/v1/orders/x", w.shopper()),
+    ("post", CANCEL_UNSHIPPED, 200): _cancel_unshipped,
+    ("post", CANCEL_UNSHIPPED, 400): lambda w: w.post("/api/v1/orders/x/cancel-unshipped?bogus=1"),
+    ("post", CANCEL_UNSHIPPED, 401): lambda w: w.post("/api/v1/orders/x/cancel-unshipped"),
+    ("post", CANCEL_UNSHIPPED, 404): lambda w: w.post(
+        "/api/v1/orders/x/cancel-unshipped", w.shopper()
+    ),
+    # nothing of the order has shipped yet: cancel the whole order instead
+    ("post", CANCEL_UNSHIPPED, 409): lambda w: _cancel_unshipped_nothing_shipped(w),
+    ("post", CANCEL_UNSHIPPED, 429): _cancel_unshipped_throttled,
+    ("post", CANCEL_UNSHIPPED, 503): _cancel_unshipped_temporal_down,
     # warehouse staff
     ("get", "/api/v1/warehouses", 200): lambda w: w.staff_get("/api/v1/warehouses"),
     ("get", "/api/v1/warehouses", 401): lambda w: w.staff_get("/api/v1/warehouses", {}),

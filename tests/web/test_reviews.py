@@ -201,3 +201,38 @@ def test_an_item_without_reviews_says_so(client, fake_shop):
         as_text=True
     )
     assert "No reviews yet" in html
+
+
+def test_the_item_page_shows_ten_reviews_and_more_fetches_the_next_ones(fake_shop):
+    client = fake_shop.app.test_client()
+    for _ in range(3):
+        user = fake_shop.new_user()
+        fake_shop.reviews.deliver(user.id, KETTLE)
+        headers = fake_shop.api_headers(user)
+        assert (
+            client.post(f"/api/v1/items/{KETTLE}/reviews", json=GOOD, headers=headers).status_code
+            == 201
+        )
+
+    section = client.get(f"/items/{KETTLE}/reviews", headers={"HX-Request": "true"}).get_data(
+        as_text=True
+    )
+    assert section.count('data-test="review"') == 10 and 'data-test="more-reviews"' in section
+    more_url = section.split('data-test="more-reviews"')[0].rsplit('hx-get="', 1)[1].split('"')[0]
+    more = client.get(more_url.replace("&amp;", "&"), headers={"HX-Request": "true"})
+    html = more.get_data(as_text=True)
+    assert more.status_code == 200 and html.count('data-test="review"') == 3
+    assert "more-reviews" not in html and "<section" not in html  # only the next reviews
+    assert client.get(f"/items/{KETTLE}/reviews?cursor=nonsense").status_code == 400
+
+
+def test_search_cards_and_the_item_api_show_the_average_and_count_or_no_reviews_yet(client):
+    cards = client.get("/search", query_string={"query": "bottle"}).get_data(as_text=True)
+    assert "No reviews yet" in cards  # Insulated Water Bottle: no reviews in the catalogue
+    cards = client.get("/search", query_string={"query": "electric kettle"}).get_data(as_text=True)
+    assert "(10 reviews)" in cards and "4.5" in cards
+
+    hits = client.get("/api/v1/items", query_string={"query": "bottle"}).get_json()["items"]
+    assert (hits[0]["rating"], hits[0]["reviewCount"]) == (None, 0)
+    item = client.get(f"/api/v1/items/{KETTLE}").get_json()
+    assert (item["rating"], item["reviewCount"]) == (4.5, 10)

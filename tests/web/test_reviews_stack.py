@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.redis.stock_relay import StockRelay, libpq_url
 from db.search.index import SearchIndex, make_typesense_client
+from domain.reviews import summarise
 from tests.web.catalogue import BY_ID
 from tests.web.shoppers import api_token
 
@@ -104,3 +105,85 @@ def test_sort_by_rating_orders_by_the_reviews_average_and_puts_unreviewed_items_
     assert unreviewed["reviewCount"] == 0
     page = client.get(f"/items/{unreviewed['itemID']}").get_data(as_text=True)
     assert "No reviews yet" in page
+
+
+def test_reviews_written_at_the_same_moment_all_count_in_the_average(
+    client, app, sessions, deliver
+):
+    import threading
+
+    from sqlalchemy import text
+
+    item, shoppers = 33, 6  # Weeknight Dinners Cookbook: no other test reviews it
+    tokens = []
+    for _ in range(shoppers):
+        email, headers = api_token(client)
+        deliver(shopper_id(sessions, email), item, True)
+        tokens.append(headers)
+    barrier, statuses = threading.Barrier(shoppers), []
+
+    def review(headers: dict, stars: int) -> None:
+        tab = app.test_client()
+        barrier.wait()
+        answer = tab.post(
+            f"/api/v1/items/{item}/reviews", json=REVIEW | {"rating": stars}, headers=headers
+        )
+        statuses.append(answer.status_code)
+
+    threads = [
+        threading.Thread(target=review, args=(headers, 1 + n % 5))
+        for n, headers in enumerate(tokens)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert statuses == [201] * shoppers
+    with sessions() as session:
+        count, total = session.execute(
+            text("SELECT count(*), sum(rating) FROM reviews WHERE item_id = :i"), {"i": item}
+        ).one()
+    item_json = client.get(f"/api/v1/items/{item}").get_json()
+    assert item_json["reviewCount"] == count
+    assert item_json["rating"] == summarise(int(total), count).as_float
+
+
+def test_the_relay_pushes_queued_ratings_and_keeps_one_that_changed_while_it_pushed(
+    sessions, web_settings
+):
+    from sqlalchemy import text
+
+    from db.postgres.reviews import queue_for_search
+
+    items = [1, 2, 3]  # their stored ratings are the catalogue's: pushing them changes nothing
+    index = SearchIndex(make_typesense_client(web_settings), web_settings.typesense_collection)
+
+    class ReviewedDuringThePush:
+        """The real index; item 1 gets a new review while its old rating is on the way."""
+
+        def set_ratings_many(self, ratings):
+            if 1 in ratings:
+                with sessions.begin() as session:
+                    queue_for_search(session, [1])
+            return index.set_ratings_many(ratings)
+
+    relay = StockRelay(web_settings.database_url, None, ReviewedDuringThePush(), batch_size=2)  # type: ignore[arg-type]
+    with psycopg.connect(libpq_url(web_settings.database_url), autocommit=True) as conn:
+        while relay.sync_ratings(conn):  # what other tests queued goes first
+            pass
+        with sessions.begin() as session:
+            queue_for_search(session, items)
+        first = relay.sync_ratings(conn)  # 1 and 2; 1 is queued again meanwhile
+        left = conn.execute(
+            "SELECT item_id FROM rating_search_pending WHERE item_id = ANY(%s) ORDER BY item_id",
+            (items,),
+        ).fetchall()
+    assert first == 2 and left == [(1,), (3,)]
+    with sessions() as session:
+        stored = session.execute(text("SELECT rating, review_count FROM items WHERE id = 2")).one()
+    document = index.client.collections[index.alias].documents["2"].retrieve()
+    assert (document["rating"], document["review_count"]) == (
+        stored.rating or 0.0,
+        stored.review_count,
+    )

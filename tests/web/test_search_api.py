@@ -40,7 +40,8 @@ def test_a_search_answers_items_with_a_cursor_and_a_total(client):
     assert isinstance(body["nextCursor"], str)
     first = body["items"][0]
     assert set(first) == {
-        "itemID", "name", "price", "brand", "category", "rating", "reviewCount", "inStock"
+        "itemID", "name", "price", "brand", "category", "rating", "reviewCount", "inStock",
+        "imageURL",
     }  # fmt: skip
     record = BY_ID[first["itemID"]]
     assert (first["rating"], first["reviewCount"]) == (record.rating, record.review_count)
@@ -49,6 +50,8 @@ def test_a_search_answers_items_with_a_cursor_and_a_total(client):
         record.price,
         record.brand,
     )
+    # The picture's hash travels through the search index (docs/media.md).
+    assert first["imageURL"] == f"/media/{record.picture}-480.webp"
 
 
 def test_facet_counts_come_only_when_asked_for_and_do_not_change_the_hits(client):

@@ -77,3 +77,46 @@ def test_a_retried_correction_removes_the_units_once(
     assert world.shelf(TACOMA, item) == (3, 3) and world.aggregated(item) == 3
     assert world.scalar("SELECT count(*) FROM stock_corrections WHERE item_id = :i", i=item) == 1
     assert_portal_invariants()
+
+
+def test_units_a_checkout_holds_cannot_be_corrected_away(
+    portal_app, staff_headers, world, assert_portal_invariants
+):
+    """The other limit (I1): a hold takes units out of the aggregate, not off any shelf."""
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    item = world.item({TACOMA: 4})
+    hold = {"c": f"co-fix-{item}", "i": item, "at": datetime.now(UTC) + timedelta(minutes=5)}
+    with world.engine.begin() as conn:  # what the reserve activity writes, in one transaction
+        conn.execute(
+            text(
+                "INSERT INTO reservations (checkout_id, item_id, quantity, expires_at, state) "
+                "VALUES (:c, :i, 3, :at, 'HELD')"
+            ),
+            hold,
+        )
+        conn.execute(text("UPDATE aggregated_stock SET stock = stock - 3 WHERE item_id = :i"), hold)
+    try:
+        assert world.shelf(TACOMA, item) == (4, 4) and world.aggregated(item) == 1
+        assert_portal_invariants()
+
+        refused = _correct(portal_app, staff_headers, itemID=item, quantity=-2, reason="lost")
+
+        assert refused.status_code == 409, refused.get_json()
+        assert refused.get_json()["error"]["removable"] == 1
+        assert world.shelf(TACOMA, item) == (4, 4) and world.aggregated(item) == 1
+        answer = _correct(portal_app, staff_headers, itemID=item, quantity=-1, reason="lost")
+        assert answer.status_code == 200, answer.get_json()
+        assert world.shelf(TACOMA, item) == (3, 3) and world.aggregated(item) == 0
+        assert_portal_invariants()
+    finally:  # the hold ends, as the sweeper would end it: its units back to the aggregate
+        with world.engine.begin() as conn:
+            released = conn.execute(
+                text("DELETE FROM reservations WHERE checkout_id = :c AND item_id = :i"), hold
+            ).rowcount
+            conn.execute(
+                text("UPDATE aggregated_stock SET stock = stock + :n WHERE item_id = :i"),
+                {**hold, "n": 3 * released},
+            )

@@ -181,3 +181,28 @@ def test_a_damaged_restock_key_and_an_inactive_warehouse_are_refused(fake_operat
     )
     assert damaged.status_code == 400 and "reload the page" in damaged.get_data(as_text=True)
     assert shut.status_code == 409 and "not active" in shut.get_data(as_text=True)
+
+
+def test_each_suborder_shows_the_whole_shipping_address_street_lines_included(
+    fake_operator_browser, fake_operator_headers
+):
+    row = _row(fake_operator_browser.get(PORTAL).get_data(as_text=True), "n-S1")
+    address = re.search(
+        r'<address[^>]*data-test="shipping-address"[^>]*>(.*?)</address>', row, re.S
+    )
+
+    assert address, "no shipping address in the row"
+    words = " ".join(re.sub(r"<br>", " ", address.group(1)).split())
+    assert words == "Ada 1 Pike St Apt 4 Seattle 98101, US"
+    listed = fake_operator_browser.get(
+        f"/api/v1/warehouses/{NORTH}/suborders", headers=fake_operator_headers
+    ).get_json()
+    (first,) = [s for s in listed["suborders"] if s["suborderID"] == "n-S1"]
+    assert first["shippingAddress"] == {
+        "name": "Ada",
+        "line1": "1 Pike St",
+        "line2": "Apt 4",
+        "city": "Seattle",
+        "postalCode": "98101",
+        "country": "US",
+    }

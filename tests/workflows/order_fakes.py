@@ -23,6 +23,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from domain.allocation import Unallocatable, WarehouseSite, allocate
+from domain.order import has_shipped, unshipped_lines
 from domain.stock import Line
 from tests.workflows.environment import end_workflows, unique_task_queue, workflow_server
 from workflows.mail_messages import SEND_EMAIL, EmailRequest, EmailResult
@@ -32,11 +33,15 @@ from workflows.order_messages import (
     ASSIGN,
     CANCEL_ORDER,
     CANCEL_SUBORDER,
+    CANCEL_UNSHIPPED,
     MARK_DELIVERED,
     MARK_SHIPPED,
+    NOTHING_SHIPPED,
+    NOTHING_UNSHIPPED,
     NOTIFY_WAREHOUSE,
     PLAN,
     REFUND_ORDER,
+    REFUND_UNSHIPPED,
     SET_ORDER_STATUS,
     SUBORDER_CANCELLED,
     UNALLOCATABLE,
@@ -45,6 +50,8 @@ from workflows.order_messages import (
     AssignResult,
     CancelOrderRequest,
     CancelOrderResult,
+    CancelUnshippedRequest,
+    CancelUnshippedResult,
     NotifyRequest,
     NotifyResult,
     OrderInput,
@@ -54,6 +61,7 @@ from workflows.order_messages import (
     PlanResult,
     RefundOrderRequest,
     RefundOrderResult,
+    RefundUnshippedRequest,
     SetOrderStatusRequest,
     SetOrderStatusResult,
     SuborderRequest,
@@ -84,6 +92,8 @@ class FakeWarehouses:
     refunds: dict[str, int] = field(default_factory=dict)  # refund key -> cents
     cancel_reasons: list[str] = field(default_factory=list)  # cancel_order's, in call order
     total: int = 4_200  # the order's captured amount
+    unit_price: int = 700  # every line's unit price (a partial cancel's refund)
+    cancelled_lines: dict[int, int] = field(default_factory=dict)  # taken off by a partial cancel
     # warehouse -> item -> units another order takes just before this warehouse assigns
     steal_before_assign: dict[int, dict[int, int]] = field(default_factory=dict)
     # suborders the portal ships just before the order's cancel reaches them
@@ -218,9 +228,42 @@ class FakeWarehouses:
             self.order_status = "CANCELLED"
             return CancelOrderResult(tuple(Line(i, q) for i, q in sorted(self.order_lines.items())))
 
+        @activity.defn(name=CANCEL_UNSHIPPED)
+        async def cancel_unshipped(request: CancelUnshippedRequest) -> CancelUnshippedResult:
+            self.calls.append("cancel_unshipped")
+            if self.cancelled_lines:
+                taken = tuple(Line(i, q) for i, q in sorted(self.cancelled_lines.items()))
+                return CancelUnshippedResult(taken, False)
+            if any(row["status"] == "ASSIGNED" for row in self.suborders.values()):
+                raise ApplicationError("active", type="SuborderActive", non_retryable=True)
+            parcels = [
+                (row["status"], [Line(i, q) for i, q in row["lines"].items()])
+                for row in self.suborders.values()
+            ]
+            ordered = [Line(i, q) for i, q in sorted(self.order_lines.items())]
+            taken = unshipped_lines(self.order_status, ordered, parcels)
+            if not taken:
+                shipped = has_shipped(self.order_status, (status for status, _ in parcels))
+                kind = NOTHING_UNSHIPPED if shipped else NOTHING_SHIPPED
+                raise ApplicationError("nothing", type=kind, non_retryable=True)
+            for line in taken:
+                self.cancelled_lines[line.item_id] = line.quantity
+                self.aggregated[line.item_id] = self.aggregated.get(line.item_id, 0) + line.quantity
+            self.order_status = "PARTLY_CANCELLED"
+            return CancelUnshippedResult(taken, True)
+
+        @activity.defn(name=REFUND_UNSHIPPED)
+        async def refund_unshipped(request: RefundUnshippedRequest) -> RefundOrderResult:
+            self.calls.append("refund_unshipped")
+            if not self.cancelled_lines:
+                raise ApplicationError("not cancelled", type="NotCancelled", non_retryable=True)
+            amount = self.unit_price * sum(self.cancelled_lines.values())
+            self.refunds[f"refund-{request.order_id}-unshipped"] = amount
+            return RefundOrderResult("re_2", amount)
+
         @activity.defn(name=SET_ORDER_STATUS)
         async def set_order_status(request: SetOrderStatusRequest) -> SetOrderStatusResult:
-            if self.order_status in (request.status, "CANCELLED"):
+            if self.order_status in (request.status, "CANCELLED"):  # as the SQL's WHERE
                 return SetOrderStatusResult(False)
             self.order_status = request.status
             self.statuses.append(request.status)
@@ -244,6 +287,8 @@ class FakeWarehouses:
         return [
             send_email,
             refund_order,
+            refund_unshipped,
+            cancel_unshipped,
             plan,
             assign,
             notify_warehouse,

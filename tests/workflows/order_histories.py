@@ -27,7 +27,13 @@ from tests.workflows.order_fakes import (
     statuses,
 )
 from workflows.order import REPLAN_AFTER, OrderWorkflow
-from workflows.order_messages import CUSTOMER_ID, ORDER_ID, ORDER_STATUS, CancelOrder
+from workflows.order_messages import (
+    CUSTOMER_ID,
+    ORDER_ID,
+    ORDER_STATUS,
+    CancelOrder,
+    CancelUnshipped,
+)
 from workflows.suborder import SuborderWorkflow
 
 WORKFLOW, CHILD = "order", "suborder"
@@ -162,6 +168,36 @@ async def confirmed_by_the_portal(h: OrderHarness) -> None:
         await h.suborder(suborder).execute_update(SuborderWorkflow.confirm_delivered)
 
 
+async def cancel_unshipped(h: OrderHarness) -> None:
+    """The shopper's partial cancel; a refusal (NothingUnshipped) is a path too."""
+    try:
+        await h.order().execute_update(OrderWorkflow.cancel_unshipped, CancelUnshipped(USER))
+    except WorkflowUpdateFailedError:
+        pass
+
+
+async def partly_cancelled(h: OrderHarness) -> None:
+    """S1 shipped; the shopper cancels the rest: S2 is cancelled and refunded, S1 is
+    delivered and the order ends DELIVERED."""
+    await h.until_assigned()
+    await h.ship(S1)
+    await h.until(lambda v: statuses(v)[S1] == "SHIPPED")
+    await cancel_unshipped(h)
+    await h.deliver(S1)
+
+
+async def partial_cancel_lost_to_a_shipment(h: OrderHarness) -> None:
+    """S1 shipped; S2 ships just before the partial cancel reaches it: nothing is left
+    to cancel and the order ships in full."""
+    await h.until_assigned()
+    await h.ship(S1)
+    await h.until(lambda v: statuses(v)[S1] == "SHIPPED")
+    await cancel_unshipped(h)
+    await h.until(lambda v: v.status == "SHIPPED")
+    for suborder in (S1, S2):
+        await h.deliver(suborder)
+
+
 def started_by_the_checkout() -> TypedSearchAttributes:
     """The search attributes the checkout's starter sets (activities/order_starter.py)."""
     return TypedSearchAttributes(
@@ -215,6 +251,11 @@ SCENARIOS: dict[str, tuple[Callable[[], FakeWarehouses], Scenario]] = {
         ship_lost_to_a_cancel,
     ),
     "confirmed_by_the_portal": (split_store, confirmed_by_the_portal),
+    "partly_cancelled": (split_store, partly_cancelled),
+    "partial_cancel_lost_to_a_shipment": (
+        lambda: split_store(shipped_under_cancel={S2}),
+        partial_cancel_lost_to_a_shipment,
+    ),
 }
 # Started with the search attributes the checkout's starter sets (no upsert then).
 STARTED_BY_THE_CHECKOUT = {"shipped_and_delivered", "confirmed_by_the_portal"}

@@ -23,8 +23,10 @@ def test_the_worker_runs_the_order_workflows_and_every_fulfilment_activity_they_
     called = {
         value
         for name, value in vars(order_messages).items()
-        if name.isupper() and isinstance(value, str) and value.startswith("fulfilment.")
+        if name.isupper()
+        and isinstance(value, str)
+        and value.startswith(("fulfilment.", "payments."))
     }
 
     assert OrderWorkflow in WORKFLOWS and SuborderWorkflow in WORKFLOWS
-    assert len(called) == 9 and called <= registered
+    assert len(called) == 12 and called <= registered  # 10 fulfilment + 2 refunds

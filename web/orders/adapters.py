@@ -13,7 +13,7 @@ from db.postgres.models import Order
 from domain.delivery import order_arrival
 from domain.order import OrderStatus
 from web.orders.errors import STILL_WORKING, UNAVAILABLE, api_code
-from web.orders.ports import WorkflowGone
+from web.orders.ports import CancelledParcels, WorkflowGone
 from web.orders.reads import ORDER_ID, OrderLineView, OrdersPage, OrderView, Position
 from web.orders.use_cases import unavailable
 from web.outcomes import Refused
@@ -27,7 +27,12 @@ from web.temporal_gateway import (
     temporal_call,
 )
 from workflows.order import OrderWorkflow
-from workflows.order_messages import NOT_YOURS, CancelOrder, order_workflow_id
+from workflows.order_messages import (
+    NOT_YOURS,
+    CancelOrder,
+    CancelUnshipped,
+    order_workflow_id,
+)
 
 # The update answers once every open suborder gave its stock back and the order row
 # says CANCELLED: a few activities, each with a 30 s attempt timeout. This only trips
@@ -107,7 +112,7 @@ def _with_parcel_dates(view: OrderView, latest_parcel: date | None) -> OrderView
 
 
 class TemporalOrderClient:
-    """The order workflow's `cancel` update (id `order-<orderID>`) through
+    """The order workflow's `cancel` and `cancel_unshipped` updates (id `order-<orderID>`) through
     web/temporal_gateway.py. The caller checks ownership in PostgreSQL first; the
     workflow's own NotYours check is a second lock on the same door."""
 
@@ -119,8 +124,25 @@ class TemporalOrderClient:
             handle = client.get_workflow_handle(order_workflow_id(order_id))
             await handle.execute_update(OrderWorkflow.cancel, CancelOrder(user_id))
 
+        answer = self._call(run)
+        return None if answer is _DONE else answer
+
+    def cancel_unshipped(
+        self, user_id: int, order_id: str
+    ) -> CancelledParcels | Refused | WorkflowGone:
+        async def run(client: Client) -> CancelledParcels:
+            handle = client.get_workflow_handle(order_workflow_id(order_id))
+            done = await handle.execute_update(
+                OrderWorkflow.cancel_unshipped, CancelUnshipped(user_id)
+            )
+            return CancelledParcels(done.cancelled_suborders, done.refund)
+
+        return self._call(run)
+
+    def _call(self, run):
+        """The update's answer, or what its failure means to the shopper."""
         try:
-            temporal_call(self._gateway, run, timeout=CANCEL_TIMEOUT, what="orders")
+            answer = temporal_call(self._gateway, run, timeout=CANCEL_TIMEOUT, what="orders")
         except WorkflowRefused as refusal:
             if refusal.kind == NOT_YOURS:
                 return Refused("not_found", "We couldn't find that order in your orders.")
@@ -131,7 +153,10 @@ class TemporalOrderClient:
             return WorkflowGone(started=False)
         except TemporalUnavailable as error:
             return unavailable(STILL_WORKING if error.still_working else UNAVAILABLE)
-        return None
+        return _DONE if answer is None else answer
+
+
+_DONE = object()  # the cancel update answered (its answer is read from PostgreSQL)
 
 
 def _view(order: Order) -> OrderView:
@@ -143,7 +168,9 @@ def _view(order: Order) -> OrderView:
         status=str(order.status),
         total=order.total,
         lines=tuple(
-            OrderLineView(line.item_id, line.name, line.quantity, line.unit_price)
+            OrderLineView(
+                line.item_id, line.name, line.quantity, line.unit_price, line.cancelled_quantity
+            )
             for line in order.lines
         ),
         shipping_address=dict(order.shipping_address or {}),

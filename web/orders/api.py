@@ -13,7 +13,9 @@ One order adds checkoutID, shippingAddress, card, canCancel, the timeline
 lines: [{itemID, name, quantity}]}]`.
 
 Cancelling lives on `POST /api/v1/checkout?op=CANCEL {orderID}` (docs/api.md);
-web/checkout/api.py hands it to `cancel_order_answer` here.
+web/checkout/api.py hands it to `cancel_order_answer` here. Once a parcel has
+shipped, `POST /api/v1/orders/<orderID>/cancel-unshipped` cancels the parcels that
+have not: `{orderID, status, cancelledSuborders, refund, order}` (docs/orders.md).
 """
 
 from __future__ import annotations
@@ -29,7 +31,13 @@ from web.headers import keep_private
 from web.json_io import address_json, private_json, refused_json
 from web.limits import abuse_limits
 from web.orders.reads import OrderView
-from web.orders.use_cases import cancel_order, list_orders, order_detail, parse_limit
+from web.orders.use_cases import (
+    cancel_order,
+    cancel_unshipped,
+    list_orders,
+    order_detail,
+    parse_limit,
+)
 from web.outcomes import Refused
 from web.services import services
 from web.suborder_reads import SuborderRow
@@ -69,6 +77,27 @@ def get_order(order_id: str) -> Response:
     if isinstance(order, Refused):
         return refused_json(Refused("not_found", f"No order {order_id[:64]!r} in your orders."))
     return private_json(order_detail_json(order))
+
+
+@bp.post("/<order_id>/cancel-unshipped")
+@api_login_required
+def post_cancel_unshipped(order_id: str) -> Response:
+    """200 with what was cancelled and refunded; 404, 409 (nothing shipped yet, nothing
+    left to cancel, delivered...), 429 or 503."""
+    outcome = cancel_unshipped(
+        services().orders, services().order_client, abuse_limits(), current_user_id(), order_id
+    )
+    if isinstance(outcome, Refused):
+        return refused_json(outcome)
+    return private_json(
+        {
+            "orderID": outcome.order.order_id,
+            "status": outcome.order.status,
+            "cancelledSuborders": list(outcome.cancelled_suborders),
+            "refund": outcome.refund,
+            "order": order_detail_json(outcome.order),
+        }
+    )
 
 
 def cancel_order_answer(user_id: int, order_id: Any) -> Response:
@@ -113,6 +142,11 @@ def order_detail_json(order: OrderView) -> dict[str, Any]:
         "shippingAddress": address_json(order.shipping_address),
         "card": {"brand": order.card_brand, "last4": order.card_last4},
         "canCancel": order.can_cancel,
+        "canCancelUnshipped": order.can_cancel_unshipped,
+        "cancelled": [
+            {"itemID": line.item_id, "name": line.name, "quantity": line.cancelled_quantity}
+            for line in order.cancelled_lines
+        ],
         "timeline": list(order.timeline),
         "suborders": [suborder_json(suborder) for suborder in order.suborders],
     }

@@ -5,14 +5,21 @@ Cancelling answers (web/orders/use_cases.py, web/outcomes.py's kinds):
     not_found      404: no such order for this shopper. Another shopper's order looks
                    exactly the same, so guessing ids teaches nothing.
     cannot_cancel  409: a parcel already shipped, it was delivered...; `code` for
-                   clients (already_shipped, delivered, order_closed), a sentence for shoppers.
+                   clients (already_shipped, delivered, order_closed; for cancelling
+                   the parcels that have not shipped also nothing_shipped,
+                   nothing_unshipped, order_cancelled), a sentence for shoppers.
     unavailable    503: Temporal unreachable or too slow, or the order's workflow is not
                    there yet; trying again later is the answer.
 """
 
 from __future__ import annotations
 
-from workflows.order import ALREADY_SHIPPED_MESSAGE as WORKFLOW_ALREADY_SHIPPED_MESSAGE
+from workflows.order_refusals import ALREADY_SHIPPED_MESSAGE as WORKFLOW_ALREADY_SHIPPED_MESSAGE
+from workflows.order_refusals import (
+    EVERYTHING_SHIPPED_MESSAGE as WORKFLOW_EVERYTHING_SHIPPED_MESSAGE,
+)
+from workflows.order_refusals import NOTHING_SHIPPED_MESSAGE as WORKFLOW_NOTHING_SHIPPED_MESSAGE
+from workflows.order_refusals import NOTHING_UNSHIPPED_MESSAGE as WORKFLOW_NOTHING_UNSHIPPED_MESSAGE
 
 NOT_FOUND_MESSAGE = "We couldn't find that order in your orders."
 UNAVAILABLE = (
@@ -26,8 +33,16 @@ STILL_WORKING = (
 NOT_READY = (
     "This order is still being handed to our warehouses. Please try cancelling again in a moment."
 )
-# The workflow's own refusal, word for word, when PostgreSQL already shows the shipment.
+# The workflow's own refusals, word for word, when PostgreSQL already shows why.
 ALREADY_SHIPPED_MESSAGE = WORKFLOW_ALREADY_SHIPPED_MESSAGE
+EVERYTHING_SHIPPED_MESSAGE = WORKFLOW_EVERYTHING_SHIPPED_MESSAGE
+NOTHING_SHIPPED_MESSAGE = WORKFLOW_NOTHING_SHIPPED_MESSAGE
+NOTHING_UNSHIPPED_MESSAGE = WORKFLOW_NOTHING_UNSHIPPED_MESSAGE
+ALREADY_CANCELLED_MESSAGE = "This order is already cancelled."
+SHIPMENT_BEING_RECORDED = (
+    "A parcel of this order has just shipped and is still being recorded, so nothing was "
+    "cancelled. Please try again in a moment."
+)
 DELIVERED_MESSAGE = "This order has been delivered, so it can no longer be cancelled."
 CLOSED_MESSAGE = "This order can no longer be cancelled online."
 

@@ -1,4 +1,5 @@
-"""GET /api/v1/orders and /api/v1/orders/{orderID} (web/orders/api.py)."""
+"""GET /api/v1/orders and /api/v1/orders/{orderID}, POST
+/api/v1/orders/{orderID}/cancel-unshipped (web/orders/api.py)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,17 @@ SCHEMAS = {
             "shippingAddress": ref("Address"),
             "card": ref("Card"),
             "canCancel": {"type": "boolean"},
+            "canCancelUnshipped": {
+                "type": "boolean",
+                "description": "Some parcel shipped and something has not: "
+                "`POST /api/v1/orders/{orderID}/cancel-unshipped` may cancel the rest.",
+            },
+            "cancelled": {
+                "type": "array",
+                "items": ref("SuborderLine"),
+                "description": "The units cancelling the unshipped parcels took off "
+                "(refunded); empty otherwise.",
+            },
             "timeline": {
                 "type": "array",
                 "items": {"type": "object"},
@@ -71,6 +83,15 @@ SCHEMAS = {
                     }
                 ),
             },
+        }
+    ),
+    "PartlyCancelled": obj(
+        {
+            "orderID": {"type": "string"},
+            "status": ref("OrderStatus"),
+            "cancelledSuborders": {"type": "array", "items": {"type": "string"}},
+            "refund": {**CENTS, "description": "Refunded for the cancelled lines, in cents."},
+            "order": ref("OrderDetail"),
         }
     ),
     "SuborderLine": obj(
@@ -127,6 +148,35 @@ PATHS = {
             "responses": {
                 "200": {"description": "The order.", **json_body(ref("OrderDetail"))},
                 **errors(401, 404),
+            },
+        }
+    },
+    "/api/v1/orders/{orderID}/cancel-unshipped": {
+        "post": {
+            "operationId": "cancelUnshippedParcels",
+            "tags": ["orders"],
+            "summary": "Cancel the parcels that have not shipped, and refund their lines",
+            "description": "Once some parcel has shipped: every parcel still in its warehouse "
+            "(and whatever no warehouse holds yet) is cancelled, its stock goes back and only "
+            "its lines are refunded. The shipped parcels are delivered as usual; the order is "
+            "PARTLY_CANCELLED until then, DELIVERED after (docs/orders.md).",
+            "security": BEARER,
+            "parameters": [path_param("orderID", {"type": "string"}, "The order's id.")],
+            "responses": {
+                "200": {
+                    "description": "What was cancelled and refunded.",
+                    **json_body(ref("PartlyCancelled")),
+                },
+                **errors(
+                    401,
+                    404,
+                    409,
+                    429,
+                    503,
+                    _409="Nothing has shipped yet (`nothing_shipped`: cancel the whole order), "
+                    "nothing is left unshipped (`nothing_unshipped`), or the order is "
+                    "delivered or cancelled.",
+                ),
             },
         }
     },

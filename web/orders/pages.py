@@ -1,11 +1,13 @@
 """Order pages: "My orders" (newest first, "Load more" by cursor, a "last 3 months"
 filter) and one order (lines, status, parcels per warehouse, timeline; "Thank you"
-right after checkout; "Cancel order" until something ships).
+right after checkout; "Cancel order" until something ships, then "Cancel the parcels
+that have not shipped" while some have not).
 
     GET  /orders[?since=YYYY-MM-DD][&nextCursor=...]   htmx gets just the next rows
     GET  /orders/<orderID>[?placed=1]
     GET  /orders/<orderID>/progress    status, parcels, timeline (what the page polls)
     POST /orders/<orderID>/cancel      through the order's workflow (web/orders/use_cases.py)
+    POST /orders/<orderID>/cancel-unshipped   likewise, for the parcels not shipped yet
 
 The progress fragment asks for itself every few seconds while the order can still
 change, so a shopper sees parcels ship without reloading. htmx posts of "Cancel order"
@@ -26,7 +28,13 @@ from web.errors import BadRequest
 from web.headers import keep_private
 from web.limits import abuse_limits
 from web.orders.reads import OrderView, months_ago
-from web.orders.use_cases import OrderList, cancel_order, list_orders, order_detail
+from web.orders.use_cases import (
+    OrderList,
+    cancel_order,
+    cancel_unshipped,
+    list_orders,
+    order_detail,
+)
 from web.outcomes import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.services import services
@@ -95,6 +103,21 @@ def cancel(order_id: str) -> Response:
     if not wants_fragment():
         return redirect(url_for("orders.show", order_id=order_id), code=303)
     return _progress(outcome)
+
+
+@bp.post("/<order_id>/cancel-unshipped")
+@login_required
+def cancel_rest(order_id: str) -> Response:
+    outcome = cancel_unshipped(
+        services().orders, services().order_client, abuse_limits(), current_user_id(), order_id
+    )
+    if isinstance(outcome, Refused):
+        if outcome.kind == "not_found":
+            abort(404, description=outcome.message)
+        return _progress(_order(order_id), status=status_of(outcome), notice=outcome.message)
+    if not wants_fragment():
+        return redirect(url_for("orders.show", order_id=order_id), code=303)
+    return _progress(outcome.order)
 
 
 def _progress(order: OrderView, *, status: int = 200, notice: str | None = None) -> Response:

@@ -1,5 +1,6 @@
 """What the orders' use cases need: reading a shopper's orders, and asking an order's
-workflow to cancel. Adapters: web/orders/adapters.py; fakes: tests/fakes/orders.py."""
+workflow to cancel it (or the parcels that have not shipped). Adapters:
+web/orders/adapters.py; fakes: tests/fakes/orders.py."""
 
 from __future__ import annotations
 
@@ -37,8 +38,24 @@ class WorkflowGone:
     started: bool
 
 
+@dataclass(frozen=True)
+class CancelledParcels:
+    """The order workflow's answer to `cancel_unshipped`: the suborders it stopped and
+    the cents refunded for every unit it took off."""
+
+    suborder_ids: tuple[str, ...]
+    refund: int
+
+
 class OrderClient(Protocol):
     def cancel(self, user_id: int, order_id: str) -> Refused | WorkflowGone | None:
         """The order workflow's `cancel` update: None once it accepted and finished; a
         Refused (not_found, cannot_cancel with the workflow's code, unavailable) or
         WorkflowGone when there is no running workflow to ask."""
+
+    def cancel_unshipped(
+        self, user_id: int, order_id: str
+    ) -> CancelledParcels | Refused | WorkflowGone:
+        """The order workflow's `cancel_unshipped` update: what it cancelled once it
+        finished (refund included); a Refused (not_found, cannot_cancel with the
+        workflow's code, unavailable) or WorkflowGone when no running workflow answered."""

@@ -12,7 +12,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel
+from domain.money import line_total
+from domain.order import FINAL_ORDER_STATUSES, OrderStatus, can_cancel, can_cancel_unshipped
+from domain.stock import Line
 from web.order_timeline import TimelineEntry, last_time_of, timeline_entries
 from web.suborder_reads import SuborderRow
 
@@ -22,6 +24,7 @@ MAX_LIMIT = 100
 # (a NUL byte would make PostgreSQL refuse the query outright).
 ORDER_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 REFUNDED_EVENT = "refunded"  # written to the timeline once the refund went through
+PARTLY_REFUNDED_EVENT = "partly refunded"  # likewise for the parcels that had not shipped
 # The refund follows the cancel by a moment; the page keeps watching for it this long.
 REFUND_WATCH = timedelta(minutes=5)
 
@@ -32,6 +35,7 @@ class OrderLineView:
     name: str
     quantity: int
     unit_price: int  # cents, at purchase
+    cancelled_quantity: int = 0  # taken off by cancelling the parcels that had not shipped
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,41 @@ class OrderView:
         return can_cancel(self.status, (suborder.status for suborder in self.suborders))
 
     @property
+    def can_cancel_unshipped(self) -> bool:
+        """Whether the page offers "Cancel the parcels that have not shipped" (some
+        parcel shipped, something has not); the workflow still has the last word."""
+        return can_cancel_unshipped(
+            self.status,
+            (Line(line.item_id, line.quantity) for line in self.lines),
+            (
+                (s.status, [Line(line.item_id, line.quantity) for line in s.lines])
+                for s in self.suborders
+            ),
+        )
+
+    @property
+    def cancelled_lines(self) -> tuple[OrderLineView, ...]:
+        """The lines a partial cancel took units off (their cancelled_quantity > 0)."""
+        return tuple(line for line in self.lines if line.cancelled_quantity)
+
+    @property
+    def cancelled_total(self) -> int:
+        """What the partial cancel refunds: the cancelled units at their purchase price."""
+        return sum(
+            line_total(line.unit_price, line.cancelled_quantity) for line in self.cancelled_lines
+        )
+
+    @property
     def events(self) -> tuple[TimelineEntry, ...]:
         return timeline_entries(self.timeline)
 
     @property
     def refunded(self) -> bool:
         return any(entry.event == REFUNDED_EVENT for entry in self.events)
+
+    @property
+    def partly_refunded(self) -> bool:
+        return any(entry.event == PARTLY_REFUNDED_EVENT for entry in self.events)
 
     def refund_pending_at(self, now: datetime) -> bool:
         """Cancelled a moment before `now` and the refund not noted yet: worth watching for it."""

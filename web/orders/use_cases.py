@@ -1,5 +1,5 @@
 """The orders' use cases, written once for the pages and /api/v1/orders: list (keyset
-cursor, `since`), one order, cancel.
+cursor, `since`), one order, cancel, cancel the parcels that have not shipped.
 
 Cancelling (what the order page's button and `POST /api/v1/checkout?op=CANCEL
 {orderID}` share):
@@ -14,6 +14,12 @@ Cancelling (what the order page's button and `POST /api/v1/checkout?op=CANCEL
 
 The answer is always the order as PostgreSQL now has it, so what a shopper is told
 ("cancelled, your payment was refunded") is what the order row says.
+
+Cancelling the parcels that have not shipped (the page's button and `POST
+/api/v1/orders/{orderID}/cancel-unshipped`, docs/orders.md) goes the same way: the
+order row first (domain.order's rule: some parcel shipped, something has not), then
+the workflow's `cancel_unshipped` update, which stops each open parcel unless it ships
+first, takes the rest off the order and refunds it.
 """
 
 from __future__ import annotations
@@ -26,17 +32,22 @@ from domain.order import OrderStatus
 from web import keyset
 from web.errors import BadRequest
 from web.orders.errors import (
+    ALREADY_CANCELLED_MESSAGE,
     ALREADY_SHIPPED_MESSAGE,
     CLOSED_MESSAGE,
     DELIVERED_MESSAGE,
+    EVERYTHING_SHIPPED_MESSAGE,
     NOT_FOUND_MESSAGE,
     NOT_READY,
+    NOTHING_SHIPPED_MESSAGE,
+    NOTHING_UNSHIPPED_MESSAGE,
+    SHIPMENT_BEING_RECORDED,
     api_code,
 )
 from web.orders.ports import OrderClient, OrderReads, WorkflowGone
 from web.orders.reads import DEFAULT_LIMIT, MAX_LIMIT, ORDER_ID, OrderView, Position
 from web.outcomes import Limits, Refused, over_limit
-from workflows.order_messages import ALREADY_SHIPPED
+from workflows.order_messages import ALREADY_SHIPPED, NOTHING_SHIPPED, NOTHING_UNSHIPPED
 
 LIMIT_FEATURE = "cancel"
 
@@ -111,6 +122,45 @@ def cancel_order(
     return order
 
 
+@dataclass(frozen=True)
+class PartlyCancelled:
+    """The order after its unshipped parcels were cancelled, what stopped, the refund."""
+
+    order: OrderView
+    cancelled_suborders: tuple[str, ...]
+    refund: int  # cents
+
+
+def cancel_unshipped(
+    reads: OrderReads, client: OrderClient, limits: Limits, user_id: int, order_id: str
+) -> PartlyCancelled | Refused:
+    """Cancel every parcel that has not shipped and refund its lines, or why not."""
+    order = order_detail(reads, user_id, order_id)
+    if isinstance(order, Refused):
+        return order
+    # Every attempt on one's own order counts, a refused one too (cheap to ask again).
+    too_many = over_limit(limits, user_id, LIMIT_FEATURE, "cancel requests")
+    if too_many is not None:
+        return too_many
+    if not order.can_cancel_unshipped:
+        return _nothing_unshipped(order)
+    answer = client.cancel_unshipped(user_id, order_id)
+    if isinstance(answer, Refused):
+        if answer.code == api_code(NOTHING_SHIPPED):
+            # The row shows a shipment whose parcel is still reporting it to its order
+            # (a moment after the commit): nothing changed, asking again will do.
+            return unavailable(SHIPMENT_BEING_RECORDED)
+        return answer
+    if isinstance(answer, WorkflowGone):
+        if answer.started:
+            return Refused("cannot_cancel", CLOSED_MESSAGE, code="order_closed")
+        return unavailable(NOT_READY)
+    order = order_detail(reads, user_id, order_id)
+    if isinstance(order, Refused):
+        return order
+    return PartlyCancelled(order, answer.suborder_ids, answer.refund)
+
+
 def parse_limit(raw: str | None) -> int | Refused:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
@@ -170,5 +220,25 @@ def _shipped(order: OrderView) -> Refused | None:
     if order.status == OrderStatus.DELIVERED:
         return Refused("cannot_cancel", DELIVERED_MESSAGE, code="delivered")
     if not order.can_cancel:
-        return Refused("cannot_cancel", ALREADY_SHIPPED_MESSAGE, code=api_code(ALREADY_SHIPPED))
+        code = api_code(ALREADY_SHIPPED)
+        if not order.can_cancel_unshipped:
+            return Refused("cannot_cancel", EVERYTHING_SHIPPED_MESSAGE, code=code)
+        # Points to what is still possible: the page's button, the API's path.
+        rest = {"cancelUnshipped": cancel_unshipped_path(order.order_id)}
+        return Refused("cannot_cancel", ALREADY_SHIPPED_MESSAGE, code=code, details=rest)
     return None
+
+
+def cancel_unshipped_path(order_id: str) -> str:
+    return f"/api/v1/orders/{order_id}/cancel-unshipped"
+
+
+def _nothing_unshipped(order: OrderView) -> Refused:
+    """Why the order has no parcels to cancel apart from the rest (domain.order's rule)."""
+    if order.status == OrderStatus.CANCELLED:
+        return Refused("cannot_cancel", ALREADY_CANCELLED_MESSAGE, code="order_cancelled")
+    if order.status == OrderStatus.DELIVERED:
+        return Refused("cannot_cancel", DELIVERED_MESSAGE, code="delivered")
+    if order.can_cancel:
+        return Refused("cannot_cancel", NOTHING_SHIPPED_MESSAGE, code=api_code(NOTHING_SHIPPED))
+    return Refused("cannot_cancel", NOTHING_UNSHIPPED_MESSAGE, code=api_code(NOTHING_UNSHIPPED))

@@ -23,6 +23,7 @@ from werkzeug.datastructures import MultiDict
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
 from web.current_user import current_user
 from web.item_reads import ItemDetails, parse_item_id
+from web.pictures import picture_url
 from web.search.use_cases import CatalogueSearch
 from web.services import services
 
@@ -103,6 +104,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "rating": hit.rating,
         "reviewCount": hit.review_count,
         "inStock": hit.in_stock,
+        "imageURL": picture_url(hit.picture),
     }
 
 
@@ -119,6 +121,7 @@ def item_json(item: ItemDetails) -> dict[str, Any]:
         "reviewCount": item.review_count,
         "stock": item.stock,
         "inStock": item.in_stock,
+        "imageURL": picture_url(item.picture),
     }
 
 

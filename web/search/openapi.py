@@ -27,6 +27,14 @@ from web.openapi_components import (
 
 PRICE = {"type": "integer", "minimum": 0, "maximum": MAX_PRICE_CENTS}
 TEXT_VALUE = {"type": "string", "maxLength": MAX_FILTER_VALUE_LENGTH}
+IMAGE_URL = nullable(
+    {
+        "type": "string",
+        "description": "The item's 480 px picture (docs/media.md): a path on this store "
+        "(`/media/<hash>-480.webp`) or a URL under MEDIA_URL; null when it has none. The 160 "
+        "and 960 px pictures are the same name with `-160` / `-960`.",
+    }
+)
 # Computed from reviews (docs/reviews.md); null when the item has none.
 RATING = nullable(
     {"type": "number", "minimum": 1, "maximum": 5, "description": "Average of its reviews."}
@@ -45,6 +53,7 @@ SCHEMAS = {
             "rating": RATING,
             "reviewCount": REVIEW_COUNT,
             "inStock": {"type": "boolean"},
+            "imageURL": IMAGE_URL,
         }
     ),
     "SearchPage": obj(
@@ -99,6 +108,7 @@ SCHEMAS = {
             "reviewCount": REVIEW_COUNT,
             "stock": {"type": "integer", "minimum": 0},
             "inStock": {"type": "boolean"},
+            "imageURL": IMAGE_URL,
         }
     ),
 }

@@ -55,7 +55,7 @@ from web.json_io import (
 )
 from web.services import services
 from web.suborder_reads import SuborderRow
-from web.warehouses import parsing
+from web.warehouses import corrections, parsing
 from web.warehouses.use_cases import (
     SEARCH_NOT_UPDATED,
     Refusal,
@@ -134,7 +134,7 @@ def restock(warehouse_id: str) -> Response:
 @bp.get("/<warehouse_id>/corrections")
 @staff_only
 def get_corrections(warehouse_id: str) -> Response:
-    found = _portal().corrections(_access(), parsing.parse_warehouse_id(warehouse_id))
+    found = corrections.corrections(_portal(), _access(), parsing.parse_warehouse_id(warehouse_id))
     if isinstance(found, Refused):
         return _refused(found)
     return private_json({"corrections": [correction_json(c) for c in found]})
@@ -178,7 +178,8 @@ def _correct(
     note = payload.get("note", "")
     if not isinstance(note, str):
         raise BadRequest("note must be a string.")
-    outcome = _portal().correct_down(
+    outcome = corrections.correct_down(
+        _portal(),
         _access(), warehouse.id, item_id, -quantity, reason=reason, note=note.strip(),
         user_id=current_user_id(), key=key,
     )  # fmt: skip

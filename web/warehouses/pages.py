@@ -27,7 +27,7 @@ from web.headers import keep_private
 from web.rendering import render, wants_fragment
 from web.services import services
 from web.suborder_reads import SuborderRow
-from web.warehouses import parsing
+from web.warehouses import corrections, parsing
 from web.warehouses.use_cases import (
     ALREADY_RECORDED,
     SEARCH_CACHE_NOTE,
@@ -128,7 +128,8 @@ def correct(warehouse_id: str) -> Response:
     if isinstance(item_id, str) or isinstance(units, str):
         error = item_id if isinstance(item_id, str) else units
         return _page(warehouse_id, CORRECT_BOX, status=400, correct_error=error, correct_form=form)
-    outcome = _portal().correct_down(
+    outcome = corrections.correct_down(
+        _portal(),
         _access(), parsing.parse_warehouse_id(warehouse_id), item_id, units,
         reason=form["reason"], note=form["note"].strip(), user_id=current_user_id(), key=key,
     )  # fmt: skip
@@ -169,7 +170,7 @@ def _page(warehouse_id: str, fragment: str, *, status: int = 200, **context) -> 
     context.setdefault("correct_key", uuid.uuid4().hex)
     context.setdefault("correct_form", {})
     if not wants_fragment() or fragment == CORRECT_BOX:
-        recent = _portal().corrections(_access(), view.warehouse.id)
+        recent = corrections.corrections(_portal(), _access(), view.warehouse.id)
         context["corrections"] = [] if isinstance(recent, Refused) else recent
     return render(
         "warehouses/show.html",

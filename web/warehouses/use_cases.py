@@ -7,10 +7,8 @@
                                             through the suborder's workflow; once it has
                                             closed, the database row answers
     restock(access, w, item, n, key)        units on the shelf, then the search flag
-    correct_down(access, w, item, n, ...)   units off the shelf with a reason (damaged,
-                                            lost, a recount), at most what may go
-                                            (domain/stock.py `removable_units`)
-    corrections(access, w)                  the warehouse's latest corrections
+
+Correcting stock down (units off the shelf with a reason) is web/warehouses/corrections.py.
 
 Every use case first asks `Access.works_in` (domain/roles.py): a warehouse the account
 does not work in answers exactly as one that does not exist (NOT_FOUND), so a worker
@@ -227,12 +225,6 @@ class Restocked:
     search_updated: bool
 
 
-@dataclass(frozen=True)
-class Corrected:
-    correction: Correction
-    search_updated: bool
-
-
 # --- the use cases ---------------------------------------------------------------------
 
 
@@ -355,34 +347,6 @@ class WarehousePortal:
         if isinstance(result, Refused):
             return result
         return Restocked(result, self.shelves.refresh_search(item_id))
-
-    def correct_down(
-        self,
-        access: Access,
-        warehouse_id: int | None,
-        item_id: int,
-        units: int,
-        *,
-        reason: str,
-        note: str,
-        user_id: int,
-        key: str | None = None,
-    ) -> Corrected | Refused:
-        warehouse = self.warehouse(access, warehouse_id)
-        if isinstance(warehouse, Refused):
-            return warehouse
-        result = self.shelves.correct_down(
-            warehouse.id, item_id, units, reason=reason, note=note, user_id=user_id, key=key
-        )
-        if isinstance(result, Refused):
-            return result
-        return Corrected(result, self.shelves.refresh_search(item_id))
-
-    def corrections(self, access: Access, warehouse_id: int | None) -> list[Correction] | Refused:
-        warehouse = self.warehouse(access, warehouse_id)
-        if isinstance(warehouse, Refused):
-            return warehouse
-        return self.shelves.corrections(warehouse.id)
 
     # --- inside ----------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.postgres.models.base import Base, timestamptz
@@ -29,8 +30,8 @@ class Item(Base):
     rating: Mapped[float | None] = mapped_column(Float)
     review_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
-    # From an imported product file (catalog/importer.py); None shows the placeholder.
-    image_url: Mapped[str | None] = mapped_column(String(2000))
+    # Its picture's hash in the media store (docs/media.md); None shows the placeholder.
+    picture: Mapped[str | None] = mapped_column(String(32), ForeignKey("pictures.hash"), index=True)
 
     stock: Mapped[AggregatedStock] = relationship(back_populates="item", uselist=False)
 
@@ -42,6 +43,22 @@ class Item(Base):
             name="rating_from_reviews",
         ),
     )
+
+
+class Picture(Base):
+    """A product picture in the media store (docs/media.md), known by its hash.
+
+    Imported pictures' thumbnails are written by the import; a demo drawing's are drawn
+    from `drawing` (category, colour, name) on the first request of each size.
+    """
+
+    __tablename__ = "pictures"
+
+    hash: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # Where it came from: the imageURL or imagePath of a product file, or "demo drawing".
+    origin: Mapped[str] = mapped_column(String(2000))
+    drawing: Mapped[dict | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(timestamptz(), server_default=func.now())
 
 
 class CatalogState(Base):

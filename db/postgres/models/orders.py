@@ -53,13 +53,25 @@ class OrderLine(Base):
     quantity: Mapped[int] = mapped_column(Integer)
     unit_price: Mapped[int] = mapped_column(Integer)  # cents at purchase time
     name: Mapped[str] = mapped_column(String(300))
+    # Units taken off by "cancel the parcels that have not shipped" (docs/orders.md):
+    # no longer ordered (invariant I1 counts quantity - cancelled_quantity), refunded.
+    cancelled_quantity: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
 
     __table_args__ = (
         CheckConstraint("quantity > 0", name="quantity_positive"),
         CheckConstraint("unit_price >= 0", name="unit_price_not_negative"),
+        CheckConstraint(
+            "cancelled_quantity >= 0 AND cancelled_quantity <= quantity",
+            name="cancelled_quantity_within_quantity",
+        ),
     )
+
+    @property
+    def kept_quantity(self) -> int:
+        """What the order still ships of this line."""
+        return self.quantity - self.cancelled_quantity
 
 
 class Suborder(Base):

@@ -1,0 +1,25 @@
+"""An item's picture as pages and the API show it (docs/media.md).
+
+Items carry their picture's hash (or None); this turns it into URLs under the store's
+media base (MEDIA_URL, else /media): the `picture_of` template global the cards and the
+item page use (templates/shared/picture.html), and the API's `imageURL`.
+"""
+
+from __future__ import annotations
+
+from catalog.pictures import EXTENSION
+from domain.pictures import Picture, is_picture_hash, picture_urls
+from web.services import services
+
+
+def picture_of(picture_hash: str | None) -> Picture | None:
+    """The <img> of a picture; None (the placeholder) for an item without one."""
+    if not picture_hash or not is_picture_hash(picture_hash):
+        return None
+    return picture_urls(picture_hash, services().settings.media_base_url, EXTENSION)
+
+
+def picture_url(picture_hash: str | None) -> str | None:
+    """The API's `imageURL`: the 480 px picture's URL, or None."""
+    picture = picture_of(picture_hash)
+    return picture.src if picture else None
