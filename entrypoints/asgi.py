@@ -35,6 +35,7 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         flask_app.extensions[KNOWN_PARAMETERS],
         secure=settings.session_cookie_secure,
         threads=settings.web_threads,
+        app_context=flask_app.app_context,
     )
     return asgi_app(
         flask_app,

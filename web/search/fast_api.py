@@ -21,6 +21,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import orjson
@@ -65,8 +66,12 @@ class FastSearch:
         *,
         secure: bool,
         threads: int,
+        app_context: Callable[[], AbstractContextManager[Any]],
     ) -> None:
         self._search = search
+        # The Flask app's context (not a request's): what the answer's shared pieces
+        # read their settings through (web/pictures.py's imageURL).
+        self._app_context = app_context
         self._known = known
         self._secure = secure  # HSTS on every answer (SESSION_COOKIE_SECURE)
         # As many searches at once as Flask's threads (WEB_THREADS), which the pools of
@@ -114,9 +119,12 @@ class FastSearch:
             unbind_request_id(token)
 
     def _answer(self, args: MultiDict) -> tuple[bytes, str]:
-        search_request = parse_search_args(args)
-        page = self._search().search(search_request, with_facets=wants_facets(args), user_id=None)
-        return orjson.dumps(search_page_json(page)), page.cache
+        with self._app_context():
+            search_request = parse_search_args(args)
+            page = self._search().search(
+                search_request, with_facets=wants_facets(args), user_id=None
+            )
+            return orjson.dumps(search_page_json(page)), page.cache
 
     def _respond(
         self, body: bytes, status: int, request_id: str, started: float, extra: dict[str, str]
