@@ -169,9 +169,9 @@ class CpuMeter:
             if pid not in after:  # exited: its whole life is now in its parent's counters
                 by_role[role] = by_role.get(role, 0.0) - value
         busy = _busy(machine_after) - _busy(self._machine_before)
-        result = {role: round(max(0.0, s), 1) for role, s in sorted(by_role.items())}
-        result["other"] = round(max(0.0, busy - sum(result.values())), 1)
-        result["machine_busy"] = round(busy, 1)
+        result = {role: round(max(0.0, s), 3) for role, s in sorted(by_role.items())}
+        result["other"] = round(max(0.0, busy - sum(result.values())), 3)
+        result["machine_busy"] = round(busy, 3)
         result["machine_capacity"] = round(wall * (os.cpu_count() or 1), 1)
         return result
 

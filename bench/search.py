@@ -314,7 +314,7 @@ def run(
         "ratio_app_vs_typesense": round(app["p99"] / engine_["p99"], 2),
         "ratio_ilike_vs_app": round(ilike["p99"] / app["p99"], 1),
         "cpu_ms_per_search": {
-            role: round(seconds * 1000 / len(tasks), 1) for role, seconds in cpu.items()
+            role: round(seconds * 1000 / len(tasks), 2) for role, seconds in cpu.items()
         },
     }
     if levers:

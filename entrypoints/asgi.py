@@ -10,6 +10,7 @@ its own connection pools and importing this module (tests, the bench) needs no U
 from __future__ import annotations
 
 from flask import Flask
+from starlette.routing import Route
 
 from db.redis.connect import async_redis_client
 from db.redis.stock_feed import StockFeedKeys
@@ -18,11 +19,24 @@ from settings import Settings
 from web.live.asgi import READ_CONNECTIONS, asgi_app
 from web.live.direct_routes import DirectRoutes
 from web.live.fanout import fanout_client_name
+from web.query_parameters import EXTENSION_KEY as KNOWN_PARAMETERS
+from web.search.fast_api import PATH as FAST_SEARCH_PATH
+from web.search.fast_api import FastSearch
+from web.search.use_cases import CatalogueSearch
+from web.services import EXTENSION_KEY as SERVICES
 
 
 def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> DirectRoutes:
     flask_app = flask_app or build_web_app(settings)
     keys = StockFeedKeys(settings.stock_feed_namespace)
+    services = flask_app.extensions[SERVICES]
+    fast_search = FastSearch(
+        lambda: CatalogueSearch(services.search, services.recommendations),
+        flask_app.extensions[KNOWN_PARAMETERS],
+        secure=settings.session_cookie_secure,
+        threads=settings.web_threads,
+        app_context=flask_app.app_context,
+    )
     return asgi_app(
         flask_app,
         settings,
@@ -34,6 +48,8 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         ),
         # Named, so an operator's CLIENT LIST tells the subscription apart.
         subscriber=async_redis_client(settings, client_name=fanout_client_name(keys)),
+        # The store's most frequent request, off Flask when it can be (docs/benchmarks.md).
+        fast_routes=[Route(FAST_SEARCH_PATH, fast_search)],
     )
 
 

@@ -19,6 +19,7 @@ from db.postgres.password_resets import PasswordResets
 from db.redis.connect import redis_client as redis_client_of
 from db.redis.json_cache import JsonCache
 from db.redis.revocations import TokenRevocations
+from db.redis.stock_feed import StockFeedKeys
 from db.search import CatalogVersion, CursorCodec, SearchService
 from db.search.index import make_typesense_client
 from db.search.multi_search import MultiSearch
@@ -72,7 +73,9 @@ def build_services(settings: Settings) -> Services:
     _require_service_urls(settings)
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
-    overlay_engine = stock_engine(settings.database_url)
+    # A connection per web thread: with fewer, every search beyond the pool opened and
+    # closed a PostgreSQL connection of its own (seen in the profile, docs/benchmarks.md).
+    overlay_engine = stock_engine(settings.database_url, pool_size=settings.web_threads)
     redis_client = redis_client_of(
         settings,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
@@ -100,6 +103,7 @@ def build_services(settings: Settings) -> Services:
             catalog_version=CatalogVersion(sessions),
             cursors=CursorCodec(settings.secret_key),
             live_stock=LiveStockOverlay(overlay_engine),
+            in_stock_flips_key=StockFeedKeys(settings.stock_feed_namespace).search_flips,
         )
     )
     tokens = ApiTokens(settings.secret_key, settings.api_token_ttl_seconds)

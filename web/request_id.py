@@ -25,11 +25,25 @@ def current_request_id() -> str | None:
     return _current.get()
 
 
+def is_sane_request_id(incoming: str) -> bool:
+    return _SANE.fullmatch(incoming) is not None
+
+
+def bind_request_id(request_id: str) -> contextvars.Token:
+    """For a request served outside Flask (web/search/fast_api.py): its log lines carry
+    `request_id` until `_current.reset(token)`."""
+    return _current.set(request_id)
+
+
+def unbind_request_id(token: contextvars.Token) -> None:
+    _current.reset(token)
+
+
 def init_request_id(app: Flask) -> None:
     @app.before_request
     def _assign() -> None:
         incoming = request.headers.get(HEADER, "")
-        request_id = incoming if _SANE.fullmatch(incoming) else uuid.uuid4().hex
+        request_id = incoming if is_sane_request_id(incoming) else uuid.uuid4().hex
         g.request_id = request_id
         g.request_id_token = _current.set(request_id)
         g.request_started = time.perf_counter()

@@ -1,4 +1,5 @@
-"""Redis as a cache that is allowed to vanish.
+"""Redis as a cache that is allowed to vanish (values as JSON, through orjson: it is on
+every search, docs/benchmarks.md).
 
 Every Redis failure is treated as a miss: the caller falls back to the source of
 truth (Typesense, PostgreSQL) instead of failing the request. After a failure the
@@ -8,12 +9,12 @@ timeout per back-off window, not one per request.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import redis
 
 log = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class JsonCache:
         if raw is None:
             return None
         try:
-            return json.loads(raw)
+            return orjson.loads(raw)
         except ValueError:
             # Written by an older release or corrupted: recompute rather than fail.
             return None
@@ -62,14 +63,51 @@ class JsonCache:
         if not self.enabled:
             return
         try:
+            self._client.set(self._full_key(key), orjson.dumps(value), ex=self._ttl)
+        except redis.RedisError as exc:
+            self._back_off(exc)
+
+    def get_stamped(self, key: str, stamp_key: str) -> tuple[Any | None, int | None]:
+        """The value under `key` if it was stored at the current value of the counter
+        `stamp_key` (anyone's key, not namespaced), and that current value; one round
+        trip. A value stored under an older count is a miss: the counter moving is what
+        invalidates it. (None, None) when the cache is off or Redis failed."""
+        if not self.enabled:
+            return None, None
+        try:
+            raw, stamp = self._client.mget(self._stamped_key(key), stamp_key)
+        except redis.RedisError as exc:
+            self._back_off(exc)
+            return None, None
+        current = int(stamp or 0)
+        if raw is None:
+            return None, current
+        try:
+            stored = orjson.loads(raw)
+            if stored["stamp"] == current:
+                return stored["value"], current
+        except (ValueError, TypeError, KeyError):
+            pass  # an unstamped or corrupted value: recompute rather than fail
+        return None, current
+
+    def set_stamped(self, key: str, value: Any, stamp: int) -> None:
+        """Store `value` as seen at counter value `stamp` (read before computing it, so a
+        count that moves meanwhile makes this value stale at once)."""
+        if not self.enabled:
+            return
+        try:
             self._client.set(
-                self._full_key(key), json.dumps(value, separators=(",", ":")), ex=self._ttl
+                self._stamped_key(key), orjson.dumps({"stamp": stamp, "value": value}), ex=self._ttl
             )
         except redis.RedisError as exc:
             self._back_off(exc)
 
     def _full_key(self, key: str) -> str:
         return f"{self._namespace}:{key}"
+
+    def _stamped_key(self, key: str) -> str:
+        # Keys of their own: a release that reads plain values never meets a stamped one.
+        return f"{self._namespace}:stamped:{key}"
 
     def _back_off(self, exc: Exception) -> None:
         log.warning(

@@ -10,6 +10,10 @@ For every committed stock change (a `StockChange`, numbered by its outbox row id
                         relay publishes twice (crash after publishing, before
                         deleting its outbox rows) is refused by Redis as not newer.
                         Expires after an hour without changes.
+- `<ns>:search-flips`   a counter the relay increments once the search engine has taken
+                        a batch of in-stock flips: cached search pages filtered on
+                        stock are stamped with it and go stale when it moves
+                        (db/search/service.py).
 - `<ns>:changes`        one capped stream of every item's changes (auto ids, the
                         event id inside), for consumers that must not miss a change
                         across a short disconnect (XREAD BLOCK from their last id),
@@ -79,6 +83,10 @@ class StockFeedKeys:
     def changes(self) -> str:
         return f"{self.namespace}:changes"
 
+    @property
+    def search_flips(self) -> str:
+        return f"{self.namespace}:search-flips"
+
     def item(self, item_id: int) -> str:
         return f"{self.namespace}:item:{item_id}"
 
@@ -118,6 +126,15 @@ class StockFeedPublisher:
             pipe.xadd(self.keys.changes, {"d": message}, maxlen=CHANGES_HISTORY, approximate=True)
             pipe.publish(self.keys.channel, message)
         results = pipe.execute(raise_on_error=False)
+        self._raise_unless_replayed(results)
+
+    def count_search_flips(self) -> None:
+        """The search engine now answers with new in-stock flags: pages cached before
+        are stale. Raises redis.RedisError (the relay keeps the flips queued)."""
+        self._client.incr(self.keys.search_flips)
+
+    @staticmethod
+    def _raise_unless_replayed(results: list) -> None:
         for result in results:
             if isinstance(result, redis.ResponseError) and "equal or smaller" in str(result):
                 continue  # published before a crash: the stream already has it

@@ -14,7 +14,9 @@ wait as standbys and take over when the holder's connection goes away.
 
 Items whose stock crossed zero are queued in `stock_search_pending` in that same
 transaction and their Typesense `in_stock` flags are updated right after, in one
-batched import; a Typesense outage leaves them queued and retried, never lost.
+batched import; a Typesense outage leaves them queued and retried, never lost. Once
+Typesense has them, the feed's flip counter moves, so search pages cached with an
+in-stock filter are asked again (an item back in stock is not left out of them).
 
 Ratings take the same road out: a review queues its item in `rating_search_pending`
 in the review's own transaction (db/postgres/reviews.py) and sends the NOTIFY this
@@ -126,6 +128,9 @@ class StockRelay:
             log.warning("search flags not updated (%s); retrying", exc)
             return 0
         done = [(r[0], r[1]) for r in rows if r[0] in settled]
+        if done:
+            # Before the queue is cleared: if Redis refuses, the flips are pushed again.
+            self._publisher.count_search_flips()
         with conn.transaction():
             # Only the crossing we pushed: a newer one queued meanwhile stays.
             conn.execute(

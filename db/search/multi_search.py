@@ -14,10 +14,10 @@ as the typesense client does.
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 from typing import Any
 
+import orjson
 import urllib3
 
 from db.search.index import typesense_nodes
@@ -59,15 +59,13 @@ class MultiSearch:
         with self._turn_lock:
             pool, path = next(self._turn)
         try:
-            response = pool.urlopen(
-                "POST", path, body=json.dumps(body).encode(), preload_content=True
-            )
+            response = pool.urlopen("POST", path, body=orjson.dumps(body), preload_content=True)
         except urllib3.exceptions.HTTPError as exc:
             raise SearchEngineUnreachable(f"{exc.__class__.__name__}: {exc}") from exc
         if response.status >= 500:
             raise SearchEngineUnreachable(f"HTTP {response.status}: {response.data[:200]!r}")
         try:
-            answer = json.loads(response.data)
+            answer = orjson.loads(response.data)
         except ValueError as exc:
             raise SearchEngineUnreachable(f"not JSON: {response.data[:200]!r}") from exc
         if response.status != 200:

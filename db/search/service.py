@@ -89,6 +89,7 @@ class SearchService:
         catalog_version: CatalogVersion,
         cursors: CursorCodec,
         live_stock: LiveStockOverlay | None = None,
+        in_stock_flips_key: str | None = None,
     ) -> None:
         self._multi_search = multi_search
         self._collection = collection
@@ -96,6 +97,7 @@ class SearchService:
         self._catalog_version = catalog_version
         self._cursors = cursors
         self._live_stock = live_stock
+        self._flips_key = in_stock_flips_key
 
     def search(self, request: SearchRequest, *, with_facets: bool = False) -> SearchPage:
         query = request.query
@@ -104,6 +106,8 @@ class SearchService:
         cached, outcome = self._cached_or_fresh(
             f"{query.fingerprint()}:{offset}:{limit}",
             lambda: self._ask(body, lambda response: parse_hits(response, query)).to_json(),
+            # Which items an in-stock filter lets through changes with every flip.
+            stamp_key=self._flips_key if query.in_stock is not None else None,
         )
         raw = RawPage.from_json(cached)
         next_cursor = None
@@ -154,20 +158,32 @@ class SearchService:
             for name, counts in raw.items()
         }
 
-    def _cached_or_fresh(self, key: str, fresh: Callable[[], Any]) -> tuple[Any, CacheOutcome]:
-        """The JSON value cached under `key` for this catalogue version, or `fresh()`."""
+    def _cached_or_fresh(
+        self, key: str, fresh: Callable[[], Any], *, stamp_key: str | None = None
+    ) -> tuple[Any, CacheOutcome]:
+        """The JSON value cached under `key` for this catalogue version, or `fresh()`.
+
+        With `stamp_key` (the relay's count of in-stock flips, docs/live-stock.md) a
+        value cached before the latest flip is a miss: the live-stock overlay can take a
+        sold-out hit off a page but cannot add back an item that was left out of it."""
         version = self._catalog_version.current() if self._cache.enabled else None
         if version is None:
             return fresh(), "off"
         # The alias name too: two stores (or test runs) may share one Redis.
         key = f"{self._collection}:v{version}:{key}"
-        cached = self._cache.get(key)
+        if stamp_key is None:
+            cached, stamp = self._cache.get(key), None
+        else:
+            cached, stamp = self._cache.get_stamped(key, stamp_key)
         if cached is not None:
             return cached, "hit"
         value = fresh()
         if not self._cache.enabled:  # Redis just failed: nothing to store it in
             return value, "off"
-        self._cache.set(key, value)
+        if stamp_key is None:
+            self._cache.set(key, value)
+        elif stamp is not None:
+            self._cache.set_stamped(key, value, stamp)
         return value, "miss"
 
     def _ask(self, body: dict[str, Any], parse: Callable[[dict[str, Any]], T]) -> T:

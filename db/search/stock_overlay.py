@@ -9,8 +9,10 @@ answer, the page keeps Typesense's flags: search stays up.
 
 The lookup runs on every search, so it is kept to one round trip: a single statement
 in autocommit (no BEGIN / ROLLBACK around it), on an engine of its own without the
-pool's pre-ping (`stock_engine`); a connection PostgreSQL dropped fails the statement,
-which is then tried once more on a fresh connection. The statement text never changes,
+pool's pre-ping (`stock_engine`), sent on the pooled psycopg connection itself (the
+SQLAlchemy statement layer cost more CPU than the round trip, docs/benchmarks.md); a
+connection PostgreSQL dropped fails the statement, which is then tried once more on a
+fresh connection. The statement text never changes,
 so psycopg prepares it after a few uses and PostgreSQL stops re-planning it
 (docs/benchmarks.md, "app side").
 
@@ -24,8 +26,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+import psycopg
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from db.postgres.engine import make_engine
 
@@ -34,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_STOCK_OF = text("SELECT item_id, stock FROM aggregated_stock WHERE item_id = ANY(:ids)")
+_STOCK_OF = "SELECT item_id, stock FROM aggregated_stock WHERE item_id = ANY(%s)"
 
 
 def stock_engine(database_url: str, *, pool_size: int = 5) -> Engine:
@@ -55,18 +58,24 @@ class LiveStockOverlay:
         ids = [int(item_id) for item_id in item_ids]
         for attempt in (1, 2):
             try:
-                with self._engine.connect() as connection:
-                    result = connection.execute(_STOCK_OF, {"ids": ids})
-                    rows = {item_id: stock for item_id, stock in result}
-                break
-            except DBAPIError as exc:
-                # A connection PostgreSQL dropped (a restart): SQLAlchemy has thrown the
-                # pool away; the second attempt opens a fresh connection.
-                if attempt == 1 and exc.connection_invalidated:
-                    continue
-                return self._unknown(exc)
+                connection = self._engine.raw_connection()
             except SQLAlchemyError as exc:
                 return self._unknown(exc)
+            try:
+                cursor = connection.cursor()
+                cursor.execute(_STOCK_OF, (ids,))
+                rows = dict(cursor.fetchall())
+                break
+            except psycopg.OperationalError as exc:
+                # A connection PostgreSQL dropped (a restart): thrown away, and the second
+                # attempt takes a fresh one.
+                connection.invalidate(exc)
+                if attempt == 2:
+                    return self._unknown(exc)
+            except psycopg.Error as exc:
+                return self._unknown(exc)
+            finally:
+                connection.close()  # back to the pool (a no-op once invalidated)
         return {item_id: rows.get(item_id, 0) for item_id in ids}
 
     @staticmethod

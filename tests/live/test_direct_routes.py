@@ -69,3 +69,15 @@ def test_everything_else_goes_to_the_app(method, path, kind):
     send = call(routes, method, path, kind)
 
     assert recorder.sends == [("app", send)]
+
+
+def test_a_direct_route_that_answers_none_leaves_the_request_to_the_app():
+    recorder = Recorder()
+
+    async def not_mine(request: Request):
+        return None
+
+    routes = DirectRoutes(recorder.app, [Route("/api/v1/items", not_mine)])
+    call(routes, "GET", "/api/v1/items")
+
+    assert [who for who, _ in recorder.sends] == ["app"]

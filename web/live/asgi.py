@@ -52,10 +52,16 @@ API_STREAM_PATHS = (ITEM_EVENTS_PATH, API_TICKET_EVENTS_PATH)
 
 
 def asgi_app(
-    flask_app: Flask, settings: Settings, *, reads: aioredis.Redis, subscriber: aioredis.Redis
+    flask_app: Flask,
+    settings: Settings,
+    *,
+    reads: aioredis.Redis,
+    subscriber: aioredis.Redis,
+    fast_routes: list[Route] | None = None,
 ) -> DirectRoutes:
     """The streams on `reads`, their one subscription on `subscriber` (a client of its
-    own: the subscription holds its connection for good), Flask mounted beside them."""
+    own: the subscription holds its connection for good), Flask mounted beside them.
+    `fast_routes` are served on the loop too, ahead of Flask (the anonymous search)."""
     services = flask_app.extensions[EXTENSION_KEY]
     known: KnownParameters = flask_app.extensions[KNOWN_PARAMETERS]
     keys = StockFeedKeys(settings.stock_feed_namespace)
@@ -115,6 +121,7 @@ def asgi_app(
                 documented_only(known, ITEM_EVENTS_PATH, caps.limit(streams.item_events)),
             ),
             Route("/live/stock", caps.limit(streams.page_events)),
+            *(fast_routes or []),
         ],
     )
 

@@ -18,7 +18,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 class DirectRoutes:
     """ASGI: a request matching one of `routes` (path and method) goes straight to its
-    endpoint; everything else, lifespan included, to `app`."""
+    endpoint; everything else, lifespan included, to `app`, and so does a request whose
+    endpoint answers None (web/search/fast_api.py serves only the ordinary search)."""
 
     def __init__(self, app: ASGIApp, routes: list[Route]) -> None:
         self.app = app
@@ -31,6 +32,8 @@ class DirectRoutes:
                 if match is Match.FULL:
                     scope = {**scope, **child}
                     response = await route.endpoint(Request(scope, receive))
+                    if response is None:  # the endpoint leaves this request to `app`
+                        break
                     await response(scope, receive, send)
                     return
         await self.app(scope, receive, send)

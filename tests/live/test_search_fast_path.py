@@ -1,0 +1,179 @@
+"""An anonymous `GET /api/v1/items` is served on the event loop (web/search/fast_api.py)
+with the same answer Flask gives; everything else about the route is still Flask's:
+error answers, foreign cursors, unknown parameters, bearer tokens."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import replace
+
+import httpx
+import pytest
+
+from stack.ports import free_port
+from tests.live_server import ServerThread
+from web.search.fast_api import PATH
+
+pytestmark = [pytest.mark.integration, pytest.mark.web]
+
+# Headers whose values differ between any two answers.
+PER_ANSWER = {"date", "server", "x-request-id", "content-length", "x-search-cache"}
+
+
+def count_fast_answers(server: ServerThread) -> tuple[list[bool], Callable[[], None]]:
+    """Whether each answer was the fast path's own (False: it handed it to Flask), and
+    how to put the route back as it was."""
+    route = next(r for r in server.app.routes if r.path == PATH)
+    inner = route.endpoint
+    answers: list[bool] = []
+
+    async def counted(request):
+        response = await inner(request)
+        answers.append(response is not None)
+        return response
+
+    route.endpoint = counted
+    return answers, lambda: setattr(route, "endpoint", inner)
+
+
+@pytest.fixture
+def served_fast(live_server):
+    answers, restore = count_fast_answers(live_server)
+    yield answers
+    restore()
+
+
+def same_headers(fast: httpx.Response, flask) -> None:
+    fast_headers = {k.lower(): v for k, v in fast.headers.items() if k.lower() not in PER_ANSWER}
+    flask_headers = {k.lower(): v for k, v in flask.headers.items() if k.lower() not in PER_ANSWER}
+    assert fast_headers == flask_headers
+
+
+SEARCHES = [
+    {"query": "kettle"},
+    {"query": "kettle", "inStock": "true", "sort": "price_asc", "limit": "2"},
+    {"filter": "category:Kitchen", "facets": "true"},
+    {"query": "tent", "brand": "Northwind", "minPrice": "100"},
+]
+
+
+@pytest.mark.parametrize("params", SEARCHES)
+def test_an_anonymous_search_is_answered_off_flask_exactly_as_flask_answers_it(
+    live_server, live_app, served_fast, params
+):
+    fast = httpx.get(live_server.url + PATH, params=params, timeout=30)
+    flask = live_app.test_client().get(PATH, query_string=params)
+
+    assert served_fast == [True]
+    assert fast.status_code == flask.status_code == 200
+    assert fast.headers["x-search-cache"] in {"hit", "miss", "off"}
+    assert fast.json() == flask.get_json()
+    same_headers(fast, flask)
+
+
+def test_a_search_walks_its_cursors_off_flask_and_keeps_its_request_id(live_server, served_fast):
+    request_id = "walk-" + secrets.token_hex(8)
+    first = httpx.get(
+        live_server.url + PATH,
+        params={"query": "kettle", "limit": "1"},
+        headers={"X-Request-ID": request_id},
+        timeout=30,
+    )
+    cursor = first.json()["nextCursor"]
+    second = httpx.get(
+        live_server.url + PATH, params={"query": "kettle", "nextCursor": cursor}, timeout=30
+    )
+
+    assert first.headers["x-request-id"] == request_id
+    assert second.status_code == 200 and second.json()["items"] != first.json()["items"]
+    assert served_fast == [True, True]
+
+
+REFUSED = [
+    ({"query": "kettle", "colour": "red"}, "unknown_parameter"),
+    ({"query": "kettle", "limit": "1000"}, None),
+    ({"filter": "price:>>3"}, None),
+    ({"query": "kettle", "facets": "maybe"}, "bad_request"),
+    ({"query": "kettle\x00"}, "bad_request"),
+]
+
+
+@pytest.mark.parametrize(("params", "code"), REFUSED)
+def test_a_refused_search_gets_flasks_own_error_answer(
+    live_server, live_app, served_fast, params, code
+):
+    fast = httpx.get(live_server.url + PATH, params=params, timeout=30)
+    flask = live_app.test_client().get(PATH, query_string=params)
+
+    assert fast.status_code == flask.status_code == 400
+    assert fast.json() == flask.get_json()
+    if code is not None:
+        assert fast.json()["error"]["code"] == code
+    assert True not in served_fast
+
+
+def test_a_foreign_cursor_is_refused_by_flask_as_before(live_server, served_fast):
+    first = httpx.get(
+        live_server.url + PATH, params={"query": "kettle", "limit": "1"}, timeout=30
+    ).json()
+    foreign = httpx.get(
+        live_server.url + PATH,
+        params={"query": "tent", "nextCursor": first["nextCursor"]},
+        timeout=30,
+    )
+
+    assert foreign.status_code == 400
+    assert "different search" in foreign.json()["error"]["message"]
+    assert served_fast == [True, False]
+
+
+def test_a_search_with_a_bearer_token_is_flasks_so_it_feeds_recommendations(
+    live_server, served_fast
+):
+    answer = httpx.get(
+        live_server.url + PATH,
+        params={"query": "kettle"},
+        headers={"Authorization": "Bearer " + secrets.token_urlsafe(16)},
+        timeout=30,
+    )
+
+    assert answer.status_code in {200, 401}
+    assert served_fast == [False]
+
+
+def test_a_search_sent_with_a_body_is_flasks_to_refuse(live_server, live_app, served_fast):
+    answer = httpx.request(
+        "GET",
+        live_server.url + PATH,
+        params={"query": "kettle"},
+        content=b"query=kettle",
+        headers={"Content-Type": "text/plain"},
+        timeout=30,
+    )
+
+    assert answer.status_code == 415
+    assert served_fast == [False]
+
+
+def test_search_down_is_the_same_503_off_flask(live_store, live_app):
+    blind = replace(live_store.settings, typesense_url=f"http://127.0.0.1:{free_port()}")
+    server = ServerThread(blind)
+    served_fast, _ = count_fast_answers(server)
+    try:
+        params = {"query": "kettle", "maxPrice": str(500_000 + secrets.randbelow(90_000))}
+        fast = httpx.get(server.url + PATH, params=params, timeout=30)
+    finally:
+        server.stop()
+    from entrypoints.web_services import build_web_app
+
+    flask_app = build_web_app(blind)
+    try:
+        flask = flask_app.test_client().get(PATH, query_string=params)
+    finally:
+        flask_app.extensions["shopflow"].close()
+
+    assert served_fast == [True]
+    assert fast.status_code == flask.status_code == 503
+    assert fast.json() == flask.get_json()
+    same_headers(fast, flask)

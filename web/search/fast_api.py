@@ -1,0 +1,149 @@
+"""`GET /api/v1/items` for an anonymous client, on the event loop beside the stock streams.
+
+Search-as-you-type makes this the store's most frequent request, and through Flask
+(a2wsgi's thread hop per send, the request context, a dozen before/after hooks that a
+public read does not need) the web tier spent more CPU on it than the search itself
+(docs/benchmarks.md, "Search at the engine's speed"). Here the same use case
+(`CatalogueSearch`) answers with the same JSON and headers, and the blocking part (the
+cache, Typesense, the live-stock overlay) runs in one worker thread.
+
+Only the ordinary answer is made here. Anything else is handed to Flask unchanged, so
+there is one implementation of each refusal: a bearer token (the search then feeds the
+shopper's recommendations), a method other than GET, a request body, control
+characters, an unknown parameter, an invalid search, a foreign cursor (`InvalidSearch`),
+a request that may have come over TLS (whether HSTS is due). Flask answers those
+with the store's usual error answers (web/errors.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import orjson
+from anyio import CapacityLimiter, to_thread
+from starlette.requests import Request
+from starlette.responses import Response
+from werkzeug.datastructures import MultiDict
+
+from db.search import InvalidSearch, SearchUnavailable, parse_search_args
+from web.errors import describe
+from web.headers import CONTENT_SECURITY_POLICY, HSTS, PERMISSIONS_POLICY
+from web.input_guard import has_control_characters
+from web.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from web.query_parameters import KnownParameters
+from web.request_id import HEADER as REQUEST_ID
+from web.request_id import bind_request_id, is_sane_request_id, unbind_request_id
+from web.search.api import SEARCH_CACHE_CONTROL, search_page_json, wants_facets
+from web.search.use_cases import CatalogueSearch
+
+log = logging.getLogger("shopflow.request")
+
+PATH = "/api/v1/items"
+ROUTE = PATH  # the Flask rule, for metrics and the request log
+
+# What Flask's after_request hooks add to every answer (web/headers.py).
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+}
+
+
+class FastSearch:
+    """The ASGI endpoint: a Response, or None when Flask should answer instead."""
+
+    def __init__(
+        self,
+        search: Callable[[], CatalogueSearch],
+        known: KnownParameters,
+        *,
+        secure: bool,
+        threads: int,
+        app_context: Callable[[], AbstractContextManager[Any]],
+    ) -> None:
+        self._search = search
+        # The Flask app's context (not a request's): what the answer's shared pieces
+        # read their settings through (web/pictures.py's imageURL).
+        self._app_context = app_context
+        self._known = known
+        self._secure = secure  # HSTS on every answer (SESSION_COOKIE_SECURE)
+        # As many searches at once as Flask's threads (WEB_THREADS), which the pools of
+        # Typesense and live-stock connections are sized for: more would open (and
+        # drop) extra connections rather than wait.
+        self._threads = CapacityLimiter(threads)
+
+    async def __call__(self, request: Request) -> Response | None:
+        if request.method != "GET" or "authorization" in request.headers:
+            return None
+        if request.headers.get("content-length", "0") != "0" or (
+            "transfer-encoding" in request.headers
+        ):
+            return None  # a GET with a body: Flask's input guard decides (413, 415)
+        if not self._secure and (
+            request.url.scheme == "https" or "x-forwarded-proto" in request.headers
+        ):
+            return None  # whether HSTS is due is Flask's call (web/headers.py, ProxyFix)
+        args = MultiDict(request.query_params.multi_items())
+        if self._known.problem(ROUTE, "GET", args.keys()) is not None:
+            return None
+        if any(has_control_characters(k) or has_control_characters(v) for k, v in args.items(True)):
+            return None
+        started = time.perf_counter()
+        incoming = request.headers.get(REQUEST_ID, "")
+        request_id = incoming if is_sane_request_id(incoming) else uuid.uuid4().hex
+        token = bind_request_id(request_id)  # on the search's log lines too
+        try:
+            try:
+                body, cache = await to_thread.run_sync(self._answer, args, limiter=self._threads)
+            except InvalidSearch:
+                return None
+            except SearchUnavailable as exc:
+                # Answered here, not handed to Flask: that would wait for the engine twice.
+                problem = describe(exc)
+                log.warning("%s on %s: %s", problem.code, PATH, exc.__class__.__name__)
+                error = {"error": {"code": problem.code, "message": problem.message}}
+                headers = {"Retry-After": "5", "Cache-Control": "no-store"}  # as web/errors.py
+                return self._respond(
+                    orjson.dumps(error), problem.status, request_id, started, headers
+                )
+            headers = {"Cache-Control": SEARCH_CACHE_CONTROL, "X-Search-Cache": cache}
+            return self._respond(body, 200, request_id, started, headers)
+        finally:
+            unbind_request_id(token)
+
+    def _answer(self, args: MultiDict) -> tuple[bytes, str]:
+        with self._app_context():
+            search_request = parse_search_args(args)
+            page = self._search().search(
+                search_request, with_facets=wants_facets(args), user_id=None
+            )
+            return orjson.dumps(search_page_json(page)), page.cache
+
+    def _respond(
+        self, body: bytes, status: int, request_id: str, started: float, extra: dict[str, str]
+    ) -> Response:
+        headers: dict[str, Any] = {**extra, **_SECURITY_HEADERS, REQUEST_ID: request_id}
+        if self._secure:
+            headers["Strict-Transport-Security"] = HSTS
+        elapsed = time.perf_counter() - started
+        HTTP_LATENCY.labels(ROUTE, "GET").observe(elapsed)
+        HTTP_REQUESTS.labels(ROUTE, "GET", str(status)).inc()
+        log.info(
+            "GET %s %s",
+            ROUTE,
+            status,
+            extra={
+                "method": "GET",
+                "route": ROUTE,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 1),
+            },
+        )
+        return Response(body, status, headers, media_type="application/json")
