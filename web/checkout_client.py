@@ -41,6 +41,7 @@ from domain.checkout import CheckoutStatus, replaced_by_new_cart
 from domain.refusals import Refusal, RefusalKind
 from domain.stock import Line
 from web.checkout.use_cases import Begun
+from web.checkout_answers import order_already_placed
 from web.checkout_errors import STILL_WORKING, CheckoutNotFound, CheckoutUnavailable, refused
 from web.temporal_gateway import (
     TemporalGateway,
@@ -63,7 +64,6 @@ from workflows.checkout_messages import (
     SubmitRequest,
     SubmitResult,
     checkout_workflow_id,
-    order_already_placed,
 )
 
 log = logging.getLogger(__name__)

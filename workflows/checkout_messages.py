@@ -135,21 +135,6 @@ class PayResult:
     order_id: str | None = None  # set by pay_and_submit once the order exists
 
 
-def order_already_placed(view: CheckoutView) -> PayResult | None:
-    """Pay-and-place retried after the order was placed (a second click): the answer is
-    that same order, not an error. None while no order is placed."""
-    if view.status is not CheckoutStatus.SUBMITTED or not view.order_id:
-        return None
-    return PayResult(
-        True,
-        view.status,
-        view.expires_at,
-        card_brand=view.card_brand,
-        card_last4=view.card_last4,
-        order_id=view.order_id,
-    )
-
-
 @dataclass(frozen=True)
 class SubmitRequest:
     user_id: int

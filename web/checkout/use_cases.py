@@ -29,6 +29,7 @@ from domain.refusals import Refusal, RefusalError, RefusalKind
 from domain.stock import Line, ShortLine
 from payments.gateway import Card, InvalidCard
 from payments.gateway import PaymentMethod as VaultedCard
+from web.checkout_answers import order_already_placed
 from web.payment_input import PaymentEntered
 from workflows.checkout_messages import (
     CheckoutView,
@@ -36,7 +37,6 @@ from workflows.checkout_messages import (
     PayRequest,
     PayResult,
     SubmitResult,
-    order_already_placed,
 )
 
 K = RefusalKind
