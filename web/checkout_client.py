@@ -41,6 +41,7 @@ from domain.checkout import CheckoutStatus, replaced_by_new_cart
 from domain.refusals import Refusal, RefusalKind
 from domain.stock import Line
 from web.checkout.use_cases import Begun
+from web.checkout_answers import order_already_placed
 from web.checkout_errors import STILL_WORKING, CheckoutNotFound, CheckoutUnavailable, refused
 from web.temporal_gateway import (
     TemporalGateway,
@@ -207,17 +208,10 @@ class TemporalCheckouts:
         update = CheckoutWorkflow.pay_and_submit if place_order else CheckoutWorkflow.pay
 
         def closed(view: CheckoutView) -> PayResult:
-            if place_order and view.status is CheckoutStatus.SUBMITTED and view.order_id:
-                # A retried click after the order was placed: the same order, not an error.
-                return PayResult(
-                    True,
-                    view.status,
-                    view.expires_at,
-                    card_brand=view.card_brand,
-                    card_last4=view.card_last4,
-                    order_id=view.order_id,
-                )
-            raise _closed_refusal(view)
+            placed = order_already_placed(view) if place_order else None
+            if placed is None:
+                raise _closed_refusal(view)
+            return placed
 
         timeout = ORDER_TIMEOUT if place_order else PAY_TIMEOUT
         return self._update(user_id, checkout_id, update, request, closed, timeout)

@@ -296,10 +296,8 @@ def scenarios(draw):
         WarehouseSite(w, draw(LATITUDES), draw(LONGITUDES), draw(ACTIVE)) for w in range(1, n + 1)
     ]
     stock = {w: draw(STOCK) for w in range(1, n + 1)}
-    wanted = draw(WANTED)
-    lines = [(item, draw(QUANTITIES)) for item in wanted]
-    destination = draw(DESTINATIONS)
-    return lines, destination, stock, sites
+    lines = [(item, draw(QUANTITIES)) for item in draw(WANTED)]
+    return lines, draw(DESTINATIONS), stock, sites
 
 
 def _usable(stock, sites):

@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 
 from web.csrf import HEADER, SESSION_KEY
 from web.current_user import RECENT_USERS_KEY, CurrentUser, _recent_users
+from web.recent_users import RecentUsers
 
 _ids = itertools.count(9_000_001)
 
@@ -29,8 +30,10 @@ def account(role: str, *warehouses: int) -> CurrentUser:
 def api_headers(app: Flask, user: CurrentUser) -> dict[str, str]:
     fingerprint = secrets.token_hex(8)
     with app.app_context():
+        # No database holds these accounts, so the memory must outlast the test: a long
+        # property test on a busy box outlived production's few seconds.
+        app.extensions.setdefault(RECENT_USERS_KEY, RecentUsers(3600))
         _recent_users().remember(user.id, fingerprint, user)
-        assert RECENT_USERS_KEY in app.extensions
         token = app.extensions["shopflow"].tokens.issue(user.id, fingerprint)
     return {"Authorization": f"Bearer {token}"}
 

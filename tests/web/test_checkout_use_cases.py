@@ -183,3 +183,14 @@ def test_every_refusal_has_one_status_and_code():
     assert set(TABLE) == set(RefusalKind)
     assert answer(K.CHECKOUT_NOT_YOURS).status == 404
     assert all(400 <= row.status < 600 for row in TABLE.values())
+
+
+def test_paying_again_after_the_order_was_placed_answers_that_same_order():
+    world = CheckoutWorld({1: 3})
+    checkout_id = held(world)
+    first = use_cases.pay(world.ports, ADA, checkout_id, card(), place_order=True)
+    again = use_cases.pay(world.ports, ADA, checkout_id, card(), place_order=True)
+
+    assert isinstance(first, use_cases.Paid) and first.result.order_id
+    assert isinstance(again, use_cases.Paid) and again.result.order_id == first.result.order_id
+    assert world.checkouts.stock == {1: 2}  # one order, one unit

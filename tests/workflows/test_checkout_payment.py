@@ -5,6 +5,7 @@ activities (tests/workflows/checkout_fakes.py)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
@@ -117,7 +118,9 @@ def test_placing_the_order_twice_gives_the_same_order():
 
     async def scenario():
         async with checkout_harness(store, real_time=True) as h:
-            await h.begin(ADA, {1: 1})
+            # A short task timeout makes the worker report in while the local activity is
+            # held, so the cancel reaches the workflow in ~2 s, not the default ~8 s.
+            await h.begin(ADA, {1: 1}, task_timeout=timedelta(seconds=2))
             handle = h.handle(ADA)
             await handle.execute_update(CheckoutWorkflow.pay, pay_request(ADA))
             answers = await asyncio.gather(
@@ -196,7 +199,9 @@ def test_a_cancel_accepted_while_the_card_is_being_authorized_wins_and_voids_the
 
     async def scenario():
         async with checkout_harness(store, real_time=True) as h:
-            await h.begin(ADA, {1: 1})
+            # A short task timeout makes the worker report in while the local activity is
+            # held, so the cancel reaches the workflow in ~2 s, not the default ~8 s.
+            await h.begin(ADA, {1: 1}, task_timeout=timedelta(seconds=2))
             handle = h.handle(ADA)
             paying = asyncio.create_task(
                 handle.execute_update(CheckoutWorkflow.pay_and_submit, pay_request(ADA))
@@ -227,7 +232,9 @@ def test_a_cancel_sent_while_the_order_is_being_placed_loses_and_the_order_stand
 
     async def scenario():
         async with checkout_harness(store, real_time=True) as h:
-            await h.begin(ADA, {1: 1})
+            # A short task timeout makes the worker report in while the local activity is
+            # held, so the cancel reaches the workflow in ~2 s, not the default ~8 s.
+            await h.begin(ADA, {1: 1}, task_timeout=timedelta(seconds=2))
             handle = h.handle(ADA)
             paying = asyncio.create_task(
                 handle.execute_update(CheckoutWorkflow.pay_and_submit, pay_request(ADA))

@@ -29,6 +29,7 @@ from domain.refusals import Refusal, RefusalError, RefusalKind
 from domain.stock import Line, ShortLine
 from payments.gateway import Card, InvalidCard
 from payments.gateway import PaymentMethod as VaultedCard
+from web.checkout_answers import order_already_placed
 from web.payment_input import PaymentEntered
 from workflows.checkout_messages import (
     CheckoutView,
@@ -296,8 +297,9 @@ def pay(
 ) -> PayOutcome:
     """Owner and state first, then the attempt is counted, then the card is vaulted."""
     view = ports.checkouts.state(user_id, checkout_id)  # CheckoutNotFound if not theirs
-    if place_order and view.status is CheckoutStatus.SUBMITTED and view.order_id:
-        return Paid(_placed_already(view))  # a retried click after the order was placed
+    placed = order_already_placed(view) if place_order else None
+    if placed is not None:
+        return Paid(placed)
     refusal = payment_state_refusal(view.status, owner=view.user_id, caller=user_id)
     if refusal is not None:
         return Refused(refusal)
@@ -318,17 +320,6 @@ def pay(
     if result.approved:
         return Paid(result)
     return Declined(result)
-
-
-def _placed_already(view: CheckoutView) -> PayResult:
-    return PayResult(
-        True,
-        view.status,
-        view.expires_at,
-        card_brand=view.card_brand,
-        card_last4=view.card_last4,
-        order_id=view.order_id,
-    )
 
 
 # --- submit / cancel / read ---------------------------------------------------------

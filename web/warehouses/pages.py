@@ -22,7 +22,6 @@ from db.postgres.restock import MAX_RESTOCK_QUANTITY
 from domain.roles import Access, Permission
 from domain.stock import MAX_CORRECTION_NOTE, CorrectionReason
 from web.current_user import current_user, current_user_id, permission_required
-from web.errors import BadRequest
 from web.headers import keep_private
 from web.rendering import render, wants_fragment
 from web.services import services
@@ -35,6 +34,7 @@ from web.warehouses.use_cases import (
     PortalView,
     Refusal,
     Refused,
+    Restocked,
     WarehousePortal,
 )
 
@@ -87,34 +87,31 @@ def deliver(warehouse_id: str, suborder_id: str) -> Response:
 @staff_only
 def restock(warehouse_id: str) -> Response:
     form = {key: request.form.get(key, "") for key in ("item_id", "quantity")}
-    item_id = parsing.form_number(form["item_id"], "item number")
-    quantity = parsing.form_number(form["quantity"], "quantity")
-    try:
-        key = parsing.form_key(request.form.get("idempotency_key", ""))
-    except BadRequest as damaged:
-        item_id = str(damaged)
-    if isinstance(item_id, str) or isinstance(quantity, str):
-        error = item_id if isinstance(item_id, str) else quantity
-        return _page(warehouse_id, RESTOCK_BOX, status=400, restock_error=error, form=form)
-    outcome = _portal().restock(
-        _access(), parsing.parse_warehouse_id(warehouse_id), item_id, quantity, key=key
-    )
+    entry = parsing.restock_form(request.form)
+    if isinstance(entry, str):
+        return _page(warehouse_id, RESTOCK_BOX, status=400, restock_error=entry, form=form)
+    warehouse = parsing.parse_warehouse_id(warehouse_id)
+    outcome = _portal().restock(_access(), warehouse, entry.item_id, entry.quantity, key=entry.key)
     if isinstance(outcome, Refused):
         _not_found(outcome)
         return _page(
             warehouse_id, RESTOCK_BOX, status=outcome.status,
             restock_error=outcome.message, form=form,
         )  # fmt: skip
+    return _page(warehouse_id, RESTOCK_BOX, **_restocked(outcome))
+
+
+def _restocked(outcome: Restocked) -> dict[str, object]:
+    """What the restock box says after a restock: replayed or not, and when search shows it."""
     ttl = services().settings.search_cache_ttl_seconds
-    return _page(
-        warehouse_id,
-        RESTOCK_BOX,
-        restocked=outcome.result,
-        already_recorded=ALREADY_RECORDED if outcome.result.replayed else None,
-        search_note=SEARCH_CACHE_NOTE.format(ttl=ttl)
-        if outcome.search_updated
-        else SEARCH_NOT_UPDATED,
+    search_note = (
+        SEARCH_CACHE_NOTE.format(ttl=ttl) if outcome.search_updated else SEARCH_NOT_UPDATED
     )
+    return {
+        "restocked": outcome.result,
+        "already_recorded": ALREADY_RECORDED if outcome.result.replayed else None,
+        "search_note": search_note,
+    }
 
 
 @bp.post("/<warehouse_id>/corrections")

@@ -10,6 +10,8 @@ worst skip rows of a queue the caller may read anyway.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from domain.order import SuborderStatus as SS
@@ -81,3 +83,26 @@ def form_key(raw: str) -> str | None:
     if len(key) > 255 or not key.isprintable():
         raise BadRequest("The form is damaged; reload the page.")
     return key
+
+
+@dataclass(frozen=True)
+class RestockEntry:
+    item_id: int
+    quantity: int
+    key: str | None
+
+
+def restock_form(form: Mapping[str, str]) -> RestockEntry | str:
+    """The restock form's fields, or the one sentence that says what to fix: a damaged
+    form first, then the item number, then the quantity."""
+    try:
+        key = form_key(form.get("idempotency_key", ""))
+    except BadRequest as damaged:
+        return str(damaged)
+    item_id = form_number(form.get("item_id", ""), "item number")
+    quantity = form_number(form.get("quantity", ""), "quantity")
+    for value in (item_id, quantity):
+        if isinstance(value, str):
+            return value
+    assert isinstance(item_id, int) and isinstance(quantity, int)
+    return RestockEntry(item_id, quantity, key)
