@@ -30,12 +30,15 @@ class MediaStore:
         path = self.path(name)
         if path.is_file():
             return path  # the same name always holds the same bytes
-        path.parent.mkdir(parents=True, exist_ok=True)
+        # Owner only, like everything under var/ (docs/security.md): the web process that
+        # serves /media is the owner; a CDN gets a copy (docs/media.md).
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(data)
-            os.chmod(temporary, 0o644)
+            os.chmod(temporary, 0o600)
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

@@ -59,7 +59,8 @@ class LiveStockOverlay:
         for attempt in (1, 2):
             try:
                 connection = self._engine.raw_connection()
-            except SQLAlchemyError as exc:
+            except (SQLAlchemyError, psycopg.Error) as exc:
+                # The raw pool hands psycopg's own error on, unwrapped (PostgreSQL down).
                 return self._unknown(exc)
             try:
                 cursor = connection.cursor()

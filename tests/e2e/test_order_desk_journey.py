@@ -67,7 +67,9 @@ def test_an_operator_finds_an_order_by_email_and_cancels_it(
     desk.get_by_role("link", name=order_id).click()
     expect(desk.locator("[data-test=staff-order-customer]")).to_contain_text(email)
     expect(desk.locator("[data-test=staff-parcel]")).to_have_count(1, timeout=30_000)
-    desk.get_by_label("Reason (shown on the order's timeline)").fill("Shopper phoned: wrong size")
+    desk.get_by_label("Reason to cancel (shown on the order's timeline)").fill(
+        "Shopper phoned: wrong size"
+    )
     desk.get_by_role("button", name="Cancel order").click()
 
     expect(desk.locator("[data-test=staff-order-status]")).to_have_text("CANCELLED")

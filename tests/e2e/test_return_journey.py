@@ -18,7 +18,7 @@ from tests.stock_world import insert_item
 
 pytestmark = pytest.mark.e2e
 
-_item_ids = itertools.count(881_001)
+_item_ids = itertools.count(882_001)
 
 
 @pytest.fixture
