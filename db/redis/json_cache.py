@@ -9,6 +9,7 @@ timeout per back-off window, not one per request.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -82,12 +83,11 @@ class JsonCache:
         current = int(stamp or 0)
         if raw is None:
             return None, current
-        try:
+        # An unstamped or corrupted value is recomputed rather than failed on.
+        with contextlib.suppress(ValueError, TypeError, KeyError):
             stored = orjson.loads(raw)
             if stored["stamp"] == current:
                 return stored["value"], current
-        except (ValueError, TypeError, KeyError):
-            pass  # an unstamped or corrupted value: recompute rather than fail
         return None, current
 
     def set_stamped(self, key: str, value: Any, stamp: int) -> None:

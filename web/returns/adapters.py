@@ -133,7 +133,7 @@ class TemporalReturns:
         except TemporalUnavailable:
             return False
         except WorkflowAlreadyStartedError:
-            pass  # started and already ended: it was carried
+            return True  # started and already ended: it was carried
         return True
 
     def receive(self, row: ReturnRow) -> str | Unavailable:
