@@ -4,7 +4,9 @@ The same on the real stack: tests/web/test_staff_orders_stack.py."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 from flask import Flask
@@ -176,6 +178,18 @@ def test_the_search_box_finds_by_email_or_number(app, reads):
     assert order.order_id in page.get(f"/staff/orders?q={order.order_id}").get_data(as_text=True)
     nothing = page.get("/staff/orders?q=nobody@example.com")
     assert nothing.status_code == 200 and "No orders found" in nothing.get_data(as_text=True)
+
+
+def test_the_search_box_pages_a_customers_many_orders_with_a_more_link(app, reads):
+    ann = reads.add_customer("ann@example.com")
+    placed = [reads.add_order(ann, minutes=m).order_id for m in range(25)]
+    page, seen, url = browser(app, account("operator")), [], "/staff/orders?q=ann@example.com"
+    while url:
+        html = page.get(url).get_data(as_text=True)
+        seen += [order_id for order_id in placed if order_id in html]
+        more = re.search(r'<a href="([^"]+)" data-test="staff-orders-more"', html)
+        url = more and unescape(more.group(1))
+    assert sorted(seen) == sorted(placed) and len(seen) == len(placed)
 
 
 # --- one order ---------------------------------------------------------------------------

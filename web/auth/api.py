@@ -62,13 +62,7 @@ def api_token() -> Response:
     if isinstance(outcome, use_cases.TokenIssued):
         body = {"token": outcome.token, "tokenType": "Bearer", "expiresIn": outcome.expires_in}
         return private_json(body)
-    if isinstance(outcome, use_cases.Throttled):
-        return _too_many("too_many_attempts", "sign-in attempts", outcome)
-    if isinstance(outcome, use_cases.ThrottleUnavailable):
-        return api_error(503, "sign_in_unavailable", _UNAVAILABLE)
-    response = api_error(401, "invalid_credentials", "Wrong email or password.")
-    response.headers["WWW-Authenticate"] = 'Bearer realm="shopflow"'
-    return response
+    return _sign_in_refused(outcome)
 
 
 @bp.post("/auth/password")
@@ -86,11 +80,9 @@ def api_change_password() -> Response:
     if isinstance(outcome, use_cases.Refused):
         status = 403 if outcome.error.code == "wrong_password" else 400
         return api_error(status, outcome.error.code, outcome.error.message)
-    if isinstance(outcome, use_cases.Throttled):
-        return _too_many("too_many_attempts", "sign-in attempts", outcome)
-    if isinstance(outcome, use_cases.ThrottleUnavailable):
-        return api_error(503, "sign_in_unavailable", _UNAVAILABLE)
-    return api_unauthorized()  # the account is gone
+    if isinstance(outcome, use_cases.AccountGone):
+        return api_unauthorized()
+    return _sign_in_refused(outcome)
 
 
 @bp.post("/auth/sign-out-everywhere")
@@ -106,6 +98,19 @@ def _accounts() -> Accounts:
     accounts = services().accounts
     assert accounts is not None, "build_services (entrypoints/web_services.py) sets it"
     return accounts
+
+
+def _sign_in_refused(
+    outcome: use_cases.WrongCredentials | use_cases.Throttled | use_cases.ThrottleUnavailable,
+) -> Response:
+    """A sign-in attempt refused (a token request, or the current password of a change)."""
+    if isinstance(outcome, use_cases.Throttled):
+        return _too_many("too_many_attempts", "sign-in attempts", outcome)
+    if isinstance(outcome, use_cases.ThrottleUnavailable):
+        return api_error(503, "sign_in_unavailable", _UNAVAILABLE)
+    response = api_error(401, "invalid_credentials", "Wrong email or password.")
+    response.headers["WWW-Authenticate"] = 'Bearer realm="shopflow"'
+    return response
 
 
 def _too_many(code: str, what: str, outcome: use_cases.Throttled) -> Response:

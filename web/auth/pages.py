@@ -48,16 +48,11 @@ def viewer() -> CurrentUser | None:
 def login() -> Response:
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
-        if current_user() is not None:
-            return redirect(next_url, code=303)
-        return _login_form(next_url=next_url)
-
-    email = request.form.get("email", "")
-    password = request.form.get("password", "")
+        return _login_page(next_url)
+    email, password = request.form.get("email", ""), request.form.get("password", "")
     if not email.strip() or not password:
-        return _login_form(
-            422, next_url=next_url, email=email, error="Enter your email and password."
-        )
+        error = "Enter your email and password."
+        return _login_form(422, next_url=next_url, email=email, error=error)
     outcome = use_cases.sign_in(
         _accounts(), abuse_limits(), email=email, password=password, client_ip=client_ip()
     )
@@ -74,25 +69,16 @@ def register_account() -> Response:
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         return _register_form(next_url=next_url)
-
-    email = request.form.get("email", "")
+    email, password = request.form.get("email", ""), request.form.get("password", "")
     outcome = use_cases.register(
-        _accounts(),
-        abuse_limits(),
-        email=email,
-        password=request.form.get("password", ""),
-        client_ip=client_ip(),
+        _accounts(), abuse_limits(), email=email, password=password, client_ip=client_ip()
     )
     if isinstance(outcome, use_cases.SignedIn):
         log_in(outcome.user)
         return _go_to(next_url)
-    if isinstance(outcome, use_cases.Throttled):
-        message = too_many_message("new accounts from your network", outcome.verdict)
-        response = _register_form(429, next_url=next_url, email=email, errors={"email": message})
-        return _with_retry_after(response, outcome)
-    status = 409 if outcome.error.code == "email_taken" else 422
-    errors = {outcome.error.field: outcome.error.message}
-    return _register_form(status, next_url=next_url, email=email, errors=errors)
+    status, errors = _registration_refusal(outcome)
+    response = _register_form(status, next_url=next_url, email=email, errors=errors)
+    return _with_retry_after(response, outcome)
 
 
 @bp.post("/logout")
@@ -126,11 +112,8 @@ def change_password() -> Response:
         # Every session ended, this one too: start a fresh one for the shopper who changed it.
         log_in(outcome.user)
         return _go_to(url_for("auth.security", notice="password"))
-    if isinstance(outcome, use_cases.Refused):
-        status = 401 if outcome.error.code == "wrong_password" else 422
-        return _password_form(status, {outcome.error.field: outcome.error.message})
-    status, error = _sign_in_refusal(outcome, "sign-in attempts")
-    return _with_retry_after(_password_form(status, {"current_password": error}), outcome)
+    status, errors = _password_refusal(outcome)
+    return _with_retry_after(_password_form(status, errors), outcome)
 
 
 @bp.post("/account/sign-out-everywhere")
@@ -159,6 +142,33 @@ def _sign_in_refusal(outcome: object, what: str) -> tuple[int, str]:
     if isinstance(outcome, use_cases.ThrottleUnavailable):
         return 503, SIGN_IN_UNAVAILABLE
     return 401, WRONG_CREDENTIALS
+
+
+def _registration_refusal(
+    outcome: use_cases.Refused | use_cases.Throttled,
+) -> tuple[int, dict[str, str]]:
+    """A refused registration as a status and the form's messages by field."""
+    if isinstance(outcome, use_cases.Throttled):
+        return 429, {"email": too_many_message("new accounts from your network", outcome.verdict)}
+    status = 409 if outcome.error.code == "email_taken" else 422
+    return status, {outcome.error.field: outcome.error.message}
+
+
+def _password_refusal(outcome: object) -> tuple[int, dict[str, str]]:
+    """A refused password change: the new password's rules, or the current password's check
+    (a sign-in attempt, throttled like one)."""
+    if isinstance(outcome, use_cases.Refused):
+        status = 401 if outcome.error.code == "wrong_password" else 422
+        return status, {outcome.error.field: outcome.error.message}
+    status, error = _sign_in_refusal(outcome, "sign-in attempts")
+    return status, {"current_password": error}
+
+
+def _login_page(next_url: str) -> Response:
+    """A shopper already signed in goes straight on to where the form would have sent them."""
+    if current_user() is not None:
+        return redirect(next_url, code=303)
+    return _login_form(next_url=next_url)
 
 
 def _with_retry_after(response: Response, outcome: object) -> Response:

@@ -8,13 +8,9 @@ import sys
 
 import click
 
-from settings import Settings
+from settings import Settings, pass_settings
 from web.formatting import utc_iso
 from web.mail.maildir import find_mail, list_mail, maildir_path
-
-
-def _settings() -> Settings:
-    return click.get_current_context().find_object(Settings) or Settings.from_env()
 
 
 @click.group("mail")
@@ -24,9 +20,10 @@ def mail_group() -> None:
 
 @mail_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array: to, subject, date, id.")
-def list_command(as_json: bool) -> None:
+@pass_settings
+def list_command(settings: Settings, as_json: bool) -> None:
     """Every message, newest first."""
-    found = list_mail(maildir_path(_settings()))
+    found = list_mail(maildir_path(settings))
     if as_json:
         rows = [
             {
@@ -50,9 +47,10 @@ def list_command(as_json: bool) -> None:
 @mail_group.command("show")
 @click.argument("mail_id")
 @click.option("--html", "as_html", is_flag=True, help="The HTML part instead of the text.")
-def show_command(mail_id: str, as_html: bool) -> None:
+@pass_settings
+def show_command(settings: Settings, mail_id: str, as_html: bool) -> None:
     """One message: its headers and its text (or HTML) part."""
-    message = find_mail(maildir_path(_settings()), mail_id)
+    message = find_mail(maildir_path(settings), mail_id)
     if message is None:
         click.echo(f"error: no message {mail_id!r} (see `shopflow mail list`)", err=True)
         sys.exit(1)

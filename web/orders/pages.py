@@ -95,14 +95,7 @@ def cancel(order_id: str) -> Response:
     outcome = cancel_order(
         services().orders, services().order_client, abuse_limits(), current_user_id(), order_id
     )
-    if isinstance(outcome, Refused):
-        if outcome.kind == "not_found":
-            abort(404, description=outcome.message)
-        # Said in place, beside the order as it now stands.
-        return _progress(_order(order_id), status=status_of(outcome), notice=outcome.message)
-    if not wants_fragment():
-        return redirect(url_for("orders.show", order_id=order_id), code=303)
-    return _progress(outcome)
+    return _after_cancelling(order_id, outcome)
 
 
 @bp.post("/<order_id>/cancel-unshipped")
@@ -111,13 +104,19 @@ def cancel_rest(order_id: str) -> Response:
     outcome = cancel_unshipped(
         services().orders, services().order_client, abuse_limits(), current_user_id(), order_id
     )
+    return _after_cancelling(order_id, outcome if isinstance(outcome, Refused) else outcome.order)
+
+
+def _after_cancelling(order_id: str, outcome: OrderView | Refused) -> Response:
+    """The order as it now stands: a refusal said in place beside it, a success a new look
+    (htmx: the changing part; without JavaScript: back to the order page)."""
     if isinstance(outcome, Refused):
         if outcome.kind == "not_found":
             abort(404, description=outcome.message)
         return _progress(_order(order_id), status=status_of(outcome), notice=outcome.message)
     if not wants_fragment():
         return redirect(url_for("orders.show", order_id=order_id), code=303)
-    return _progress(outcome.order)
+    return _progress(outcome)
 
 
 def _progress(order: OrderView, *, status: int = 200, notice: str | None = None) -> Response:

@@ -16,6 +16,7 @@ from web.current_user import current_user
 from web.errors import BadRequest
 from web.headers import keep_private
 from web.json_io import private_json
+from web.recommendations.use_cases import Recommendation
 from web.services import services
 
 bp = Blueprint("api_recommendations", __name__, url_prefix="/api/v1/recommendations")
@@ -30,17 +31,14 @@ def list_recommendations() -> Response:
         raise BadRequest(str(exc)) from None
     user = current_user()
     picks = services().recommendations.for_shopper(user.id if user else None, limit)
-    return private_json(
-        {
-            "items": [
-                {
-                    "itemID": pick.item.item_id,
-                    "name": pick.item.name,
-                    "price": pick.item.price,
-                    "inStock": pick.item.in_stock,
-                    "reason": pick.reason.value,
-                }
-                for pick in picks
-            ]
-        }
-    )
+    return private_json({"items": [recommendation_json(pick) for pick in picks]})
+
+
+def recommendation_json(pick: Recommendation) -> dict[str, object]:
+    return {
+        "itemID": pick.item.item_id,
+        "name": pick.item.name,
+        "price": pick.item.price,
+        "inStock": pick.item.in_stock,
+        "reason": pick.reason.value,
+    }

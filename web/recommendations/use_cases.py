@@ -60,6 +60,21 @@ class Recommendation:
     because: str | None = None  # the search or category the reason names
 
 
+@dataclass(frozen=True)
+class _Known:
+    """The signals one recommendation is made from."""
+
+    searches: list[RecentSearch]
+    together: list[int]
+    bought: set[int]
+    popular: list[int]
+    cards: dict[int, ItemCard]
+
+    @property
+    def in_stock(self) -> set[int]:
+        return {item_id for item_id, card in self.cards.items() if card.in_stock}
+
+
 class Recommendations:
     def __init__(
         self, signals: Signals, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -68,25 +83,16 @@ class Recommendations:
         self._clock = clock
 
     def for_shopper(self, user_id: int | None, limit: int = DEFAULT_LIMIT) -> list[Recommendation]:
-        now = self._clock()
-        s = self.signals
-        searches = s.recent_searches(user_id) if user_id else []
-        if user_id:
-            together = s.bought_together(s.bought_items(user_id), 50)
-            bought = s.just_bought(user_id, now - timedelta(days=JUST_BOUGHT_DAYS))
-        else:
-            together, bought = [], set()
-        popular = s.popular(now)
-        cards = s.item_cards(candidates(searches, together, popular))
+        known = self._signals_for(user_id)
         picks = recommend(
-            recent_searches=searches,
-            bought_together=together,
-            popular=popular,
-            just_bought=bought,
-            in_stock={item_id for item_id, card in cards.items() if card.in_stock},
+            recent_searches=known.searches,
+            bought_together=known.together,
+            popular=known.popular,
+            just_bought=known.bought,
+            in_stock=known.in_stock,
             limit=limit,
         )
-        return [Recommendation(cards[pick.item_id], pick.reason) for pick in picks]
+        return [Recommendation(known.cards[pick.item_id], pick.reason) for pick in picks]
 
     def for_search(
         self, user_id: int | None, query: str, limit: int = SEARCH_ROW_LIMIT
@@ -94,11 +100,32 @@ class Recommendations:
         """The row beside a search's results. The search itself was remembered when it
         was made (CatalogueSearch), so its top results are known here without asking
         Typesense again: they name its department and are not repeated in the row."""
+        known = self._signals_for(user_id)
+        cards, popular = known.cards, known.popular
+        this = next((x for x in known.searches if replaces_previous(x.query, query)), None)
+        shown = this.item_ids if this else ()
+        category = department_of(cards[i].category for i in shown if i in cards)
+        picks = recommend_for_search(
+            query=query,
+            recent_searches=known.searches,
+            bought_together=known.together,
+            popular_in_category=[
+                i for i in popular if i in cards and cards[i].category == category
+            ],
+            category=category,
+            popular=popular,
+            just_bought=known.bought,
+            shown=shown,
+            in_stock=known.in_stock,
+            limit=limit,
+        )
+        return [Recommendation(cards[p.item_id], p.reason, p.because) for p in picks]
+
+    def _signals_for(self, user_id: int | None) -> _Known:
+        """What the signals say for this shopper (for anyone signed out: what is popular)."""
         now = self._clock()
         s = self.signals
         searches = s.recent_searches(user_id) if user_id else []
-        this = next((x for x in searches if replaces_previous(x.query, query)), None)
-        shown = this.item_ids if this else ()
         if user_id:
             together = s.bought_together(s.bought_items(user_id), 50)
             bought = s.just_bought(user_id, now - timedelta(days=JUST_BOUGHT_DAYS))
@@ -106,22 +133,7 @@ class Recommendations:
             together, bought = [], set()
         popular = s.popular(now)
         cards = s.item_cards(candidates(searches, together, popular))
-        category = department_of(cards[i].category for i in shown if i in cards)
-        picks = recommend_for_search(
-            query=query,
-            recent_searches=searches,
-            bought_together=together,
-            popular_in_category=[
-                i for i in popular if i in cards and cards[i].category == category
-            ],
-            category=category,
-            popular=popular,
-            just_bought=bought,
-            shown=shown,
-            in_stock={item_id for item_id, card in cards.items() if card.in_stock},
-            limit=limit,
-        )
-        return [Recommendation(cards[p.item_id], p.reason, p.because) for p in picks]
+        return _Known(searches, together, bought, popular, cards)
 
     def bought_together_with(self, item_id: int, limit: int = TOGETHER_LIMIT) -> list[ItemCard]:
         if not 1 <= item_id <= MAX_ITEM_ID:

@@ -57,7 +57,6 @@ def results() -> Response:
     partial = (
         "search/partials/more_results.html" if following_cursor else "search/partials/results.html"
     )
-    typed = request.args.get("query", "")[:MAX_QUERY_LENGTH]
     typing = wants_fragment() and request.htmx.trigger_name == "query"
     try:
         shown_before = parse_shown(request.args.get("shown", "")) if following_cursor else []
@@ -65,37 +64,44 @@ def results() -> Response:
         page = _catalogue_search().search(
             search_request, with_facets=not (typing or following_cursor), user_id=_user_id()
         )
-    except InvalidSearch as exc:
-        return render("search/index.html", partial, status=400, text=typed, error=str(exc))
-    except SearchUnavailable:
-        return render(
-            "search/index.html", partial, status=503, text=typed, error=SEARCH_UNAVAILABLE
-        )
+    except (InvalidSearch, SearchUnavailable) as exc:
+        return _refused(exc, partial)
     # Rows appended by an htmx "Load more" join the stream of the cards above them.
     stream = CardStream.of(page, shown_before if wants_fragment() else [])
-    next_url = next_page_url(page)
-    response = render(
-        "search/index.html",
-        partial,
-        default_limit=DEFAULT_LIMIT,
-        text=page.query.text,
-        page=page,
-        query=page.query,
-        next_url=next_url,
-        more_url=next_url and f"{next_url}&{urlencode({'shown': stream.ids_text})}",
-        stream=stream,
-        stream_oob=following_cursor and wants_fragment(),
-        min_dollars=cents_to_dollars_text(page.query.min_price),
-        max_dollars=cents_to_dollars_text(page.query.max_price),
-        sort_labels=SORT_LABELS,
-        facets_url=None if page.facets is not None else facets_url(page.query),
-        recommendations_url=None if following_cursor else recommendations_url(page),
-        **facet_context(page.query, page.facets),
-    )
+    response = render("search/index.html", partial, **page_context(page, stream, following_cursor))
     if wants_fragment() and not following_cursor:
         # The address bar shows the tidy URL (no empty form fields), not the raw request.
         return htmx_response(response, push_url=search_url(page.query, page.limit))
     return response
+
+
+def _refused(exc: InvalidSearch | SearchUnavailable, partial: str) -> Response:
+    """The page (or fragment) again with the search as typed and why it found nothing."""
+    typed = request.args.get("query", "")[:MAX_QUERY_LENGTH]
+    if isinstance(exc, InvalidSearch):
+        return render("search/index.html", partial, status=400, text=typed, error=str(exc))
+    return render("search/index.html", partial, status=503, text=typed, error=SEARCH_UNAVAILABLE)
+
+
+def page_context(page: SearchPage, stream: CardStream, following_cursor: bool) -> dict[str, object]:
+    """What search/index.html and its partials show of one page of results."""
+    next_url = next_page_url(page)
+    return {
+        "default_limit": DEFAULT_LIMIT,
+        "text": page.query.text,
+        "page": page,
+        "query": page.query,
+        "next_url": next_url,
+        "more_url": next_url and f"{next_url}&{urlencode({'shown': stream.ids_text})}",
+        "stream": stream,
+        "stream_oob": following_cursor and wants_fragment(),
+        "min_dollars": cents_to_dollars_text(page.query.min_price),
+        "max_dollars": cents_to_dollars_text(page.query.max_price),
+        "sort_labels": SORT_LABELS,
+        "facets_url": None if page.facets is not None else facets_url(page.query),
+        "recommendations_url": None if following_cursor else recommendations_url(page),
+        **facet_context(page.query, page.facets),
+    }
 
 
 def recommendations_url(page: SearchPage) -> str | None:

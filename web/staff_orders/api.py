@@ -25,7 +25,13 @@ from web.json_io import address_json, private_json, read_json_object, refused_js
 from web.outcomes import Refused
 from web.services import services
 from web.staff_orders.ports import OrderSummary, StaffOrder
-from web.staff_orders.use_cases import cancel_as_staff, look_up, parse_limit, staff_order
+from web.staff_orders.use_cases import (
+    Lookup,
+    cancel_as_staff,
+    look_up,
+    parse_limit,
+    staff_order,
+)
 from web.suborder_reads import SuborderRow
 
 bp = Blueprint("api_staff_orders", __name__, url_prefix="/api/v1/staff/orders")
@@ -46,17 +52,7 @@ def search() -> Response:
     )  # fmt: skip
     if isinstance(outcome, Refused):
         return refused_json(outcome)
-    customer = outcome.customer
-    return private_json(
-        {
-            "customer": None
-            if customer is None
-            else {"customerID": customer.customer_id, "email": customer.email},
-            "orders": [summary_json(order) for order in outcome.orders],
-            "nextCursor": outcome.next_cursor,
-            "limit": outcome.limit,
-        }
-    )
+    return private_json(lookup_json(outcome))
 
 
 @bp.get("/<order_id>")
@@ -82,6 +78,18 @@ def cancel(order_id: str) -> Response:
     return (
         refused_json(outcome) if isinstance(outcome, Refused) else private_json(order_json(outcome))
     )
+
+
+def lookup_json(found: Lookup) -> dict[str, Any]:
+    customer = found.customer
+    return {
+        "customer": None
+        if customer is None
+        else {"customerID": customer.customer_id, "email": customer.email},
+        "orders": [summary_json(order) for order in found.orders],
+        "nextCursor": found.next_cursor,
+        "limit": found.limit,
+    }
 
 
 def summary_json(order: OrderSummary) -> dict[str, Any]:

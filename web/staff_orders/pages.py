@@ -21,7 +21,13 @@ from web.headers import keep_private
 from web.outcomes import Refused, status_of
 from web.rendering import render
 from web.services import services
-from web.staff_orders.use_cases import MAX_REASON, cancel_as_staff, look_up, staff_order
+from web.staff_orders.use_cases import (
+    MAX_REASON,
+    Lookup,
+    cancel_as_staff,
+    look_up_typed,
+    staff_order,
+)
 
 bp = Blueprint("staff_orders", __name__, url_prefix="/staff/orders")
 keep_private(bp)
@@ -36,25 +42,23 @@ def index() -> Response:
     query = (request.args.get("q") or "").strip()
     found = None
     if query:
-        email, order_id = (query, None) if "@" in query else (None, query)
-        found = look_up(
-            services().staff_orders,
-            email=email,
-            order_id=order_id,
-            cursor=request.args.get("nextCursor"),
-            limit=PAGE_SIZE,
+        found = look_up_typed(
+            services().staff_orders, query, cursor=request.args.get("nextCursor"), limit=PAGE_SIZE
         )
         if isinstance(found, Refused):
             raise BadRequest(found.message)
-    next_url = None
-    if found is not None and found.next_cursor:
-        next_url = url_for("staff_orders.index") + "?" + urlencode(
-            {"q": query, "nextCursor": found.next_cursor}
-        )  # fmt: skip
     return render(
         "staff_orders/index.html", "staff_orders/index.html",
-        query=query, found=found, next_url=next_url,
+        query=query, found=found, next_url=_next_url(query, found),
     )  # fmt: skip
+
+
+def _next_url(query: str, found: Lookup | None) -> str | None:
+    """The link to the next page of an email's orders (an order number has one page)."""
+    if found is None or not found.next_cursor:
+        return None
+    pairs = {"q": query, "nextCursor": found.next_cursor}
+    return f"{url_for('staff_orders.index')}?{urlencode(pairs)}"
 
 
 @bp.get("/<order_id>")

@@ -100,6 +100,14 @@ def look_up(
     return Lookup(customer, page.orders, next_cursor, limit)
 
 
+def look_up_typed(
+    reads: StaffOrderReads, typed: str, *, cursor: str | None, limit: int
+) -> Lookup | Refused:
+    """The desk's one search box: an email when what was typed has an @, else an order number."""
+    email, order_id = (typed, None) if "@" in typed else (None, typed)
+    return look_up(reads, email=email, order_id=order_id, cursor=cursor, limit=limit)
+
+
 def staff_order(reads: StaffOrderReads, order_id: str) -> StaffOrder | Refused:
     order = reads.find(order_id) if ORDER_ID.fullmatch(order_id) else None
     if order is None:

@@ -60,6 +60,7 @@ from web.warehouses.use_cases import (
     SEARCH_NOT_UPDATED,
     Refusal,
     Refused,
+    SuborderList,
     WarehousePortal,
     WarehouseView,
 )
@@ -88,19 +89,7 @@ def get_suborders(warehouse_id: str) -> Response:
     )
     if isinstance(listed, Refused):
         return _refused(listed)
-    assigned = listed.status is SuborderStatus.ASSIGNED
-    return private_json(
-        {
-            "warehouseID": listed.warehouse.id,
-            "status": listed.status.value,
-            "suborders": [
-                suborder_json(row, new=row.suborder_id in listed.new_ids if assigned else None)
-                for row in listed.page.rows
-            ],
-            "nextCursor": listed.page.next_cursor,
-            "limit": listed.page.limit,
-        }
-    )
+    return private_json(suborder_list_json(listed))
 
 
 @bp.post("/<warehouse_id>/suborders/<suborder_id>/ship")
@@ -240,6 +229,21 @@ def warehouse_json(warehouse: WarehouseView) -> dict[str, Any]:
         "region": warehouse.region,
         "active": warehouse.active,
         "assignedCount": warehouse.assigned,
+    }
+
+
+def suborder_list_json(listed: SuborderList) -> dict[str, Any]:
+    """One page of a warehouse's suborders; an ASSIGNED page says which are new."""
+    assigned = listed.status is SuborderStatus.ASSIGNED
+    return {
+        "warehouseID": listed.warehouse.id,
+        "status": listed.status.value,
+        "suborders": [
+            suborder_json(row, new=row.suborder_id in listed.new_ids if assigned else None)
+            for row in listed.page.rows
+        ],
+        "nextCursor": listed.page.next_cursor,
+        "limit": listed.page.limit,
     }
 
 
