@@ -64,6 +64,10 @@ class ItemKeys:
         return self._key("tickets")
 
     @property
+    def users(self) -> str:
+        return self._key("users")
+
+    @property
     def lock(self) -> str:
         """The gatekeeper's lock (activities/waiting_room.py)."""
         return self._key("lock")

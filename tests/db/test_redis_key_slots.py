@@ -117,11 +117,24 @@ def test_every_waiting_room_script_touches_only_its_keys():
     room.back_in_stock(42)
     room.join(42, user_id=3, quantity=1, now_ms=4_000)
     assert room.release_all(42, now_ms=5_000, window_ms=60_000) == 1
-    # A day later a join forgets the tickets of the day before.
-    room.join(42, user_id=4, quantity=1, now_ms=5_000 + 86_400_000)
-    assert room.ticket(first.ticket_id) is None
     assert client.shas_run == {sha1(checked(code)) for code in SCRIPTS.values()}
     assert all(keys == tuple(item_keys(42).all) for keys in client.scripts_run)
+
+
+def test_a_ticket_is_forgotten_a_day_after_joining():
+    client = CheckingRedis()
+    room = WaitingRoom(client)
+    old, _ = room.join(42, user_id=1, quantity=1, now_ms=1_000)
+    room.join(42, user_id=2, quantity=1, now_ms=2_000)
+    room.admit(42, tickets=1, units=1, now_ms=2_000, window_ms=60_000)
+
+    latest, _ = room.join(42, user_id=3, quantity=1, now_ms=2_000 + 86_400_000)
+
+    assert room.ticket(old.ticket_id) is None
+    assert room.counts(42) == (1, 0)
+    tickets = {field.split(b":")[0] for field in client.hkeys(item_keys(42).tickets)}
+    assert tickets == {latest.ticket_id.encode()}
+    assert client.hkeys(item_keys(42).users) == [b"3"]
 
 
 def test_every_warehouse_queue_script_touches_only_its_keys():
