@@ -11,6 +11,9 @@ import secrets
 
 import pytest
 import redis
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
 
 from db.redis.json_cache import JsonCache
 from db.redis.stock_feed import StockChange, StockFeedKeys, StockFeedPublisher
@@ -27,14 +30,19 @@ WINDOW_MS = 60_000
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def group(tmp_path_factory):
     group = RedisClusterGroup(
         tmp_path_factory.mktemp("redis-cluster"), secrets.token_urlsafe(24)
     ).start()
+    yield group
+    group.stop()
+
+
+@pytest.fixture(scope="module")
+def cluster(group):
     client = group.client(socket_timeout=5)
     yield client
     client.close()
-    group.stop()
 
 
 def items_on_different_nodes(cluster, count: int) -> list[int]:
@@ -77,6 +85,11 @@ def test_waiting_rooms_on_every_node_admit_first_come_first_served(cluster):
         assert room.ticket(third.ticket_id).state is TicketState.ADMITTED
         assert room.admission_times(item_id) == [NOW + 10]
 
+        # The gatekeeper's lock (activities/waiting_room.py) is redis-py's, on one key.
+        lock = cluster.lock(item_keys(item_id).lock, timeout=5, blocking=False)
+        assert lock.acquire() and not cluster.lock(item_keys(item_id).lock).acquire(blocking=False)
+        lock.release()
+
 
 def test_a_warehouse_queue_is_queued_read_and_acknowledged(cluster):
     queue = WarehouseQueue(cluster)
@@ -114,6 +127,17 @@ def test_stamped_search_pages_and_the_stock_feed_work_across_nodes(cluster):
     publisher.count_search_flips()
     assert cache.get_stamped(page, keys.search_flips) == (None, 1)  # a flip made it stale
     assert cluster.xlen(keys.item(7)) == 1 and cluster.xlen(keys.changes) == 2
+
+
+def test_the_rate_limiter_counts_on_the_cluster(group):
+    """Flask-Limiter's storage (the `limits` package) has a cluster flavour of its own."""
+    nodes = ",".join(f"{host}:{port}" for host, port in group.startup_nodes)
+    storage = storage_from_string(f"redis+cluster://:{group.password}@{nodes}")
+    limiter = FixedWindowRateLimiter(storage)
+    limit = parse("2/minute")
+    assert limiter.hit(limit, "sign-in", "203.0.113.7")
+    assert limiter.hit(limit, "sign-in", "203.0.113.7")
+    assert not limiter.hit(limit, "sign-in", "203.0.113.7")
 
 
 def test_the_cluster_refuses_a_script_whose_keys_share_no_tag(cluster):
