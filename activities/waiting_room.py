@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from temporalio import activity
 
 from db.postgres.waiting_room_items import is_hot, units_left_and_held
-from db.redis.waiting_room import WaitingRoom, prefix
+from db.redis.waiting_room import WaitingRoom
+from db.redis.waiting_room_keys import item_keys
 from domain.waiting_room import admission, sold_out
 from workflows.waiting_room_messages import WAITING_ROOM_TICK, TickRequest, TickResult
 
@@ -41,7 +42,7 @@ class WaitingRoomActivities:
     def tick(self, request: TickRequest) -> TickResult:
         item_id = request.item_id
         window_ms = request.window_seconds * 1000
-        lock = self._redis.lock(prefix(item_id) + "lock", timeout=LOCK_SECONDS, blocking=False)
+        lock = self._redis.lock(item_keys(item_id).lock, timeout=LOCK_SECONDS, blocking=False)
         if not lock.acquire():
             return TickResult(hot=True, waiting=1)  # another attempt is admitting right now
         try:

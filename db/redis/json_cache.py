@@ -72,11 +72,19 @@ class JsonCache:
         """The value under `key` if it was stored at the current value of the counter
         `stamp_key` (anyone's key, not namespaced), and that current value; one round
         trip. A value stored under an older count is a miss: the counter moving is what
-        invalidates it. (None, None) when the cache is off or Redis failed."""
+        invalidates it. (None, None) when the cache is off or Redis failed.
+
+        Two GETs in one pipeline, not an MGET: the counter is one key and the pages are
+        many, and giving them one hash tag would put every stamped page in one Redis
+        Cluster slot (docs/scaling.md, "Redis Cluster"). The reads need not be atomic: a
+        value is served only if its stamp is a count the counter had during the read."""
         if not self.enabled:
             return None, None
         try:
-            raw, stamp = self._client.mget(self._stamped_key(key), stamp_key)
+            pipe = self._client.pipeline(transaction=False)
+            pipe.get(self._stamped_key(key))
+            pipe.get(stamp_key)
+            raw, stamp = pipe.execute()
         except redis.RedisError as exc:
             self._back_off(exc)
             return None, None

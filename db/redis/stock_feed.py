@@ -101,7 +101,8 @@ def event_id_of(stream_entry_id: str | bytes) -> int:
 
 
 class StockFeedPublisher:
-    """The relay's side: one pipelined round trip per batch of changes."""
+    """The relay's side: two pipelined round trips per batch of changes, the streams
+    first, then the messages (a listener told of a change finds it in the stream)."""
 
     def __init__(self, client: redis.Redis, keys: StockFeedKeys | None = None) -> None:
         self._client = client
@@ -111,9 +112,11 @@ class StockFeedPublisher:
         """Raises redis.RedisError if Redis cannot take them (the relay retries)."""
         if not changes:
             return
+        # Not MULTI, and each command names one key: on Redis Cluster the pipeline is
+        # split by node (the item streams spread over the slots; docs/scaling.md).
         pipe = self._client.pipeline(transaction=False)
-        for change in changes:
-            message = change.to_message()
+        messages = [change.to_message() for change in changes]
+        for change, message in zip(changes, messages, strict=True):
             item_key = self.keys.item(change.item_id)
             pipe.xadd(
                 item_key,
@@ -124,9 +127,14 @@ class StockFeedPublisher:
             )
             pipe.expire(item_key, ITEM_TTL_SECONDS)
             pipe.xadd(self.keys.changes, {"d": message}, maxlen=CHANGES_HISTORY, approximate=True)
-            pipe.publish(self.keys.channel, message)
-        results = pipe.execute(raise_on_error=False)
-        self._raise_unless_replayed(results)
+        self._raise_unless_replayed(pipe.execute(raise_on_error=False))
+        pipe = self._client.pipeline(transaction=False)
+        for message in messages:
+            # As a raw command: redis-py's cluster pipeline refuses its `publish` helper
+            # (no key to route by), but a PUBLISH sent to any node reaches every node's
+            # subscribers.
+            pipe.execute_command("PUBLISH", self.keys.channel, message)
+        pipe.execute()
 
     def count_search_flips(self) -> None:
         """The search engine now answers with new in-stock flags: pages cached before

@@ -99,13 +99,13 @@ end
 _ACK_SUBORDER = (
     _TRIM
     + """
-local entry = redis.call('HGET', KEYS[2], ARGV[2])
-redis.call('SREM', KEYS[3], ARGV[2])
+local entry = redis.call('HGET', KEYS[3], ARGV[2])
+redis.call('SREM', KEYS[2], ARGV[2])
 if not entry then
   return false
 end
 redis.call('XACK', KEYS[1], ARGV[1], entry)
-redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('HDEL', KEYS[3], ARGV[2])
 trim(KEYS[1])
 return entry
 """
@@ -119,8 +119,8 @@ _ACK_ENTRIES = (
 local acked = 0
 for i = 2, #ARGV, 2 do
   acked = acked + redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
-  redis.call('HDEL', KEYS[2], ARGV[i + 1])
-  redis.call('SREM', KEYS[3], ARGV[i + 1])
+  redis.call('HDEL', KEYS[3], ARGV[i + 1])
+  redis.call('SREM', KEYS[2], ARGV[i + 1])
 end
 trim(KEYS[1])
 return acked
@@ -128,17 +128,32 @@ return acked
 )
 
 
+# A warehouse's three keys are used together (the scripts above take all three as
+# KEYS), so they share the hash tag `{wh:<warehouseID>}`: one Redis Cluster slot
+# (docs/scaling.md, "Redis Cluster").
+
+
+def warehouse_tag(warehouse_id: int) -> str:
+    return f"{{wh:{warehouse_id}}}"
+
+
 def stream_key(warehouse_id: int) -> str:
-    return f"warehouse:{warehouse_id}:suborders"
+    return f"warehouse:{warehouse_tag(warehouse_id)}:suborders"
 
 
 def queued_key(warehouse_id: int) -> str:
-    return f"warehouse:{warehouse_id}:queued"
+    return f"warehouse:{warehouse_tag(warehouse_id)}:queued"
 
 
 def entries_key(warehouse_id: int) -> str:
     """Hash suborder id -> stream entry id, for suborders not acknowledged yet."""
-    return f"warehouse:{warehouse_id}:entries"
+    return f"warehouse:{warehouse_tag(warehouse_id)}:entries"
+
+
+def queue_keys(warehouse_id: int) -> list[str]:
+    """Every script's KEYS: KEYS[1] the stream, KEYS[2] the queued set, KEYS[3] the
+    entry hash."""
+    return [stream_key(warehouse_id), queued_key(warehouse_id), entries_key(warehouse_id)]
 
 
 @dataclass(frozen=True)
@@ -175,9 +190,7 @@ class WarehouseQueue:
         entry = self._redis.eval(
             _ENQUEUE_ONCE,
             3,
-            stream,
-            queued_key(warehouse_id),
-            entries_key(warehouse_id),
+            *queue_keys(warehouse_id),
             suborder_id,
             order_id,
             self._max_len,
@@ -215,9 +228,7 @@ class WarehouseQueue:
         entry = self._redis.eval(
             _ACK_SUBORDER,
             3,
-            stream_key(warehouse_id),
-            entries_key(warehouse_id),
-            queued_key(warehouse_id),
+            *queue_keys(warehouse_id),
             CONSUMER_GROUP,
             suborder_id,
         )
@@ -231,9 +242,7 @@ class WarehouseQueue:
         acked = self._redis.eval(
             _ACK_ENTRIES,
             3,
-            stream_key(warehouse_id),
-            entries_key(warehouse_id),
-            queued_key(warehouse_id),
+            *queue_keys(warehouse_id),
             CONSUMER_GROUP,
             *pairs,
         )

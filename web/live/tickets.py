@@ -40,7 +40,8 @@ from sse_starlette import ServerSentEvent
 from starlette.requests import Request
 from starlette.responses import Response
 
-from db.redis.waiting_room import MOVED_CHANNEL, item_of_ticket, prefix
+from db.redis.waiting_room import MOVED_CHANNEL, item_of_ticket
+from db.redis.waiting_room_keys import item_keys, ticket_fields
 from domain.waiting_room import TicketState, TicketStatus, estimated_wait_seconds
 from web.formatting import wait_phrase
 from web.live.fanout import Channel
@@ -188,12 +189,12 @@ class TicketWatch:
 
     async def _read(self, item_id: int, ticket_ids: list[str]) -> dict[str, Standing | None]:
         """Every ticket's standing and the item's admission times: one round trip."""
-        p = prefix(item_id)
+        keys = item_keys(item_id)
         async with self._redis.pipeline(transaction=False) as pipe:
-            pipe.lrange(p + "admits", 0, -1)
+            pipe.lrange(keys.admits, 0, -1)
             for ticket_id in ticket_ids:
-                pipe.hmget(p + "t:" + ticket_id, "state", "admittedUntil")
-                pipe.zrank(p + "queue", ticket_id)
+                pipe.hmget(keys.tickets, ticket_fields(ticket_id, "state", "admittedUntil"))
+                pipe.zrank(keys.queue, ticket_id)
             answers = await pipe.execute()
         admits = [int(t) for t in answers[0]]
         now = int(time.time() * 1000)

@@ -19,7 +19,8 @@ from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError
 
 from db.postgres.waiting_room_items import item_exists, set_hot
-from db.redis.waiting_room import WaitingRoom, prefix
+from db.redis.waiting_room import WaitingRoom
+from db.redis.waiting_room_keys import item_keys
 from settings import Settings
 from web.temporal_gateway import TemporalGateway, TemporalUnavailable
 from workflows.task_queues import Service, task_queue
@@ -83,7 +84,7 @@ def ensure_running(
     gateway: TemporalGateway | None, settings: Settings, client: redis.Redis, item_id: int
 ) -> None:
     """Called on every join: (re)start the waiting room workflow unless checked a moment ago."""
-    key = prefix(item_id) + "workflow-checked"
+    key = item_keys(item_id).workflow_checked
     if not client.set(key, "1", nx=True, ex=ENSURE_EVERY_SECONDS):
         return
     if not start_workflow(gateway, settings, item_id):
