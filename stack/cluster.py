@@ -22,7 +22,14 @@ from pathlib import Path
 from settings import Settings
 
 from . import process
-from .cluster_nodes import NodeStatus, ProcessNode, RedisNode, ServiceNode, start_all
+from .cluster_nodes import (
+    NodeStatus,
+    ProcessNode,
+    RedisNode,
+    ServiceNode,
+    TypesenseClusterNode,
+    start_all,
+)
 from .errors import StackError
 from .haproxy import HEALTH_PATH, haproxy_binary, haproxy_config
 from .mail_server import MailServer
@@ -32,7 +39,7 @@ from .redis_sentinel import MASTER_NAME, SentinelGroup
 from .secrets import secure_var_dir, with_embedded_credentials, with_generated_secrets
 from .service import _venv_bin
 from .temporal_server import Temporal
-from .typesense_server import Typesense
+from .typesense_cluster import TypesenseCluster
 
 # Worker roles: each runs as two processes (docs/scaling.md, "Task queues").
 WORKER_ROLES = {"checkout": "checkout,catalog", "fulfilment": "fulfilment"}
@@ -95,7 +102,8 @@ class ClusterPorts:
 
 class Cluster:
     def __init__(self, var_dir: Path, settings: Settings, *, fixed_ports: bool = False) -> None:
-        self.root = (Path(var_dir) / "cluster").resolve()
+        self.var_dir = Path(var_dir)
+        self.root = (self.var_dir / "cluster").resolve()
         secure_var_dir(self.root)
         self.ports = ClusterPorts.fixed(settings) if fixed_ports else ClusterPorts.free()
         ports = self.ports
@@ -145,7 +153,7 @@ class Cluster:
             base.with_services(
                 database_url=postgres.url(),
                 redis_url=(f"redis://:{base.redis_password}@{LOOPBACK}:{ports.redis[0]}/0"),
-                typesense_url=self._typesense[0].service.url(),
+                typesense_url=self.typesense.nodes[0].url(),
                 typesense_api_key=base.typesense_api_key_or_default,
                 temporal_address=temporal.url(),
                 smtp_url=mail.url(),
@@ -164,9 +172,14 @@ class Cluster:
         self.balancer = self._balancer_node()
 
     # -- the nodes -----------------------------------------------------------------------
-    def _typesense_nodes(self, base: Settings) -> list[ServiceNode]:
-        # One node until the three-node Raft launcher is in (docs/scaling.md).
-        return [ServiceNode("typesense-1", "typesense", Typesense(base), self.ports.typesense[0])]
+    def _typesense_nodes(self, base: Settings) -> list[TypesenseClusterNode]:
+        self.typesense = TypesenseCluster(
+            self.root / "typesense",
+            base.typesense_api_key_or_default,
+            nodes=len(self.ports.typesense),
+            ports=list(zip(self.ports.typesense, self.ports.typesense_peering, strict=True)),
+        )
+        return [TypesenseClusterNode(node.name, self.typesense) for node in self.typesense.nodes]
 
     def _store_nodes(self) -> list[ProcessNode]:
         shopflow = _venv_bin("shopflow") or "shopflow"
@@ -262,7 +275,7 @@ class Cluster:
             start_all(
                 [
                     *(node.start for node in self._servers),
-                    *(node.start for node in self._typesense),
+                    self.typesense.start,
                     self.redis.start,
                 ],
                 "servers",
@@ -289,7 +302,7 @@ class Cluster:
     def stop(self) -> None:
         """Store processes first (SIGTERM, their grace, then SIGKILL), then the servers."""
         start_all([node.stop for node in [self.balancer, *self._store]], "stop store")
-        start_all([node.stop for node in [*self._typesense, *self._servers]], "stop servers")
+        start_all([self.typesense.stop, *(node.stop for node in self._servers)], "stop servers")
         self.redis.stop()
         process.remove_file(self.run_dir / STATE_FILE)
 
@@ -308,6 +321,9 @@ class Cluster:
         return pid
 
     # -- looking -----------------------------------------------------------------------------
+    def node_alive(self, name: str) -> bool:
+        return self._node(name).alive()
+
     def nodes(self) -> list[NodeStatus]:
         return [
             NodeStatus(n.name, n.role, n.pid, n.port, "up" if n.alive() else "down")

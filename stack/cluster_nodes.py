@@ -22,6 +22,7 @@ from . import process
 from .errors import StackError
 from .redis_sentinel import SentinelGroup
 from .service import Service
+from .typesense_cluster import LEADER_STATE, TypesenseCluster
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,48 @@ class RedisNode:
 
     def stop(self) -> None:
         self.group.stop_node(self.key)
+
+
+class TypesenseClusterNode:
+    """One node of the Typesense Raft cluster (stack/typesense_cluster.py)."""
+
+    def __init__(self, name: str, cluster: TypesenseCluster) -> None:
+        self.name = name
+        self.cluster = cluster
+
+    @property
+    def _node(self):
+        return self.cluster.node(self.name)
+
+    @property
+    def port(self) -> int:
+        return self._node.api_port
+
+    @property
+    def pid(self) -> int | None:
+        return self._node.pid
+
+    @property
+    def role(self) -> str:
+        # The leader moves when it dies: ask the node what it is now.
+        leads = self.alive() and self.cluster.raft_state(self._node) == LEADER_STATE
+        return "typesense-leader" if leads else "typesense"
+
+    def alive(self) -> bool:
+        return self._node.alive()
+
+    def kill(self) -> int:
+        pid = self.pid
+        if not self.alive():
+            raise StackError(f"{self.name} is not running")
+        self.cluster.kill(self.name)
+        return pid
+
+    def restart(self, timeout: float = 120.0) -> int:  # noqa: ARG002 - the cluster's own
+        return self.pid if self.alive() else self.cluster.restart(self.name)
+
+    def stop(self) -> None:
+        pass  # the cluster stops its nodes together (TypesenseCluster.stop)
 
 
 def start_all(starts: list[Callable[[], object]], what: str) -> None:
