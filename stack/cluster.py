@@ -50,6 +50,10 @@ _ACTIVE_RELAY = """
 SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s
 """
+# The Sentinels of `make run-cluster` sit this far above the Redis port (6390: 26390-26392).
+SENTINEL_OFFSET = 20_000
+# Names that stand for whichever node holds a role now.
+ROLE_NAMES = ("redis-primary", "redis-replica", "typesense-leader")
 # The state file other processes read (`shopflow stack status --json`).
 STATE_FILE = "cluster.json"
 
@@ -85,18 +89,20 @@ class ClusterPorts:
 
     @classmethod
     def fixed(cls, settings: Settings) -> ClusterPorts:
-        """`make run-cluster`'s: the balancer where `make run`'s web is, the rest beside it."""
+        """`make run-cluster`'s: the balancer where `make run`'s web is, every other port
+        beside `make run`'s own (so SHOPFLOW_*_PORT and PORT move them all)."""
+        metrics = int(settings.worker_metrics_address.rpartition(":")[2] or 9464)
         return cls(
             balancer=settings.port,
             web=(settings.port + 1, settings.port + 2),
             redis=(settings.redis_port, settings.redis_port + 1),
-            sentinels=(26379, 26380, 26381),
-            typesense=(settings.typesense_port, 8118, 8128),
-            typesense_peering=(settings.typesense_peering_port, 8117, 8127),
+            sentinels=tuple(settings.redis_port + SENTINEL_OFFSET + n for n in range(3)),
+            typesense=tuple(settings.typesense_port + 10 * n for n in range(3)),
+            typesense_peering=tuple(settings.typesense_peering_port + 10 * n for n in range(3)),
             temporal=settings.temporal_port,
             temporal_ui=settings.temporal_ui_port,
             smtp=settings.smtp_port,
-            worker_metrics=(9464, 9465, 9466, 9467),
+            worker_metrics=tuple(metrics + n for n in range(4)),
         )
 
 
@@ -170,6 +176,7 @@ class Cluster:
         ]
         self._store = self._store_nodes()
         self.balancer = self._balancer_node()
+        self._killed_as: dict[str, str] = {}
 
     # -- the nodes -----------------------------------------------------------------------
     def _typesense_nodes(self, base: Settings) -> list[TypesenseClusterNode]:
@@ -254,13 +261,20 @@ class Cluster:
             self.balancer,
         ]
 
+    def resolve(self, name: str) -> str:
+        """The node a role name ("redis-primary", "typesense-leader") stands for now; the
+        node last killed under that name while it is down, so restart() finds it."""
+        if name not in ROLE_NAMES:
+            return name
+        killed = self._killed_as.get(name)
+        if killed is not None and not self._node(killed).alive():
+            return killed
+        for node in [*self._redis_nodes, *self._typesense]:
+            if node.alive() and node.role == name:
+                return node.name
+        raise StackError(f"no live node is {name} now")
+
     def _node(self, name: str):
-        if name in ("redis-primary", "redis-replica"):
-            # The current holder of the role (it moves on a failover).
-            for node in self._redis_nodes:
-                if node.name.startswith("redis-") and node.alive() and node.role == name:
-                    return node
-            raise StackError(f"no live {name}")
         for node in self._all():
             if node.name == name:
                 return node
@@ -309,20 +323,24 @@ class Cluster:
     # -- faults ----------------------------------------------------------------------------
     def kill(self, name: str) -> int:
         """SIGKILL the node's own pid (with its process group: a gunicorn master's workers,
-        PostgreSQL's backends); returns that pid. "redis-primary" is whichever is now."""
-        pid = self._node(name).kill()
+        PostgreSQL's backends); returns that pid. A role name ("redis-primary",
+        "typesense-leader") kills whichever node holds the role now (`resolve`)."""
+        node = self.resolve(name)
+        pid = self._node(node).kill()
+        if name in ROLE_NAMES:
+            self._killed_as[name] = node
         self.write_state()
         return pid
 
     def restart(self, name: str) -> int:
         """Start a killed node again (a no-op for a live one); returns its pid."""
-        pid = self._node(name).restart()
+        pid = self._node(self.resolve(name)).restart()
         self.write_state()
         return pid
 
     # -- looking -----------------------------------------------------------------------------
     def node_alive(self, name: str) -> bool:
-        return self._node(name).alive()
+        return self._node(self.resolve(name)).alive()
 
     def nodes(self) -> list[NodeStatus]:
         return [

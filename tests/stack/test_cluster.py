@@ -93,6 +93,8 @@ def test_stack_status_lists_every_node_up_with_its_role_pid_and_port(cluster):
     assert [n["role"] for n in nodes.values()].count("redis-sentinel") == 3
     assert nodes["balancer"]["port"] == int(cluster.balancer_url.rsplit(":", 1)[1])
     assert nodes["postgres"]["port"] is None  # a unix socket
+    assert cluster.resolve("redis-primary") == "redis-1"  # no failover yet
+    assert nodes[cluster.resolve("typesense-leader")]["role"] == "typesense-leader"
 
 
 def test_the_balancer_sends_requests_to_both_web_instances(cluster):
