@@ -262,13 +262,10 @@ class Cluster:
         ]
 
     def resolve(self, name: str) -> str:
-        """The node a role name ("redis-primary", "typesense-leader") stands for now; the
-        node last killed under that name while it is down, so restart() finds it."""
+        """The live node a role name ("redis-primary", "typesense-leader") stands for now;
+        any other name is itself."""
         if name not in ROLE_NAMES:
             return name
-        killed = self._killed_as.get(name)
-        if killed is not None and not self._node(killed).alive():
-            return killed
         for node in [*self._redis_nodes, *self._typesense]:
             if node.alive() and node.role == name:
                 return node.name
@@ -333,14 +330,18 @@ class Cluster:
         return pid
 
     def restart(self, name: str) -> int:
-        """Start a killed node again (a no-op for a live one); returns its pid."""
-        pid = self._node(self.resolve(name)).restart()
+        """Start a killed node again (a no-op for a live one); returns its pid. A role
+        name restarts the node last killed under it."""
+        killed = self._killed_as.get(name)  # "redis-primary": the node killed under that name
+        node = killed if killed is not None else self.resolve(name)
+        pid = self._node(node).restart()
+        self._killed_as.pop(name, None)
         self.write_state()
         return pid
 
     # -- looking -----------------------------------------------------------------------------
     def node_alive(self, name: str) -> bool:
-        return self._node(self.resolve(name)).alive()
+        return self._node(name).alive()
 
     def nodes(self) -> list[NodeStatus]:
         return [
