@@ -124,6 +124,7 @@ class Cluster:
             temporal_address=None,
             smtp_url=None,
             redis_sentinels=(),
+            typesense_nodes=(),
             port=ports.balancer,
             redis_port=ports.redis[0],
             typesense_port=ports.typesense[0],
@@ -154,7 +155,7 @@ class Cluster:
         ]
         self._typesense = self._typesense_nodes(base)
         sentinels = tuple(f"{LOOPBACK}:{port}" for port in ports.sentinels)
-        # What the store processes use: the Sentinels for Redis, the first Typesense node.
+        # What the store processes use: the Sentinels for Redis, every Typesense node.
         self.settings = replace(
             base.with_services(
                 database_url=postgres.url(),
@@ -166,6 +167,8 @@ class Cluster:
             ),
             redis_sentinels=sentinels,
             redis_sentinel_master=MASTER_NAME,
+            # Every node: searches fail over, index writes go through any (docs/scaling.md).
+            typesense_nodes=tuple(self.typesense.node_list().split(",")),
             # Links in emails name the balancer, not the instance that sent them.
             public_url=settings.public_url or self.balancer_url,
         )
