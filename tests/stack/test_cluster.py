@@ -1,7 +1,8 @@
 """The local cluster (stack/cluster.py, docs/scaling.md "The local cluster"): every node
 up and listed, HAProxy spreading requests over both web instances, a live-stock stream
-through the balancer, and a web instance killed by its pid while the balancer keeps
-answering.
+through the balancer, a web instance killed by its pid while the balancer keeps
+answering (and its stream's viewer resumes on the other), the active relay and the Redis
+primary killed.
 
 One cluster of its own for the module, on free ports under the test's temporary dir.
 """
@@ -143,21 +144,58 @@ def test_a_live_stock_stream_through_the_balancer_delivers_a_change(cluster, eng
         stream.close()
 
 
-def test_a_killed_web_instance_costs_at_most_a_couple_of_requests_and_comes_back(cluster):
+def _stream_on(cluster, instance: str) -> SseStream:
+    """A live-stock stream through the balancer that landed on `instance` (round robin:
+    one of the first two tries does)."""
+    for _ in range(4):
+        stream = SseStream(f"{cluster.balancer_url}/api/v1/items/{ITEM}/stock/events")
+        if stream.response.headers[SERVED_BY] == instance:
+            return stream
+        stream.close()
+    raise AssertionError(f"no stream landed on {instance}")
+
+
+def _set_stock(engine, units: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = :s WHERE item_id = :i"),
+            {"s": units, "i": ITEM},
+        )
+
+
+def test_a_killed_web_instance_costs_a_couple_of_requests_its_viewers_resume_and_it_returns(
+    cluster, engine
+):
     url = cluster.balancer_url + HEALTH_PATH
+    stream = _stream_on(cluster, "web-1")
+    stream.next(within=30)
+    _set_stock(engine, 28)
+    while (seen := stream.next(within=30)).json["stock"] != 28:
+        pass
     statuses: Counter = Counter()
     with httpx.Client(timeout=10) as http:
         for _ in range(10):
             statuses[http.get(url).status_code] += 1
         killed = cluster.kill("web-1")
+        _set_stock(engine, 27)  # while the viewer on web-1 is cut off
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             statuses[http.get(url).status_code] += 1
+    stream.close()
 
-    assert killed not in [n.pid for n in cluster.nodes() if n.state == "up"]
     assert {n.name: n.state for n in cluster.nodes()}["web-1"] == "down"
     assert statuses[200] >= 20
     assert sum(count for status, count in statuses.items() if status != 200) <= 2, statuses
+    # The viewer reconnects (as EventSource does, with the last id it saw) through the
+    # balancer, lands on web-2, and gets the change it missed.
+    resumed = SseStream(
+        f"{cluster.balancer_url}/api/v1/items/{ITEM}/stock/events", {"Last-Event-ID": seen.id}
+    )
+    try:
+        assert resumed.response.headers[SERVED_BY] == "web-2"
+        assert resumed.next(within=30).json["stock"] == 27
+    finally:
+        resumed.close()
 
     restarted = cluster.restart("web-1")
     assert restarted != killed
