@@ -110,9 +110,14 @@ def env_command(as_json: bool) -> None:
     """The settings that point another process at the running stack.
 
     In a second shell: eval $(shopflow stack env)
+    While `shopflow stack up --cluster` runs: the cluster's (Sentinels, every Typesense node).
     """
+    from .cluster import read_env
     from .secrets import stored_secrets, with_embedded_credentials
 
+    if (cluster_pairs := read_env(Settings.from_env().var_dir)) is not None:
+        _print_env(cluster_pairs, as_json)
+        return
     settings = with_embedded_credentials(Settings.from_env())
     require_dev(settings, "`shopflow stack env` describes the embedded stack")
     stack = EmbeddedStack(settings)
@@ -140,7 +145,10 @@ def env_command(as_json: bool) -> None:
         or ",".join(keys.get("PAYLOAD_ENCRYPTION_KEYS", [])),
         "VAULT_KEYS": ",".join(settings.vault_keys) or ",".join(keys.get("VAULT_KEYS", [])),
     }
-    pairs = {name: value for name, value in pairs.items() if value}
+    _print_env({name: value for name, value in pairs.items() if value}, as_json)
+
+
+def _print_env(pairs: dict[str, str], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(pairs))
         return

@@ -54,6 +54,13 @@ WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s
 SENTINEL_OFFSET = 20_000
 # Names that stand for whichever node holds a role now.
 ROLE_NAMES = ("redis-primary", "redis-replica", "typesense-leader")
+# What `shopflow stack env` prints while the cluster runs.
+ENV_NAMES = (
+    "SHOPFLOW_ENV", "SHOPFLOW_VAR_DIR", "DATABASE_URL", "REDIS_URL", "REDIS_SENTINELS",
+    "REDIS_SENTINEL_MASTER", "TYPESENSE_URL", "TYPESENSE_NODES", "TYPESENSE_API_KEY",
+    "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "SMTP_URL", "PUBLIC_URL", "SECRET_KEY",
+    "PAYLOAD_ENCRYPTION_KEYS", "VAULT_KEYS",
+)  # fmt: skip
 # The state file other processes read (`shopflow stack status --json`).
 STATE_FILE = "cluster.json"
 
@@ -363,31 +370,47 @@ class Cluster:
         return row[0] if row else None
 
     def write_state(self) -> None:
-        """The nodes as `shopflow stack status --json` shows them, from any process."""
+        """The nodes as `shopflow stack status --json` shows them, and the variables
+        `shopflow stack env` prints, for any process (0600: it holds the keys)."""
+        everything = self.settings.service_env()
         state = {
             "owner": os.getpid(),
             "balancer_url": self.balancer_url,
             "nodes": [status.as_json() for status in self.nodes()],
+            "env": {name: everything[name] for name in ENV_NAMES if name in everything},
         }
         path = self.run_dir / STATE_FILE
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=1))
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump(state, out, indent=1)
         tmp.replace(path)
 
 
-def read_state(var_dir: Path) -> list[dict] | None:
-    """The cluster's nodes, each with its state now; None when no cluster runs there."""
+def _read_state(var_dir: Path) -> dict | None:
     path = Path(var_dir) / "cluster" / "run" / STATE_FILE
     try:
         state = json.loads(path.read_text())
     except (FileNotFoundError, ValueError):
         return None
-    if not process.pid_alive(state["owner"]):
+    return state if process.pid_alive(state["owner"]) else None
+
+
+def read_state(var_dir: Path) -> list[dict] | None:
+    """The cluster's nodes, each with its state now; None when no cluster runs there."""
+    state = _read_state(var_dir)
+    if state is None:
         return None
     for node in state["nodes"]:
         pid = node["pid"]
         node["state"] = "up" if pid is not None and process.pid_alive(pid) else "down"
     return state["nodes"]
+
+
+def read_env(var_dir: Path) -> dict[str, str] | None:
+    """The variables that point a process at the running cluster (None: none runs)."""
+    state = _read_state(var_dir)
+    return None if state is None else state["env"]
 
 
 def _answers(port: int):
