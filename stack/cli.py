@@ -63,12 +63,17 @@ def up_command(cluster: bool, no_demo: bool) -> None:
 
 @stack_group.command("down")
 def down_command() -> None:
-    """Stop the embedded servers started under ./var/ (data is kept)."""
-    stack = EmbeddedStack(Settings.from_env())
+    """Stop the embedded servers started under ./var/ (data is kept), and what a local
+    cluster whose own process died left running under var/cluster/."""
+    from .cluster import stop_leftovers
+
+    settings = Settings.from_env()
+    stack = EmbeddedStack(settings)
     try:
         stopped = stack.down()
     except StackError as exc:
         raise click.ClickException(str(exc)) from exc
+    stopped += [f"cluster {name}" for name in stop_leftovers(settings.var_dir)]
     click.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import os
+import random
+import signal
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,12 +30,13 @@ from .cluster_nodes import (
     RedisNode,
     ServiceNode,
     TypesenseClusterNode,
+    kill_group,
     start_all,
 )
 from .errors import StackError
 from .haproxy import HEALTH_PATH, haproxy_binary, haproxy_config
 from .mail_server import MailServer
-from .ports import LOOPBACK, free_ports, port_open
+from .ports import LOOPBACK, free_ports, port_in_use, port_open
 from .postgres import Postgres
 from .redis_sentinel import MASTER_NAME, SentinelGroup
 from .secrets import secure_var_dir, with_embedded_credentials, with_generated_secrets
@@ -54,6 +57,8 @@ WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s
 SENTINEL_OFFSET = 20_000
 # Names that stand for whichever node holds a role now.
 ROLE_NAMES = ("redis-primary", "redis-replica", "typesense-leader")
+# Where a cluster on free ports takes them (see _quiet_free_ports).
+QUIET_PORTS = (20_000, 32_000)
 # What `shopflow stack env` prints while the cluster runs.
 ENV_NAMES = (
     "SHOPFLOW_ENV", "SHOPFLOW_VAR_DIR", "DATABASE_URL", "REDIS_URL", "REDIS_SENTINELS",
@@ -80,7 +85,7 @@ class ClusterPorts:
 
     @classmethod
     def free(cls) -> ClusterPorts:
-        p = free_ports(1 + WEB_INSTANCES + 2 + 3 + 3 + 3 + 3 + 4)
+        p = _quiet_free_ports(1 + WEB_INSTANCES + 2 + 3 + 3 + 3 + 3 + 4)
         return cls(
             balancer=p[0],
             web=tuple(p[1:3]),
@@ -111,6 +116,21 @@ class ClusterPorts:
             smtp=settings.smtp_port,
             worker_metrics=tuple(metrics + n for n in range(4)),
         )
+
+
+def _quiet_free_ports(count: int) -> list[int]:
+    """Free ports below the kernel's ephemeral range (32768-60999 on Linux). A port the
+    kernel hands out for bind(0) may meanwhile become the source port of some outgoing
+    connection (twenty nodes connecting to each other during the half minute they take
+    to start made a web instance fail with "Address already in use"); below the range,
+    only another process choosing the same port at random could take it."""
+    chosen: list[int] = []
+    for port in random.sample(range(QUIET_PORTS[0], QUIET_PORTS[1]), 4 * count):
+        if not port_in_use(LOOPBACK, port):
+            chosen.append(port)
+            if len(chosen) == count:
+                return chosen
+    return free_ports(count)  # a crowded box: the kernel's choice
 
 
 class Cluster:
@@ -292,6 +312,7 @@ class Cluster:
         """Start everything; returns once the balancer answers 200 on the health path."""
         for directory in (self.log_dir, self.run_dir):
             directory.mkdir(parents=True, exist_ok=True)
+        stop_leftovers(self.var_dir)  # of a cluster here whose own process died
         try:
             start_all(
                 [
@@ -411,6 +432,43 @@ def read_env(var_dir: Path) -> dict[str, str] | None:
     """The variables that point a process at the running cluster (None: none runs)."""
     state = _read_state(var_dir)
     return None if state is None else state["env"]
+
+
+def stop_leftovers(var_dir: Path) -> list[str]:
+    """Stop the nodes a cluster left running when its own process died without stopping
+    them (SIGKILL, a closed terminal): each node runs in a session of its own. A pid is
+    only signalled while it is still one of that cluster's processes (its command line,
+    working directory or SHOPFLOW_VAR_DIR names the cluster's directory), never a
+    recycled one. Returns
+    the names stopped; none while the cluster's process is alive."""
+    import psutil
+
+    root = str((Path(var_dir) / "cluster").resolve())
+    path = Path(root) / "run" / STATE_FILE
+    try:
+        state = json.loads(path.read_text())
+    except (FileNotFoundError, ValueError):
+        return []
+    if process.pid_alive(state["owner"]):
+        return []
+
+    def ours(pid: int) -> bool:
+        try:
+            proc = psutil.Process(pid)
+            if root in " ".join(proc.cmdline()) or proc.cwd().startswith(root):
+                return True  # Redis retitles itself, but works in its `dir` under root
+            return proc.environ().get("SHOPFLOW_VAR_DIR") == root
+        except psutil.Error:
+            return False
+
+    leftovers = [(n["name"], n["pid"]) for n in state["nodes"] if n["pid"] and ours(n["pid"])]
+    for _name, pid in leftovers:
+        kill_group(pid, signal.SIGTERM)
+    for _name, pid in leftovers:
+        if not process.wait_gone(pid, 20):
+            kill_group(pid)
+    process.remove_file(path)
+    return [name for name, _pid in leftovers]
 
 
 def _answers(port: int):

@@ -55,3 +55,49 @@ def test_run_cluster_ports_sit_beside_make_runs_and_move_with_them():
         *ports.worker_metrics,
     ]  # fmt: skip
     assert len(everything) == len(set(everything))
+
+
+def test_a_cluster_on_free_ports_takes_them_below_the_kernels_ephemeral_range():
+    ports = ClusterPorts.free()
+    everything = [
+        ports.balancer, *ports.web, *ports.redis, *ports.sentinels, *ports.typesense,
+        *ports.typesense_peering, ports.temporal, ports.temporal_ui, ports.smtp,
+        *ports.worker_metrics,
+    ]  # fmt: skip
+    assert len(everything) == len(set(everything)) == 21
+    assert all(20_000 <= port < 32_000 for port in everything)
+
+
+def test_stack_down_stops_what_a_dead_cluster_left_running_and_nothing_else(tmp_path: Path):
+    import json
+    import os
+    import subprocess
+
+    from stack.cluster import stop_leftovers
+
+    root = (tmp_path / "cluster").resolve()
+    (root / "run").mkdir(parents=True)
+    env = {**os.environ, "SHOPFLOW_VAR_DIR": str(root)}
+    node = subprocess.Popen(["sleep", "300"], env=env, start_new_session=True)
+    (root / "redis").mkdir()  # Redis retitles itself; it is found by its directory
+    redis = subprocess.Popen(["sleep", "300"], cwd=root / "redis", start_new_session=True)
+    stranger = subprocess.Popen(["sleep", "300"], start_new_session=True)  # pid listed, not ours
+    dead_owner = subprocess.Popen(["true"])
+    dead_owner.wait()
+    nodes = [
+        {"name": "web-1", "role": "web", "pid": node.pid, "port": 1, "state": "up"},
+        {"name": "web-2", "role": "web", "pid": stranger.pid, "port": 2, "state": "up"},
+        {"name": "redis-1", "role": "redis-primary", "pid": redis.pid, "port": 3, "state": "up"},
+    ]
+    (root / "run" / "cluster.json").write_text(
+        json.dumps({"owner": dead_owner.pid, "nodes": nodes, "env": {}})
+    )
+    try:
+        assert stop_leftovers(tmp_path) == ["web-1", "redis-1"]
+        assert node.wait(timeout=10) is not None and redis.wait(timeout=10) is not None
+        assert stranger.poll() is None
+        assert not (root / "run" / "cluster.json").exists()
+    finally:
+        for proc in (node, redis, stranger):
+            proc.kill()
+            proc.wait()
