@@ -65,7 +65,7 @@ def up_command(cluster: bool, no_demo: bool) -> None:
 def down_command() -> None:
     """Stop the embedded servers started under ./var/ (data is kept), and what a local
     cluster whose own process died left running under var/cluster/."""
-    from .cluster import stop_leftovers
+    from .cluster_state import stop_leftovers
 
     settings = Settings.from_env()
     stack = EmbeddedStack(settings)
@@ -86,7 +86,7 @@ def status_command(as_json: bool) -> None:
 
     While `shopflow stack up --cluster` runs, each node of the cluster instead: name,
     role, pid, port and state (up or down)."""
-    from .cluster import read_state
+    from .cluster_state import read_state
 
     settings = Settings.from_env()
     nodes = read_state(settings.var_dir)
@@ -117,7 +117,7 @@ def env_command(as_json: bool) -> None:
     In a second shell: eval $(shopflow stack env)
     While `shopflow stack up --cluster` runs: the cluster's (Sentinels, every Typesense node).
     """
-    from .cluster import read_env
+    from .cluster_state import read_env
     from .secrets import stored_secrets, with_embedded_credentials
 
     if (cluster_pairs := read_env(Settings.from_env().var_dir)) is not None:

@@ -13,12 +13,8 @@ foreground with a supervisor (stack/cluster_run.py).
 
 from __future__ import annotations
 
-import json
-import os
-import random
-import signal
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from settings import Settings
@@ -30,13 +26,14 @@ from .cluster_nodes import (
     RedisNode,
     ServiceNode,
     TypesenseClusterNode,
-    kill_group,
     start_all,
 )
+from .cluster_ports import ClusterPorts
+from .cluster_state import STATE_FILE, stop_leftovers, write_state
 from .errors import StackError
 from .haproxy import HEALTH_PATH, haproxy_binary, haproxy_config
 from .mail_server import MailServer
-from .ports import LOOPBACK, free_ports, port_in_use, port_open
+from .ports import LOOPBACK, port_open
 from .postgres import Postgres
 from .redis_sentinel import MASTER_NAME, SentinelGroup
 from .secrets import secure_var_dir, with_embedded_credentials, with_generated_secrets
@@ -46,91 +43,14 @@ from .typesense_cluster import TypesenseCluster
 
 # Worker roles: each runs as two processes (docs/scaling.md, "Task queues").
 WORKER_ROLES = {"checkout": "checkout,catalog", "fulfilment": "fulfilment"}
-WEB_INSTANCES = 2
 RELAYS = 2
 # The relay's advisory lock (db/redis/stock_relay.py): who holds it is the active relay.
 _ACTIVE_RELAY = """
 SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s
 """
-# The Sentinels of `make run-cluster` sit this far above the Redis port (6390: 26390-26392).
-SENTINEL_OFFSET = 20_000
 # Names that stand for whichever node holds a role now.
 ROLE_NAMES = ("redis-primary", "redis-replica", "typesense-leader")
-# Where a cluster on free ports takes them (see _quiet_free_ports).
-QUIET_PORTS = (20_000, 32_000)
-# What `shopflow stack env` prints while the cluster runs.
-ENV_NAMES = (
-    "SHOPFLOW_ENV", "SHOPFLOW_VAR_DIR", "DATABASE_URL", "REDIS_URL", "REDIS_SENTINELS",
-    "REDIS_SENTINEL_MASTER", "TYPESENSE_URL", "TYPESENSE_NODES", "TYPESENSE_API_KEY",
-    "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "SMTP_URL", "PUBLIC_URL", "SECRET_KEY",
-    "PAYLOAD_ENCRYPTION_KEYS", "VAULT_KEYS",
-)  # fmt: skip
-# The state file other processes read (`shopflow stack status --json`).
-STATE_FILE = "cluster.json"
-
-
-@dataclass(frozen=True)
-class ClusterPorts:
-    balancer: int
-    web: tuple[int, ...]
-    redis: tuple[int, int]  # primary, replica (at start)
-    sentinels: tuple[int, int, int]
-    typesense: tuple[int, ...]
-    typesense_peering: tuple[int, ...]
-    temporal: int
-    temporal_ui: int
-    smtp: int
-    worker_metrics: tuple[int, ...]
-
-    @classmethod
-    def free(cls) -> ClusterPorts:
-        p = _quiet_free_ports(1 + WEB_INSTANCES + 2 + 3 + 3 + 3 + 3 + 4)
-        return cls(
-            balancer=p[0],
-            web=tuple(p[1:3]),
-            redis=(p[3], p[4]),
-            sentinels=(p[5], p[6], p[7]),
-            typesense=tuple(p[8:11]),
-            typesense_peering=tuple(p[11:14]),
-            temporal=p[14],
-            temporal_ui=p[15],
-            smtp=p[16],
-            worker_metrics=tuple(p[17:21]),
-        )
-
-    @classmethod
-    def fixed(cls, settings: Settings) -> ClusterPorts:
-        """`make run-cluster`'s: the balancer where `make run`'s web is, every other port
-        beside `make run`'s own (so SHOPFLOW_*_PORT and PORT move them all)."""
-        metrics = int(settings.worker_metrics_address.rpartition(":")[2] or 9464)
-        return cls(
-            balancer=settings.port,
-            web=(settings.port + 1, settings.port + 2),
-            redis=(settings.redis_port, settings.redis_port + 1),
-            sentinels=tuple(settings.redis_port + SENTINEL_OFFSET + n for n in range(3)),
-            typesense=tuple(settings.typesense_port + 10 * n for n in range(3)),
-            typesense_peering=tuple(settings.typesense_peering_port + 10 * n for n in range(3)),
-            temporal=settings.temporal_port,
-            temporal_ui=settings.temporal_ui_port,
-            smtp=settings.smtp_port,
-            worker_metrics=tuple(metrics + n for n in range(4)),
-        )
-
-
-def _quiet_free_ports(count: int) -> list[int]:
-    """Free ports below the kernel's ephemeral range (32768-60999 on Linux). A port the
-    kernel hands out for bind(0) may meanwhile become the source port of some outgoing
-    connection (twenty nodes connecting to each other during the half minute they take
-    to start made a web instance fail with "Address already in use"); below the range,
-    only another process choosing the same port at random could take it."""
-    chosen: list[int] = []
-    for port in random.sample(range(QUIET_PORTS[0], QUIET_PORTS[1]), 4 * count):
-        if not port_in_use(LOOPBACK, port):
-            chosen.append(port)
-            if len(chosen) == count:
-                return chosen
-    return free_ports(count)  # a crowded box: the kernel's choice
 
 
 class Cluster:
@@ -380,6 +300,10 @@ class Cluster:
             for n in self._all()
         ]
 
+    def write_state(self) -> None:
+        """What `shopflow stack status` and `stack env` read (stack/cluster_state.py)."""
+        write_state(self.run_dir, self.nodes(), self.settings)
+
     def active_relay(self) -> str | None:
         """The relay holding the stock relay's advisory lock (None while none does)."""
         import psycopg
@@ -389,86 +313,6 @@ class Cluster:
         with psycopg.connect(libpq_url(self.settings.database_url), autocommit=True) as conn:
             row = conn.execute(_ACTIVE_RELAY, (ADVISORY_LOCK_KEY,)).fetchone()
         return row[0] if row else None
-
-    def write_state(self) -> None:
-        """The nodes as `shopflow stack status --json` shows them, and the variables
-        `shopflow stack env` prints, for any process (0600: it holds the keys)."""
-        everything = self.settings.service_env()
-        state = {
-            "owner": os.getpid(),
-            "balancer_url": self.balancer_url,
-            "nodes": [status.as_json() for status in self.nodes()],
-            "env": {name: everything[name] for name in ENV_NAMES if name in everything},
-        }
-        path = self.run_dir / STATE_FILE
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as out:
-            json.dump(state, out, indent=1)
-        tmp.replace(path)
-
-
-def _read_state(var_dir: Path) -> dict | None:
-    path = Path(var_dir) / "cluster" / "run" / STATE_FILE
-    try:
-        state = json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-    return state if process.pid_alive(state["owner"]) else None
-
-
-def read_state(var_dir: Path) -> list[dict] | None:
-    """The cluster's nodes, each with its state now; None when no cluster runs there."""
-    state = _read_state(var_dir)
-    if state is None:
-        return None
-    for node in state["nodes"]:
-        pid = node["pid"]
-        node["state"] = "up" if pid is not None and process.pid_alive(pid) else "down"
-    return state["nodes"]
-
-
-def read_env(var_dir: Path) -> dict[str, str] | None:
-    """The variables that point a process at the running cluster (None: none runs)."""
-    state = _read_state(var_dir)
-    return None if state is None else state["env"]
-
-
-def stop_leftovers(var_dir: Path) -> list[str]:
-    """Stop the nodes a cluster left running when its own process died without stopping
-    them (SIGKILL, a closed terminal): each node runs in a session of its own. A pid is
-    only signalled while it is still one of that cluster's processes (its command line,
-    working directory or SHOPFLOW_VAR_DIR names the cluster's directory), never a
-    recycled one. Returns
-    the names stopped; none while the cluster's process is alive."""
-    import psutil
-
-    root = str((Path(var_dir) / "cluster").resolve())
-    path = Path(root) / "run" / STATE_FILE
-    try:
-        state = json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        return []
-    if process.pid_alive(state["owner"]):
-        return []
-
-    def ours(pid: int) -> bool:
-        try:
-            proc = psutil.Process(pid)
-            if root in " ".join(proc.cmdline()) or proc.cwd().startswith(root):
-                return True  # Redis retitles itself, but works in its `dir` under root
-            return proc.environ().get("SHOPFLOW_VAR_DIR") == root
-        except psutil.Error:
-            return False
-
-    leftovers = [(n["name"], n["pid"]) for n in state["nodes"] if n["pid"] and ours(n["pid"])]
-    for _name, pid in leftovers:
-        kill_group(pid, signal.SIGTERM)
-    for _name, pid in leftovers:
-        if not process.wait_gone(pid, 20):
-            kill_group(pid)
-    process.remove_file(path)
-    return [name for name, _pid in leftovers]
 
 
 def _answers(port: int):

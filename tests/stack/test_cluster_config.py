@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from settings import Settings
-from stack.cluster import ClusterPorts
+from stack.cluster_ports import ClusterPorts
 from stack.haproxy import haproxy_config
 
 pytestmark = pytest.mark.unit
@@ -73,7 +73,7 @@ def test_stack_down_stops_what_a_dead_cluster_left_running_and_nothing_else(tmp_
     import os
     import subprocess
 
-    from stack.cluster import stop_leftovers
+    from stack.cluster_state import stop_leftovers
 
     root = (tmp_path / "cluster").resolve()
     (root / "run").mkdir(parents=True)
