@@ -14,9 +14,10 @@ from settings import Settings
 from . import process
 from .cluster_nodes import NodeStatus, kill_group
 
-# What `shopflow stack env` prints while the cluster runs.
+# What `shopflow stack env` prints while the cluster runs. Not SHOPFLOW_VAR_DIR (the
+# cluster's is var/cluster/): `shopflow stack status` in that shell still finds it.
 ENV_NAMES = (
-    "SHOPFLOW_ENV", "SHOPFLOW_VAR_DIR", "DATABASE_URL", "REDIS_URL", "REDIS_SENTINELS",
+    "SHOPFLOW_ENV", "DATABASE_URL", "REDIS_URL", "REDIS_SENTINELS",
     "REDIS_SENTINEL_MASTER", "TYPESENSE_URL", "TYPESENSE_NODES", "TYPESENSE_API_KEY",
     "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "SMTP_URL", "PUBLIC_URL", "SECRET_KEY",
     "PAYLOAD_ENCRYPTION_KEYS", "VAULT_KEYS",

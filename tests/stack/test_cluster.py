@@ -22,11 +22,15 @@ from sqlalchemy import text
 
 from settings import PROJECT_ROOT, Settings
 from stack.errors import StackError
-from stack.haproxy import HEALTH_PATH, SERVED_BY, server_stats
+from stack.haproxy import HEALTH_PATH, SERVED_BY, haproxy_binary, server_stats
 from tests.live.sse import SseStream
 from tests.stock_world import insert_item
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    # Like Chromium for the e2e tests: Debian's, installed by .ci/run.
+    pytest.mark.skipif(haproxy_binary() is None, reason="no haproxy: apt-get install haproxy"),
+]
 
 WAREHOUSE = 99501
 ITEM = 995001
