@@ -70,6 +70,7 @@ class ProcessNode:
         self._cwd = cwd
         self._ready = ready
         self.log_path = log_dir / f"{name}.log"
+        self._log_offset = 0  # where this start's output begins in the (appended) log
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -80,14 +81,14 @@ class ProcessNode:
         return self.proc is not None and self.proc.poll() is None
 
     def start(self) -> int:
-        self.log_started = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         self.proc = process.spawn(self._argv, log_path=self.log_path, cwd=self._cwd, env=self._env)
         return self.proc.pid
 
     def log_since_start(self) -> str:
         try:
             with open(self.log_path, "rb") as log:
-                log.seek(getattr(self, "log_started", 0))
+                log.seek(self._log_offset)
                 return log.read().decode(errors="replace")
         except FileNotFoundError:
             return ""
