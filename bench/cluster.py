@@ -23,6 +23,7 @@ The last line printed is one JSON object (bench/soak_checks.py says what each co
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import subprocess
 import sys
@@ -63,14 +64,14 @@ def load(settings: Settings, items: int, watched: int, units: int) -> dict[int, 
 
 
 def open_target(single: bool) -> AbstractContextManager[Target]:
-    if not single:
-        try:
-            from bench.soak_cluster import cluster_target
-        except ImportError:
-            log("stack/cluster.py is not here yet: running on one embedded stack (--single)")
-        else:
-            return cluster_target()
-    return single_target()
+    if single:
+        return single_target()
+    if importlib.util.find_spec("stack.cluster") is None:
+        log("stack/cluster.py is not here yet: running on one embedded stack (--single)")
+        return single_target()
+    from bench.soak_cluster import cluster_target
+
+    return cluster_target()
 
 
 def wait_for_viewers(snapshot, count: int, timeout: float = 180) -> None:
@@ -182,7 +183,7 @@ def run(args: argparse.Namespace) -> dict:
     return result
 
 
-def main() -> None:
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=3)
     parser.add_argument("--kill", default=",".join(KINDS), help="kinds of node, in order")
@@ -196,8 +197,12 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=40, help="units of each watched item")
     parser.add_argument("--probe-pause", type=float, default=2.0, help="s between probes")
     parser.add_argument("--settle-seconds", type=float, default=60)
+    return parser.parse_args(argv)
+
+
+def main() -> None:
     started = time.perf_counter()
-    result = run(parser.parse_args())
+    result = run(arguments())
     result["seconds"] = round(time.perf_counter() - started, 1)
     print(json.dumps(result))
 

@@ -54,11 +54,6 @@ def soak_settings(settings: Settings) -> Settings:
     return replace(settings, **SOAK_OVERRIDES)
 
 
-def soak_env() -> dict[str, str]:
-    """The overrides as a store process reads them (settings.py)."""
-    return {name.upper(): str(value) for name, value in SOAK_OVERRIDES.items()}
-
-
 class Target(Protocol):
     url: str  # the balancer
     settings: Settings
@@ -149,7 +144,7 @@ class SingleStack:
         self.settings = settings
         self.url = f"http://{settings.host}:{settings.port}"
         self._stack = EmbeddedStack(settings)
-        env = {**child_env(settings), **soak_env()}
+        env = child_env(settings)  # every setting, the soak's limits included
         web_env = {**env, "WEB_WORKERS": "2"}
         web_args = gunicorn_args(replace(settings, web_workers=2))
         var = Path(settings.var_dir)
