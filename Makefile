@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast install lock lint check histories bench-search bench-checkout bench-live clean-var
+.PHONY: run run-cluster test test-fast install lock lint check histories bench-search bench-checkout bench-live clean-var
 
 # Dependencies from the lock (exact versions, checked hashes), then the project itself
 # (which finds them all installed; tests/project/test_locks.py says when the lock is stale).
@@ -32,6 +32,12 @@ install: $(STAMP)
 ## Start the whole store on the embedded stack (Ctrl-C stops it; data stays in ./var).
 run: $(STAMP)
 	SHOPFLOW_ENV=dev $(BIN)/shopflow run
+
+## The same store as a local cluster: three Typesense nodes, Redis with Sentinel, two web
+## instances behind HAProxy on :8000, two workers per role, two relays (docs/scaling.md).
+## Ctrl-C stops it; data stays in ./var/cluster. Needs Debian's haproxy.
+run-cluster: $(STAMP)
+	SHOPFLOW_ENV=dev $(BIN)/shopflow stack up --cluster
 
 ## The layer contracts (pyproject.toml), then the whole suite against real services
 ## started by the test session.

@@ -29,10 +29,22 @@ def stack_group() -> None:
 
 
 @stack_group.command("up")
-def up_command() -> None:
+@click.option(
+    "--cluster",
+    is_flag=True,
+    help="Start the local multi-node cluster under var/cluster/ instead, in the foreground "
+    "until Ctrl-C (docs/scaling.md).",
+)
+@click.option("--no-demo", is_flag=True, help="With --cluster: do not load the demo catalogue.")
+def up_command(cluster: bool, no_demo: bool) -> None:
     """Start the embedded servers (those not set by URL) and leave them running."""
     settings = Settings.from_env()
     require_dev(settings, "`shopflow stack up` starts embedded servers")
+    if cluster:
+        from .cluster_run import run_cluster
+
+        run_cluster(settings, demo=not no_demo)
+        return
     stack = EmbeddedStack(settings)
     began = time.monotonic()
     try:
@@ -62,11 +74,29 @@ def down_command() -> None:
 
 @stack_group.command("status")
 @click.option(
-    "--json", "as_json", is_flag=True, help="One JSON list: name, pid, port, state, location."
+    "--json", "as_json", is_flag=True, help="One JSON list: name, role, pid, port, state, ..."
 )
 def status_command(as_json: bool) -> None:
-    """Show each service: running (pid, address), stopped, or external."""
-    stack = EmbeddedStack(Settings.from_env())
+    """Show each service: running (pid, address), stopped, or external.
+
+    While `shopflow stack up --cluster` runs, each node of the cluster instead: name,
+    role, pid, port and state (up or down)."""
+    from .cluster import read_state
+
+    settings = Settings.from_env()
+    nodes = read_state(settings.var_dir)
+    if nodes is not None:
+        if as_json:
+            click.echo(json.dumps(nodes))
+            return
+        for node in nodes:
+            port = "-" if node["port"] is None else node["port"]
+            click.echo(
+                f"{node['name']:<20} {node['role']:<18} {node['state']:<5} "
+                f"pid {node['pid'] or '-':<8} port {port}"
+            )
+        return
+    stack = EmbeddedStack(settings)
     if as_json:
         click.echo(json.dumps(stack.status_records()))
         return

@@ -304,7 +304,15 @@ class EmbeddedStack:
 
 
 def _record(name: str, pid: int | None, port: int | None, state: str, location: str) -> dict:
-    return {"name": name, "pid": pid, "port": port, "state": state, "location": location}
+    # One server (or process) a name here, so its role is its name (the cluster's differ).
+    return {
+        "name": name,
+        "role": name,
+        "pid": pid,
+        "port": port,
+        "state": state,
+        "location": location,
+    }
 
 
 def _as_stack_error(service: Service, exc: BaseException) -> StackError:

@@ -47,6 +47,8 @@ class SentinelGroup:
     password: str
     binary: str = field(default_factory=lambda: redis_server_binary() or "redis-server")
     nodes: dict[str, Node] = field(default_factory=dict)
+    # Fixed ports by node name ("primary", "replica", "sentinel-1", ...); others are free ones.
+    ports: dict[str, int] = field(default_factory=dict)
 
     @property
     def sentinels(self) -> tuple[str, ...]:
@@ -73,6 +75,23 @@ class SentinelGroup:
         if node.alive:
             os.kill(node.process.pid, signal.SIGKILL)
             node.process.wait(timeout=10)
+
+    def restart(self, name: str) -> None:
+        """Start a node that died again, with its config: a Sentinel finds its group again,
+        and a former primary is made a replica of the new one by the Sentinels."""
+        node = self.nodes[name]
+        if not node.alive:
+            self._launch(node)
+
+    def stop_node(self, name: str) -> None:
+        node = self.nodes[name]
+        if node.alive:
+            node.process.terminate()
+            try:
+                node.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                node.process.kill()
+                node.process.wait(timeout=10)
 
     def stop(self) -> None:
         for node in self.nodes.values():
@@ -106,7 +125,7 @@ class SentinelGroup:
 
     # -- set-up ----------------------------------------------------------------------------
     def _data_node(self, name: str, replica_of: int | None) -> Node:
-        port = free_port()
+        port = self.ports.get(name) or free_port()
         lines = [
             f"bind {LOOPBACK}",
             f"port {port}",
@@ -122,7 +141,7 @@ class SentinelGroup:
         return self._write(name, port, lines)
 
     def _sentinel(self, name: str, primary_port: int) -> Node:
-        port = free_port()
+        port = self.ports.get(name) or free_port()
         lines = [
             f"bind {LOOPBACK}",
             f"port {port}",
