@@ -5,8 +5,8 @@ are killed and restarted one kind at a time.
                             [--single]   (one embedded stack instead: tries the workload)
 
 A cluster of its own on free ports (stack/cluster.py, docs/scaling.md), so it runs beside
-a store that is already up; a synthetic catalogue plus `--watched` items of `--units`
-units each. For `--minutes`, all through the balancer:
+a store that is already up; a synthetic catalogue plus `--watched` items (the k-th
+with k × `--units` units). For `--minutes`, all through the balancer:
   - shoppers check out one unit of a watched item at a time (BEGIN, pay, SUBMIT);
   - searchers search the API as fast as they can;
   - `--viewers` SSE viewers follow the watched items' stock (bench/soak_viewers.py);
@@ -23,7 +23,6 @@ The last line printed is one JSON object (bench/soak_checks.py says what each co
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import subprocess
 import sys
@@ -45,19 +44,20 @@ WAREHOUSES = 4
 
 
 def load(settings: Settings, items: int, watched: int, units: int) -> dict[int, int]:
-    """`items` generated items plus `watched` items of `units` units; {watched id: units}."""
+    """`items` generated items plus `watched` items, the k-th (from 1) with k × `units`
+    units: the first sells out soon, the last lasts; {watched id: units}."""
     from catalog.generator import generate_item, generate_items, generate_warehouses
     from catalog.loader import load_catalog
 
     warehouses = generate_warehouses(WAREHOUSES, SEED)
     ids = tuple(w.id for w in warehouses)
-    loaded = {items + 1 + k: units for k in range(watched)}
+    loaded = {items + 1 + k: units * (k + 1) for k in range(watched)}
 
     def stream():
         yield from generate_items(items, warehouse_ids=list(ids), seed=SEED)
         for k, item_id in enumerate(loaded):
             item = generate_item(item_id, seed=SEED, warehouse_ids=ids)
-            yield replace(item, stock_by_warehouse=((ids[k % len(ids)], units),))
+            yield replace(item, stock_by_warehouse=((ids[k % len(ids)], loaded[item_id]),))
 
     load_catalog(settings, warehouses, stream(), total=items + watched, progress=False)
     return loaded
@@ -66,10 +66,7 @@ def load(settings: Settings, items: int, watched: int, units: int) -> dict[int, 
 def open_target(single: bool) -> AbstractContextManager[Target]:
     if single:
         return single_target()
-    if importlib.util.find_spec("stack.cluster") is None:
-        log("stack/cluster.py is not here yet: running on one embedded stack (--single)")
-        return single_target()
-    from bench.soak_cluster import cluster_target
+    from bench.soak_cluster import cluster_target  # haproxy and the rest, started only here
 
     return cluster_target()
 
@@ -94,6 +91,7 @@ def under_fire(target: Target, kinds: list[str], seconds: float, down: float) ->
     for n, kind in enumerate(kinds, start=1):
         time.sleep(max(0.0, started + n * step - time.monotonic()))
         name = target.victim(kind)
+        killed_at = time.monotonic()
         pid = target.kill(name)
         log(f"{time.monotonic() - started:6.1f} s: killed {name} (pid {pid})")
         time.sleep(down)
@@ -101,9 +99,38 @@ def under_fire(target: Target, kinds: list[str], seconds: float, down: float) ->
         new_pid = target.restart(name)
         took = round(time.monotonic() - restarting, 1)
         log(f"{time.monotonic() - started:6.1f} s: {name} back (pid {new_pid}, {took} s)")
-        kills.append({"name": name, "pid": pid, "restart_s": took})
+        kills.append(
+            {"name": name, "pid": pid, "restart_s": took, "at": killed_at, "back": time.monotonic()}
+        )
     time.sleep(max(0.0, started + seconds - time.monotonic()))
     return kills
+
+
+def by_kill(times: list[float], kills: list[dict]) -> dict[str, int]:
+    """How many of the events at `times` fell before the first kill, and from each kill
+    to the next: which kill they follow."""
+    windows = [("before", float("-inf"))] + [(k["name"], k["at"]) for k in kills]
+    counts = dict.fromkeys((name for name, _ in windows), 0)
+    for t in times:
+        counts[next(name for name, at in reversed(windows) if t >= at)] += 1
+    return {name: n for name, n in counts.items() if n}
+
+
+def slow_revocations(probe: RevocationProbe, kills: list[dict]) -> list[dict]:
+    """Every probe over 1 s, with the kill it followed and how long after."""
+    slow = []
+    for ms, at in zip(probe.samples_ms, probe.sample_times, strict=True):
+        if ms > 1000:
+            after = [k for k in kills if k["at"] <= at]
+            last = after[-1] if after else None
+            slow.append(
+                {
+                    "ms": round(ms),
+                    "after_kill": last["name"] if last else None,
+                    "s_after_kill": round(at - last["at"], 1) if last else None,
+                }
+            )
+    return slow
 
 
 def wait_for_ledger(dsn: str, seconds: float) -> dict[str, int]:
@@ -141,6 +168,7 @@ def run(args: argparse.Namespace) -> dict:
             meter = CpuMeter(settings)
             meter.start()
             log(f"{args.minutes} min of load; killing {kinds}")
+            load_started = time.monotonic()
             buying = Checkouts(target.url, shoppers, watched, args.shoppers)
             searching = Searchers(target.url, args.searchers)
             probe = RevocationProbe(target.url, target.web_urls, probes, args.probe_pause)
@@ -168,13 +196,23 @@ def run(args: argparse.Namespace) -> dict:
             "searches": searches,
             "search_errors": searching.counts["errors"],
             "search_error_kinds": dict(searching.errors),
+            "search_errors_after": by_kill(searching.error_times, kills),
             **seen,
-            "revocation_max_ms": round(max(probe.samples_ms, default=float("nan")), 1),
+            "revocation_max_ms": round(max(probe.samples_ms), 1) if probe.samples_ms else None,
             "revocation_p50_ms": round(percentile([s / 1000 for s in probe.samples_ms], 50), 1),
             "revocation_probes": len(probe.samples_ms),
             "revocation_skipped": probe.counts["skipped"],
+            "revocation_slow": slow_revocations(probe, kills),
             "kills": [k["name"] for k in kills],
-            "kill_details": kills,
+            "kill_details": [
+                {
+                    "name": k["name"],
+                    "pid": k["pid"],
+                    "restart_s": k["restart_s"],
+                    "at_s": round(k["at"] - load_started, 1),
+                }
+                for k in kills
+            ],
             "invariants_ok": invariants_ok,
             "cpu_s": cpu,
             "cpu_ms_per_paid_checkout": per_unit(cpu, books["checkouts_paid"]),
@@ -194,7 +232,7 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--viewers", type=int, default=200)
     parser.add_argument("--items", type=int, default=2000)
     parser.add_argument("--watched", type=int, default=20, help="items the shoppers buy")
-    parser.add_argument("--units", type=int, default=40, help="units of each watched item")
+    parser.add_argument("--units", type=int, default=10, help="the k-th watched item: k × units")
     parser.add_argument("--probe-pause", type=float, default=2.0, help="s between probes")
     parser.add_argument("--settle-seconds", type=float, default=60)
     return parser.parse_args(argv)

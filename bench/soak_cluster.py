@@ -3,21 +3,15 @@ ports in a temporary folder, so the soak runs beside a store that is already up.
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from bench.soak_target import soak_settings
+from stack.cluster import Cluster
 
-if TYPE_CHECKING:
-    from stack.cluster import Cluster
-
-# Which node of a kind is killed. Typesense: not the first node, which the store's
-# settings list first, so failover is what keeps search up.
-VICTIMS = {"typesense": "typesense-2", "web": "web-1", "worker": "worker-checkout-1"}
+VICTIMS = {"web": "web-1", "worker": "worker-checkout-1", "relay": "relay-1"}
 
 
 class ClusterTarget:
@@ -27,19 +21,35 @@ class ClusterTarget:
         self.settings = cluster.settings
 
     def web_urls(self) -> list[str]:
-        """The web instances' own addresses (not the balancer), those running now."""
+        """The web instances' own addresses (not the balancer), those up now."""
         return [
             f"http://127.0.0.1:{node.port}"
             for node in self._cluster.nodes()
-            if node.role == "web" and node.pid is not None
+            if node.role == "web" and node.state == "up"
         ]
 
     def victim(self, kind: str) -> str:
-        if kind == "relay":
-            return self._cluster.active_relay()
+        """The node of `kind` to kill, by its own name: the restart must start that very
+        process again, wherever the role has moved meanwhile."""
+        nodes = self._cluster.nodes()
         if kind == "redis":
-            return "redis-primary"
+            return next(n.name for n in nodes if n.role == "redis-primary")
+        if kind == "typesense":
+            return self._typesense_victim(nodes)
+        if kind == "relay":
+            return self._cluster.active_relay() or VICTIMS[kind]
         return VICTIMS[kind]
+
+    def _typesense_victim(self, nodes) -> str:
+        """The Raft leader, unless the store searches one node only (no TYPESENSE_NODES
+        list): then a node it does not search, so the kill tests the Raft cluster and
+        not the absence of failover."""
+        ours = self._cluster.settings.typesense_url or ""
+        typesense = [n for n in nodes if n.role.startswith("typesense")]
+        if "," not in ours:
+            typesense = [n for n in typesense if f":{n.port}" not in ours] or typesense
+        leaders = [n for n in typesense if n.role == "typesense-leader"]
+        return (leaders or typesense)[0].name
 
     def kill(self, name: str) -> int:
         return self._cluster.kill(name)
@@ -50,19 +60,13 @@ class ClusterTarget:
 
 @contextmanager
 def cluster_target() -> Iterator[ClusterTarget]:
-    from db.postgres.migrate import upgrade
     from stack.ports import settings_on_free_ports
-
-    # Imported by name: until stack/cluster.py is merged, bench.cluster never gets here.
-    cluster_class = importlib.import_module("stack.cluster").Cluster
 
     with tempfile.TemporaryDirectory(prefix="shopflow-soak-") as tmp:
         base = settings_on_free_ports(Path(tmp), secret_key="bench-secret", environment="dev")
-        cluster = cluster_class(Path(tmp), soak_settings(base))
+        cluster = Cluster(Path(tmp), soak_settings(base))
         cluster.start()
         try:
-            assert cluster.settings.database_url is not None
-            upgrade(cluster.settings.database_url)
             yield ClusterTarget(cluster)
         finally:
             cluster.stop()

@@ -136,6 +136,7 @@ class Searchers(_Threads):
     def __init__(self, url: str, threads: int) -> None:
         super().__init__()
         self.errors: Counter[str] = Counter()
+        self.error_times: list[float] = []  # time.monotonic() of each error
         for k in range(threads):
             self.spawn(self._run, url, random.Random(1000 + k))
 
@@ -154,6 +155,7 @@ class Searchers(_Threads):
                     self.count("errors")
                     with self._lock:
                         self.errors[status] += 1
+                        self.error_times.append(time.monotonic())
 
 
 class RevocationProbe(_Threads):
@@ -171,6 +173,7 @@ class RevocationProbe(_Threads):
     ) -> None:
         super().__init__()
         self.samples_ms: list[float] = []
+        self.sample_times: list[float] = []  # time.monotonic() of each sign-out
         self.spawn(self._run, url, web_urls, shoppers, pause)
 
     def _run(self, url: str, web_urls, shoppers: list[Shopper], pause: float) -> None:
@@ -188,6 +191,7 @@ class RevocationProbe(_Threads):
                 else:
                     with self._lock:
                         self.samples_ms.append(measured)
+                        self.sample_times.append(time.monotonic() - measured / 1000)
 
     def _probe(self, http, url, webs: list[str], shopper: Shopper, k: int) -> float | None:
         everywhere = [*webs, url]
