@@ -202,6 +202,9 @@ def run(args: argparse.Namespace) -> dict:
             "revocation_p50_ms": round(percentile([s / 1000 for s in probe.samples_ms], 50), 1),
             "revocation_probes": len(probe.samples_ms),
             "revocation_skipped": probe.counts["skipped"],
+            "revocation_skip_reasons": {
+                k.removeprefix("skipped: "): n for k, n in probe.counts.items() if ": " in k
+            },
             "revocation_slow": slow_revocations(probe, kills),
             "kills": [k["name"] for k in kills],
             "kill_details": [

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.common import log
 from bench.soak_target import soak_settings
 from stack.cluster import Cluster
 
@@ -49,7 +50,9 @@ class ClusterTarget:
         if "," not in ours:
             typesense = [n for n in typesense if f":{n.port}" not in ours] or typesense
         leaders = [n for n in typesense if n.role == "typesense-leader"]
-        return (leaders or typesense)[0].name
+        chosen = (leaders or typesense)[0]
+        log(f"Typesense: killing {chosen.name} ({chosen.role}); the store searches {ours}")
+        return chosen.name
 
     def kill(self, name: str) -> int:
         return self._cluster.kill(name)

@@ -183,26 +183,38 @@ class RevocationProbe(_Threads):
                 if self._stop.wait(pause):
                     return
                 try:
-                    measured = self._probe(http, url, web_urls(), shopper, k)
-                except httpx.HTTPError:
-                    measured = None
-                if measured is None:
+                    signed_out_at, measured = self._probe(http, url, web_urls(), shopper, k)
+                except _Skipped as skipped:
                     self.count("skipped")
-                else:
-                    with self._lock:
-                        self.samples_ms.append(measured)
-                        self.sample_times.append(time.monotonic() - measured / 1000)
+                    self.count(f"skipped: {skipped}")
+                    continue
+                with self._lock:
+                    self.samples_ms.append(measured)
+                    self.sample_times.append(signed_out_at)
 
-    def _probe(self, http, url, webs: list[str], shopper: Shopper, k: int) -> float | None:
+    def _probe(self, http, url, webs: list[str], shopper: Shopper, k: int) -> tuple[float, float]:
+        """(when the sign-out answered, ms the token was accepted after it)."""
         everywhere = [*webs, url]
+
+        def cart(base: str, *expected: int) -> int:
+            try:
+                status = http.get(base + "/api/v1/cart", headers=shopper.headers).status_code
+            except httpx.HTTPError as error:
+                raise _Skipped(f"{type(error).__name__} from {base}") from None
+            if status not in expected:
+                raise _Skipped(f"{status} from {base}")
+            return status
+
         for base in everywhere * 2:  # twice: a balanced URL reaches more than one process
-            if http.get(base + "/api/v1/cart", headers=shopper.headers).status_code != 200:
-                return None
-        ended = http.post(
-            webs[k % len(webs)] + "/api/v1/auth/sign-out-everywhere", headers=shopper.headers
-        )
+            cart(base, 200)
+        try:
+            ended = http.post(
+                webs[k % len(webs)] + "/api/v1/auth/sign-out-everywhere", headers=shopper.headers
+            )
+        except httpx.HTTPError as error:
+            raise _Skipped(f"sign-out: {type(error).__name__}") from None
         if ended.status_code != 204:
-            return None
+            raise _Skipped(f"sign-out: {ended.status_code}")
         # Measured: when the token was last accepted anywhere after the sign-out. Every
         # address is tried round-robin until none has accepted it for QUIET_SECONDS.
         started = time.monotonic()
@@ -211,10 +223,11 @@ class RevocationProbe(_Threads):
             if time.monotonic() - started > self.GIVE_UP_SECONDS:
                 break
             for base in everywhere:
-                status = http.get(base + "/api/v1/cart", headers=shopper.headers).status_code
-                if status == 200:
+                if cart(base, 200, 401) == 200:
                     last_accepted = time.monotonic()
-                elif status != 401:
-                    return None
             time.sleep(0.01)
-        return (last_accepted - started) * 1000
+        return started, (last_accepted - started) * 1000
+
+
+class _Skipped(Exception):
+    """A probe during which an address did not answer as a store does: not a measure."""
