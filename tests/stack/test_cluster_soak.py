@@ -8,6 +8,8 @@ the active relay and the Redis primary."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bench.cluster import arguments, run
@@ -25,7 +27,9 @@ def soak() -> dict:
     # 3, 6, ... 18 units: the first items sell out while shoppers still want them.
     args += ["--items", "300", "--watched", "6", "--units", "3", "--viewers", "200"]
     args += ["--settle-seconds", "90"]
-    return run(arguments(args))
+    result = run(arguments(args))
+    print(json.dumps(result))  # shown with a failure: which kill each error followed
+    return result
 
 
 def test_every_paid_checkout_became_exactly_one_order(soak):
