@@ -69,6 +69,12 @@ class Settings:
     )
     redis_sentinel_master: str = env("REDIS_SENTINEL_MASTER", "shopflow")
     typesense_url: str | None = env("TYPESENSE_URL", None, form=URL.format("http://host:8108"))
+    # A Typesense cluster (docs/scaling.md): every node's API address. When set it
+    # supersedes TYPESENSE_URL (then best left unset): searches fail over between the
+    # nodes and index writes go to any of them (`typesense_urls`).
+    typesense_nodes: tuple[str, ...] = env(
+        "TYPESENSE_NODES", (), form="comma-separated host:port addresses"
+    )
     typesense_api_key: str | None = env("TYPESENSE_API_KEY", None)
     temporal_address: str | None = env("TEMPORAL_ADDRESS", None, form="host:port")
     # Temporal beyond the dev server (docs/deploy.md): mTLS files, or Temporal Cloud's
@@ -244,6 +250,7 @@ class Settings:
         values["otlp_traces_endpoint"] = _otlp_traces_endpoint(source, values)
         _check_networks(values.get("metrics_allowed_networks", ()))
         _check_addresses("REDIS_SENTINELS", values.get("redis_sentinels", ()))
+        _check_addresses("TYPESENSE_NODES", values.get("typesense_nodes", ()))
         if values.get("environment") == "dev" and not values.get("secret_key"):
             # Only an explicit SHOPFLOW_ENV=dev gets a (published, hence useless) key.
             values["secret_key"] = DEV_SECRET_KEY
@@ -324,6 +331,16 @@ class Settings:
     @property
     def is_dev(self) -> bool:
         return self.environment == "dev"
+
+    @property
+    def typesense_urls(self) -> tuple[str, ...]:
+        """Every Typesense node's base URL: TYPESENSE_NODES (plain http), else TYPESENSE_URL
+        (which may itself list several URLs, comma-separated); () when neither is set."""
+        if self.typesense_nodes:
+            return tuple(f"http://{address}" for address in self.typesense_nodes)
+        if not self.typesense_url:
+            return ()
+        return tuple(url.strip() for url in self.typesense_url.split(",") if url.strip())
 
     @property
     def typesense_api_key_or_default(self) -> str:
@@ -492,8 +509,16 @@ GENERATE = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 def missing_services(settings: Settings) -> list[str]:
-    """The service variables that are not set, by name."""
-    return [env_names()[name] for name in SERVICE_URLS if not getattr(settings, name)]
+    """The service variables that are not set, by name (Typesense's is set by either
+    TYPESENSE_URL or TYPESENSE_NODES)."""
+    missing = []
+    for name in SERVICE_URLS:
+        if name == "typesense_url":
+            if not settings.typesense_urls:
+                missing.append("TYPESENSE_URL (or TYPESENSE_NODES)")
+        elif not getattr(settings, name):
+            missing.append(env_names()[name])
+    return missing
 
 
 def _weakness(value: str) -> str | None:

@@ -23,7 +23,7 @@ def running_settings(settings: Settings) -> Settings:
         (
             settings.database_url,
             settings.redis_url,
-            settings.typesense_url,
+            settings.typesense_urls,
             settings.temporal_address,
         )
     ):

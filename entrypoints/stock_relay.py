@@ -21,7 +21,7 @@ def build_relay(settings: Settings, *, with_search: bool = True) -> StockRelay:
         StockFeedKeys(settings.stock_feed_namespace),
     )
     index = None
-    if with_search and settings.typesense_url:
+    if with_search and settings.typesense_urls:
         index = SearchIndex(make_typesense_client(settings), settings.typesense_collection)
     return StockRelay(settings.database_url, publisher, index)
 

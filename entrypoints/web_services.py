@@ -81,13 +81,16 @@ def build_services(settings: Settings) -> Services:
         socket_timeout=REDIS_TIMEOUT_SECONDS,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
     )
-    # Interactive: fail fast and say so rather than retry for seconds. The client
-    # serves the warehouse pages' index writes; searches take the leaner call.
+    # Interactive: fail fast and say so rather than retry for seconds (on a cluster,
+    # once more on another node). The client serves the warehouse pages' index writes;
+    # searches take the leaner call, which fails over on its own (docs/scaling.md).
     typesense_client = make_typesense_client(
-        settings, timeout=settings.search_timeout_seconds, retries=0
+        settings,
+        timeout=settings.search_timeout_seconds,
+        retries=0 if len(settings.typesense_urls) == 1 else 1,
     )
     multi_search = MultiSearch(
-        settings.typesense_url or "",
+        settings.typesense_urls,
         settings.typesense_api_key_or_default,
         timeout_seconds=settings.search_timeout_seconds,
         connections=settings.web_threads,
@@ -182,7 +185,7 @@ def _require_service_urls(settings: Settings) -> None:
         for env, value in (
             ("DATABASE_URL", settings.database_url),
             ("REDIS_URL", settings.redis_url),
-            ("TYPESENSE_URL", settings.typesense_url),
+            ("TYPESENSE_URL", settings.typesense_urls),
         )
         if not value
     ]

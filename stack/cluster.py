@@ -50,6 +50,10 @@ _ACTIVE_RELAY = """
 SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s
 """
+# The Sentinels of `make run-cluster` sit this far above the Redis port (6390: 26390-26392).
+SENTINEL_OFFSET = 20_000
+# Names that stand for whichever node holds a role now.
+ROLE_NAMES = ("redis-primary", "redis-replica", "typesense-leader")
 # The state file other processes read (`shopflow stack status --json`).
 STATE_FILE = "cluster.json"
 
@@ -85,18 +89,20 @@ class ClusterPorts:
 
     @classmethod
     def fixed(cls, settings: Settings) -> ClusterPorts:
-        """`make run-cluster`'s: the balancer where `make run`'s web is, the rest beside it."""
+        """`make run-cluster`'s: the balancer where `make run`'s web is, every other port
+        beside `make run`'s own (so SHOPFLOW_*_PORT and PORT move them all)."""
+        metrics = int(settings.worker_metrics_address.rpartition(":")[2] or 9464)
         return cls(
             balancer=settings.port,
             web=(settings.port + 1, settings.port + 2),
             redis=(settings.redis_port, settings.redis_port + 1),
-            sentinels=(26379, 26380, 26381),
-            typesense=(settings.typesense_port, 8118, 8128),
-            typesense_peering=(settings.typesense_peering_port, 8117, 8127),
+            sentinels=tuple(settings.redis_port + SENTINEL_OFFSET + n for n in range(3)),
+            typesense=tuple(settings.typesense_port + 10 * n for n in range(3)),
+            typesense_peering=tuple(settings.typesense_peering_port + 10 * n for n in range(3)),
             temporal=settings.temporal_port,
             temporal_ui=settings.temporal_ui_port,
             smtp=settings.smtp_port,
-            worker_metrics=(9464, 9465, 9466, 9467),
+            worker_metrics=tuple(metrics + n for n in range(4)),
         )
 
 
@@ -118,6 +124,7 @@ class Cluster:
             temporal_address=None,
             smtp_url=None,
             redis_sentinels=(),
+            typesense_nodes=(),
             port=ports.balancer,
             redis_port=ports.redis[0],
             typesense_port=ports.typesense[0],
@@ -148,7 +155,7 @@ class Cluster:
         ]
         self._typesense = self._typesense_nodes(base)
         sentinels = tuple(f"{LOOPBACK}:{port}" for port in ports.sentinels)
-        # What the store processes use: the Sentinels for Redis, the first Typesense node.
+        # What the store processes use: the Sentinels for Redis, every Typesense node.
         self.settings = replace(
             base.with_services(
                 database_url=postgres.url(),
@@ -160,6 +167,8 @@ class Cluster:
             ),
             redis_sentinels=sentinels,
             redis_sentinel_master=MASTER_NAME,
+            # Every node: searches fail over, index writes go through any (docs/scaling.md).
+            typesense_nodes=tuple(self.typesense.node_list().split(",")),
             # Links in emails name the balancer, not the instance that sent them.
             public_url=settings.public_url or self.balancer_url,
         )
@@ -170,6 +179,7 @@ class Cluster:
         ]
         self._store = self._store_nodes()
         self.balancer = self._balancer_node()
+        self._killed_as: dict[str, str] = {}
 
     # -- the nodes -----------------------------------------------------------------------
     def _typesense_nodes(self, base: Settings) -> list[TypesenseClusterNode]:
@@ -254,13 +264,17 @@ class Cluster:
             self.balancer,
         ]
 
+    def resolve(self, name: str) -> str:
+        """The live node a role name ("redis-primary", "typesense-leader") stands for now;
+        any other name is itself."""
+        if name not in ROLE_NAMES:
+            return name
+        for node in [*self._redis_nodes, *self._typesense]:
+            if node.alive() and node.role == name:
+                return node.name
+        raise StackError(f"no live node is {name} now")
+
     def _node(self, name: str):
-        if name in ("redis-primary", "redis-replica"):
-            # The current holder of the role (it moves on a failover).
-            for node in self._redis_nodes:
-                if node.name.startswith("redis-") and node.alive() and node.role == name:
-                    return node
-            raise StackError(f"no live {name}")
         for node in self._all():
             if node.name == name:
                 return node
@@ -309,14 +323,22 @@ class Cluster:
     # -- faults ----------------------------------------------------------------------------
     def kill(self, name: str) -> int:
         """SIGKILL the node's own pid (with its process group: a gunicorn master's workers,
-        PostgreSQL's backends); returns that pid. "redis-primary" is whichever is now."""
-        pid = self._node(name).kill()
+        PostgreSQL's backends); returns that pid. A role name ("redis-primary",
+        "typesense-leader") kills whichever node holds the role now (`resolve`)."""
+        node = self.resolve(name)
+        pid = self._node(node).kill()
+        if name in ROLE_NAMES:
+            self._killed_as[name] = node
         self.write_state()
         return pid
 
     def restart(self, name: str) -> int:
-        """Start a killed node again (a no-op for a live one); returns its pid."""
-        pid = self._node(name).restart()
+        """Start a killed node again (a no-op for a live one); returns its pid. A role
+        name restarts the node last killed under it."""
+        killed = self._killed_as.get(name)  # "redis-primary": the node killed under that name
+        node = killed if killed is not None else self.resolve(name)
+        pid = self._node(node).restart()
+        self._killed_as.pop(name, None)
         self.write_state()
         return pid
 

@@ -96,7 +96,7 @@ def with_embedded_credentials(settings: Settings) -> Settings:
     """`settings` with the generated Typesense key and Redis password for the servers
     the stack embeds (a service given by URL keeps the credentials the env gave it)."""
     changes: dict[str, object] = {}
-    wants_typesense = settings.typesense_url is None and not settings.typesense_api_key
+    wants_typesense = not settings.typesense_urls and not settings.typesense_api_key
     wants_redis = settings.redis_url is None and not settings.redis_password
     if not (wants_typesense or wants_redis):
         return settings

@@ -62,7 +62,8 @@ class Typesense(Service):
 
     @property
     def external_url(self) -> str | None:
-        return self.settings.typesense_url
+        # TYPESENSE_NODES (a cluster) or TYPESENSE_URL: either makes Typesense external.
+        return ",".join(self.settings.typesense_urls) or None
 
     @property
     def port(self) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,10 +34,12 @@ class SearchIndexError(RuntimeError):
     pass
 
 
-def typesense_nodes(url: str) -> list[dict[str, Any]]:
-    """`http://127.0.0.1:8108` (or a comma-separated list for a cluster) as client nodes."""
+def typesense_nodes(urls: str | Sequence[str]) -> list[dict[str, Any]]:
+    """Base URLs such as `http://127.0.0.1:8108` (a list, or one comma-separated string,
+    for a cluster) as client nodes."""
+    parts = urls.split(",") if isinstance(urls, str) else list(urls)
     nodes = []
-    for part in url.split(","):
+    for part in parts:
         parsed = urlsplit(part.strip())
         if not parsed.hostname:
             raise ValueError(f"not a Typesense URL: {part!r}")
@@ -56,14 +58,14 @@ def make_typesense_client(
     """The one Typesense client factory. Writers keep the defaults (or a longer timeout
     for bulk imports); the storefront's searches pass `retries=0` and a short timeout:
     a shopper is better told at once that search is down than kept waiting."""
-    if not settings.typesense_url:
-        raise ValueError("TYPESENSE_URL is not set (is the stack running?)")
+    if not settings.typesense_urls:
+        raise ValueError("TYPESENSE_URL (or TYPESENSE_NODES) is not set (is the stack running?)")
     with warnings.catch_warnings():
         # The 2.x client warns about v30+ server features at construction; 0.24 has none.
         warnings.simplefilter("ignore", DeprecationWarning)
         return typesense.Client(
             {
-                "nodes": typesense_nodes(settings.typesense_url),
+                "nodes": typesense_nodes(settings.typesense_urls),
                 "api_key": settings.typesense_api_key_or_default,
                 "connection_timeout_seconds": timeout,
                 "num_retries": retries,

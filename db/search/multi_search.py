@@ -6,22 +6,29 @@ counts: through the typesense client (request handler, node manager, httpx) a ca
 2026-11-30 night). The body and the answer are the same JSON either way; the writers
 (db/search/index.py) keep the typesense client, where a millisecond does not matter.
 
-No retries, a short timeout (SEARCH_TIMEOUT_SECONDS): a shopper is better told at once
-that search is down than kept waiting. Several nodes in TYPESENSE_URL are used in turn,
-as the typesense client does.
+A short timeout (SEARCH_TIMEOUT_SECONDS): a shopper is better told at once that search
+is down than kept waiting. With several nodes (TYPESENSE_NODES, a Raft cluster) the
+nodes are asked in turn, and a search whose node did not answer (refused, timed out,
+dropped, or 503) is asked once more, of the next node; the failed node is set aside for a
+few seconds (db/search/node_health.py, docs/scaling.md "Search on a Typesense cluster").
+A 4xx is the search's own fault and goes to no other node.
 """
 
 from __future__ import annotations
 
-import itertools
-import threading
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 import urllib3
 
 from db.search.index import typesense_nodes
+from db.search.node_health import NodeHealth
 from db.search.typesense_request import TypesenseSearchError
+
+# One more node after the first: enough for one dead node, and a shopper's wait stays
+# at most two timeouts.
+ATTEMPTS = 2
 
 
 class SearchEngineUnreachable(RuntimeError):
@@ -30,11 +37,19 @@ class SearchEngineUnreachable(RuntimeError):
 
 class MultiSearch:
     def __init__(
-        self, url: str, api_key: str, *, timeout_seconds: float, connections: int = 16
+        self,
+        urls: str | Sequence[str],
+        api_key: str,
+        *,
+        timeout_seconds: float,
+        connections: int = 16,
+        health: NodeHealth | None = None,
     ) -> None:
+        """`urls`: the nodes' base URLs (`Settings.typesense_urls`), or one comma-separated
+        string of them."""
         headers = {"X-TYPESENSE-API-KEY": api_key, "Content-Type": "application/json"}
         self._nodes: list[tuple[urllib3.HTTPConnectionPool, str]] = []
-        for node in typesense_nodes(url):
+        for node in typesense_nodes(urls):
             pool_class = (
                 urllib3.HTTPSConnectionPool
                 if node["protocol"] == "https"
@@ -51,29 +66,43 @@ class MultiSearch:
                 headers=headers,
             )
             self._nodes.append((pool, node.get("path", "") + "/multi_search"))
-        self._turn = itertools.cycle(self._nodes)
-        self._turn_lock = threading.Lock()
+        self.health = health or NodeHealth(len(self._nodes))
 
     def perform(self, body: dict[str, Any]) -> dict[str, Any]:
         """Typesense's answer to one multi_search body, as JSON."""
-        with self._turn_lock:
-            pool, path = next(self._turn)
-        try:
-            response = pool.urlopen("POST", path, body=orjson.dumps(body), preload_content=True)
-        except urllib3.exceptions.HTTPError as exc:
-            raise SearchEngineUnreachable(f"{exc.__class__.__name__}: {exc}") from exc
-        if response.status >= 500:
-            raise SearchEngineUnreachable(f"HTTP {response.status}: {response.data[:200]!r}")
-        try:
-            answer = orjson.loads(response.data)
-        except ValueError as exc:
-            raise SearchEngineUnreachable(f"not JSON: {response.data[:200]!r}") from exc
-        if response.status != 200:
-            # 404: the alias does not exist (no catalogue loaded yet); 400: a bug here.
-            message = answer.get("message") if isinstance(answer, dict) else answer
-            raise TypesenseSearchError(str(message), response.status)
-        return answer
+        payload = orjson.dumps(body)
+        unreachable: SearchEngineUnreachable | None = None
+        for node in self.health.order()[:ATTEMPTS]:
+            pool, path = self._nodes[node]
+            try:
+                response = pool.urlopen("POST", path, body=payload, preload_content=True)
+            except urllib3.exceptions.HTTPError as exc:  # refused, timed out, dropped
+                unreachable = SearchEngineUnreachable(f"{exc.__class__.__name__}: {exc}")
+                unreachable.__cause__ = exc
+                self.health.mark_down(node)
+                continue
+            if response.status == 503:  # starting, catching up, or cut off from the leader
+                unreachable = SearchEngineUnreachable(f"HTTP 503: {response.data[:200]!r}")
+                self.health.mark_down(node)
+                continue
+            return _answer(response)
+        assert unreachable is not None
+        raise unreachable
 
     def close(self) -> None:
         for pool, _ in self._nodes:
             pool.close()
+
+
+def _answer(response: urllib3.BaseHTTPResponse) -> dict[str, Any]:
+    if response.status >= 500:
+        raise SearchEngineUnreachable(f"HTTP {response.status}: {response.data[:200]!r}")
+    try:
+        answer = orjson.loads(response.data)
+    except ValueError as exc:
+        raise SearchEngineUnreachable(f"not JSON: {response.data[:200]!r}") from exc
+    if response.status != 200:
+        # 404: the alias does not exist (no catalogue loaded yet); 400: a bug here.
+        message = answer.get("message") if isinstance(answer, dict) else answer
+        raise TypesenseSearchError(str(message), response.status)
+    return answer

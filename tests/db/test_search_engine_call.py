@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from db.search.multi_search import MultiSearch, SearchEngineUnreachable
+from db.search.node_health import NodeHealth
 from db.search.typesense_request import TypesenseSearchError
 
 pytestmark = pytest.mark.unit
@@ -114,3 +115,121 @@ def test_several_nodes_are_asked_in_turn(typesense):
     for _ in range(4):
         searches.perform(BODY)
     assert (len(first.seen), len(second.seen)) == (2, 2)
+
+
+# -- Failover between the nodes of a cluster (docs/scaling.md, "Search on a Typesense
+# cluster"): a node that does not answer costs one more try on the next node, and is
+# set aside for a few seconds.
+
+ANSWER = {"results": [{"found": 0, "hits": []}]}
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def cluster_call(*urls: str, clock: FakeClock | None = None, timeout: float = 5.0) -> MultiSearch:
+    health = NodeHealth(len(urls), down_seconds=5.0, clock=clock or FakeClock())
+    return MultiSearch(list(urls), "search-key", timeout_seconds=timeout, health=health)
+
+
+def gone_url(typesense) -> str:
+    gone = typesense()
+    url = gone.url
+    gone.shutdown()
+    gone.server_close()
+    return url
+
+
+def test_a_refused_connection_is_answered_by_the_next_node(typesense):
+    healthy = typesense(reply=ANSWER)
+    searches = cluster_call(gone_url(typesense), healthy.url)
+
+    assert searches.perform(BODY) == ANSWER
+    assert len(healthy.seen) == 1
+    assert searches.health.is_down(0) and not searches.health.is_down(1)
+
+
+def test_a_timed_out_node_is_answered_by_the_next_node(typesense):
+    slow, healthy = typesense(reply=ANSWER, delay=2.0), typesense(reply=ANSWER)
+    searches = cluster_call(slow.url, healthy.url, timeout=0.3)
+
+    assert searches.perform(BODY) == ANSWER
+    assert (len(slow.seen), len(healthy.seen)) == (1, 1)
+    assert searches.health.is_down(0)
+
+
+def test_a_node_that_answers_503_is_answered_by_the_next_node(typesense):
+    lagging = typesense(status=503, reply={"message": "Not Ready or Lagging"})
+    healthy = typesense(reply=ANSWER)
+    searches = cluster_call(lagging.url, healthy.url)
+
+    assert searches.perform(BODY) == ANSWER
+    assert (len(lagging.seen), len(healthy.seen)) == (1, 1)
+
+
+@pytest.mark.parametrize("status", [400, 404])
+def test_a_rejected_search_is_not_asked_of_another_node(typesense, status):
+    rejecting = typesense(status=status, reply={"message": "Not found."})
+    other = typesense(reply=ANSWER)
+    searches = cluster_call(rejecting.url, other.url)
+
+    with pytest.raises(TypesenseSearchError) as refused:
+        searches.perform(BODY)
+    assert refused.value.status == status
+    assert other.seen == []
+    assert not searches.health.is_down(0)
+
+
+def test_a_search_is_retried_once_only(typesense):
+    first = typesense(status=503, reply={"message": "Not Ready or Lagging"})
+    second = typesense(status=503, reply={"message": "Not Ready or Lagging"})
+    third = typesense(reply=ANSWER)
+    searches = cluster_call(first.url, second.url, third.url)
+
+    with pytest.raises(SearchEngineUnreachable):
+        searches.perform(BODY)
+    assert (len(first.seen), len(second.seen), len(third.seen)) == (1, 1, 0)
+
+
+def test_a_node_marked_down_is_skipped_for_a_while_then_asked_again(typesense):
+    clock = FakeClock()
+    flaky = typesense(status=503, reply={"message": "Not Ready or Lagging"})
+    steady = typesense(reply=ANSWER)
+    searches = cluster_call(flaky.url, steady.url, clock=clock)
+
+    for _ in range(5):
+        assert searches.perform(BODY) == ANSWER
+    assert (len(flaky.seen), len(steady.seen)) == (1, 5)  # asked once, then left alone
+
+    flaky.status, flaky.reply = 200, ANSWER  # it recovers
+    clock.now += 4.9
+    searches.perform(BODY)
+    searches.perform(BODY)
+    assert len(flaky.seen) == 1  # still set aside
+    clock.now += 0.2
+    for _ in range(4):
+        searches.perform(BODY)
+    assert (len(flaky.seen), len(steady.seen)) == (3, 9)  # in turn again
+
+
+def test_turns_rotate_and_skip_the_nodes_that_are_down():
+    clock = FakeClock()
+    health = NodeHealth(3, down_seconds=5.0, clock=clock)
+    assert [health.order() for _ in range(3)] == [[0, 1, 2], [1, 2, 0], [2, 0, 1]]
+
+    health.mark_down(1)
+    assert [health.order() for _ in range(3)] == [[0, 2], [2, 0], [2, 0]]
+    clock.now += 5.0
+    assert health.order() == [0, 1, 2]
+
+
+def test_when_every_node_is_down_every_node_is_tried_anyway():
+    health = NodeHealth(2, down_seconds=5.0, clock=FakeClock())
+    health.mark_down(0)
+    health.mark_down(1)
+    assert health.order() == [0, 1]

@@ -84,8 +84,27 @@ def test_dev_takes_all_service_urls_or_none_never_a_mix():
         require_complete(Settings.from_env(partial))
     assert refused.value.problems == [
         "REDIS_URL is not set",
-        "TYPESENSE_URL is not set",
+        "TYPESENSE_URL (or TYPESENSE_NODES) is not set",
         "TEMPORAL_ADDRESS is not set",
+    ]
+
+
+def test_a_typesense_cluster_is_named_by_its_nodes_instead_of_one_url():
+    cluster = {k: v for k, v in VALID.items() if k != "TYPESENSE_URL"}
+    settings = Settings.from_env({**cluster, "TYPESENSE_NODES": "ts-1:8108, ts-2:8108,ts-3:8108"})
+    require_complete(settings)  # production: the nodes stand for TYPESENSE_URL
+    assert settings.typesense_urls == ("http://ts-1:8108", "http://ts-2:8108", "http://ts-3:8108")
+
+    both = Settings.from_env({**VALID, "TYPESENSE_NODES": "ts-1:8108,ts-2:8108"})
+    assert both.typesense_urls == ("http://ts-1:8108", "http://ts-2:8108")  # nodes win
+    assert Settings.from_env(VALID).typesense_urls == (VALID["TYPESENSE_URL"],)
+
+
+def test_a_typesense_node_without_a_port_is_refused_by_name():
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({**VALID, "TYPESENSE_NODES": "ts-1:8108,ts-2"})
+    assert refused.value.problems == [
+        "TYPESENSE_NODES must be comma-separated host:port addresses (got 'ts-2')"
     ]
 
 
@@ -135,7 +154,7 @@ def test_a_partial_config_is_refused_before_connecting_anywhere(tmp_path, comman
     finally:
         listener.close()
     assert result.returncode == 2, result.stderr
-    assert "TYPESENSE_URL is not set" in result.stderr
+    assert "TYPESENSE_URL (or TYPESENSE_NODES) is not set" in result.stderr
     assert "Traceback" not in result.stderr
     assert listener.connections == 0
     assert list(tmp_path.iterdir()) == []  # nothing written either

@@ -1,7 +1,8 @@
 """The local cluster (stack/cluster.py, docs/scaling.md "The local cluster"): every node
 up and listed, HAProxy spreading requests over both web instances, a live-stock stream
-through the balancer, and a web instance killed by its pid while the balancer keeps
-answering.
+through the balancer, a web instance killed by its pid while the balancer keeps
+answering (and its stream's viewer resumes on the other), the active relay and the Redis
+primary killed.
 
 One cluster of its own for the module, on free ports under the test's temporary dir.
 """
@@ -20,6 +21,7 @@ import pytest
 from sqlalchemy import text
 
 from settings import PROJECT_ROOT, Settings
+from stack.errors import StackError
 from stack.haproxy import HEALTH_PATH, SERVED_BY, server_stats
 from tests.live.sse import SseStream
 from tests.stock_world import insert_item
@@ -77,6 +79,18 @@ def _stack_status(cluster) -> list[dict]:
     return json.loads(result.stdout)
 
 
+def _until(check, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if found := check():
+                return found
+        except StackError:  # e.g. no live node holds the role yet
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{what} within {seconds} s")
+
+
 def _served_by(url: str, requests: int) -> Counter:
     with httpx.Client(timeout=10) as http:
         return Counter(http.get(url).headers.get(SERVED_BY) for _ in range(requests))
@@ -93,6 +107,8 @@ def test_stack_status_lists_every_node_up_with_its_role_pid_and_port(cluster):
     assert [n["role"] for n in nodes.values()].count("redis-sentinel") == 3
     assert nodes["balancer"]["port"] == int(cluster.balancer_url.rsplit(":", 1)[1])
     assert nodes["postgres"]["port"] is None  # a unix socket
+    assert cluster.resolve("redis-primary") == "redis-1"  # no failover yet
+    assert nodes[cluster.resolve("typesense-leader")]["role"] == "typesense-leader"
 
 
 def test_the_balancer_sends_requests_to_both_web_instances(cluster):
@@ -101,10 +117,6 @@ def test_the_balancer_sends_requests_to_both_web_instances(cluster):
     assert set(answered) == {"web-1", "web-2"}
     stats = server_stats(cluster.stats_socket)
     assert {name: row["status"] for name, row in stats.items()} == {"web-1": "UP", "web-2": "UP"}
-
-
-def test_one_relay_is_active(cluster):
-    assert cluster.active_relay() in ("relay-1", "relay-2")
 
 
 def test_a_live_stock_stream_through_the_balancer_delivers_a_change(cluster, engine):
@@ -132,21 +144,58 @@ def test_a_live_stock_stream_through_the_balancer_delivers_a_change(cluster, eng
         stream.close()
 
 
-def test_a_killed_web_instance_costs_at_most_a_couple_of_requests_and_comes_back(cluster):
+def _stream_on(cluster, instance: str) -> SseStream:
+    """A live-stock stream through the balancer that landed on `instance` (round robin:
+    one of the first two tries does)."""
+    for _ in range(4):
+        stream = SseStream(f"{cluster.balancer_url}/api/v1/items/{ITEM}/stock/events")
+        if stream.response.headers[SERVED_BY] == instance:
+            return stream
+        stream.close()
+    raise AssertionError(f"no stream landed on {instance}")
+
+
+def _set_stock(engine, units: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE aggregated_stock SET stock = :s WHERE item_id = :i"),
+            {"s": units, "i": ITEM},
+        )
+
+
+def test_a_killed_web_instance_costs_a_couple_of_requests_its_viewers_resume_and_it_returns(
+    cluster, engine
+):
     url = cluster.balancer_url + HEALTH_PATH
+    stream = _stream_on(cluster, "web-1")
+    stream.next(within=30)
+    _set_stock(engine, 28)
+    while (seen := stream.next(within=30)).json["stock"] != 28:
+        pass
     statuses: Counter = Counter()
     with httpx.Client(timeout=10) as http:
         for _ in range(10):
             statuses[http.get(url).status_code] += 1
         killed = cluster.kill("web-1")
+        _set_stock(engine, 27)  # while the viewer on web-1 is cut off
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
             statuses[http.get(url).status_code] += 1
+    stream.close()
 
-    assert killed not in [n.pid for n in cluster.nodes() if n.state == "up"]
     assert {n.name: n.state for n in cluster.nodes()}["web-1"] == "down"
     assert statuses[200] >= 20
     assert sum(count for status, count in statuses.items() if status != 200) <= 2, statuses
+    # The viewer reconnects (as EventSource does, with the last id it saw) through the
+    # balancer, lands on web-2, and gets the change it missed.
+    resumed = SseStream(
+        f"{cluster.balancer_url}/api/v1/items/{ITEM}/stock/events", {"Last-Event-ID": seen.id}
+    )
+    try:
+        assert resumed.response.headers[SERVED_BY] == "web-2"
+        assert resumed.next(within=30).json["stock"] == 27
+    finally:
+        resumed.close()
 
     restarted = cluster.restart("web-1")
     assert restarted != killed
@@ -154,3 +203,36 @@ def test_a_killed_web_instance_costs_at_most_a_couple_of_requests_and_comes_back
     while "web-1" not in _served_by(url, 4):
         assert time.monotonic() < deadline, "web-1 never answered through the balancer again"
         time.sleep(0.5)
+
+
+def test_the_active_relay_killed_the_other_takes_over_and_it_returns_as_standby(cluster):
+    first = _until(cluster.active_relay, 30, "a relay holds the lock")
+
+    cluster.kill(first)
+    second = _until(cluster.active_relay, 5, "the standby took the lock")
+    cluster.restart(first)
+    time.sleep(1.0)
+
+    assert second != first
+    assert cluster.active_relay() == second
+
+
+def test_the_redis_primary_killed_a_replica_takes_over_and_the_old_one_returns_as_replica(
+    cluster,
+):
+    old = cluster.resolve("redis-primary")
+
+    cluster.kill("redis-primary")
+    new = _until(lambda: cluster.resolve("redis-primary"), 30, "the Sentinels promoted a replica")
+    cluster.restart("redis-primary")  # the node killed under that name
+
+    assert new != old
+    roles = lambda: {n.name: (n.role, n.state) for n in cluster.nodes() if n.name in (old, new)}  # noqa: E731
+    settled = {old: ("redis-replica", "up"), new: ("redis-primary", "up")}
+    _until(lambda: roles() == settled, 30, "the old primary back as a replica")
+    with httpx.Client(timeout=10) as http:
+        _until(
+            lambda: http.get(cluster.balancer_url + "/readyz").status_code == 200,
+            30,
+            "the web instances follow the new primary",
+        )

@@ -23,14 +23,21 @@ def service_probes(services: Services) -> dict[str, Probe]:
         services.redis.ping()
 
     def typesense(timeout: float) -> None:
-        # /health needs no API key and answers {"ok": true} once the node can serve.
-        answer = http.request(
-            "GET",
-            (settings.typesense_url or "").rstrip("/") + "/health",
-            timeout=urllib3.Timeout(total=timeout),
-        )
-        if answer.status != 200:
-            raise RuntimeError(f"health answered HTTP {answer.status}")
+        # /health needs no API key and answers {"ok": true} once the node can serve. On a
+        # cluster one healthy node is enough: searches fail over (docs/scaling.md).
+        problems = []
+        for url in settings.typesense_urls:
+            try:
+                answer = http.request(
+                    "GET", url.rstrip("/") + "/health", timeout=urllib3.Timeout(total=timeout)
+                )
+            except urllib3.exceptions.HTTPError as exc:
+                problems.append(f"{url}: {exc.__class__.__name__}")
+                continue
+            if answer.status == 200:
+                return
+            problems.append(f"{url}: health answered HTTP {answer.status}")
+        raise RuntimeError("; ".join(problems) or "TYPESENSE_URL is not set")
 
     def temporal(timeout: float) -> None:
         gateway = services.temporal
