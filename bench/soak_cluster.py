@@ -42,13 +42,14 @@ class ClusterTarget:
         return VICTIMS[kind]
 
     def _typesense_victim(self, nodes) -> str:
-        """The Raft leader, unless the store searches one node only (no TYPESENSE_NODES
-        list): then a node it does not search, so the kill tests the Raft cluster and
+        """The Raft leader, unless the store searches one node only (TYPESENSE_NODES
+        unset): then a node it does not search, so the kill tests the Raft cluster and
         not the absence of failover."""
-        ours = self._cluster.settings.typesense_url or ""
+        settings = self._cluster.settings
+        ours = list(settings.typesense_nodes) or [settings.typesense_url or ""]
         typesense = [n for n in nodes if n.role.startswith("typesense")]
-        if "," not in ours:
-            typesense = [n for n in typesense if f":{n.port}" not in ours] or typesense
+        if len(ours) == 1:
+            typesense = [n for n in typesense if f":{n.port}" not in ours[0]] or typesense
         leaders = [n for n in typesense if n.role == "typesense-leader"]
         chosen = (leaders or typesense)[0]
         log(f"Typesense: killing {chosen.name} ({chosen.role}); the store searches {ours}")
