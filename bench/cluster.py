@@ -84,8 +84,11 @@ def wait_for_viewers(snapshot, count: int, timeout: float = 180) -> None:
     raise RuntimeError(f"the {count} viewers did not all get a first event in {timeout} s")
 
 
-def under_fire(target: Target, kinds: list[str], seconds: float, down: float) -> list[dict]:
-    """Kill then restart one node of each kind, evenly spread over `seconds`."""
+def under_fire(
+    target: Target, kinds: list[str], seconds: float, down: float, on_kill=lambda: None
+) -> list[dict]:
+    """Kill then restart one node of each kind, evenly spread over `seconds`;
+    `on_kill()` right after each kill."""
     kills, started = [], time.monotonic()
     step = seconds / (len(kinds) + 1)
     for n, kind in enumerate(kinds, start=1):
@@ -93,6 +96,7 @@ def under_fire(target: Target, kinds: list[str], seconds: float, down: float) ->
         name = target.victim(kind)
         killed_at = time.monotonic()
         pid = target.kill(name)
+        on_kill()
         log(f"{time.monotonic() - started:6.1f} s: killed {name} (pid {pid})")
         time.sleep(down)
         restarting = time.monotonic()
@@ -173,7 +177,9 @@ def run(args: argparse.Namespace) -> dict:
             searching = Searchers(target.url, args.searchers)
             probe = RevocationProbe(target.url, target.web_urls, probes, args.probe_pause)
             try:
-                kills = under_fire(target, kinds, args.minutes * 60, args.down_seconds)
+                kills = under_fire(
+                    target, kinds, args.minutes * 60, args.down_seconds, on_kill=probe.nudge
+                )
             finally:
                 for load_ in (buying, searching, probe):
                     load_.stop()

@@ -174,13 +174,16 @@ class RevocationProbe(_Threads):
         super().__init__()
         self.samples_ms: list[float] = []
         self.sample_times: list[float] = []  # time.monotonic() of each sign-out
+        self._nudged = threading.Event()
         self.spawn(self._run, url, web_urls, shoppers, pause)
 
     def _run(self, url: str, web_urls, shoppers: list[Shopper], pause: float) -> None:
         # A new connection per request: a kept-alive one would stay with one process.
         with httpx.Client(timeout=10, headers={"Connection": "close"}) as http:
             for k, shopper in enumerate(shoppers):
-                if self._stop.wait(pause):
+                self._nudged.wait(pause)
+                self._nudged.clear()
+                if self._stop.is_set():
                     return
                 try:
                     signed_out_at, measured = self._probe(http, url, web_urls(), shopper, k)
@@ -191,6 +194,15 @@ class RevocationProbe(_Threads):
                 with self._lock:
                     self.samples_ms.append(measured)
                     self.sample_times.append(signed_out_at)
+
+    def nudge(self) -> None:
+        """Probe now (a node was just killed: the moment a revocation is likeliest lost)."""
+        self._nudged.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._nudged.set()
+        super().stop()
 
     def _probe(self, http, url, webs: list[str], shopper: Shopper, k: int) -> tuple[float, float]:
         """(when the sign-out answered, ms the token was accepted after it)."""
