@@ -98,5 +98,9 @@ class CatalogActivities:
     @activity.defn(name=DROP_SEARCH_COLLECTION)
     def drop_search_collection(self, request: CollectionRef) -> None:
         if request.name == self.search_index.current_collection():
-            raise ApplicationError(f"{request.name} is live; not dropping it", non_retryable=True)
+            # Retryable: on a Typesense cluster the alias may be read from a node that has
+            # not yet applied the swap just made through another (Raft followers apply a
+            # moment after the leader; docs/scaling.md). A collection that really is
+            # live stays refused on every attempt.
+            raise ApplicationError(f"{request.name} is live; not dropping it")
         self.search_index.drop_collection(request.name)

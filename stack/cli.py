@@ -63,12 +63,17 @@ def up_command(cluster: bool, no_demo: bool) -> None:
 
 @stack_group.command("down")
 def down_command() -> None:
-    """Stop the embedded servers started under ./var/ (data is kept)."""
-    stack = EmbeddedStack(Settings.from_env())
+    """Stop the embedded servers started under ./var/ (data is kept), and what a local
+    cluster whose own process died left running under var/cluster/."""
+    from .cluster_state import stop_leftovers
+
+    settings = Settings.from_env()
+    stack = EmbeddedStack(settings)
     try:
         stopped = stack.down()
     except StackError as exc:
         raise click.ClickException(str(exc)) from exc
+    stopped += [f"cluster {name}" for name in stop_leftovers(settings.var_dir)]
     click.echo(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
 
 
@@ -81,7 +86,7 @@ def status_command(as_json: bool) -> None:
 
     While `shopflow stack up --cluster` runs, each node of the cluster instead: name,
     role, pid, port and state (up or down)."""
-    from .cluster import read_state
+    from .cluster_state import read_state
 
     settings = Settings.from_env()
     nodes = read_state(settings.var_dir)
@@ -110,9 +115,14 @@ def env_command(as_json: bool) -> None:
     """The settings that point another process at the running stack.
 
     In a second shell: eval $(shopflow stack env)
+    While `shopflow stack up --cluster` runs: the cluster's (Sentinels, every Typesense node).
     """
+    from .cluster_state import read_env
     from .secrets import stored_secrets, with_embedded_credentials
 
+    if (cluster_pairs := read_env(Settings.from_env().var_dir)) is not None:
+        _print_env(cluster_pairs, as_json)
+        return
     settings = with_embedded_credentials(Settings.from_env())
     require_dev(settings, "`shopflow stack env` describes the embedded stack")
     stack = EmbeddedStack(settings)
@@ -140,7 +150,10 @@ def env_command(as_json: bool) -> None:
         or ",".join(keys.get("PAYLOAD_ENCRYPTION_KEYS", [])),
         "VAULT_KEYS": ",".join(settings.vault_keys) or ",".join(keys.get("VAULT_KEYS", [])),
     }
-    pairs = {name: value for name, value in pairs.items() if value}
+    _print_env({name: value for name, value in pairs.items() if value}, as_json)
+
+
+def _print_env(pairs: dict[str, str], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(pairs))
         return

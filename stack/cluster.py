@@ -13,10 +13,8 @@ foreground with a supervisor (stack/cluster_run.py).
 
 from __future__ import annotations
 
-import json
-import os
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from settings import Settings
@@ -30,10 +28,12 @@ from .cluster_nodes import (
     TypesenseClusterNode,
     start_all,
 )
+from .cluster_ports import ClusterPorts
+from .cluster_state import STATE_FILE, stop_leftovers, write_state
 from .errors import StackError
 from .haproxy import HEALTH_PATH, haproxy_binary, haproxy_config
 from .mail_server import MailServer
-from .ports import LOOPBACK, free_ports, port_open
+from .ports import LOOPBACK, port_open
 from .postgres import Postgres
 from .redis_sentinel import MASTER_NAME, SentinelGroup
 from .secrets import secure_var_dir, with_embedded_credentials, with_generated_secrets
@@ -43,67 +43,14 @@ from .typesense_cluster import TypesenseCluster
 
 # Worker roles: each runs as two processes (docs/scaling.md, "Task queues").
 WORKER_ROLES = {"checkout": "checkout,catalog", "fulfilment": "fulfilment"}
-WEB_INSTANCES = 2
 RELAYS = 2
 # The relay's advisory lock (db/redis/stock_relay.py): who holds it is the active relay.
 _ACTIVE_RELAY = """
 SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s
 """
-# The Sentinels of `make run-cluster` sit this far above the Redis port (6390: 26390-26392).
-SENTINEL_OFFSET = 20_000
 # Names that stand for whichever node holds a role now.
 ROLE_NAMES = ("redis-primary", "redis-replica", "typesense-leader")
-# The state file other processes read (`shopflow stack status --json`).
-STATE_FILE = "cluster.json"
-
-
-@dataclass(frozen=True)
-class ClusterPorts:
-    balancer: int
-    web: tuple[int, ...]
-    redis: tuple[int, int]  # primary, replica (at start)
-    sentinels: tuple[int, int, int]
-    typesense: tuple[int, ...]
-    typesense_peering: tuple[int, ...]
-    temporal: int
-    temporal_ui: int
-    smtp: int
-    worker_metrics: tuple[int, ...]
-
-    @classmethod
-    def free(cls) -> ClusterPorts:
-        p = free_ports(1 + WEB_INSTANCES + 2 + 3 + 3 + 3 + 3 + 4)
-        return cls(
-            balancer=p[0],
-            web=tuple(p[1:3]),
-            redis=(p[3], p[4]),
-            sentinels=(p[5], p[6], p[7]),
-            typesense=tuple(p[8:11]),
-            typesense_peering=tuple(p[11:14]),
-            temporal=p[14],
-            temporal_ui=p[15],
-            smtp=p[16],
-            worker_metrics=tuple(p[17:21]),
-        )
-
-    @classmethod
-    def fixed(cls, settings: Settings) -> ClusterPorts:
-        """`make run-cluster`'s: the balancer where `make run`'s web is, every other port
-        beside `make run`'s own (so SHOPFLOW_*_PORT and PORT move them all)."""
-        metrics = int(settings.worker_metrics_address.rpartition(":")[2] or 9464)
-        return cls(
-            balancer=settings.port,
-            web=(settings.port + 1, settings.port + 2),
-            redis=(settings.redis_port, settings.redis_port + 1),
-            sentinels=tuple(settings.redis_port + SENTINEL_OFFSET + n for n in range(3)),
-            typesense=tuple(settings.typesense_port + 10 * n for n in range(3)),
-            typesense_peering=tuple(settings.typesense_peering_port + 10 * n for n in range(3)),
-            temporal=settings.temporal_port,
-            temporal_ui=settings.temporal_ui_port,
-            smtp=settings.smtp_port,
-            worker_metrics=tuple(metrics + n for n in range(4)),
-        )
 
 
 class Cluster:
@@ -285,6 +232,7 @@ class Cluster:
         """Start everything; returns once the balancer answers 200 on the health path."""
         for directory in (self.log_dir, self.run_dir):
             directory.mkdir(parents=True, exist_ok=True)
+        stop_leftovers(self.var_dir)  # of a cluster here whose own process died
         try:
             start_all(
                 [
@@ -352,6 +300,10 @@ class Cluster:
             for n in self._all()
         ]
 
+    def write_state(self) -> None:
+        """What `shopflow stack status` and `stack env` read (stack/cluster_state.py)."""
+        write_state(self.run_dir, self.nodes(), self.settings)
+
     def active_relay(self) -> str | None:
         """The relay holding the stock relay's advisory lock (None while none does)."""
         import psycopg
@@ -361,33 +313,6 @@ class Cluster:
         with psycopg.connect(libpq_url(self.settings.database_url), autocommit=True) as conn:
             row = conn.execute(_ACTIVE_RELAY, (ADVISORY_LOCK_KEY,)).fetchone()
         return row[0] if row else None
-
-    def write_state(self) -> None:
-        """The nodes as `shopflow stack status --json` shows them, from any process."""
-        state = {
-            "owner": os.getpid(),
-            "balancer_url": self.balancer_url,
-            "nodes": [status.as_json() for status in self.nodes()],
-        }
-        path = self.run_dir / STATE_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=1))
-        tmp.replace(path)
-
-
-def read_state(var_dir: Path) -> list[dict] | None:
-    """The cluster's nodes, each with its state now; None when no cluster runs there."""
-    path = Path(var_dir) / "cluster" / "run" / STATE_FILE
-    try:
-        state = json.loads(path.read_text())
-    except (FileNotFoundError, ValueError):
-        return None
-    if not process.pid_alive(state["owner"]):
-        return None
-    for node in state["nodes"]:
-        pid = node["pid"]
-        node["state"] = "up" if pid is not None and process.pid_alive(pid) else "down"
-    return state["nodes"]
 
 
 def _answers(port: int):

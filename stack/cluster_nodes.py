@@ -37,7 +37,7 @@ class NodeStatus:
         return asdict(self)
 
 
-def _kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
+def kill_group(pid: int, sig: int = signal.SIGKILL) -> None:
     """Signal the process group `pid` leads (every node is started in a session of its own),
     so a gunicorn master's workers or PostgreSQL's backends go with it, as on a dead host."""
     try:
@@ -106,7 +106,7 @@ class ProcessNode:
         pid = self.pid
         if pid is None or not self.alive():
             raise StackError(f"{self.name} is not running")
-        _kill_group(pid)
+        kill_group(pid)
         self.proc.wait(timeout=10)
         return pid
 
@@ -114,7 +114,7 @@ class ProcessNode:
         if self.alive():
             return self.pid
         if self.pid is not None:
-            _kill_group(self.pid)  # what a killed master may have left (orphaned workers)
+            kill_group(self.pid)  # what a killed master may have left (orphaned workers)
         self.start()
         self.wait_ready(timeout)
         return self.pid
@@ -122,11 +122,11 @@ class ProcessNode:
     def stop(self, grace: float = 15.0) -> None:
         if not self.alive():
             return
-        _kill_group(self.pid, signal.SIGTERM)
+        kill_group(self.pid, signal.SIGTERM)
         try:
             self.proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
-            _kill_group(self.pid)
+            kill_group(self.pid)
             self.proc.wait(timeout=10)
 
 
@@ -160,7 +160,7 @@ class ServiceNode:
         pid = self.pid
         if pid is None:
             raise StackError(f"{self.name} is not running")
-        _kill_group(pid)
+        kill_group(pid)
         process.wait_gone(pid, 10)
         return pid
 

@@ -171,13 +171,38 @@ class SentinelGroup:
         log = open(self.root / f"{node.name}.log", "ab")  # noqa: SIM115 - the child keeps it
         node.process = subprocess.Popen(args, stdout=log, stderr=log, start_new_session=True)
 
-    def _wait_until_ready(self, seconds: float = 30) -> None:
+    def _wait_until_ready(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            if self.primary_port() == self.nodes["primary"].port and self._replica_linked():
+            if (
+                self.primary_port() == self.nodes["primary"].port
+                and self._replica_linked()
+                and self._sentinels_know_each_other()
+            ):
                 return
             time.sleep(0.1)
         raise RuntimeError(f"the Sentinel group did not come up (logs in {self.root})")
+
+    def _sentinels_know_each_other(self) -> bool:
+        """Every Sentinel has found the replica and the other Sentinels (from the primary's
+        INFO and hello messages, within ~10 s): until then a dead primary is never
+        replaced, as too few Sentinels agree it is down and none knows a replica."""
+        import redis
+
+        for address in self.sentinels:
+            host, _, port = address.rpartition(":")
+            client = redis.Redis(
+                host=host, port=int(port), password=self.password, socket_timeout=1
+            )
+            try:
+                seen = client.sentinel_master(MASTER_NAME)
+            except redis.RedisError:
+                return False
+            finally:
+                client.close()
+            if seen.get("num-slaves", 0) < 1 or seen.get("num-other-sentinels", 0) < 2:
+                return False
+        return True
 
     def _replica_linked(self) -> bool:
         import redis

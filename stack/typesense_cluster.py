@@ -152,6 +152,12 @@ class TypesenseCluster:
             with os.fdopen(fd, "w") as config:
                 config.write(f"[server]\napi-key = {self.api_key}\n")
 
+    def log_path(self, node: TypesenseNode) -> Path:
+        return self.base_dir / f"{node.name}.log"
+
+    def pid_path(self, node: TypesenseNode) -> Path:
+        return self.base_dir / f"{node.name}.pid"
+
     def _config(self, node: TypesenseNode) -> Path:
         return self.base_dir / f"{node.name}.ini"
 
@@ -168,10 +174,10 @@ class TypesenseCluster:
         ]  # fmt: skip
         # The binary reads TYPESENSE_* variables as flags: only our command line counts.
         env = {k: v for k, v in inherited_env().items() if not k.startswith("TYPESENSE_")}
-        proc = process.spawn(
-            command, log_path=self.base_dir / f"{node.name}.log", cwd=self.base_dir, env=env
-        )
+        proc = process.spawn(command, log_path=self.log_path(node), cwd=self.base_dir, env=env)
         node.pid = proc.pid
+        # For `status` from another process (what this object knows dies with it).
+        process.write_pid_file(self.pid_path(node), proc.pid)
 
     def _leader(self) -> TypesenseNode | None:
         for node in self.nodes:

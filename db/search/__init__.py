@@ -5,7 +5,9 @@ filters.py           filter_by expressions that user input cannot reshape
 cursor.py            signed cursors bound to one search
 typesense_request.py the Typesense multi_search body and the parsing of its answer
 query_match.py       whether the hits met the query as typed (dropped or respelt words)
-multi_search.py      the one HTTP call that sends that body (a pooled urllib3 POST)
+multi_search.py      the one HTTP call that sends that body (a pooled urllib3 POST, failing
+                     over between a cluster's nodes)
+node_health.py       which node a search goes to; failed nodes set aside for a few seconds
 catalog_version.py   the catalogue version in cache keys
 service.py           SearchService tying it together (cache, cursor, Typesense)
 """

@@ -22,11 +22,15 @@ from sqlalchemy import text
 
 from settings import PROJECT_ROOT, Settings
 from stack.errors import StackError
-from stack.haproxy import HEALTH_PATH, SERVED_BY, server_stats
+from stack.haproxy import HEALTH_PATH, SERVED_BY, haproxy_binary, server_stats
 from tests.live.sse import SseStream
 from tests.stock_world import insert_item
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    # Like Chromium for the e2e tests: Debian's, installed by .ci/run.
+    pytest.mark.skipif(haproxy_binary() is None, reason="no haproxy: apt-get install haproxy"),
+]
 
 WAREHOUSE = 99501
 ITEM = 995001
@@ -66,9 +70,9 @@ def engine(cluster):
     eng.dispose()
 
 
-def _stack_status(cluster) -> list[dict]:
+def _stack(cluster, *args: str):
     result = subprocess.run(
-        [sys.executable, "-m", "entrypoints", "stack", "status", "--json"],
+        [sys.executable, "-m", "entrypoints", "stack", *args],
         cwd=PROJECT_ROOT,
         env={"SHOPFLOW_ENV": "dev", "SHOPFLOW_VAR_DIR": str(cluster.var_dir), "PATH": "/usr/bin"},
         capture_output=True,
@@ -91,13 +95,23 @@ def _until(check, seconds: float, what: str):
     raise AssertionError(f"{what} within {seconds} s")
 
 
+def test_stack_env_points_another_shell_at_the_cluster(cluster):
+    pairs = _stack(cluster, "env", "--json")
+    evaluated = Settings.from_env(pairs, env_file=None)
+
+    assert evaluated.database_url == cluster.settings.database_url
+    assert evaluated.redis_sentinels == cluster.settings.redis_sentinels
+    assert len(evaluated.typesense_nodes) == 3
+    assert evaluated.secret_key == cluster.settings.secret_key
+
+
 def _served_by(url: str, requests: int) -> Counter:
     with httpx.Client(timeout=10) as http:
         return Counter(http.get(url).headers.get(SERVED_BY) for _ in range(requests))
 
 
 def test_stack_status_lists_every_node_up_with_its_role_pid_and_port(cluster):
-    nodes = {node["name"]: node for node in _stack_status(cluster)}
+    nodes = {node["name"]: node for node in _stack(cluster, "status", "--json")}
 
     assert set(nodes) == EVERY_NODE
     assert {name for name, node in nodes.items() if node["state"] != "up"} == set()

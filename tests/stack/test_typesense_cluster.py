@@ -12,6 +12,7 @@ import pytest
 import typesense
 from typesense import exceptions as ts_errors
 
+from stack.process import read_pid_file
 from stack.typesense_cluster import TypesenseCluster
 
 CATCH_UP_SECONDS = 60  # a re-election after a killed leader, then log replay, on a busy box
@@ -70,6 +71,9 @@ def test_a_cluster_keeps_its_data_through_a_killed_node_and_the_node_catches_up(
     assert cluster.node_list() == ",".join(f"127.0.0.1:{n.api_port}" for n in cluster.nodes)
     assert all(node.alive() for node in cluster.nodes)
     assert len({node.pid for node in cluster.nodes}) == 3
+    assert [read_pid_file(cluster.pid_path(n)) for n in cluster.nodes] == [
+        n.pid for n in cluster.nodes
+    ]
 
     first, second, third = (node.name for node in cluster.nodes)
     _client(cluster, first).collections.create(SCHEMA)
@@ -102,6 +106,7 @@ def test_a_cluster_keeps_its_data_through_a_killed_node_and_the_node_catches_up(
     old_pid = victim.pid
     pid = cluster.restart(victim.name)
     assert pid != old_pid and victim.alive()
+    assert read_pid_file(cluster.pid_path(victim)) == pid
     assert _until(
         lambda: _texts(_client(cluster, victim.name)) == {"apple", "banana"},
         CATCH_UP_SECONDS,
