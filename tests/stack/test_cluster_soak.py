@@ -13,8 +13,14 @@ import json
 import pytest
 
 from bench.cluster import arguments, run
+from stack.haproxy import haproxy_binary
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.timeout(1200),
+    # The cluster's balancer is Debian's HAProxy (.ci/run installs it), as in test_cluster.py.
+    pytest.mark.skipif(haproxy_binary() is None, reason="no haproxy: apt-get install haproxy"),
+]
 
 KILLED = "typesense,web,worker,relay,redis"
 
