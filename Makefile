@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run run-cluster test test-fast install lock lint check histories bench-search bench-checkout bench-live clean-var
+.PHONY: run run-cluster test test-fast install lock lint check histories bench-search bench-checkout bench-live bench-cluster clean-var
 
 # Dependencies from the lock (exact versions, checked hashes), then the project itself
 # (which finds them all installed; tests/project/test_locks.py says when the lock is stale).
@@ -73,6 +73,11 @@ bench-checkout: $(STAMP)
 ## 1,000 SSE clients on one item while shoppers buy it, search beside (docs/benchmarks.md).
 bench-live: $(STAMP)
 	$(BIN)/python -m bench.live
+
+## 3 minutes of shoppers, searchers and 200 viewers on a cluster of its own while one
+## node of each kind is killed and restarted (docs/scaling.md, "The soak under fire").
+bench-cluster: $(STAMP)
+	$(BIN)/python -m bench.cluster
 
 clean-var:
 	rm -rf var

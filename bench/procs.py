@@ -91,6 +91,8 @@ def _classify(proc: psutil.Process) -> str | None:
         return "sse_clients"
     if "shopflow worker" in cmd or cmd.endswith("/shopflow worker") or " worker --threads" in cmd:
         return "worker"
+    if "haproxy" in cmd:
+        return "balancer"
     if "typesense" in cmd:
         return "typesense"
     if "redis-server" in cmd:

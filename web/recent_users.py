@@ -7,8 +7,10 @@ trip per call; this remembers (user id, fingerprint) -> user for API_USER_CACHE_
 so within that window a token whose fingerprint matches the remembered one needs no
 database read. A changed password or sign-out everywhere makes the process that did it
 forget the user at once (`forget`) and tell the others through Redis
-(db/redis/revocations.py), so they forget within milliseconds; only when Redis cannot
-carry the message is the memory's lifetime the bound. 0 turns the memory off.
+(db/redis/revocations.py), so they forget within milliseconds. While a process's subscription is down it
+remembers nobody (`pause`), since it could not hear a revocation; only when the
+announcing process cannot reach Redis but the listeners still hear it is the memory's
+lifetime the bound. 0 turns the memory off.
 """
 
 from __future__ import annotations
@@ -29,9 +31,10 @@ class RecentUsers(Generic[U]):
         self._clock = clock
         self._seen: dict[tuple[int, str], tuple[U, float]] = {}
         self._lock = threading.Lock()
+        self._paused = False
 
     def get(self, user_id: int, fingerprint: str) -> U | None:
-        if self._ttl <= 0:
+        if self._ttl <= 0 or self._paused:
             return None
         with self._lock:
             found = self._seen.get((user_id, fingerprint))
@@ -46,14 +49,27 @@ class RecentUsers(Generic[U]):
                 del self._seen[key]
 
     def forget_everyone(self) -> None:
-        """After a gap in the revocation messages: trust nothing remembered before it."""
+        """After a gap in the revocation messages: trust nothing remembered before it,
+        and remember again."""
         with self._lock:
             self._seen.clear()
+            self._paused = False
+
+    def pause(self) -> None:
+        """The revocation messages stopped (the subscription dropped, e.g. the Redis
+        primary died): forget everyone and remember nobody until `forget_everyone`.
+        A revocation announced during the gap is lost, and a token remembered across
+        it would outlive the revocation by the memory's lifetime."""
+        with self._lock:
+            self._seen.clear()
+            self._paused = True
 
     def remember(self, user_id: int, fingerprint: str, user: U) -> None:
         if self._ttl <= 0:
             return
         with self._lock:
+            if self._paused:
+                return
             if len(self._seen) >= MAX_REMEMBERED:
                 self._seen.clear()
             self._seen[(user_id, fingerprint)] = (user, self._clock())

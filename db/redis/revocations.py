@@ -7,8 +7,9 @@ changes their password or signs out everywhere, the process that did it forgets 
 at once and publishes their id here; every other process hears it on the one Redis
 subscription it already holds (web/live/fanout.py) and forgets them too, within
 milliseconds instead of the memory's lifetime. A process whose subscription dropped
-forgets everyone when it reconnects, since it may have missed a message; if Redis is
-down, the memory's own lifetime (API_USER_CACHE_SECONDS) is the bound.
+remembers nobody until it is back (web/recent_users.py, `pause`), since it may miss a
+message meanwhile; only if this process cannot publish while the others still listen is
+the memory's own lifetime (API_USER_CACHE_SECONDS) the bound.
 """
 
 from __future__ import annotations

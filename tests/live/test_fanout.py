@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import redis
 
 from db.redis.stock_feed import StockChange, StockFeedKeys
-from web.live.fanout import StockFanout
+from web.live.fanout import Channel, StockFanout
 
 pytestmark = pytest.mark.unit
 
@@ -32,3 +33,59 @@ def test_a_change_reaches_every_stream_following_its_item_and_no_other():
     woken, lamp_pending = asyncio.run(scenario())
     assert woken == [([StockChange(5, KETTLE, 2)], False)] * 158
     assert lamp_pending == []
+
+
+class DroppingPubSub:
+    """A subscription whose first connection breaks; the second stays open, quiet."""
+
+    def __init__(self, attempts: list[str]) -> None:
+        self.attempts = attempts
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        return None
+
+    async def subscribe(self, *channels) -> None:
+        self.attempts.append("subscribed")
+
+    async def listen(self):
+        if self.attempts.count("subscribed") == 1:
+            raise redis.ConnectionError("Connection closed by server.")
+        await asyncio.Event().wait()
+        yield  # never reached: makes this an async generator
+
+
+class DroppingClient:
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
+
+    def pubsub(self, **_):
+        return DroppingPubSub(self.attempts)
+
+
+def test_another_channel_hears_at_once_that_the_subscription_dropped_and_when_it_is_back(
+    monkeypatch,
+):
+    monkeypatch.setattr("web.live.fanout.RECONNECT_SECONDS", 0.05)
+    heard: list[str] = []
+    revoked = Channel(
+        "tokens-revoked",
+        on_message=lambda data: None,
+        on_reconnect=lambda: heard.append("back"),
+        on_lost=lambda: heard.append("lost"),
+    )
+
+    async def scenario() -> None:
+        hub = StockFanout(client=DroppingClient(), keys=StockFeedKeys("unit"), also=[revoked])
+        await hub.start()
+        for _ in range(100):
+            if heard == ["lost", "back"]:
+                break
+            await asyncio.sleep(0.02)
+        for task in hub._tasks:
+            task.cancel()
+
+    asyncio.run(scenario())
+    assert heard == ["lost", "back"]

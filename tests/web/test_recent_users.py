@@ -47,3 +47,16 @@ def test_zero_seconds_remembers_nothing():
     recent.remember(7, "fp", "ada")
 
     assert recent.get(7, "fp") is None
+
+
+def test_while_paused_nobody_is_remembered_until_everyone_is_forgotten_again():
+    recent = RecentUsers(10, clock=Clock())
+    recent.remember(7, "fp", "ada")
+
+    recent.pause()  # the revocation messages stopped
+    recent.remember(8, "fp", "bob")
+    assert recent.get(7, "fp") is None and recent.get(8, "fp") is None
+
+    recent.forget_everyone()  # they flow again
+    recent.remember(8, "fp", "bob")
+    assert recent.get(8, "fp") == "bob"

@@ -67,3 +67,20 @@ def test_a_revocation_message_makes_this_process_forget_the_user_at_once(app):
 
     channel.on_reconnect()  # messages may have been missed while the subscription was down
     assert memory.get(8, "fp8") is None
+
+
+def test_while_the_subscription_is_down_this_process_trusts_no_remembered_token(app):
+    from web.current_user import token_user_memory
+    from web.live.asgi import revocations
+
+    channel = revocations(app, app.extensions["shopflow"].settings)
+    memory = token_user_memory(app)
+    memory.remember(7, "fp7", "ann")
+
+    channel.on_lost()  # a revocation announced now would not be heard
+    memory.remember(8, "fp8", "bob")
+    assert memory.get(7, "fp7") is None and memory.get(8, "fp8") is None
+
+    channel.on_reconnect()
+    memory.remember(8, "fp8", "bob")
+    assert memory.get(8, "fp8") == "bob"

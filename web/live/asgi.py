@@ -153,4 +153,5 @@ def revocations(flask_app: Flask, settings: Settings) -> Channel:
             memory.forget(user_id)
 
     channel = revocation_channel(settings.stock_feed_namespace)
-    return Channel(channel, on_message, memory.forget_everyone)
+    # Deaf while the subscription is down, so the memory is paused until it is back.
+    return Channel(channel, on_message, memory.forget_everyone, on_lost=memory.pause)

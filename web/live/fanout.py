@@ -85,12 +85,13 @@ class Listener:
 @dataclass(frozen=True)
 class Channel:
     """Another channel on the process's one subscription: each message's data goes to
-    `on_message`; `on_reconnect` runs after the subscription had to be opened again
-    (messages may have been missed meanwhile)."""
+    `on_message`; `on_lost` runs as soon as the subscription drops, `on_reconnect` once
+    it is open again (messages may have been missed between the two)."""
 
     name: str
     on_message: Callable[[bytes], None]
     on_reconnect: Callable[[], None]
+    on_lost: Callable[[], None] = lambda: None
 
 
 class StockFanout:
@@ -194,6 +195,9 @@ class StockFanout:
                 raise
             except (RedisError, OSError) as exc:
                 self.subscribed.clear()
+                for channel in self._also.values():
+                    channel.on_lost()
+                first = False  # the next subscription, even a first one, follows a gap
                 log.warning("stock feed subscription lost (%s); reconnecting", exc)
                 await asyncio.sleep(RECONNECT_SECONDS)
 
