@@ -196,12 +196,12 @@ class Settings:
     # Threads per web process for the Flask storefront (a checkout waiting on Temporal
     # holds one); the SSE streams need none (web/live/asgi.py).
     web_threads: int = env("WEB_THREADS", 16)
-    # Waiting room for hot items (docs/waiting-room.md): an admitted shopper has this
-    # long to begin checkout; the gatekeeper admits at most this many shoppers a second
+    # The waiting room (docs/waiting-room.md): an admitted shopper has this
+    # long to begin checkout; its workflow admits at most this many shoppers a second
     # and looks this often while anyone waits.
     admission_window_seconds: int = env("ADMISSION_WINDOW_SECONDS", 60)
-    hot_admission_rate: float = env("HOT_ADMISSION_RATE", 5.0)
-    hot_gate_tick_ms: int = env("HOT_GATE_TICK_MS", 250)
+    waiting_room_admission_rate: float = env("WAITING_ROOM_ADMISSION_RATE", 5.0)
+    waiting_room_tick_ms: int = env("WAITING_ROOM_TICK_MS", 250)
     # Operations (docs/operations.md). Who may read the web's /metrics: client addresses in
     # these networks (CIDR); loopback by default, so a public port never shows it.
     metrics_allowed_networks: tuple[str, ...] = env(

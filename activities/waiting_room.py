@@ -1,4 +1,4 @@
-"""WaitingRoomWorkflow's one activity: settle, then admit or sell out, for one hot item.
+"""WaitingRoomWorkflow's one activity: settle, then admit or sell out, for one item's waiting room.
 
 Order matters (db/redis/waiting_room.py): lapsed and begun admissions are settled in Redis
 *before* the stock is read from PostgreSQL, so every admitted unit is counted either

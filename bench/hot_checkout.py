@@ -206,7 +206,7 @@ def run_hot(args: argparse.Namespace) -> dict:
                     threads=args.web_threads,
                     ready_seconds=180,  # a shared box under load boots slowly
                     login_rate_limit_attempts=1_000_000,
-                    hot_admission_rate=args.admission_rate,
+                    waiting_room_admission_rate=args.admission_rate,
                     admission_window_seconds=60,
                 )
             )
@@ -237,7 +237,9 @@ def run_hot(args: argparse.Namespace) -> dict:
                 headers=staff.headers,
                 timeout=120,
             )
-            assert switched.status_code == 200 and switched.json()["gateRunning"], switched.text
+            assert switched.status_code == 200 and switched.json()["waitingRoomRunning"], (
+                switched.text
+            )
             log(
                 f"hot: {count} shoppers join the line for {units} units "
                 f"(admission {args.admission_rate}/s, following by {args.follow}) ..."

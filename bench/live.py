@@ -8,7 +8,7 @@ plenty of units, `shopflow worker`, `shopflow stock-relay` and the web tier exac
 `shopflow web` serves it (gunicorn + uvicorn workers, entrypoints.asgi:app). Two phases of the
 same length, in the same run:
 
-1. baseline: shoppers take the hot item (cart ADD, then BEGIN + CANCEL over and over:
+1. baseline: shoppers take the busy item (cart ADD, then BEGIN + CANCEL over and over:
    every BEGIN and every CANCEL is one stock change) while search clients run the
    search API; no stream is open.
 2. streams: the same, with N clients (bench/live_clients.py, a process of its own)
@@ -57,7 +57,7 @@ HOT_UNITS = 1_000_000
 
 
 def load(settings: Settings, items: int) -> int:
-    """`items` generated items plus one hot item with plenty of units; its id."""
+    """`items` generated items plus one busy item with plenty of units; its id."""
     from catalog.generator import generate_item, generate_items, generate_warehouses
     from catalog.loader import load_catalog
 
@@ -68,7 +68,7 @@ def load(settings: Settings, items: int) -> int:
     def stream():
         yield from generate_items(items, warehouse_ids=list(ids), seed=SEED)
         hot = generate_item(hot_id, seed=SEED, warehouse_ids=ids)
-        yield replace(hot, name="Bench Hot Item", stock_by_warehouse=((ids[0], HOT_UNITS),))
+        yield replace(hot, name="Bench Busy Item", stock_by_warehouse=((ids[0], HOT_UNITS),))
 
     load_catalog(settings, warehouses, stream(), total=items + 1, progress=False)
     return hot_id

@@ -1,4 +1,4 @@
-"""The load beside the streams in bench/live.py: shoppers changing the hot item's stock
+"""The load beside the streams in bench/live.py: shoppers changing the busy item's stock
 (as fast as they can, or at a fixed rate) and search clients (closed or open loop)."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ QUERIES = ["usb cable", "kettle", "laptop", "headphones", "backpack", "desk lamp
 
 
 class Shoppers:
-    """Threads that hold and release one unit of the hot item until stopped."""
+    """Threads that hold and release one unit of the busy item until stopped."""
 
     def __init__(self, base: str, shoppers: list[Shopper], item_id: int) -> None:
         self._stop = threading.Event()
@@ -122,7 +122,7 @@ def open_search_load(base: str, rate: float, seconds: float) -> list[float]:
 
 
 class OpenShoppers:
-    """Stock changes of the hot item at a fixed rate: a BEGIN, then a CANCEL, by whichever
+    """Stock changes of the busy item at a fixed rate: a BEGIN, then a CANCEL, by whichever
     shopper is free (each is one change), until stopped."""
 
     def __init__(self, base: str, shoppers: list[Shopper], item_id: int, rate: float) -> None:

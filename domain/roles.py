@@ -5,7 +5,7 @@ server and the CLI alike (docs/security.md, "Roles").
     warehouse  works in the warehouses it is bound to: their queues, suborders and
                restock; another warehouse does not exist for it (a 404, not a 403, so
                an id says nothing about what lies behind it)
-    operator   every warehouse, the waiting-room switch (hot items), the codec's decode,
+    operator   every warehouse, the waiting rooms' switch, the codec's decode,
                the order desk (any shopper's orders: look up, cancel),
                refunds of any order or line
     admin      all an operator may, plus managing accounts and the codec's encode
@@ -31,7 +31,7 @@ class Role(StrEnum):
 class Permission(Enum):
     WAREHOUSE_PORTAL = "warehouse portal"  # which warehouses: Access.works_in
     EVERY_WAREHOUSE = "every warehouse"
-    HOT_ITEMS = "hot items"  # the waiting room's switch
+    WAITING_ROOMS = "waiting rooms"  # the waiting room's switch
     DECODE_PAYLOADS = "decode payloads"
     ENCODE_PAYLOADS = "encode payloads"
     MANAGE_USERS = "manage users"
@@ -43,7 +43,7 @@ _OPERATOR = frozenset(
     {
         Permission.WAREHOUSE_PORTAL,
         Permission.EVERY_WAREHOUSE,
-        Permission.HOT_ITEMS,
+        Permission.WAITING_ROOMS,
         Permission.DECODE_PAYLOADS,
         Permission.REFUND_ORDERS,
         Permission.ORDER_DESK,

@@ -1,7 +1,7 @@
-"""The waiting room for hot items: who may buy next, how fast, and what a shopper is told.
+"""The waiting room: who may buy next, how fast, and what a shopper is told.
 
-A hot item's shoppers queue first come, first served. The waiting room workflow admits them a few
-at a time (a token bucket: `rate` per second, at most `burst` at once) and never
+An item's shoppers wait in its line, first come, first served. The waiting room workflow
+admits them a few at a time (a token bucket: `rate` per second, at most `burst` at once) and never
 admits more units than shoppers could still buy: units left to reserve minus what is
 already admitted but not yet held. An admitted shopper has a window to begin checkout;
 after it the ticket expires and the place goes to the next. Once nothing is left to
@@ -34,7 +34,7 @@ class TicketStatus(enum.StrEnum):
 
 
 class TicketState(enum.StrEnum):
-    """What the queue stores. BEGINNING and BEGUN are admitted tickets on their way to a
+    """What the line stores. BEGINNING and BEGUN are admitted tickets on their way to a
     hold (a BEGIN is running / has held the stock); shoppers see them as ADMITTED."""
 
     WAITING = "WAITING"

@@ -45,7 +45,7 @@ from web.reviews.adapters import SqlReviews
 from web.services import CheckoutWiring, Services
 from web.staff_orders.adapters import SqlStaffOrderReads, TemporalStaffCancel
 from web.temporal_gateway import TemporalGateway
-from web.waiting_room.adapters import StaffHotItems, WaitingRoomDoor
+from web.waiting_room.adapters import StaffWaitingRooms, WaitingRoomDoor
 from web.waiting_room.adapters import build_ports as build_waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomPorts
 from web.warehouses.adapters import (
@@ -151,7 +151,7 @@ def build_services(settings: Settings) -> Services:
         reviews=SqlReviews(sessions),
         checkout=checkout,
         waiting_room=waiting_room,
-        hot_items=StaffHotItems(sessions, redis_client, temporal, settings),
+        waiting_rooms=StaffWaitingRooms(sessions, redis_client, temporal, settings),
         accounts=SqlAccounts(sessions),
         browser_sessions=SqlBrowserSessions(sessions),
         revocations=TokenRevocations(redis_client, settings.stock_feed_namespace),

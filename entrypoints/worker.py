@@ -142,7 +142,7 @@ def build_activities(resources: WorkerResources, client: Client, base_queue: str
     orders = OrderStarter(client, queue_of(base_queue, Service.FULFILMENT))
     sweeper = HoldSweepActivities(sessions, client, checkout)
     vault_sweeper = VaultSweepActivities(gateway)
-    # The hot items' waiting rooms live in Redis: no Redis, no waiting room workflow.
+    # The waiting rooms' lines live in Redis: no Redis, no waiting room workflow.
     waiting_room = (
         WaitingRoomActivities(sessions, resources.redis).activities() if resources.redis else []
     )

@@ -122,8 +122,8 @@ def _fingerprint() -> str:
 
 
 def _storable(status: int) -> bool:
-    # 202 is a place in a hot item's waiting line, not a decided answer: the same BEGIN
-    # must reach the gate again once the shopper is admitted.
+    # 202 is a place in a waiting room's line, not a decided answer: the same BEGIN
+    # must reach the waiting room again once the shopper is admitted.
     return (200 <= status < 300 and status != 202) or status in STORED_ERRORS
 
 

@@ -112,7 +112,7 @@ class StoreStateCollector:
         else:
             depth = GaugeMetricFamily(
                 "shopflow_waiting_room_depth",
-                "Shoppers waiting in line for a hot item, by item.",
+                "Shoppers waiting in a waiting room's line, by item.",
                 labels=["item_id"],
             )
             for item_id, waiting in sorted(depths.items()):

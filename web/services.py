@@ -38,7 +38,7 @@ if TYPE_CHECKING:  # the features' ports, for the annotations below only
     from web.returns.ports import ReturnStore, ReturnWorkflows
     from web.reviews.ports import ReviewStore
     from web.staff_orders.ports import StaffCancel, StaffOrderReads
-    from web.waiting_room.staff import HotItems
+    from web.waiting_room.staff import WaitingRooms
     from web.waiting_room.use_cases import WaitingRoomPorts
     from web.warehouses.use_cases import WarehousePortal
 
@@ -102,7 +102,7 @@ class Services:
     checkout: CheckoutWiring | None = None
     waiting_room: WaitingRoomPorts | None = None
     # Staff's switch and view of the waiting rooms (web/waiting_room/staff.py).
-    hot_items: HotItems | None = None
+    waiting_rooms: WaitingRooms | None = None
     # Who is signed in (web/current_user.py) and the sign-in use cases (web/auth/).
     accounts: Accounts | None = None
     browser_sessions: BrowserSessions | None = None

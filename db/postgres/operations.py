@@ -9,7 +9,7 @@ import redis
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.postgres.models import HotItem
+from db.postgres.models import WaitingRoomItem
 from db.redis.waiting_room import WaitingRoom
 
 # The outbox is read in id order by the relay, so its head is the oldest change.
@@ -28,8 +28,10 @@ def stock_relay_lag(engine: Engine) -> tuple[float, int]:
 
 
 def waiting_room_depths(sessions: sessionmaker[Session], client: redis.Redis) -> dict[int, int]:
-    """Shoppers waiting in line, for every hot item."""
+    """Shoppers waiting in line, in every waiting room."""
     with sessions() as session:
-        hot = session.scalars(select(HotItem.item_id).order_by(HotItem.item_id)).all()
+        hot = session.scalars(
+            select(WaitingRoomItem.item_id).order_by(WaitingRoomItem.item_id)
+        ).all()
     room = WaitingRoom(client)
     return {item_id: room.counts(item_id)[0] for item_id in hot}

@@ -1,4 +1,5 @@
-"""Which items are hot (table `hot_items`) and the stock figures the gatekeeper admits by."""
+"""Which items have a waiting room (table `waiting_room_items`) and the stock figures
+the admitter admits by."""
 
 from __future__ import annotations
 
@@ -9,11 +10,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from db.postgres.models import AggregatedStock, HotItem, Item, Reservation, ReservationState
+from db.postgres.models import AggregatedStock, Item, Reservation, ReservationState, WaitingRoomItem
 
 
 @dataclass(frozen=True)
-class HotItemRow:
+class WaitingRoomItemRow:
     item_id: int
     name: str
     stock: int
@@ -28,16 +29,16 @@ def set_hot(session: Session, item_id: int, enabled: bool, *, by: int | None) ->
     """Switch an item into waiting-room mode or out of it (idempotent)."""
     if enabled:
         session.execute(
-            insert(HotItem)
+            insert(WaitingRoomItem)
             .values(item_id=item_id, enabled_by=by)
-            .on_conflict_do_nothing(index_elements=[HotItem.item_id])
+            .on_conflict_do_nothing(index_elements=[WaitingRoomItem.item_id])
         )
     else:
-        session.execute(delete(HotItem).where(HotItem.item_id == item_id))
+        session.execute(delete(WaitingRoomItem).where(WaitingRoomItem.item_id == item_id))
 
 
 def is_hot(session: Session, item_id: int) -> bool:
-    return session.get(HotItem, item_id) is not None
+    return session.get(WaitingRoomItem, item_id) is not None
 
 
 def hot_among(session: Session, item_ids: Iterable[int]) -> list[int]:
@@ -47,7 +48,9 @@ def hot_among(session: Session, item_ids: Iterable[int]) -> list[int]:
         return []
     return list(
         session.scalars(
-            select(HotItem.item_id).where(HotItem.item_id.in_(wanted)).order_by(HotItem.item_id)
+            select(WaitingRoomItem.item_id)
+            .where(WaitingRoomItem.item_id.in_(wanted))
+            .order_by(WaitingRoomItem.item_id)
         )
     )
 
@@ -63,7 +66,7 @@ def units_left_and_held(session: Session, item_id: int) -> tuple[int, int]:
     return int(stock or 0), int(held or 0)
 
 
-def list_hot(session: Session) -> list[HotItemRow]:
+def list_hot(session: Session) -> list[WaitingRoomItemRow]:
     held = (
         select(Reservation.item_id, func.sum(Reservation.quantity).label("held"))
         .where(Reservation.state == ReservationState.HELD)
@@ -72,14 +75,14 @@ def list_hot(session: Session) -> list[HotItemRow]:
     )
     rows = session.execute(
         select(
-            HotItem.item_id,
+            WaitingRoomItem.item_id,
             Item.name,
             func.coalesce(AggregatedStock.stock, 0),
             func.coalesce(held.c.held, 0),
         )
-        .join(Item, Item.id == HotItem.item_id)
-        .outerjoin(AggregatedStock, AggregatedStock.item_id == HotItem.item_id)
-        .outerjoin(held, held.c.item_id == HotItem.item_id)
-        .order_by(HotItem.enabled_at.desc(), HotItem.item_id)
+        .join(Item, Item.id == WaitingRoomItem.item_id)
+        .outerjoin(AggregatedStock, AggregatedStock.item_id == WaitingRoomItem.item_id)
+        .outerjoin(held, held.c.item_id == WaitingRoomItem.item_id)
+        .order_by(WaitingRoomItem.enabled_at.desc(), WaitingRoomItem.item_id)
     )
-    return [HotItemRow(int(i), name, int(s), int(h)) for i, name, s, h in rows]
+    return [WaitingRoomItemRow(int(i), name, int(s), int(h)) for i, name, s, h in rows]

@@ -1,4 +1,4 @@
-"""The waiting room's queue in Redis: one sorted set of tickets per hot item, in join order.
+"""The waiting room's line in Redis: one sorted set of tickets per item, in join order.
 
 Every key of one item carries the hash tag `{wr:<itemID>}` (one Redis Cluster slot,
 docs/scaling.md, "Redis Cluster"), and every script below is handed all of them through
@@ -16,8 +16,8 @@ on whichever node holds the item:
 
 A ticket's fields live in the item's one `tickets` hash rather than a key per ticket, so
 that a script that walks the line (admit, settle, sell out) touches only keys it was
-given. Tickets are forgotten a day after joining: joins and the gatekeeper's settle step
-drop up to `PRUNE_BATCH` expired ones each (`expiry`), which bounds the hash as a key TTL
+given. Tickets are forgotten a day after joining: joins and the admitter's settle step
+(the admitter: WaitingRoomWorkflow's one activity, activities/waiting_room.py) drop up to `PRUNE_BATCH` expired ones each (`expiry`), which bounds the hash as a key TTL
 per ticket did before.
 
 Whenever the line moves (admissions, lapsed admissions, a sell-out, the item switched
@@ -27,7 +27,7 @@ hold one subscription per process and re-read the places of the tickets they sho
 
 A ticket is admitted into `out` with its window's deadline. The web claims it
 (ADMITTED -> BEGINNING) before BEGIN and marks it BEGUN once the stock is held (score
-0: settled on the gatekeeper's next tick). Only the gatekeeper removes tickets from
+0: settled on the admitter's next tick). Only the admitter removes tickets from
 `out` (`settle`), and it does so *before* it reads the stock, so a ticket's units are
 counted either as outstanding or as held, never as neither: admission can never
 promise more units than are left.
@@ -172,7 +172,7 @@ end
 return 1
 """
 
-# Gatekeeper, step 1: admitted windows that lapsed expire; begun tickets leave `out`
+# The admitter, step 1: admitted windows that lapsed expire; begun tickets leave `out`
 # (their hold is in the stock now). Returns {expired, outstanding units left}.
 _SETTLE = """
 local now = tonumber(ARGV[1])
@@ -196,7 +196,7 @@ end
 return {expired, units}
 """
 
-# Gatekeeper, step 2: admit from the head, first come first served, at most ARGV[2]
+# The admitter, step 2: admit from the head, first come first served, at most ARGV[2]
 # tickets and ARGV[3] units; stop at the first that does not fit (no overtaking).
 _ADMIT = """
 local now, max_tickets, units = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -262,7 +262,7 @@ SCRIPTS = {
 
 
 class WaitingRoom:
-    """The queue of every hot item, on one Redis client (or a Redis Cluster client)."""
+    """The line of every waiting room, on one Redis client (or a Redis Cluster client)."""
 
     def __init__(self, client: redis.Redis) -> None:
         self._redis = client
@@ -348,7 +348,7 @@ class WaitingRoom:
     def admission_times(self, item_id: int) -> list[int]:
         return [int(t) for t in self._redis.lrange(item_keys(item_id).admits, 0, -1)]
 
-    # --- the gatekeeper -------------------------------------------------------------
+    # --- the admitter ---------------------------------------------------------------
 
     def settle(self, item_id: int, now_ms: int) -> tuple[int, int]:
         """Expire lapsed admissions, drop begun ones: (expired, outstanding units)."""

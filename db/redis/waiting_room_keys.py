@@ -69,12 +69,12 @@ class ItemKeys:
 
     @property
     def lock(self) -> str:
-        """The gatekeeper's lock (activities/waiting_room.py)."""
+        """The admitter's lock (activities/waiting_room.py)."""
         return self._key("lock")
 
     @property
     def workflow_checked(self) -> str:
-        """Set while the item's gatekeeper workflow is known to run (web/waiting_room)."""
+        """Set while the item's waiting room workflow is known to run (web/waiting_room)."""
         return self._key("workflow-checked")
 
 

@@ -48,7 +48,7 @@ def test_the_observed_rate_counts_admissions_of_the_last_minute_up_to_now():
     assert observed_rate([now - 1_000], now) is None
     assert observed_rate([now - 2_000, now - 1_000], now) == pytest.approx(1.0)
     assert observed_rate([now - 90_000, now - 80_000], now) is None  # too old to count
-    # A gate that stopped admitting shows a falling rate, not its last burst's.
+    # A waiting room that stopped admitting shows a falling rate, not its last burst's.
     assert observed_rate([now - 10_000, now - 9_999], now) == pytest.approx(0.2)
 
 

@@ -15,14 +15,14 @@ from tests.web.waiting_room_fixtures import insert_item, insert_shoppers
 
 pytestmark = pytest.mark.e2e
 
-HOT_ITEM = 850_001  # apart from every other test's items (one Redis, one Temporal)
+WAITING_ITEM = 850_001  # apart from every other test's items (one Redis, one Temporal)
 
 
 def test_the_waiting_page_shows_the_place_in_line_and_moves_on_to_checkout_by_itself(
     live_store, checkout_worker, stack_settings, engine, page, output_dir, assert_invariants
 ):
     api = page.request
-    item = insert_item(engine, 1, item_id=HOT_ITEM)
+    item = insert_item(engine, 1, item_id=WAITING_ITEM)
     staff, ahead, behind = insert_shoppers(engine, stack_settings, 1, "operator") + insert_shoppers(
         engine, stack_settings, 2
     )

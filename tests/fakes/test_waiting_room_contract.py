@@ -1,7 +1,7 @@
 """The waiting room fakes (tests/fakes/waiting_room.py) answer as the real adapters do.
 
 Every scenario runs twice: on the fakes (fast layer: the line's Lua on fakeredis) and
-on the real adapters (integration: the session's Redis, the `hot_items` flag in
+on the real adapters (integration: the session's Redis, the `waiting_room_items` flag in
 PostgreSQL).
 """
 

@@ -5,7 +5,7 @@
     FakeWaitingRoomItems  which items have a waiting room
     FakeDoorkeeper        remembers which items' workflows it was asked to run
     FakeCheckoutStates    checkouts that still hold stock, by id
-    FakeHotItems          staff's switch (web/waiting_room/staff.py) over the real line on fakeredis
+    FakeWaitingRooms          staff's switch (web/waiting_room/staff.py) over the real line on fakeredis
 
 tests/fakes/test_waiting_room_contract.py runs the same scenarios against these and
 the real adapters.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import fakeredis
 
 from db.redis.waiting_room import WaitingRoom
-from web.waiting_room.staff import HotItemLine
+from web.waiting_room.staff import WaitingRoomLine
 from web.waiting_room.use_cases import WaitingRoomPorts
 from web.waiting_room.workflow_client import WaitingRoomSwitch
 from workflows.checkout_messages import CheckoutView
@@ -93,8 +93,8 @@ class WaitingRoomWorld:
 
 
 @dataclass
-class FakeHotItems:
-    """Staff's `HotItems` over a catalogue of `{item_id: (name, stock)}` and the real line
+class FakeWaitingRooms:
+    """Staff's `WaitingRooms` over a catalogue of `{item_id: (name, stock)}` and the real line
     (switching off lets everyone waiting through, as the real switch does)."""
 
     catalogue: dict[int, tuple[str, int]]
@@ -102,9 +102,9 @@ class FakeHotItems:
     hot: set[int] = field(default_factory=set)
     switched_by: list[int | None] = field(default_factory=list)
 
-    def lines(self) -> list[HotItemLine]:
+    def lines(self) -> list[WaitingRoomLine]:
         return [
-            HotItemLine(item_id, *self.catalogue[item_id], 0, *self.tickets.counts(item_id))
+            WaitingRoomLine(item_id, *self.catalogue[item_id], 0, *self.tickets.counts(item_id))
             for item_id in sorted(self.hot)
         ]
 

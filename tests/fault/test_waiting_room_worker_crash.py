@@ -18,7 +18,9 @@ from tests.web.waiting_room_fixtures import insert_item, insert_shoppers
 
 pytestmark = pytest.mark.integration
 
-_ids = itertools.count(900_001)  # apart from the web tests' hot items (same Redis, same Temporal)
+_ids = itertools.count(
+    900_001
+)  # apart from the web tests' waiting rooms (same Redis, same Temporal)
 UNITS = 6
 BEFORE, DURING = 20, 10
 
@@ -84,4 +86,4 @@ def test_a_worker_killed_mid_sale_loses_no_ticket_and_the_sale_finishes_on_a_new
     with store.engine.begin() as conn:
         from sqlalchemy import text
 
-        conn.execute(text("DELETE FROM hot_items WHERE item_id = :i"), {"i": item})
+        conn.execute(text("DELETE FROM waiting_room_items WHERE item_id = :i"), {"i": item})

@@ -46,7 +46,7 @@ def test_each_role_is_granted_what_the_table_says():
     assert worker.works_in(NORTH) and not worker.works_in(SOUTH)
     assert operator.works_in(SOUTH) and admin.works_in(SOUTH)
     assert not shopper.works_in(NORTH)
-    assert not worker.may(Permission.HOT_ITEMS) and operator.may(Permission.HOT_ITEMS)
+    assert not worker.may(Permission.WAITING_ROOMS) and operator.may(Permission.WAITING_ROOMS)
     assert not worker.may(Permission.DECODE_PAYLOADS) and operator.may(Permission.DECODE_PAYLOADS)
     assert not operator.may(Permission.ENCODE_PAYLOADS) and admin.may(Permission.ENCODE_PAYLOADS)
     assert not operator.may(Permission.MANAGE_USERS) and admin.may(Permission.MANAGE_USERS)
@@ -122,11 +122,13 @@ def test_a_worker_cannot_switch_items_hot(portal):
     client, headers = app.test_client(), api_headers(app, account("warehouse", NORTH))
 
     switched = client.put("/api/v1/items/1/hot", json={"enabled": True}, headers=headers)
-    listed = client.get("/api/v1/hot-items", headers=headers)
+    listed = client.get("/api/v1/waiting-rooms", headers=headers)
     assert (switched.status_code, listed.status_code) == (403, 403)
     page = browser(app, account("warehouse", NORTH))
-    assert page.get("/staff/hot-items").status_code == 403
-    assert page.post("/staff/hot-items", data={"item_id": "1", "enabled": "1"}).status_code == 403
+    assert page.get("/staff/waiting-rooms").status_code == 403
+    assert (
+        page.post("/staff/waiting-rooms", data={"item_id": "1", "enabled": "1"}).status_code == 403
+    )
 
 
 def test_a_worker_cannot_use_the_codec_and_an_operator_only_decodes(portal):

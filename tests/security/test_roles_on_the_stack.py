@@ -61,4 +61,4 @@ def test_a_tacoma_worker_cannot_open_boston_in_the_portal(portal_app, tacoma_wor
     browser = sign_in(portal_app, tacoma_worker)
     assert browser.get(f"/warehouses/{TACOMA}").status_code == 200
     assert browser.get(f"/warehouses/{BOSTON}").status_code == 404
-    assert browser.get("/staff/hot-items").status_code == 403
+    assert browser.get("/staff/waiting-rooms").status_code == 403

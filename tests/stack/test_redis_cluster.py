@@ -85,7 +85,7 @@ def test_waiting_rooms_on_every_node_admit_first_come_first_served(cluster):
         assert room.ticket(third.ticket_id).state is TicketState.ADMITTED
         assert room.admission_times(item_id) == [NOW + 10]
 
-        # The gatekeeper's lock (activities/waiting_room.py) is redis-py's, on one key.
+        # The waiting room's admission lock (activities/waiting_room.py) is redis-py's, on one key.
         lock = cluster.lock(item_keys(item_id).lock, timeout=5, blocking=False)
         assert lock.acquire() and not cluster.lock(item_keys(item_id).lock).acquire(blocking=False)
         lock.release()

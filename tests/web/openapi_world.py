@@ -1,5 +1,5 @@
 """The world the OpenAPI status tests provoke their answers in (tests/web/test_openapi_statuses.py):
-one store on the real stack, shoppers, staff, a hot item's line, and one function per
+one store on the real stack, shoppers, staff, a waiting room's line, and one function per
 request that answers a documented status."""
 
 from __future__ import annotations
@@ -476,7 +476,7 @@ def _wh(path: str) -> str:
     return path.format(w=TACOMA, s="no-such-suborder")
 
 
-# --- the waiting room: hot items on the checkout database (tests/web/waiting_room_fixtures.py)
+# --- the waiting room: its items on the checkout database (tests/web/waiting_room_fixtures.py)
 
 
 def _hot(w: World, item: int, enabled: bool, headers: dict[str, str] | None = None):
@@ -489,7 +489,7 @@ def _hot(w: World, item: int, enabled: bool, headers: dict[str, str] | None = No
 
 
 def _join_hot_line(w: World, then: Callable[[ApiShopper, dict], Any] | None = None):
-    """A shopper BEGINs for a hot item (202); the item is switched off again afterwards."""
+    """A shopper BEGINs for an item with a waiting room (202); the item is switched off again afterwards."""
     item = w.fixture("new_item")(5)
     assert _hot(w, item, True).status_code == 200
     shopper = w.shopper()

@@ -244,7 +244,7 @@ def test_a_staff_only_page_admits_staff_forbids_shoppers_and_sends_visitors_to_s
     app = shop.app
 
     @app.get("/staff-only")
-    @permission_required(Permission.HOT_ITEMS)
+    @permission_required(Permission.WAITING_ROOMS)
     def staff_only() -> str:
         return "hello staff"
 

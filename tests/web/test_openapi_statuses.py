@@ -83,7 +83,7 @@ def _cancel_unshipped_nothing_shipped(w: World):
 
 # (method, documented path, status) -> a request that answers it.
 PROVOKE: dict[tuple[str, str, int], Provoke] = {
-    # the waiting room for hot items
+    # the waiting room
     ("post", "/api/v1/checkout", 202): _join_hot_line,
     ("get", "/api/v1/waiting-room/tickets/{ticketID}", 200): _ticket,
     ("get", "/api/v1/waiting-room/tickets/{ticketID}", 401): lambda w: w.get(
@@ -112,11 +112,11 @@ PROVOKE: dict[tuple[str, str, int], Provoke] = {
         w, w.item(), False, w.shopper().headers
     ),
     ("put", "/api/v1/items/{itemID}/hot", 404): lambda w: _hot(w, NO_SUCH_ITEM, False),
-    ("get", "/api/v1/hot-items", 200): lambda w: w.shop.get(
-        "/api/v1/hot-items", headers=w.fixture("staff").headers
+    ("get", "/api/v1/waiting-rooms", 200): lambda w: w.shop.get(
+        "/api/v1/waiting-rooms", headers=w.fixture("staff").headers
     ),
-    ("get", "/api/v1/hot-items", 401): lambda w: w.get("/api/v1/hot-items"),
-    ("get", "/api/v1/hot-items", 403): lambda w: w.get("/api/v1/hot-items", w.shopper()),
+    ("get", "/api/v1/waiting-rooms", 401): lambda w: w.get("/api/v1/waiting-rooms"),
+    ("get", "/api/v1/waiting-rooms", 403): lambda w: w.get("/api/v1/waiting-rooms", w.shopper()),
     # search and items (the web tests' catalogue)
     ("get", "/api/v1/items", 200): lambda w: w.get(
         "/api/v1/items?query=kettle", client=w.catalogue
@@ -468,7 +468,7 @@ PROVOKE.update(
             ("get", "/api/v1/addresses/{addressID}"),
             ("get", "/api/v1/cart"),
             ("get", "/api/v1/checkout/{checkoutID}"),
-            ("get", "/api/v1/hot-items"),
+            ("get", "/api/v1/waiting-rooms"),
             ("get", "/api/v1/items/{itemID}/stock/events"),
             ("get", "/api/v1/openapi.json"),
             ("get", "/api/v1/orders/{orderID}"),

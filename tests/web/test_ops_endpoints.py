@@ -68,7 +68,7 @@ def test_metrics_show_the_waiting_room_depth_and_the_stock_relay_lag(client, web
         with engine.begin() as conn:
             item = conn.execute(text("SELECT min(id) FROM items")).scalar_one()
             conn.execute(
-                text("INSERT INTO hot_items (item_id) VALUES (:i) ON CONFLICT DO NOTHING"),
+                text("INSERT INTO waiting_room_items (item_id) VALUES (:i) ON CONFLICT DO NOTHING"),
                 {"i": item},
             )
             # An unpublished stock change, 30 s old: no relay runs against this database.
@@ -94,5 +94,5 @@ def test_metrics_show_the_waiting_room_depth_and_the_stock_relay_lag(client, web
     finally:
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM stock_events"))
-            conn.execute(text("DELETE FROM hot_items"))
+            conn.execute(text("DELETE FROM waiting_room_items"))
         engine.dispose()

@@ -35,11 +35,11 @@ def test_only_staff_switch_an_item_hot_and_bad_input_is_refused(
     assert refused.get_json()["error"]["message"]
 
     switched = make_hot(hot_client, staff, item)
-    assert switched["hot"] is True and switched["gateWorkflowID"] == f"waiting-room-{item}"
-    assert switched["gateRunning"] is True
-    listed = hot_client.get("/api/v1/hot-items", headers=staff.headers).get_json()["items"]
+    assert switched["hot"] is True and switched["waitingRoomWorkflowID"] == f"waiting-room-{item}"
+    assert switched["waitingRoomRunning"] is True
+    listed = hot_client.get("/api/v1/waiting-rooms", headers=staff.headers).get_json()["items"]
     assert item in [row["itemID"] for row in listed]
-    assert hot_client.get("/api/v1/hot-items", headers=shopper.headers).status_code == 403
+    assert hot_client.get("/api/v1/waiting-rooms", headers=shopper.headers).status_code == 403
 
     for body in ({"enabled": "yes"}, {"enabled": 1}, {}, {"enabled": None}):
         answer = hot_client.put(url, json=body, headers=staff.headers)
@@ -62,13 +62,13 @@ def test_only_staff_switch_an_item_hot_and_bad_input_is_refused(
     with checkout_engine.connect() as conn:
         assert (
             conn.execute(
-                text("SELECT count(*) FROM hot_items WHERE item_id = :i"), {"i": item}
+                text("SELECT count(*) FROM waiting_room_items WHERE item_id = :i"), {"i": item}
             ).scalar_one()
             == 0
         )
 
 
-def test_a_hot_items_shoppers_queue_and_only_the_admitted_one_holds_stock(
+def test_a_waiting_rooms_shoppers_wait_in_line_and_only_the_admitted_one_holds_stock(
     hot_client, staff, shoppers, new_item, stock_of, assert_checkout_invariants
 ):
     item = new_item(1)
@@ -158,8 +158,8 @@ def test_an_admission_not_used_in_its_window_expires_and_the_next_is_admitted(
         replace(
             checkout_settings,
             admission_window_seconds=1,
-            hot_admission_rate=50.0,
-            hot_gate_tick_ms=100,
+            waiting_room_admission_rate=50.0,
+            waiting_room_tick_ms=100,
         )
     )
     client = app.test_client()

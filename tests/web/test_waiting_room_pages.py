@@ -1,5 +1,5 @@
 """The waiting room in the browser: staff switch items hot on their page; a shopper who
-begins checkout for a hot item lands on a waiting page that re-reads itself, moves on
+begins checkout for an item with a waiting room lands on a waiting page that re-reads itself, moves on
 to checkout by itself once admitted, and says plainly when the item sold out."""
 
 from __future__ import annotations
@@ -44,29 +44,33 @@ def test_staff_switch_items_hot_and_back_on_their_page_and_shoppers_cannot(
     hot_client, staff_browser, browser, new_item
 ):
     item = new_item(4)
-    anonymous = hot_client.get("/staff/hot-items")
+    anonymous = hot_client.get("/staff/waiting-rooms")
     assert anonymous.status_code == 303 and "/login" in anonymous.headers["Location"]
-    assert browser.client.get("/staff/hot-items").status_code == 403
-    assert browser.post("/staff/hot-items", {"item_id": item, "enabled": "1"}).status_code == 403
+    assert browser.client.get("/staff/waiting-rooms").status_code == 403
+    assert (
+        browser.post("/staff/waiting-rooms", {"item_id": item, "enabled": "1"}).status_code == 403
+    )
 
-    page = html(staff_browser.client.get("/staff/hot-items"))
-    assert 'data-test="hot-items-link"' in page and 'data-test="hot-on"' in page
+    page = html(staff_browser.client.get("/staff/waiting-rooms"))
+    assert 'data-test="waiting-rooms-link"' in page and 'data-test="hot-on"' in page
 
-    switched = staff_browser.post("/staff/hot-items", {"item_id": item, "enabled": "1"}, htmx=True)
+    switched = staff_browser.post(
+        "/staff/waiting-rooms", {"item_id": item, "enabled": "1"}, htmx=True
+    )
     assert switched.status_code == 200
     fragment = html(switched)
     assert "<html" not in fragment
     assert f'data-item-id="{item}"' in fragment and 'data-test="hot-notice"' in fragment
 
-    off = staff_browser.post("/staff/hot-items", {"item_id": item, "enabled": "0"}, htmx=True)
+    off = staff_browser.post("/staff/waiting-rooms", {"item_id": item, "enabled": "0"}, htmx=True)
     assert off.status_code == 200 and f'data-item-id="{item}"' not in html(off)
     for bad, status in (("", 422), ("abc", 422), ("-3", 422), ("799998", 404)):
-        refused = staff_browser.post("/staff/hot-items", {"item_id": bad, "enabled": "1"})
+        refused = staff_browser.post("/staff/waiting-rooms", {"item_id": bad, "enabled": "1"})
         assert refused.status_code == status, bad
         assert 'data-test="hot-error"' in html(refused)
 
 
-def test_begin_for_a_hot_item_opens_a_waiting_page_that_moves_on_to_checkout_by_itself(
+def test_begin_for_an_item_with_a_waiting_room_opens_a_waiting_page_that_moves_on_to_checkout_by_itself(
     hot_client, staff, shoppers, browser, new_item, stock_of
 ):
     item = new_item(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes.waiting_room import FakeHotItems
+from tests.fakes.waiting_room import FakeWaitingRooms
 from web.outcomes import Refused, status_of
 from web.waiting_room import staff
 
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.unit
 ITEM, STAFF = 7, 42
 
 
-def shop() -> FakeHotItems:
-    return FakeHotItems({ITEM: ("Console", 3)})
+def shop() -> FakeWaitingRooms:
+    return FakeWaitingRooms({ITEM: ("Console", 3)})
 
 
 def test_staff_make_an_item_hot_and_see_its_line():
@@ -24,7 +24,7 @@ def test_staff_make_an_item_hot_and_see_its_line():
     assert not isinstance(switched, Refused) and switched.hot and switched.workflow_running
     hot.tickets.join(ITEM, 1, 1, 1_700_000_000_000)
     hot.tickets.join(ITEM, 2, 1, 1_700_000_000_001)
-    (line,) = staff.hot_items(hot)
+    (line,) = staff.waiting_rooms(hot)
     assert (line.item_id, line.name, line.stock, line.waiting) == (ITEM, "Console", 3, 2)
     assert hot.switched_by == [STAFF]
     assert staff.notice(switched) == f"Item #{ITEM} is hot: its shoppers now queue to buy it."
@@ -37,7 +37,7 @@ def test_switching_off_lets_everyone_waiting_through_and_says_how_many():
         hot.tickets.join(ITEM, user_id, 1, 1_700_000_000_000 + user_id)
     switched = staff.switch_hot(hot, str(ITEM), False, by=STAFF)
     assert not isinstance(switched, Refused) and not switched.hot and switched.released == 3
-    assert staff.hot_items(hot) == []
+    assert staff.waiting_rooms(hot) == []
     assert "no longer hot; 3 waiting shoppers let through" in staff.notice(switched)
 
 

@@ -1,6 +1,6 @@
 """Fixtures for the waiting-room tests (a plugin next to tests/web/checkout_fixtures.py).
 
-Hot items get ids from 800,001 up: the waiting room workflow (`waiting-room-<itemID>`) and the
+Items with a waiting room get ids from 800,001 up: the waiting room workflow (`waiting-room-<itemID>`) and the
 Redis keys are per item id on the session's one Temporal server and Redis, so they
 must never meet another database's items. Shoppers are inserted straight into the
 table with one shared password hash and given bearer tokens the app accepts: 300
@@ -86,19 +86,19 @@ def insert_shoppers(
 def hot_store(
     make_app: Callable[..., Flask], checkout_settings: Settings, checkout_engine
 ) -> Iterator[Flask]:
-    """The storefront with a quick gate (50 admissions/s, 100 ms ticks, 60 s windows).
-    Every item made hot during the test is switched off afterwards (its gate ends)."""
+    """The storefront with a quick waiting room (50 admissions/s, 100 ms ticks, 60 s windows).
+    Every item made hot during the test is switched off afterwards (its waiting room closes)."""
     app = make_app(
         replace(
             checkout_settings,
-            hot_admission_rate=50.0,
-            hot_gate_tick_ms=100,
+            waiting_room_admission_rate=50.0,
+            waiting_room_tick_ms=100,
             admission_window_seconds=60,
         )
     )
     yield app
     with checkout_engine.begin() as conn:
-        conn.execute(text("DELETE FROM hot_items"))
+        conn.execute(text("DELETE FROM waiting_room_items"))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from temporalio.api.enums.v1 import EventType
 
 from tests.workflows.environment import run
-from tests.workflows.waiting_room_histories import FakeLine, gate_world, start
+from tests.workflows.waiting_room_histories import FakeLine, start, waiting_room_world
 from workflows.waiting_room_messages import WaitingRoomInput
 
 pytestmark = pytest.mark.workflow
@@ -21,17 +21,17 @@ async def workflow_seconds(handle) -> float:
     return (last.ToDatetime() - first.ToDatetime()).total_seconds()
 
 
-def gate(**changes) -> WaitingRoomInput:
+def room(**changes) -> WaitingRoomInput:
     values = dict(item_id=1, rate_per_second=4, burst=4, window_seconds=60, tick_ms=250)
     return WaitingRoomInput(**{**values, **changes})
 
 
-def test_the_gate_admits_no_faster_than_its_rate_and_ends_when_the_item_is_not_hot():
+def test_the_waiting_room_admits_no_faster_than_its_rate_and_ends_when_the_item_is_not_hot():
     line = FakeLine(waiting=1_000, units=1_000, hot_for_ticks=40)  # 40 ticks of 250 ms
 
     async def scenario():
-        async with gate_world(line) as world:
-            handle = await start(world, gate())
+        async with waiting_room_world(line) as world:
+            handle = await start(world, room())
             ended = await handle.result()
             return ended, await workflow_seconds(handle)
 
@@ -44,12 +44,12 @@ def test_the_gate_admits_no_faster_than_its_rate_and_ends_when_the_item_is_not_h
     assert max(line.asked) <= 4  # never more than the burst at once
 
 
-def test_the_gate_continues_as_new_and_carries_its_tokens():
+def test_the_waiting_room_continues_as_new_and_carries_its_tokens():
     line = FakeLine(waiting=1_000, units=1_000, hot_for_ticks=20)
 
     async def scenario():
-        async with gate_world(line) as world:
-            handle = await start(world, gate(ticks_per_run=3))
+        async with waiting_room_world(line) as world:
+            handle = await start(world, room(ticks_per_run=3))
             await handle.result()
             first = world.client.get_workflow_handle(
                 handle.id, run_id=handle.first_execution_run_id
@@ -72,20 +72,20 @@ def test_a_continued_run_starts_with_the_tokens_the_last_run_ended_with():
     line = FakeLine(waiting=0, units=1_000, hot_for_ticks=5)
 
     async def scenario():
-        async with gate_world(line) as world:
-            await (await start(world, gate(ticks_per_run=3))).result()
+        async with waiting_room_world(line) as world:
+            await (await start(world, room(ticks_per_run=3))).result()
 
     run(scenario())
     assert line.asked[:3] == [0, 4, 4]  # the first run: empty, then refilled to the burst
     assert line.asked[3] == 4  # the continued run's first tick: the tokens carried over
 
 
-def test_the_gate_stops_admitting_when_nothing_is_left():
+def test_the_waiting_room_stops_admitting_when_nothing_is_left():
     line = FakeLine(waiting=50, units=3, hot_for_ticks=12)
 
     async def scenario():
-        async with gate_world(line) as world:
-            await (await start(world, gate())).result()
+        async with waiting_room_world(line) as world:
+            await (await start(world, room())).result()
 
     run(scenario())
     assert sum(line.admitted) == 3

@@ -1,9 +1,9 @@
-"""The waiting room's gate workflow against a fake line, and its recorded histories:
+"""The waiting room workflow against a fake line, and its recorded histories:
 histories/waiting_room/<path>.json.
 
-Recorded by `make histories` (tests/workflows/record.py): a gate that paced admissions
-and continued as new (both runs kept: the second starts with the tokens the first
-carried over), and a gate whose item was no longer hot at its first tick.
+Recorded by `make histories` (tests/workflows/record.py): a waiting room that paced
+admissions and continued as new (both runs kept: the second starts with the tokens the first
+carried over), and a waiting room whose item was no longer hot at its first tick.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ DIRECTORIES = (WORKFLOW,)
 
 @dataclass
 class FakeLine:
-    """A hot item's line without Redis or PostgreSQL: `waiting` shoppers, `units` left."""
+    """A waiting room's line without Redis or PostgreSQL: `waiting` shoppers, `units` left."""
 
     waiting: int
     units: int
@@ -63,10 +63,10 @@ class FakeLine:
 
 
 @asynccontextmanager
-async def gate_world(line: FakeLine):
-    """A worker for the gate on a task queue of its own: the session's server, or one of
-    its own outside the session's loop."""
-    task_queue = unique_task_queue("gate-test")
+async def waiting_room_world(line: FakeLine):
+    """A worker for the waiting room workflow on a task queue of its own: the session's
+    server, or one of its own outside the session's loop."""
+    task_queue = unique_task_queue("waiting-room-test")
     async with workflow_server() as env:
         with ThreadPoolExecutor(max_workers=2) as executor:
             async with Worker(
@@ -76,25 +76,25 @@ async def gate_world(line: FakeLine):
                 activities=[line.tick],
                 activity_executor=executor,
             ):
-                yield GateWorld(env.client, task_queue)
+                yield WaitingRoomWorld(env.client, task_queue)
 
 
 @dataclass(frozen=True)
-class GateWorld:
+class WaitingRoomWorld:
     client: Client
     task_queue: str
 
 
-async def start(world: GateWorld, gate: WaitingRoomInput) -> WorkflowHandle:
+async def start(world: WaitingRoomWorld, room: WaitingRoomInput) -> WorkflowHandle:
     return await world.client.start_workflow(
         WaitingRoomWorkflow.run,
-        gate,
-        id=f"gate-{uuid.uuid4().hex[:8]}",
+        room,
+        id=f"waiting-room-test-{uuid.uuid4().hex[:8]}",
         task_queue=world.task_queue,
     )
 
 
-GATE = WaitingRoomInput(
+ROOM = WaitingRoomInput(
     item_id=1, rate_per_second=4, burst=4, window_seconds=60, tick_ms=250, ticks_per_run=5
 )
 SCENARIOS = {
@@ -104,8 +104,8 @@ SCENARIOS = {
 
 
 async def record(name: str, directory: Path) -> list[Path]:
-    async with gate_world(SCENARIOS[name]) as world:
-        handle = await start(world, GATE)
+    async with waiting_room_world(SCENARIOS[name]) as world:
+        handle = await start(world, ROOM)
         await handle.result()
         runs = await run_histories(world.client, handle)
     written = []

@@ -1,8 +1,8 @@
 """`/api/v1/checkout`: begin, pay, submit, cancel and read a checkout (docs/contract.md §5).
 
     POST /api/v1/checkout?op=BEGIN   {cart?: [{itemID, quantity}], ticketID?}
-                                     201 | 409 out_of_stock | 202 a place in a hot
-                                     item's waiting line (docs/waiting-room.md)
+                                     201 | 409 out_of_stock | 202 a place in a waiting
+                                     room's line (docs/waiting-room.md)
     POST /api/v1/checkout/<id>/payment {paymentDetails, shippingAddress} 200 | 402 declined
     POST /api/v1/checkout?op=SUBMIT  [{checkoutID}]                   201 {orderID, status, total}
     POST /api/v1/checkout?op=CANCEL  [{checkoutID} | {cart}]          200 {checkoutID, status}

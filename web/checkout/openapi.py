@@ -55,7 +55,7 @@ SCHEMAS = {
             "cart": CART,
             "ticketID": {
                 "type": "string",
-                "description": "BEGIN for a hot item: the admitted waiting-room ticket.",
+                "description": "BEGIN for an item with a waiting room: the admitted ticket.",
             },
             "checkoutID": CHECKOUT_ID,
             "orderID": {"type": "string", "minLength": 1},
@@ -144,8 +144,8 @@ PATHS = {
                     **json_body({"oneOf": [ref("Checkout"), ref("PlacedOrder")]}),
                 },
                 "202": {
-                    "description": "BEGIN for a cart holding a hot item, without an admitted "
-                    "ticket: a place in its waiting line, nothing held (joining again answers "
+                    "description": "BEGIN for a cart holding an item with a waiting room, without an "
+                    "admitted ticket: a place in its line, nothing held (joining again answers "
                     "the same ticket). Follow `eventsURL` (or poll `statusURL`); once ADMITTED, "
                     "BEGIN again.",
                     **json_body(ref("WaitingTicket")),
@@ -165,7 +165,7 @@ PATHS = {
                     "`no_open_checkout`, or the checkout's state refuses it "
                     "(e.g. `checkout_expired`, `checkout_cancelled`, `checkout_ordered`, "
                     "`already_submitted`, `payment_required`, an order already shipped); "
-                    "for a hot item's ticket: `sold_out`, `admission_expired`, `ticket_used`, "
+                    "for a waiting room's ticket: `sold_out`, `admission_expired`, `ticket_used`, "
                     "`admitted_for_fewer`, `checkout_beginning`.",
                     _422="An empty cart, an unknown item, more units of one item than one "
                     "shopper may hold (`too_many_units`), or an Idempotency-Key reused with "

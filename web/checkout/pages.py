@@ -2,7 +2,7 @@
 form, pay (and place the order in the same round trip), cancel.
 
     POST /checkout                        begin with the cart -> /checkout/<id>
-                                          (a hot item: -> /checkout/waiting/<ticketID>)
+                                          (a waiting room: -> /checkout/waiting/<ticketID>)
     GET  /checkout/<id>                   lines, total, countdown, payment form, cancel
     GET  /checkout/<id>/payment           the payment form (fragment for htmx)
     POST /checkout/<id>/payment           pay_and_submit -> /orders/<orderID>?placed=1

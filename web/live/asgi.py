@@ -65,7 +65,7 @@ def asgi_app(
     services = flask_app.extensions[EXTENSION_KEY]
     known: KnownParameters = flask_app.extensions[KNOWN_PARAMETERS]
     keys = StockFeedKeys(settings.stock_feed_namespace)
-    tickets = TicketWatch(reads, settings.hot_admission_rate)
+    tickets = TicketWatch(reads, settings.waiting_room_admission_rate)
     fanout = StockFanout(
         subscriber,
         keys,
@@ -112,7 +112,7 @@ def asgi_app(
         ],
         lifespan=lifespan,
     )
-    # The stock streams carry a hot item's every change to every open page and client.
+    # The stock streams carry a busy item's every change to every open page and client.
     return DirectRoutes(
         app,
         [

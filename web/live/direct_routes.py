@@ -2,7 +2,7 @@
 
 Starlette wraps `send` three times on the way to an endpoint (its error middleware,
 its exception middleware, the route's exception wrapper), which costs nothing for a
-page but is paid once per delivered event on a stream: a change to a hot item goes
+page but is paid once per delivered event on a stream: a change to a busy item goes
 to every stream a process holds, and with 500 streams per process bench/live's
 micro-measurement saw 33 µs of CPU per delivery through the wrappers and 25 µs without
 (the socket write itself is ~11). Errors inside these endpoints are left to the server

@@ -1,6 +1,6 @@
 """A text/event-stream response for many quiet connections: encoded bytes straight out.
 
-The stock streams hold a connection per page or API client, and one change of a hot
+The stock streams hold a connection per page or API client, and one change of a busy
 item is sent to every one of them. sse-starlette's EventSourceResponse (still used by
 the ticket streams) runs four tasks per connection in an anyio task group (data, ping,
 shutdown watcher, disconnect watcher) and wraps every send in a cancel scope; with

@@ -34,7 +34,7 @@ class Listener:
     """What one open stream is waiting for.
 
     Woken through one bare future rather than an asyncio.Event and a timeout per wait:
-    a change to a hot item wakes every listener in the process at once, and with
+    a change to a busy item wakes every listener in the process at once, and with
     1,000 streams each microsecond per wake-up is a millisecond on the event loop the
     pages share. Heartbeats come from the fan-out's one ticker (`beat`), not from a
     timer per listener.

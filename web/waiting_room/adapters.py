@@ -1,11 +1,11 @@
 """The waiting room's ports (web/waiting_room/use_cases.py) on the real parts.
 
 tickets       db/redis/waiting_room.py's WaitingRoom (Redis) as it is
-DbWaitingRoomItems   which items have a waiting room (PostgreSQL, `hot_items`)
+DbWaitingRoomItems   which items have a waiting room (PostgreSQL, `waiting_room_items`)
 TemporalDoorkeeper   starts the item's WaitingRoomWorkflow when a shopper joins
 CheckoutHolding      a checkout begun through the waiting room, while it holds
 WaitingRoomDoor      the waiting room as checkout's BEGIN sees it (its port)
-StaffHotItems        staff's `HotItems` (web/waiting_room/staff.py): the flag, the lines, the switch
+StaffWaitingRooms        staff's `WaitingRooms` (web/waiting_room/staff.py): the flag, the lines, the switch
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from domain.stock import Line
 from settings import Settings
 from web.temporal_gateway import TemporalGateway
 from web.waiting_room import use_cases
-from web.waiting_room.staff import HotItemLine, HotItems
+from web.waiting_room.staff import WaitingRoomLine, WaitingRooms
 from web.waiting_room.use_cases import WaitingRoomPorts, WaitingRoomRefused, own_ticket
 from web.waiting_room.workflow_client import UnknownItem, WaitingRoomSwitch, ensure_running, switch
 from workflows.checkout_messages import CheckoutView
@@ -84,7 +84,7 @@ class WaitingRoomDoor:
         return use_cases.enter(self._ports, user_id, lines, ticket_id, begin)
 
 
-class StaffHotItems:
+class StaffWaitingRooms:
     def __init__(
         self,
         sessions: sessionmaker[Session],
@@ -95,12 +95,12 @@ class StaffHotItems:
         self._sessions, self._redis = sessions, client
         self._gateway, self._settings = gateway, settings
 
-    def lines(self) -> list[HotItemLine]:
+    def lines(self) -> list[WaitingRoomLine]:
         with self._sessions() as session:
             rows = list_hot(session)
         room = WaitingRoom(self._redis)
         return [
-            HotItemLine(row.item_id, row.name, row.stock, row.held, *room.counts(row.item_id))
+            WaitingRoomLine(row.item_id, row.name, row.stock, row.held, *room.counts(row.item_id))
             for row in rows
         ]
 
@@ -126,7 +126,7 @@ def build_ports(
         doorkeeper=TemporalDoorkeeper(gateway, settings, client),
         checkouts=CheckoutHolding(checkouts),
         now_ms=now_ms,
-        admission_rate=settings.hot_admission_rate,
+        admission_rate=settings.waiting_room_admission_rate,
     )
 
 
@@ -138,11 +138,11 @@ def waiting_room_ports() -> WaitingRoomPorts:
     return ports
 
 
-def hot_items_port() -> HotItems:
+def staff_waiting_rooms() -> WaitingRooms:
     from web.services import services
 
-    port = services().hot_items
-    assert port is not None, "Services.build wires staff's hot items"
+    port = services().waiting_rooms
+    assert port is not None, "Services.build wires staff's waiting rooms"
     return port
 
 

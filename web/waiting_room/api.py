@@ -5,11 +5,11 @@
             estimatedWaitSeconds, statusURL, admittedUntil, itemID, quantity}
            the ticket's owner only (anyone else's is a 404, like an unknown one)
     PUT /api/v1/items/<itemID>/hot {"enabled": true|false}     staff only
-        -> {itemID, hot, gateWorkflowID, gateRunning, released}
-    GET /api/v1/hot-items                                       staff only
+        -> {itemID, hot, waitingRoomWorkflowID, waitingRoomRunning, released}
+    GET /api/v1/waiting-rooms                                       staff only
         -> {items: [{itemID, name, stock, held, waiting, admitted}]}
 
-A ticket comes from `POST /api/v1/checkout?op=BEGIN` for a cart holding a hot item
+A ticket comes from `POST /api/v1/checkout?op=BEGIN` for a cart holding an item with a waiting room
 (202). No token: 401; a shopper's token on the staff routes: 403.
 """
 
@@ -24,7 +24,7 @@ from web.json_io import private_json, read_json_object, refused_json
 from web.outcomes import Refused
 from web.refusals import api_refusal
 from web.waiting_room import staff, use_cases
-from web.waiting_room.adapters import hot_items_port, waiting_room_ports
+from web.waiting_room.adapters import staff_waiting_rooms, waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomRefused
 from web.waiting_room_json import place_json
 
@@ -45,28 +45,30 @@ def ticket_status(ticket_id: str) -> Response:
 
 
 @bp.put("/items/<item_id>/hot")
-@permission_required(Permission.HOT_ITEMS)
+@permission_required(Permission.WAITING_ROOMS)
 def put_hot(item_id: str) -> Response:
     user = current_user()
     enabled = read_json_object().get("enabled")
-    switched = staff.switch_hot(hot_items_port(), item_id, enabled, by=user.id if user else None)
+    switched = staff.switch_hot(
+        staff_waiting_rooms(), item_id, enabled, by=user.id if user else None
+    )
     if isinstance(switched, Refused):
         return refused_json(switched)
     return private_json(
         {
             "itemID": switched.item_id,
             "hot": switched.hot,
-            "gateWorkflowID": switched.waiting_room_workflow_id,
-            "gateRunning": switched.workflow_running,
+            "waitingRoomWorkflowID": switched.waiting_room_workflow_id,
+            "waitingRoomRunning": switched.workflow_running,
             "released": switched.released,
         }
     )
 
 
-@bp.get("/hot-items")
-@permission_required(Permission.HOT_ITEMS)
-def hot_items() -> Response:
-    lines = staff.hot_items(hot_items_port())
+@bp.get("/waiting-rooms")
+@permission_required(Permission.WAITING_ROOMS)
+def waiting_rooms() -> Response:
+    lines = staff.waiting_rooms(staff_waiting_rooms())
     return private_json(
         {
             "items": [

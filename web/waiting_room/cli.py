@@ -1,4 +1,4 @@
-"""`shopflow items hot ITEM_ID --on|--off`: switch an item into waiting-room mode or back.
+"""`shopflow items hot <itemID> --on|--off`: switch an item into waiting-room mode or back.
 
 The same switch as the staff page and `PUT /api/v1/items/<id>/hot`: the flag in
 PostgreSQL, the item's WaitingRoomWorkflow started in Temporal (needs a worker), and

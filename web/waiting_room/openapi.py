@@ -1,4 +1,4 @@
-"""The waiting room for hot items (web/waiting_room/api.py; docs/waiting-room.md)."""
+"""The waiting room (an item's line before checkout; web/waiting_room/api.py; docs/waiting-room.md)."""
 
 from __future__ import annotations
 
@@ -31,19 +31,19 @@ SCHEMAS = {
             "itemID": ID_INT,
             "quantity": {"type": "integer", "minimum": 1},
         },
-        description="A place in a hot item's line. `position` (1 = next) while WAITING; "
+        description="A place in a waiting room's line. `position` (1 = next) while WAITING; "
         "`admittedUntil` while ADMITTED: BEGIN again before it to hold the stock.",
     ),
     "WaitingRoomSwitch": obj(
         {
             "itemID": ID_INT,
             "hot": {"type": "boolean"},
-            "gateWorkflowID": {"type": "string"},
-            "gateRunning": {"type": "boolean"},
+            "waitingRoomWorkflowID": {"type": "string"},
+            "waitingRoomRunning": {"type": "boolean"},
             "released": {"type": "integer", "minimum": 0},
         }
     ),
-    "HotItem": obj(
+    "WaitingRoom": obj(
         {
             "itemID": ID_INT,
             "name": {"type": "string"},
@@ -117,17 +117,17 @@ PATHS = {
             },
         }
     },
-    "/api/v1/hot-items": {
+    "/api/v1/waiting-rooms": {
         "get": {
-            "operationId": "listHotItems",
+            "operationId": "listWaitingRooms",
             "tags": ["items"],
-            "summary": "The hot items, their stock, holds and lines",
+            "summary": "The waiting rooms: their items, stock, holds and lines",
             "description": STAFF,
             "security": BEARER,
             "responses": {
                 "200": {
-                    "description": "The hot items.",
-                    **json_body(obj({"items": {"type": "array", "items": ref("HotItem")}})),
+                    "description": "The items with a waiting room.",
+                    **json_body(obj({"items": {"type": "array", "items": ref("WaitingRoom")}})),
                 },
                 **errors(401, 403),
             },

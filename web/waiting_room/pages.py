@@ -3,10 +3,10 @@
     GET  /checkout/waiting/<ticketID>          the waiting page (its owner only)
     GET  /checkout/waiting/<ticketID>/status   the live part alone (fetched on a status change)
     GET  /checkout/waiting/<ticketID>/events   its stream: web/live/tickets.py, beside Flask
-    GET  /staff/hot-items                      staff: hot items, their lines, switch off/on
-    POST /staff/hot-items                      staff: item_id, enabled=1|0
+    GET  /staff/waiting-rooms                  staff: the waiting rooms, their lines, switch off/on
+    POST /staff/waiting-rooms                  staff: item_id, enabled=1|0
 
-"Begin checkout" on the cart page sends a shopper whose cart holds a hot item here
+"Begin checkout" on the cart page sends a shopper whose cart holds an item with a waiting room here
 (web/checkout/pages.py). While WAITING the status part follows the ticket's stream
 (Server-Sent Events through the htmx SSE extension): position and estimated wait change
 in place; a status change fetches the part again, and so does a stream that failed,
@@ -27,7 +27,7 @@ from web.outcomes import Refused, status_of
 from web.rendering import render
 from web.services import services
 from web.waiting_room import staff, use_cases
-from web.waiting_room.adapters import hot_items_port, waiting_room_ports
+from web.waiting_room.adapters import staff_waiting_rooms, waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomRefused
 
 bp = Blueprint("waiting_room", __name__)
@@ -48,19 +48,21 @@ def status(ticket_id: str) -> Response:
     return _status_page(ticket_id)
 
 
-@bp.get("/staff/hot-items")
-@permission_required(Permission.HOT_ITEMS)
-def hot_items() -> Response:
+@bp.get("/staff/waiting-rooms")
+@permission_required(Permission.WAITING_ROOMS)
+def waiting_rooms() -> Response:
     return _staff_page()
 
 
-@bp.post("/staff/hot-items")
-@permission_required(Permission.HOT_ITEMS)
+@bp.post("/staff/waiting-rooms")
+@permission_required(Permission.WAITING_ROOMS)
 def switch_hot() -> Response:
     user = current_user()
     enabled = request.form.get("enabled") == "1"
     raw_id = request.form.get("item_id", "")
-    switched = staff.switch_hot(hot_items_port(), raw_id, enabled, by=user.id if user else None)
+    switched = staff.switch_hot(
+        staff_waiting_rooms(), raw_id, enabled, by=user.id if user else None
+    )
     if isinstance(switched, Refused):  # a form that names no item cannot be processed: 422
         status = 422 if switched.kind == "bad_request" else status_of(switched)
         return _staff_page(status=status, error=switched.message)
@@ -95,9 +97,9 @@ def _staff_page(
 ) -> Response:
     return render(
         "waiting_room/staff.html",
-        "waiting_room/partials/hot_items.html",
+        "waiting_room/partials/waiting_rooms.html",
         status=status,
-        rows=staff.hot_items(hot_items_port()),
+        rows=staff.waiting_rooms(staff_waiting_rooms()),
         error=error,
         notice=notice,
     )

@@ -2,12 +2,12 @@
 `PUT /api/v1/items/<itemID>/hot`: which items have a waiting room (with their lines),
 and switching one on or off (docs/waiting-room.md).
 
-    hot_items(hot)                          -> the hot items with their lines
-    switch_hot(hot, raw_item_id, enabled, by) -> the WaitingRoomSwitch, or Refused
+    waiting_rooms(rooms)                        -> the items with a waiting room, and their lines
+    switch_hot(rooms, raw_item_id, enabled, by) -> the WaitingRoomSwitch, or Refused
 
-The port is `HotItems`; its real adapter is web/waiting_room/adapters.py's
-`StaffHotItems` (PostgreSQL's flag, Redis's line, Temporal's workflow), its fake
-tests/fakes/waiting_room.py's `FakeHotItems`.
+The port is `WaitingRooms`; its real adapter is web/waiting_room/adapters.py's
+`StaffWaitingRooms` (PostgreSQL's flag, Redis's line, Temporal's workflow), its fake
+tests/fakes/waiting_room.py's `FakeWaitingRooms`.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ MAX_ITEM_ID = 2**63 - 1  # items.id is a BIGINT
 
 
 @dataclass(frozen=True)
-class HotItemLine:
-    """A hot item as staff see it: its stock, what is held, and its line."""
+class WaitingRoomLine:
+    """An item with a waiting room as staff see it: its stock, what is held, and its line."""
 
     item_id: int
     name: str
@@ -33,16 +33,16 @@ class HotItemLine:
     admitted: int
 
 
-class HotItems(Protocol):
-    def lines(self) -> list[HotItemLine]: ...
+class WaitingRooms(Protocol):
+    def lines(self) -> list[WaitingRoomLine]: ...
 
     def switch(self, item_id: int, enabled: bool, *, by: int | None) -> WaitingRoomSwitch | None:
         """Switch the item's waiting room on or off; None for an item that does not exist."""
         ...
 
 
-def hot_items(hot: HotItems) -> list[HotItemLine]:
-    return hot.lines()
+def waiting_rooms(rooms: WaitingRooms) -> list[WaitingRoomLine]:
+    return rooms.lines()
 
 
 def parse_item_number(raw: str) -> int | None:
@@ -54,14 +54,14 @@ def parse_item_number(raw: str) -> int | None:
 
 
 def switch_hot(
-    hot: HotItems, raw_item_id: str, enabled: object, *, by: int | None
+    rooms: WaitingRooms, raw_item_id: str, enabled: object, *, by: int | None
 ) -> WaitingRoomSwitch | Refused:
     item_id = parse_item_number(raw_item_id)
     if item_id is None:
         return Refused("bad_request", "The item number (itemID) must be a positive whole number.")
     if type(enabled) is not bool:
         return Refused("bad_request", 'Send {"enabled": true} or {"enabled": false}.')
-    switched = hot.switch(item_id, enabled, by=by)
+    switched = rooms.switch(item_id, enabled, by=by)
     if switched is None:
         return Refused("not_found", f"There is no item #{item_id}.", "unknown_item")
     return switched

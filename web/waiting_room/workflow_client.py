@@ -1,7 +1,7 @@
 """Switching an item hot or back, and making sure its waiting room workflow runs.
 
 Shared by the staff page, `PUT /api/v1/items/<id>/hot` and `shopflow items hot`. The
-flag lives in PostgreSQL (`hot_items`); its workflow is WaitingRoomWorkflow
+flag lives in PostgreSQL (`waiting_room_items`); its workflow is WaitingRoomWorkflow
 (`waiting-room-<itemID>`). Switching off admits everyone still waiting at once (their
 checkout is then an ordinary one) and the workflow ends on its next tick.
 """
@@ -48,13 +48,13 @@ class WaitingRoomSwitch:
 
 
 def workflow_input(settings: Settings, item_id: int) -> WaitingRoomInput:
-    rate = max(0.1, settings.hot_admission_rate)
+    rate = max(0.1, settings.waiting_room_admission_rate)
     return WaitingRoomInput(
         item_id=item_id,
         rate_per_second=rate,
         burst=max(1, round(rate)),
         window_seconds=settings.admission_window_seconds,
-        tick_ms=settings.hot_gate_tick_ms,
+        tick_ms=settings.waiting_room_tick_ms,
     )
 
 

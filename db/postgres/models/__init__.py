@@ -10,7 +10,7 @@ make the database itself refuse an oversell, whatever the code above it does.
 """
 
 from db.postgres.models.base import NAMING, Base
-from db.postgres.models.catalog import CatalogState, HotItem, Item, Picture
+from db.postgres.models.catalog import CatalogState, Item, Picture, WaitingRoomItem
 from db.postgres.models.checkout import Reservation, ReservationState
 from db.postgres.models.mail import PasswordResetToken, SentEmail
 from db.postgres.models.orders import CoPurchase, Order, OrderLine, Suborder, SuborderLine
@@ -45,7 +45,7 @@ __all__ = [
     "CatalogState",
     "ChargeStatus",
     "CoPurchase",
-    "HotItem",
+    "WaitingRoomItem",
     "Item",
     "Order",
     "OrderLine",

@@ -1,4 +1,5 @@
-"""The catalogue: items (no stock columns: see stock.py), its version, hot items."""
+"""The catalogue: items (no stock columns: see stock.py), its version, and the items
+with a waiting room."""
 
 from __future__ import annotations
 
@@ -74,10 +75,10 @@ class CatalogState(Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
-class HotItem(Base):
+class WaitingRoomItem(Base):
     """An item in waiting-room mode (domain/waiting_room.py): its shoppers queue to buy."""
 
-    __tablename__ = "hot_items"
+    __tablename__ = "waiting_room_items"
 
     item_id: Mapped[int] = mapped_column(
         ForeignKey("items.id", ondelete="CASCADE"), primary_key=True

@@ -2,7 +2,7 @@
 are bound to warehouses (docs/security.md, "Roles")
 
 Every existing "staff" account becomes an operator: that is what "staff" could do
-(every warehouse, hot items, the codec), less the codec's encode, which is now the
+(every warehouse, the waiting rooms, the codec), less the codec's encode, which is now the
 admin's alone. `user_warehouses` lists the warehouses of each warehouse worker. The
 role column gets a CHECK so a typo cannot create an account with no rules at all.
 
