@@ -53,10 +53,13 @@ def haproxy_config(port: int, servers: list[tuple[str, int]], stats_socket: Path
         "    timeout http-keep-alive 10s",
         "    timeout http-request 10s",
         # A refused connection (a web instance just killed) is tried again on the other
-        # instance. Only connection failures: a request that reached a server is never
-        # sent twice (a POST may have been processed).
+        # instance. A GET or HEAD whose server died before answering (a search in
+        # flight on a killed instance) is sent again too: it changes nothing. Any other
+        # method that reached a server is never sent twice (a POST may have been
+        # processed), so only its connection failures are retried.
         "    retries 3",
         "    option redispatch 1",
+        "    retry-on conn-failure empty-response",
         "",
         "frontend store",
         f"    bind {LOOPBACK}:{port}",
@@ -64,6 +67,7 @@ def haproxy_config(port: int, servers: list[tuple[str, int]], stats_socket: Path
         "",
         "backend web",
         "    balance roundrobin",
+        "    http-request disable-l7-retry if !METH_GET !METH_HEAD",
         f"    option httpchk GET {HEALTH_PATH}",
         "    http-check expect status 200",
         # Down after two failed checks a second apart, back after one good one.
