@@ -25,57 +25,9 @@ from pathlib import Path
 import click
 
 from entrypoints.gunicorn import gunicorn_args, gunicorn_env, venv_bin
-from settings import PROJECT_ROOT, Settings, inherited_env, pass_settings, require_dev
-
-
-def _load_demo_catalogue_if_empty(settings: Settings) -> None:
-    from catalog.generator import generate_items, generate_warehouses
-    from catalog.loader import catalog_is_empty, load_catalog
-
-    if not catalog_is_empty(settings):
-        click.echo("catalogue: already loaded, keeping it")
-        return
-    click.echo(f"catalogue: empty database, loading {settings.demo_items:,} demo items")
-    warehouses = generate_warehouses(settings.demo_warehouses, settings.demo_seed)
-    items = generate_items(
-        settings.demo_items, warehouse_ids=[w.id for w in warehouses], seed=settings.demo_seed
-    )
-    load_catalog(settings, warehouses, items, total=settings.demo_items, progress=True)
-
+from settings import PROJECT_ROOT, Settings, pass_settings, require_dev
 
 RESTARTS_PER_MINUTE = 5
-# How long the embedded namespace keeps closed workflows (the dev server's default is a
-# day): an operator looks for last week's order too. docs/deploy.md says how to set it on
-# a real cluster.
-RETENTION = "720h"
-
-
-def _keep_closed_workflows(settings: Settings) -> None:
-    from stack.service import _venv_bin
-
-    # The CLI reads TEMPORAL_* variables as its own flags: give it none of ours.
-    env = {k: v for k, v in inherited_env().items() if not k.startswith("TEMPORAL_")}
-    subprocess.run(
-        [
-            _venv_bin("temporal") or "temporal",
-            "operator",
-            "namespace",
-            "update",
-            "-n",
-            settings.temporal_namespace,
-            "--retention",
-            RETENTION,
-            "--address",
-            settings.temporal_address,
-        ],  # fmt: skip
-        check=True,
-        capture_output=True,
-        timeout=60,
-        env=env,
-    )
-    click.echo(
-        f"temporal: namespace {settings.temporal_namespace!r} keeps closed workflows {RETENTION}"
-    )
 
 
 class _Child:
@@ -132,18 +84,6 @@ class _Children:
             (self._run_dir / f"{child.name}.pid").unlink(missing_ok=True)
 
 
-def _supervisor_log(var_dir: Path):
-    log_path = var_dir / "logs" / "supervisor.log"
-
-    def log(message: str) -> None:
-        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} supervisor: {message}"
-        click.echo(line, err=True)
-        with open(log_path, "a") as out:
-            out.write(line + "\n")
-
-    return log
-
-
 class _Stop(Exception):
     pass
 
@@ -156,11 +96,13 @@ def _raise_stop(signum, frame) -> None:  # noqa: ARG001
 @click.option("--no-demo", is_flag=True, help="Do not load the demo catalogue.")
 def run_command(no_demo: bool) -> None:
     """Start the whole store: stack, migrations, demo catalogue, worker and web."""
+    from catalog.demo import load_demo_catalogue_if_empty
     from db.postgres.migrate import upgrade
     from entrypoints.telemetry import worker_metrics_url
     from stack import EmbeddedStack, StackError
     from stack.secrets import with_generated_secrets
-    from stack.supervisor import GaveUp, RestartPolicy, ServiceWatch, Supervisor
+    from stack.supervisor import GaveUp, RestartPolicy, ServiceWatch, Supervisor, supervisor_log
+    from stack.temporal_server import keep_closed_workflows
 
     base = Settings.from_env()
     require_dev(base, "`shopflow run` starts the embedded stack and generates keys under var/")
@@ -178,9 +120,9 @@ def run_command(no_demo: bool) -> None:
         upgrade(settings.database_url)
         click.echo("database: migrated to head")
         if base.temporal_address is None:  # ours; a real cluster's is its operator's
-            _keep_closed_workflows(settings)
+            keep_closed_workflows(settings)
         if not no_demo:
-            _load_demo_catalogue_if_empty(settings)
+            load_demo_catalogue_if_empty(settings)
         env = settings.child_env()
         worker = children.start("worker", [venv_bin("shopflow"), "worker"], env)
         relay = children.start("stock-relay", [venv_bin("shopflow"), "stock-relay"], env)
@@ -188,7 +130,7 @@ def run_command(no_demo: bool) -> None:
         supervisor = Supervisor(
             [*(ServiceWatch(stack, s.name) for s in stack.embedded), worker, relay, web],
             policy=RestartPolicy(max_per_minute=RESTARTS_PER_MINUTE),
-            log=_supervisor_log(Path(base.var_dir)),
+            log=supervisor_log(Path(base.var_dir)),
         )
         click.echo("")
         click.echo(f"  storefront:       http://{settings.host}:{settings.port}")

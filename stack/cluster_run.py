@@ -14,11 +14,13 @@ from pathlib import Path
 
 import click
 
+from catalog.demo import load_demo_catalogue_if_empty
 from settings import Settings
 
 from .cluster import Cluster
 from .errors import StackError
-from .supervisor import GaveUp, RestartPolicy, Supervisor
+from .supervisor import GaveUp, RestartPolicy, Supervisor, supervisor_log
+from .temporal_server import keep_closed_workflows
 
 RESTARTS_PER_MINUTE = 5
 
@@ -45,33 +47,6 @@ def _raise_stop(signum, frame) -> None:  # noqa: ARG001
     raise _Stop()
 
 
-def _load_demo_catalogue_if_empty(settings: Settings) -> None:
-    from catalog.generator import generate_items, generate_warehouses
-    from catalog.loader import catalog_is_empty, load_catalog
-
-    if not catalog_is_empty(settings):
-        click.echo("catalogue: already loaded, keeping it")
-        return
-    click.echo(f"catalogue: empty database, loading {settings.demo_items:,} demo items")
-    warehouses = generate_warehouses(settings.demo_warehouses, settings.demo_seed)
-    items = generate_items(
-        settings.demo_items, warehouse_ids=[w.id for w in warehouses], seed=settings.demo_seed
-    )
-    load_catalog(settings, warehouses, items, total=settings.demo_items, progress=True)
-
-
-def _log(var_dir: Path):
-    path = var_dir / "logs" / "supervisor.log"
-
-    def log(message: str) -> None:
-        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} supervisor: {message}"
-        click.echo(line, err=True)
-        with open(path, "a") as out:
-            out.write(line + "\n")
-
-    return log
-
-
 def run_cluster(settings: Settings, *, demo: bool) -> None:
     cluster = Cluster(Path(settings.var_dir), settings, fixed_ports=True)
     signal.signal(signal.SIGTERM, _raise_stop)
@@ -81,13 +56,14 @@ def run_cluster(settings: Settings, *, demo: bool) -> None:
         click.echo(f"starting the cluster under {cluster.root} ...")
         began = time.monotonic()
         cluster.start()
+        keep_closed_workflows(cluster.settings)
         click.echo(f"cluster up in {time.monotonic() - began:.0f} s")
         if demo:
-            _load_demo_catalogue_if_empty(cluster.settings)
+            load_demo_catalogue_if_empty(cluster.settings)
         supervisor = Supervisor(
             [_NodeWatch(cluster, status.name) for status in cluster.nodes()],
             policy=RestartPolicy(max_per_minute=RESTARTS_PER_MINUTE),
-            log=_log(cluster.root),
+            log=supervisor_log(cluster.root),
         )
         click.echo("")
         for status in cluster.nodes():

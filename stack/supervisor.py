@@ -16,7 +16,10 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
+
+import click
 
 WINDOW = 60.0  # seconds: the "a minute" of max_per_minute
 
@@ -118,3 +121,16 @@ class ServiceWatch:
 
     def restart(self) -> int:
         return self._stack.restart(self.name)
+
+
+def supervisor_log(var_dir: Path) -> Callable[[str], None]:
+    """Each line to stderr and to var_dir/logs/supervisor.log."""
+    log_path = var_dir / "logs" / "supervisor.log"
+
+    def log(message: str) -> None:
+        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} supervisor: {message}"
+        click.echo(line, err=True)
+        with open(log_path, "a") as out:
+            out.write(line + "\n")
+
+    return log

@@ -7,6 +7,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import click
+
+from settings import Settings, inherited_env
+
 from .ports import LOOPBACK, port_open
 from .service import Service, _venv_bin
 
@@ -98,3 +102,35 @@ class Temporal(Service):
             return False
         with urllib.request.urlopen(self.ui_url() + "/", timeout=2) as resp:
             return resp.status == 200
+
+
+# How long the embedded namespace keeps closed workflows (the dev server's default is a
+# day): an operator looks for last week's order too. docs/deploy.md says how to set it on
+# a real cluster.
+RETENTION = "720h"
+
+
+def keep_closed_workflows(settings: Settings) -> None:
+    # The CLI reads TEMPORAL_* variables as its own flags: give it none of ours.
+    env = {k: v for k, v in inherited_env().items() if not k.startswith("TEMPORAL_")}
+    subprocess.run(
+        [
+            _venv_bin("temporal") or "temporal",
+            "operator",
+            "namespace",
+            "update",
+            "-n",
+            settings.temporal_namespace,
+            "--retention",
+            RETENTION,
+            "--address",
+            settings.temporal_address,
+        ],  # fmt: skip
+        check=True,
+        capture_output=True,
+        timeout=60,
+        env=env,
+    )
+    click.echo(
+        f"temporal: namespace {settings.temporal_namespace!r} keeps closed workflows {RETENTION}"
+    )

@@ -8,8 +8,8 @@ import subprocess
 
 import pytest
 
-from entrypoints.run import RETENTION, _keep_closed_workflows
 from stack.service import _venv_bin
+from stack.temporal_server import RETENTION, keep_closed_workflows
 
 pytestmark = pytest.mark.integration
 
@@ -39,5 +39,5 @@ def _retention_seconds(settings) -> float:
 
 def test_the_embedded_namespace_keeps_closed_workflows_thirty_days(stack_settings):
     assert RETENTION == "720h"
-    _keep_closed_workflows(stack_settings)
+    keep_closed_workflows(stack_settings)
     assert _retention_seconds(stack_settings) == 30 * 24 * 3600
