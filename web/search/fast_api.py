@@ -5,7 +5,7 @@ Search-as-you-type makes this the store's most frequent request, and through Fla
 public read does not need) the web tier spent more CPU on it than the search itself
 (docs/benchmarks.md, "Search at the engine's speed"). Here the same use case
 (`CatalogueSearch`) answers with the same JSON and headers, and the blocking part (the
-cache, Typesense, the live-stock overlay) runs in one worker thread.
+cache, Typesense, the live-stock overlay) runs in one worker thread (web/thread_hop.py).
 
 Only the ordinary answer is made here. Anything else is handed to Flask unchanged, so
 there is one implementation of each refusal: a bearer token (the search then feeds the
@@ -25,7 +25,6 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import orjson
-from anyio import CapacityLimiter, to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from werkzeug.datastructures import MultiDict
@@ -40,6 +39,7 @@ from web.request_id import HEADER as REQUEST_ID
 from web.request_id import bind_request_id, is_sane_request_id, unbind_request_id
 from web.search.api import SEARCH_CACHE_CONTROL, search_page_json, wants_facets
 from web.search.use_cases import CatalogueSearch
+from web.thread_hop import ThreadHop
 
 log = logging.getLogger("shopflow.request")
 
@@ -77,7 +77,7 @@ class FastSearch:
         # As many searches at once as Flask's threads (WEB_THREADS), which the pools of
         # Typesense and live-stock connections are sized for: more would open (and
         # drop) extra connections rather than wait.
-        self._threads = CapacityLimiter(threads)
+        self._hop = ThreadHop(threads, name="search")
 
     async def __call__(self, request: Request) -> Response | None:
         if request.method != "GET" or "authorization" in request.headers:
@@ -101,7 +101,7 @@ class FastSearch:
         token = bind_request_id(request_id)  # on the search's log lines too
         try:
             try:
-                body, cache = await to_thread.run_sync(self._answer, args, limiter=self._threads)
+                body, cache = await self._hop.run(self._answer, args)
             except InvalidSearch:
                 return None
             except SearchUnavailable as exc:
