@@ -17,6 +17,7 @@ with the store's usual error answers (web/errors.py).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
@@ -141,8 +142,8 @@ class FastSearch:
             *_raw({**extra, REQUEST_ID: request_id, "Content-Length": str(len(body))}),
         ]
         elapsed = time.perf_counter() - started
-        HTTP_LATENCY.labels(ROUTE, "GET").observe(elapsed)
-        HTTP_REQUESTS.labels(ROUTE, "GET", str(status)).inc()
+        _latency().observe(elapsed)
+        _answered(status).inc()
         log.info(
             "GET %s %s",
             ROUTE,
@@ -155,6 +156,19 @@ class FastSearch:
             },
         )
         return ReadyAnswer(status, headers, body)
+
+
+# The route's metric series, looked up once per process rather than per answer
+# (`labels` takes a lock and builds its key each time). Made on first use: in the
+# gunicorn worker, after the fork.
+@functools.cache
+def _latency() -> Any:
+    return HTTP_LATENCY.labels(ROUTE, "GET")
+
+
+@functools.cache
+def _answered(status: int) -> Any:
+    return HTTP_REQUESTS.labels(ROUTE, "GET", str(status))
 
 
 class ReadyAnswer:
