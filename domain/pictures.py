@@ -32,7 +32,7 @@ def hash_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
 
 
-_HASH = re.compile(r"[0-9a-f]{%d}" % HASH_LENGTH)
+_HASH = re.compile(rf"[0-9a-f]{{{HASH_LENGTH}}}")
 
 
 def is_picture_hash(value: str) -> bool:
