@@ -48,20 +48,8 @@ def make_formatter(settings: Settings) -> logging.Formatter:
     )
 
 
-def skip_unused_record_fields() -> None:
-    """Records stop computing what neither format shows: the caller's file, line and
-    function (a walk up the stack), the thread's id and name, the multiprocessing
-    process name (the logging HOWTO, "Optimization"). The web tier logs a line per
-    request, and on the search path those fields were a tenth of its CPU
-    (docs/benchmarks.md). The pid stays (cheap, and a traceback's lines keep theirs)."""
-    logging._srcfile = None  # the HOWTO's documented switch
-    logging.logThreads = False
-    logging.logMultiprocessing = False
-
-
 def configure_logging(settings: Settings, *, level: int = logging.INFO) -> logging.Handler:
     """Route every logger of this process to one stderr handler in the settings' format."""
-    skip_unused_record_fields()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(make_formatter(settings))
     handler.addFilter(ContextFilter())

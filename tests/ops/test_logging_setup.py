@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from flask import Flask
 
-from entrypoints.logging_setup import ContextFilter, make_formatter, skip_unused_record_fields
+from entrypoints.logging_setup import ContextFilter, make_formatter
 from settings import Settings
 from web.request_id import init_request_id
 
@@ -71,32 +71,3 @@ def test_dev_logs_a_readable_line_with_time_level_and_request_id():
     line = out.getvalue().splitlines()[0]
     assert " WARNING " in line and "[req req-abcdefgh] inside" in line
     assert line[:4].isdigit() and not line.startswith("{")
-
-
-@pytest.mark.parametrize("environment", ["production", "dev"])
-def test_records_skip_only_what_no_format_shows(environment):
-    def one_line() -> str:
-        logger, out = capture(replace(Settings(), environment=environment))
-        answer = (
-            app_logging_inside_a_request(logger)
-            .test_client()
-            .get("/x", headers={"X-Request-ID": "req-12345678"})
-        )
-        assert answer.status_code == 200
-        return out.getvalue().splitlines()[0]
-
-    def without_time(line: str):
-        if environment == "production":
-            return {k: v for k, v in json.loads(line).items() if k != "timestamp"}
-        return line.split(" ", 2)[2]  # dev: "<date> <time> INFO ..."
-
-    full = one_line()
-    saved = logging._srcfile, logging.logThreads, logging.logMultiprocessing
-    skip_unused_record_fields()
-    try:
-        lean = one_line()
-    finally:
-        logging._srcfile, logging.logThreads, logging.logMultiprocessing = saved
-
-    assert without_time(lean) == without_time(full)
-    assert "req-12345678" in lean
