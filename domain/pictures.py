@@ -32,8 +32,12 @@ def hash_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
 
 
+_HASH = re.compile(rf"[0-9a-f]{{{HASH_LENGTH}}}")
+
+
 def is_picture_hash(value: str) -> bool:
-    return len(value) == HASH_LENGTH and all(ch in "0123456789abcdef" for ch in value)
+    # A regex rather than a loop over the characters: every search hit asks this.
+    return _HASH.fullmatch(value) is not None
 
 
 def parse_media_name(raw: str, ext: str) -> MediaName | None:
@@ -54,11 +58,14 @@ class Picture:
     height: int
 
 
-def picture_urls(picture_hash: str, base_url: str, ext: str, *, size: int = API_SIZE) -> Picture:
-    base = base_url.rstrip("/")
+def picture_url(picture_hash: str, base_url: str, ext: str, size: int = API_SIZE) -> str:
+    """One size's URL: what the API's imageURL needs, without the srcset a page needs."""
+    return f"{base_url.rstrip('/')}/{picture_hash}-{size}.{ext}"
 
+
+def picture_urls(picture_hash: str, base_url: str, ext: str, *, size: int = API_SIZE) -> Picture:
     def url(px: int) -> str:
-        return f"{base}/{MediaName(picture_hash, px, ext)}"
+        return picture_url(picture_hash, base_url, ext, px)
 
     return Picture(
         src=url(size),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from catalog.pictures import EXTENSION
 from domain.pictures import Picture, is_picture_hash, picture_urls
+from domain.pictures import picture_url as url_of_picture
 from web.services import services
 
 
@@ -20,6 +21,8 @@ def picture_of(picture_hash: str | None) -> Picture | None:
 
 
 def picture_url(picture_hash: str | None) -> str | None:
-    """The API's `imageURL`: the 480 px picture's URL, or None."""
-    picture = picture_of(picture_hash)
-    return picture.src if picture else None
+    """The API's `imageURL`: the 480 px picture's URL, or None (on every search hit, so
+    without the srcset `picture_of` builds for pages)."""
+    if not picture_hash or not is_picture_hash(picture_hash):
+        return None
+    return url_of_picture(picture_hash, services().settings.media_base_url, EXTENSION)

@@ -88,7 +88,13 @@ class LiveStockOverlay:
         stock = self.stock_of([hit.item_id for hit in hits])
         if stock is None:
             return hits
-        live = [replace(hit, in_stock=stock[hit.item_id] > 0) for hit in hits]
+        # A copy only for a hit whose flag changed: most agree with the index.
+        live = [
+            hit
+            if hit.in_stock == (stock[hit.item_id] > 0)
+            else replace(hit, in_stock=not hit.in_stock)
+            for hit in hits
+        ]
         if in_stock_filter is None:
             return live
         return [hit for hit in live if hit.in_stock == in_stock_filter]

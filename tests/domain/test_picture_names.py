@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from domain.pictures import SIZES, hash_of, parse_media_name, picture_urls
+from domain.pictures import (
+    SIZES,
+    hash_of,
+    is_picture_hash,
+    parse_media_name,
+    picture_url,
+    picture_urls,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -45,3 +52,17 @@ def test_a_picture_offers_every_size_and_names_the_480_pixel_one_as_its_source()
     )
     assert (picture.width, picture.height) == (480, 480)
     assert SIZES == (160, 480, 960)
+
+
+def test_the_apis_image_url_is_the_pages_source():
+    assert picture_url(HASH, "https://cdn.example/media/", "webp") == (
+        picture_urls(HASH, "https://cdn.example/media/", "webp").src
+    )
+
+
+@pytest.mark.parametrize(
+    "value", [HASH.upper(), HASH[:-1], HASH + "0", HASH[:-1] + "g", HASH + "\n", ""]
+)
+def test_only_32_lowercase_hex_digits_are_a_picture_hash(value):
+    assert is_picture_hash(HASH)
+    assert not is_picture_hash(value)

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from stack.ports import free_port
 from tests.live_server import ServerThread
@@ -88,6 +89,34 @@ def test_a_search_walks_its_cursors_off_flask_and_keeps_its_request_id(live_serv
     assert first.headers["x-request-id"] == request_id
     assert second.status_code == 200 and second.json()["items"] != first.json()["items"]
     assert served_fast == [True, True]
+
+
+def answered(status: str) -> float:
+    return (
+        REGISTRY.get_sample_value(
+            "shopflow_http_requests_total", {"route": PATH, "method": "GET", "status": status}
+        )
+        or 0.0
+    )
+
+
+def timed() -> float:
+    return (
+        REGISTRY.get_sample_value(
+            "shopflow_http_request_duration_seconds_count", {"route": PATH, "method": "GET"}
+        )
+        or 0.0
+    )
+
+
+def test_a_search_answered_off_flask_is_counted_and_timed_as_flask_would(live_server, served_fast):
+    before = answered("200"), timed()
+
+    for _ in range(2):
+        httpx.get(live_server.url + PATH, params={"query": "kettle"}, timeout=30)
+
+    assert served_fast == [True, True]
+    assert (answered("200"), timed()) == (before[0] + 2, before[1] + 2)
 
 
 REFUSED = [

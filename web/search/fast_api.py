@@ -5,7 +5,7 @@ Search-as-you-type makes this the store's most frequent request, and through Fla
 public read does not need) the web tier spent more CPU on it than the search itself
 (docs/benchmarks.md, "Search at the engine's speed"). Here the same use case
 (`CatalogueSearch`) answers with the same JSON and headers, and the blocking part (the
-cache, Typesense, the live-stock overlay) runs in one worker thread.
+cache, Typesense, the live-stock overlay) runs in one worker thread (web/thread_hop.py).
 
 Only the ordinary answer is made here. Anything else is handed to Flask unchanged, so
 there is one implementation of each refusal: a bearer token (the search then feeds the
@@ -17,17 +17,18 @@ with the store's usual error answers (web/errors.py).
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
-from anyio import CapacityLimiter, to_thread
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from werkzeug.datastructures import MultiDict
 
 from db.search import InvalidSearch, SearchUnavailable, parse_search_args
@@ -40,6 +41,7 @@ from web.request_id import HEADER as REQUEST_ID
 from web.request_id import bind_request_id, is_sane_request_id, unbind_request_id
 from web.search.api import SEARCH_CACHE_CONTROL, search_page_json, wants_facets
 from web.search.use_cases import CatalogueSearch
+from web.thread_hop import ThreadHop
 
 log = logging.getLogger("shopflow.request")
 
@@ -74,12 +76,16 @@ class FastSearch:
         self._app_context = app_context
         self._known = known
         self._secure = secure  # HSTS on every answer (SESSION_COOKIE_SECURE)
+        fixed = {"Content-Type": "application/json", **_SECURITY_HEADERS}
+        if secure:
+            fixed["Strict-Transport-Security"] = HSTS
+        self._fixed_headers = _raw(fixed)
         # As many searches at once as Flask's threads (WEB_THREADS), which the pools of
         # Typesense and live-stock connections are sized for: more would open (and
         # drop) extra connections rather than wait.
-        self._threads = CapacityLimiter(threads)
+        self._hop = ThreadHop(threads, name="search")
 
-    async def __call__(self, request: Request) -> Response | None:
+    async def __call__(self, request: Request) -> ReadyAnswer | None:
         if request.method != "GET" or "authorization" in request.headers:
             return None
         if request.headers.get("content-length", "0") != "0" or (
@@ -87,10 +93,12 @@ class FastSearch:
         ):
             return None  # a GET with a body: Flask's input guard decides (413, 415)
         if not self._secure and (
-            request.url.scheme == "https" or "x-forwarded-proto" in request.headers
+            request.scope["scheme"] == "https" or "x-forwarded-proto" in request.headers
         ):
             return None  # whether HSTS is due is Flask's call (web/headers.py, ProxyFix)
-        args = MultiDict(request.query_params.multi_items())
+        # As Starlette's query_params parses it, without the objects around it.
+        query_string = request.scope["query_string"].decode("latin-1")
+        args = MultiDict(parse_qsl(query_string, keep_blank_values=True))
         if self._known.problem(ROUTE, "GET", args.keys()) is not None:
             return None
         if any(has_control_characters(k) or has_control_characters(v) for k, v in args.items(True)):
@@ -101,7 +109,7 @@ class FastSearch:
         token = bind_request_id(request_id)  # on the search's log lines too
         try:
             try:
-                body, cache = await to_thread.run_sync(self._answer, args, limiter=self._threads)
+                body, cache = await self._hop.run(self._answer, args)
             except InvalidSearch:
                 return None
             except SearchUnavailable as exc:
@@ -128,13 +136,14 @@ class FastSearch:
 
     def _respond(
         self, body: bytes, status: int, request_id: str, started: float, extra: dict[str, str]
-    ) -> Response:
-        headers: dict[str, Any] = {**extra, **_SECURITY_HEADERS, REQUEST_ID: request_id}
-        if self._secure:
-            headers["Strict-Transport-Security"] = HSTS
+    ) -> ReadyAnswer:
+        headers = [
+            *self._fixed_headers,
+            *_raw({**extra, REQUEST_ID: request_id, "Content-Length": str(len(body))}),
+        ]
         elapsed = time.perf_counter() - started
-        HTTP_LATENCY.labels(ROUTE, "GET").observe(elapsed)
-        HTTP_REQUESTS.labels(ROUTE, "GET", str(status)).inc()
+        _latency().observe(elapsed)
+        _answered(status).inc()
         log.info(
             "GET %s %s",
             ROUTE,
@@ -146,4 +155,40 @@ class FastSearch:
                 "duration_ms": round(elapsed * 1000, 1),
             },
         )
-        return Response(body, status, headers, media_type="application/json")
+        return ReadyAnswer(status, headers, body)
+
+
+# The route's metric series, looked up once per process rather than per answer
+# (`labels` takes a lock and builds its key each time). Made on first use: in the
+# gunicorn worker, after the fork.
+@functools.cache
+def _latency() -> Any:
+    return HTTP_LATENCY.labels(ROUTE, "GET")
+
+
+@functools.cache
+def _answered(status: int) -> Any:
+    return HTTP_REQUESTS.labels(ROUTE, "GET", str(status))
+
+
+class ReadyAnswer:
+    """An ASGI answer whose headers are already bytes: what Starlette's Response does
+    with a dict of headers on every answer (encode, lower-case, add the length and the
+    type) is done once here for the headers every search answer carries."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+def _raw(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    return [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    ]
