@@ -111,6 +111,17 @@ class RefusalKind(enum.StrEnum):
             return None
 
 
+_CANCEL_REFUSALS = frozenset(
+    {RefusalKind.ALREADY_SHIPPED, RefusalKind.NOTHING_SHIPPED, RefusalKind.NOTHING_UNSHIPPED}
+)
+
+
+def cancel_refusal_kind(workflow_type: str) -> RefusalKind:
+    """The kind of the order workflow's refusal of a cancel, from its ApplicationError type."""
+    kind = RefusalKind.parse(workflow_type)
+    return kind if kind in _CANCEL_REFUSALS else RefusalKind.CANNOT_CANCEL
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Why a shopper's request is refused, with a sentence the shopper understands."""
