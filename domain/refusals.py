@@ -101,6 +101,12 @@ class RefusalKind(enum.StrEnum):
     WEAK_PASSWORD = "WeakPassword"
     WRONG_PASSWORD = "WrongPassword"
     EMAIL_TAKEN = "EmailTaken"
+    INVALID_CREDENTIALS = "InvalidCredentials"  # wrong email or password, alike
+    TOO_MANY_SIGN_INS = "TooManySignIns"  # failed sign-in attempts from one address
+    TOO_MANY_REGISTRATIONS = "TooManyRegistrations"  # new accounts from one network
+    SIGN_IN_UNAVAILABLE = "SignInUnavailable"  # the throttle could not be asked: fail closed
+    INVALID_RESET_LINK = "InvalidResetLink"  # used, expired or unknown
+    TOO_MANY_RESETS = "TooManyResets"  # password reset requests or attempts
 
     @classmethod
     def parse(cls, value: str) -> RefusalKind | None:

@@ -105,6 +105,12 @@ TABLE: dict[RefusalKind, Answer] = {
     K.WEAK_PASSWORD: Answer(400, "weak_password"),
     K.WRONG_PASSWORD: Answer(403, "wrong_password"),
     K.EMAIL_TAKEN: Answer(409, "email_taken"),
+    K.INVALID_CREDENTIALS: Answer(401, "invalid_credentials"),
+    K.TOO_MANY_SIGN_INS: Answer(429, "too_many_attempts"),
+    K.TOO_MANY_REGISTRATIONS: Answer(429, "too_many_registrations"),
+    K.SIGN_IN_UNAVAILABLE: Answer(503, "sign_in_unavailable"),
+    K.INVALID_RESET_LINK: Answer(400, "invalid_token"),
+    K.TOO_MANY_RESETS: Answer(429, "too_many_resets"),
 }
 
 
