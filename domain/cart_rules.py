@@ -12,6 +12,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from domain.refusals import RefusalKind
+
 # No request asks for more of one thing than this; more is a typo or a bot (a 400).
 MAX_QUANTITY_PER_LINE = 100
 # The most of one item one order takes: the store's limit per line, which the cart, the
@@ -33,6 +35,7 @@ class CartError(Exception):
     """A change the cart refuses; `code` is stable for API clients, the text is for people."""
 
     code = "cart_error"
+    kind = RefusalKind.BAD_REQUEST
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -45,10 +48,12 @@ class CartError(Exception):
 
 class InvalidQuantity(CartError):
     code = "invalid_quantity"
+    kind = RefusalKind.INVALID_QUANTITY
 
 
 class InsufficientStock(CartError):
     code = "insufficient_stock"
+    kind = RefusalKind.INSUFFICIENT_STOCK
 
     def __init__(self, left: int, in_cart: int) -> None:
         super().__init__(shortage_message(left, in_cart))
@@ -61,6 +66,7 @@ class InsufficientStock(CartError):
 
 class LineLimitReached(CartError):
     code = "line_limit"
+    kind = RefusalKind.LINE_LIMIT
 
     def __init__(self, in_cart: int, limit: int = MAX_QUANTITY_PER_LINE) -> None:
         super().__init__(line_limit_message(limit))
@@ -88,6 +94,7 @@ def lines_over_limit(quantities: Iterable[tuple[int, int]], limit: int) -> list[
 
 class CartFull(CartError):
     code = "cart_full"
+    kind = RefusalKind.CART_FULL
 
     def __init__(self) -> None:
         super().__init__(

@@ -61,6 +61,52 @@ class RefusalKind(enum.StrEnum):
     REFUND_TOO_MUCH = "RefundTooMuch"  # more than captured minus already refunded
     REFUND_REFUSED = "RefundRefused"  # the payment gateway said no
     RETURNS_UNAVAILABLE = "ReturnsUnavailable"  # the return's workflow could not be reached
+    # --- any feature: a request that is malformed, about nothing, too frequent or too early ---
+    BAD_REQUEST = "BadRequest"  # a parameter or body field the use case cannot read
+    NOT_FOUND = "NotFound"  # unknown, or another account's: answered alike
+    NO_SUCH_ITEM = "NoSuchItem"  # staff named an item the catalogue does not have
+    INVALID_QUANTITY = "InvalidQuantity"  # not a whole number in range (cart, stock)
+    TOO_MANY_REQUESTS = "TooManyRequests"  # a shopper's writes over the abuse limit
+    SERVICE_UNAVAILABLE = "ServiceUnavailable"  # a workflow could not answer now: try again
+    # --- the cart and the address book (domain/cart_rules.py, domain/addresses.py) ---
+    INSUFFICIENT_STOCK = "InsufficientStock"
+    LINE_LIMIT = "LineLimit"  # more of one item than a shopper may hold
+    CART_FULL = "CartFull"
+    ADDRESS_BOOK_FULL = "AddressBookFull"
+    # --- cancelling an order (the order workflow's update, web/orders, web/staff_orders) ---
+    # The three workflow refusals keep the workflow's type as their value
+    # (workflows/order_messages.py), so `parse` reads them straight back.
+    ALREADY_SHIPPED = "AlreadyShipped"  # a parcel left: cancel the rest instead
+    NOTHING_SHIPPED = "NothingShipped"  # nothing left yet: cancel the whole order
+    NOTHING_UNSHIPPED = "NothingUnshipped"  # every parcel left
+    ORDER_CLOSED = "OrderClosed"  # the order's workflow finished
+    ORDER_DELIVERED = "OrderDelivered"
+    ORDER_CANCELLED = "OrderCancelled"
+    CANNOT_CANCEL = "CannotCancel"  # any other reason the workflow gave
+    # --- reviews (domain/reviews.py) ---
+    NOT_RECEIVED = "NotReceived"  # only a shopper who received the item reviews it
+    ALREADY_REVIEWED = "AlreadyReviewed"
+    INVALID_REVIEW = "InvalidReview"
+    # --- the warehouse portal (web/warehouses/) ---
+    SUBORDER_CANCELLED = "SuborderCancelled"  # the shopper cancelled it: do not ship
+    NOT_SHIPPED = "NotShipped"  # deliver before ship
+    SUBORDER_REFUSED = "SuborderRefused"  # the suborder's workflow said no, for another reason
+    WORKFLOW_NOT_RUNNING = "WorkflowNotRunning"
+    WAREHOUSE_INACTIVE = "WarehouseInactive"
+    KEY_REUSED = "KeyReused"  # an Idempotency-Key already used for another request
+    TOO_MANY_TO_REMOVE = "TooManyToRemove"  # details: removable
+    # --- accounts (web/auth/accounts.py) ---
+    INVALID_ACCOUNT = "InvalidAccount"
+    INVALID_EMAIL = "InvalidEmail"
+    WEAK_PASSWORD = "WeakPassword"
+    WRONG_PASSWORD = "WrongPassword"
+    EMAIL_TAKEN = "EmailTaken"
+    INVALID_CREDENTIALS = "InvalidCredentials"  # wrong email or password, alike
+    TOO_MANY_SIGN_INS = "TooManySignIns"  # failed sign-in attempts from one address
+    TOO_MANY_REGISTRATIONS = "TooManyRegistrations"  # new accounts from one network
+    SIGN_IN_UNAVAILABLE = "SignInUnavailable"  # the throttle could not be asked: fail closed
+    INVALID_RESET_LINK = "InvalidResetLink"  # used, expired or unknown
+    TOO_MANY_RESETS = "TooManyResets"  # password reset requests or attempts
 
     @classmethod
     def parse(cls, value: str) -> RefusalKind | None:
@@ -69,6 +115,17 @@ class RefusalKind(enum.StrEnum):
             return cls(value)
         except ValueError:
             return None
+
+
+_CANCEL_REFUSALS = frozenset(
+    {RefusalKind.ALREADY_SHIPPED, RefusalKind.NOTHING_SHIPPED, RefusalKind.NOTHING_UNSHIPPED}
+)
+
+
+def cancel_refusal_kind(workflow_type: str) -> RefusalKind:
+    """The kind of the order workflow's refusal of a cancel, from its ApplicationError type."""
+    kind = RefusalKind.parse(workflow_type)
+    return kind if kind in _CANCEL_REFUSALS else RefusalKind.CANNOT_CANCEL
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from flask import Response, jsonify, request
 from web import input_guard
 from web.errors import BadRequest
 from web.headers import PRIVATE
-from web.outcomes import Refused, status_of
 
 
 def read_json_object() -> dict[str, Any]:
@@ -69,14 +68,6 @@ def private_json(payload: Any, status: int = 200) -> Response:
 def api_error(status: int, code: str, message: str, **details: Any) -> Response:
     """The same `{"error": {...}}` shape as web/errors.py, with extra fields a client can use."""
     return private_json({"error": {"code": code, "message": message, **details}}, status)
-
-
-def refused_json(refused: Refused) -> Response:
-    """A use case's refusal as `{"error": {code, message, ...details}}` with its status."""
-    response = api_error(status_of(refused), refused.error_code, refused.message, **refused.details)
-    if refused.retry_after:
-        response.headers["Retry-After"] = str(refused.retry_after)
-    return response
 
 
 def address_json(address: dict[str, Any]) -> dict[str, Any]:

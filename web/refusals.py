@@ -2,12 +2,17 @@
 
 One row per `RefusalKind` (domain/refusals.py). A page shows the refusal's message
 with the status; the API answers `{"error": {"code", "message"}}` with it. A refusal
-that has to wait (429) also carries `Retry-After`.
+that has to wait (429, 503) also carries `Retry-After`.
+
+`Refused` is what every feature's use case returns when it says no (the one refusal
+outcome under web/, a test keeps it so): its kind gives both the status and the code,
+so the page and the API can never disagree on either.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Response
@@ -67,15 +72,92 @@ TABLE: dict[RefusalKind, Answer] = {
     K.REFUND_TOO_MUCH: Answer(409, "refund_too_much"),
     K.REFUND_REFUSED: Answer(409, "refund_refused"),
     K.RETURNS_UNAVAILABLE: Answer(503, "returns_unavailable"),
+    K.BAD_REQUEST: Answer(400, "bad_request"),
+    K.NOT_FOUND: Answer(404, "not_found"),
+    K.NO_SUCH_ITEM: Answer(404, "unknown_item"),
+    K.INVALID_QUANTITY: Answer(400, "invalid_quantity"),
+    K.TOO_MANY_REQUESTS: Answer(429, "too_many_requests"),
+    K.SERVICE_UNAVAILABLE: Answer(503, "service_unavailable"),
+    K.INSUFFICIENT_STOCK: Answer(409, "insufficient_stock"),
+    K.LINE_LIMIT: Answer(409, "line_limit"),
+    K.CART_FULL: Answer(409, "cart_full"),
+    K.ADDRESS_BOOK_FULL: Answer(409, "address_book_full"),
+    K.ALREADY_SHIPPED: Answer(409, "already_shipped"),
+    K.NOTHING_SHIPPED: Answer(409, "nothing_shipped"),
+    K.NOTHING_UNSHIPPED: Answer(409, "nothing_unshipped"),
+    K.ORDER_CLOSED: Answer(409, "order_closed"),
+    K.ORDER_DELIVERED: Answer(409, "delivered"),
+    K.ORDER_CANCELLED: Answer(409, "order_cancelled"),
+    K.CANNOT_CANCEL: Answer(409, "cannot_cancel"),
+    K.NOT_RECEIVED: Answer(403, "not_received"),
+    K.ALREADY_REVIEWED: Answer(409, "already_reviewed"),
+    K.INVALID_REVIEW: Answer(422, "invalid_review"),
+    K.SUBORDER_CANCELLED: Answer(409, "cancelled"),
+    K.NOT_SHIPPED: Answer(409, "not_shipped"),
+    K.SUBORDER_REFUSED: Answer(409, "refused"),
+    K.WORKFLOW_NOT_RUNNING: Answer(409, "workflow_not_running"),
+    K.WAREHOUSE_INACTIVE: Answer(409, "warehouse_inactive"),
+    K.KEY_REUSED: Answer(422, "idempotency_key_reused"),
+    K.TOO_MANY_TO_REMOVE: Answer(409, "too_many_to_remove"),
+    # Accounts: the JSON API's statuses (docs/api.md); the sign-in pages show the same.
+    K.INVALID_ACCOUNT: Answer(400, "invalid_account"),
+    K.INVALID_EMAIL: Answer(400, "invalid_email"),
+    K.WEAK_PASSWORD: Answer(400, "weak_password"),
+    K.WRONG_PASSWORD: Answer(403, "wrong_password"),
+    K.EMAIL_TAKEN: Answer(409, "email_taken"),
+    K.INVALID_CREDENTIALS: Answer(401, "invalid_credentials"),
+    K.TOO_MANY_SIGN_INS: Answer(429, "too_many_attempts"),
+    K.TOO_MANY_REGISTRATIONS: Answer(429, "too_many_registrations"),
+    K.SIGN_IN_UNAVAILABLE: Answer(503, "sign_in_unavailable"),
+    K.INVALID_RESET_LINK: Answer(400, "invalid_token"),
+    K.TOO_MANY_RESETS: Answer(429, "too_many_resets"),
 }
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A use case's no: its kind (so its status and code), a sentence for the person.
+
+    `details` are extra fields of the API's `error` object a client can act on (e.g.
+    `available`, `fields`, `retryAfter`); a feature may also carry what its page
+    needs there (the warehouse portal's `row`) and then picks the API's fields itself.
+    `retry_after` (seconds) becomes the `Retry-After` header.
+    """
+
+    kind: RefusalKind
+    message: str
+    details: Mapping[str, Any] = field(default_factory=dict)
+    retry_after: int | None = None
+
+    @classmethod
+    def of(cls, refusal: Refusal, **extra: Any) -> Refused:
+        return cls(refusal.kind, refusal.message, **extra)
+
+    @property
+    def status(self) -> int:
+        return TABLE[self.kind].status
+
+    @property
+    def code(self) -> str:
+        return TABLE[self.kind].code
+
+    @property
+    def refusal(self) -> Refusal:
+        return Refusal(self.kind, self.message)
 
 
 def answer(kind: RefusalKind) -> Answer:
     return TABLE[kind]
 
 
-def status_of(refusal: Refusal) -> int:
+def status_of(refusal: Refusal | Refused) -> int:
     return TABLE[refusal.kind].status
+
+
+def refused_json(refused: Refused) -> Response:
+    """A use case's refusal as `{"error": {code, message, ...details}}` with its status."""
+    response = api_error(refused.status, refused.code, refused.message, **refused.details)
+    return with_retry_after(response, refused.retry_after or None)
 
 
 def api_refusal(refusal: Refusal, *, retry_after: int | None = None, **details: Any) -> Response:

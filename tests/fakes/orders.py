@@ -11,7 +11,7 @@ from domain.order import OPEN_SUBORDER_STATUSES, OrderStatus, unshipped_lines
 from domain.stock import Line
 from web.orders.ports import CancelledParcels, WorkflowGone
 from web.orders.reads import ORDER_ID, OrdersPage, OrderView, Position
-from web.outcomes import Refused
+from web.refusals import Refused
 
 
 class FakeOrderReads:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from domain.order import OrderStatus
-from web.outcomes import Refused
+from web.refusals import Refused
 from web.staff_orders.ports import (
     Customer,
     Position,

@@ -22,12 +22,12 @@ from datetime import UTC, datetime, timedelta
 from db.postgres.restock import InvalidRestockQuantity, RestockResult, check_quantity
 from db.postgres.stock_corrections import Correction
 from domain.order import SuborderStatus as SS
+from domain.refusals import RefusalKind
 from domain.stock import correction_problem, removable_units
+from web.refusals import Refused
 from web.suborder_reads import SuborderRow, SuborderRowLine
 from web.warehouses.parsing import encode_cursor, is_suborder_id
 from web.warehouses.use_cases import (
-    Refusal,
-    Refused,
     StreamEntry,
     SuborderPage,
     SuborderRefused,
@@ -211,27 +211,29 @@ class FakeShelves:
     ) -> Correction | Refused:
         problem = correction_problem(units, reason, note)  # the domain's own rule
         if problem:
-            return Refused(Refusal.INVALID_QUANTITY, problem)
+            return Refused(RefusalKind.INVALID_QUANTITY, problem)
         if warehouse_id not in self.reads.warehouses:
-            return Refused(Refusal.NOT_FOUND, f"There is no warehouse {warehouse_id}.")
+            return Refused(RefusalKind.NOT_FOUND, f"There is no warehouse {warehouse_id}.")
         name, _, active = self.reads.warehouses[warehouse_id]
         if not active:
-            return Refused(Refusal.WAREHOUSE_INACTIVE, f"Warehouse {name} is not active.")
+            return Refused(RefusalKind.WAREHOUSE_INACTIVE, f"Warehouse {name} is not active.")
         if item_id not in self.items:
-            return Refused(Refusal.UNKNOWN_ITEM, f"There is no item {item_id} in the catalogue.")
+            return Refused(
+                RefusalKind.NO_SUCH_ITEM, f"There is no item {item_id} in the catalogue."
+            )
         earlier = self.correction_keys.get((warehouse_id, key or ""))
         if key is not None and earlier is not None:
             if (earlier.item_id, earlier.delta) != (item_id, -units):
-                return Refused(Refusal.KEY_REUSED, "That key was used for another correction.")
+                return Refused(RefusalKind.KEY_REUSED, "That key was used for another correction.")
             return replace(earlier, replayed=True)
         shelf = self.shelves.get((warehouse_id, item_id), 0)
         total = sum(n for (_, i), n in self.shelves.items() if i == item_id)
         may_go = removable_units(shelf, total - self.held.get(item_id, 0))
         if units > may_go:
             return Refused(
-                Refusal.TOO_MANY_TO_REMOVE,
+                RefusalKind.TOO_MANY_TO_REMOVE,
                 f"Only {may_go} unit(s) can be removed.",
-                removable=may_go,
+                {"removable": may_go},
             )
         self.shelves[(warehouse_id, item_id)] = shelf - units
         correction = Correction(
@@ -252,18 +254,20 @@ class FakeShelves:
         try:
             check_quantity(quantity)  # db/postgres/restock.py's own rule: a pure function
         except InvalidRestockQuantity as error:
-            return Refused(Refusal.INVALID_QUANTITY, str(error))
+            return Refused(RefusalKind.INVALID_QUANTITY, str(error))
         if warehouse_id not in self.reads.warehouses:
-            return Refused(Refusal.NOT_FOUND, f"There is no warehouse {warehouse_id}.")
+            return Refused(RefusalKind.NOT_FOUND, f"There is no warehouse {warehouse_id}.")
         name, _, active = self.reads.warehouses[warehouse_id]
         if not active:
-            return Refused(Refusal.WAREHOUSE_INACTIVE, f"Warehouse {name} is not active.")
+            return Refused(RefusalKind.WAREHOUSE_INACTIVE, f"Warehouse {name} is not active.")
         if item_id not in self.items:
-            return Refused(Refusal.UNKNOWN_ITEM, f"There is no item {item_id} in the catalogue.")
+            return Refused(
+                RefusalKind.NO_SUCH_ITEM, f"There is no item {item_id} in the catalogue."
+            )
         if key is not None and key in self.keys:
             w, i, q, result = self.keys[key]
             if (w, i, q) != (warehouse_id, item_id, quantity):
-                return Refused(Refusal.KEY_REUSED, "That key was used for another restock.")
+                return Refused(RefusalKind.KEY_REUSED, "That key was used for another restock.")
             return replace(result, replayed=True)
         shelf = self.shelves.get((warehouse_id, item_id), 0) + quantity
         self.shelves[(warehouse_id, item_id)] = shelf

@@ -61,7 +61,7 @@ def test_begin_names_every_unknown_item_and_holds_nothing():
     outcome = use_cases.begin(world.ports, ADA, [Line(1, 1), Line(77, 1), Line(55, 1)])
 
     assert isinstance(outcome, use_cases.Refused) and outcome.kind is K.UNKNOWN_ITEM
-    assert outcome.item_ids == (55, 77)
+    assert outcome.details["itemIDs"] == [55, 77]
     assert world.checkouts.calls == [] and world.checkouts.stock == {1: 3}
 
 
@@ -79,7 +79,7 @@ def test_begin_reports_the_lines_that_ran_short():
     outcome = use_cases.begin(world.ports, ADA, [Line(1, 2), Line(2, 1)])
 
     assert isinstance(outcome, use_cases.Refused) and outcome.kind is K.CHECKOUT_OUT_OF_STOCK
-    assert outcome.short_lines == (ShortLine(1, 2, 1),)
+    assert outcome.details["lines"] == (ShortLine(1, 2, 1),)
     assert world.checkouts.stock == {1: 1, 2: 5}
 
 

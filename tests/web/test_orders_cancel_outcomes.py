@@ -12,11 +12,12 @@ from html import unescape
 
 import pytest
 
+from domain.refusals import RefusalKind
 from tests.fakes.orders import order_view
 from tests.web.shoppers import HTMX
 from web.orders.errors import CLOSED_MESSAGE, NOT_READY, STILL_WORKING, UNAVAILABLE
 from web.orders.ports import WorkflowGone
-from web.outcomes import Refused
+from web.refusals import Refused
 from web.suborder_reads import SuborderRow
 
 pytestmark = pytest.mark.web
@@ -106,9 +107,7 @@ def test_a_delivered_order_cannot_be_cancelled(fake_shop, browser):
 
 
 def test_the_workflows_own_refusal_is_a_409_with_its_code_and_words(fake_shop, browser, pending):
-    fake_shop.order_client.answer = Refused(
-        "cannot_cancel", "A parcel has just left.", code="already_shipped"
-    )
+    fake_shop.order_client.answer = Refused(RefusalKind.ALREADY_SHIPPED, "A parcel has just left.")
 
     page = browser.post(f"/orders/{pending}/cancel", htmx=True)
     api = api_cancel(fake_shop, fake_shop.users[browser.id], pending)
@@ -126,9 +125,9 @@ def test_the_workflows_own_refusal_is_a_409_with_its_code_and_words(fake_shop, b
     [
         (WorkflowGone(started=True), 409, "order_closed", CLOSED_MESSAGE),
         (WorkflowGone(started=False), 503, "service_unavailable", NOT_READY),
-        (Refused("unavailable", UNAVAILABLE, code="service_unavailable", retry_after=5), 503,
+        (Refused(RefusalKind.SERVICE_UNAVAILABLE, UNAVAILABLE, retry_after=5), 503,
          "service_unavailable", UNAVAILABLE),
-        (Refused("unavailable", STILL_WORKING, code="service_unavailable", retry_after=5), 503,
+        (Refused(RefusalKind.SERVICE_UNAVAILABLE, STILL_WORKING, retry_after=5), 503,
          "service_unavailable", STILL_WORKING),
     ],
 )  # fmt: skip
@@ -158,7 +157,7 @@ def test_another_shoppers_order_is_a_404_and_its_workflow_is_never_asked(fake_sh
 
 
 def test_the_workflow_saying_not_yours_is_a_404_too(fake_shop, browser, pending):
-    fake_shop.order_client.answer = Refused("not_found", "We couldn't find that order.")
+    fake_shop.order_client.answer = Refused(RefusalKind.NOT_FOUND, "We couldn't find that order.")
 
     assert browser.post(f"/orders/{pending}/cancel", htmx=True).status_code == 404
 

@@ -14,10 +14,11 @@ from html import unescape
 
 import pytest
 
+from domain.refusals import RefusalKind
 from tests.fakes.orders import order_view
 from web.orders.errors import UNAVAILABLE
 from web.orders.reads import OrderLineView
-from web.outcomes import Refused
+from web.refusals import Refused
 from web.suborder_reads import SuborderRow, SuborderRowLine
 
 pytestmark = pytest.mark.web
@@ -170,7 +171,7 @@ def test_the_whole_cancel_of_a_partly_shipped_order_points_to_cancelling_the_res
 def test_a_refusal_by_the_workflow_is_passed_on(fake_shop, browser):
     order_id = fake_shop.orders.add(browser.id, two_parcels()).order_id
     fake_shop.order_client.unshipped_answer = Refused(
-        "cannot_cancel", "Every parcel has shipped.", code="nothing_unshipped"
+        RefusalKind.NOTHING_UNSHIPPED, "Every parcel has shipped."
     )
 
     answer = api_cancel_unshipped(fake_shop, browser.id, order_id)
@@ -182,7 +183,7 @@ def test_a_refusal_by_the_workflow_is_passed_on(fake_shop, browser):
 def test_an_unreachable_order_system_is_a_503_that_changed_nothing(fake_shop, browser):
     order_id = fake_shop.orders.add(browser.id, two_parcels()).order_id
     fake_shop.order_client.unshipped_answer = Refused(
-        "unavailable", UNAVAILABLE, code="service_unavailable", retry_after=5
+        RefusalKind.SERVICE_UNAVAILABLE, UNAVAILABLE, retry_after=5
     )
 
     answer = api_cancel_unshipped(fake_shop, browser.id, order_id)
@@ -205,7 +206,7 @@ def test_a_shipment_the_workflow_has_not_heard_of_yet_is_a_503_to_retry(fake_sho
     """The row says shipped a moment before the parcel has told its order: try again."""
     order_id = fake_shop.orders.add(browser.id, two_parcels()).order_id
     fake_shop.order_client.unshipped_answer = Refused(
-        "cannot_cancel", "Nothing has shipped yet.", code="nothing_shipped"
+        RefusalKind.NOTHING_SHIPPED, "Nothing has shipped yet."
     )
 
     answer = api_cancel_unshipped(fake_shop, browser.id, order_id)

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from domain.refusals import RefusalKind, cancel_refusal_kind
 from web.order_timeline import timeline_entries
-from web.orders.errors import api_code
 from web.orders.reads import OrderView
+from web.refusals import TABLE
 from web.suborder_reads import SuborderRow
 
 pytestmark = pytest.mark.unit
@@ -84,6 +85,8 @@ def test_the_timeline_reads_in_words_and_skips_entries_it_cannot_read():
     assert entries[0].at == NOW and entries[1].at is None
 
 
-def test_a_refusal_kind_becomes_a_snake_case_api_code():
-    assert api_code("AlreadyShipped") == "already_shipped"
-    assert api_code("Delivered") == "delivered"
+def test_the_workflows_refusal_of_a_cancel_keeps_its_api_code():
+    assert TABLE[cancel_refusal_kind("AlreadyShipped")].code == "already_shipped"
+    assert TABLE[cancel_refusal_kind("NothingShipped")].code == "nothing_shipped"
+    assert TABLE[cancel_refusal_kind("NothingUnshipped")].code == "nothing_unshipped"
+    assert cancel_refusal_kind("SomethingElse") is RefusalKind.CANNOT_CANCEL

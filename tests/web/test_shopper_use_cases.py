@@ -10,13 +10,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.cart_rules import CartOp
+from domain.refusals import RefusalKind
 from tests.fakes.account import FakeAddressBook
 from tests.fakes.cart import FakeCartItems, FakeCartStore, items_of_catalogue
 from tests.fakes.orders import FakeOrderClient, FakeOrderReads, order_view
 from web.account.use_cases import add_address, forget_address, replace_address, saved_address
 from web.cart.use_cases import CartChanged, change_cart, form_quantity, item_to_add
 from web.orders.use_cases import OrderList, cancel_order, list_orders, parse_limit
-from web.outcomes import Refused, status_of
+from web.refusals import Refused, status_of
 
 pytestmark = pytest.mark.unit
 
@@ -68,10 +69,10 @@ def test_cart_refusals_carry_their_kind_details_and_status():
     bad = change_cart(carts, limits, 1, PLENTY, CartOp.ADD, 0)
     unknown = change_cart(carts, limits, 1, 999_999, CartOp.ADD, 1)
 
-    assert (short.kind, dict(short.details), status_of(short)) == (
+    assert (short.code, dict(short.details), status_of(short)) == (
         "insufficient_stock", {"left": 3, "inCart": 0}, 409,
     )  # fmt: skip
-    assert (bad.kind, status_of(bad), unknown.kind, status_of(unknown)) == (
+    assert (bad.code, status_of(bad), unknown.code, status_of(unknown)) == (
         "invalid_quantity", 400, "not_found", 404,
     )  # fmt: skip
     assert carts.changes == 0
@@ -86,7 +87,7 @@ def test_a_bad_quantity_is_refused_before_it_counts_against_the_limit():
     second = change_cart(carts, limits, 1, PLENTY, CartOp.ADD, 1)
 
     assert isinstance(first, CartChanged)
-    assert isinstance(second, Refused) and second.kind == "too_many_requests"
+    assert isinstance(second, Refused) and second.kind is RefusalKind.TOO_MANY_REQUESTS
     assert second.retry_after == 30 and status_of(second) == 429
     assert carts.read(1).units == 1
 
@@ -97,7 +98,7 @@ def test_form_quantities_and_items_to_add():
     assert form_quantity(" 3 ") == 3
     assert all(isinstance(form_quantity(raw), Refused) for raw in ("", "x", "-1", "1.5", "9" * 7))
     assert item_to_add(items, PLENTY).name == "Budget Earbuds"
-    assert item_to_add(items, 999_999).kind == "not_found"
+    assert item_to_add(items, 999_999).kind is RefusalKind.NOT_FOUND
 
 
 def test_a_cancel_of_someone_elses_order_asks_nobody_and_counts_nothing():
@@ -107,7 +108,7 @@ def test_a_cancel_of_someone_elses_order_asks_nobody_and_counts_nothing():
 
     outcome = cancel_order(reads, client, limits, 1, theirs)
 
-    assert outcome.kind == "not_found" and client.calls == [] and limits.hits == {}
+    assert outcome.kind is RefusalKind.NOT_FOUND and client.calls == [] and limits.hits == {}
 
 
 def test_a_cancel_answers_the_order_as_it_now_stands():
@@ -133,8 +134,8 @@ def test_the_order_list_binds_its_cursor_to_the_shopper_and_since():
     other_since = list_orders(reads, 1, limit=2, since="2026-01-01", cursor=first.next_cursor)
 
     assert isinstance(again, OrderList) and len(again.orders) == 2
-    assert foreign.kind == other_since.kind == "bad_request"
-    assert parse_limit("") == 20 and parse_limit("0").kind == "bad_request"
+    assert foreign.kind == other_since.kind is RefusalKind.BAD_REQUEST
+    assert parse_limit("") == 20 and parse_limit("0").kind is RefusalKind.BAD_REQUEST
 
 
 def test_the_address_book_checks_first_then_counts_then_writes():
@@ -147,8 +148,8 @@ def test_the_address_book_checks_first_then_counts_then_writes():
     )
     refused = forget_address(book, limits, 1, str(saved.id))
 
-    assert invalid.kind == "invalid_address" and "country" in invalid.details["fields"]
+    assert invalid.kind is RefusalKind.INVALID_ADDRESS and "country" in invalid.details["fields"]
     assert replaced.city == "Tacoma"
-    assert refused.kind == "too_many_requests" and book.find(1, saved.id) is not None
-    assert saved_address(book, 2, str(saved.id)).kind == "not_found"
-    assert saved_address(book, 1, "new").kind == "not_found"
+    assert refused.kind is RefusalKind.TOO_MANY_REQUESTS and book.find(1, saved.id) is not None
+    assert saved_address(book, 2, str(saved.id)).kind is RefusalKind.NOT_FOUND
+    assert saved_address(book, 1, "new").kind is RefusalKind.NOT_FOUND

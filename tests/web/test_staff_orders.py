@@ -11,11 +11,12 @@ from html import unescape
 import pytest
 from flask import Flask
 
+from domain.refusals import RefusalKind
 from tests.fakes.signed_in import account, api_headers, browser
 from tests.fakes.staff_orders import FakeStaffCancel, FakeStaffOrderReads
 from tests.web.fakes import fake_services, fake_settings
 from web import create_app
-from web.outcomes import Refused
+from web.refusals import Refused
 from web.staff_orders.ports import WorkflowGone
 
 pytestmark = pytest.mark.web
@@ -269,7 +270,7 @@ def test_a_shipped_order_is_refused_with_409_without_asking_the_workflow(
 
 def test_the_workflows_refusal_is_shown_clearly_on_the_page(app, reads, workflow):
     order = reads.add_order(reads.add_customer("ann@example.com"))
-    workflow.answer = Refused("cannot_cancel", "Part of this order has already shipped.")
+    workflow.answer = Refused(RefusalKind.CANNOT_CANCEL, "Part of this order has already shipped.")
     page = browser(app, account("operator")).post(
         f"/staff/orders/{order.order_id}/cancel", data={"reason": "late"}
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes.waiting_room import FakeWaitingRooms
-from web.outcomes import Refused, status_of
+from web.refusals import Refused, status_of
 from web.waiting_room import staff
 
 pytestmark = pytest.mark.unit
@@ -65,4 +65,4 @@ def test_on_or_off_must_be_said_with_a_boolean(enabled):
 def test_an_unknown_item_is_not_found():
     refused = staff.switch_hot(shop(), "799998", True, by=STAFF)
     assert isinstance(refused, Refused) and status_of(refused) == 404
-    assert refused.error_code == "unknown_item" and "#799998" in refused.message
+    assert refused.code == "unknown_item" and "#799998" in refused.message

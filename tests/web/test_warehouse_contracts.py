@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 
 from domain.order import SuborderStatus as SS
+from domain.refusals import RefusalKind
 from tests.fakes.warehouses import NORTH, SHUT, SOUTH, fake_ports
 from tests.web.warehouse_world import BOSTON, CLOSED, TACOMA
+from web.refusals import Refused
 from web.warehouses.parsing import decode_cursor
-from web.warehouses.use_cases import Refusal, Refused, SuborderRefused, SuborderWorkflowGone
+from web.warehouses.use_cases import SuborderRefused, SuborderWorkflowGone
 
 pytest_plugins = ["tests.web.warehouse_fixtures"]
 pytestmark = [pytest.mark.web, pytest.mark.integration]
@@ -137,18 +139,18 @@ def test_shelves_restock_once_per_key_and_refuse_like_the_database(side):
     other = side.shelves.restock(side.a, item, 5, "contract-" + str(item))
     assert not isinstance(first, Refused) and first.physical_stock == 4 and not first.replayed
     assert again.replayed and again.physical_stock == 4 and again.item_name == first.item_name
-    assert other.kind is Refusal.KEY_REUSED
+    assert other.kind is RefusalKind.KEY_REUSED
 
-    def kind(warehouse: int, item_id: int, quantity: int) -> Refusal:
+    def kind(warehouse: int, item_id: int, quantity: int) -> RefusalKind:
         outcome = side.shelves.restock(warehouse, item_id, quantity, None)
         assert isinstance(outcome, Refused), outcome
         return outcome.kind
 
-    assert kind(side.a, item, 0) is Refusal.INVALID_QUANTITY
-    assert kind(side.a, item, 10_001) is Refusal.INVALID_QUANTITY
-    assert kind(side.a, 987_654_321, 1) is Refusal.UNKNOWN_ITEM
-    assert kind(side.inactive, item, 1) is Refusal.WAREHOUSE_INACTIVE
-    assert kind(987_654, item, 1) is Refusal.NOT_FOUND
+    assert kind(side.a, item, 0) is RefusalKind.INVALID_QUANTITY
+    assert kind(side.a, item, 10_001) is RefusalKind.INVALID_QUANTITY
+    assert kind(side.a, 987_654_321, 1) is RefusalKind.NO_SUCH_ITEM
+    assert kind(side.inactive, item, 1) is RefusalKind.WAREHOUSE_INACTIVE
+    assert kind(987_654, item, 1) is RefusalKind.NOT_FOUND
     assert side.shelves.restock(side.a, item, 1, None).physical_stock == 5
 
 
@@ -174,14 +176,14 @@ def test_shelves_correct_down_within_what_may_go_once_per_key_and_refuse_alike(s
         "dropped",
     )
     assert again.replayed and again.physical_stock == 4
-    assert correct(3, key=key).kind is Refusal.KEY_REUSED
+    assert correct(3, key=key).kind is RefusalKind.KEY_REUSED
     too_many = correct(5)
-    assert too_many.kind is Refusal.TOO_MANY_TO_REMOVE and too_many.removable == 4
-    assert correct(1, reason="stolen by elves").kind is Refusal.INVALID_QUANTITY
-    assert correct(1, reason="other").kind is Refusal.INVALID_QUANTITY
-    assert correct(0).kind is Refusal.INVALID_QUANTITY
-    assert correct(1, item_id=987_654_321).kind is Refusal.UNKNOWN_ITEM
-    assert correct(1, warehouse_id=side.inactive).kind is Refusal.WAREHOUSE_INACTIVE
+    assert too_many.kind is RefusalKind.TOO_MANY_TO_REMOVE and too_many.details["removable"] == 4
+    assert correct(1, reason="stolen by elves").kind is RefusalKind.INVALID_QUANTITY
+    assert correct(1, reason="other").kind is RefusalKind.INVALID_QUANTITY
+    assert correct(0).kind is RefusalKind.INVALID_QUANTITY
+    assert correct(1, item_id=987_654_321).kind is RefusalKind.NO_SUCH_ITEM
+    assert correct(1, warehouse_id=side.inactive).kind is RefusalKind.WAREHOUSE_INACTIVE
     latest = side.shelves.corrections(side.a)
     assert [(c.item_id, c.delta, c.user_id) for c in latest][:1] == [(item, -2, 7)]
     assert side.shelves.restock(side.a, item, 1, None).physical_stock == 5

@@ -20,6 +20,7 @@ from datetime import UTC
 from flask import Blueprint, Response, make_response
 
 from db.postgres.addresses import AddressRecord
+from domain.refusals import RefusalKind
 from web.account.use_cases import (
     add_address,
     address_book,
@@ -29,9 +30,9 @@ from web.account.use_cases import (
 )
 from web.current_user import api_login_required, current_user_id
 from web.headers import keep_private
-from web.json_io import private_json, read_json_object, refused_json
+from web.json_io import private_json, read_json_object
 from web.limits import abuse_limits
-from web.outcomes import Refused
+from web.refusals import Refused, refused_json
 from web.services import services
 
 bp = Blueprint("api_addresses", __name__, url_prefix="/api/v1/addresses")
@@ -100,7 +101,9 @@ def remove(address_id: str) -> Response:
 
 def _answer(raw_id: str, outcome: AddressRecord | Refused) -> Response:
     if isinstance(outcome, Refused):
-        if outcome.kind == "not_found":  # say which id, as the client sent it
-            outcome = Refused("not_found", f"No address {raw_id[:40]!r} in your address book.")
+        if outcome.kind is RefusalKind.NOT_FOUND:  # say which id, as the client sent it
+            outcome = Refused(
+                RefusalKind.NOT_FOUND, f"No address {raw_id[:40]!r} in your address book."
+            )
         return refused_json(outcome)
     return private_json(address_json(outcome))

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from db.postgres.addresses import MAX_ADDRESSES, AddressRecord
+from domain.refusals import RefusalKind
 from web.account.use_cases import (
     add_address,
     address_book,
@@ -29,7 +30,7 @@ from web.account.use_cases import (
 from web.current_user import current_user, current_user_id, login_required
 from web.headers import keep_private
 from web.limits import abuse_limits
-from web.outcomes import Refused, status_of
+from web.refusals import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.services import services
 
@@ -92,7 +93,7 @@ def delete(address_id: str) -> Response:
 
 
 def _refused(refused: Refused, **context: Any) -> Response:
-    if refused.kind == "not_found":
+    if refused.kind is RefusalKind.NOT_FOUND:
         abort(404, description=refused.message)
     errors = refused.details.get("fields") or {"form": refused.message}
     return _book(status=status_of(refused), errors=errors, **context)

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from db.postgres.addresses import AddressBookFull, AddressRecord
+from domain.refusals import RefusalKind
 from web.account.ports import AddressBook
 from web.address_book import checked, parse_address_id
-from web.outcomes import Limits, Refused, over_limit
+from web.outcomes import Limits, over_limit
+from web.refusals import Refused
 
 LIMIT_FEATURE = "addresses"
 NOT_FOUND = "We couldn't find that address in your address book."
@@ -27,7 +29,7 @@ def address_book(book: AddressBook, user_id: int) -> list[AddressRecord]:
 def saved_address(book: AddressBook, user_id: int, raw_id: str | None) -> AddressRecord | Refused:
     address_id = parse_address_id(raw_id)
     record = None if address_id is None else book.find(user_id, address_id)
-    return record if record is not None else Refused("not_found", NOT_FOUND)
+    return record if record is not None else Refused(RefusalKind.NOT_FOUND, NOT_FOUND)
 
 
 def add_address(
@@ -42,7 +44,7 @@ def add_address(
     try:
         return book.create(user_id, check.address)
     except AddressBookFull as full:
-        return Refused("address_book_full", str(full))
+        return Refused(RefusalKind.ADDRESS_BOOK_FULL, str(full))
 
 
 def replace_address(
@@ -58,7 +60,7 @@ def replace_address(
     if too_many is not None:
         return too_many
     updated = book.update(user_id, record.id, check.address)
-    return updated if updated is not None else Refused("not_found", NOT_FOUND)
+    return updated if updated is not None else Refused(RefusalKind.NOT_FOUND, NOT_FOUND)
 
 
 def forget_address(
@@ -72,9 +74,11 @@ def forget_address(
     if too_many is not None:
         return too_many
     if not book.delete(user_id, record.id):  # deleted meanwhile (another tab)
-        return Refused("not_found", NOT_FOUND)
+        return Refused(RefusalKind.NOT_FOUND, NOT_FOUND)
     return record
 
 
 def invalid(errors: Mapping[str, str]) -> Refused:
-    return Refused("invalid_address", " ".join(errors.values()), details={"fields": dict(errors)})
+    return Refused(
+        RefusalKind.INVALID_ADDRESS, " ".join(errors.values()), details={"fields": dict(errors)}
+    )

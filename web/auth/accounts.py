@@ -17,6 +17,7 @@ from werkzeug.security import generate_password_hash
 from zxcvbn import zxcvbn
 
 from db.postgres.users import SHOPPER, UserRecord
+from domain.refusals import RefusalKind
 
 MIN_PASSWORD_LENGTH = 8
 # A cap keeps a megabyte "password" from becoming a CPU bill; no person types 128 characters.
@@ -32,9 +33,11 @@ _SCORED_PREFIX = 72
 
 
 class AccountError(ValueError):
-    """A registration the store refuses; `field` says which input to point at."""
+    """A registration the store refuses; `field` says which input to point at, `kind`
+    its status (web/refusals.py), `code` the CLI's and the API's word for it."""
 
     code = "invalid_account"
+    kind = RefusalKind.INVALID_ACCOUNT
     field = "email"
 
     def __init__(self, message: str) -> None:
@@ -44,20 +47,24 @@ class AccountError(ValueError):
 
 class InvalidEmail(AccountError):
     code = "invalid_email"
+    kind = RefusalKind.INVALID_EMAIL
 
 
 class WeakPassword(AccountError):
     code = "weak_password"
+    kind = RefusalKind.WEAK_PASSWORD
     field = "password"
 
 
 class WrongPassword(AccountError):
     code = "wrong_password"
+    kind = RefusalKind.WRONG_PASSWORD
     field = "current_password"
 
 
 class DuplicateEmail(AccountError):
     code = "email_taken"
+    kind = RefusalKind.EMAIL_TAKEN
 
     def __init__(self) -> None:
         super().__init__("An account with that email already exists. Sign in instead?")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from domain.refusals import RefusalKind
 from web.auth import use_cases
 from web.auth.ports import Accounts
 from web.current_user import (
@@ -24,8 +25,10 @@ from web.current_user import (
 )
 from web.json_io import api_error, private_json, read_json_object, require_str
 from web.limits import abuse_limits, client_ip, too_many_message
+from web.refusals import Refused, refused_json
 from web.services import services
 
+K = RefusalKind
 bp = Blueprint("api_auth", __name__, url_prefix="/api/v1")
 
 _UNAVAILABLE = "Signing in is unavailable; retry shortly."
@@ -39,10 +42,9 @@ def api_register() -> Response:
         _accounts(), abuse_limits(), email=email, password=password, client_ip=client_ip()
     )
     if isinstance(outcome, use_cases.Throttled):
-        return _too_many("too_many_registrations", "new accounts from your network", outcome)
-    if isinstance(outcome, use_cases.Refused):
-        status = 409 if outcome.error.code == "email_taken" else 400
-        return api_error(status, outcome.error.code, outcome.error.message)
+        return _too_many(K.TOO_MANY_REGISTRATIONS, "new accounts from your network", outcome)
+    if isinstance(outcome, Refused):
+        return _refused(outcome)
     return private_json({"userID": outcome.user.id, "email": outcome.user.email}, 201)
 
 
@@ -77,9 +79,8 @@ def api_change_password() -> Response:
     if isinstance(outcome, use_cases.SignedIn):
         forget_token_user(user_id)
         return _no_content()
-    if isinstance(outcome, use_cases.Refused):
-        status = 403 if outcome.error.code == "wrong_password" else 400
-        return api_error(status, outcome.error.code, outcome.error.message)
+    if isinstance(outcome, Refused):
+        return _refused(outcome)
     if isinstance(outcome, use_cases.AccountGone):
         return api_unauthorized()
     return _sign_in_refused(outcome)
@@ -100,24 +101,30 @@ def _accounts() -> Accounts:
     return accounts
 
 
+def _refused(outcome: Refused) -> Response:
+    """An account rule's refusal: its status and code from web/refusals.py (the form
+    field it points at is for the pages only)."""
+    return api_error(outcome.status, outcome.code, outcome.message)
+
+
 def _sign_in_refused(
     outcome: use_cases.WrongCredentials | use_cases.Throttled | use_cases.ThrottleUnavailable,
 ) -> Response:
     """A sign-in attempt refused (a token request, or the current password of a change)."""
     if isinstance(outcome, use_cases.Throttled):
-        return _too_many("too_many_attempts", "sign-in attempts", outcome)
+        return _too_many(K.TOO_MANY_SIGN_INS, "sign-in attempts", outcome)
     if isinstance(outcome, use_cases.ThrottleUnavailable):
-        return api_error(503, "sign_in_unavailable", _UNAVAILABLE)
-    response = api_error(401, "invalid_credentials", "Wrong email or password.")
+        return _refused(Refused(K.SIGN_IN_UNAVAILABLE, _UNAVAILABLE))
+    response = _refused(Refused(K.INVALID_CREDENTIALS, "Wrong email or password."))
     response.headers["WWW-Authenticate"] = 'Bearer realm="shopflow"'
     return response
 
 
-def _too_many(code: str, what: str, outcome: use_cases.Throttled) -> Response:
+def _too_many(kind: RefusalKind, what: str, outcome: use_cases.Throttled) -> Response:
     verdict = outcome.verdict
-    response = api_error(429, code, too_many_message(what, verdict), retryAfter=verdict.retry_after)
-    response.headers["Retry-After"] = str(verdict.retry_after)
-    return response
+    message = too_many_message(what, verdict)
+    details = {"retryAfter": verdict.retry_after}
+    return refused_json(Refused(kind, message, details, retry_after=verdict.retry_after))
 
 
 def _no_content() -> Response:

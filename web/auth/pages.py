@@ -13,6 +13,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 from htmx_flask import make_response as htmx_response
 from werkzeug.exceptions import NotFound
 
+from domain.refusals import RefusalKind
 from web.auth import use_cases
 from web.auth.ports import Accounts
 from web.current_user import (
@@ -28,9 +29,11 @@ from web.current_user import (
 )
 from web.headers import keep_private
 from web.limits import abuse_limits, client_ip, too_many_message
+from web.refusals import TABLE, Refused
 from web.rendering import render, wants_fragment
 from web.services import services
 
+K = RefusalKind
 bp = Blueprint("auth", __name__)
 keep_private(bp)
 
@@ -138,28 +141,27 @@ def _accounts() -> Accounts:
 def _sign_in_refusal(outcome: object, what: str) -> tuple[int, str]:
     """A refused sign-in attempt as a status and the message the form shows."""
     if isinstance(outcome, use_cases.Throttled):
-        return 429, too_many_message(what, outcome.verdict)
+        return TABLE[K.TOO_MANY_SIGN_INS].status, too_many_message(what, outcome.verdict)
     if isinstance(outcome, use_cases.ThrottleUnavailable):
-        return 503, SIGN_IN_UNAVAILABLE
-    return 401, WRONG_CREDENTIALS
+        return TABLE[K.SIGN_IN_UNAVAILABLE].status, SIGN_IN_UNAVAILABLE
+    return TABLE[K.INVALID_CREDENTIALS].status, WRONG_CREDENTIALS
 
 
 def _registration_refusal(
-    outcome: use_cases.Refused | use_cases.Throttled,
+    outcome: Refused | use_cases.Throttled,
 ) -> tuple[int, dict[str, str]]:
     """A refused registration as a status and the form's messages by field."""
     if isinstance(outcome, use_cases.Throttled):
-        return 429, {"email": too_many_message("new accounts from your network", outcome.verdict)}
-    status = 409 if outcome.error.code == "email_taken" else 422
-    return status, {outcome.error.field: outcome.error.message}
+        message = too_many_message("new accounts from your network", outcome.verdict)
+        return TABLE[K.TOO_MANY_REGISTRATIONS].status, {"email": message}
+    return outcome.status, {outcome.details["field"]: outcome.message}
 
 
 def _password_refusal(outcome: object) -> tuple[int, dict[str, str]]:
     """A refused password change: the new password's rules, or the current password's check
     (a sign-in attempt, throttled like one)."""
-    if isinstance(outcome, use_cases.Refused):
-        status = 401 if outcome.error.code == "wrong_password" else 422
-        return status, {outcome.error.field: outcome.error.message}
+    if isinstance(outcome, Refused):
+        return outcome.status, {outcome.details["field"]: outcome.message}
     status, error = _sign_in_refusal(outcome, "sign-in attempts")
     return status, {"current_password": error}
 

@@ -29,6 +29,7 @@ from web.auth.accounts import (
 )
 from web.auth.ports import Accounts, LoginThrottle, TokenIssuer
 from web.limits import LimiterUnavailable, Verdict
+from web.refusals import Refused
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,6 @@ class SignedIn:
     """The account is who it says (registered, signed in, or its password changed)."""
 
     user: UserRecord
-
-
-@dataclass(frozen=True)
-class Refused:
-    """Input the store refuses: `error.code`/`error.field` say which and why."""
-
-    error: AccountError
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ def register(
     try:
         return SignedIn(create_account(accounts, email=email, password=password, role=role))
     except AccountError as exc:
-        return Refused(exc)
+        return refused(exc)
 
 
 def create_account(
@@ -163,14 +157,19 @@ def change_password(
         return gate
     if not check_password_hash(user.password_hash, current or ""):
         throttle.login_failed(client_ip, user.email)
-        return Refused(WrongPassword("Your current password is not right."))
+        return refused(WrongPassword("Your current password is not right."))
     try:
         check_password(new, email=user.email)
     except AccountError as exc:
-        return Refused(exc)
+        return refused(exc)
     accounts.set_password_hash(user.id, hash_password(new))
     changed = accounts.by_id(user.id)
     return AccountGone() if changed is None else SignedIn(changed)
+
+
+def refused(error: AccountError) -> Refused:
+    """The account rule's refusal; `details["field"]` is the form input it is about."""
+    return Refused(error.kind, error.message, details={"field": error.field})
 
 
 def sign_out_everywhere(accounts: Accounts, user_id: int) -> None:

@@ -20,9 +20,9 @@ from domain.cart_rules import CartOp
 from web.cart.use_cases import change_cart, show_cart
 from web.current_user import api_login_required, current_user_id
 from web.errors import BadRequest
-from web.json_io import private_json, read_json_object, refused_json, require_int
+from web.json_io import private_json, read_json_object, require_int
 from web.limits import abuse_limits
-from web.outcomes import Refused
+from web.refusals import Refused, refused_json
 from web.services import services
 
 bp = Blueprint("api_cart", __name__, url_prefix="/api/v1")

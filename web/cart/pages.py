@@ -18,6 +18,7 @@ from htmx_flask import make_response as htmx_response
 
 from db.postgres.carts import CartView
 from domain.cart_rules import CartOp, limit_in_force
+from domain.refusals import RefusalKind
 from web.cart.guest import SessionCart, guest_lines
 from web.cart.ports import CartStore
 from web.cart.use_cases import (
@@ -32,7 +33,7 @@ from web.current_user import current_user, viewer_for_templates
 from web.headers import keep_private
 from web.item_reads import ItemDetails, parse_item_id
 from web.limits import abuse_limits
-from web.outcomes import Refused, status_of
+from web.refusals import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.services import services
 from web.sign_in_events import signed_in
@@ -98,7 +99,7 @@ def add() -> Response:
         quantity if isinstance(quantity, Refused) else _change(item.item_id, CartOp.ADD, quantity)
     )
     if isinstance(outcome, Refused):
-        if outcome.kind == "not_found":  # deleted from the catalogue a moment ago
+        if outcome.kind is RefusalKind.NOT_FOUND:  # deleted from the catalogue a moment ago
             abort(404, description="We couldn't find that item.")
         return _add_box(item, compact, status=status_of(outcome), error=outcome.message)
     if not wants_fragment():
@@ -121,7 +122,7 @@ def remove(item_id: int) -> Response:
 def _changed(item_id: int, quantity: int | Refused) -> Response:
     outcome = quantity if isinstance(quantity, Refused) else _change(item_id, CartOp.SET, quantity)
     if isinstance(outcome, Refused):
-        if outcome.kind == "not_found":
+        if outcome.kind is RefusalKind.NOT_FOUND:
             abort(404, description="That item is no longer in the catalogue.")
         cart = show_cart(_carts(), _owner())
         return _cart_page(cart, status=status_of(outcome), errors={item_id: outcome.message})

@@ -19,9 +19,11 @@ from domain.cart_rules import (
     line_limit_message,
     shortage_message,
 )
+from domain.refusals import RefusalKind
 from web.cart.ports import CartItems, CartStore
 from web.item_reads import ItemDetails
-from web.outcomes import Limits, Refused, over_limit
+from web.outcomes import Limits, over_limit
+from web.refusals import Refused
 
 LIMIT_FEATURE = "cart"
 
@@ -48,7 +50,7 @@ def cart_line(carts: CartStore, user_id: int, item_id: int) -> CartLineView | No
 def item_to_add(items: CartItems, item_id: int) -> ItemDetails | Refused:
     item = items.find(item_id)
     if item is None:
-        return Refused("not_found", "We couldn't find that item.")
+        return Refused(RefusalKind.NOT_FOUND, "We couldn't find that item.")
     return item
 
 
@@ -80,7 +82,7 @@ def change_cart(
             user_id, item_id, op, quantity, line_limit=limits.max_held_units_per_item
         )
     except UnknownItem as error:
-        return Refused("not_found", str(error))
+        return Refused(RefusalKind.NOT_FOUND, str(error))
     except CartError as error:
         return _refused(error)
     return CartChanged(change, cart)
@@ -90,13 +92,14 @@ def form_quantity(raw: str | None) -> int | Refused:
     """A quantity typed into a form: a whole number, else a message the shopper can act on."""
     text = (raw or "").strip()
     if not text.isdecimal() or len(text) > 6:
-        return Refused("invalid_quantity", "Enter the quantity as a whole number, like 1 or 2.")
+        return Refused(
+            RefusalKind.INVALID_QUANTITY, "Enter the quantity as a whole number, like 1 or 2."
+        )
     return int(text)
 
 
 def _refused(error: CartError) -> Refused:
-    kind = error.code if not isinstance(error, InvalidQuantity) else "invalid_quantity"
-    return Refused(kind, error.message, details=error.details())
+    return Refused(error.kind, error.message, details=error.details())
 
 
 @dataclass(frozen=True)

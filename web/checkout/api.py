@@ -41,7 +41,7 @@ from web.idempotency import idempotent
 from web.json_io import api_error, private_json, read_json_object
 from web.order_cancel import cancel_order_answer
 from web.payment_input import PaymentInputError, from_json
-from web.refusals import api_refusal
+from web.refusals import Refused, api_refusal
 from web.waiting_room_json import place_json
 from workflows.checkout_messages import CheckoutView, PricedLine
 
@@ -134,7 +134,7 @@ def _submit(user_id: int) -> Response:
             "orderID is only for CANCEL."
         )
     outcome = use_cases.submit(checkout_ports(), user_id, _checkout_id_from_body(payload))
-    if isinstance(outcome, use_cases.Refused):
+    if isinstance(outcome, Refused):
         return _refused(outcome)
     # Just written by the workflow's activity, so the order is PENDING.
     placed = outcome.result
@@ -152,17 +152,15 @@ def _cancel(user_id: int) -> Response:
     if "cart" in payload:  # the design write-up's CANCEL body: checked, then only informational
         _informational_cart(payload["cart"])
     outcome = use_cases.cancel(checkout_ports(), user_id, _checkout_id_from_body(payload))
-    if isinstance(outcome, use_cases.Refused):
+    if isinstance(outcome, Refused):
         return _refused(outcome)
     return private_json({"checkoutID": outcome.view.checkout_id, "status": outcome.view.status})
 
 
-def _refused(outcome: use_cases.Refused) -> Response:
-    details: dict[str, Any] = {}
-    if outcome.short_lines:
-        details["lines"] = [short.as_details() for short in outcome.short_lines]
-    if outcome.item_ids:
-        details["itemIDs"] = list(outcome.item_ids)
+def _refused(outcome: Refused) -> Response:
+    details = dict(outcome.details)
+    if "lines" in details:
+        details["lines"] = [short.as_details() for short in details["lines"]]
     return api_refusal(outcome.refusal, retry_after=outcome.retry_after, **details)
 
 

@@ -34,7 +34,7 @@ from web.current_user import current_user_id, login_required
 from web.formatting import now_iso, utc_iso
 from web.headers import keep_private
 from web.payment_input import PaymentInputError, form_echo, from_form
-from web.refusals import status_of, with_retry_after
+from web.refusals import Refused, status_of, with_retry_after
 from web.rendering import render, wants_fragment
 from workflows.checkout_messages import CheckoutView
 
@@ -55,7 +55,7 @@ def begin() -> Response:
     if outcome.kind is RefusalKind.CHECKOUT_OUT_OF_STOCK:
         return _cart(
             status=status_of(outcome.refusal),
-            errors=short_line_messages(outcome.short_lines),
+            errors=short_line_messages(outcome.details["lines"]),
             checkout_error="Some items ran out since you added them. Nothing is held: "
             "change the quantities below, then begin checkout again.",
         )
@@ -104,7 +104,7 @@ def _not_placed(checkout_id: str, outcome: use_cases.PayOutcome, values) -> Resp
     if isinstance(outcome, use_cases.Declined):
         status = 503 if outcome.unavailable else 402
         return _payment_refused(checkout_id, outcome.message, status, values)
-    if isinstance(outcome, use_cases.Refused):
+    if isinstance(outcome, Refused):
         return _refused(checkout_id, outcome, values)
     return _whole_checkout(checkout_id, notice="The order was not placed.", status=409)
 
@@ -113,7 +113,7 @@ def _not_placed(checkout_id: str, outcome: use_cases.PayOutcome, values) -> Resp
 @login_required
 def submit(checkout_id: str) -> Response:
     outcome = use_cases.submit(checkout_ports(), current_user_id(), _known_id(checkout_id))
-    if isinstance(outcome, use_cases.Refused):
+    if isinstance(outcome, Refused):
         return _refused(checkout_id, outcome)
     return _go(_order_url(outcome.result.order_id, placed=True))
 
@@ -122,7 +122,7 @@ def submit(checkout_id: str) -> Response:
 @login_required
 def cancel(checkout_id: str) -> Response:
     outcome = use_cases.cancel(checkout_ports(), current_user_id(), _known_id(checkout_id))
-    if isinstance(outcome, use_cases.Refused):
+    if isinstance(outcome, Refused):
         return _refused(checkout_id, outcome)
     if not wants_fragment():
         return redirect(url_for("checkout.show", checkout_id=checkout_id), code=303)
@@ -142,7 +142,7 @@ def _checkout(view: CheckoutView, *, status: int = 200, **extra: Any) -> Respons
     )
 
 
-def _refused(checkout_id: str, outcome: use_cases.Refused, values: dict | None = None) -> Response:
+def _refused(checkout_id: str, outcome: Refused, values: dict | None = None) -> Response:
     """A refusal about what was typed re-shows the form; any other, the whole checkout."""
     status = status_of(outcome.refusal)
     if values is not None and (

@@ -25,12 +25,13 @@ from typing import Any, NamedTuple, Protocol
 
 from domain.cart_rules import line_limit_message, lines_over_limit
 from domain.checkout import CheckoutStatus, payment_state_refusal
-from domain.refusals import Refusal, RefusalError, RefusalKind
-from domain.stock import Line, ShortLine
+from domain.refusals import RefusalError, RefusalKind
+from domain.stock import Line
 from payments.gateway import Card, InvalidCard
 from payments.gateway import PaymentMethod as VaultedCard
 from web.checkout_answers import order_already_placed
 from web.payment_input import PaymentEntered
+from web.refusals import Refused
 from workflows.checkout_messages import (
     CheckoutView,
     PaymentMethod,
@@ -127,20 +128,9 @@ class CheckoutPorts:
 # --- outcomes -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Refused:
-    refusal: Refusal
-    retry_after: int | None = None  # seconds, for a limit (429)
-    short_lines: tuple[ShortLine, ...] = ()  # CHECKOUT_OUT_OF_STOCK: what ran out
-    item_ids: tuple[int, ...] = ()  # UNKNOWN_ITEM: which
-
-    @property
-    def kind(self) -> RefusalKind:
-        return self.refusal.kind
-
-    @property
-    def message(self) -> str:
-        return self.refusal.message
+# A refusal is web/refusals.py's Refused. Its details: CHECKOUT_OUT_OF_STOCK's "lines"
+# (the ShortLines that ran out; the API shows each as_details()), UNKNOWN_ITEM's
+# "itemIDs"; retry_after (seconds) for a limit (429).
 
 
 @dataclass(frozen=True)
@@ -199,7 +189,7 @@ PayOutcome = Paid | Declined | BadCard | Refused
 
 
 def refused(kind: RefusalKind, message: str, **extra: Any) -> Refused:
-    return Refused(Refusal(kind, message), **extra)
+    return Refused(kind, message, **extra)
 
 
 # --- begin --------------------------------------------------------------------------
@@ -225,7 +215,7 @@ def begin(
     unknown = ports.items.unknown(sorted({line.item_id for line in lines}))
     if unknown:
         return refused(
-            K.UNKNOWN_ITEM, f"No item with itemID {unknown[0]}.", item_ids=tuple(unknown)
+            K.UNKNOWN_ITEM, f"No item with itemID {unknown[0]}.", details={"itemIDs": list(unknown)}
         )
     for line in lines:  # holds that lapse again and again make the shopper wait
         verdict = ports.limits.holds_left(user_id, line.item_id)
@@ -242,7 +232,7 @@ def begin(
     try:
         entered = ports.waiting_room.enter(user_id, lines, ticket_id, hold)
     except RefusalError as refusal:
-        return Refused(refusal.refusal)
+        return Refused.of(refusal.refusal)
     if entered is not None and not isinstance(entered, CheckoutView):
         return Queued(entered)
     # No waiting room (or no longer one): an ordinary checkout, whatever ticket came along.
@@ -257,7 +247,7 @@ def begin(
                 f"item {s.item_id}: asked {s.asked}, {s.left} left" for s in view.short_lines
             )
             + ". Nothing is held.",
-            short_lines=view.short_lines,
+            details={"lines": view.short_lines},
         )
     if view.status is CheckoutStatus.REJECTED:
         return refused(K.CHECKOUT_REJECTED, view.message or "This cart cannot be checked out.")
@@ -302,7 +292,7 @@ def pay(
         return Paid(placed)
     refusal = payment_state_refusal(view.status, owner=view.user_id, caller=user_id)
     if refusal is not None:
-        return Refused(refusal)
+        return Refused.of(refusal)
     verdict = ports.limits.payment(user_id, checkout_id)
     if not verdict.allowed:
         return _too_many(K.TOO_MANY_PAYMENT_ATTEMPTS, "payment attempts", verdict)
@@ -316,7 +306,7 @@ def pay(
     try:
         result = ports.checkouts.pay(user_id, checkout_id, request, place_order=place_order)
     except RefusalError as refusal:
-        return Refused(refusal.refusal)
+        return Refused.of(refusal.refusal)
     if result.approved:
         return Paid(result)
     return Declined(result)
@@ -333,7 +323,7 @@ def submit(ports: CheckoutPorts, user_id: int, checkout_id: str | None) -> Place
     try:
         return Placed(ports.checkouts.submit(user_id, checkout_id))
     except RefusalError as refusal:
-        return Refused(refusal.refusal)
+        return Refused.of(refusal.refusal)
 
 
 def cancel(ports: CheckoutPorts, user_id: int, checkout_id: str | None) -> Cancelled | Refused:
@@ -344,7 +334,7 @@ def cancel(ports: CheckoutPorts, user_id: int, checkout_id: str | None) -> Cance
     try:
         return Cancelled(ports.checkouts.cancel(user_id, checkout_id))
     except RefusalError as refusal:
-        return Refused(refusal.refusal)
+        return Refused.of(refusal.refusal)
 
 
 def read(ports: CheckoutPorts, user_id: int, checkout_id: str) -> CheckoutView:

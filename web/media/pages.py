@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, send_file
 
 from catalog.pictures import CONTENT_TYPE, EXTENSION
 from web.media.use_cases import find_media
-from web.outcomes import Refused
+from web.refusals import Refused
 from web.services import services
 
 bp = Blueprint("media", __name__, url_prefix="/media")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from domain.pictures import parse_media_name
+from domain.refusals import RefusalKind
 from web.media.ports import MediaLibrary
-from web.outcomes import Refused
+from web.refusals import Refused
 
-NOT_FOUND = Refused("not_found", "There is no such picture.")
+NOT_FOUND = Refused(RefusalKind.NOT_FOUND, "There is no such picture.")
 
 
 def find_media(raw_name: str, extension: str, library: MediaLibrary) -> Path | Refused:

@@ -12,11 +12,12 @@ from temporalio.client import Client
 from db.postgres.models import Order
 from domain.delivery import order_arrival
 from domain.order import OrderStatus
-from web.orders.errors import STILL_WORKING, UNAVAILABLE, api_code
+from domain.refusals import RefusalKind, cancel_refusal_kind
+from web.orders.errors import STILL_WORKING, UNAVAILABLE
 from web.orders.ports import CancelledParcels, WorkflowGone
 from web.orders.reads import ORDER_ID, OrderLineView, OrdersPage, OrderView, Position
 from web.orders.use_cases import unavailable
-from web.outcomes import Refused
+from web.refusals import Refused
 from web.suborder_adapters import arrival_dates, suborders_of
 from web.temporal_gateway import (
     TemporalGateway,
@@ -145,8 +146,8 @@ class TemporalOrderClient:
             answer = temporal_call(self._gateway, run, timeout=CANCEL_TIMEOUT, what="orders")
         except WorkflowRefused as refusal:
             if refusal.kind == NOT_YOURS:
-                return Refused("not_found", "We couldn't find that order in your orders.")
-            return Refused("cannot_cancel", refusal.message, code=api_code(refusal.kind))
+                return Refused(RefusalKind.NOT_FOUND, "We couldn't find that order in your orders.")
+            return Refused(cancel_refusal_kind(refusal.kind), refusal.message)
         except WorkflowClosed:
             return WorkflowGone(started=True)
         except WorkflowNotFound:

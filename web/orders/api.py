@@ -24,11 +24,12 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from domain.refusals import RefusalKind
 from web.current_user import api_login_required, current_user_id
 from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private
-from web.json_io import address_json, private_json, refused_json
+from web.json_io import address_json, private_json
 from web.limits import abuse_limits
 from web.orders.reads import OrderView
 from web.orders.use_cases import (
@@ -38,7 +39,7 @@ from web.orders.use_cases import (
     order_detail,
     parse_limit,
 )
-from web.outcomes import Refused
+from web.refusals import Refused, refused_json
 from web.services import services
 from web.suborder_reads import SuborderRow
 
@@ -75,7 +76,9 @@ def get_orders() -> Response:
 def get_order(order_id: str) -> Response:
     order = order_detail(services().orders, current_user_id(), order_id)
     if isinstance(order, Refused):
-        return refused_json(Refused("not_found", f"No order {order_id[:64]!r} in your orders."))
+        return refused_json(
+            Refused(RefusalKind.NOT_FOUND, f"No order {order_id[:64]!r} in your orders.")
+        )
     return private_json(order_detail_json(order))
 
 

@@ -1,15 +1,15 @@
-"""The words of the orders' refusals, and the API code of a workflow's refusal.
+"""The words of the orders' refusals.
 
-Cancelling answers (web/orders/use_cases.py, web/outcomes.py's kinds):
+Cancelling answers (web/orders/use_cases.py; kinds in domain/refusals.py, statuses and
+codes in web/refusals.py):
 
-    not_found      404: no such order for this shopper. Another shopper's order looks
-                   exactly the same, so guessing ids teaches nothing.
-    cannot_cancel  409: a parcel already shipped, it was delivered...; `code` for
-                   clients (already_shipped, delivered, order_closed; for cancelling
-                   the parcels that have not shipped also nothing_shipped,
-                   nothing_unshipped, order_cancelled), a sentence for shoppers.
-    unavailable    503: Temporal unreachable or too slow, or the order's workflow is not
-                   there yet; trying again later is the answer.
+    NOT_FOUND          404: no such order for this shopper. Another shopper's order
+                       looks exactly the same, so guessing ids teaches nothing.
+    ALREADY_SHIPPED, ORDER_DELIVERED, ORDER_CLOSED (and, cancelling the parcels that
+    have not shipped, NOTHING_SHIPPED, NOTHING_UNSHIPPED, ORDER_CANCELLED)
+                       409, each with its own API code, a sentence for shoppers.
+    SERVICE_UNAVAILABLE 503: Temporal unreachable or too slow, or the order's workflow
+                       is not there yet; trying again later is the answer.
 """
 
 from __future__ import annotations
@@ -45,8 +45,3 @@ SHIPMENT_BEING_RECORDED = (
 )
 DELIVERED_MESSAGE = "This order has been delivered, so it can no longer be cancelled."
 CLOSED_MESSAGE = "This order can no longer be cancelled online."
-
-
-def api_code(kind: str) -> str:
-    """A workflow refusal's type as the API's error code: AlreadyShipped -> already_shipped."""
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(kind))

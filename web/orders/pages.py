@@ -23,6 +23,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
+from domain.refusals import RefusalKind
 from web.current_user import current_user_id, login_required
 from web.errors import BadRequest
 from web.headers import keep_private
@@ -35,7 +36,7 @@ from web.orders.use_cases import (
     list_orders,
     order_detail,
 )
-from web.outcomes import Refused, status_of
+from web.refusals import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.services import services
 
@@ -111,7 +112,7 @@ def _after_cancelling(order_id: str, outcome: OrderView | Refused) -> Response:
     """The order as it now stands: a refusal said in place beside it, a success a new look
     (htmx: the changing part; without JavaScript: back to the order page)."""
     if isinstance(outcome, Refused):
-        if outcome.kind == "not_found":
+        if outcome.kind is RefusalKind.NOT_FOUND:
             abort(404, description=outcome.message)
         return _progress(_order(order_id), status=status_of(outcome), notice=outcome.message)
     if not wants_fragment():

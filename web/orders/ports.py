@@ -10,7 +10,7 @@ from typing import Protocol
 
 from domain.order import OrderStatus
 from web.orders.reads import OrdersPage, OrderView, Position
-from web.outcomes import Refused
+from web.refusals import Refused
 
 
 class OrderReads(Protocol):

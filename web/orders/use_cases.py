@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 from domain.order import OrderStatus
+from domain.refusals import RefusalKind
 from web import keyset
 from web.errors import BadRequest
 from web.orders.errors import (
@@ -42,12 +43,11 @@ from web.orders.errors import (
     NOTHING_SHIPPED_MESSAGE,
     NOTHING_UNSHIPPED_MESSAGE,
     SHIPMENT_BEING_RECORDED,
-    api_code,
 )
 from web.orders.ports import OrderClient, OrderReads, WorkflowGone
 from web.orders.reads import DEFAULT_LIMIT, MAX_LIMIT, ORDER_ID, OrderView, Position
-from web.outcomes import Limits, Refused, over_limit
-from workflows.order_messages import ALREADY_SHIPPED, NOTHING_SHIPPED, NOTHING_UNSHIPPED
+from web.outcomes import Limits, over_limit
+from web.refusals import Refused
 
 LIMIT_FEATURE = "cancel"
 
@@ -87,7 +87,7 @@ def list_orders(
                 *keyset.decode_cursor(cursor, valid_key=ORDER_ID.fullmatch, scope=scope)
             )
         except BadRequest as error:
-            return Refused("bad_request", str(error))
+            return Refused(RefusalKind.BAD_REQUEST, str(error))
     page = reads.page(user_id, limit=limit, after=after, since=since_at, statuses=wanted)
     next_cursor = None
     if page.last is not None:
@@ -97,7 +97,7 @@ def list_orders(
 
 def order_detail(reads: OrderReads, user_id: int, order_id: str) -> OrderView | Refused:
     order = reads.find(user_id, order_id)
-    return order if order is not None else Refused("not_found", NOT_FOUND_MESSAGE)
+    return order if order is not None else Refused(RefusalKind.NOT_FOUND, NOT_FOUND_MESSAGE)
 
 
 def cancel_order(
@@ -146,14 +146,14 @@ def cancel_unshipped(
         return _nothing_unshipped(order)
     answer = client.cancel_unshipped(user_id, order_id)
     if isinstance(answer, Refused):
-        if answer.code == api_code(NOTHING_SHIPPED):
+        if answer.kind is RefusalKind.NOTHING_SHIPPED:
             # The row shows a shipment whose parcel is still reporting it to its order
             # (a moment after the commit): nothing changed, asking again will do.
             return unavailable(SHIPMENT_BEING_RECORDED)
         return answer
     if isinstance(answer, WorkflowGone):
         if answer.started:
-            return Refused("cannot_cancel", CLOSED_MESSAGE, code="order_closed")
+            return Refused(RefusalKind.ORDER_CLOSED, CLOSED_MESSAGE)
         return unavailable(NOT_READY)
     order = order_detail(reads, user_id, order_id)
     if isinstance(order, Refused):
@@ -165,7 +165,9 @@ def parse_limit(raw: str | None) -> int | Refused:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
     if not raw.isdecimal() or not 1 <= int(raw[:6]) <= MAX_LIMIT:
-        return Refused("bad_request", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+        return Refused(
+            RefusalKind.BAD_REQUEST, f"limit must be a whole number from 1 to {MAX_LIMIT}."
+        )
     return int(raw)
 
 
@@ -176,7 +178,7 @@ def parse_statuses(raw: Sequence[str]) -> frozenset[OrderStatus] | Refused:
     except ValueError:
         bad = next(value for value in raw if value not in OrderStatus.__members__)
         return Refused(
-            "bad_request",
+            RefusalKind.BAD_REQUEST,
             f"status {bad[:64]!r} is not one of {', '.join(OrderStatus)}; "
             "repeat the parameter for more than one (status=SHIPPED&status=DELIVERED).",
         )
@@ -192,7 +194,9 @@ def parse_since(raw: str | None) -> datetime | None | Refused:
             return datetime.combine(date.fromisoformat(text), time.min, tzinfo=UTC)
         instant = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        return Refused("bad_request", "since must be a date like 2026-01-31 or an ISO 8601 time.")
+        return Refused(
+            RefusalKind.BAD_REQUEST, "since must be a date like 2026-01-31 or an ISO 8601 time."
+        )
     return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
 
 
@@ -206,26 +210,25 @@ def _without_a_workflow(order: OrderView, *, started: bool) -> OrderView | Refus
     if started:
         # Ended without delivering or cancelling (terminated by an operator): nothing
         # would give the stock or the money back, so do not pretend to cancel.
-        return Refused("cannot_cancel", CLOSED_MESSAGE, code="order_closed")
+        return Refused(RefusalKind.ORDER_CLOSED, CLOSED_MESSAGE)
     # Not started yet: checkout starts it right after writing the order.
     return unavailable(NOT_READY)
 
 
 def unavailable(message: str) -> Refused:
     """503 with the code and Retry-After every other outage of the store answers with."""
-    return Refused("unavailable", message, code="service_unavailable", retry_after=5)
+    return Refused(RefusalKind.SERVICE_UNAVAILABLE, message, retry_after=5)
 
 
 def _shipped(order: OrderView) -> Refused | None:
     if order.status == OrderStatus.DELIVERED:
-        return Refused("cannot_cancel", DELIVERED_MESSAGE, code="delivered")
+        return Refused(RefusalKind.ORDER_DELIVERED, DELIVERED_MESSAGE)
     if not order.can_cancel:
-        code = api_code(ALREADY_SHIPPED)
         if not order.can_cancel_unshipped:
-            return Refused("cannot_cancel", EVERYTHING_SHIPPED_MESSAGE, code=code)
+            return Refused(RefusalKind.ALREADY_SHIPPED, EVERYTHING_SHIPPED_MESSAGE)
         # Points to what is still possible: the page's button, the API's path.
         rest = {"cancelUnshipped": cancel_unshipped_path(order.order_id)}
-        return Refused("cannot_cancel", ALREADY_SHIPPED_MESSAGE, code=code, details=rest)
+        return Refused(RefusalKind.ALREADY_SHIPPED, ALREADY_SHIPPED_MESSAGE, details=rest)
     return None
 
 
@@ -236,9 +239,9 @@ def cancel_unshipped_path(order_id: str) -> str:
 def _nothing_unshipped(order: OrderView) -> Refused:
     """Why the order has no parcels to cancel apart from the rest (domain.order's rule)."""
     if order.status == OrderStatus.CANCELLED:
-        return Refused("cannot_cancel", ALREADY_CANCELLED_MESSAGE, code="order_cancelled")
+        return Refused(RefusalKind.ORDER_CANCELLED, ALREADY_CANCELLED_MESSAGE)
     if order.status == OrderStatus.DELIVERED:
-        return Refused("cannot_cancel", DELIVERED_MESSAGE, code="delivered")
+        return Refused(RefusalKind.ORDER_DELIVERED, DELIVERED_MESSAGE)
     if order.can_cancel:
-        return Refused("cannot_cancel", NOTHING_SHIPPED_MESSAGE, code=api_code(NOTHING_SHIPPED))
-    return Refused("cannot_cancel", NOTHING_UNSHIPPED_MESSAGE, code=api_code(NOTHING_UNSHIPPED))
+        return Refused(RefusalKind.NOTHING_SHIPPED, NOTHING_SHIPPED_MESSAGE)
+    return Refused(RefusalKind.NOTHING_UNSHIPPED, NOTHING_UNSHIPPED_MESSAGE)

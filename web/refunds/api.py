@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from domain.refusals import Refusal
 from domain.returns import MAX_REASON_LENGTH, check_reason
 from domain.roles import Permission
 from web.current_user import current_user_id, permission_required
@@ -22,11 +21,11 @@ from web.errors import BadRequest
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.idempotency import HEADER
-from web.json_io import api_error, private_json, read_json_object
+from web.json_io import private_json, read_json_object
 from web.lines_input import parse_lines
-from web.refunds.ports import KeyReused, StaffRefundView
+from web.refunds.ports import StaffRefundView
 from web.refunds.use_cases import refund_order
-from web.refusals import api_refusal
+from web.refusals import Refused, refused_json
 from web.services import services
 
 bp = Blueprint("api_refunds", __name__, url_prefix="/api/v1/staff/orders")
@@ -46,14 +45,8 @@ def refund(order_id: str) -> Response:
     if reason is None:
         raise BadRequest(f"reason is required: at most {MAX_REASON_LENGTH} characters.")
     done = refund_order(services().refunds, current_user_id(), order_id, asked, reason, key)
-    if isinstance(done, Refusal):
-        return api_refusal(done)
-    if isinstance(done, KeyReused):
-        return api_error(
-            422,
-            "idempotency_key_reused",
-            f"This {HEADER} was used for another refund of this order: use a new key.",
-        )
+    if isinstance(done, Refused):
+        return refused_json(done)
     return private_json(refund_json(done), 201)
 
 

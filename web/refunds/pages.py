@@ -15,15 +15,14 @@ import re
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
-from domain.refusals import Refusal
+from domain.refusals import RefusalKind
 from domain.returns import MAX_REASON_LENGTH, check_reason
 from domain.roles import Permission
 from web.current_user import current_user_id, permission_required
 from web.errors import BadRequest
 from web.headers import keep_private
-from web.refunds.ports import KeyReused
 from web.refunds.use_cases import refund_order
-from web.refusals import status_of
+from web.refusals import Refused, status_of
 from web.rendering import render
 from web.services import services
 
@@ -41,9 +40,10 @@ def refund(order_id: str) -> Response:
         raise BadRequest(f"A reason is required (at most {MAX_REASON_LENGTH} characters).")
     key = form_key(order_id, asked, reason)
     done = refund_order(services().refunds, current_user_id(), order_id, asked, reason, key)
-    if isinstance(done, KeyReused):  # a digest clash: never in practice
+    if isinstance(done, Refused) and done.kind is RefusalKind.KEY_REUSED:
+        # The page's key is a digest of the form: a clash never happens in practice.
         raise BadRequest("This refund could not be told apart from an earlier one.")
-    if isinstance(done, Refusal):
+    if isinstance(done, Refused):
         if status_of(done) == 404:
             abort(404, description=done.message)
         return render(

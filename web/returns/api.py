@@ -22,14 +22,13 @@ from typing import Any
 from flask import Blueprint, Response
 
 from db.postgres.returns import ReturnRow
-from domain.refusals import Refusal
 from domain.returns import ReturnStatus
 from domain.roles import Permission
 from web.current_user import api_login_required, current_user, current_user_id, permission_required
 from web.formatting import utc_iso
 from web.headers import keep_private
 from web.json_io import private_json, read_json_object
-from web.refusals import api_refusal
+from web.refusals import Refused, refused_json
 from web.returns import parsing
 from web.returns.use_cases import receive_return, request_return, return_status
 from web.services import services
@@ -46,8 +45,8 @@ def create_return(order_id: str) -> Response:
     created = request_return(
         s.returns, s.return_workflows, current_user_id(), order_id, asked, reason
     )
-    if isinstance(created, Refusal):
-        return api_refusal(created)
+    if isinstance(created, Refused):
+        return refused_json(created)
     return private_json(
         {**return_json(created[0]), "returns": [return_json(r) for r in created]}, 201
     )
@@ -57,7 +56,7 @@ def create_return(order_id: str) -> Response:
 @api_login_required
 def get_return(order_id: str, return_id: str) -> Response:
     found = return_status(services().returns, current_user_id(), order_id, return_id)
-    return api_refusal(found) if isinstance(found, Refusal) else private_json(return_json(found))
+    return refused_json(found) if isinstance(found, Refused) else private_json(return_json(found))
 
 
 @bp.post("/warehouses/<warehouse_id>/returns/<return_id>/receive")
@@ -73,7 +72,7 @@ def receive(warehouse_id: str, return_id: str) -> Response:
         parsing.parse_warehouse_id(warehouse_id),
         return_id,
     )
-    return api_refusal(row) if isinstance(row, Refusal) else private_json(return_json(row))
+    return refused_json(row) if isinstance(row, Refused) else private_json(return_json(row))
 
 
 def return_json(row: ReturnRow) -> dict[str, Any]:

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
-from domain.refusals import Refusal
 from domain.roles import Permission
 from web.current_user import current_user, current_user_id, login_required, permission_required
 from web.headers import keep_private
-from web.refusals import status_of
+from web.refusals import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.returns import parsing
 from web.returns.use_cases import (
@@ -45,7 +44,7 @@ def create(order_id: str) -> Response:
     asked, reason = parsing.parse_form(request.form)
     s = services()
     made = request_return(s.returns, s.return_workflows, current_user_id(), order_id, asked, reason)
-    if isinstance(made, Refusal):
+    if isinstance(made, Refused):
         return _order_part(order_id, notice=made.message, status=status_of(made))
     if not wants_fragment():
         return redirect(url_for("returns.for_order", order_id=order_id), code=303)
@@ -59,7 +58,7 @@ def awaiting(warehouse_id: str, notice: str | None = None, status: int = 200) ->
     listed = awaiting_returns(
         services().returns, _access(), parsing.parse_warehouse_id(warehouse_id)
     )
-    if isinstance(listed, Refusal):
+    if isinstance(listed, Refused):
         abort(404, description=listed.message)
     warehouse, rows = listed
     return render(
@@ -83,7 +82,7 @@ def receive(warehouse_id: str, return_id: str) -> Response:
         parsing.parse_warehouse_id(warehouse_id),
         return_id,
     )
-    if isinstance(row, Refusal):
+    if isinstance(row, Refused):
         if status_of(row) == 404:
             abort(404, description=row.message)
         return awaiting(warehouse_id, notice=row.message, status=status_of(row))
@@ -94,7 +93,7 @@ def receive(warehouse_id: str, return_id: str) -> Response:
 
 def _order_part(order_id: str, *, notice: str | None = None, status: int = 200) -> Response:
     shown = order_returns(services().returns, current_user_id(), order_id)
-    if isinstance(shown, Refusal):
+    if isinstance(shown, Refused):
         abort(404, description=shown.message)
     return render(
         "returns/order.html",

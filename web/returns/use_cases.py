@@ -21,15 +21,16 @@ from dataclasses import dataclass, replace
 from db.postgres.returns import ReturnRow
 from domain.refusals import Refusal, RefusalKind
 from domain.roles import Access
+from web.refusals import Refused
 from web.returns.ports import ReturnStore, ReturnWorkflows, Unavailable
 
 # Order ids (web/orders/reads.py's shape) and return numbers (`RT-…`): anything else (NUL
 # bytes, 10 kB of text) is no id, answered as not found before PostgreSQL is asked.
 _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
-NOT_FOUND = Refusal(RefusalKind.ORDER_NOT_YOURS, "We couldn't find that order in your orders.")
-RETURN_NOT_FOUND = Refusal(RefusalKind.RETURN_NOT_FOUND, "There is no such return.")
-UNAVAILABLE = Refusal(
+NOT_FOUND = Refused(RefusalKind.ORDER_NOT_YOURS, "We couldn't find that order in your orders.")
+RETURN_NOT_FOUND = Refused(RefusalKind.RETURN_NOT_FOUND, "There is no such return.")
+UNAVAILABLE = Refused(
     RefusalKind.RETURNS_UNAVAILABLE,
     "Returns cannot be handled right now; nothing was changed. Please try again shortly.",
 )
@@ -42,14 +43,14 @@ def request_return(
     order_id: str,
     asked: Mapping[int, int],
     reason: str,
-) -> list[ReturnRow] | Refusal:
+) -> list[ReturnRow] | Refused:
     if not _ID.fullmatch(order_id):
         return NOT_FOUND
     created = store.authorize(user_id, order_id, asked, reason)
     if created is None:
         return NOT_FOUND
-    if isinstance(created, Refusal):
-        return created
+    if isinstance(created, Refusal):  # the rule's (domain/returns.py)
+        return Refused.of(created)
     not_started = [row.return_id for row in created if not workflows.start(row)]
     if not_started:
         # A return nobody carries would wait forever: take back what did not start.
@@ -60,7 +61,7 @@ def request_return(
 
 def return_status(
     store: ReturnStore, user_id: int, order_id: str, return_id: str
-) -> ReturnRow | Refusal:
+) -> ReturnRow | Refused:
     if not (_ID.fullmatch(order_id) and _ID.fullmatch(return_id)):
         return RETURN_NOT_FOUND
     found = store.find(user_id, order_id, return_id)
@@ -73,7 +74,7 @@ def receive_return(
     access: Access,
     warehouse_id: int | None,
     return_id: str,
-) -> ReturnRow | Refusal:
+) -> ReturnRow | Refused:
     if warehouse_id is None or not access.works_in(warehouse_id) or not _ID.fullmatch(return_id):
         return RETURN_NOT_FOUND
     row = store.find_at(warehouse_id, return_id)
@@ -95,7 +96,7 @@ class OrderReturns:
     returnable: dict[int, tuple[str, int]]  # item id -> (name, units)
 
 
-def order_returns(store: ReturnStore, user_id: int, order_id: str) -> OrderReturns | Refusal:
+def order_returns(store: ReturnStore, user_id: int, order_id: str) -> OrderReturns | Refused:
     if not _ID.fullmatch(order_id):
         return NOT_FOUND
     made = store.order_returns(user_id, order_id)
@@ -107,7 +108,7 @@ def order_returns(store: ReturnStore, user_id: int, order_id: str) -> OrderRetur
 
 def awaiting_returns(
     store: ReturnStore, access: Access, warehouse_id: int | None
-) -> tuple[int, list[ReturnRow]] | Refusal:
+) -> tuple[int, list[ReturnRow]] | Refused:
     if warehouse_id is None or not access.works_in(warehouse_id):
         return RETURN_NOT_FOUND
     return warehouse_id, store.awaiting(warehouse_id)

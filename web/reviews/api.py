@@ -22,9 +22,9 @@ from db.postgres.reviews import ReviewRecord
 from web.current_user import api_login_required, current_user_id
 from web.formatting import utc_iso
 from web.item_reads import parse_item_id
-from web.json_io import private_json, read_json_object, refused_json
+from web.json_io import private_json, read_json_object
 from web.limits import abuse_limits
-from web.outcomes import Refused
+from web.refusals import Refused, refused_json
 from web.reviews.use_cases import ReviewPage, change_review, item_reviews, own_review, write_review
 from web.services import services
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
+from domain.refusals import RefusalKind
 from web.current_user import current_user, current_user_id, login_required
 from web.headers import PRIVATE
 from web.limits import abuse_limits
-from web.outcomes import Refused, status_of
+from web.refusals import Refused, status_of
 from web.rendering import render, wants_fragment
 from web.reviews.use_cases import item_reviews, review_form, save_review
 from web.services import services
@@ -45,7 +46,7 @@ def save(item_id: int) -> Response:
     values = {name: (request.form.get(name) or "")[:5000] for name in FORM_FIELDS}
     outcome = save_review(services().reviews, abuse_limits(), current_user_id(), item_id, values)
     if isinstance(outcome, Refused):
-        if outcome.kind == "not_found":
+        if outcome.kind is RefusalKind.NOT_FOUND:
             abort(404, description=outcome.message)
         errors = outcome.details.get("fields") or {"form": outcome.message}
         return _section(item_id, status=status_of(outcome), values=values, errors=errors)

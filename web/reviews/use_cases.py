@@ -13,11 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from db.postgres.reviews import AlreadyReviewed, ReviewRecord
+from domain.refusals import RefusalKind
 from domain.reviews import RatingSummary, ReviewInput, check_review, may_review
 from web import keyset
 from web.errors import BadRequest
 from web.item_reads import MAX_ITEM_ID
-from web.outcomes import Limits, Refused, over_limit
+from web.outcomes import Limits, over_limit
+from web.refusals import Refused
 from web.reviews.ports import ReviewStore
 
 PAGE_SIZE = 10
@@ -47,14 +49,14 @@ class ReviewForm:
 def item_reviews(store: ReviewStore, item_id: int, cursor: str | None) -> ReviewPage | Refused:
     summary = _summary(store, item_id)
     if summary is None:
-        return Refused("not_found", NO_ITEM)
+        return Refused(RefusalKind.NOT_FOUND, NO_ITEM)
     scope = f"reviews:{item_id}"
     after = None
     if cursor:
         try:
             at, key = keyset.decode_cursor(cursor, valid_key=str.isdigit, scope=scope)
         except BadRequest as error:
-            return Refused("bad_request", str(error))
+            return Refused(RefusalKind.BAD_REQUEST, str(error))
         after = (at, int(key))
     # One more than a page says whether there is a next one without a count.
     rows = store.page(item_id, after=after, limit=PAGE_SIZE + 1)
@@ -78,11 +80,11 @@ def write_review(
     store: ReviewStore, limits: Limits, user_id: int, item_id: int, values: Mapping[str, object]
 ) -> ReviewRecord | Refused:
     if _summary(store, item_id) is None:
-        return Refused("not_found", NO_ITEM)
+        return Refused(RefusalKind.NOT_FOUND, NO_ITEM)
     if not may_review(item_id, store.receipts(user_id, item_id)):
-        return Refused("not_received", NOT_RECEIVED)
+        return Refused(RefusalKind.NOT_RECEIVED, NOT_RECEIVED)
     if store.own(user_id, item_id) is not None:
-        return Refused("already_reviewed", ALREADY)
+        return Refused(RefusalKind.ALREADY_REVIEWED, ALREADY)
     review = _checked(values)
     if isinstance(review, Refused):
         return review
@@ -92,16 +94,16 @@ def write_review(
     try:
         return store.add(user_id, item_id, review)
     except AlreadyReviewed:  # a second tab got there first
-        return Refused("already_reviewed", ALREADY)
+        return Refused(RefusalKind.ALREADY_REVIEWED, ALREADY)
 
 
 def change_review(
     store: ReviewStore, limits: Limits, user_id: int, item_id: int, values: Mapping[str, object]
 ) -> ReviewRecord | Refused:
     if _summary(store, item_id) is None:
-        return Refused("not_found", NO_ITEM)
+        return Refused(RefusalKind.NOT_FOUND, NO_ITEM)
     if store.own(user_id, item_id) is None:
-        return Refused("not_found", NO_REVIEW)
+        return Refused(RefusalKind.NOT_FOUND, NO_REVIEW)
     review = _checked(values)
     if isinstance(review, Refused):
         return review
@@ -109,7 +111,7 @@ def change_review(
     if too_many is not None:
         return too_many
     edited = store.edit(user_id, item_id, review)
-    return edited if edited is not None else Refused("not_found", NO_REVIEW)
+    return edited if edited is not None else Refused(RefusalKind.NOT_FOUND, NO_REVIEW)
 
 
 def save_review(
@@ -123,9 +125,9 @@ def save_review(
 
 def own_review(store: ReviewStore, user_id: int, item_id: int) -> ReviewRecord | Refused:
     if _summary(store, item_id) is None:
-        return Refused("not_found", NO_ITEM)
+        return Refused(RefusalKind.NOT_FOUND, NO_ITEM)
     own = store.own(user_id, item_id)
-    return own if own is not None else Refused("not_found", NO_REVIEW)
+    return own if own is not None else Refused(RefusalKind.NOT_FOUND, NO_REVIEW)
 
 
 def _summary(store: ReviewStore, item_id: int) -> RatingSummary | None:
@@ -138,7 +140,7 @@ def _checked(values: Mapping[str, object]) -> ReviewInput | Refused:
     check = check_review(values)
     if check.review is None:
         return Refused(
-            "invalid_review",
+            RefusalKind.INVALID_REVIEW,
             " ".join(check.errors.values()),
             details={"fields": dict(check.errors)},
         )

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from temporalio.client import Client
 
 from db.postgres.models import Order, PaymentCharge, User
-from web.outcomes import Refused
+from domain.refusals import RefusalKind, cancel_refusal_kind
+from web.refusals import Refused
 from web.staff_orders.ports import (
     Customer,
     OrderSummary,
@@ -130,16 +131,11 @@ class TemporalStaffCancel:
         try:
             temporal_call(self._gateway, run, timeout=CANCEL_TIMEOUT, what="order desk")
         except WorkflowRefused as refusal:
-            return Refused("cannot_cancel", refusal.message, code=_snake(refusal.kind))
+            return Refused(cancel_refusal_kind(refusal.kind), refusal.message)
         except WorkflowClosed:
             return WorkflowGone(started=True)
         except WorkflowNotFound:
             return WorkflowGone(started=False)
         except TemporalUnavailable:
-            return Refused("unavailable", UNAVAILABLE, code="service_unavailable", retry_after=5)
+            return Refused(RefusalKind.SERVICE_UNAVAILABLE, UNAVAILABLE, retry_after=5)
         return None
-
-
-def _snake(kind: str) -> str:
-    """A workflow refusal's type as an API code: AlreadyShipped -> already_shipped."""
-    return "".join("_" + c.lower() if c.isupper() and i else c.lower() for i, c in enumerate(kind))

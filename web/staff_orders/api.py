@@ -17,12 +17,13 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
+from domain.refusals import RefusalKind
 from domain.roles import Permission
 from web.current_user import current_user_id, permission_required
 from web.formatting import utc_iso
 from web.headers import keep_private
-from web.json_io import address_json, private_json, read_json_object, refused_json
-from web.outcomes import Refused
+from web.json_io import address_json, private_json, read_json_object
+from web.refusals import Refused, refused_json
 from web.services import services
 from web.staff_orders.ports import OrderSummary, StaffOrder
 from web.staff_orders.use_cases import (
@@ -67,7 +68,7 @@ def get_order(order_id: str) -> Response:
 def cancel(order_id: str) -> Response:
     reason = read_json_object().get("reason")
     if reason is not None and not isinstance(reason, str):
-        return refused_json(Refused("bad_request", "reason must be a string."))
+        return refused_json(Refused(RefusalKind.BAD_REQUEST, "reason must be a string."))
     outcome = cancel_as_staff(
         services().staff_orders,
         services().staff_cancel,

@@ -14,11 +14,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
+from domain.refusals import RefusalKind
 from domain.roles import Permission
 from web.current_user import current_user_id, permission_required
 from web.errors import BadRequest
 from web.headers import keep_private
-from web.outcomes import Refused, status_of
+from web.refusals import Refused, status_of
 from web.rendering import render
 from web.services import services
 from web.staff_orders.use_cases import (
@@ -76,7 +77,7 @@ def cancel(order_id: str) -> Response:
         staff_id=current_user_id(),
     )  # fmt: skip
     if isinstance(outcome, Refused):
-        if outcome.kind == "not_found":
+        if outcome.kind is RefusalKind.NOT_FOUND:
             abort(404, description=outcome.message)
         return _order_page(
             order_id, status=status_of(outcome), notice=outcome.message, reason=reason

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from domain.order import can_cancel
 from web.order_timeline import TimelineEntry, timeline_entries
-from web.outcomes import Refused
+from web.refusals import Refused
 from web.suborder_reads import SuborderRow
 
 

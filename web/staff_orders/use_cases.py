@@ -20,9 +20,10 @@ import unicodedata
 from dataclasses import dataclass
 
 from domain.order import OrderStatus
+from domain.refusals import RefusalKind
 from web import keyset
 from web.errors import BadRequest
-from web.outcomes import Refused
+from web.refusals import Refused
 from web.staff_orders.ports import (
     Customer,
     OrderSummary,
@@ -69,10 +70,12 @@ def look_up(
 ) -> Lookup | Refused:
     email, order_id = (email or "").strip() or None, (order_id or "").strip() or None
     if (email is None) == (order_id is None):
-        return Refused("bad_request", "Look up by exactly one of an email or an order number.")
+        return Refused(
+            RefusalKind.BAD_REQUEST, "Look up by exactly one of an email or an order number."
+        )
     if order_id is not None:
         if cursor:
-            return Refused("bad_request", "nextCursor goes with an email lookup only.")
+            return Refused(RefusalKind.BAD_REQUEST, "nextCursor goes with an email lookup only.")
         order = reads.find(order_id) if ORDER_ID.fullmatch(order_id) else None
         if order is None:
             return Lookup(None, (), None, limit)
@@ -80,7 +83,9 @@ def look_up(
     assert email is not None
     normalised = normalise_email(email)
     if len(normalised) > MAX_EMAIL or not normalised.isprintable():
-        return Refused("bad_request", "That is not an email address we could have on file.")
+        return Refused(
+            RefusalKind.BAD_REQUEST, "That is not an email address we could have on file."
+        )
     customer = reads.customer(normalised)
     if customer is None:
         return Lookup(None, (), None, limit)
@@ -92,7 +97,7 @@ def look_up(
                 *keyset.decode_cursor(cursor, valid_key=ORDER_ID.fullmatch, scope=scope)
             )
         except BadRequest as error:
-            return Refused("bad_request", str(error))
+            return Refused(RefusalKind.BAD_REQUEST, str(error))
     page = reads.orders_of(customer.customer_id, limit=limit, after=after)
     next_cursor = None
     if page.last is not None:
@@ -111,7 +116,7 @@ def look_up_typed(
 def staff_order(reads: StaffOrderReads, order_id: str) -> StaffOrder | Refused:
     order = reads.find(order_id) if ORDER_ID.fullmatch(order_id) else None
     if order is None:
-        return Refused("not_found", NOT_FOUND.format(order_id=order_id[:64]))
+        return Refused(RefusalKind.NOT_FOUND, NOT_FOUND.format(order_id=order_id[:64]))
     return order
 
 
@@ -147,9 +152,11 @@ def cancel_as_staff(
 def check_reason(raw: str | None) -> str | Refused:
     reason = " ".join((raw or "").split())
     if not reason:
-        return Refused("bad_request", "Say why the order is cancelled (reason).")
+        return Refused(RefusalKind.BAD_REQUEST, "Say why the order is cancelled (reason).")
     if len(reason) > MAX_REASON or not reason.isprintable():
-        return Refused("bad_request", f"The reason must be at most {MAX_REASON} plain characters.")
+        return Refused(
+            RefusalKind.BAD_REQUEST, f"The reason must be at most {MAX_REASON} plain characters."
+        )
     return reason
 
 
@@ -157,7 +164,9 @@ def parse_limit(raw: str | None) -> int | Refused:
     if raw is None or raw == "":
         return DEFAULT_LIMIT
     if not raw.isascii() or not raw.isdecimal() or not 1 <= int(raw[:6]) <= MAX_LIMIT:
-        return Refused("bad_request", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+        return Refused(
+            RefusalKind.BAD_REQUEST, f"limit must be a whole number from 1 to {MAX_LIMIT}."
+        )
     return int(raw)
 
 
@@ -168,9 +177,9 @@ def normalise_email(raw: str) -> str:
 
 def _not_cancellable(order: StaffOrder) -> Refused | None:
     if order.status == OrderStatus.DELIVERED:
-        return Refused("cannot_cancel", DELIVERED, code="delivered")
+        return Refused(RefusalKind.ORDER_DELIVERED, DELIVERED)
     if not order.can_cancel:
-        return Refused("cannot_cancel", ALREADY_SHIPPED, code="already_shipped")
+        return Refused(RefusalKind.ALREADY_SHIPPED, ALREADY_SHIPPED)
     return None
 
 
@@ -182,5 +191,5 @@ def _without_a_workflow(order: StaffOrder, *, started: bool) -> StaffOrder | Ref
     if refused is not None:
         return refused
     if started:
-        return Refused("cannot_cancel", CLOSED, code="order_closed")
-    return Refused("unavailable", NOT_READY, code="service_unavailable", retry_after=5)
+        return Refused(RefusalKind.ORDER_CLOSED, CLOSED)
+    return Refused(RefusalKind.SERVICE_UNAVAILABLE, NOT_READY, retry_after=5)

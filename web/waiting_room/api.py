@@ -20,9 +20,8 @@ from flask import Blueprint, Response
 from domain.roles import Permission
 from web.current_user import api_login_required, current_user, permission_required
 from web.headers import keep_private
-from web.json_io import private_json, read_json_object, refused_json
-from web.outcomes import Refused
-from web.refusals import api_refusal
+from web.json_io import private_json, read_json_object
+from web.refusals import Refused, api_refusal, refused_json
 from web.waiting_room import staff, use_cases
 from web.waiting_room.adapters import staff_waiting_rooms, waiting_room_ports
 from web.waiting_room.use_cases import WaitingRoomRefused

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from domain.refusals import RefusalKind
 from domain.roles import Permission
 from web.current_user import current_user, login_required, permission_required
 from web.headers import keep_private
-from web.outcomes import Refused, status_of
+from web.refusals import Refused, status_of
 from web.rendering import render
 from web.services import services
 from web.waiting_room import staff, use_cases
@@ -64,7 +65,7 @@ def switch_hot() -> Response:
         staff_waiting_rooms(), raw_id, enabled, by=user.id if user else None
     )
     if isinstance(switched, Refused):  # a form that names no item cannot be processed: 422
-        status = 422 if switched.kind == "bad_request" else status_of(switched)
+        status = 422 if switched.kind is RefusalKind.BAD_REQUEST else status_of(switched)
         return _staff_page(status=status, error=switched.message)
     return _staff_page(notice=staff.notice(switched))
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from web.outcomes import Refused
+from domain.refusals import RefusalKind
+from web.refusals import Refused
 from web.waiting_room.workflow_client import WaitingRoomSwitch
 
 MAX_ITEM_ID = 2**63 - 1  # items.id is a BIGINT
@@ -58,12 +59,14 @@ def switch_hot(
 ) -> WaitingRoomSwitch | Refused:
     item_id = parse_item_number(raw_item_id)
     if item_id is None:
-        return Refused("bad_request", "The item number (itemID) must be a positive whole number.")
+        return Refused(
+            RefusalKind.BAD_REQUEST, "The item number (itemID) must be a positive whole number."
+        )
     if type(enabled) is not bool:
-        return Refused("bad_request", 'Send {"enabled": true} or {"enabled": false}.')
+        return Refused(RefusalKind.BAD_REQUEST, 'Send {"enabled": true} or {"enabled": false}.')
     switched = rooms.switch(item_id, enabled, by=by)
     if switched is None:
-        return Refused("not_found", f"There is no item #{item_id}.", "unknown_item")
+        return Refused(RefusalKind.NO_SUCH_ITEM, f"There is no item #{item_id}.")
     return switched
 
 

@@ -32,6 +32,8 @@ from db.postgres.models import Suborder, Warehouse
 from db.redis.warehouse_queue import QueueEntry, WarehouseQueue
 from db.search.index import SearchIndex
 from domain.order import SuborderStatus as SS
+from domain.refusals import RefusalKind
+from web.refusals import Refused
 from web.suborder_adapters import suborder_rows
 from web.suborder_reads import SuborderRow
 from web.temporal_gateway import (
@@ -44,8 +46,6 @@ from web.temporal_gateway import (
 )
 from web.warehouses.parsing import encode_cursor, is_suborder_id
 from web.warehouses.use_cases import (
-    Refusal,
-    Refused,
     StreamEntry,
     SuborderPage,
     SuborderRefused,
@@ -242,9 +242,11 @@ class PostgresShelves:
                 reason=reason, note=note, user_id=user_id, key=key,
             )  # fmt: skip
         except corrections.TooManyToRemove as error:
-            return Refused(Refusal.TOO_MANY_TO_REMOVE, str(error), removable=error.removable)
+            return Refused(
+                RefusalKind.TOO_MANY_TO_REMOVE, str(error), {"removable": error.removable}
+            )
         except corrections.InvalidCorrection as error:
-            return Refused(Refusal.INVALID_QUANTITY, str(error))
+            return Refused(RefusalKind.INVALID_QUANTITY, str(error))
         except stock.RestockError as error:
             return _restock_refusal(error)
 
@@ -258,11 +260,11 @@ class PostgresShelves:
 def _restock_refusal(error: stock.RestockError) -> Refused:
     """A refusal restocks and corrections share (unknown warehouse or item, ...)."""
     if isinstance(error, stock.UnknownWarehouse):
-        return Refused(Refusal.NOT_FOUND, str(error))
+        return Refused(RefusalKind.NOT_FOUND, str(error))
     if isinstance(error, stock.UnknownItem):
-        return Refused(Refusal.UNKNOWN_ITEM, str(error))
+        return Refused(RefusalKind.NO_SUCH_ITEM, str(error))
     if isinstance(error, stock.WarehouseInactive):
-        return Refused(Refusal.WAREHOUSE_INACTIVE, str(error))
+        return Refused(RefusalKind.WAREHOUSE_INACTIVE, str(error))
     if isinstance(error, stock.IdempotencyKeyReused):
-        return Refused(Refusal.KEY_REUSED, str(error))
-    return Refused(Refusal.INVALID_QUANTITY, str(error))
+        return Refused(RefusalKind.KEY_REUSED, str(error))
+    return Refused(RefusalKind.INVALID_QUANTITY, str(error))

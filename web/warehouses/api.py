@@ -38,6 +38,7 @@ from werkzeug.exceptions import NotFound
 
 from db.postgres.stock_corrections import Correction
 from domain.order import SuborderStatus
+from domain.refusals import RefusalKind
 from domain.roles import Access, Permission
 from domain.stock import CorrectionReason
 from web.current_user import current_user, current_user_id, permission_required
@@ -53,13 +54,12 @@ from web.json_io import (
     require_int,
     require_str,
 )
+from web.refusals import Refused
 from web.services import services
 from web.suborder_reads import SuborderRow
 from web.warehouses import corrections, parsing
 from web.warehouses.use_cases import (
     SEARCH_NOT_UPDATED,
-    Refusal,
-    Refused,
     SuborderList,
     WarehousePortal,
     WarehouseView,
@@ -214,12 +214,12 @@ def _access() -> Access:
 
 
 def _refused(refused: Refused, suborder_id: str | None = None) -> Response:
-    if refused.kind is Refusal.NOT_FOUND:
+    if refused.kind is RefusalKind.NOT_FOUND:
         raise NotFound(description=refused.message)
     details: dict[str, Any] = {} if suborder_id is None else {"suborderID": suborder_id[:64]}
-    if refused.removable is not None:
-        details["removable"] = refused.removable
-    return api_error(refused.status, refused.kind.value, refused.message, **details)
+    if "removable" in refused.details:
+        details["removable"] = refused.details["removable"]
+    return api_error(refused.status, refused.code, refused.message, **details)
 
 
 def warehouse_json(warehouse: WarehouseView) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from db.postgres.stock_corrections import Correction
 from domain.roles import Access
-from web.warehouses.use_cases import Refused, WarehousePortal
+from web.refusals import Refused
+from web.warehouses.use_cases import WarehousePortal
 
 
 @dataclass(frozen=True)

@@ -19,10 +19,12 @@ from flask import Blueprint, Response, redirect, request, url_for
 from werkzeug.exceptions import NotFound
 
 from db.postgres.restock import MAX_RESTOCK_QUANTITY
+from domain.refusals import RefusalKind
 from domain.roles import Access, Permission
 from domain.stock import MAX_CORRECTION_NOTE, CorrectionReason
 from web.current_user import current_user, current_user_id, permission_required
 from web.headers import keep_private
+from web.refusals import Refused
 from web.rendering import render, wants_fragment
 from web.services import services
 from web.suborder_reads import SuborderRow
@@ -32,8 +34,6 @@ from web.warehouses.use_cases import (
     SEARCH_CACHE_NOTE,
     SEARCH_NOT_UPDATED,
     PortalView,
-    Refusal,
-    Refused,
     Restocked,
     WarehousePortal,
 )
@@ -144,7 +144,7 @@ def _after_action(warehouse_id: str, row: SuborderRow | Refused, done: str) -> R
         _not_found(row)
         return _page(
             warehouse_id, SUBORDER_ROW, status=row.status,
-            row=row.row, row_error=row.message, notice=row.message,
+            row=row.details.get("row"), row_error=row.message, notice=row.message,
         )  # fmt: skip
     if not wants_fragment():  # a plain form post: back to the page, so a reload is harmless
         return redirect(url_for("warehouses.show", warehouse_id=row.warehouse_id), code=303)
@@ -186,7 +186,7 @@ def _page(warehouse_id: str, fragment: str, *, status: int = 200, **context) -> 
 
 
 def _not_found(outcome: object) -> None:
-    if isinstance(outcome, Refused) and outcome.kind is Refusal.NOT_FOUND:
+    if isinstance(outcome, Refused) and outcome.kind is RefusalKind.NOT_FOUND:
         raise NotFound(description=outcome.message)
 
 

@@ -13,7 +13,8 @@ Correcting stock down (units off the shelf with a reason) is web/warehouses/corr
 Every use case first asks `Access.works_in` (domain/roles.py): a warehouse the account
 does not work in answers exactly as one that does not exist (NOT_FOUND), so a worker
 learns nothing about other warehouses. The pages and the API only translate the
-outcomes (`Refused` and its `STATUS`) into HTML or JSON.
+outcomes (`Refused`, web/refusals.py) into HTML or JSON; a refusal about one
+suborder carries the suborder as it is now in its details (`row`), for the page.
 
 The ports are narrow Protocols; the real adapters are in web/warehouses/adapters.py,
 the in-memory fakes in tests/fakes/warehouses.py (with a contract test between them).
@@ -26,15 +27,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 
 from db.postgres.restock import RestockResult
 from db.postgres.stock_corrections import Correction
 from domain.order import SuborderStatus as SS
+from domain.refusals import RefusalKind
 from domain.roles import Access
+from web.refusals import Refused
 from web.suborder_reads import SuborderRow
 
+K = RefusalKind
 DEFAULT_LIMIT = 50  # suborders per page
 log = logging.getLogger(__name__)
 
@@ -79,48 +82,6 @@ class StreamEntry:
     entry_id: str
     suborder_id: str
     new: bool  # never delivered to a portal before (else: reclaimed from a dead one)
-
-
-class Refusal(StrEnum):
-    """Why a warehouse use case said no; the value is the API's error code."""
-
-    NOT_FOUND = "not_found"  # unknown, or not one of this account's warehouses
-    CANCELLED = "cancelled"
-    NOT_SHIPPED = "not_shipped"
-    REFUSED = "refused"  # the suborder's workflow said no, for another reason
-    WORKFLOW_NOT_RUNNING = "workflow_not_running"
-    UNKNOWN_ITEM = "unknown_item"
-    INVALID_QUANTITY = "invalid_quantity"
-    WAREHOUSE_INACTIVE = "warehouse_inactive"
-    KEY_REUSED = "idempotency_key_reused"
-    TOO_MANY_TO_REMOVE = "too_many_to_remove"  # details: removable
-
-
-# One table for pages and API alike.
-STATUS: dict[Refusal, int] = {
-    Refusal.NOT_FOUND: 404,
-    Refusal.CANCELLED: 409,
-    Refusal.NOT_SHIPPED: 409,
-    Refusal.REFUSED: 409,
-    Refusal.WORKFLOW_NOT_RUNNING: 409,
-    Refusal.UNKNOWN_ITEM: 404,
-    Refusal.INVALID_QUANTITY: 400,
-    Refusal.WAREHOUSE_INACTIVE: 409,
-    Refusal.KEY_REUSED: 422,
-    Refusal.TOO_MANY_TO_REMOVE: 409,
-}
-
-
-@dataclass(frozen=True)
-class Refused:
-    kind: Refusal
-    message: str
-    row: SuborderRow | None = None  # the suborder as it is now, for the page's row
-    removable: int | None = None  # TOO_MANY_TO_REMOVE: how many units may go
-
-    @property
-    def status(self) -> int:
-        return STATUS[self.kind]
 
 
 class SuborderWorkflowGone(Exception):
@@ -246,7 +207,7 @@ class WarehousePortal:
         if warehouse_id is not None and access.works_in(warehouse_id):
             found = self.reads.find_warehouse(warehouse_id)
         if found is None:
-            return Refused(Refusal.NOT_FOUND, f"There is no warehouse {warehouse_id}.")
+            return Refused(K.NOT_FOUND, f"There is no warehouse {warehouse_id}.")
         return found
 
     def portal(
@@ -294,11 +255,11 @@ class WarehousePortal:
                 try:
                     self.fulfilment.confirm_shipped(suborder_id)
                 except SuborderRefused as refused:
-                    return Refused(Refusal.REFUSED, refused.message, row)
+                    return Refused(K.SUBORDER_REFUSED, refused.message, {"row": row})
             row = self._reread(row)
         if row.status == SS.CANCELLED.value:
             self.queue.ack_suborder(row.warehouse_id, suborder_id)
-            return Refused(Refusal.CANCELLED, CANCELLED_MESSAGE, row)
+            return Refused(K.SUBORDER_CANCELLED, CANCELLED_MESSAGE, {"row": row})
         if row.status == SS.ASSIGNED.value:
             return _workflow_missing(row)
         self.queue.ack_suborder(row.warehouse_id, suborder_id)
@@ -315,16 +276,20 @@ class WarehousePortal:
             try:
                 self.fulfilment.confirm_delivered(suborder_id)
             except SuborderRefused as refused:
-                kind = Refusal.NOT_SHIPPED if refused.not_shipped else Refusal.REFUSED
-                return Refused(kind, refused.message, row)
+                kind = K.NOT_SHIPPED if refused.not_shipped else K.SUBORDER_REFUSED
+                return Refused(kind, refused.message, {"row": row})
             except SuborderWorkflowGone:
                 pass
             row = self._reread(row)
         if row.status == SS.CANCELLED.value:
-            return Refused(Refusal.CANCELLED, "This suborder was cancelled; it never shipped.", row)
+            return Refused(
+                K.SUBORDER_CANCELLED, "This suborder was cancelled; it never shipped.", {"row": row}
+            )
         if row.status == SS.ASSIGNED.value:
             return Refused(
-                Refusal.NOT_SHIPPED, "This parcel has not shipped yet: mark it shipped first.", row
+                K.NOT_SHIPPED,
+                "This parcel has not shipped yet: mark it shipped first.",
+                {"row": row},
             )
         if row.status == SS.SHIPPED.value:
             return _workflow_missing(row)
@@ -359,7 +324,7 @@ class WarehousePortal:
         row = self.reads.find_suborder(warehouse.id, suborder_id)
         if row is None:
             return Refused(
-                Refusal.NOT_FOUND, f"Warehouse {warehouse.id} has no suborder {suborder_id[:64]!r}."
+                K.NOT_FOUND, f"Warehouse {warehouse.id} has no suborder {suborder_id[:64]!r}."
             )
         return row
 
@@ -389,8 +354,8 @@ class WarehousePortal:
 def _workflow_missing(row: SuborderRow) -> Refused:
     log.error("suborder %s: its fulfilment workflow is not running", row.suborder_id)
     return Refused(
-        Refusal.WORKFLOW_NOT_RUNNING,
+        K.WORKFLOW_NOT_RUNNING,
         f"The fulfilment workflow of this suborder is not running; ask an operator to "
         f"look at suborder-{row.suborder_id} in the Temporal Web UI.",
-        row,
+        {"row": row},
     )

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from domain.refusals import RefusalKind
 from web.auth.accounts import normalise_email
-from web.auth.password_reset.use_cases import BadLink, WeakNewPassword, confirm_reset, request_reset
+from web.auth.password_reset.use_cases import confirm_reset, request_reset
 from web.auth.password_reset.wiring import confirm_ports, request_ports
 from web.current_user import forget_token_user
-from web.json_io import api_error, private_json, read_json_object, require_str
+from web.json_io import private_json, read_json_object, require_str
 from web.limits import Verdict, abuse_limits, client_ip, too_many_message
+from web.refusals import Refused, refused_json
 
 bp = Blueprint("api_password_reset", __name__, url_prefix="/api/v1/auth")
 
@@ -38,10 +40,8 @@ def api_confirm_reset() -> Response:
     if not verdict.allowed:
         return _too_many(verdict)
     outcome = confirm_reset(token, password, **confirm_ports())
-    if isinstance(outcome, BadLink):
-        return api_error(400, "invalid_token", outcome.message)
-    if isinstance(outcome, WeakNewPassword):
-        return api_error(400, "weak_password", outcome.message)
+    if isinstance(outcome, Refused):
+        return refused_json(outcome)
     forget_token_user(outcome.user_id)  # this process forgets whose tokens they were
     response = Response(status=204)
     response.headers["Cache-Control"] = "private, no-store"
@@ -50,6 +50,7 @@ def api_confirm_reset() -> Response:
 
 def _too_many(verdict: Verdict) -> Response:
     message = too_many_message("password reset requests", verdict)
-    response = api_error(429, "too_many_resets", message, retryAfter=verdict.retry_after)
-    response.headers["Retry-After"] = str(verdict.retry_after)
-    return response
+    details = {"retryAfter": verdict.retry_after}
+    return refused_json(
+        Refused(RefusalKind.TOO_MANY_RESETS, message, details, retry_after=verdict.retry_after)
+    )

@@ -1,16 +1,16 @@
 """The reset pages: ask for a link (/password-reset), then choose a new password
 (/password-reset/<token>, the emailed link). Forms work without JavaScript; with htmx
-they post in place. Statuses: 422 for a new password the policy refuses, 400 for a
-used, expired or unknown link, 429 past the limits."""
+they post in place. Statuses are web/refusals.py's, as the API's: 400 for a new password
+the policy refuses or a used, expired or unknown link, 429 past the limits."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from web.auth.accounts import check_email, normalise_email
+from domain.refusals import RefusalKind
+from web.auth.accounts import AccountError, check_email, normalise_email
 from web.auth.password_reset.use_cases import (
-    BadLink,
-    WeakNewPassword,
+    BAD_LINK,
     confirm_reset,
     link_is_valid,
     request_reset,
@@ -19,11 +19,13 @@ from web.auth.password_reset.wiring import confirm_ports, request_ports, reset_p
 from web.current_user import forget_token_user
 from web.headers import keep_private
 from web.limits import abuse_limits, client_ip, too_many_message
+from web.refusals import TABLE, Refused
 from web.rendering import render
 
 bp = Blueprint("password_reset", __name__)
 keep_private(bp)
 
+TOO_MANY = TABLE[RefusalKind.TOO_MANY_RESETS].status
 FULL, ASK, CHOOSE = (
     "password_reset/show.html",
     "password_reset/partials/ask_form.html",
@@ -39,13 +41,14 @@ def ask() -> Response:
     verdict = abuse_limits().password_reset(client_ip(), normalise_email(email))
     if not verdict.allowed:
         message = too_many_message("password reset requests", verdict)
-        response = render(FULL, ASK, status=429, step="ask", email=email, error=message)
+        response = render(FULL, ASK, status=TOO_MANY, step="ask", email=email, error=message)
         response.headers["Retry-After"] = str(verdict.retry_after)
         return response
     try:
         address = check_email(email)
-    except ValueError as invalid:
-        return render(FULL, ASK, status=422, step="ask", email=email, error=str(invalid))
+    except AccountError as invalid:
+        status = TABLE[invalid.kind].status
+        return render(FULL, ASK, status=status, step="ask", email=email, error=invalid.message)
     request_reset(address, **request_ports())
     return render(FULL, ASK, step="ask", sent=True, email=address)
 
@@ -54,16 +57,20 @@ def ask() -> Response:
 def choose(token: str) -> Response:
     if request.method == "GET":
         if not link_is_valid(token, **reset_ports()):
-            return render(FULL, CHOOSE, status=400, step="choose", error=BadLink().message)
+            return render(
+                FULL, CHOOSE, status=BAD_LINK.status, step="choose", error=BAD_LINK.message
+            )
         return render(FULL, CHOOSE, step="choose", token=token)
     verdict = abuse_limits().password_reset(client_ip())
     if not verdict.allowed:
         message = too_many_message("password reset attempts", verdict)
-        return render(FULL, CHOOSE, status=429, step="choose", token=token, error=message)
+        return render(FULL, CHOOSE, status=TOO_MANY, step="choose", token=token, error=message)
     outcome = confirm_reset(token, request.form.get("password", ""), **confirm_ports())
-    if isinstance(outcome, BadLink):
-        return render(FULL, CHOOSE, status=400, step="choose", error=outcome.message)
-    if isinstance(outcome, WeakNewPassword):
-        return render(FULL, CHOOSE, status=422, step="choose", token=token, error=outcome.message)
+    if isinstance(outcome, Refused):
+        token_kept = token if outcome.kind is RefusalKind.WEAK_PASSWORD else None
+        context = {"token": token_kept} if token_kept else {}
+        return render(
+            FULL, CHOOSE, status=outcome.status, step="choose", error=outcome.message, **context
+        )
     forget_token_user(outcome.user_id)
     return render(FULL, CHOOSE, step="choose", done=True)

@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from domain.refusals import RefusalKind
+from web.refusals import Refused
+
 MAX_TOKEN_LENGTH = 100  # ours are 43 characters
 
 
@@ -42,17 +45,13 @@ class PasswordReset:
     user_id: int  # whose sessions and tokens just ended
 
 
-@dataclass(frozen=True)
-class BadLink:
-    message: str = "This reset link was already used or has expired. Ask for a new one."
+BAD_LINK = Refused(
+    RefusalKind.INVALID_RESET_LINK,
+    "This reset link was already used or has expired. Ask for a new one.",
+)
 
-
-@dataclass(frozen=True)
-class WeakNewPassword:
-    message: str
-
-
-ConfirmOutcome = PasswordReset | BadLink | WeakNewPassword
+# Refused: BAD_LINK, or WEAK_PASSWORD with the policy's sentence.
+ConfirmOutcome = PasswordReset | Refused
 
 
 def token_hash(token: str) -> str:
@@ -90,17 +89,17 @@ def confirm_reset(
     now: datetime,
 ) -> ConfirmOutcome:
     if not _plausible(token):
-        return BadLink()
+        return BAD_LINK
     digest = token_hash(token)
     email = store.email_of_valid_link(digest, now)
     if email is None:
-        return BadLink()
+        return BAD_LINK
     problem = policy(password, email)
     if problem is not None:
-        return WeakNewPassword(problem)
+        return Refused(RefusalKind.WEAK_PASSWORD, problem)
     user_id = store.use_link(digest, now, hasher(password))
     if user_id is None:
-        return BadLink()  # the other click of a double submit won
+        return BAD_LINK  # the other click of a double submit won
     return PasswordReset(user_id)
 
 
