@@ -28,10 +28,13 @@ def test_the_balancer_sends_to_every_web_instance_it_finds_alive_on_livez():
     assert "http-response set-header X-Served-By %[srv_name]" in lines
 
 
-def test_a_refused_connection_goes_to_the_other_instance_but_no_request_is_sent_twice():
+def test_a_refused_connection_goes_to_the_other_instance_but_no_post_is_sent_twice():
     lines = _config()
     assert "option redispatch 1" in lines and "retries 3" in lines
-    assert not any(line.startswith("retry-on") for line in lines)  # default: conn-failure
+    # A GET or HEAD cut off by a dying instance is asked again of the other one...
+    assert "retry-on conn-failure empty-response" in lines
+    # ...any other method only when its connection never reached a server.
+    assert "http-request disable-l7-retry if !METH_GET !METH_HEAD" in lines
 
 
 def test_quiet_live_stock_streams_outlast_the_heartbeat():
