@@ -65,6 +65,12 @@ def test_city_names_match_without_accents_or_in_their_other_spellings():
     assert _km(locate({"city": "Koln", "country": "DE"}), (50.94, 6.96)) < 10
 
 
+def test_another_spelling_matches_whole_never_by_its_beginning_or_a_part():
+    # "Munch" begins "Munchen", "nche" is inside it: neither is any German city's name.
+    for part in ("Munch", "nche", "Munchen Munchen"):
+        assert resolve({"city": part, "country": "DE"}).precision == COUNTRY
+
+
 def test_an_unknown_zip_code_falls_back_to_the_city():
     assert (
         _km(locate({"city": "Chicago", "postalCode": "00000", "country": "US"}), (41.88, -87.63))
