@@ -69,6 +69,8 @@ def _search_on_loop(settings: Settings, services: Services) -> AsyncSearch:
             settings.typesense_api_key_or_default,
             timeout_seconds=settings.search_timeout_seconds,
             connections=settings.web_threads,
+            # The threaded call's: a node either call found dead is set aside for both.
+            health=services.multi_search.health if services.multi_search else None,
         ),
         AsyncLiveStock(settings.database_url, size=settings.web_threads),
     )
