@@ -14,6 +14,9 @@ from starlette.routing import Route
 
 from db.redis.connect import async_redis_client
 from db.redis.stock_feed import StockFeedKeys
+from db.search.async_multi_search import AsyncMultiSearch
+from db.search.async_search import AsyncSearch
+from db.search.async_stock_overlay import AsyncLiveStock
 from entrypoints.web_services import build_web_app
 from settings import Settings
 from web.live.asgi import READ_CONNECTIONS, asgi_app
@@ -24,6 +27,7 @@ from web.search.fast_api import PATH as FAST_SEARCH_PATH
 from web.search.fast_api import FastSearch
 from web.search.use_cases import CatalogueSearch
 from web.services import EXTENSION_KEY as SERVICES
+from web.services import Services
 
 
 def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> DirectRoutes:
@@ -36,6 +40,7 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         secure=settings.session_cookie_secure,
         threads=settings.web_threads,
         app_context=flask_app.app_context,
+        on_loop=_search_on_loop(settings, services),
     )
     return asgi_app(
         flask_app,
@@ -50,6 +55,24 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         subscriber=async_redis_client(settings, client_name=fanout_client_name(keys)),
         # The store's most frequent request, off Flask when it can be (docs/benchmarks.md).
         fast_routes=[Route(FAST_SEARCH_PATH, fast_search)],
+    )
+
+
+def _search_on_loop(settings: Settings, services: Services) -> AsyncSearch:
+    """The uncached anonymous search on the event loop: its own Typesense connections
+    and PostgreSQL pool, sized as the threaded search's (docs/benchmarks.md)."""
+    assert settings.database_url is not None  # build_services refused it missing
+    return AsyncSearch(
+        services.search,
+        AsyncMultiSearch(
+            settings.typesense_urls,
+            settings.typesense_api_key_or_default,
+            timeout_seconds=settings.search_timeout_seconds,
+            connections=settings.web_threads,
+            # The threaded call's: a node either call found dead is set aside for both.
+            health=services.multi_search.health if services.multi_search else None,
+        ),
+        AsyncLiveStock(settings.database_url, size=settings.web_threads),
     )
 
 

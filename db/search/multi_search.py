@@ -85,7 +85,7 @@ class MultiSearch:
                 unreachable = SearchEngineUnreachable(f"HTTP 503: {response.data[:200]!r}")
                 self.health.mark_down(node)
                 continue
-            return _answer(response)
+            return answer_of(response.status, response.data)
         assert unreachable is not None
         raise unreachable
 
@@ -94,15 +94,16 @@ class MultiSearch:
             pool.close()
 
 
-def _answer(response: urllib3.BaseHTTPResponse) -> dict[str, Any]:
-    if response.status >= 500:
-        raise SearchEngineUnreachable(f"HTTP {response.status}: {response.data[:200]!r}")
+def answer_of(status: int, data: bytes) -> dict[str, Any]:
+    """A node's answer (anything but a 503) as JSON, or the error it means."""
+    if status >= 500:
+        raise SearchEngineUnreachable(f"HTTP {status}: {data[:200]!r}")
     try:
-        answer = orjson.loads(response.data)
+        answer = orjson.loads(data)
     except ValueError as exc:
-        raise SearchEngineUnreachable(f"not JSON: {response.data[:200]!r}") from exc
-    if response.status != 200:
+        raise SearchEngineUnreachable(f"not JSON: {data[:200]!r}") from exc
+    if status != 200:
         # 404: the alias does not exist (no catalogue loaded yet); 400: a bug here.
         message = answer.get("message") if isinstance(answer, dict) else answer
-        raise TypesenseSearchError(str(message), response.status)
+        raise TypesenseSearchError(str(message), status)
     return answer

@@ -102,7 +102,7 @@ class SearchService:
     def search(self, request: SearchRequest, *, with_facets: bool = False) -> SearchPage:
         query = request.query
         offset, limit = self._window(request)
-        body = hits_search_body(self._collection, query, page=offset // limit + 1, per_page=limit)
+        body = self.hits_body(query, offset, limit)
         cached, outcome = self._cached_or_fresh(
             f"{query.fingerprint()}:{offset}:{limit}",
             lambda: self._ask(body, lambda response: parse_hits(response, query)).to_json(),
@@ -110,19 +110,52 @@ class SearchService:
             stamp_key=self._flips_key if query.in_stock is not None else None,
         )
         raw = RawPage.from_json(cached)
+        hits = [hit_of(document) for document in raw.hits]
+        if self._live_stock is not None:
+            hits = self._live_stock.apply(hits, query.in_stock)
+        facets = self.facets(query) if with_facets else None
+        return self.page_of(query, offset, limit, raw, hits, facets, outcome)
+
+    # The pieces of `search` that the event loop's search (db/search/async_search.py)
+    # shares, so both build the same page.
+    @property
+    def caches(self) -> bool:
+        """Whether a search now would look in the cache (else: Typesense and stock only)."""
+        return self._cache.enabled
+
+    @property
+    def overlays_stock(self) -> bool:
+        return self._live_stock is not None
+
+    def window(self, request: SearchRequest) -> tuple[int, int]:
+        return self._window(request)
+
+    def hits_body(self, query: SearchQuery, offset: int, limit: int) -> dict[str, Any]:
+        return hits_search_body(self._collection, query, page=offset // limit + 1, per_page=limit)
+
+    def facets_body(self, query: SearchQuery) -> dict[str, Any]:
+        return facets_search_body(self._collection, query)
+
+    def page_of(
+        self,
+        query: SearchQuery,
+        offset: int,
+        limit: int,
+        raw: RawPage,
+        hits: list[SearchHit],
+        facets: dict[str, list[FacetCount]] | None,
+        outcome: CacheOutcome,
+    ) -> SearchPage:
         next_cursor = None
         if offset + limit < raw.found and len(raw.hits) == limit:
             next_cursor = self._cursors.encode(
                 CursorPosition(query.fingerprint(), offset + limit, limit)
             )
-        hits = [_hit(document) for document in raw.hits]
-        if self._live_stock is not None:
-            hits = self._live_stock.apply(hits, query.in_stock)
         return SearchPage(
             query=query,
             hits=hits,
             found=raw.found,
-            facets=self.facets(query) if with_facets else None,
+            facets=facets,
             limit=limit,
             offset=offset,
             next_cursor=next_cursor,
@@ -148,15 +181,12 @@ class SearchService:
 
     def facets(self, query: SearchQuery) -> dict[str, list[FacetCount]]:
         """Facet counts for the query's text and filters (the sort plays no part)."""
-        body = facets_search_body(self._collection, query)
+        body = self.facets_body(query)
         raw, _ = self._cached_or_fresh(
             f"facets:{query.facets_fingerprint()}",
             lambda: self._ask(body, lambda response: parse_facets(response, query)),
         )
-        return {
-            name: [FacetCount(entry["value"], entry["count"]) for entry in counts]
-            for name, counts in raw.items()
-        }
+        return facet_counts(raw)
 
     def _cached_or_fresh(
         self, key: str, fresh: Callable[[], Any], *, stamp_key: str | None = None
@@ -189,16 +219,28 @@ class SearchService:
     def _ask(self, body: dict[str, Any], parse: Callable[[dict[str, Any]], T]) -> T:
         try:
             return parse(self._multi_search.perform(body))
-        except TypesenseSearchError as exc:
-            # 404: the alias does not exist (no catalogue loaded yet); 400: a bug here.
-            log.error("Typesense rejected a search (status %s): %s", exc.status, exc)
-            raise SearchUnavailable(str(exc)) from exc
-        except SearchEngineUnreachable as exc:
-            log.warning("Typesense unavailable: %s", exc)
-            raise SearchUnavailable(str(exc)) from exc
+        except (TypesenseSearchError, SearchEngineUnreachable) as exc:
+            raise unavailable(exc) from exc
 
 
-def _hit(document: dict[str, Any]) -> SearchHit:
+def unavailable(exc: TypesenseSearchError | SearchEngineUnreachable) -> SearchUnavailable:
+    """The search call's failure, logged, as the refusal pages and the API give."""
+    if isinstance(exc, TypesenseSearchError):
+        # 404: the alias does not exist (no catalogue loaded yet); 400: a bug here.
+        log.error("Typesense rejected a search (status %s): %s", exc.status, exc)
+    else:
+        log.warning("Typesense unavailable: %s", exc)
+    return SearchUnavailable(str(exc))
+
+
+def facet_counts(raw: RawFacets) -> dict[str, list[FacetCount]]:
+    return {
+        name: [FacetCount(entry["value"], entry["count"]) for entry in counts]
+        for name, counts in raw.items()
+    }
+
+
+def hit_of(document: dict[str, Any]) -> SearchHit:
     rating, review_count = hit_rating(document)
     return SearchHit(
         item_id=int(document["item_id"]),

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_STOCK_OF = "SELECT item_id, stock FROM aggregated_stock WHERE item_id = ANY(%s)"
+STOCK_OF = "SELECT item_id, stock FROM aggregated_stock WHERE item_id = ANY(%s)"
 
 
 def stock_engine(database_url: str, *, pool_size: int = 5) -> Engine:
@@ -64,7 +64,7 @@ class LiveStockOverlay:
                 return self._unknown(exc)
             try:
                 cursor = connection.cursor()
-                cursor.execute(_STOCK_OF, (ids,))
+                cursor.execute(STOCK_OF, (ids,))
                 rows = dict(cursor.fetchall())
                 break
             except psycopg.OperationalError as exc:
@@ -85,16 +85,21 @@ class LiveStockOverlay:
         return None
 
     def apply(self, hits: list[SearchHit], in_stock_filter: bool | None) -> list[SearchHit]:
-        stock = self.stock_of([hit.item_id for hit in hits])
-        if stock is None:
-            return hits
-        # A copy only for a hit whose flag changed: most agree with the index.
-        live = [
-            hit
-            if hit.in_stock == (stock[hit.item_id] > 0)
-            else replace(hit, in_stock=not hit.in_stock)
-            for hit in hits
-        ]
-        if in_stock_filter is None:
-            return live
-        return [hit for hit in live if hit.in_stock == in_stock_filter]
+        return lay_over(hits, self.stock_of([hit.item_id for hit in hits]), in_stock_filter)
+
+
+def lay_over(
+    hits: list[SearchHit], stock: dict[int, int] | None, in_stock_filter: bool | None
+) -> list[SearchHit]:
+    """The hits with their live flags (`stock` None: as indexed), less those the
+    in-stock filter no longer lets through."""
+    if stock is None:
+        return hits
+    # A copy only for a hit whose flag changed: most agree with the index.
+    live = [
+        hit if hit.in_stock == (stock[hit.item_id] > 0) else replace(hit, in_stock=not hit.in_stock)
+        for hit in hits
+    ]
+    if in_stock_filter is None:
+        return live
+    return [hit for hit in live if hit.in_stock == in_stock_filter]

@@ -6,6 +6,7 @@ sends and how it maps each way of failing (the real engine is in tests/web/test_
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -14,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from db.search.async_multi_search import AsyncMultiSearch
 from db.search.multi_search import MultiSearch, SearchEngineUnreachable
 from db.search.node_health import NodeHealth
 from db.search.typesense_request import TypesenseSearchError
@@ -26,10 +28,20 @@ BODY = {"searches": [{"collection": "items", "q": "kettle", "query_by": "name"}]
 class ScriptedTypesense(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, status: int = 200, reply: object = None, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        status: int = 200,
+        reply: object = None,
+        delay: float = 0.0,
+        close_after_answer: bool = False,
+    ) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.status, self.reply, self.delay = status, reply, delay
+        # Closes each connection after its answer without saying so (as a node does with
+        # a connection idle past its keep-alive timeout).
+        self.close_after_answer = close_after_answer
         self.seen: list[tuple[str, str | None, dict]] = []
+        self.peers: set[tuple[str, int]] = set()  # the connections searches came on
 
     @property
     def url(self) -> str:
@@ -44,6 +56,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers["Content-Length"])
         body = json.loads(self.rfile.read(length))
         self.server.seen.append((self.path, self.headers.get("X-TYPESENSE-API-KEY"), body))
+        self.server.peers.add(self.client_address)
         time.sleep(self.server.delay)
         payload = json.dumps(self.server.reply).encode()
         self.send_response(self.server.status)
@@ -51,6 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+        self.close_connection = self.server.close_after_answer
 
     def log_message(self, *args) -> None:
         pass
@@ -72,30 +86,79 @@ def typesense() -> Iterator[ScriptedTypesense]:
         server.server_close()
 
 
-def call(url: str, timeout: float = 5.0) -> MultiSearch:
-    return MultiSearch(url, "search-key", timeout_seconds=timeout)
+class OnTheLoop:
+    """The event loop's call (db/search/async_multi_search.py) behind the threaded call's
+    interface, on one loop of its own so its kept-alive connections carry over."""
+
+    def __init__(self, searches: AsyncMultiSearch) -> None:
+        self._searches = searches
+        self._loop = asyncio.new_event_loop()
+        self.health = searches.health
+
+    def perform(self, body: dict) -> dict:
+        return self._loop.run_until_complete(self._searches.perform(body))
+
+    def close(self) -> None:
+        self._searches.close()
+        self._loop.close()
 
 
-def test_a_search_posts_the_body_with_the_key_and_returns_the_answer(typesense):
+class Calls:
+    """Makes the call under test: the threaded one, or the event loop's (same policy)."""
+
+    def __init__(self, on_loop: bool) -> None:
+        self.on_loop = on_loop
+        self._made: list[OnTheLoop] = []
+
+    def make(self, urls: str | list[str], timeout: float, health: NodeHealth | None = None):
+        if not self.on_loop:
+            return MultiSearch(urls, "search-key", timeout_seconds=timeout, health=health)
+        made = OnTheLoop(
+            AsyncMultiSearch(urls, "search-key", timeout_seconds=timeout, health=health)
+        )
+        self._made.append(made)
+        return made
+
+    def one(self, url: str, timeout: float = 5.0):
+        return self.make(url, timeout)
+
+    def cluster(self, *urls: str, clock: FakeClock | None = None, timeout: float = 5.0):
+        health = NodeHealth(len(urls), down_seconds=5.0, clock=clock or FakeClock())
+        return self.make(list(urls), timeout, health)
+
+    def close(self) -> None:
+        for made in self._made:
+            made.close()
+
+
+@pytest.fixture(params=["threaded", "on_the_loop"])
+def calls(request) -> Iterator[Calls]:
+    made = Calls(on_loop=request.param == "on_the_loop")
+    yield made
+    made.close()
+
+
+def test_a_search_posts_the_body_with_the_key_and_returns_the_answer(typesense, calls):
     answer = {"results": [{"found": 1, "hits": [{"document": {"item_id": "7"}}]}]}
     engine = typesense(reply=answer)
-    searches = call(engine.url)
+    searches = calls.one(engine.url)
 
     assert searches.perform(BODY) == answer
-    assert searches.perform(BODY) == answer  # the kept-alive connection, again
+    assert searches.perform(BODY) == answer
     assert engine.seen == [("/multi_search", "search-key", BODY)] * 2
+    assert len(engine.peers) == 1  # the kept-alive connection, again
 
 
-def test_a_missing_collection_is_a_rejected_search_with_its_status(typesense):
+def test_a_missing_collection_is_a_rejected_search_with_its_status(typesense, calls):
     engine = typesense(status=404, reply={"message": "Not found."})
 
     with pytest.raises(TypesenseSearchError) as refused:
-        call(engine.url).perform(BODY)
+        calls.one(engine.url).perform(BODY)
     assert refused.value.status == 404
     assert "Not found." in str(refused.value)
 
 
-def test_an_engine_error_a_refused_port_or_a_slow_answer_is_unreachable(typesense):
+def test_an_engine_error_a_refused_port_or_a_slow_answer_is_unreachable(typesense, calls):
     failing = typesense(status=503, reply={"message": "Not Ready or Lagging"})
     slow = typesense(reply={"results": []}, delay=2.0)
     gone = typesense()
@@ -103,14 +166,14 @@ def test_an_engine_error_a_refused_port_or_a_slow_answer_is_unreachable(typesens
     gone.shutdown()
     gone.server_close()
 
-    for searches in (call(failing.url), call(slow.url, timeout=0.2), call(gone_url)):
+    for searches in (calls.one(failing.url), calls.one(slow.url, timeout=0.2), calls.one(gone_url)):
         with pytest.raises(SearchEngineUnreachable):
             searches.perform(BODY)
 
 
-def test_several_nodes_are_asked_in_turn(typesense):
+def test_several_nodes_are_asked_in_turn(typesense, calls):
     first, second = typesense(reply={"results": []}), typesense(reply={"results": []})
-    searches = call(f"{first.url},{second.url}")
+    searches = calls.one(f"{first.url},{second.url}")
 
     for _ in range(4):
         searches.perform(BODY)
@@ -132,11 +195,6 @@ class FakeClock:
         return self.now
 
 
-def cluster_call(*urls: str, clock: FakeClock | None = None, timeout: float = 5.0) -> MultiSearch:
-    health = NodeHealth(len(urls), down_seconds=5.0, clock=clock or FakeClock())
-    return MultiSearch(list(urls), "search-key", timeout_seconds=timeout, health=health)
-
-
 def gone_url(typesense) -> str:
     gone = typesense()
     url = gone.url
@@ -145,38 +203,38 @@ def gone_url(typesense) -> str:
     return url
 
 
-def test_a_refused_connection_is_answered_by_the_next_node(typesense):
+def test_a_refused_connection_is_answered_by_the_next_node(typesense, calls):
     healthy = typesense(reply=ANSWER)
-    searches = cluster_call(gone_url(typesense), healthy.url)
+    searches = calls.cluster(gone_url(typesense), healthy.url)
 
     assert searches.perform(BODY) == ANSWER
     assert len(healthy.seen) == 1
     assert searches.health.is_down(0) and not searches.health.is_down(1)
 
 
-def test_a_timed_out_node_is_answered_by_the_next_node(typesense):
+def test_a_timed_out_node_is_answered_by_the_next_node(typesense, calls):
     slow, healthy = typesense(reply=ANSWER, delay=2.0), typesense(reply=ANSWER)
-    searches = cluster_call(slow.url, healthy.url, timeout=0.3)
+    searches = calls.cluster(slow.url, healthy.url, timeout=0.3)
 
     assert searches.perform(BODY) == ANSWER
     assert (len(slow.seen), len(healthy.seen)) == (1, 1)
     assert searches.health.is_down(0)
 
 
-def test_a_node_that_answers_503_is_answered_by_the_next_node(typesense):
+def test_a_node_that_answers_503_is_answered_by_the_next_node(typesense, calls):
     lagging = typesense(status=503, reply={"message": "Not Ready or Lagging"})
     healthy = typesense(reply=ANSWER)
-    searches = cluster_call(lagging.url, healthy.url)
+    searches = calls.cluster(lagging.url, healthy.url)
 
     assert searches.perform(BODY) == ANSWER
     assert (len(lagging.seen), len(healthy.seen)) == (1, 1)
 
 
 @pytest.mark.parametrize("status", [400, 404])
-def test_a_rejected_search_is_not_asked_of_another_node(typesense, status):
+def test_a_rejected_search_is_not_asked_of_another_node(typesense, status, calls):
     rejecting = typesense(status=status, reply={"message": "Not found."})
     other = typesense(reply=ANSWER)
-    searches = cluster_call(rejecting.url, other.url)
+    searches = calls.cluster(rejecting.url, other.url)
 
     with pytest.raises(TypesenseSearchError) as refused:
         searches.perform(BODY)
@@ -185,22 +243,22 @@ def test_a_rejected_search_is_not_asked_of_another_node(typesense, status):
     assert not searches.health.is_down(0)
 
 
-def test_a_search_is_retried_once_only(typesense):
+def test_a_search_is_retried_once_only(typesense, calls):
     first = typesense(status=503, reply={"message": "Not Ready or Lagging"})
     second = typesense(status=503, reply={"message": "Not Ready or Lagging"})
     third = typesense(reply=ANSWER)
-    searches = cluster_call(first.url, second.url, third.url)
+    searches = calls.cluster(first.url, second.url, third.url)
 
     with pytest.raises(SearchEngineUnreachable):
         searches.perform(BODY)
     assert (len(first.seen), len(second.seen), len(third.seen)) == (1, 1, 0)
 
 
-def test_a_node_marked_down_is_skipped_for_a_while_then_asked_again(typesense):
+def test_a_node_marked_down_is_skipped_for_a_while_then_asked_again(typesense, calls):
     clock = FakeClock()
     flaky = typesense(status=503, reply={"message": "Not Ready or Lagging"})
     steady = typesense(reply=ANSWER)
-    searches = cluster_call(flaky.url, steady.url, clock=clock)
+    searches = calls.cluster(flaky.url, steady.url, clock=clock)
 
     for _ in range(5):
         assert searches.perform(BODY) == ANSWER
@@ -233,3 +291,17 @@ def test_when_every_node_is_down_every_node_is_tried_anyway():
     health.mark_down(0)
     health.mark_down(1)
     assert health.order() == [0, 1]
+
+
+def test_a_kept_alive_connection_the_node_closed_is_replaced_and_the_node_stays_up(
+    typesense, calls
+):
+    engine = typesense(reply=ANSWER, close_after_answer=True)
+    searches = calls.cluster(engine.url, typesense(reply=ANSWER).url)
+
+    assert searches.perform(BODY) == ANSWER
+    time.sleep(0.1)  # the node has closed the connection it kept alive
+    for _ in range(3):
+        assert searches.perform(BODY) == ANSWER
+    assert len(engine.seen) == 2
+    assert not searches.health.is_down(0)

@@ -38,11 +38,52 @@ def count_fast_answers(server: ServerThread) -> tuple[list[bool], Callable[[], N
     return answers, lambda: setattr(route, "endpoint", inner)
 
 
+def count_loop_searches(server: ServerThread) -> tuple[list[bool], Callable[[], None]]:
+    """A True for each search answered on the event loop itself (no worker thread)."""
+    fast_search = next(r for r in server.app.routes if r.path == PATH).endpoint
+    on_loop = fast_search._on_loop
+    inner = on_loop.search
+    searches: list[bool] = []
+
+    async def counted(*args, **kwargs):
+        page = await inner(*args, **kwargs)
+        searches.append(True)
+        return page
+
+    on_loop.search = counted
+    return searches, lambda: delattr(on_loop, "search")
+
+
+@pytest.fixture(scope="module")
+def uncached_server(live_store):
+    """The same store with its search cache off: an anonymous search is then answered on
+    the event loop itself, Typesense and the live-stock overlay awaited
+    (db/search/async_search.py)."""
+    server = ServerThread(
+        replace(live_store.settings, sse_heartbeat_seconds=0.5, search_cache_ttl_seconds=0)
+    )
+    server.uncached = True
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["cached", "uncached"])
+def server(request, live_server):
+    """Each fast path: the search in a worker thread (cache on), or on the loop (cache off)."""
+    return live_server if request.param == "cached" else request.getfixturevalue("uncached_server")
+
+
 @pytest.fixture
-def served_fast(live_server):
-    answers, restore = count_fast_answers(live_server)
+def served_fast(server):
+    searches, restore_loop = count_loop_searches(server)
+    answers, restore = count_fast_answers(server)
     yield answers
     restore()
+    restore_loop()
+    if getattr(server, "uncached", False):
+        assert len(searches) == answers.count(True)  # every fast answer was the loop's
+    else:
+        assert searches == []
 
 
 def same_headers(fast: httpx.Response, flask) -> None:
@@ -61,9 +102,9 @@ SEARCHES = [
 
 @pytest.mark.parametrize("params", SEARCHES)
 def test_an_anonymous_search_is_answered_off_flask_exactly_as_flask_answers_it(
-    live_server, live_app, served_fast, params
+    server, live_app, served_fast, params
 ):
-    fast = httpx.get(live_server.url + PATH, params=params, timeout=30)
+    fast = httpx.get(server.url + PATH, params=params, timeout=30)
     flask = live_app.test_client().get(PATH, query_string=params)
 
     assert served_fast == [True]
@@ -73,17 +114,17 @@ def test_an_anonymous_search_is_answered_off_flask_exactly_as_flask_answers_it(
     same_headers(fast, flask)
 
 
-def test_a_search_walks_its_cursors_off_flask_and_keeps_its_request_id(live_server, served_fast):
+def test_a_search_walks_its_cursors_off_flask_and_keeps_its_request_id(server, served_fast):
     request_id = "walk-" + secrets.token_hex(8)
     first = httpx.get(
-        live_server.url + PATH,
+        server.url + PATH,
         params={"query": "kettle", "limit": "1"},
         headers={"X-Request-ID": request_id},
         timeout=30,
     )
     cursor = first.json()["nextCursor"]
     second = httpx.get(
-        live_server.url + PATH, params={"query": "kettle", "nextCursor": cursor}, timeout=30
+        server.url + PATH, params={"query": "kettle", "nextCursor": cursor}, timeout=30
     )
 
     assert first.headers["x-request-id"] == request_id
@@ -109,11 +150,11 @@ def timed() -> float:
     )
 
 
-def test_a_search_answered_off_flask_is_counted_and_timed_as_flask_would(live_server, served_fast):
+def test_a_search_answered_off_flask_is_counted_and_timed_as_flask_would(server, served_fast):
     before = answered("200"), timed()
 
     for _ in range(2):
-        httpx.get(live_server.url + PATH, params={"query": "kettle"}, timeout=30)
+        httpx.get(server.url + PATH, params={"query": "kettle"}, timeout=30)
 
     assert served_fast == [True, True]
     assert (answered("200"), timed()) == (before[0] + 2, before[1] + 2)
@@ -129,10 +170,8 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("params", "code"), REFUSED)
-def test_a_refused_search_gets_flasks_own_error_answer(
-    live_server, live_app, served_fast, params, code
-):
-    fast = httpx.get(live_server.url + PATH, params=params, timeout=30)
+def test_a_refused_search_gets_flasks_own_error_answer(server, live_app, served_fast, params, code):
+    fast = httpx.get(server.url + PATH, params=params, timeout=30)
     flask = live_app.test_client().get(PATH, query_string=params)
 
     assert fast.status_code == flask.status_code == 400
@@ -142,12 +181,12 @@ def test_a_refused_search_gets_flasks_own_error_answer(
     assert True not in served_fast
 
 
-def test_a_foreign_cursor_is_refused_by_flask_as_before(live_server, served_fast):
+def test_a_foreign_cursor_is_refused_by_flask_as_before(server, served_fast):
     first = httpx.get(
-        live_server.url + PATH, params={"query": "kettle", "limit": "1"}, timeout=30
+        server.url + PATH, params={"query": "kettle", "limit": "1"}, timeout=30
     ).json()
     foreign = httpx.get(
-        live_server.url + PATH,
+        server.url + PATH,
         params={"query": "tent", "nextCursor": first["nextCursor"]},
         timeout=30,
     )
@@ -157,11 +196,9 @@ def test_a_foreign_cursor_is_refused_by_flask_as_before(live_server, served_fast
     assert served_fast == [True, False]
 
 
-def test_a_search_with_a_bearer_token_is_flasks_so_it_feeds_recommendations(
-    live_server, served_fast
-):
+def test_a_search_with_a_bearer_token_is_flasks_so_it_feeds_recommendations(server, served_fast):
     answer = httpx.get(
-        live_server.url + PATH,
+        server.url + PATH,
         params={"query": "kettle"},
         headers={"Authorization": "Bearer " + secrets.token_urlsafe(16)},
         timeout=30,
@@ -171,10 +208,10 @@ def test_a_search_with_a_bearer_token_is_flasks_so_it_feeds_recommendations(
     assert served_fast == [False]
 
 
-def test_a_search_sent_with_a_body_is_flasks_to_refuse(live_server, live_app, served_fast):
+def test_a_search_sent_with_a_body_is_flasks_to_refuse(server, live_app, served_fast):
     answer = httpx.request(
         "GET",
-        live_server.url + PATH,
+        server.url + PATH,
         params={"query": "kettle"},
         content=b"query=kettle",
         headers={"Content-Type": "text/plain"},
@@ -185,9 +222,16 @@ def test_a_search_sent_with_a_body_is_flasks_to_refuse(live_server, live_app, se
     assert served_fast == [False]
 
 
-def test_search_down_is_the_same_503_off_flask(live_store, live_app):
-    blind = replace(live_store.settings, typesense_url=f"http://127.0.0.1:{free_port()}")
+@pytest.mark.parametrize("cache_ttl", [30, 0], ids=["cached", "uncached"])
+def test_search_down_is_the_same_503_off_flask(live_store, live_app, cache_ttl):
+    blind = replace(
+        live_store.settings,
+        typesense_url=f"http://127.0.0.1:{free_port()}",
+        search_cache_ttl_seconds=cache_ttl,
+    )
     server = ServerThread(blind)
+    on_loop = next(r for r in server.app.routes if r.path == PATH).endpoint._on_loop
+    assert on_loop.serves_now() == (cache_ttl == 0)
     served_fast, _ = count_fast_answers(server)
     try:
         params = {"query": "kettle", "maxPrice": str(500_000 + secrets.randbelow(90_000))}

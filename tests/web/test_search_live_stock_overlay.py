@@ -8,11 +8,16 @@ lookup is then tried once more on a fresh connection instead of answering "unkno
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+
 import pytest
 from sqlalchemy import text
 
 from db.postgres.engine import make_engine
+from db.search.async_stock_overlay import AsyncLiveStock
 from db.search.stock_overlay import LiveStockOverlay, stock_engine
+from stack.ports import free_port
 from tests.web.generated_catalogue import load_generated
 
 pytestmark = [pytest.mark.integration]
@@ -75,3 +80,45 @@ def test_a_connection_postgres_dropped_is_replaced_and_the_page_still_gets_live_
 
     assert overlay.stock_of(ids) == stock_in_database(store, ids)
     engine.dispose()
+
+
+# -- The same overlay on the event loop (db/search/async_stock_overlay.py): the
+# anonymous search answered without a worker thread reads stock the same way.
+
+
+def on_a_loop(overlay: AsyncLiveStock, *calls: Callable[[], Awaitable]) -> list:
+    async def run() -> list:
+        try:
+            return [await call() for call in calls]
+        finally:
+            await overlay.close()
+
+    return asyncio.run(run())
+
+
+def test_the_loops_overlay_reads_each_items_stock_and_zero_for_an_item_without_a_row(store):
+    overlay = AsyncLiveStock(store.database_url, size=1)
+    ids = list(range(1, 21))
+    unknown = 10_000_000
+
+    [stock] = on_a_loop(overlay, lambda: overlay.stock_of([*ids, unknown]))
+    assert stock == {**stock_in_database(store, ids), unknown: 0}
+
+
+def test_the_loops_overlay_replaces_a_connection_postgres_dropped(store):
+    overlay = AsyncLiveStock(store.database_url, size=1)
+    ids = list(range(1, 21))
+
+    async def dropped_then_read():
+        await asyncio.to_thread(drop_other_connections, store)
+        return await overlay.stock_of(ids)
+
+    before, after = on_a_loop(overlay, lambda: overlay.stock_of(ids), dropped_then_read)
+    assert before == after == stock_in_database(store, ids)
+
+
+def test_the_loops_overlay_without_postgres_leaves_the_flags_as_indexed(store):
+    nowhere = store.database_url.rsplit("@", 1)[0] + f"@127.0.0.1:{free_port()}/shopflow"
+    overlay = AsyncLiveStock(nowhere, size=1)
+
+    assert on_a_loop(overlay, lambda: overlay.stock_of([1, 2])) == [None]

@@ -74,6 +74,7 @@ def test_no_search_fails_while_a_node_is_killed_and_a_reindex_works_without_it(
 ):
     settings, items = store
     server = ServerThread(settings)
+    on_loop = answered_on_the_loop(server)
     words = [item.name.split(",")[0].split()[-1] for item in items]
     done, errors, found = [0], [], []
     lock = threading.Lock()
@@ -109,6 +110,9 @@ def test_no_search_fails_while_a_node_is_killed_and_a_reindex_works_without_it(
 
         assert done[0] == SEARCHES
         assert errors == []
+        # The API's searches took the event loop's own call (db/search/async_multi_search.py),
+        # the pages the threaded one: both failed over.
+        assert len(on_loop) == len(found) == SEARCHES // 2
         assert sum(1 for total in found if total > 0) > len(found) // 2
 
         # The catalogue is rebuilt behind the alias while the node is still dead.
@@ -138,6 +142,22 @@ def test_no_search_fails_while_a_node_is_killed_and_a_reindex_works_without_it(
             alone.close()
     finally:
         server.stop()
+
+
+def answered_on_the_loop(server: ServerThread) -> list[bool]:
+    """A True for each API search answered on the event loop (the cache is off)."""
+    fast_search = next(r for r in server.app.routes if r.path == "/api/v1/items").endpoint
+    on_loop = fast_search._on_loop
+    inner = on_loop.search
+    answered: list[bool] = []
+
+    async def counted(*args, **kwargs):
+        page = await inner(*args, **kwargs)
+        answered.append(True)
+        return page
+
+    on_loop.search = counted
+    return answered
 
 
 def _until(attempt, seconds: float):

@@ -32,10 +32,11 @@ from starlette.types import Receive, Scope, Send
 from werkzeug.datastructures import MultiDict
 
 from db.search import InvalidSearch, SearchUnavailable, parse_search_args
+from db.search.async_search import AsyncSearch
 from web.errors import describe
 from web.headers import CONTENT_SECURITY_POLICY, HSTS, PERMISSIONS_POLICY
 from web.input_guard import has_control_characters
-from web.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from web.metrics import HTTP_LATENCY, HTTP_REQUESTS, SEARCH_LATENCY
 from web.query_parameters import KnownParameters
 from web.request_id import HEADER as REQUEST_ID
 from web.request_id import bind_request_id, is_sane_request_id, unbind_request_id
@@ -69,8 +70,11 @@ class FastSearch:
         secure: bool,
         threads: int,
         app_context: Callable[[], AbstractContextManager[Any]],
+        on_loop: AsyncSearch | None = None,
     ) -> None:
         self._search = search
+        # An uncached search answered on the loop itself, no thread (db/search/async_search.py).
+        self._on_loop = on_loop
         # The Flask app's context (not a request's): what the answer's shared pieces
         # read their settings through (web/pictures.py's imageURL).
         self._app_context = app_context
@@ -109,7 +113,10 @@ class FastSearch:
         token = bind_request_id(request_id)  # on the search's log lines too
         try:
             try:
-                body, cache = await self._hop.run(self._answer, args)
+                if self._on_loop is not None and self._on_loop.serves_now():
+                    body, cache = await self._answer_on_loop(self._on_loop, args)
+                else:
+                    body, cache = await self._hop.run(self._answer, args)
             except InvalidSearch:
                 return None
             except SearchUnavailable as exc:
@@ -132,6 +139,16 @@ class FastSearch:
             page = self._search().search(
                 search_request, with_facets=wants_facets(args), user_id=None
             )
+            return orjson.dumps(search_page_json(page)), page.cache
+
+    async def _answer_on_loop(self, on_loop: AsyncSearch, args: MultiDict) -> tuple[bytes, str]:
+        # As `_answer`, with the awaits outside the app context (pushed for the parsing and
+        # the answer's JSON only, never across an await).
+        with self._app_context():
+            search_request = parse_search_args(args)
+        with SEARCH_LATENCY.time():
+            page = await on_loop.search(search_request, with_facets=wants_facets(args))
+        with self._app_context():
             return orjson.dumps(search_page_json(page)), page.cache
 
     def _respond(
