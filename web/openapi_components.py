@@ -136,6 +136,10 @@ SCHEMAS: dict[str, Schema] = {
     "Card": CARD,
     "OrderStatus": {"type": "string", "enum": [s.value for s in OrderStatus]},
     "SuborderStatus": {"type": "string", "enum": [s.value for s in SuborderStatus]},
+    # The warehouse a parcel ships from, as the shopper's and the operator's order show it.
+    "ParcelWarehouse": obj(
+        {"id": ID_INT, "name": {"type": "string"}, "region": nullable({"type": "string"})}
+    ),
     "CheckoutStatus": {"type": "string", "enum": [s.value for s in CheckoutStatus]},
 }
 

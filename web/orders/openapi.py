@@ -64,13 +64,7 @@ SCHEMAS = {
                 "items": obj(
                     {
                         "suborderID": {"type": "string"},
-                        "warehouse": obj(
-                            {
-                                "id": ID_INT,
-                                "name": {"type": "string"},
-                                "region": nullable({"type": "string"}),
-                            }
-                        ),
+                        "warehouse": ref("ParcelWarehouse"),
                         "status": ref("SuborderStatus"),
                         "arrivalDate": {
                             **nullable({"type": "string", "format": "date"}),

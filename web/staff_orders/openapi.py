@@ -61,13 +61,7 @@ SCHEMAS = {
                 "items": obj(
                     {
                         "suborderID": {"type": "string"},
-                        "warehouse": obj(
-                            {
-                                "id": ID_INT,
-                                "name": {"type": "string"},
-                                "region": nullable({"type": "string"}),
-                            }
-                        ),
+                        "warehouse": ref("ParcelWarehouse"),
                         "status": ref("SuborderStatus"),
                         "shippedAt": nullable(ISO_INSTANT),
                         "deliveredAt": nullable(ISO_INSTANT),
