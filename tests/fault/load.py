@@ -96,8 +96,13 @@ def _still_working(answer: httpx.Response) -> bool:
     return code in {"idempotency_in_progress", "still_working", "checkout_busy"}
 
 
-def buy(base_url: str, item_id: int, *, seconds: float) -> Outcome:
-    """Register, add one unit to the cart, BEGIN, pay, SUBMIT (cancel if out of time)."""
+def buy(base_url: str, item_id: int, *, seconds: float, typing: float = 0.0) -> Outcome:
+    """Register, add one unit to the cart, BEGIN, pay, SUBMIT (cancel if out of time).
+
+    `typing`: seconds between BEGIN and paying, as a shopper types a card's details. The
+    checkout holds its stock at least that long, so a test can see it held and strike
+    then; without it a quick store holds stock for a few milliseconds and a poll can miss
+    every checkout of the load."""
     outcome = Outcome()
     client = Client(base_url, outcome, time.monotonic() + seconds)
     email = f"fault-{uuid.uuid4().hex[:10]}@example.test"
@@ -110,6 +115,7 @@ def buy(base_url: str, item_id: int, *, seconds: float) -> Outcome:
         )
         begun = _begin(client)
         outcome.checkout_id = begun["checkoutID"]
+        time.sleep(typing)
         client.call("POST", begun["paymentInputURL"], ok={200, 409}, json=PAYMENT)
         order = _submit(client, outcome.checkout_id)
         outcome.order_id = order["orderID"]
@@ -171,17 +177,23 @@ def _cancel(base_url: str, headers: dict[str, str], outcome: Outcome) -> None:
 class Shoppers:
     """`count` shoppers started a moment apart, each buying one unit of `item_id`."""
 
-    def __init__(self, base_url: str, item_id: int, count: int, *, seconds: float) -> None:
+    def __init__(
+        self, base_url: str, item_id: int, count: int, *, seconds: float, typing: float = 0.0
+    ) -> None:
         self.outcomes: list[Outcome] = []
         self._lock = threading.Lock()
         self._threads = [
-            threading.Thread(target=self._one, args=(base_url, item_id, seconds, i * 0.4))
+            threading.Thread(
+                target=self._one, args=(base_url, item_id, seconds, typing, i * 0.4)
+            )
             for i in range(count)
         ]
 
-    def _one(self, base_url: str, item_id: int, seconds: float, delay: float) -> None:
+    def _one(
+        self, base_url: str, item_id: int, seconds: float, typing: float, delay: float
+    ) -> None:
         time.sleep(delay)
-        outcome = buy(base_url, item_id, seconds=seconds)
+        outcome = buy(base_url, item_id, seconds=seconds, typing=typing)
         with self._lock:
             self.outcomes.append(outcome)
 

@@ -32,6 +32,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 SHOPPERS = 3
 PATIENCE = 120.0  # how long a shopper keeps retrying before it walks away
+# Seconds each shopper of the load takes over the card form after BEGIN: the stock stays
+# held that long, so the fault surely lands while checkouts are in flight. (With none, an
+# idle fast machine finished all three in the gaps between two polls: CI, 2026-12-06.)
+TYPING = 2.0
 FROZEN_SECONDS = 10.0
 
 
@@ -74,7 +78,9 @@ def under_load(store: RunningStore, token: str, fault: Callable[[Callable[[], No
     earlier = [buy(store.base_url, item, seconds=60)]
     assert all(o.order_id for o in earlier), [o.error for o in earlier]
     shipper = Shipper(store.base_url, token).start()
-    shoppers = Shoppers(store.base_url, item, SHOPPERS, seconds=PATIENCE).start()
+    shoppers = Shoppers(
+        store.base_url, item, SHOPPERS, seconds=PATIENCE, typing=TYPING
+    ).start()
     before = wait_until(
         lambda: held_checkouts(store, item),
         seconds=60,
