@@ -147,7 +147,7 @@ class Searchers(_Threads):
                 if rng.random() < 0.5:  # half new searches (cache misses), half popular
                     params["maxPrice"] = str(rng.randrange(1_000, 500_000))
                 try:
-                    status = str(http.get("/api/v1/items", params=params).status_code)
+                    status = _kind(http.get("/api/v1/items", params=params))
                 except httpx.HTTPError as error:
                     status = type(error).__name__
                 self.count("searches")
@@ -156,6 +156,17 @@ class Searchers(_Threads):
                     with self._lock:
                         self.errors[status] += 1
                         self.error_times.append(time.monotonic())
+
+
+def _kind(answer: httpx.Response) -> str:
+    """"200", or the status with the store's error code ("503 search_unavailable"): a
+    503 of the store's own differs from the balancer's (no web instance to send it to)."""
+    if answer.status_code == 200:
+        return "200"
+    try:
+        return f"{answer.status_code} {answer.json()['error']['code']}"
+    except (ValueError, KeyError, TypeError):
+        return str(answer.status_code)
 
 
 class RevocationProbe(_Threads):

@@ -3,9 +3,9 @@ connections of our own, no worker thread (docs/benchmarks.md, "on the event loop
 
 The same call as db/search/multi_search.py (same body, same answer, same errors) and
 the same failover policy (db/search/node_health.py): nodes in turn, a node that was
-refused, timed out, dropped the connection or said 503 is set aside and the search is
-asked once more of the next node; a 4xx is the search's own fault and goes nowhere
-else; each attempt is bounded by SEARCH_TIMEOUT_SECONDS. What changes is the
+refused, timed out, dropped the connection, said 503, or said it has no such collection
+(catching up) is set aside and the search is asked once more of the next node; any
+other 4xx is the search's own fault and goes nowhere else; each attempt is bounded by SEARCH_TIMEOUT_SECONDS. What changes is the
 machinery: kept-alive connections per node, the request written as one bytes buffer,
 the answer parsed by httptools (uvicorn's own parser) instead of urllib3/http.client.
 
@@ -24,8 +24,9 @@ import httptools
 import orjson
 
 from db.search.index import typesense_nodes
-from db.search.multi_search import ATTEMPTS, SearchEngineUnreachable, answer_of
+from db.search.multi_search import ATTEMPTS, NOT_FOUND, SearchEngineUnreachable, answer_of
 from db.search.node_health import NodeHealth
+from db.search.typesense_request import TypesenseSearchError
 
 _READ = 65536
 
@@ -145,23 +146,29 @@ class AsyncMultiSearch:
     async def perform(self, body: dict[str, Any]) -> dict[str, Any]:
         """Typesense's answer to one multi_search body, as JSON."""
         payload = orjson.dumps(body)
-        unreachable: SearchEngineUnreachable | None = None
+        failure: Exception | None = None
         for node in self.health.order()[:ATTEMPTS]:
             try:
                 async with asyncio.timeout(self._timeout):
                     status, data = await self._nodes[node].post(payload)
             except (OSError, TimeoutError) as exc:  # refused, timed out, dropped
-                unreachable = SearchEngineUnreachable(f"{exc.__class__.__name__}: {exc}")
-                unreachable.__cause__ = exc
+                failure = SearchEngineUnreachable(f"{exc.__class__.__name__}: {exc}")
+                failure.__cause__ = exc
                 self.health.mark_down(node)
                 continue
             if status == 503:  # starting, catching up, or cut off from the leader
-                unreachable = SearchEngineUnreachable(f"HTTP 503: {data[:200]!r}")
+                failure = SearchEngineUnreachable(f"HTTP 503: {data[:200]!r}")
                 self.health.mark_down(node)
                 continue
-            return answer_of(status, data)
-        assert unreachable is not None
-        raise unreachable
+            try:
+                return answer_of(status, data)
+            except TypesenseSearchError as exc:
+                if exc.status != NOT_FOUND:
+                    raise
+                failure = exc  # this node's copy is not whole yet (or no node has one)
+                self.health.mark_down(node)
+        assert failure is not None
+        raise failure
 
     def close(self) -> None:
         for node in self._nodes:

@@ -11,7 +11,11 @@ is down than kept waiting. With several nodes (TYPESENSE_NODES, a Raft cluster) 
 nodes are asked in turn, and a search whose node did not answer (refused, timed out,
 dropped, or 503) is asked once more, of the next node; the failed node is set aside for a
 few seconds (db/search/node_health.py, docs/scaling.md "Search on a Typesense cluster").
-A 4xx is the search's own fault and goes to no other node.
+So is a search that a node answers with "Not found" for the collection: a node of a
+Raft cluster that was restarted, or is installing the leader's snapshot, answers before
+its copy of the index is whole, while the other nodes have the collection. (From every
+node, a 404 is the truth: no catalogue is loaded yet.) Any other 4xx is the search's own
+fault and goes to no other node.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from db.search.typesense_request import TypesenseSearchError
 # One more node after the first: enough for one dead node, and a shopper's wait stays
 # at most two timeouts.
 ATTEMPTS = 2
+NOT_FOUND = 404
 
 
 class SearchEngineUnreachable(RuntimeError):
@@ -71,23 +76,29 @@ class MultiSearch:
     def perform(self, body: dict[str, Any]) -> dict[str, Any]:
         """Typesense's answer to one multi_search body, as JSON."""
         payload = orjson.dumps(body)
-        unreachable: SearchEngineUnreachable | None = None
+        failure: Exception | None = None
         for node in self.health.order()[:ATTEMPTS]:
             pool, path = self._nodes[node]
             try:
                 response = pool.urlopen("POST", path, body=payload, preload_content=True)
             except urllib3.exceptions.HTTPError as exc:  # refused, timed out, dropped
-                unreachable = SearchEngineUnreachable(f"{exc.__class__.__name__}: {exc}")
-                unreachable.__cause__ = exc
+                failure = SearchEngineUnreachable(f"{exc.__class__.__name__}: {exc}")
+                failure.__cause__ = exc
                 self.health.mark_down(node)
                 continue
             if response.status == 503:  # starting, catching up, or cut off from the leader
-                unreachable = SearchEngineUnreachable(f"HTTP 503: {response.data[:200]!r}")
+                failure = SearchEngineUnreachable(f"HTTP 503: {response.data[:200]!r}")
                 self.health.mark_down(node)
                 continue
-            return answer_of(response.status, response.data)
-        assert unreachable is not None
-        raise unreachable
+            try:
+                return answer_of(response.status, response.data)
+            except TypesenseSearchError as exc:
+                if exc.status != NOT_FOUND:
+                    raise
+                failure = exc  # this node's copy is not whole yet (or no node has one)
+                self.health.mark_down(node)
+        assert failure is not None
+        raise failure
 
     def close(self) -> None:
         for pool, _ in self._nodes:
@@ -95,7 +106,9 @@ class MultiSearch:
 
 
 def answer_of(status: int, data: bytes) -> dict[str, Any]:
-    """A node's answer (anything but a 503) as JSON, or the error it means."""
+    """A node's answer (anything but a 503) as JSON, or the error it means. A multi_search
+    answers 200 with the error inside a search's result: a collection (or alias) the node
+    does not have is raised here as the 404 it is, so the caller can ask another node."""
     if status >= 500:
         raise SearchEngineUnreachable(f"HTTP {status}: {data[:200]!r}")
     try:
@@ -106,4 +119,8 @@ def answer_of(status: int, data: bytes) -> dict[str, Any]:
         # 404: the alias does not exist (no catalogue loaded yet); 400: a bug here.
         message = answer.get("message") if isinstance(answer, dict) else answer
         raise TypesenseSearchError(str(message), status)
+    if isinstance(answer, dict):
+        for result in answer.get("results") or ():
+            if isinstance(result, dict) and result.get("code") == NOT_FOUND:
+                raise TypesenseSearchError(str(result.get("error")), NOT_FOUND)
     return answer
