@@ -159,7 +159,7 @@ class Searchers(_Threads):
 
 
 def _kind(answer: httpx.Response) -> str:
-    """"200", or the status with the store's error code ("503 search_unavailable"): a
+    """The answer's kind: "200", or the status with the store's error code ("503 search_unavailable"): a
     503 of the store's own differs from the balancer's (no web instance to send it to)."""
     if answer.status_code == 200:
         return "200"

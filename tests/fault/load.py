@@ -183,9 +183,7 @@ class Shoppers:
         self.outcomes: list[Outcome] = []
         self._lock = threading.Lock()
         self._threads = [
-            threading.Thread(
-                target=self._one, args=(base_url, item_id, seconds, typing, i * 0.4)
-            )
+            threading.Thread(target=self._one, args=(base_url, item_id, seconds, typing, i * 0.4))
             for i in range(count)
         ]
 

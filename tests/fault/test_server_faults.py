@@ -78,9 +78,7 @@ def under_load(store: RunningStore, token: str, fault: Callable[[Callable[[], No
     earlier = [buy(store.base_url, item, seconds=60)]
     assert all(o.order_id for o in earlier), [o.error for o in earlier]
     shipper = Shipper(store.base_url, token).start()
-    shoppers = Shoppers(
-        store.base_url, item, SHOPPERS, seconds=PATIENCE, typing=TYPING
-    ).start()
+    shoppers = Shoppers(store.base_url, item, SHOPPERS, seconds=PATIENCE, typing=TYPING).start()
     before = wait_until(
         lambda: held_checkouts(store, item),
         seconds=60,
