@@ -159,8 +159,8 @@ class Searchers(_Threads):
 
 
 def _kind(answer: httpx.Response) -> str:
-    """The answer's kind: "200", or the status with the store's error code ("503 search_unavailable"): a
-    503 of the store's own differs from the balancer's (no web instance to send it to)."""
+    """The answer's kind: "200", or its status with the store's error code, as in
+    "503 search_unavailable" (a 503 of the store's own, not the balancer's)."""
     if answer.status_code == 200:
         return "200"
     try:
