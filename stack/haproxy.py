@@ -70,7 +70,11 @@ def haproxy_config(port: int, servers: list[tuple[str, int]], stats_socket: Path
         "    http-request disable-l7-retry if !METH_GET !METH_HEAD",
         f"    option httpchk GET {HEALTH_PATH}",
         "    http-check expect status 200",
-        # Down after two failed checks a second apart, back after one good one.
+        # Down after two failed checks a second apart, back after one good one. A killed
+        # instance refuses the check at once; one that is only busy (a sibling booting
+        # on a loaded box) has 3 s to answer, not the 1 s of `inter`, so both are not
+        # taken out at once, leaving the balancer to answer 503 to everyone.
+        "    timeout check 3s",
         "    default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1",
         f"    http-response set-header {SERVED_BY} %[srv_name]",
     ]

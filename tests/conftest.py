@@ -55,13 +55,26 @@ def pytest_collection_modifyitems(config, items):
         )
 
 
+def pytest_deselected(items):
+    _deselected.extend(items)
+
+
+_deselected: list = []  # by -m or -k: `make test` runs the layers one after the other
+
+
 def pytest_report_collectionfinish(config, start_path, items):
     """Every run says how the tests it collected split between the layers, counted from
-    the collection (docs/testing.md quotes no hand-written counts)."""
-    real = sum(1 for item in items if any(m in item.keywords for m in REAL_STACK_MARKERS))
-    fast = len(items) - real
-    share = f" ({100 * fast / len(items):.0f}% fast)" if items else ""
-    return f"layers: {fast} fast (unit, workflow, web on fakes), {real} on the real stack{share}"
+    the collection (docs/testing.md quotes no hand-written counts), the tests that -m
+    left out included: `make test` runs the fast layer first, with `-m`."""
+    collected = [*items, *_deselected]
+    real = sum(1 for item in collected if any(m in item.keywords for m in REAL_STACK_MARKERS))
+    fast = len(collected) - real
+    share = f" ({100 * fast / len(collected):.0f}% fast)" if collected else ""
+    ran = f"; this run: {len(items)}" if _deselected else ""
+    return (
+        f"layers: {fast} fast (unit, workflow, web on fakes), {real} on the real stack"
+        f"{share}{ran}"
+    )
 
 
 # The fast layer hashes passwords with the same scrypt at a low cost (N=2**10, not 2**15):
