@@ -24,9 +24,8 @@ import httptools
 import orjson
 
 from db.search.index import typesense_nodes
-from db.search.multi_search import ATTEMPTS, NOT_FOUND, SearchEngineUnreachable, answer_of
+from db.search.multi_search import ATTEMPTS, SearchEngineUnreachable, answer_or_next
 from db.search.node_health import NodeHealth
-from db.search.typesense_request import TypesenseSearchError
 
 _READ = 65536
 
@@ -156,17 +155,11 @@ class AsyncMultiSearch:
                 failure.__cause__ = exc
                 self.health.mark_down(node)
                 continue
-            if status == 503:  # starting, catching up, or cut off from the leader
-                failure = SearchEngineUnreachable(f"HTTP 503: {data[:200]!r}")
-                self.health.mark_down(node)
-                continue
-            try:
-                return answer_of(status, data)
-            except TypesenseSearchError as exc:
-                if exc.status != NOT_FOUND:
-                    raise
-                failure = exc  # this node's copy is not whole yet (or no node has one)
-                self.health.mark_down(node)
+            outcome = answer_or_next(status, data)
+            if not isinstance(outcome, Exception):
+                return outcome
+            failure = outcome
+            self.health.mark_down(node)
         assert failure is not None
         raise failure
 

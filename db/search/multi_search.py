@@ -86,23 +86,31 @@ class MultiSearch:
                 failure.__cause__ = exc
                 self.health.mark_down(node)
                 continue
-            if response.status == 503:  # starting, catching up, or cut off from the leader
-                failure = SearchEngineUnreachable(f"HTTP 503: {response.data[:200]!r}")
-                self.health.mark_down(node)
-                continue
-            try:
-                return answer_of(response.status, response.data)
-            except TypesenseSearchError as exc:
-                if exc.status != NOT_FOUND:
-                    raise
-                failure = exc  # this node's copy is not whole yet (or no node has one)
-                self.health.mark_down(node)
+            outcome = answer_or_next(response.status, response.data)
+            if not isinstance(outcome, Exception):
+                return outcome
+            failure = outcome
+            self.health.mark_down(node)
         assert failure is not None
         raise failure
 
     def close(self) -> None:
         for pool, _ in self._nodes:
             pool.close()
+
+
+def answer_or_next(status: int, data: bytes) -> dict[str, Any] | Exception:
+    """A node's answer; or, returned, why the next node should be asked: a 503 (starting,
+    catching up, or cut off from the leader) or a collection this node does not have yet
+    (or that no node has); raised, an error no other node would answer differently."""
+    if status == 503:
+        return SearchEngineUnreachable(f"HTTP 503: {data[:200]!r}")
+    try:
+        return answer_of(status, data)
+    except TypesenseSearchError as exc:
+        if exc.status != NOT_FOUND:
+            raise
+        return exc
 
 
 def answer_of(status: int, data: bytes) -> dict[str, Any]:
