@@ -94,7 +94,9 @@ def compose(
 
 def _facts(session: Session, request: EmailRequest, store_url: str) -> dict:
     if request.kind == PASSWORD_RESET:
-        token = session.get(PasswordResetToken, int(request.subject_id))
+        token = session.scalar(
+            select(PasswordResetToken).where(PasswordResetToken.token_hash == request.subject_id)
+        )
         if token is None:
             raise NothingToSend(request.event_key)
         user = session.get(User, token.user_id)

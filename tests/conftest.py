@@ -72,8 +72,7 @@ def pytest_report_collectionfinish(config, start_path, items):
     share = f" ({100 * fast / len(collected):.0f}% fast)" if collected else ""
     ran = f"; this run: {len(items)}" if _deselected else ""
     return (
-        f"layers: {fast} fast (unit, workflow, web on fakes), {real} on the real stack"
-        f"{share}{ran}"
+        f"layers: {fast} fast (unit, workflow, web on fakes), {real} on the real stack{share}{ran}"
     )
 
 

@@ -45,8 +45,9 @@ class MailParcel:
 class EmailRequest:
     kind: str
     # The order id (placed, delivered, cancelled, parcels cancelled), the suborder id
-    # (shipped), the return id (return authorised, refunded) or the reset link's row id
-    # (password reset).
+    # (shipped), the return id (return authorised, refunded) or the reset link's token
+    # hash (password reset: random, so unique in every database that shares a Temporal
+    # namespace, and after a restore rewinds the links' row ids).
     subject_id: str
     parcels: tuple[MailParcel, ...] = ()
     refund: int = 0  # cents: a cancelled order, its cancelled parcels or a refunded return

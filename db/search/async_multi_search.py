@@ -2,11 +2,12 @@
 connections of our own, no worker thread (docs/benchmarks.md, "on the event loop").
 
 The same call as db/search/multi_search.py (same body, same answer, same errors) and
-the same failover policy (db/search/node_health.py): nodes in turn, a node that was
+the same failover policy (db/search/node_health.py): nodes in turn; a node that was
 refused, timed out, dropped the connection, said 503, or said it has no such collection
-(catching up) is set aside and the search is asked once more of the next node; any
-other 4xx is the search's own fault and goes nowhere else; each attempt is bounded by SEARCH_TIMEOUT_SECONDS. What changes is the
-machinery: kept-alive connections per node, the request written as one bytes buffer,
+(catching up) is set aside and the search is asked of the next node, each node at most
+once; any other 4xx is the search's own fault and goes nowhere else; each attempt is
+bounded by SEARCH_TIMEOUT_SECONDS. What changes is the machinery: kept-alive
+connections per node, the request written as one bytes buffer,
 the answer parsed by httptools (uvicorn's own parser) instead of urllib3/http.client.
 
 A kept-alive connection the node closed while idle fails before any byte of an answer;
@@ -24,7 +25,7 @@ import httptools
 import orjson
 
 from db.search.index import typesense_nodes
-from db.search.multi_search import ATTEMPTS, SearchEngineUnreachable, answer_or_next
+from db.search.multi_search import SearchEngineUnreachable, answer_or_next
 from db.search.node_health import NodeHealth
 
 _READ = 65536
@@ -146,7 +147,7 @@ class AsyncMultiSearch:
         """Typesense's answer to one multi_search body, as JSON."""
         payload = orjson.dumps(body)
         failure: Exception | None = None
-        for node in self.health.order()[:ATTEMPTS]:
+        for node in self.health.order():
             try:
                 async with asyncio.timeout(self._timeout):
                     status, data = await self._nodes[node].post(payload)

@@ -9,8 +9,10 @@ counts: through the typesense client (request handler, node manager, httpx) a ca
 A short timeout (SEARCH_TIMEOUT_SECONDS): a shopper is better told at once that search
 is down than kept waiting. With several nodes (TYPESENSE_NODES, a Raft cluster) the
 nodes are asked in turn, and a search whose node did not answer (refused, timed out,
-dropped, or 503) is asked once more, of the next node; the failed node is set aside for a
-few seconds (db/search/node_health.py, docs/scaling.md "Search on a Typesense cluster").
+dropped, or 503) is asked of the next node, each node at most once; the failed node is
+set aside for a few seconds (db/search/node_health.py, docs/scaling.md "Search on a
+Typesense cluster"). Each node, not one more: with the Raft leader killed, a second node
+may be catching up for a moment (below), and the third still answers.
 So is a search that a node answers with "Not found" for the collection: a node of a
 Raft cluster that was restarted, or is installing the leader's snapshot, answers before
 its copy of the index is whole, while the other nodes have the collection. (From every
@@ -30,9 +32,6 @@ from db.search.index import typesense_nodes
 from db.search.node_health import NodeHealth
 from db.search.typesense_request import TypesenseSearchError
 
-# One more node after the first: enough for one dead node, and a shopper's wait stays
-# at most two timeouts.
-ATTEMPTS = 2
 NOT_FOUND = 404
 
 
@@ -77,7 +76,7 @@ class MultiSearch:
         """Typesense's answer to one multi_search body, as JSON."""
         payload = orjson.dumps(body)
         failure: Exception | None = None
-        for node in self.health.order()[:ATTEMPTS]:
+        for node in self.health.order():
             pool, path = self._nodes[node]
             try:
                 response = pool.urlopen("POST", path, body=payload, preload_content=True)

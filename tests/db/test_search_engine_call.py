@@ -273,15 +273,22 @@ def test_a_collection_no_node_has_is_a_rejected_search_with_its_status(typesense
     assert (len(first.seen), len(second.seen)) == (1, 1)
 
 
-def test_a_search_is_retried_once_only(typesense, calls):
-    first = typesense(status=503, reply={"message": "Not Ready or Lagging"})
-    second = typesense(status=503, reply={"message": "Not Ready or Lagging"})
-    third = typesense(reply=ANSWER)
-    searches = calls.cluster(first.url, second.url, third.url)
+def test_with_one_node_dead_and_one_catching_up_the_third_answers(typesense, calls):
+    catching_up = typesense(reply=NOT_YET["in_the_result"][1])
+    healthy = typesense(reply=ANSWER)
+    searches = calls.cluster(gone_url(typesense), catching_up.url, healthy.url)
+
+    assert searches.perform(BODY) == ANSWER
+    assert (len(catching_up.seen), len(healthy.seen)) == (1, 1)
+
+
+def test_a_search_asks_each_node_once_at_most(typesense, calls):
+    nodes = [typesense(status=503, reply={"message": "Not Ready or Lagging"}) for _ in range(3)]
+    searches = calls.cluster(*(node.url for node in nodes))
 
     with pytest.raises(SearchEngineUnreachable):
         searches.perform(BODY)
-    assert (len(first.seen), len(second.seen), len(third.seen)) == (1, 1, 0)
+    assert [len(node.seen) for node in nodes] == [1, 1, 1]
 
 
 def test_a_node_marked_down_is_skipped_for_a_while_then_asked_again(typesense, calls):

@@ -32,7 +32,7 @@ class ResetStore(Protocol):
 
 
 class ResetMailer(Protocol):
-    def send_reset(self, link_id: int, link: str) -> None: ...
+    def send_reset(self, link_key: str, link: str) -> None: ...
 
 
 # The password policy: the problem with a new password, in words, or None when it is fine.
@@ -71,8 +71,12 @@ def request_reset(
     if user_id is None:
         return
     token = secrets.token_urlsafe(32)
-    link_id = store.create_link(user_id, token_hash(token), now + ttl)
-    mailer.send_reset(link_id, link_for(token))
+    digest = token_hash(token)
+    store.create_link(user_id, digest, now + ttl)
+    # The email's key is the link's hash, not its row id: a row id is unique in one
+    # database only, and the email workflow's id must be unique in the Temporal namespace
+    # (a second database beside it, or one restored from a backup, reuses row ids).
+    mailer.send_reset(digest, link_for(token))
 
 
 def link_is_valid(token: str, *, store: ResetStore, now: datetime) -> bool:

@@ -1,5 +1,7 @@
-"""Mailing a reset link: EmailWorkflow (workflows/email.py), id `email-password-reset:<linkID>`,
-so the email goes out, late rather than never, whatever the mail server does meanwhile."""
+"""Mailing a reset link: EmailWorkflow (workflows/email.py), id
+`email-password-reset:<the link's token hash>`, so the email goes out, late rather than
+never, whatever the mail server does meanwhile. (The hash, which the database keeps too,
+cannot be turned back into the link.)"""
 
 from __future__ import annotations
 
@@ -18,8 +20,8 @@ class ResetMail:
         self._gateway = gateway
         self._task_queue = task_queue
 
-    def send_reset(self, link_id: int, link: str) -> None:
-        request = EmailRequest(PASSWORD_RESET, str(link_id), link=link)
+    def send_reset(self, link_key: str, link: str) -> None:
+        request = EmailRequest(PASSWORD_RESET, link_key, link=link)
 
         async def start(client: Client) -> None:
             await client.start_workflow(
