@@ -13,6 +13,7 @@ from pathlib import Path
 from settings import Settings
 
 WORKER_CLASS = "entrypoints.gunicorn.StoreWorker"
+HTTP_PROTOCOL = "web.one_write:OneWriteProtocol"
 
 
 try:
@@ -23,9 +24,14 @@ except ImportError:  # pragma: no cover - uvicorn-worker is a dependency
 
 class StoreWorker(UvicornWorker):
     """uvicorn's worker without its own X-Forwarded-For handling, which trusts 127.0.0.1 by
-    default: forwarded headers count only through TRUSTED_PROXY_COUNT (ProxyFix, web/)."""
+    default: forwarded headers count only through TRUSTED_PROXY_COUNT (ProxyFix, web/),
+    and with httptools' protocol writing a ready answer in one write (web/one_write.py)."""
 
-    CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "proxy_headers": False}
+    CONFIG_KWARGS = {
+        **UvicornWorker.CONFIG_KWARGS,
+        "proxy_headers": False,
+        "http": HTTP_PROTOCOL,
+    }
 
 
 def venv_bin(name: str) -> str:
