@@ -13,7 +13,6 @@ from pathlib import Path
 from settings import Settings
 
 WORKER_CLASS = "entrypoints.gunicorn.StoreWorker"
-HTTP_PROTOCOL = "web.one_write:OneWriteProtocol"
 
 
 try:
@@ -24,14 +23,9 @@ except ImportError:  # pragma: no cover - uvicorn-worker is a dependency
 
 class StoreWorker(UvicornWorker):
     """uvicorn's worker without its own X-Forwarded-For handling, which trusts 127.0.0.1 by
-    default: forwarded headers count only through TRUSTED_PROXY_COUNT (ProxyFix, web/),
-    and with httptools' protocol writing a ready answer in one write (web/one_write.py)."""
+    default: forwarded headers count only through TRUSTED_PROXY_COUNT (ProxyFix, web/)."""
 
-    CONFIG_KWARGS = {
-        **UvicornWorker.CONFIG_KWARGS,
-        "proxy_headers": False,
-        "http": HTTP_PROTOCOL,
-    }
+    CONFIG_KWARGS = {**UvicornWorker.CONFIG_KWARGS, "proxy_headers": False}
 
 
 def venv_bin(name: str) -> str:

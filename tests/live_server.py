@@ -17,15 +17,12 @@ class ServerThread:
         import uvicorn
 
         from entrypoints.asgi import build_asgi_app
-        from entrypoints.gunicorn import HTTP_PROTOCOL
         from stack.ports import free_port
 
         self.app = build_asgi_app(settings)
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=port, log_level="warning", http=HTTP_PROTOCOL
-        )
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()

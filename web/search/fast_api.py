@@ -7,8 +7,7 @@ public read does not need) the web tier spent more CPU on it than the search its
 (`CatalogueSearch`) answers with the same JSON and headers. The cache, Typesense and
 the live-stock overlay are awaited on the loop (db/search/async_search.py); only while
 the catalogue version the cache keys need is not known without a PostgreSQL read does
-a search go to a worker thread (web/thread_hop.py), which reads it. The answer leaves
-in one socket write (web/one_write.py).
+a search go to a worker thread (web/thread_hop.py), which reads it.
 
 Only the ordinary answer is made here. Anything else is handed to Flask unchanged, so
 there is one implementation of each refusal: a bearer token (the search then feeds the
@@ -40,7 +39,6 @@ from web.errors import describe
 from web.headers import CONTENT_SECURITY_POLICY, HSTS, PERMISSIONS_POLICY
 from web.input_guard import has_control_characters
 from web.metrics import HTTP_LATENCY, HTTP_REQUESTS, SEARCH_LATENCY
-from web.one_write import EXTENSION_KEY as ONE_WRITE
 from web.query_parameters import KnownParameters
 from web.request_id import HEADER as REQUEST_ID
 from web.request_id import bind_request_id, is_sane_request_id, unbind_request_id
@@ -205,10 +203,6 @@ class ReadyAnswer:
         self.body = body
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        # The answer is whole: its head and body in one socket write (web/one_write.py).
-        hold_head = scope.get("extensions", {}).get(ONE_WRITE)
-        if hold_head is not None:
-            hold_head()
         await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
         await send({"type": "http.response.body", "body": self.body})
 
