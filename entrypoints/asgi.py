@@ -12,12 +12,13 @@ from __future__ import annotations
 from flask import Flask
 from starlette.routing import Route
 
+from db.redis.async_json_cache import AsyncJsonCache
 from db.redis.connect import async_redis_client
 from db.redis.stock_feed import StockFeedKeys
 from db.search.async_multi_search import AsyncMultiSearch
 from db.search.async_search import AsyncSearch
 from db.search.async_stock_overlay import AsyncLiveStock
-from entrypoints.web_services import build_web_app
+from entrypoints.web_services import REDIS_TIMEOUT_SECONDS, build_web_app
 from settings import Settings
 from web.live.asgi import READ_CONNECTIONS, asgi_app
 from web.live.direct_routes import DirectRoutes
@@ -59,9 +60,19 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
 
 
 def _search_on_loop(settings: Settings, services: Services) -> AsyncSearch:
-    """The uncached anonymous search on the event loop: its own Typesense connections
-    and PostgreSQL pool, sized as the threaded search's (docs/benchmarks.md)."""
+    """The anonymous search on the event loop: its own Redis, Typesense and PostgreSQL
+    connections, as many as the threaded search's and with its timeouts
+    (docs/benchmarks.md); the cache's keys, TTL and back-off are the threaded one's."""
     assert settings.database_url is not None  # build_services refused it missing
+    cache = AsyncJsonCache(
+        services.search.cache,
+        async_redis_client(
+            settings,
+            max_connections=settings.web_threads,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+        ),
+    )
     return AsyncSearch(
         services.search,
         AsyncMultiSearch(
@@ -73,6 +84,7 @@ def _search_on_loop(settings: Settings, services: Services) -> AsyncSearch:
             health=services.multi_search.health if services.multi_search else None,
         ),
         AsyncLiveStock(settings.database_url, size=settings.web_threads),
+        cache,
     )
 
 

@@ -52,13 +52,7 @@ class JsonCache:
         except redis.RedisError as exc:
             self._back_off(exc)
             return None
-        if raw is None:
-            return None
-        try:
-            return orjson.loads(raw)
-        except ValueError:
-            # Written by an older release or corrupted: recompute rather than fail.
-            return None
+        return decoded(raw)
 
     def set(self, key: str, value: Any) -> None:
         if not self.enabled:
@@ -88,15 +82,7 @@ class JsonCache:
         except redis.RedisError as exc:
             self._back_off(exc)
             return None, None
-        current = int(stamp or 0)
-        if raw is None:
-            return None, current
-        # An unstamped or corrupted value is recomputed rather than failed on.
-        with contextlib.suppress(ValueError, TypeError, KeyError):
-            stored = orjson.loads(raw)
-            if stored["stamp"] == current:
-                return stored["value"], current
-        return None, current
+        return unstamped(raw, stamp)
 
     def set_stamped(self, key: str, value: Any, stamp: int) -> None:
         """Store `value` as seen at counter value `stamp` (read before computing it, so a
@@ -104,11 +90,24 @@ class JsonCache:
         if not self.enabled:
             return
         try:
-            self._client.set(
-                self._stamped_key(key), orjson.dumps({"stamp": stamp, "value": value}), ex=self._ttl
-            )
+            self._client.set(self._stamped_key(key), stamped(value, stamp), ex=self._ttl)
         except redis.RedisError as exc:
             self._back_off(exc)
+
+    # The pieces the event loop's twin shares (db/redis/async_json_cache.py): the same
+    # keys, TTL and back-off, so a failure seen by either switches both off.
+    @property
+    def ttl_seconds(self) -> int:
+        return self._ttl
+
+    def full_key(self, key: str) -> str:
+        return self._full_key(key)
+
+    def stamped_key(self, key: str) -> str:
+        return self._stamped_key(key)
+
+    def back_off(self, exc: Exception) -> None:
+        self._back_off(exc)
 
     def _full_key(self, key: str) -> str:
         return f"{self._namespace}:{key}"
@@ -125,3 +124,31 @@ class JsonCache:
             BACKOFF_SECONDS,
         )
         self._off_until = self._clock() + BACKOFF_SECONDS
+
+
+def decoded(raw: bytes | None) -> Any | None:
+    if raw is None:
+        return None
+    try:
+        return orjson.loads(raw)
+    except ValueError:
+        # Written by an older release or corrupted: recompute rather than fail.
+        return None
+
+
+def unstamped(raw: bytes | None, stamp: bytes | None) -> tuple[Any | None, int]:
+    """A stamped value read with the counter's current value: the value only if it was
+    stored at that count, and the count."""
+    current = int(stamp or 0)
+    if raw is None:
+        return None, current
+    # An unstamped or corrupted value is recomputed rather than failed on.
+    with contextlib.suppress(ValueError, TypeError, KeyError):
+        stored = orjson.loads(raw)
+        if stored["stamp"] == current:
+            return stored["value"], current
+    return None, current
+
+
+def stamped(value: Any, stamp: int) -> bytes:
+    return orjson.dumps({"stamp": stamp, "value": value})

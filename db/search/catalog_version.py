@@ -53,6 +53,14 @@ class CatalogVersion:
                 self._expires_at = self._clock() + self._ttl
             return self._value
 
+    def known(self) -> tuple[bool, int | None]:
+        """(True, the version) while the remembered value is fresh, else (False, None):
+        never a database read, for the event loop (db/search/async_search.py), which
+        leaves the refresh to a search in a worker thread."""
+        if self._clock() < self._expires_at:
+            return True, self._value
+        return False, None
+
     def _read(self) -> int | None:
         try:
             with self._sessions() as session:

@@ -104,10 +104,9 @@ class SearchService:
         offset, limit = self._window(request)
         body = self.hits_body(query, offset, limit)
         cached, outcome = self._cached_or_fresh(
-            f"{query.fingerprint()}:{offset}:{limit}",
+            self.hits_cache_key(query, offset, limit),
             lambda: self._ask(body, lambda response: parse_hits(response, query)).to_json(),
-            # Which items an in-stock filter lets through changes with every flip.
-            stamp_key=self._flips_key if query.in_stock is not None else None,
+            stamp_key=self.stamp_key_of(query),
         )
         raw = RawPage.from_json(cached)
         hits = [hit_of(document) for document in raw.hits]
@@ -122,6 +121,29 @@ class SearchService:
     def caches(self) -> bool:
         """Whether a search now would look in the cache (else: Typesense and stock only)."""
         return self._cache.enabled
+
+    @property
+    def cache(self) -> JsonCache:
+        return self._cache
+
+    def cache_version_known(self) -> tuple[bool, int | None]:
+        """The catalogue version for the cache keys, if known without a database read."""
+        return self._catalog_version.known()
+
+    def cache_key(self, version: int, key: str) -> str:
+        # The alias name too: two stores (or test runs) may share one Redis.
+        return f"{self._collection}:v{version}:{key}"
+
+    def hits_cache_key(self, query: SearchQuery, offset: int, limit: int) -> str:
+        return f"{query.fingerprint()}:{offset}:{limit}"
+
+    def facets_cache_key(self, query: SearchQuery) -> str:
+        return f"facets:{query.facets_fingerprint()}"
+
+    def stamp_key_of(self, query: SearchQuery) -> str | None:
+        """The counter a cached page of this query is stamped with: which items an
+        in-stock filter lets through changes with every flip."""
+        return self._flips_key if query.in_stock is not None else None
 
     @property
     def overlays_stock(self) -> bool:
@@ -183,7 +205,7 @@ class SearchService:
         """Facet counts for the query's text and filters (the sort plays no part)."""
         body = self.facets_body(query)
         raw, _ = self._cached_or_fresh(
-            f"facets:{query.facets_fingerprint()}",
+            self.facets_cache_key(query),
             lambda: self._ask(body, lambda response: parse_facets(response, query)),
         )
         return facet_counts(raw)
@@ -199,8 +221,7 @@ class SearchService:
         version = self._catalog_version.current() if self._cache.enabled else None
         if version is None:
             return fresh(), "off"
-        # The alias name too: two stores (or test runs) may share one Redis.
-        key = f"{self._collection}:v{version}:{key}"
+        key = self.cache_key(version, key)
         if stamp_key is None:
             cached, stamp = self._cache.get(key), None
         else:

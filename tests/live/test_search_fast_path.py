@@ -54,6 +54,18 @@ def count_loop_searches(server: ServerThread) -> tuple[list[bool], Callable[[], 
     return searches, lambda: delattr(on_loop, "search")
 
 
+def keep_catalogue_version_known(server: ServerThread) -> Callable[[], None]:
+    """Read the catalogue version now and keep it fresh (its clock stopped) until restored:
+    a cached search is the loop's only while the version is known without PostgreSQL."""
+    fast_search = next(r for r in server.app.routes if r.path == PATH).endpoint
+    version = fast_search._on_loop._service._catalog_version
+    clock = version._clock
+    version.current()
+    stopped = clock()
+    version._clock = lambda: stopped
+    return lambda: setattr(version, "_clock", clock)
+
+
 @pytest.fixture(scope="module")
 def uncached_server(live_store):
     """The same store with its search cache off: an anonymous search is then answered on
@@ -69,21 +81,45 @@ def uncached_server(live_store):
 
 @pytest.fixture(params=["cached", "uncached"])
 def server(request, live_server):
-    """Each fast path: the search in a worker thread (cache on), or on the loop (cache off)."""
+    """Each fast path: the search with the cache on and off, both on the event loop."""
     return live_server if request.param == "cached" else request.getfixturevalue("uncached_server")
 
 
 @pytest.fixture
 def served_fast(server):
+    restore_version = keep_catalogue_version_known(server)
     searches, restore_loop = count_loop_searches(server)
     answers, restore = count_fast_answers(server)
     yield answers
     restore()
     restore_loop()
-    if getattr(server, "uncached", False):
-        assert len(searches) == answers.count(True)  # every fast answer was the loop's
-    else:
-        assert searches == []
+    restore_version()
+    assert len(searches) == answers.count(True)  # every fast answer was the loop's
+
+
+def test_a_cached_search_is_a_worker_threads_while_the_catalogue_version_is_stale(live_server):
+    fast_search = next(r for r in live_server.app.routes if r.path == PATH).endpoint
+    version = fast_search._on_loop._service._catalog_version
+    clock = version._clock
+    stopped = clock()
+    version._clock = lambda: stopped
+    version._expires_at = float("-inf")  # as when it was last read more than 2 s ago
+    searches, restore_loop = count_loop_searches(live_server)
+    answers, restore = count_fast_answers(live_server)
+    try:
+        first, second = (
+            httpx.get(live_server.url + PATH, params={"query": "kettle"}, timeout=30)
+            for _ in range(2)
+        )
+    finally:
+        restore()
+        restore_loop()
+        version._clock = clock
+
+    assert first.status_code == second.status_code == 200
+    assert first.json()["items"] == second.json()["items"]
+    assert answers == [True, True]  # both off Flask...
+    assert searches == [True]  # ...the first in a thread, which read the version for the second
 
 
 def same_headers(fast: httpx.Response, flask) -> None:

@@ -1,17 +1,23 @@
 """A cached search page filtered on stock goes stale when the relay counts an in-stock
 flip (docs/live-stock.md): the live-stock overlay can take a sold-out item off a page,
-but only asking the engine again can put back an item that was left out of it."""
+but only asking the engine again can put back an item that was left out of it.
+
+Each test runs against both searches: SearchService in a worker thread, and the event
+loop's (db/search/async_search.py, db/redis/async_json_cache.py), on one fake Redis."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 import fakeredis
 import pytest
 
+from db.redis.async_json_cache import AsyncJsonCache
 from db.redis.json_cache import JsonCache
 from db.redis.stock_feed import StockFeedKeys, StockFeedPublisher
 from db.search import CursorCodec, SearchQuery, SearchRequest, SearchService
+from db.search.async_search import AsyncSearch
 
 pytestmark = pytest.mark.unit
 
@@ -47,26 +53,70 @@ class FixedVersion:
     def current(self) -> int:
         return 1
 
-
-def a_store(engine: Engine, client, live_stock=None) -> SearchService:
-    return SearchService(
-        multi_search=engine,
-        collection="items",
-        cache=JsonCache(client, namespace="search", ttl_seconds=30),
-        catalog_version=FixedVersion(),
-        cursors=CursorCodec(secrets.token_urlsafe(32)),
-        in_stock_flips_key=KEYS.search_flips,
-        live_stock=live_stock,
-    )
+    def known(self) -> tuple[bool, int]:
+        return True, 1
 
 
-def in_stock_search(store: SearchService, **filters):
+class Awaited:
+    """The engine or the stock as the event loop's search awaits them."""
+
+    def __init__(self, inner) -> None:
+        self._inner = inner
+
+    async def perform(self, body):
+        return self._inner.perform(body)
+
+    async def stock_of(self, item_ids):
+        return self._inner.stock_of(item_ids)
+
+
+class OnTheLoop:
+    """The same store's search on the event loop, with the same cache and version."""
+
+    def __init__(self, service: SearchService, engine, client, live_stock) -> None:
+        cache = AsyncJsonCache(service.cache, fakeredis.FakeAsyncRedis(server=client.fake_server))
+        stock = Awaited(live_stock) if live_stock is not None else None
+        self._search = AsyncSearch(service, Awaited(engine), stock, cache)
+        assert self._search.serves_now()
+
+    def search(self, request: SearchRequest):
+        return asyncio.run(self._search.search(request, with_facets=False))
+
+
+def a_redis() -> fakeredis.FakeRedis:
+    """A fake Redis whose server the event loop's client can share."""
+    server = fakeredis.FakeServer()
+    client = fakeredis.FakeRedis(server=server)
+    client.fake_server = server
+    return client
+
+
+@pytest.fixture(params=["in_a_thread", "on_the_loop"])
+def a_store(request):
+    def make(engine: Engine, client, live_stock=None):
+        service = SearchService(
+            multi_search=engine,
+            collection="items",
+            cache=JsonCache(client, namespace="search", ttl_seconds=30),
+            catalog_version=FixedVersion(),
+            cursors=CursorCodec(secrets.token_urlsafe(32)),
+            in_stock_flips_key=KEYS.search_flips,
+            live_stock=live_stock,
+        )
+        if request.param == "in_a_thread":
+            return service
+        return OnTheLoop(service, engine, client, live_stock)
+
+    return make
+
+
+def in_stock_search(store, **filters):
     page = store.search(SearchRequest(query=SearchQuery(text="kettle", **filters), limit=20))
     return [hit.item_id for hit in page.hits], page.cache
 
 
-def test_an_item_back_in_stock_is_not_left_out_of_a_cached_in_stock_page():
-    client = fakeredis.FakeRedis()
+def test_an_item_back_in_stock_is_not_left_out_of_a_cached_in_stock_page(a_store):
+    client = a_redis()
     engine = Engine(1)  # item 2 is sold out
     store = a_store(engine, client)
     assert in_stock_search(store, in_stock=True) == ([1], "miss")
@@ -80,8 +130,8 @@ def test_an_item_back_in_stock_is_not_left_out_of_a_cached_in_stock_page():
     assert in_stock_search(store, in_stock=True) == ([1, 2], "hit")
 
 
-def test_a_page_without_a_stock_filter_stays_cached_across_flips():
-    client = fakeredis.FakeRedis()
+def test_a_page_without_a_stock_filter_stays_cached_across_flips(a_store):
+    client = a_redis()
     engine = Engine(1, 2)
     store = a_store(engine, client)
     assert in_stock_search(store) == ([1, 2], "miss")
@@ -91,8 +141,8 @@ def test_a_page_without_a_stock_filter_stays_cached_across_flips():
     assert engine.asked == 1
 
 
-def test_a_page_asked_for_while_a_flip_lands_is_not_kept_as_current():
-    client = fakeredis.FakeRedis()
+def test_a_page_asked_for_while_a_flip_lands_is_not_kept_as_current(a_store):
+    client = a_redis()
     engine = Engine(1)
     store = a_store(engine, client)
     publisher = StockFeedPublisher(client, KEYS)
@@ -109,7 +159,7 @@ def test_a_page_asked_for_while_a_flip_lands_is_not_kept_as_current():
     assert in_stock_search(store, in_stock=True) == ([1, 2], "miss")
 
 
-def test_a_cached_page_never_shows_an_item_sold_out_since_even_before_the_flip_is_counted():
+def test_a_cached_page_never_shows_an_item_sold_out_since_even_before_the_flip_is_counted(a_store):
     from db.search.stock_overlay import LiveStockOverlay
 
     class Stock(LiveStockOverlay):
@@ -120,7 +170,7 @@ def test_a_cached_page_never_shows_an_item_sold_out_since_even_before_the_flip_i
             return {item_id: self.units[item_id] for item_id in item_ids}
 
     stock = Stock()
-    store = a_store(Engine(1, 2), fakeredis.FakeRedis(), live_stock=stock)
+    store = a_store(Engine(1, 2), a_redis(), live_stock=stock)
     assert in_stock_search(store, in_stock=True) == ([1, 2], "miss")
 
     stock.units[2] = 0  # sold out; the relay has not counted the flip yet
@@ -130,7 +180,7 @@ def test_a_cached_page_never_shows_an_item_sold_out_since_even_before_the_flip_i
 def test_a_stamped_page_is_never_read_as_a_plain_one():
     # Two releases share one Redis while one replaces the other: the older one reads
     # plain values only and must not meet a stamped value under the same key.
-    client = fakeredis.FakeRedis()
+    client = a_redis()
     cache = JsonCache(client, namespace="search", ttl_seconds=30)
     cache.set_stamped("k", {"hits": [], "found": 0}, 3)
 

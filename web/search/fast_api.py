@@ -4,8 +4,10 @@ Search-as-you-type makes this the store's most frequent request, and through Fla
 (a2wsgi's thread hop per send, the request context, a dozen before/after hooks that a
 public read does not need) the web tier spent more CPU on it than the search itself
 (docs/benchmarks.md, "Search at the engine's speed"). Here the same use case
-(`CatalogueSearch`) answers with the same JSON and headers, and the blocking part (the
-cache, Typesense, the live-stock overlay) runs in one worker thread (web/thread_hop.py).
+(`CatalogueSearch`) answers with the same JSON and headers. The cache, Typesense and
+the live-stock overlay are awaited on the loop (db/search/async_search.py); only while
+the catalogue version the cache keys need is not known without a PostgreSQL read does
+a search go to a worker thread (web/thread_hop.py), which reads it.
 
 Only the ordinary answer is made here. Anything else is handed to Flask unchanged, so
 there is one implementation of each refusal: a bearer token (the search then feeds the
@@ -73,7 +75,7 @@ class FastSearch:
         on_loop: AsyncSearch | None = None,
     ) -> None:
         self._search = search
-        # An uncached search answered on the loop itself, no thread (db/search/async_search.py).
+        # A search answered on the loop itself, no thread (db/search/async_search.py).
         self._on_loop = on_loop
         # The Flask app's context (not a request's): what the answer's shared pieces
         # read their settings through (web/pictures.py's imageURL).
