@@ -12,8 +12,10 @@ import os
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .ports import LOOPBACK, free_port
 from .redis_server import redis_server_binary
@@ -106,6 +108,14 @@ class SentinelGroup:
 
     def primary_port(self) -> int | None:
         """Where the Sentinels say the primary is now (None if none can say)."""
+        asked = self._ask_each_sentinel(lambda c: c.sentinel_get_master_addr_by_name(MASTER_NAME))
+        for found in asked:
+            if found:
+                return int(found[1])
+        return None
+
+    def _ask_each_sentinel(self, ask: Callable[[Any], Any]) -> Iterator[Any]:
+        """`ask(client)` of each Sentinel in turn: its answer, or None when it gave none."""
         import redis
 
         for address in self.sentinels:
@@ -114,14 +124,12 @@ class SentinelGroup:
                 host=host, port=int(port), password=self.password, socket_timeout=1
             )
             try:
-                found = client.sentinel_get_master_addr_by_name(MASTER_NAME)
+                answer = ask(client)
             except redis.RedisError:
-                continue
+                answer = None
             finally:
                 client.close()
-            if found:
-                return int(found[1])
-        return None
+            yield answer
 
     # -- set-up ----------------------------------------------------------------------------
     def _data_node(self, name: str, replica_of: int | None) -> Node:
@@ -187,19 +195,9 @@ class SentinelGroup:
         """Every Sentinel has found the replica and the other Sentinels (from the primary's
         INFO and hello messages, within ~10 s): until then a dead primary is never
         replaced, as too few Sentinels agree it is down and none knows a replica."""
-        import redis
-
-        for address in self.sentinels:
-            host, _, port = address.rpartition(":")
-            client = redis.Redis(
-                host=host, port=int(port), password=self.password, socket_timeout=1
-            )
-            try:
-                seen = client.sentinel_master(MASTER_NAME)
-            except redis.RedisError:
+        for seen in self._ask_each_sentinel(lambda c: c.sentinel_master(MASTER_NAME)):
+            if seen is None:
                 return False
-            finally:
-                client.close()
             if seen.get("num-slaves", 0) < 1 or seen.get("num-other-sentinels", 0) < 2:
                 return False
         return True
