@@ -124,8 +124,13 @@ class EmbeddedStack:
                 if service.running_pid() is None:
                     service.check_ports_free()
             pool = ThreadPoolExecutor(max_workers=max(1, len(todo)), thread_name_prefix="stack-up")
-            futures = {pool.submit(self._ensure, s, abort, on_started): s for s in todo}
+            futures: dict = {}
+            # Submitting is inside the try: a Ctrl-C between two submissions, once the first
+            # server is already starting, must stop it too (and wait for the others' threads,
+            # which would otherwise start every server on their own and outlive us).
             try:
+                for service in todo:
+                    futures[pool.submit(self._ensure, service, abort, on_started)] = service
                 pending = set(futures)
                 while pending:
                     done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)

@@ -282,15 +282,39 @@ def test_a_server_that_dies_on_start_up_is_reported_with_its_log(tmp_path, monke
     nothing_left_running(stack)
 
 
-def test_ctrl_c_during_start_up_stops_what_was_started(tmp_path):
+# A busy machine can deschedule up()'s thread between handing two servers to its pool,
+# after the first has already spawned: Ctrl-C landing there once left every server
+# running (CI saw it with the suite on two workers). The pause makes that moment certain.
+PAUSE_AFTER_FIRST_SUBMIT = """
+import concurrent.futures, time
+_submit = concurrent.futures.ThreadPoolExecutor.submit
+def _pausing_submit(self, *args, **kwargs):
+    future = _submit(self, *args, **kwargs)
+    if not getattr(self, "_paused", False):
+        self._paused = True
+        time.sleep(6)
+    return future
+concurrent.futures.ThreadPoolExecutor.submit = _pausing_submit
+"""
+
+
+@pytest.mark.parametrize("moment", ["while_waiting", "between_two_submissions"])
+def test_ctrl_c_during_start_up_stops_what_was_started(tmp_path, moment):
     settings = isolated_settings(tmp_path / "var")
-    script = textwrap.dedent(
-        f"""
+    pause = PAUSE_AFTER_FIRST_SUBMIT if moment == "between_two_submissions" else ""
+    script = (
+        textwrap.dedent(
+            """
         import signal, sys
         from pathlib import Path
         from settings import Settings
         from stack import EmbeddedStack
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        """
+        )
+        + pause
+        + textwrap.dedent(
+            f"""
         settings = Settings(var_dir=Path({str(settings.var_dir)!r}),
             redis_port={settings.redis_port}, typesense_port={settings.typesense_port},
             typesense_peering_port={settings.typesense_peering_port},
@@ -304,6 +328,7 @@ def test_ctrl_c_during_start_up_stops_what_was_started(tmp_path):
             sys.exit(130)
         print("finished", flush=True)
         """
+        )
     )
     child = subprocess.Popen(
         [sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
