@@ -3,18 +3,15 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 
 from settings import Settings
 
-from .ports import LOOPBACK, free_ports, port_in_use
+from .ports import free_ports
 
 WEB_INSTANCES = 2
 # The Sentinels of `make run-cluster` sit this far above the Redis port (6390: 26390-26392).
 SENTINEL_OFFSET = 20_000
-# Where a cluster on free ports takes them (see _quiet_free_ports).
-QUIET_PORTS = (20_000, 32_000)
 
 
 @dataclass(frozen=True)
@@ -32,7 +29,7 @@ class ClusterPorts:
 
     @classmethod
     def free(cls) -> ClusterPorts:
-        p = _quiet_free_ports(1 + WEB_INSTANCES + 2 + 3 + 3 + 3 + 3 + 4)
+        p = free_ports(1 + WEB_INSTANCES + 2 + 3 + 3 + 3 + 3 + 4)
         return cls(
             balancer=p[0],
             web=tuple(p[1:3]),
@@ -63,18 +60,3 @@ class ClusterPorts:
             smtp=settings.smtp_port,
             worker_metrics=tuple(metrics + n for n in range(4)),
         )
-
-
-def _quiet_free_ports(count: int) -> list[int]:
-    """Free ports below the kernel's ephemeral range (32768-60999 on Linux). A port the
-    kernel hands out for bind(0) may meanwhile become the source port of some outgoing
-    connection (twenty nodes connecting to each other during the half minute they take
-    to start made a web instance fail with "Address already in use"); below the range,
-    only another process choosing the same port at random could take it."""
-    chosen: list[int] = []
-    for port in random.sample(range(QUIET_PORTS[0], QUIET_PORTS[1]), 4 * count):
-        if not port_in_use(LOOPBACK, port):
-            chosen.append(port)
-            if len(chosen) == count:
-                return chosen
-    return free_ports(count)  # a crowded box: the kernel's choice

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import json
+import os
+import random
 import socket
+import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,23 +19,64 @@ from settings import Settings
 LOOPBACK = "127.0.0.1"
 
 
+# Where free ports are taken: below the kernel's ephemeral range (32768-60999 on Linux).
+# A port the kernel hands out for bind(0) may meanwhile become the source port of some
+# outgoing connection: twenty cluster nodes connecting to each other during their
+# half-minute start once made a web instance fail with "Address already in use".
+QUIET_PORTS = (20_000, 32_000)
+# How long a port handed out stays promised to its taker, across every process of this
+# user on this machine: long enough for the slowest stack to start and bind it.
+PROMISE_SECONDS = 600.0
+
+
 def free_port(host: str = LOOPBACK) -> int:
-    """A TCP port nobody listens on right now (the kernel picks it)."""
+    """A TCP port nobody listens on right now, promised to the caller (see free_ports)."""
     return free_ports(1, host)[0]
 
 
-def free_ports(count: int, host: str = LOOPBACK) -> list[int]:
-    """`count` distinct free ports: all sockets stay bound until every port is chosen."""
-    sockets: list[socket.socket] = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sockets.append(sock)
-            sock.bind((host, 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
+def free_ports(count: int, host: str = LOOPBACK, *, offset: int = 0) -> list[int]:
+    """`count` distinct ports nobody listens on, below the kernel's ephemeral range, and
+    not handed out to any process on this machine in the last PROMISE_SECONDS.
+
+    The promise is why two stacks started side by side (the suite's two workers, a bench
+    beside a running store) never choose the same port between one's choice and its
+    server's bind; CI saw a store fail to start when the other worker's stack took one.
+    With `offset`, port + offset must be free too and is promised as well (Redis Cluster's
+    bus port)."""
+    candidates = list(range(QUIET_PORTS[0], QUIET_PORTS[1] - offset))
+    random.shuffle(candidates)
+    with _promises() as promised:
+        now = time.time()
+        for port in [p for p, until in promised.items() if until < now]:
+            del promised[port]
+        chosen: list[int] = []
+        for port in candidates:
+            pair = (port, port + offset) if offset else (port,)
+            if any(p in promised or p in chosen or port_in_use(host, p) for p in pair):
+                continue
+            chosen.extend(pair)
+            if len(chosen) == count * len(pair):
+                for p in chosen:
+                    promised[p] = now + PROMISE_SECONDS
+                return chosen[:: len(pair)]
+    raise RuntimeError(f"no {count} free ports between {QUIET_PORTS[0]} and {QUIET_PORTS[1]}")
+
+
+@contextlib.contextmanager
+def _promises() -> Iterator[dict[int, float]]:
+    """The ports promised so far ({port: until}), read and written under a file lock."""
+    path = Path(tempfile.gettempdir()) / f"shopflow-ports-{os.getuid()}.json"
+    with open(path, "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file closes
+        fh.seek(0)
+        try:
+            promised = {int(port): float(until) for port, until in json.loads(fh.read()).items()}
+        except ValueError:  # a new (empty) or torn ledger: nothing promised
+            promised = {}
+        yield promised
+        fh.seek(0)
+        fh.truncate()
+        json.dump(promised, fh)
 
 
 def port_in_use(host: str, port: int) -> bool:

@@ -11,7 +11,6 @@ redis-py (CLUSTER ADDSLOTS, CLUSTER MEET), so no redis-cli is needed.
 
 from __future__ import annotations
 
-import random
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -19,22 +18,17 @@ from pathlib import Path
 
 import redis
 
-from .ports import LOOPBACK, port_in_use
+from .ports import LOOPBACK, free_ports
 from .redis_server import redis_server_binary
 
 SLOTS = 16_384
 # Redis 6.2 talks to the other nodes on its port + 10,000 (no `cluster-port` before 7.0).
-# Both are taken from below the kernel's ephemeral range, so no client socket holds them.
 BUS_OFFSET = 10_000
-PORTS = range(20_000, 22_700)
 
 
 def cluster_port() -> int:
-    """A free port whose cluster-bus port (+10,000) is free too."""
-    for port in random.sample(PORTS, 200):
-        if not port_in_use(LOOPBACK, port) and not port_in_use(LOOPBACK, port + BUS_OFFSET):
-            return port
-    raise RuntimeError("no free port pair for a Redis Cluster node")
+    """A free port whose cluster-bus port (+10,000) is free too, both promised."""
+    return free_ports(1, offset=BUS_OFFSET)[0]
 
 
 @dataclass

@@ -98,7 +98,10 @@ class RunningStore:
     def _ready(self) -> bool:
         assert self.process is not None
         if self.process.poll() is not None:
-            raise AssertionError(f"shopflow run exited; see {self.var_dir}/shopflow-run.log")
+            # CI keeps only what the test prints: the log's end says why it exited.
+            log = (self.var_dir / "shopflow-run.log").read_text(errors="replace")
+            tail = "\n".join(log.splitlines()[-25:])
+            raise AssertionError(f"shopflow run exited {self.process.returncode}:\n{tail}")
         states = {r["name"]: r["state"] for r in self.status()}
         # Every embedded server, plus the worker and web `shopflow run` starts.
         if set(states.values()) != {"running"} or len(states) != len(ALL_SERVICES) + 2:

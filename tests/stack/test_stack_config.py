@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from settings import Settings
+from settings import PROJECT_ROOT, Settings
 from stack import EmbeddedStack
-from stack.ports import free_port, free_ports, port_in_use
+from stack.ports import QUIET_PORTS, free_port, free_ports, port_in_use
 
 pytestmark = pytest.mark.unit
 
@@ -75,3 +77,29 @@ def test_a_listening_port_is_in_use_and_a_free_one_is_not():
 def test_free_ports_are_distinct():
     ports = free_ports(8)
     assert len(set(ports)) == 8
+
+
+def test_free_ports_lie_below_the_kernels_ephemeral_range_where_no_client_socket_lands():
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    assert all(QUIET_PORTS[0] <= port < QUIET_PORTS[1] <= low for port in free_ports(20))
+
+
+def test_a_port_handed_out_is_not_handed_out_again_to_any_process_while_promised():
+    # Two stacks started side by side choose at once; neither may take the other's port
+    # before its server binds it. Four processes each take 300 ports at the same time.
+    script = "import json; from stack.ports import free_ports; print(json.dumps(free_ports(300)))"
+    children = [
+        subprocess.Popen([sys.executable, "-c", script], cwd=PROJECT_ROOT, stdout=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    taken = [json.loads(child.communicate(timeout=60)[0]) for child in children]
+    mine = free_ports(300)
+    everything = [port for ports in [*taken, mine] for port in ports]
+    assert len(everything) == len(set(everything)) == 1500
+
+
+def test_a_redis_cluster_port_comes_with_its_bus_port_free_and_promised_too():
+    port = free_ports(1, offset=10_000)[0]
+    assert not port_in_use("127.0.0.1", port + 10_000)
+    assert port + 10_000 < QUIET_PORTS[1]
+    assert not {port, port + 10_000} & set(free_ports(500))
