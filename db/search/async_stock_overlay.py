@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import psycopg
 
-from db.search.stock_overlay import STOCK_OF
+from db.search.stock_overlay import STOCK_OF, id_array
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ class AsyncLiveStock:
                 except psycopg.Error as exc:
                     return _unknown(exc)
                 try:
-                    cursor = await connection.execute(STOCK_OF, (ids,))
+                    cursor = await connection.execute(STOCK_OF, (id_array(ids),))
                     rows = dict(await cursor.fetchall())
                 except psycopg.OperationalError as exc:
                     # A connection PostgreSQL dropped (a restart): thrown away, and the
