@@ -17,12 +17,18 @@ def picture_of(picture_hash: str | None) -> Picture | None:
     """The <img> of a picture; None (the placeholder) for an item without one."""
     if not picture_hash or not is_picture_hash(picture_hash):
         return None
-    return picture_urls(picture_hash, services().settings.media_base_url, EXTENSION)
+    return picture_urls(picture_hash, media_base(), EXTENSION)
 
 
-def picture_url(picture_hash: str | None) -> str | None:
+def picture_url(picture_hash: str | None, media_base_url: str | None = None) -> str | None:
     """The API's `imageURL`: the 480 px picture's URL, or None (on every search hit, so
-    without the srcset `picture_of` builds for pages)."""
+    without the srcset `picture_of` builds for pages). A page of hits passes the media
+    base it looked up once (`media_base`), rather than each hit asking the app for it."""
     if not picture_hash or not is_picture_hash(picture_hash):
         return None
-    return url_of_picture(picture_hash, services().settings.media_base_url, EXTENSION)
+    return url_of_picture(picture_hash, media_base_url or media_base(), EXTENSION)
+
+
+def media_base() -> str:
+    """The store's media base URL (MEDIA_URL, else /media)."""
+    return services().settings.media_base_url

@@ -23,7 +23,7 @@ from werkzeug.datastructures import MultiDict
 from db.search import InvalidSearch, SearchHit, SearchPage, parse_search_args
 from web.current_user import current_user
 from web.item_reads import ItemDetails, parse_item_id
-from web.pictures import picture_url
+from web.pictures import media_base, picture_url
 from web.search.use_cases import CatalogueSearch
 from web.services import services
 
@@ -70,8 +70,9 @@ def wants_facets(args: MultiDict) -> bool:
 
 
 def search_page_json(page: SearchPage) -> dict[str, Any]:
+    media = media_base()  # once a page, not once a hit
     body: dict[str, Any] = {
-        "items": [hit_json(hit) for hit in page.hits],
+        "items": [hit_json(hit, media) for hit in page.hits],
         "nextCursor": page.next_cursor,
         "limit": page.limit,
         "found": page.found,
@@ -94,7 +95,7 @@ def _counts(facets: dict[str, Any], field: str) -> list[dict[str, Any]]:
     return [{"value": facet.value, "count": facet.count} for facet in facets.get(field, [])]
 
 
-def hit_json(hit: SearchHit) -> dict[str, Any]:
+def hit_json(hit: SearchHit, media_base_url: str | None = None) -> dict[str, Any]:
     return {
         "itemID": hit.item_id,
         "name": hit.name,
@@ -104,7 +105,7 @@ def hit_json(hit: SearchHit) -> dict[str, Any]:
         "rating": hit.rating,
         "reviewCount": hit.review_count,
         "inStock": hit.in_stock,
-        "imageURL": picture_url(hit.picture),
+        "imageURL": picture_url(hit.picture, media_base_url),
     }
 
 
