@@ -328,7 +328,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--items", type=int, default=100_000)
     parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--rounds", type=int, default=10, help="passes over the query mix")
+    # 100 passes: 2,000 requests a phase, several seconds even at 100k items. With 10
+    # (200 requests, under a second a phase) p99 was the second-slowest request and the
+    # ratios of one run swung 0.9-2.0 between runs minutes apart (docs/benchmarks.md).
+    parser.add_argument("--rounds", type=int, default=100, help="passes over the query mix")
     parser.add_argument("--ilike-rounds", type=int, default=2)
     parser.add_argument(
         "--levers", action="store_true", help="also time each lever of the keystroke's body"
