@@ -61,7 +61,7 @@ def picture_server() -> Iterator[str]:
     """The server's base URL, http://127.0.0.1:<free port>."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Pictures)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -114,7 +114,7 @@ def _post_raw(port: int, body: bytes) -> None:
 )
 def test_a_request_beside_hostile_bodies_is_not_slowed(fast_app, body):
     server = make_server("127.0.0.1", 0, fast_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         stop = threading.Event()

@@ -25,7 +25,7 @@ def store_url(stack_settings, demo_catalog, checkout_worker):
 
     app = build_web_app(stack_settings)
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/api/v1"
     server.shutdown()
