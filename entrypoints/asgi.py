@@ -18,6 +18,7 @@ from db.redis.stock_feed import StockFeedKeys
 from db.search.async_multi_search import AsyncMultiSearch
 from db.search.async_search import AsyncSearch
 from db.search.async_stock_overlay import AsyncLiveStock
+from db.search.stock_memo import StockMemo
 from entrypoints.web_services import REDIS_TIMEOUT_SECONDS, build_web_app
 from settings import Settings
 from web.live.asgi import READ_CONNECTIONS, asgi_app
@@ -35,13 +36,15 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
     flask_app = flask_app or build_web_app(settings)
     keys = StockFeedKeys(settings.stock_feed_namespace)
     services = flask_app.extensions[SERVICES]
+    # What the loop's overlay last read, kept current by the process's stock feed.
+    memo = StockMemo()
     fast_search = FastSearch(
         lambda: CatalogueSearch(services.search, services.recommendations),
         flask_app.extensions[KNOWN_PARAMETERS],
         secure=settings.session_cookie_secure,
         threads=settings.web_threads,
         app_context=flask_app.app_context,
-        on_loop=_search_on_loop(settings, services),
+        on_loop=_search_on_loop(settings, services, memo),
     )
     return asgi_app(
         flask_app,
@@ -56,10 +59,11 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         subscriber=async_redis_client(settings, client_name=fanout_client_name(keys)),
         # The store's most frequent request, off Flask when it can be (docs/benchmarks.md).
         fast_routes=[Route(FAST_SEARCH_PATH, fast_search)],
+        stock_watchers=[memo],
     )
 
 
-def _search_on_loop(settings: Settings, services: Services) -> AsyncSearch:
+def _search_on_loop(settings: Settings, services: Services, memo: StockMemo) -> AsyncSearch:
     """The anonymous search on the event loop: its own Redis, Typesense and PostgreSQL
     connections, as many as the threaded search's and with its timeouts
     (docs/benchmarks.md); the cache's keys, TTL and back-off are the threaded one's."""
@@ -83,7 +87,7 @@ def _search_on_loop(settings: Settings, services: Services) -> AsyncSearch:
             # The threaded call's: a node either call found dead is set aside for both.
             health=services.multi_search.health if services.multi_search else None,
         ),
-        AsyncLiveStock(settings.database_url, size=settings.web_threads),
+        AsyncLiveStock(settings.database_url, size=settings.web_threads, memo=memo),
         cache,
     )
 

@@ -89,3 +89,46 @@ def test_another_channel_hears_at_once_that_the_subscription_dropped_and_when_it
 
     asyncio.run(scenario())
     assert heard == ["lost", "back"]
+
+
+class Watcher:
+    def __init__(self) -> None:
+        self.heard: list[object] = []
+
+    def changed(self, item_id: int) -> None:
+        self.heard.append(item_id)
+
+    def lost(self) -> None:
+        self.heard.append("lost")
+
+    def resumed(self) -> None:
+        self.heard.append("resumed")
+
+
+def test_a_watcher_hears_every_items_change_even_one_no_stream_follows():
+    watcher = Watcher()
+    hub = StockFanout(client=None, keys=StockFeedKeys("unit"), watchers=[watcher])
+    hub.register([KETTLE])
+
+    hub.dispatch(StockChange(event_id=5, item_id=KETTLE, stock=2))
+    hub.dispatch(StockChange(event_id=6, item_id=LAMP, stock=0))
+
+    assert watcher.heard == [KETTLE, LAMP]
+
+
+def test_a_watcher_hears_that_the_subscription_opened_dropped_and_reopened(monkeypatch):
+    monkeypatch.setattr("web.live.fanout.RECONNECT_SECONDS", 0.05)
+    watcher = Watcher()
+
+    async def scenario() -> None:
+        hub = StockFanout(client=DroppingClient(), keys=StockFeedKeys("unit"), watchers=[watcher])
+        await hub.start()
+        for _ in range(100):
+            if watcher.heard == ["resumed", "lost", "resumed"]:
+                break
+            await asyncio.sleep(0.02)
+        for task in hub._tasks:
+            task.cancel()
+
+    asyncio.run(scenario())
+    assert watcher.heard == ["resumed", "lost", "resumed"]

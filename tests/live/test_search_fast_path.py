@@ -5,6 +5,7 @@ error answers, foreign cursors, unknown parameters, bearer tokens."""
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -14,6 +15,7 @@ from prometheus_client import REGISTRY
 
 from stack.ports import free_port
 from tests.live_server import ServerThread
+from tests.web.checkout_calls import begin, op, register_api_shopper
 from web.search.fast_api import PATH
 
 pytestmark = [pytest.mark.integration, pytest.mark.web]
@@ -286,3 +288,62 @@ def test_search_down_is_the_same_503_off_flask(live_store, live_app, cache_ttl):
     assert fast.status_code == flask.status_code == 503
     assert fast.json() == flask.get_json()
     same_headers(fast, flask)
+
+
+KETTLE = "Gooseneck Pour-Over Kettle"  # 4 units in tests/web/catalogue.py
+
+# The loop's overlay remembers what it read (db/search/stock_memo.py) and forgets an item
+# when the stock feed says it changed: a sale shows in the next searches as on the cards.
+FEED_SECONDS = 2.0  # docs/live-stock.md: a change reaches search within 2 s
+
+
+def says_in_stock(server: ServerThread, item_id: int) -> bool:
+    """The item's card flag in a plain search: the overlay's word, whatever the index says."""
+    answer = httpx.get(server.url + PATH, params={"query": "kettle"}, timeout=30)
+    assert answer.status_code == 200
+    [hit] = [hit for hit in answer.json()["items"] if hit["itemID"] == item_id]
+    return hit["inStock"]
+
+
+def until(check: Callable[[], bool], started: float, what: str) -> float:
+    while not check():
+        waited = time.monotonic() - started
+        assert waited < FEED_SECONDS, f"{what}: still not so after {waited:.1f} s"
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def test_the_loops_overlay_reads_a_remembered_item_once_and_follows_its_sale_by_the_feed(
+    uncached_server, live_store, live_app, monkeypatch
+):
+    overlay = next(r for r in uncached_server.app.routes if r.path == PATH).endpoint
+    live_stock = overlay._on_loop._live_stock
+    memo = live_stock._memo
+    # Only the feed may make it forget: the TTL alone would also show the sale in 1 s.
+    monkeypatch.setattr(memo, "_ttl", 3600.0)
+    reads: list[list[int]] = []
+    read = live_stock._read
+
+    async def counted(ids):
+        reads.append(list(ids))
+        return await read(ids)
+
+    monkeypatch.setattr(live_stock, "_read", counted)
+    kettle = live_store.item(KETTLE)
+    client = live_app.test_client()
+
+    until(lambda: says_in_stock(uncached_server, kettle), time.monotonic(), "in stock")
+    reads.clear()
+    assert says_in_stock(uncached_server, kettle)
+    assert reads == []  # every hit's stock remembered: PostgreSQL not asked
+
+    shopper = register_api_shopper(client, {kettle: 4})
+    begun = begin(client, shopper)  # holds all four units: the kettle is sold out
+    assert begun.status_code == 201, begun.get_json()
+    held = time.monotonic()
+    until(lambda: not says_in_stock(uncached_server, kettle), held, "sold out")
+    assert [kettle] in reads  # it alone was read again
+
+    cancelled = op(client, shopper, "CANCEL", begun.get_json()["checkoutID"])
+    assert cancelled.status_code == 200, cancelled.get_json()
+    until(lambda: says_in_stock(uncached_server, kettle), time.monotonic(), "back")

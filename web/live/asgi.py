@@ -16,6 +16,7 @@ opened at start-up (lifespan) and closed at shutdown, with the clients it was gi
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 
 import redis.asyncio as aioredis
 from a2wsgi import WSGIMiddleware
@@ -31,7 +32,7 @@ from settings import Settings
 from web.current_user import token_user_memory
 from web.live.caps import StreamCaps
 from web.live.direct_routes import DirectRoutes
-from web.live.fanout import Channel, StockFanout
+from web.live.fanout import Channel, StockFanout, StockWatcher
 from web.live.fragments import fragment_renderer
 from web.live.streams import ITEM_EVENTS_PATH, StockStreams
 from web.live.tickets import (
@@ -58,10 +59,12 @@ def asgi_app(
     reads: aioredis.Redis,
     subscriber: aioredis.Redis,
     fast_routes: list[Route] | None = None,
+    stock_watchers: Iterable[StockWatcher] = (),
 ) -> DirectRoutes:
     """The streams on `reads`, their one subscription on `subscriber` (a client of its
     own: the subscription holds its connection for good), Flask mounted beside them.
-    `fast_routes` are served on the loop too, ahead of Flask (the anonymous search)."""
+    `fast_routes` are served on the loop too, ahead of Flask (the anonymous search);
+    `stock_watchers` hear every stock change on the subscription (the search's memo)."""
     services = flask_app.extensions[EXTENSION_KEY]
     known: KnownParameters = flask_app.extensions[KNOWN_PARAMETERS]
     keys = StockFeedKeys(settings.stock_feed_namespace)
@@ -71,6 +74,7 @@ def asgi_app(
         keys,
         also=[tickets.channel(), revocations(flask_app, settings)],
         heartbeat_seconds=settings.sse_heartbeat_seconds,
+        watchers=stock_watchers,
     )
     streams = StockStreams(
         fanout=fanout,

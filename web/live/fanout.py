@@ -9,6 +9,8 @@ Redis stream (or the current stock) instead of trusting a gap-free feed.
 
 The same subscription carries other channels a process listens to (`also`): the
 waiting room's "line moved" messages for the ticket streams (web/live/tickets.py).
+`watchers` hear of every item's change, and of the subscription dropping and coming
+back, whatever the streams follow: the search overlay's memo (db/search/stock_memo.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -94,6 +97,18 @@ class Channel:
     on_lost: Callable[[], None] = lambda: None
 
 
+class StockWatcher(Protocol):
+    """Told of every committed stock change this process hears; `lost` as soon as the
+    subscription drops (changes may be missed from then on), `resumed` once it is open,
+    the first time included."""
+
+    def changed(self, item_id: int) -> None: ...
+
+    def lost(self) -> None: ...
+
+    def resumed(self) -> None: ...
+
+
 class StockFanout:
     def __init__(
         self,
@@ -101,10 +116,12 @@ class StockFanout:
         keys: StockFeedKeys,
         also: Iterable[Channel] = (),
         heartbeat_seconds: float = 0,
+        watchers: Iterable[StockWatcher] = (),
     ) -> None:
         self.client = client
         self.keys = keys
         self._also = {channel.name: channel for channel in also}
+        self._watchers = tuple(watchers)
         self._listeners: dict[int, set[Listener]] = {}
         self._heartbeat = heartbeat_seconds  # 0: never
         self._tasks: list[asyncio.Task] = []
@@ -124,6 +141,8 @@ class StockFanout:
             self._tasks.append(asyncio.create_task(self._tick(), name="stock-heartbeat"))
 
     async def stop(self) -> None:
+        for watcher in self._watchers:
+            watcher.lost()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
@@ -164,6 +183,8 @@ class StockFanout:
             self.unregister(listener)
 
     def dispatch(self, change: StockChange) -> None:
+        for watcher in self._watchers:
+            watcher.changed(change.item_id)
         for listener in self._listeners.get(change.item_id, ()):
             listener.push(change)
 
@@ -174,6 +195,8 @@ class StockFanout:
                 async with self.client.pubsub(ignore_subscribe_messages=True) as pubsub:
                     await pubsub.subscribe(self.keys.channel, *self._also)
                     self.subscribed.set()
+                    for watcher in self._watchers:
+                        watcher.resumed()
                     if not first:  # whatever was published while we were away
                         for listener in self._every_listener():
                             listener.ask_resync()
@@ -195,6 +218,8 @@ class StockFanout:
                 raise
             except (RedisError, OSError) as exc:
                 self.subscribed.clear()
+                for watcher in self._watchers:
+                    watcher.lost()
                 for channel in self._also.values():
                     channel.on_lost()
                 first = False  # the next subscription, even a first one, follows a gap
