@@ -85,7 +85,7 @@ def live_web(
     error_log = Path(settings.var_dir) / "bench-gunicorn.log"
     with open(error_log, "wb") as stderr:
         proc = subprocess.Popen(
-            args + ["--access-logfile", "/dev/null"],
+            args,
             cwd=PROJECT_ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

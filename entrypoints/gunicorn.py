@@ -42,8 +42,6 @@ def gunicorn_args(settings: Settings) -> list[str]:
         str(settings.web_workers),
         "--worker-class",
         WORKER_CLASS,
-        "--access-logfile",
-        "-",
         "--graceful-timeout",
         "10",
         # gunicorn's control socket defaults to one path per user: a second `shopflow web`

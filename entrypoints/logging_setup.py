@@ -25,7 +25,12 @@ from web.request_id import current_request_id
 DEV_FORMAT = "%(asctime)s %(levelname)s %(name)s [req %(request_id)s] %(message)s"
 JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(trace_id)s"
 # Loggers that bring handlers of their own; they are made to use ours instead.
-SERVER_LOGGERS = ("gunicorn.error", "gunicorn.access", "uvicorn", "uvicorn.error", "uvicorn.access")
+SERVER_LOGGERS = ("gunicorn.error", "gunicorn.access", "uvicorn", "uvicorn.error")
+# uvicorn's access log writes each request's path and query string: a password-reset
+# link's token, a shopper's search terms. The store writes one access line per request
+# itself, with the route instead (web/request_id.py), so this one is silenced: uvicorn
+# skips it when the logger has no handler to reach.
+SILENCED_LOGGERS = ("uvicorn.access",)
 
 
 class ContextFilter(logging.Filter):
@@ -63,4 +68,8 @@ def configure_logging(settings: Settings, *, level: int = logging.INFO) -> loggi
         for old in list(server_logger.handlers):
             server_logger.removeHandler(old)
         server_logger.propagate = True
+    for name in SILENCED_LOGGERS:
+        silenced = logging.getLogger(name)
+        silenced.handlers.clear()
+        silenced.propagate = False
     return handler

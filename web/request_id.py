@@ -39,6 +39,24 @@ def unbind_request_id(token: contextvars.Token) -> None:
     _current.reset(token)
 
 
+def log_request(method: str, route: str, status: int, started: float) -> None:
+    """The request's one access line: its route (the rule, never the path or the query
+    string, which may carry a reset token or search terms), status and duration. The
+    server's own access log is off (entrypoints/gunicorn.py) for that reason."""
+    log.info(
+        "%s %s %s",
+        method,
+        route,
+        status,
+        extra={
+            "method": method,
+            "route": route,
+            "status": status,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+        },
+    )
+
+
 def init_request_id(app: Flask) -> None:
     @app.before_request
     def _assign() -> None:
@@ -54,19 +72,7 @@ def init_request_id(app: Flask) -> None:
         if request_id:
             response.headers[HEADER] = request_id
             route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
-            # The route, never the query string: it may carry search terms or tokens.
-            log.info(
-                "%s %s %s",
-                request.method,
-                route,
-                response.status_code,
-                extra={
-                    "method": request.method,
-                    "route": route,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - g.request_started) * 1000, 1),
-                },
-            )
+            log_request(request.method, route, response.status_code, g.request_started)
         return response
 
     @app.teardown_request

@@ -95,6 +95,8 @@ def test_two_gunicorn_workers_add_up_in_one_metrics_page_and_log_json(web_settin
         scraped = get(base + "/metrics").data.decode()
         served = get(base + "/livez", **{"X-Request-ID": "probe-0001-abcd"})
         assert served.headers["X-Request-ID"] == "probe-0001-abcd"
+        # A reset link's token is in its path: the access line names the route instead.
+        get(base + "/password-reset/reset-token-not-for-logs?query=private-words")
     finally:
         err = stop(proc)
 
@@ -106,6 +108,8 @@ def test_two_gunicorn_workers_add_up_in_one_metrics_page_and_log_json(web_settin
     ours = [e for e in events if e.get("request_id") == "probe-0001-abcd"]
     assert ours and {"timestamp", "level", "logger", "message", "trace_id"} <= set(ours[0])
     assert not [line for line in err.splitlines() if line.strip() and not line.startswith("{")]
+    assert "reset-token-not-for-logs" not in err and "private-words" not in err
+    assert [e for e in events if e.get("route") == "/password-reset/<token>"]
 
 
 def test_the_worker_serves_sdk_metrics_and_checkout_outcomes(

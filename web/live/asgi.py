@@ -16,6 +16,7 @@ opened at start-up (lifespan) and closed at shutdown, with the clients it was gi
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable
 
 import redis.asyncio as aioredis
@@ -43,7 +44,10 @@ from web.live.tickets import (
 )
 from web.query_parameters import EXTENSION_KEY as KNOWN_PARAMETERS
 from web.query_parameters import KnownParameters, UnknownParameter
+from web.request_id import log_request
 from web.services import EXTENSION_KEY
+
+PAGE_STOCK_EVENTS_PATH = "/live/stock"
 
 # Redis connections the streams' reads share per process (a pool, not one per stream).
 READ_CONNECTIONS = 16
@@ -107,11 +111,17 @@ def asgi_app(
         routes=[
             Route(
                 API_TICKET_EVENTS_PATH,
-                documented_only(
-                    known, API_TICKET_EVENTS_PATH, caps.limit(ticket_streams.api_events)
+                logged(
+                    API_TICKET_EVENTS_PATH,
+                    documented_only(
+                        known, API_TICKET_EVENTS_PATH, caps.limit(ticket_streams.api_events)
+                    ),
                 ),
             ),
-            Route(PAGE_TICKET_EVENTS_PATH, caps.limit(ticket_streams.page_events)),
+            Route(
+                PAGE_TICKET_EVENTS_PATH,
+                logged(PAGE_TICKET_EVENTS_PATH, caps.limit(ticket_streams.page_events)),
+            ),
             Mount("/", WSGIMiddleware(flask_app, workers=settings.web_threads)),
         ],
         lifespan=lifespan,
@@ -122,12 +132,31 @@ def asgi_app(
         [
             Route(
                 ITEM_EVENTS_PATH,
-                documented_only(known, ITEM_EVENTS_PATH, caps.limit(streams.item_events)),
+                logged(
+                    ITEM_EVENTS_PATH,
+                    documented_only(known, ITEM_EVENTS_PATH, caps.limit(streams.item_events)),
+                ),
             ),
-            Route("/live/stock", caps.limit(streams.page_events)),
+            Route(
+                PAGE_STOCK_EVENTS_PATH,
+                logged(PAGE_STOCK_EVENTS_PATH, caps.limit(streams.page_events)),
+            ),
             *(fast_routes or []),
         ],
     )
+
+
+def logged(route: str, endpoint):
+    """`endpoint` with the store's access line (web/request_id.py) once its answer is
+    decided: the stream's route, its status, and how long opening it took."""
+
+    async def endpoint_logged(request: Request) -> Response:
+        started = time.perf_counter()
+        response = await endpoint(request)
+        log_request(request.method, route, response.status_code, started)
+        return response
+
+    return endpoint_logged
 
 
 def documented_only(known: KnownParameters, path: str, endpoint):

@@ -41,7 +41,12 @@ from web.input_guard import has_control_characters
 from web.metrics import HTTP_LATENCY, HTTP_REQUESTS, SEARCH_LATENCY
 from web.query_parameters import KnownParameters
 from web.request_id import HEADER as REQUEST_ID
-from web.request_id import bind_request_id, is_sane_request_id, unbind_request_id
+from web.request_id import (
+    bind_request_id,
+    is_sane_request_id,
+    log_request,
+    unbind_request_id,
+)
 from web.search.api import SEARCH_CACHE_CONTROL, search_page_json, wants_facets
 from web.search.use_cases import CatalogueSearch
 from web.thread_hop import ThreadHop
@@ -163,17 +168,7 @@ class FastSearch:
         elapsed = time.perf_counter() - started
         _latency().observe(elapsed)
         _answered(status).inc()
-        log.info(
-            "GET %s %s",
-            ROUTE,
-            status,
-            extra={
-                "method": "GET",
-                "route": ROUTE,
-                "status": status,
-                "duration_ms": round(elapsed * 1000, 1),
-            },
-        )
+        log_request("GET", ROUTE, status, started)
         return ReadyAnswer(status, headers, body)
 
 
