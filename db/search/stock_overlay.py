@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -106,7 +105,7 @@ def lay_over(
         return hits
     # A copy only for a hit whose flag changed: most agree with the index.
     live = [
-        hit if hit.in_stock == (stock[hit.item_id] > 0) else replace(hit, in_stock=not hit.in_stock)
+        hit if hit.in_stock == (stock[hit.item_id] > 0) else hit._replace(in_stock=not hit.in_stock)
         for hit in hits
     ]
     if in_stock_filter is None:
