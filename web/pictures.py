@@ -7,6 +7,8 @@ item page use (templates/shared/picture.html), and the API's `imageURL`.
 
 from __future__ import annotations
 
+import functools
+
 from catalog.pictures import EXTENSION
 from domain.pictures import Picture, is_picture_hash, picture_urls
 from domain.pictures import picture_url as url_of_picture
@@ -24,9 +26,18 @@ def picture_url(picture_hash: str | None, media_base_url: str | None = None) -> 
     """The API's `imageURL`: the 480 px picture's URL, or None (on every search hit, so
     without the srcset `picture_of` builds for pages). A page of hits passes the media
     base it looked up once (`media_base`), rather than each hit asking the app for it."""
-    if not picture_hash or not is_picture_hash(picture_hash):
+    if not picture_hash:
         return None
-    return url_of_picture(picture_hash, media_base_url or media_base(), EXTENSION)
+    return _api_url(picture_hash, media_base_url or media_base())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _api_url(picture_hash: str, base_url: str) -> str | None:
+    # Remembered: every search hit asks, mostly for the same few hundred pictures, and the
+    # check and the formatting cost more than the lookup (docs/benchmarks.md).
+    if not is_picture_hash(picture_hash):
+        return None
+    return url_of_picture(picture_hash, base_url, EXTENSION)
 
 
 def media_base() -> str:
