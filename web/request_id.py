@@ -7,8 +7,8 @@ from __future__ import annotations
 import contextvars
 import logging
 import re
+import secrets
 import time
-import uuid
 
 from flask import Flask, g, request
 
@@ -23,6 +23,11 @@ log = logging.getLogger("shopflow.request")
 
 def current_request_id() -> str | None:
     return _current.get()
+
+
+def new_request_id() -> str:
+    """32 hex digits, as uuid4().hex was, without building a UUID on every request."""
+    return secrets.token_hex(16)
 
 
 def is_sane_request_id(incoming: str) -> bool:
@@ -61,7 +66,7 @@ def init_request_id(app: Flask) -> None:
     @app.before_request
     def _assign() -> None:
         incoming = request.headers.get(HEADER, "")
-        request_id = incoming if is_sane_request_id(incoming) else uuid.uuid4().hex
+        request_id = incoming if is_sane_request_id(incoming) else new_request_id()
         g.request_id = request_id
         g.request_id_token = _current.set(request_id)
         g.request_started = time.perf_counter()

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
@@ -45,6 +44,7 @@ from web.request_id import (
     bind_request_id,
     is_sane_request_id,
     log_request,
+    new_request_id,
     unbind_request_id,
 )
 from web.search.api import SEARCH_CACHE_CONTROL, search_page_json, wants_facets
@@ -116,7 +116,7 @@ class FastSearch:
             return None
         started = time.perf_counter()
         incoming = request.headers.get(REQUEST_ID, "")
-        request_id = incoming if is_sane_request_id(incoming) else uuid.uuid4().hex
+        request_id = incoming if is_sane_request_id(incoming) else new_request_id()
         token = bind_request_id(request_id)  # on the search's log lines too
         try:
             try:
