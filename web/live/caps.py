@@ -108,6 +108,10 @@ class _Releasing:
         self._response = response
         self._release = release
 
+    @property
+    def status_code(self) -> int:
+        return self._response.status_code
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await self._response(scope, receive, send)

@@ -35,6 +35,8 @@ HEADERS = [
 class EventStream:
     """An ASGI response sending each chunk `events` yields, until either side ends."""
 
+    status_code = 200  # as Starlette's responses say theirs (the access line reads it)
+
     def __init__(self, events: AsyncIterator[bytes], kind: str = "stock") -> None:
         self._events = events
         self._kind = kind  # the `stream` label of shopflow_sse_streams_open
