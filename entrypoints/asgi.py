@@ -44,6 +44,7 @@ def build_asgi_app(settings: Settings, flask_app: Flask | None = None) -> Direct
         secure=settings.session_cookie_secure,
         threads=settings.web_threads,
         app_context=flask_app.app_context,
+        media_base_url=services.settings.media_base_url,  # as Flask's pages read it
         on_loop=_search_on_loop(settings, services, memo),
     )
     return asgi_app(

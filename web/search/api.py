@@ -69,8 +69,8 @@ def wants_facets(args: MultiDict) -> bool:
     raise InvalidSearch("facets must be true or false.")
 
 
-def search_page_json(page: SearchPage) -> dict[str, Any]:
-    media = media_base()  # once a page, not once a hit
+def search_page_json(page: SearchPage, media_base_url: str | None = None) -> dict[str, Any]:
+    media = media_base_url or media_base()  # once a page, not once a hit
     body: dict[str, Any] = {
         "items": [hit_json(hit, media) for hit in page.hits],
         "nextCursor": page.next_cursor,

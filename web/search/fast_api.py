@@ -77,14 +77,16 @@ class FastSearch:
         secure: bool,
         threads: int,
         app_context: Callable[[], AbstractContextManager[Any]],
+        media_base_url: str,
         on_loop: AsyncSearch | None = None,
     ) -> None:
         self._search = search
         # A search answered on the loop itself, no thread (db/search/async_search.py).
         self._on_loop = on_loop
-        # The Flask app's context (not a request's): what the answer's shared pieces
-        # read their settings through (web/pictures.py's imageURL).
+        # The Flask app's context (not a request's), for the search in a worker thread:
+        # what its shared pieces read their settings through (web/pictures.py's imageURL).
         self._app_context = app_context
+        self._media_base_url = media_base_url  # the loop's answers, without an app context
         self._known = known
         self._secure = secure  # HSTS on every answer (SESSION_COOKIE_SECURE)
         fixed = {"Content-Type": "application/json", **_SECURITY_HEADERS}
@@ -149,14 +151,12 @@ class FastSearch:
             return orjson.dumps(search_page_json(page)), page.cache
 
     async def _answer_on_loop(self, on_loop: AsyncSearch, args: MultiDict) -> tuple[bytes, str]:
-        # As `_answer`, with the awaits outside the app context (pushed for the parsing and
-        # the answer's JSON only, never across an await).
-        with self._app_context():
-            search_request = parse_search_args(args)
+        # As `_answer`, without the app context: parsing needs none, and the answer's one
+        # setting, the media base of its imageURLs, was read once (`media_base_url`).
+        search_request = parse_search_args(args)
         with SEARCH_LATENCY.time():
             page = await on_loop.search(search_request, with_facets=wants_facets(args))
-        with self._app_context():
-            return orjson.dumps(search_page_json(page)), page.cache
+        return orjson.dumps(search_page_json(page, self._media_base_url)), page.cache
 
     def _respond(
         self, body: bytes, status: int, request_id: str, started: float, extra: dict[str, str]
