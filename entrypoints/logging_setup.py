@@ -54,20 +54,8 @@ def make_formatter(settings: Settings) -> logging.Formatter:
     )
 
 
-def skip_unused_record_fields() -> None:
-    """No line of ours shows a record's thread, process or source line, so they are not
-    gathered for each record: the logging HOWTO's "Optimization" switches. Every request
-    writes an access line, and the caller's frame walk alone was 0.5 % of a search's CPU
-    (docs/benchmarks.md)."""
-    logging.logThreads = False
-    logging.logProcesses = False
-    logging.logMultiprocessing = False
-    logging._srcfile = None  # the HOWTO's way to skip findCaller
-
-
 def configure_logging(settings: Settings, *, level: int = logging.INFO) -> logging.Handler:
     """Route every logger of this process to one stderr handler in the settings' format."""
-    skip_unused_record_fields()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(make_formatter(settings))
     handler.addFilter(ContextFilter())
