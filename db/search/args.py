@@ -83,7 +83,8 @@ def _given(args: QueryArgs) -> set[str]:
 
 def _single(args: QueryArgs, name: str) -> str | None:
     values = args.getlist(name)
-    if len(set(values)) > 1:  # the same value twice is harmless; two different ones are not
+    # The same value twice is harmless; two different ones are not.
+    if len(values) > 1 and len(set(values)) > 1:
         raise InvalidSearch(f"{name} was given {len(values)} different values; give it once.")
     return values[0] if values else None
 

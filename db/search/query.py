@@ -47,7 +47,12 @@ def _invalid(message: str, **context: Any) -> PydanticCustomError:
 def _clean_text(value: str) -> str:
     # Control characters never mean anything in a product search; whitespace runs
     # collapse so "usb  cable" and "usb cable " are the same search.
-    visible = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in value)
+    # Checked per character only when needed: a printable string has none (isprintable
+    # is false for every "C" category), and that check is one C call, not a loop.
+    if value.isprintable():
+        visible = value
+    else:
+        visible = "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in value)
     return " ".join(visible.split())
 
 
