@@ -17,6 +17,8 @@ import hmac
 import json
 from dataclasses import dataclass
 
+import orjson
+
 from db.search.query import MAX_LIMIT, InvalidSearch
 
 _FORMAT = 1
@@ -43,10 +45,8 @@ class CursorCodec:
         ).digest()
 
     def encode(self, position: CursorPosition) -> str:
-        payload = json.dumps(
-            [_FORMAT, position.fingerprint, position.offset, position.limit],
-            separators=(",", ":"),
-        ).encode()
+        # The bytes json.dumps(..., separators=(",", ":")) wrote: digits and a hex string.
+        payload = orjson.dumps([_FORMAT, position.fingerprint, position.offset, position.limit])
         token = payload + self._tag(payload)
         return base64.urlsafe_b64encode(token).decode().rstrip("=")
 

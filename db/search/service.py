@@ -266,14 +266,15 @@ def facet_counts(raw: RawFacets) -> dict[str, list[FacetCount]]:
 
 def hit_of(document: dict[str, Any]) -> SearchHit:
     rating, review_count = hit_rating(document)
+    # Positional, in the field order (keywords cost a third more, twenty times a search).
     return SearchHit(
-        item_id=int(document["item_id"]),
-        name=document["name"],
-        price=int(document["price"]),
-        brand=document["brand"],
-        category=document["category"],
-        rating=rating,
-        in_stock=bool(document.get("in_stock", False)),
-        picture=document.get("picture"),
-        review_count=review_count,
+        int(document["item_id"]),  # item_id
+        document["name"],
+        int(document["price"]),
+        document["brand"],
+        document["category"],
+        rating,
+        bool(document.get("in_stock", False)),  # in_stock
+        document.get("picture"),
+        review_count,
     )
