@@ -35,7 +35,7 @@ from web.live.caps import StreamCaps
 from web.live.direct_routes import DirectRoutes
 from web.live.fanout import Channel, StockFanout, StockWatcher
 from web.live.fragments import fragment_renderer
-from web.live.streams import ITEM_EVENTS_PATH, StockStreams
+from web.live.streams import ITEM_EVENTS_PATH, PAGE_EVENTS_PATH, StockStreams
 from web.live.tickets import (
     API_TICKET_EVENTS_PATH,
     PAGE_TICKET_EVENTS_PATH,
@@ -46,8 +46,6 @@ from web.query_parameters import EXTENSION_KEY as KNOWN_PARAMETERS
 from web.query_parameters import KnownParameters, UnknownParameter
 from web.request_id import log_request
 from web.services import EXTENSION_KEY
-
-PAGE_STOCK_EVENTS_PATH = "/live/stock"
 
 # Redis connections the streams' reads share per process (a pool, not one per stream).
 READ_CONNECTIONS = 16
@@ -138,8 +136,8 @@ def asgi_app(
                 ),
             ),
             Route(
-                PAGE_STOCK_EVENTS_PATH,
-                logged(PAGE_STOCK_EVENTS_PATH, caps.limit(streams.page_events)),
+                PAGE_EVENTS_PATH,
+                logged(PAGE_EVENTS_PATH, caps.limit(streams.page_events)),
             ),
             *(fast_routes or []),
         ],

@@ -34,6 +34,7 @@ from web.page_items import MAX_PAGE_ITEMS, parse_item_id
 
 # The API stream's route (web/live/asgi.py); documented in web/search/openapi.py.
 ITEM_EVENTS_PATH = "/api/v1/items/{item_id}/stock/events"
+PAGE_EVENTS_PATH = "/live/stock"  # the pages' one stream (templates' sse-connect)
 PAGE_EVENTS_KEPT = 4096
 VIEWS = ("item", "card")
 
