@@ -220,7 +220,7 @@ def _fingerprint(canonical: dict[str, Any], text: str) -> str:
     canonical["text"] = text.lower()  # Typesense matching ignores case
     # The text signed cursors carry, so it must never change: orjson writes the same
     # bytes as json.dumps(sort_keys, compact) for ASCII, and is 15x faster on every search;
-    # the stdlib escapes anything else to \uXXXX, so non-ASCII goes its way.
+    # the stdlib escapes anything else ("é" becomes \u00e9), so non-ASCII goes its way.
     blob = orjson.dumps(canonical, option=orjson.OPT_SORT_KEYS)
     if not blob.isascii():
         blob = json.dumps(canonical, sort_keys=True, separators=(",", ":")).encode()
